@@ -1,0 +1,202 @@
+package io.github.embeddinggeometry.analysis;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.spi.ComputeBackend;
+import java.util.Objects;
+import java.util.stream.IntStream;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
+import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
+
+/**
+ * The causal (Mahalanobis) metric estimated from the data, and causal norms (spec section 4).
+ *
+ * <p>{@link #inverseCovariance} estimates {@code M = (C + ridge I)^-1} from the biased covariance C
+ * of section 2; a given M is wrapped with {@link CausalMetric#of(double[], int)} instead. Causal
+ * distances come from a kernel of {@code MetricSpace.causal(m)}, which maps rows by the Cholesky
+ * factor; {@link #norms} uses the same map.
+ *
+ * @since 0.1
+ */
+public final class CausalNorms {
+  /**
+   * A Cholesky pivot {@code L_ii^2} below this fraction of the largest diagonal entry of C counts as
+   * singular: the inverse would be dominated by rounding.
+   */
+  static final double SINGULAR_PIVOT = 1e-12;
+
+  private CausalNorms() {}
+
+  /**
+   * Estimates {@code M = (C + ridge I)^-1} (EJML, via Cholesky of the symmetric C).
+   *
+   * @param w the rows; not modified
+   * @param ridge added to the diagonal of C before inverting, &gt;= 0 (0 for the plain inverse)
+   * @throws IllegalArgumentException if {@code C + ridge I} is singular or not positive definite
+   *     (e.g. fewer rows than dimensions), with a suggested ridge
+   */
+  public static CausalMetric inverseCovariance(
+      EmbeddingMatrix w, double ridge, ComputeBackend backend, ProgressListener progress) {
+    Objects.requireNonNull(w, "w");
+    Objects.requireNonNull(backend, "backend");
+    if (!(ridge >= 0) || !Double.isFinite(ridge)) {
+      throw new IllegalArgumentException("ridge must be finite and >= 0; got " + ridge);
+    }
+    double[] mean = Pca.mean(w, progress);
+    double[] c = backend.covariance(w, mean, progress);
+    return inverse(c, w.dim(), ridge, w.rows(), progress);
+  }
+
+  /**
+   * {@code M = (C + ridge I)^-1} of a given symmetric covariance.
+   *
+   * @param covariance row-major d x d; not modified
+   * @param rows N the covariance came from, for the error message only
+   */
+  public static CausalMetric inverse(
+      double[] covariance, int d, double ridge, int rows, ProgressListener progress) {
+    if ((long) d * d != covariance.length) {
+      throw new IllegalArgumentException(
+          "covariance must be d x d = " + d + " x " + d + "; got " + covariance.length);
+    }
+    ProgressListener.checkCancelled(progress);
+    progress.progress("inverse covariance", 0, 1);
+    DMatrixRMaj a = new DMatrixRMaj(d, d);
+    double maxDiag = 0;
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        a.set(i, j, 0.5 * (covariance[i * d + j] + covariance[j * d + i]));
+      }
+      a.add(i, i, ridge);
+      maxDiag = Math.max(maxDiag, a.get(i, i));
+    }
+    double suggested = Math.max(maxDiag, Double.MIN_NORMAL) * 1e-6;
+    String hint =
+        "; the covariance of " + rows + " rows in d = " + d + (rows <= d ? " (N <= d: it is"
+            + " singular)" : "") + " cannot be inverted as is: pass a ridge, e.g. " + suggested
+            + " (1e-6 x the largest variance)";
+    if (!(maxDiag > 0)) {
+      throw new IllegalArgumentException("C + ridge I is zero or negative on the diagonal" + hint);
+    }
+    CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
+    if (!chol.decompose(a.copy())) {
+      throw new IllegalArgumentException(
+          "C + ridge I (ridge = " + ridge + ") is not positive definite: Cholesky failed" + hint);
+    }
+    DMatrixRMaj l = chol.getT(null);
+    for (int i = 0; i < d; i++) {
+      double p = l.get(i, i);
+      if (!(p * p > SINGULAR_PIVOT * maxDiag)) {
+        throw new IllegalArgumentException(
+            "C + ridge I (ridge = " + ridge + ") is numerically singular: Cholesky pivot " + i
+                + " is " + p * p + " against a largest variance of " + maxDiag + hint);
+      }
+    }
+    // M = L^-T L^-1: invert the triangular factor, then multiply (both in double).
+    double[] linv = invertLower(l.data, d);
+    double[] m = new double[d * d];
+    IntStream.range(0, d)
+        .parallel()
+        .forEach(
+            i -> {
+              // M_ij = sum_k Linv[k][i] Linv[k][j], k >= max(i, j).
+              for (int j = 0; j <= i; j++) {
+                double s = 0;
+                for (int k = i; k < d; k++) {
+                  s += linv[k * d + i] * linv[k * d + j];
+                }
+                m[i * d + j] = s;
+              }
+            });
+    for (int i = 0; i < d; i++) {
+      for (int j = i + 1; j < d; j++) {
+        m[i * d + j] = m[j * d + i];
+      }
+    }
+    progress.progress("inverse covariance", 1, 1);
+    return CausalMetric.of(m, d);
+  }
+
+  /** Inverse of a lower-triangular row-major d x d matrix by forward substitution, in double. */
+  private static double[] invertLower(double[] l, int d) {
+    double[] inv = new double[d * d];
+    IntStream.range(0, d)
+        .parallel()
+        .forEach(
+            col -> {
+              // Column col of L^-1 solves L x = e_col; x_i = 0 for i < col.
+              double[] x = new double[d];
+              for (int i = col; i < d; i++) {
+                double s = i == col ? 1 : 0;
+                int li = i * d;
+                for (int k = col; k < i; k++) {
+                  s -= l[li + k] * x[k];
+                }
+                x[i] = s / l[li + i];
+              }
+              for (int i = col; i < d; i++) {
+                inv[i * d + col] = x[i];
+              }
+            });
+    return inv;
+  }
+
+  /**
+   * Causal norms {@code ||g||_M = sqrt(g^T M g)} of the raw (uncentred) rows, computed as {@code
+   * ||L^T g||} in double (the notebook's definition), one per row in row order.
+   */
+  public static double[] norms(EmbeddingMatrix w, CausalMetric m) {
+    return norms(w, m, ProgressListener.NONE);
+  }
+
+  /** As {@link #norms(EmbeddingMatrix, CausalMetric)}, reporting progress per row chunk. */
+  public static double[] norms(EmbeddingMatrix w, CausalMetric m, ProgressListener progress) {
+    Objects.requireNonNull(w, "w");
+    Objects.requireNonNull(m, "metric");
+    int d = m.dim();
+    if (w.dim() != d) {
+      throw new IllegalArgumentException(
+          "rows have d = " + w.dim() + " but metric tensor M is " + d + " x " + d);
+    }
+    double[] lower = m.choleskyLower();
+    int n = w.rows();
+    double[] out = new double[n];
+    float[] a = w.backingArray();
+    final int chunk = 256;
+    int chunks = (n + chunk - 1) / chunk;
+    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+    IntStream.range(0, chunks)
+        .parallel()
+        .forEach(
+            c -> {
+              ProgressListener.checkCancelled(progress);
+              double[] acc = new double[d];
+              int to = Math.min(n, (c + 1) * chunk);
+              for (int r = c * chunk; r < to; r++) {
+                java.util.Arrays.fill(acc, 0);
+                int o = w.rowOffsetInt(r);
+                // (L^T g)_j = sum_{i >= j} L[i][j] g_i, walking L by rows.
+                for (int i = 0; i < d; i++) {
+                  double gi = a[o + i];
+                  if (gi == 0) {
+                    continue;
+                  }
+                  int li = i * d;
+                  for (int j = 0; j <= i; j++) {
+                    acc[j] += lower[li + j] * gi;
+                  }
+                }
+                double s = 0;
+                for (int j = 0; j < d; j++) {
+                  s += acc[j] * acc[j];
+                }
+                out[r] = Math.sqrt(s);
+              }
+              progress.progress("causal norms", done.addAndGet(to - c * chunk), n);
+            });
+    return out;
+  }
+}

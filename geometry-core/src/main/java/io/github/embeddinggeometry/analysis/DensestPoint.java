@@ -1,0 +1,167 @@
+package io.github.embeddinggeometry.analysis;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.density.DensityField;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The densest row of a density field and its neighbourhood (spec section 5, notebook "Densest
+ * Point"): its top-N neighbours in the field's metric and in cosine similarity, the overlap of the
+ * two id sets and the notebook's verdict on it.
+ *
+ * <p>Neighbours exclude the densest row itself by vocabulary id, never by value, so exact
+ * duplicates appear (at distance 0, similarity 1); ties go to the lower row index.
+ *
+ * @param row row position of the densest row in the field's matrix
+ * @param id its vocabulary id
+ * @param density its k-NN density (+infinity for k or more exact duplicates)
+ * @param meanDistance its mean k-NN distance
+ * @param metric the metric of {@link #metricIds}
+ * @param metricIds vocabulary ids of the top-N neighbours in {@code metric}, nearest first
+ * @param metricDistances their distances
+ * @param cosineIds vocabulary ids of the top-N neighbours in cosine similarity, most similar first
+ * @param cosineSimilarities their cosine similarities, in [-1, 1]
+ * @param overlap size of the intersection of the two id sets
+ * @param overlapShare {@code overlap / N}, a fraction in [0, 1]
+ * @param verdict the notebook's reading of the share
+ * @since 0.1
+ */
+public record DensestPoint(
+    int row,
+    int id,
+    double density,
+    double meanDistance,
+    MetricSpace metric,
+    int[] metricIds,
+    float[] metricDistances,
+    int[] cosineIds,
+    float[] cosineSimilarities,
+    int overlap,
+    double overlapShare,
+    Verdict verdict) {
+
+  /**
+   * The notebook's thresholds on the overlap share.
+   *
+   * @since 0.1
+   */
+  public enum Verdict {
+    /** share &gt; 70%: the metric's neighbourhoods match the semantic ones. */
+    HIGH,
+    /** share &gt; 30%. */
+    MODERATE,
+    /** otherwise. */
+    LOW;
+
+    /** The verdict for an overlap share in [0, 1]. */
+    public static Verdict of(double share) {
+      if (share > 0.70) {
+        return HIGH;
+      }
+      if (share > 0.30) {
+        return MODERATE;
+      }
+      return LOW;
+    }
+  }
+
+  /**
+   * Analyses the densest row of {@code field} among the rows of {@code w}.
+   *
+   * @param w the rows to search the neighbours in (usually the field's own matrix); must contain the
+   *     densest row's vocabulary id
+   * @param field the density field
+   * @param metricKernel the kernel of the chosen metric (usually the one the field was built with)
+   * @param cosineKernel a kernel of {@link MetricSpace#cosine()}
+   * @param topN neighbours to report (the notebook uses 30)
+   * @throws IllegalArgumentException if topN is not in [1, w.rows() - 1] or a kernel's metric is
+   *     wrong
+   */
+  public static DensestPoint of(
+      EmbeddingMatrix w,
+      DensityField field,
+      DistanceKernel metricKernel,
+      DistanceKernel cosineKernel,
+      int topN,
+      ProgressListener progress) {
+    Objects.requireNonNull(w, "w");
+    Objects.requireNonNull(field, "field");
+    Objects.requireNonNull(metricKernel, "metricKernel");
+    Objects.requireNonNull(cosineKernel, "cosineKernel");
+    if (!(cosineKernel.metric() instanceof MetricSpace.Cosine)) {
+      throw new IllegalArgumentException(
+          "cosineKernel must be a cosine kernel; got " + cosineKernel.metric());
+    }
+    if (topN < 1 || topN > w.rows() - 1) {
+      throw new IllegalArgumentException(
+          "top-N must be in [1, rows - 1 = " + (w.rows() - 1) + "]; got " + topN);
+    }
+    int row = field.densestRow();
+    int id = field.id(row);
+    if (w.rowOf(id) < 0) {
+      throw new IllegalArgumentException(
+          "the densest row (vocabulary id " + id + ") is not among the " + w.rows() + " rows");
+    }
+    EmbeddingMatrix query = w.select(new int[] {id});
+    Neighbours inMetric = metricKernel.nearest(query, w, topN, progress);
+    Neighbours inCosine = cosineKernel.nearest(query, w, topN, progress);
+    int[] mIds = new int[topN];
+    float[] mDist = new float[topN];
+    int[] cIds = new int[topN];
+    float[] cSim = new float[topN];
+    for (int r = 0; r < topN; r++) {
+      mIds[r] = inMetric.id(0, r);
+      mDist[r] = inMetric.distance(0, r);
+      cIds[r] = inCosine.id(0, r);
+      cSim[r] = inCosine.similarity(0, r);
+    }
+    int overlap = overlap(mIds, cIds);
+    double share = (double) overlap / topN;
+    return new DensestPoint(
+        row,
+        id,
+        field.density(row),
+        field.meanDistance(row),
+        metricKernel.metric(),
+        mIds,
+        mDist,
+        cIds,
+        cSim,
+        overlap,
+        share,
+        Verdict.of(share));
+  }
+
+  /** Size of the intersection of two id sets (each free of repeats). */
+  static int overlap(int[] a, int[] b) {
+    int[] sa = a.clone();
+    int[] sb = b.clone();
+    Arrays.sort(sa);
+    Arrays.sort(sb);
+    int i = 0;
+    int j = 0;
+    int n = 0;
+    while (i < sa.length && j < sb.length) {
+      if (sa[i] == sb[j]) {
+        n++;
+        i++;
+        j++;
+      } else if (sa[i] < sb[j]) {
+        i++;
+      } else {
+        j++;
+      }
+    }
+    return n;
+  }
+
+  /** Top-N size. */
+  public int topN() {
+    return metricIds.length;
+  }
+}
