@@ -3,11 +3,22 @@ package io.github.embeddinggeometry.analysis;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceKernel;
+import java.util.Objects;
+import java.util.stream.IntStream;
 
 /**
  * Statistics of the pairwise distances of a set of rows over the strict upper triangle {@code i <
  * j} (spec section 4, notebook 1.4b): count, min, exact median, mean, max and the number of exact
  * zeros.
+ *
+ * <p><b>How the median stays exact without holding all pairs twice.</b> Distances are non-negative
+ * float32, whose bit patterns sort like the values. The first streaming pass builds a histogram of
+ * the upper 16 bits (65,536 counters) next to min, max, sum and zeros; it tells which bucket holds
+ * the middle rank(s). A second pass histograms the lower 16 bits of the values in that bucket only,
+ * which pins the middle value(s) exactly. When the pairs fit in half of the free heap (20,000 rows:
+ * 2e8 pairs, 0.8 GB, fits {@code -Xmx4g}) the first pass also keeps them in one {@code float[]}, so
+ * the second pass scans that array instead of recomputing distances; otherwise the distances are
+ * streamed again and nothing of size N^2 is held.
  *
  * @param count number of pairs, {@code n (n - 1) / 2}
  * @param min smallest distance
@@ -20,15 +31,194 @@ import io.github.embeddinggeometry.metric.DistanceKernel;
 public record DistanceStatistics(
     long count, double min, double median, double mean, double max, long exactZeroPairs) {
 
+  private static final int BUCKETS = 1 << 16;
+
   /**
-   * Streams the distance matrix of {@code rows} through {@code kernel} (never materialising it)
-   * and computes the statistics exactly.
+   * Streams the distance matrix of {@code rows} through {@code kernel} (never materialising it
+   * unless it fits the heap comfortably, see above) and computes the statistics exactly.
    *
    * @param rows at least 2 rows; not modified
    * @throws IllegalArgumentException if there are fewer than 2 rows
+   * @throws IllegalStateException if the kernel returns a negative or NaN distance
    */
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
-    throw new UnsupportedOperationException("not implemented yet");
+    Objects.requireNonNull(rows, "rows");
+    long pairs = UpperTriangle.pairs(Math.max(rows.rows(), 0));
+    Runtime rt = Runtime.getRuntime();
+    long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+    boolean keep = pairs <= Integer.MAX_VALUE - 8 && pairs * Float.BYTES <= free / 2;
+    return of(rows, kernel, progress, keep);
+  }
+
+  /** As {@link #of}, choosing whether to keep the pairs in memory (for tests of both paths). */
+  static DistanceStatistics of(
+      EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress, boolean keepPairs) {
+    Objects.requireNonNull(kernel, "kernel");
+    Objects.requireNonNull(progress, "progress");
+    int n = rows.rows();
+    if (n < 2) {
+      throw new IllegalArgumentException(
+          "distance statistics need at least 2 rows; got " + n);
+    }
+    long count = UpperTriangle.pairs(n);
+    double[] rowSum = new double[n];
+    float[] rowMin = new float[n];
+    float[] rowMax = new float[n];
+    long[] rowZeros = new long[n];
+    long[] high = new long[BUCKETS];
+    float[] kept = keepPairs ? new float[Math.toIntExact(count)] : null;
+    UpperTriangle.stream(
+        rows,
+        kernel,
+        "distance statistics",
+        progress,
+        (i, block, off, len) -> {
+          double sum = 0;
+          float mn = Float.POSITIVE_INFINITY;
+          float mx = 0;
+          long zeros = 0;
+          int[] local = new int[BUCKETS];
+          for (int t = 0; t < len; t++) {
+            float v = block[off + t];
+            if (!(v >= 0)) {
+              throw new IllegalStateException(
+                  "kernel returned distance " + v + " between rows " + i + " and " + (i + 1 + t)
+                      + "; distances must be >= 0");
+            }
+            v += 0f; // -0.0 becomes +0.0, so its bits sort with the zeros
+            sum += v;
+            mn = Math.min(mn, v);
+            mx = Math.max(mx, v);
+            if (v == 0) {
+              zeros++;
+            }
+            local[Float.floatToRawIntBits(v) >>> 16]++;
+          }
+          if (kept != null) {
+            int start = (int) UpperTriangle.rowStart(i, n);
+            for (int t = 0; t < len; t++) {
+              kept[start + t] = block[off + t] + 0f;
+            }
+          }
+          rowSum[i] = sum;
+          rowMin[i] = mn;
+          rowMax[i] = mx;
+          rowZeros[i] = zeros;
+          synchronized (high) {
+            for (int b = 0; b < BUCKETS; b++) {
+              high[b] += local[b];
+            }
+          }
+        });
+    double sum = 0;
+    float min = Float.POSITIVE_INFINITY;
+    float max = 0;
+    long zeros = 0;
+    // Row order, so the mean does not depend on the order blocks arrived in.
+    for (int i = 0; i < n - 1; i++) {
+      sum += rowSum[i];
+      min = Math.min(min, rowMin[i]);
+      max = Math.max(max, rowMax[i]);
+      zeros += rowZeros[i];
+    }
+    long lowRank = (count - 1) / 2;
+    long highRank = count / 2;
+    float[] middle = select(rows, kernel, progress, kept, high, lowRank, highRank);
+    double median =
+        lowRank == highRank ? middle[0] : ((double) middle[0] + middle[1]) / 2;
+    return new DistanceStatistics(count, min, median, sum / count, max, zeros);
+  }
+
+  /** The values of the two given ranks (0-based, ascending order), by the low-bits pass. */
+  private static float[] select(
+      EmbeddingMatrix rows,
+      DistanceKernel kernel,
+      ProgressListener progress,
+      float[] kept,
+      long[] high,
+      long rankA,
+      long rankB) {
+    long[] within = new long[2];
+    int bucketA = bucketOf(high, rankA, within, 0);
+    int bucketB = bucketOf(high, rankB, within, 1);
+    long[] lowA = new long[BUCKETS];
+    long[] lowB = bucketB == bucketA ? lowA : new long[BUCKETS];
+    if (kept != null) {
+      int chunk = 1 << 20;
+      int chunks = (kept.length + chunk - 1) / chunk;
+      IntStream.range(0, chunks)
+          .parallel()
+          .forEach(
+              c -> {
+                ProgressListener.checkCancelled(progress);
+                int from = c * chunk;
+                int to = Math.min(kept.length, from + chunk);
+                histogramLow(kept, from, to, bucketA, bucketB, lowA, lowB);
+              });
+    } else {
+      UpperTriangle.stream(
+          rows,
+          kernel,
+          "distance statistics (median pass)",
+          progress,
+          (i, block, off, len) -> histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
+    }
+    return new float[] {
+      valueAt(bucketA, lowA, within[0]), valueAt(bucketB, lowB, within[1])
+    };
+  }
+
+  private static void histogramLow(
+      float[] values, int from, int to, int bucketA, int bucketB, long[] lowA, long[] lowB) {
+    int[] la = null;
+    int[] lb = null;
+    for (int t = from; t < to; t++) {
+      int bits = Float.floatToRawIntBits(values[t] + 0f);
+      int h = bits >>> 16;
+      if (h == bucketA) {
+        if (la == null) {
+          la = new int[BUCKETS];
+        }
+        la[bits & 0xFFFF]++;
+      } else if (h == bucketB) {
+        if (lb == null) {
+          lb = new int[BUCKETS];
+        }
+        lb[bits & 0xFFFF]++;
+      }
+    }
+    if (la != null) {
+      add(lowA, la);
+    }
+    if (lb != null) {
+      add(lowB, lb);
+    }
+  }
+
+  private static void add(long[] into, int[] local) {
+    synchronized (into) {
+      for (int b = 0; b < BUCKETS; b++) {
+        into[b] += local[b];
+      }
+    }
+  }
+
+  /** The bucket holding {@code rank}; stores the rank within that bucket in {@code within[slot]}. */
+  private static int bucketOf(long[] hist, long rank, long[] within, int slot) {
+    long seen = 0;
+    for (int b = 0; b < hist.length; b++) {
+      if (rank < seen + hist[b]) {
+        within[slot] = rank - seen;
+        return b;
+      }
+      seen += hist[b];
+    }
+    throw new IllegalStateException("rank " + rank + " beyond the " + seen + " values counted");
+  }
+
+  private static float valueAt(int bucket, long[] low, long rank) {
+    int lowBits = bucketOf(low, rank, new long[1], 0);
+    return Float.intBitsToFloat(bucket << 16 | lowBits);
   }
 }

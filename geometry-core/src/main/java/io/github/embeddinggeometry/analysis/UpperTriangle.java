@@ -1,0 +1,89 @@
+package io.github.embeddinggeometry.analysis;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Streams the strict upper triangle {@code i < j} of a distance matrix through a kernel without
+ * materialising it.
+ *
+ * <p>The rows are cut into horizontal bands; band {@code [s, e)} is streamed against the base rows
+ * {@code [s, n)} only, so the kernel computes about {@code n^2 / 2 + n^2 / (2 bands)} distances
+ * instead of {@code n^2}. The lower-left part of each band's diagonal square is computed and
+ * dropped.
+ */
+final class UpperTriangle {
+  /** Receives, for one row i, the distances {@code d(i, j)} for {@code j = i+1 .. n-1}. */
+  @FunctionalInterface
+  interface RowConsumer {
+    /**
+     * @param i the row
+     * @param block holds {@code d(i, i + 1 + t)} at {@code block[offset + t]}, {@code t < count}.
+     *     Not to be kept.
+     */
+    void accept(int i, float[] block, int offset, int count);
+  }
+
+  /** Query rows per streamed block. */
+  static final int BLOCK_ROWS = 64;
+
+  private UpperTriangle() {}
+
+  static long pairs(int n) {
+    return (long) n * (n - 1) / 2;
+  }
+
+  /** Number of pairs of the rows before i: where row i's pairs start when stored in row order. */
+  static long rowStart(int i, int n) {
+    return (long) i * (n - 1) - (long) i * (i - 1) / 2;
+  }
+
+  /**
+   * Streams every row's upper-triangle distances to {@code consumer}, concurrently for different
+   * rows, each row exactly once.
+   */
+  static void stream(
+      EmbeddingMatrix rows,
+      DistanceKernel kernel,
+      String task,
+      ProgressListener progress,
+      RowConsumer consumer) {
+    int n = rows.rows();
+    long total = pairs(n);
+    AtomicLong done = new AtomicLong();
+    progress.progress(task, 0, total);
+    int bands = n < 2048 ? 1 : 8;
+    for (int b = 0; b < bands; b++) {
+      int s = (int) ((long) n * b / bands);
+      int e = (int) ((long) n * (b + 1) / bands);
+      if (e - s == 0) {
+        continue;
+      }
+      EmbeddingMatrix query = s == 0 && e == n ? rows : rows.slice(s, e);
+      EmbeddingMatrix base = s == 0 ? rows : rows.slice(s, n);
+      kernel.forEachBlock(
+          query,
+          base,
+          BLOCK_ROWS,
+          (from, to, block, stride) -> {
+            ProgressListener.checkCancelled(progress);
+            long got = 0;
+            for (int q = from; q < to; q++) {
+              int i = s + q;
+              int count = n - 1 - i;
+              if (count > 0) {
+                consumer.accept(i, block, (q - from) * stride + (i - s + 1), count);
+                got += count;
+              }
+            }
+            // Under a lock so that the reported count never decreases.
+            synchronized (done) {
+              progress.progress(task, done.addAndGet(got), total);
+            }
+          },
+          ProgressListener.NONE);
+    }
+  }
+}
