@@ -1,0 +1,260 @@
+package io.github.embeddinggeometry.bench;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.analysis.DistanceStatistics;
+import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.frame.PcaResult;
+import io.github.embeddinggeometry.frame.ReferenceFrame;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import io.github.embeddinggeometry.spi.Backends;
+import io.github.embeddinggeometry.spi.ComputeBackend;
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The Java side of {@code geometry-bench/compare.sh}: times one workload of issue 6 on the inputs
+ * that {@code compare.py gen} wrote, and prints one machine-readable line per result:
+ *
+ * <pre>RESULT workload=kernel side=java shape=8192x8192x2560 gflops=... best_s=... median_s=...</pre>
+ *
+ * <p>Each workload runs once untimed (JIT warm-up, page faults of fresh arrays), then {@code
+ * --reps} times timed; "best" is the fastest repetition, as for the numpy side. Loading the input
+ * file is never timed. This is a benchmark driver, not library code, so it prints.
+ *
+ * <p>Usage: {@code CompareMain WORKLOAD --data DIR [--reps N] [--stream-queries Q]} with WORKLOAD
+ * one of kernel, knn, cov, pca, pairwise, stream.
+ */
+public final class CompareMain {
+  static final int K = 20;
+
+  private final Path data;
+  private final int reps;
+  private final int streamQueries;
+  private final ComputeBackend cpu = Backends.cpu();
+
+  private CompareMain(Path data, int reps, int streamQueries) {
+    this.data = data;
+    this.reps = reps;
+    this.streamQueries = streamQueries;
+  }
+
+  /** Entry point; see the class comment for the arguments. */
+  public static void main(String[] args) throws Exception {
+    if (args.length < 1) {
+      usage("no workload given");
+    }
+    Path data = null;
+    int reps = 3;
+    int streamQueries = 0;
+    for (int i = 1; i < args.length; i++) {
+      if (i + 1 >= args.length) {
+        usage("option " + args[i] + " needs a value");
+      }
+      switch (args[i]) {
+        case "--data" -> data = Path.of(args[++i]);
+        case "--reps" -> reps = Integer.parseInt(args[++i]);
+        case "--stream-queries" -> streamQueries = Integer.parseInt(args[++i]);
+        default -> usage("unknown option " + args[i]);
+      }
+    }
+    if (data == null) {
+      usage("--data DIR is required");
+    }
+    CompareMain m = new CompareMain(data, Math.max(1, reps), streamQueries);
+    System.out.println("# java side: " + m.cpu.description() + ", "
+        + Runtime.getRuntime().availableProcessors() + " processors, max heap "
+        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, " + System.getProperty("java.vm.name")
+        + " " + System.getProperty("java.version"));
+    switch (args[0]) {
+      case "kernel" -> m.kernel();
+      case "knn" -> m.knn();
+      case "cov" -> m.covariance();
+      case "pca" -> m.pca();
+      case "pairwise" -> m.pairwise();
+      case "stream" -> m.stream();
+      default -> usage("unknown workload " + args[0]);
+    }
+  }
+
+  private static void usage(String problem) {
+    System.err.println("CompareMain: " + problem);
+    System.err.println("usage: CompareMain kernel|knn|cov|pca|pairwise|stream --data DIR"
+        + " [--reps N] [--stream-queries Q]");
+    System.exit(2);
+  }
+
+  private EmbeddingMatrix input(String name) throws IOException {
+    return BenchData.read(data.resolve(name + ".safetensors"), "x");
+  }
+
+  // ------------------------------------------------------------------ workloads
+
+  private void kernel() throws Exception {
+    EmbeddingMatrix a = input("kernel_a");
+    EmbeddingMatrix b = input("kernel_b");
+    int m = a.rows();
+    int n = b.rows();
+    int k = a.dim();
+    float[] c = new float[Math.multiplyExact(m, n)];
+    Timed<float[]> t = timed(reps, () -> {
+      Gemm.abT(a.backingArray(), m, b.backingArray(), n, k, c);
+      return c;
+    });
+    double flop = 2.0 * m * n * k;
+    result("kernel", t, "shape", m + "x" + n + "x" + k, "gflops", fmt(flop / t.best() / 1e9));
+  }
+
+  private void knn() throws Exception {
+    EmbeddingMatrix x = input("minilm");
+    DistanceKernel kernel = cpu.distanceKernel(MetricSpace.euclidean());
+    Timed<Neighbours> t = timed(reps, () -> kernel.nearest(x, K, ProgressListener.NONE));
+    writeIds(t.last(), data.resolve("knn_java_ids.i32"));
+    double flop = 2.0 * x.rows() * x.rows() * x.dim();
+    result("knn", t, "shape", x.rows() + "x" + x.dim(), "k", K,
+        "gflops", fmt(flop / t.best() / 1e9));
+  }
+
+  private void covariance() throws Exception {
+    EmbeddingMatrix w = input("cov_w");
+    // The mean is part of the timed work, as W.mean(0) is on the numpy side.
+    Timed<double[]> t = timed(reps,
+        () -> cpu.covariance(w, Pca.mean(w, ProgressListener.NONE), ProgressListener.NONE));
+    // Useful flops of the symmetric product: d(d+1)/2 dot products of length N, 2 flops each,
+    // reported as N d^2 for both sides.
+    double flop = (double) w.rows() * w.dim() * w.dim();
+    result("cov", t, "shape", w.rows() + "x" + w.dim(), "gflops", fmt(flop / t.best() / 1e9));
+  }
+
+  private void pca() throws Exception {
+    EmbeddingMatrix w = input("cov_w");
+    String shape = w.rows() + "x" + w.dim();
+    Timed<PcaResult> top = timed(reps, () -> Pca.top(w, 3, cpu, ProgressListener.NONE));
+    pcaResult("pca-top3", top, shape);
+    Timed<PcaResult> full = timed(reps, () -> {
+      PcaResult r = Pca.fit(w, cpu, ProgressListener.NONE);
+      ReferenceFrame frame = r.frame();
+      if (frame.dim() != w.dim()) {
+        throw new IllegalStateException("frame of dim " + frame.dim());
+      }
+      return r;
+    });
+    pcaResult("pca-full", full, shape);
+  }
+
+  private void pcaResult(String workload, Timed<PcaResult> t, String shape) {
+    PcaResult r = t.last();
+    result(workload, t, "shape", shape, "pr", String.format(Locale.ROOT, "%.6f",
+            r.participationRatio()),
+        "lambda1", g(r.eigenvalue(0)), "lambda2", g(r.eigenvalue(1)), "lambda3", g(r.eigenvalue(2)));
+  }
+
+  private void pairwise() throws Exception {
+    EmbeddingMatrix x = input("pairwise_x");
+    DistanceKernel kernel = cpu.distanceKernel(MetricSpace.euclidean());
+    Timed<DistanceStatistics> t =
+        timed(reps, () -> DistanceStatistics.of(x, kernel, ProgressListener.NONE));
+    DistanceStatistics s = t.last();
+    result("pairwise", t, "shape", x.rows() + "x" + x.dim(), "count", s.count(),
+        "min", g(s.min()), "median", g(s.median()), "mean", g(s.mean()), "max", g(s.max()),
+        "zeros", s.exactZeroPairs());
+  }
+
+  /**
+   * k-NN of a bf16 matrix under the heap the script sets (-Xmx4g at full size). The bf16 to
+   * float32 load is timed separately; the k-NN runs once after a small warm-up, because at full
+   * size one run is 118 TFLOP.
+   */
+  private void stream() throws Exception {
+    long t0 = System.nanoTime();
+    EmbeddingMatrix w = BenchData.read(data.resolve("stream_w.safetensors"), "W");
+    double loadSeconds = (System.nanoTime() - t0) / 1e9;
+    int n = w.rows();
+    int q = streamQueries <= 0 || streamQueries >= n ? n : streamQueries;
+    EmbeddingMatrix queries = q == n ? w : w.slice(0, q);
+    DistanceKernel kernel = cpu.distanceKernel(MetricSpace.euclidean());
+    kernel.nearest(w.slice(0, Math.min(n, 256)), w, K, ProgressListener.NONE);
+    Timed<Neighbours> t = timed(0, 1, () -> kernel.nearest(queries, w, K, ProgressListener.NONE));
+    double flop = 2.0 * q * n * w.dim();
+    double full = t.best() * n / q;
+    result("stream", t, "shape", n + "x" + w.dim() + "-bf16", "queries", q, "k", K,
+        "gflops", fmt(flop / t.best() / 1e9), "load_s", fmt(loadSeconds),
+        "full_estimate_s", fmt(full),
+        "max_heap_mib", Runtime.getRuntime().maxMemory() / (1 << 20));
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  /** Base row positions, N x K, as raw little-endian int32 for compare.py. */
+  private static void writeIds(Neighbours nb, Path file) throws IOException {
+    try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16);
+        DataOutputStream out = new DataOutputStream(os)) {
+      for (int r = 0; r < nb.rows(); r++) {
+        for (int j = 0; j < nb.k(); j++) {
+          out.writeInt(Integer.reverseBytes(nb.index(r, j)));
+        }
+      }
+    }
+  }
+
+  record Timed<T>(T last, double[] seconds) {
+    double best() {
+      return Arrays.stream(seconds).min().orElseThrow();
+    }
+
+    double median() {
+      double[] s = seconds.clone();
+      Arrays.sort(s);
+      int m = s.length / 2;
+      return s.length % 2 == 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+    }
+  }
+
+  private static <T> Timed<T> timed(int reps, Callable<T> work) throws Exception {
+    return timed(1, reps, work);
+  }
+
+  private static <T> Timed<T> timed(int warmups, int reps, Callable<T> work) throws Exception {
+    for (int i = 0; i < warmups; i++) {
+      work.call();
+    }
+    double[] s = new double[reps];
+    T last = null;
+    for (int i = 0; i < reps; i++) {
+      last = null; // let the previous result go before the next run allocates its own
+      System.gc();
+      long t0 = System.nanoTime();
+      last = work.call();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    return new Timed<>(last, s);
+  }
+
+  private static void result(String workload, Timed<?> t, Object... kv) {
+    StringBuilder sb = new StringBuilder("RESULT workload=").append(workload).append(" side=java");
+    for (int i = 0; i < kv.length; i += 2) {
+      sb.append(' ').append(kv[i]).append('=').append(kv[i + 1]);
+    }
+    sb.append(" best_s=").append(String.format(Locale.ROOT, "%.4f", t.best()));
+    sb.append(" median_s=").append(String.format(Locale.ROOT, "%.4f", t.median()));
+    sb.append(" reps=").append(t.seconds().length);
+    System.out.println(sb);
+  }
+
+  private static String fmt(double v) {
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String g(double v) {
+    return String.format(Locale.ROOT, "%.8g", v);
+  }
+}

@@ -1,0 +1,60 @@
+package io.github.embeddinggeometry.bench;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.spi.Backends;
+import io.github.embeddinggeometry.spi.ComputeBackend;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The biased covariance {@code (1/N) (W - mu)^T (W - mu)} of an n x d matrix on the CPU backend
+ * (upper triangle only, so about {@code n d^2} flops), given the mean.
+ *
+ * <p>HOW TO RUN: {@code java -jar geometry-bench/target/benchmarks.jar CovarianceBench}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+@State(Scope.Benchmark)
+public class CovarianceBench {
+  /** Number of rows. */
+  @Param({"16384"})
+  public int n;
+
+  /** Row length. */
+  @Param({"384", "1024"})
+  public int d;
+
+  private EmbeddingMatrix w;
+  private double[] mean;
+  private ComputeBackend cpu;
+
+  /** Fixed-seed rows and their mean. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    w = BenchData.gaussianMatrix(4, n, d);
+    mean = Pca.mean(w, ProgressListener.NONE);
+    cpu = Backends.cpu();
+  }
+
+  /** The d x d covariance, in double. */
+  @Benchmark
+  public double[] covariance() {
+    return cpu.covariance(w, mean, ProgressListener.NONE);
+  }
+}

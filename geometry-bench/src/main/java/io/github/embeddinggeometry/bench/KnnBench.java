@@ -1,0 +1,63 @@
+package io.github.embeddinggeometry.bench;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import io.github.embeddinggeometry.spi.Backends;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Streaming exact k-NN (Euclidean, k = 20) of n rows among themselves on the CPU backend: the
+ * distance tiles feed a per-row top-k without an n x n buffer. {@code 2 n^2 d} flops per call.
+ *
+ * <p>HOW TO RUN: {@code java -jar geometry-bench/target/benchmarks.jar KnnBench}.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
+@State(Scope.Benchmark)
+public class KnnBench {
+  /** Number of rows. */
+  @Param({"4096"})
+  public int n;
+
+  /** Row length. */
+  @Param({"384", "2560"})
+  public int d;
+
+  /** Neighbours per row. */
+  @Param({"20"})
+  public int k;
+
+  private EmbeddingMatrix x;
+  private DistanceKernel kernel;
+
+  /** Fixed-seed rows. */
+  @Setup(Level.Trial)
+  public void setUp() {
+    x = BenchData.gaussianMatrix(3, n, d);
+    kernel = Backends.cpu().distanceKernel(MetricSpace.euclidean());
+  }
+
+  /** All n x k neighbours. */
+  @Benchmark
+  public Neighbours nearest() {
+    return kernel.nearest(x, k, ProgressListener.NONE);
+  }
+}
