@@ -405,6 +405,10 @@ def table(args):
             met = "yes" if ok(r) else "NO"
         elif w == "stream" and ours:
             ratio_txt = f"{ours.get('gflops', '?')} GFLOP/s"
+            if ours.get("queries") and ours["queries"] != size.split("x")[0]:
+                ratio_txt += (f"; {ours['queries']} query rows timed, all rows est. "
+                              f"{float(ours['full_estimate_s']):.0f} s")
+            ratio_txt += f"; bf16 load {ours.get('load_s', '?')} s"
             target, met = "finishes in -Xmx4g", "yes"
         extra = ""
         if w == "kernel":
@@ -417,6 +421,14 @@ def table(args):
         out.append(f"k-NN neighbour sets: {chk['identical_rows']}/{chk['rows']} rows identical; "
                    f"{chk['differing_rows']} differ, of which {chk['differing_near_ties']} are "
                    "near-ties within float32 rounding.")
+    pcas = [(name, rows.get(key)) for name, key in
+            (("ours top-3", ("pca-top3", "java")), ("ours full", ("pca-full", "java")),
+             ("numpy", ("pca", "numpy")))]
+    if any(r for _, r in pcas):
+        out.append("")
+        out.append("PCA check: " + "; ".join(
+            f"{name}: PR {r['pr']}, lambda1-3 {r['lambda1']} {r['lambda2']} {r['lambda3']}"
+            for name, r in pcas if r))
     for w in ("pairwise",):
         a, b = rows.get((w, "java")), rows.get((w, "numpy"))
         if a and b:
