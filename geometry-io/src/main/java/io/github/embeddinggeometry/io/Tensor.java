@@ -1,0 +1,135 @@
+package io.github.embeddinggeometry.io;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
+
+/**
+ * A typed n-dimensional array read from (or to be written to) a file: its data stays where it is
+ * (a memory-mapped file, a heap buffer) until a {@code read}/{@code to} method converts it.
+ *
+ * <p>Element order in every method is C order (row-major, last index fastest), whatever the
+ * layout on disk (Fortran-order .npy, strided torch tensors). Floating-point values widen exactly
+ * to float32 except F64 (rounded to nearest) ; integers convert like a Java cast.
+ *
+ * <p>A tensor from a file that has been closed throws {@link IllegalStateException}. Reads are
+ * thread-safe.
+ *
+ * @since 0.1
+ */
+public interface Tensor {
+  /** The tensor's name in its file ("" when it has none, e.g. a .npy array). */
+  String name();
+
+  /** Element type as stored. */
+  DType dtype();
+
+  /** Dimensions, a copy; {@code []} for a scalar. */
+  long[] shape();
+
+  /** Number of dimensions. */
+  default int rank() {
+    return shape().length;
+  }
+
+  /** Number of elements: the product of the dimensions (1 for a scalar). */
+  default long numel() {
+    long n = 1;
+    for (long d : shape()) {
+      n *= d;
+    }
+    return n;
+  }
+
+  /**
+   * Converts {@code len} elements starting at C-order element {@code from} to float32.
+   *
+   * @param dst receives the values at {@code [off, off + len)}. Modified.
+   */
+  void readFloats(long from, float[] dst, int off, int len);
+
+  /** Like {@link #readFloats} in float64 (exact for every float type and for ints up to 2^53). */
+  void readDoubles(long from, double[] dst, int off, int len);
+
+  /**
+   * Reads integer (or BOOL as 0/1) elements exactly.
+   *
+   * @throws UnsupportedOperationException for floating-point tensors
+   */
+  void readLongs(long from, long[] dst, int off, int len);
+
+  /** All elements as float32, C order. */
+  default float[] toFloatArray() {
+    float[] out = new float[checkedSize(this)];
+    readFloats(0, out, 0, out.length);
+    return out;
+  }
+
+  /** All elements as float64, C order. */
+  default double[] toDoubleArray() {
+    double[] out = new double[checkedSize(this)];
+    readDoubles(0, out, 0, out.length);
+    return out;
+  }
+
+  /** All elements of an integer tensor, C order. */
+  default long[] toLongArray() {
+    long[] out = new long[checkedSize(this)];
+    readLongs(0, out, 0, out.length);
+    return out;
+  }
+
+  /**
+   * A rank-2 tensor as an {@link EmbeddingMatrix} (rows = dimension 0), widened to float32 in
+   * parallel chunks.
+   *
+   * @throws IllegalStateException if the tensor is not rank 2 or exceeds 2^31-1 elements
+   */
+  default EmbeddingMatrix toEmbeddingMatrix() {
+    return toEmbeddingMatrix(ProgressListener.NONE);
+  }
+
+  /** Like {@link #toEmbeddingMatrix()}, reporting rows converted and honouring cancellation. */
+  EmbeddingMatrix toEmbeddingMatrix(ProgressListener progress);
+
+  /** A float32 tensor over {@code data} (not copied), for the writers. */
+  static Tensor of(String name, float[] data, long... shape) {
+    return RegionTensor.ofFloats(name, data, shape);
+  }
+
+  /** A float64 tensor over a copy of {@code data}, for the writers. */
+  static Tensor of(String name, double[] data, long... shape) {
+    return RegionTensor.ofDoubles(name, data, shape);
+  }
+
+  /** An int64 tensor over a copy of {@code data}, for the writers. */
+  static Tensor of(String name, long[] data, long... shape) {
+    return RegionTensor.ofLongs(name, data, shape);
+  }
+
+  /**
+   * A tensor of any dtype from its little-endian bytes in C order (copied), e.g. bf16 values from
+   * {@code FloatFormats}-style encoding.
+   *
+   * @throws IllegalArgumentException if the byte count does not match shape x dtype
+   */
+  static Tensor ofBytes(String name, DType dtype, byte[] littleEndian, long... shape) {
+    return RegionTensor.ofBytes(name, dtype, littleEndian, shape);
+  }
+
+  /**
+   * The elements as little-endian bytes in C order, in this tensor's own dtype (for writers and
+   * bit-exact comparisons).
+   */
+  byte[] toLittleEndianBytes();
+
+  private static int checkedSize(Tensor t) {
+    long n = t.numel();
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(
+          "tensor " + t.name() + " has " + n + " elements, too many for one Java array;"
+              + " read it in pieces with readFloats");
+    }
+    return (int) n;
+  }
+}

@@ -1,0 +1,430 @@
+package io.github.embeddinggeometry.io.onnx;
+
+import com.google.protobuf.CodedInputStream;
+import com.google.protobuf.WireFormat;
+import io.github.embeddinggeometry.io.DType;
+import io.github.embeddinggeometry.io.MalformedFileException;
+import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.internal.ByteRegion;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The initializers of an ONNX model, read from the protobuf wire format without generated classes.
+ *
+ * <p>One pass over the file records where each initializer's data lies and skips the bytes, so a
+ * 90 MB model is indexed without copying its weights; {@link #tensor} then reads one lazily. Data
+ * may be in {@code raw_data}, in the typed fields ({@code float_data}, {@code double_data}, {@code
+ * int32_data}, {@code int64_data}), or in an external file next to the model ({@code
+ * data_location = EXTERNAL}, for models opened from a path).
+ *
+ * @since 0.1
+ */
+public final class OnnxInitializers {
+  // Field numbers from onnx.proto.
+  private static final int MODEL_GRAPH = 7;
+  private static final int GRAPH_INITIALIZER = 5;
+  private static final int T_DIMS = 1;
+  private static final int T_DATA_TYPE = 2;
+  private static final int T_FLOAT_DATA = 4;
+  private static final int T_INT32_DATA = 5;
+  private static final int T_INT64_DATA = 7;
+  private static final int T_NAME = 8;
+  private static final int T_RAW_DATA = 9;
+  private static final int T_DOUBLE_DATA = 10;
+  private static final int T_EXTERNAL_DATA = 13;
+  private static final int T_DATA_LOCATION = 14;
+
+  private static int tag(int field, int wireType) {
+    return (field << 3) | wireType;
+  }
+
+  private final String source;
+  private final Path directory;
+  private final ByteRegion file;
+  private final Map<String, Entry> entries;
+
+  /** Where one initializer's data is. */
+  private static final class Entry {
+    String name = "";
+    int dataType;
+    DType dtype;
+    final List<Long> dims = new ArrayList<>();
+    long rawPos = -1;
+    long rawLen;
+    int typedField;
+    final List<long[]> typedRanges = new ArrayList<>(); // [pos, len, wireType]
+    boolean external;
+    final Map<String, String> externalInfo = new LinkedHashMap<>();
+
+    long[] dimsArray() {
+      long[] d = new long[dims.size()];
+      for (int i = 0; i < d.length; i++) {
+        d[i] = dims.get(i);
+      }
+      return d;
+    }
+  }
+
+  private OnnxInitializers(String source, Path directory, ByteRegion file, Map<String, Entry> entries) {
+    this.source = source;
+    this.directory = directory;
+    this.file = file;
+    this.entries = entries;
+  }
+
+  /** Maps and indexes a model file (at most 2 GiB, the protobuf limit). */
+  public static OnnxInitializers open(Path path) throws IOException {
+    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+      if (ch.size() > Integer.MAX_VALUE) {
+        throw new MalformedFileException(path.toString(), "file of " + ch.size()
+            + " bytes exceeds the 2 GiB protobuf limit (large models keep weights as external data)");
+      }
+      ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
+      Path dir = path.toAbsolutePath().getParent();
+      return index(path.toString(), dir, ByteRegion.of(b), b);
+    }
+  }
+
+  /** Reads a model from a stream (e.g. a classpath resource) into memory and indexes it. */
+  public static OnnxInitializers read(String sourceName, InputStream in) throws IOException {
+    return of(sourceName, in.readAllBytes());
+  }
+
+  /** Indexes a model held in memory ({@code bytes} is not copied). */
+  public static OnnxInitializers of(String sourceName, byte[] bytes) throws MalformedFileException {
+    ByteBuffer b = ByteBuffer.wrap(bytes);
+    return index(sourceName, null, ByteRegion.of(b), b);
+  }
+
+  private static OnnxInitializers index(String source, Path dir, ByteRegion region, ByteBuffer buf)
+      throws MalformedFileException {
+    Map<String, Entry> entries = new LinkedHashMap<>();
+    try {
+      CodedInputStream in = CodedInputStream.newInstance(buf.duplicate());
+      in.setSizeLimit(Integer.MAX_VALUE);
+      while (true) {
+        int tag = in.readTag();
+        if (tag == 0) {
+          break;
+        }
+        if (tag == tag(MODEL_GRAPH, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+          int len = in.readRawVarint32();
+          int old = in.pushLimit(checkLength(source, in, len));
+          readGraph(source, in, entries);
+          in.popLimit(old);
+        } else if (!in.skipField(tag)) {
+          break;
+        }
+      }
+    } catch (MalformedFileException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      throw new MalformedFileException(source, "not a valid ONNX protobuf: " + e.getMessage(), e);
+    }
+    return new OnnxInitializers(source, dir, region, entries);
+  }
+
+  private static int checkLength(String source, CodedInputStream in, int len)
+      throws MalformedFileException {
+    if (len < 0) {
+      throw new MalformedFileException(source, "negative length " + len + " at byte " + in.getTotalBytesRead());
+    }
+    return len;
+  }
+
+  private static void readGraph(String source, CodedInputStream in, Map<String, Entry> entries)
+      throws IOException {
+    while (true) {
+      int tag = in.readTag();
+      if (tag == 0) {
+        return;
+      }
+      if (tag == tag(GRAPH_INITIALIZER, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+        int len = checkLength(source, in, in.readRawVarint32());
+        int old = in.pushLimit(len);
+        Entry e = readTensor(source, in);
+        in.popLimit(old);
+        if (entries.putIfAbsent(e.name, e) != null) {
+          throw new MalformedFileException(source, "initializer \"" + e.name + "\" appears twice");
+        }
+      } else if (!in.skipField(tag)) {
+        return;
+      }
+    }
+  }
+
+  private static Entry readTensor(String source, CodedInputStream in) throws IOException {
+    Entry e = new Entry();
+    while (true) {
+      int tag = in.readTag();
+      if (tag == 0) {
+        break;
+      }
+      int field = WireFormat.getTagFieldNumber(tag);
+      int wire = WireFormat.getTagWireType(tag);
+      if (field == T_DIMS && wire == WireFormat.WIRETYPE_VARINT) {
+        e.dims.add(in.readInt64());
+      } else if (field == T_DIMS && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        int old = in.pushLimit(checkLength(source, in, in.readRawVarint32()));
+        while (in.getBytesUntilLimit() > 0) {
+          e.dims.add(in.readInt64());
+        }
+        in.popLimit(old);
+      } else if (field == T_DATA_TYPE && wire == WireFormat.WIRETYPE_VARINT) {
+        e.dataType = in.readInt32();
+      } else if (field == T_NAME && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        e.name = in.readStringRequireUtf8();
+      } else if (field == T_RAW_DATA && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        int len = checkLength(source, in, in.readRawVarint32());
+        e.rawPos = in.getTotalBytesRead();
+        e.rawLen = len;
+        in.skipRawBytes(len);
+      } else if ((field == T_FLOAT_DATA || field == T_INT32_DATA || field == T_INT64_DATA
+          || field == T_DOUBLE_DATA) && e.external == false) {
+        if (e.typedField != 0 && e.typedField != field) {
+          throw new MalformedFileException(source, "initializer \"" + e.name
+              + "\" has data in two typed fields " + e.typedField + " and " + field);
+        }
+        e.typedField = field;
+        long pos;
+        long len;
+        if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+          len = checkLength(source, in, in.readRawVarint32());
+          pos = in.getTotalBytesRead();
+          in.skipRawBytes((int) len);
+        } else {
+          pos = in.getTotalBytesRead();
+          in.skipField(tag);
+          len = in.getTotalBytesRead() - pos;
+        }
+        e.typedRanges.add(new long[] {pos, len, wire});
+      } else if (field == T_EXTERNAL_DATA && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
+        int old = in.pushLimit(checkLength(source, in, in.readRawVarint32()));
+        String k = null;
+        String v = null;
+        while (true) {
+          int t = in.readTag();
+          if (t == 0) {
+            break;
+          }
+          if (t == tag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+            k = in.readStringRequireUtf8();
+          } else if (t == tag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+            v = in.readStringRequireUtf8();
+          } else if (!in.skipField(t)) {
+            break;
+          }
+        }
+        in.popLimit(old);
+        if (k != null) {
+          e.externalInfo.put(k, v == null ? "" : v);
+        }
+      } else if (field == T_DATA_LOCATION && wire == WireFormat.WIRETYPE_VARINT) {
+        e.external = in.readInt32() == 1;
+      } else if (!in.skipField(tag)) {
+        break;
+      }
+    }
+    e.dtype = dtype(e.dataType);
+    for (long d : e.dims) {
+      if (d < 0) {
+        throw new MalformedFileException(source, "initializer \"" + e.name + "\" has negative dimension " + d);
+      }
+    }
+    return e;
+  }
+
+  private static DType dtype(int onnxType) {
+    switch (onnxType) {
+      case 1: return DType.F32;
+      case 2: return DType.U8;
+      case 3: return DType.I8;
+      case 4: return DType.U16;
+      case 5: return DType.I16;
+      case 6: return DType.I32;
+      case 7: return DType.I64;
+      case 9: return DType.BOOL;
+      case 10: return DType.F16;
+      case 11: return DType.F64;
+      case 12: return DType.U32;
+      case 13: return DType.U64;
+      case 16: return DType.BF16;
+      case 17: return DType.F8_E4M3;
+      case 19: return DType.F8_E5M2;
+      default: return null; // strings, complex, other float8 variants: listed but not readable
+    }
+  }
+
+  /** All initializers in file order (those of unsupported types are left out). */
+  public List<OnnxInitializer> list() {
+    List<OnnxInitializer> out = new ArrayList<>();
+    for (Entry e : entries.values()) {
+      if (e.dtype != null) {
+        out.add(new OnnxInitializer(e.name, e.dtype, e.dimsArray(), e.external));
+      }
+    }
+    return out;
+  }
+
+  /** True when an initializer of this name exists. */
+  public boolean contains(String name) {
+    return entries.containsKey(name);
+  }
+
+  /**
+   * One initializer's data.
+   *
+   * @throws IllegalArgumentException if no initializer has that name
+   * @throws MalformedFileException if its data does not match its type and dims
+   */
+  public Tensor tensor(String name) throws IOException {
+    Entry e = entries.get(name);
+    if (e == null) {
+      List<String> names = new ArrayList<>(entries.keySet());
+      throw new IllegalArgumentException(source + " has no initializer \"" + name + "\"; it has "
+          + (names.size() > 8 ? names.subList(0, 8) + " and " + (names.size() - 8) + " more" : names));
+    }
+    String where = "initializer \"" + name + "\"";
+    if (e.dtype == null) {
+      throw new MalformedFileException(source, where + " has ONNX data type " + e.dataType
+          + ", which is not supported");
+    }
+    long[] dims = e.dimsArray();
+    long bytes;
+    try {
+      long n = 1;
+      for (long d : dims) {
+        n = Math.multiplyExact(n, d);
+      }
+      bytes = Math.multiplyExact(n, (long) e.dtype.bytes());
+    } catch (ArithmeticException x) {
+      throw new MalformedFileException(source, where + " dims overflow 64 bits");
+    }
+    ByteRegion data;
+    if (e.external) {
+      data = external(e, where, bytes);
+    } else if (e.rawPos >= 0) {
+      if (e.rawLen != bytes) {
+        throw new MalformedFileException(source, where + " dims x " + e.dtype + " need " + bytes
+            + " bytes but raw_data holds " + e.rawLen);
+      }
+      data = file.sub(e.rawPos, e.rawLen);
+    } else {
+      data = typed(e, where, bytes);
+    }
+    try {
+      return new RegionTensor(source, name, e.dtype, dims, null, 0, data, ByteOrder.LITTLE_ENDIAN, null);
+    } catch (IllegalArgumentException x) {
+      throw new MalformedFileException(source, where + ": " + x.getMessage());
+    }
+  }
+
+  private ByteRegion external(Entry e, String where, long bytes) throws IOException {
+    String loc = e.externalInfo.get("location");
+    if (directory == null || loc == null) {
+      throw new MalformedFileException(source, where + " keeps its data in an external file "
+          + loc + ", which needs the model opened from a path");
+    }
+    Path p = directory.resolve(loc).normalize();
+    if (!p.startsWith(directory)) {
+      throw new MalformedFileException(source, where + " external location " + loc
+          + " leaves the model's directory");
+    }
+    long off;
+    long len;
+    try {
+      off = Long.parseLong(e.externalInfo.getOrDefault("offset", "0"));
+      len = Long.parseLong(e.externalInfo.getOrDefault("length", Long.toString(bytes)));
+    } catch (NumberFormatException x) {
+      throw new MalformedFileException(source, where + " external offset/length not a number");
+    }
+    if (len != bytes || off < 0) {
+      throw new MalformedFileException(source, where + " external length " + len + " (offset "
+          + off + ") does not match dims x " + e.dtype + " = " + bytes + " bytes");
+    }
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+      if (off + len > ch.size()) {
+        throw new MalformedFileException(p.toString(), where + " needs bytes [" + off + ", "
+            + (off + len) + ") but the file holds " + ch.size());
+      }
+      return ByteRegion.map(ch, off, len);
+    }
+  }
+
+  // Typed fields: floats and doubles are already little-endian IEEE when packed; the varint
+  // fields are decoded into a heap buffer of the tensor's dtype.
+  private ByteRegion typed(Entry e, String where, long bytes) throws IOException {
+    if (bytes > Integer.MAX_VALUE - 8) {
+      throw new MalformedFileException(source, where + " of " + bytes + " bytes is too large for typed fields");
+    }
+    ByteBuffer out = ByteBuffer.allocate((int) Math.min(bytes, file.size() * 8 + 8))
+        .order(ByteOrder.LITTLE_ENDIAN);
+    int count = 0;
+    long needCount = bytes / e.dtype.bytes();
+    try {
+      for (long[] r : e.typedRanges) {
+        ByteBuffer slice = file.slice(r[0], (int) r[1]);
+        CodedInputStream in = CodedInputStream.newInstance(slice);
+        boolean packed = r[2] == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+        while (!in.isAtEnd()) {
+          if (count >= needCount) {
+            throw new MalformedFileException(source, where + " has more values than its dims allow ("
+                + needCount + ")");
+          }
+          switch (e.typedField) {
+            case T_FLOAT_DATA:
+              requireType(e, where, DType.F32);
+              out.putFloat(packed ? in.readFloat() : Float.intBitsToFloat(in.readRawLittleEndian32()));
+              break;
+            case T_DOUBLE_DATA:
+              requireType(e, where, DType.F64);
+              out.putDouble(packed ? in.readDouble() : Double.longBitsToDouble(in.readRawLittleEndian64()));
+              break;
+            case T_INT64_DATA:
+              requireType(e, where, DType.I64);
+              out.putLong(in.readInt64());
+              break;
+            default: { // int32_data holds every narrower type, as bit patterns for f16/bf16
+              int v = in.readInt32();
+              switch (e.dtype.bytes()) {
+                case 1: out.put((byte) v); break;
+                case 2: out.putShort((short) v); break;
+                case 4: out.putInt(v); break;
+                default:
+                  throw new MalformedFileException(source, where + " of " + e.dtype + " cannot use int32_data");
+              }
+            }
+          }
+          count++;
+          if (!packed) {
+            break;
+          }
+        }
+      }
+    } catch (java.nio.BufferOverflowException x) {
+      throw new MalformedFileException(source, where + " has more values than its dims allow");
+    }
+    if (count != needCount) {
+      throw new MalformedFileException(source, where + " has " + count + " values but its dims need " + needCount);
+    }
+    out.flip();
+    return ByteRegion.of(out);
+  }
+
+  private void requireType(Entry e, String where, DType t) throws MalformedFileException {
+    if (e.dtype != t) {
+      throw new MalformedFileException(source, where + " of " + e.dtype + " stores values in the " + t + " field");
+    }
+  }
+}

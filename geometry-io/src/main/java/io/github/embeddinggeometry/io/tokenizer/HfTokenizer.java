@@ -1,0 +1,162 @@
+package io.github.embeddinggeometry.io.tokenizer;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.github.embeddinggeometry.io.MalformedFileException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * A Hugging Face {@code tokenizer.json} (byte-level BPE as in Qwen/GPT-2, WordPiece as in BERT,
+ * ...) decoded by the Rust {@code tokenizers} library through DJL, so decoding matches Python's
+ * {@code tokenizers} exactly. DJL's native library ships inside its jar for linux-x86_64,
+ * linux-aarch64, macOS aarch64 and Windows x86_64 and is extracted to {@code ~/.djl.ai}; no
+ * network access is needed.
+ *
+ * <p>Special tokens are kept when decoding ({@code skip_special_tokens=False}, the default of
+ * transformers' {@code tokenizer.decode}). Thread-safe. Holds native memory: close it.
+ *
+ * @since 0.1
+ */
+public final class HfTokenizer implements Vocabulary, AutoCloseable {
+  private final HuggingFaceTokenizer tokenizer;
+  private final int size;
+  private volatile boolean closed;
+
+  private HfTokenizer(HuggingFaceTokenizer tokenizer, int size) {
+    this.tokenizer = tokenizer;
+    this.size = size;
+  }
+
+  /**
+   * Loads {@code tokenizer.json}, or the one inside a model directory.
+   *
+   * @throws MalformedFileException if the file cannot be parsed
+   */
+  public static HfTokenizer open(Path path) throws IOException {
+    Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
+    return read(file.toString(), Files.readAllBytes(file));
+  }
+
+  /** Loads a tokenizer.json from a stream (e.g. a classpath resource). */
+  public static HfTokenizer read(String sourceName, InputStream in) throws IOException {
+    return read(sourceName, in.readAllBytes());
+  }
+
+  private static HfTokenizer read(String source, byte[] json) throws IOException {
+    int size = vocabularySize(source, json);
+    HuggingFaceTokenizer t;
+    try {
+      // Decoding only: no truncation or padding, and special tokens kept on decode.
+      t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
+          Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+    } catch (RuntimeException e) {
+      throw new MalformedFileException(source, "not a tokenizer.json the tokenizers library accepts: "
+          + e.getMessage(), e);
+    }
+    return new HfTokenizer(t, size);
+  }
+
+  // One more than the largest id in model.vocab (object of token -> id, or a Unigram list) and
+  // added_tokens, scanned with a streaming parser so that large vocabularies cost no tree.
+  static int vocabularySize(String source, byte[] json) throws MalformedFileException {
+    long max = -1;
+    try (JsonParser p = new JsonFactory().createParser(json)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new MalformedFileException(source, "tokenizer.json is not a JSON object");
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String f = p.currentName();
+        JsonToken v = p.nextToken();
+        if (f.equals("model") && v == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String mf = p.currentName();
+            JsonToken mv = p.nextToken();
+            if (mf.equals("vocab") && mv == JsonToken.START_OBJECT) {
+              while (p.nextToken() == JsonToken.FIELD_NAME) {
+                p.nextToken();
+                max = Math.max(max, p.getLongValue());
+              }
+            } else if (mf.equals("vocab") && mv == JsonToken.START_ARRAY) {
+              long n = 0;
+              while (p.nextToken() != JsonToken.END_ARRAY) {
+                p.skipChildren();
+                n++;
+              }
+              max = Math.max(max, n - 1);
+            } else {
+              p.skipChildren();
+            }
+          }
+        } else if (f.equals("added_tokens") && v == JsonToken.START_ARRAY) {
+          while (p.nextToken() == JsonToken.START_OBJECT) {
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String af = p.currentName();
+              p.nextToken();
+              if (af.equals("id")) {
+                max = Math.max(max, p.getLongValue());
+              } else {
+                p.skipChildren();
+              }
+            }
+          }
+        } else {
+          p.skipChildren();
+        }
+      }
+    } catch (MalformedFileException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new MalformedFileException(source, "tokenizer.json is not valid JSON: " + e.getMessage(), e);
+    }
+    if (max < 0 || max >= Integer.MAX_VALUE) {
+      throw new MalformedFileException(source, "tokenizer.json has no usable model.vocab");
+    }
+    return (int) max + 1;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public String decode(int id) {
+    return decode(new int[] {id});
+  }
+
+  @Override
+  public String decode(int[] ids) {
+    if (closed) {
+      throw new IllegalStateException("tokenizer is closed");
+    }
+    long[] l = new long[ids.length];
+    int n = 0;
+    for (int id : ids) {
+      // The Rust side takes u32 ids and skips unknown ones; negative ids would wrap, so they are
+      // dropped here, which is what "unknown" means for them too.
+      if (id >= 0) {
+        l[n++] = id;
+      }
+    }
+    if (n == 0) {
+      return "";
+    }
+    return tokenizer.decode(n == l.length ? l : java.util.Arrays.copyOf(l, n), false);
+  }
+
+  /** Frees the native tokenizer; idempotent. */
+  @Override
+  public void close() {
+    if (!closed) {
+      closed = true;
+      tokenizer.close();
+    }
+  }
+}
