@@ -75,7 +75,8 @@ public interface DistanceKernel extends AutoCloseable {
    * The k nearest neighbours of every row of {@code x} among the rows of {@code x}, self excluded
    * by index (never by value), ties by lower row index.
    *
-   * @throws IllegalArgumentException if {@code k < 1} or {@code k > x.rows() - 1}
+   * @throws IllegalArgumentException if {@code k < 1} or {@code k >= x.rows() - 1} (k must leave
+   *     at least one candidate unselected)
    */
   default Neighbours nearest(EmbeddingMatrix x, int k, ProgressListener progress) {
     return nearest(x, x, k, progress);
@@ -87,7 +88,12 @@ public interface DistanceKernel extends AutoCloseable {
    * query drawn from the base never finds itself; a bitwise-equal row with another id is a
    * neighbour at distance 0.
    *
-   * @throws IllegalArgumentException if {@code k < 1} or there are fewer than k candidates
+   * <p>Selection is streaming: per query row a bounded top-k is kept while the base rows are
+   * walked in tiles, so memory is {@code O(queries x k)} plus per-thread tiles, never
+   * {@code queries x base}.
+   *
+   * @throws IllegalArgumentException if {@code k < 1} or {@code k} is not below the number of
+   *     candidates ({@code base.rows()}, less one when a query row's id occurs in the base)
    */
   Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress);

@@ -5,9 +5,25 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.spi.ComputeBackend;
+import java.util.Objects;
 
-/** STUB: to be implemented (issue 2). */
-final class CpuBackend implements ComputeBackend {
+/**
+ * The pure-Java backend: tiled GEMM-identity distances with the exactness contract, streaming
+ * k-NN, and the blocked covariance, on all cores, with the Vector API micro-kernel when available
+ * ({@link Kernels}).
+ */
+public final class CpuBackend implements ComputeBackend {
+  private final TileKernel kern;
+
+  CpuBackend() {
+    this(Kernels.get());
+  }
+
+  /** A backend on a given micro-kernel, e.g. {@link Kernels#scalar()} for comparisons. */
+  public CpuBackend(TileKernel kern) {
+    this.kern = Objects.requireNonNull(kern, "kern");
+  }
+
   @Override
   public String name() {
     return "cpu";
@@ -15,16 +31,21 @@ final class CpuBackend implements ComputeBackend {
 
   @Override
   public String description() {
-    return "cpu";
+    return "cpu (" + kern.description() + ", " + Parallel.threads() + " threads)";
   }
 
   @Override
   public DistanceKernel distanceKernel(MetricSpace metric) {
-    throw new UnsupportedOperationException("TODO");
+    return new CpuDistanceKernel(metric, kern);
   }
 
   @Override
   public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
-    throw new UnsupportedOperationException("TODO");
+    return Covariance.compute(kern, w, mean, progress);
+  }
+
+  /** The micro-kernel in use. */
+  public TileKernel tileKernel() {
+    return kern;
   }
 }

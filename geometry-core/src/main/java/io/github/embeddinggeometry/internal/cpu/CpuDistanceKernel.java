@@ -1,0 +1,196 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import java.lang.ref.SoftReference;
+import java.lang.ref.WeakReference;
+import java.util.Objects;
+
+/**
+ * The pure-Java {@link DistanceKernel}: Euclidean and cosine through {@link DistanceEngine}; causal
+ * as the Euclidean distance of rows mapped once by {@link CausalMetric#map} (the last two mapped
+ * matrices are cached, softly, keyed by identity, so repeated block calls map only once).
+ */
+final class CpuDistanceKernel implements DistanceKernel {
+  private final MetricSpace metric;
+  private final DistanceEngine engine;
+  private final CausalMetric causal;
+  private final MappedCache cache = new MappedCache();
+
+  CpuDistanceKernel(MetricSpace metric, TileKernel kern) {
+    this.metric = Objects.requireNonNull(metric, "metric");
+    if (metric instanceof MetricSpace.Cosine) {
+      engine = new DistanceEngine(kern, DistanceEngine.Kind.COSINE);
+      causal = null;
+    } else if (metric instanceof MetricSpace.Euclidean) {
+      engine = new DistanceEngine(kern, DistanceEngine.Kind.EUCLIDEAN);
+      causal = null;
+    } else {
+      engine = new DistanceEngine(kern, DistanceEngine.Kind.EUCLIDEAN);
+      causal = ((MetricSpace.Causal) metric).metric();
+    }
+  }
+
+  @Override
+  public MetricSpace metric() {
+    return metric;
+  }
+
+  @Override
+  public void distances(
+      EmbeddingMatrix a,
+      int aFrom,
+      int aTo,
+      EmbeddingMatrix b,
+      int bFrom,
+      int bTo,
+      float[] out,
+      int outOffset,
+      int outStride) {
+    Objects.requireNonNull(out, "out");
+    checkDims(a, b);
+    Objects.checkFromToIndex(aFrom, aTo, a.rows());
+    Objects.checkFromToIndex(bFrom, bTo, b.rows());
+    if (out == a.backingArray() || out == b.backingArray()) {
+      throw new IllegalArgumentException("out must not be the backing array of a or b");
+    }
+    int m = aTo - aFrom;
+    int n = bTo - bFrom;
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (outOffset < 0 || outStride < n
+        || (long) outOffset + (long) (m - 1) * outStride + n > out.length) {
+      throw new IllegalArgumentException(
+          "out (length " + out.length + ", offset " + outOffset + ", stride " + outStride
+              + ") cannot hold " + m + " x " + n + " distances");
+    }
+    EmbeddingMatrix ma = mapped(a, ProgressListener.NONE);
+    EmbeddingMatrix mb = b == a ? ma : mapped(b, ProgressListener.NONE);
+    Operand oa = engine.operand(ma, aFrom, aTo, "first matrix", ProgressListener.NONE);
+    Operand ob = ma == mb && aFrom == bFrom && aTo == bTo
+        ? oa : engine.operand(mb, bFrom, bTo, "second matrix", ProgressListener.NONE);
+    engine.distances(oa, ob, out, outOffset, outStride, ProgressListener.NONE);
+  }
+
+  @Override
+  public void forEachBlock(
+      EmbeddingMatrix a,
+      EmbeddingMatrix b,
+      int blockRows,
+      DistanceBlockConsumer consumer,
+      ProgressListener progress) {
+    Objects.requireNonNull(consumer, "consumer");
+    Objects.requireNonNull(progress, "progress");
+    checkDims(a, b);
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blockRows must be at least 1; got " + blockRows);
+    }
+    EmbeddingMatrix ma = mapped(a, progress);
+    EmbeddingMatrix mb = b == a ? ma : mapped(b, progress);
+    Operand oa = engine.operand(ma, 0, ma.rows(), "first matrix", progress);
+    Operand ob = mb == ma ? oa : engine.operand(mb, 0, mb.rows(), "second matrix", progress);
+    engine.forEachBlock(oa, ob, blockRows, consumer, progress);
+  }
+
+  @Override
+  public Neighbours nearest(
+      EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
+    Objects.requireNonNull(progress, "progress");
+    checkDims(queries, base);
+    int nq = queries.rows();
+    int[] self = new int[nq];
+    boolean anySelf = false;
+    for (int i = 0; i < nq; i++) {
+      self[i] = queries == base ? i : base.rowOf(queries.id(i));
+      anySelf |= self[i] >= 0;
+    }
+    int candidates = base.rows() - (anySelf ? 1 : 0);
+    checkK(k, candidates, base.rows(), anySelf);
+    int[] idx = new int[Math.multiplyExact(nq, k)];
+    float[] dist = new float[idx.length];
+    if (nq > 0) {
+      EmbeddingMatrix mq = mapped(queries, progress);
+      EmbeddingMatrix mb = base == queries ? mq : mapped(base, progress);
+      Operand oq = engine.operand(mq, 0, nq, "queries", progress);
+      Operand ob = mb == mq ? oq : engine.operand(mb, 0, mb.rows(), "base", progress);
+      engine.nearest(oq, ob, k, self, idx, dist, progress);
+    }
+    return new Neighbours(queries, base, metric, k, idx, dist);
+  }
+
+  /**
+   * Rejects {@code k < 1} and {@code k >= candidates}: k must leave at least one candidate out, so
+   * that every neighbour list is a genuine selection (issue 2: "k >= N-1 rejected").
+   */
+  static void checkK(int k, int candidates, int baseRows, boolean selfExcluded) {
+    if (k < 1) {
+      throw new IllegalArgumentException("k must be at least 1; got " + k);
+    }
+    if (k >= candidates) {
+      throw new IllegalArgumentException(
+          "k = " + k + " is too large: each query has only " + candidates + " candidate"
+              + (candidates == 1 ? "" : "s") + " (" + baseRows + " base rows"
+              + (selfExcluded ? ", itself excluded" : "") + "); k must be below "
+              + Math.max(1, candidates));
+    }
+  }
+
+  private static void checkDims(EmbeddingMatrix a, EmbeddingMatrix b) {
+    Objects.requireNonNull(a, "a");
+    Objects.requireNonNull(b, "b");
+    if (a.dim() != b.dim()) {
+      throw new IllegalArgumentException(
+          "row dimensions differ: " + a.dim() + " vs " + b.dim());
+    }
+  }
+
+  private EmbeddingMatrix mapped(EmbeddingMatrix m, ProgressListener progress) {
+    if (causal == null) {
+      return m;
+    }
+    if (m.dim() != causal.dim()) {
+      throw new IllegalArgumentException(
+          "rows have d = " + m.dim() + " but the causal metric tensor is " + causal.dim() + " x "
+              + causal.dim());
+    }
+    EmbeddingMatrix hit = cache.get(m);
+    if (hit != null) {
+      return hit;
+    }
+    ProgressListener.checkCancelled(progress);
+    EmbeddingMatrix mm = causal.map(m);
+    cache.put(m, mm);
+    return mm;
+  }
+
+  /** Two entries: raw matrix (weakly) to mapped matrix (softly). */
+  private static final class MappedCache {
+    private WeakReference<EmbeddingMatrix> raw0 = new WeakReference<>(null);
+    private SoftReference<EmbeddingMatrix> mapped0 = new SoftReference<>(null);
+    private WeakReference<EmbeddingMatrix> raw1 = new WeakReference<>(null);
+    private SoftReference<EmbeddingMatrix> mapped1 = new SoftReference<>(null);
+
+    synchronized EmbeddingMatrix get(EmbeddingMatrix raw) {
+      if (raw0.get() == raw) {
+        return mapped0.get();
+      }
+      if (raw1.get() == raw) {
+        return mapped1.get();
+      }
+      return null;
+    }
+
+    synchronized void put(EmbeddingMatrix raw, EmbeddingMatrix mapped) {
+      raw1 = raw0;
+      mapped1 = mapped0;
+      raw0 = new WeakReference<>(raw);
+      mapped0 = new SoftReference<>(mapped);
+    }
+  }
+}

@@ -1,0 +1,367 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
+
+/**
+ * Tiled distances by the GEMM identity, with the exactness contract of spec section 4 applied in
+ * the epilogue of every tile.
+ *
+ * <p><b>Tiles.</b> A task owns a tile of up to {@link #MB} query rows, packs them once, then walks
+ * the base rows in tiles of about 256 rows: pack, {@link TileKernel#tile} (C = A B^T in float32),
+ * epilogue. Nothing larger than a tile is ever allocated, whatever N is.
+ *
+ * <p><b>Euclidean.</b> {@code v = (|a|^2 + |b|^2) - 2 a.b} in float32. When {@code v <= REFINE *
+ * (|a|^2 + |b|^2)} (with {@link #REFINE} = 0.05, i.e. cosine similarity above about 0.95 for rows
+ * of equal norm) the identity has lost too many digits to cancellation, and the distance is
+ * recomputed directly as {@code sqrt(sum (a_k - b_k)^2)} in float64; bitwise-equal rows then give
+ * exactly 0. Otherwise the distance is {@code sqrt(v)}, where {@code v} is at least 5% of {@code
+ * |a|^2 + |b|^2}, so the float32 rounding of the dot product (about {@code sqrt(d) * 6e-8} relative)
+ * costs at most about {@code 10 * sqrt(d) * 6e-8} relative in the distance (3e-5 at d = 2560). A
+ * NaN from overflow also takes the direct path, so no NaN and no negative value is ever returned.
+ *
+ * <p><b>Cosine.</b> {@code sim = a.b * (1/|a| * 1/|b|)}, clamped to [-1, 1], distance {@code 1 -
+ * sim}. A distance at most {@link #REFINE} is recomputed in float64; there, bitwise-equal non-zero
+ * rows are detected explicitly and get similarity exactly 1 (distance 0). A zero row has
+ * similarity 0 (distance 1) to every row, itself included.
+ *
+ * <p>Every step depends only on the two rows, never on their position in a tile, so bitwise-equal
+ * rows get bitwise-equal distances and {@code d(a, b) == d(b, a)} bitwise.
+ */
+final class DistanceEngine {
+  /** Refinement threshold, relative (Euclidean: share of |a|^2 + |b|^2; cosine: the distance). */
+  static final float REFINE = 0.05f;
+
+  /** Query rows per task (a multiple of every kernel's mr). */
+  static final int MB = 64;
+
+  enum Kind {
+    EUCLIDEAN,
+    COSINE
+  }
+
+  private final TileKernel kern;
+  private final Kind kind;
+  private final int nb;
+
+  DistanceEngine(TileKernel kern, Kind kind) {
+    this.kern = kern;
+    this.kind = kind;
+    int nr = kern.nr();
+    this.nb = nr * Math.max(1, (256 + nr - 1) / nr);
+  }
+
+  Operand operand(EmbeddingMatrix m, int from, int to, String what, ProgressListener progress) {
+    return Operand.of(m, from, to, REFINE, what, progress);
+  }
+
+  /** Per-worker scratch: packed panels and the C tile. */
+  final class Scratch {
+    final int d;
+    final float[] ap;
+    final float[] bp;
+    final float[] c;
+    final int ldc;
+
+    Scratch(int d) {
+      this.d = d;
+      this.ap = new float[MB * d];
+      this.bp = new float[nb * d];
+      this.ldc = nb;
+      this.c = new float[MB * nb];
+    }
+
+    /** Packs query rows {@code [i0, i0+m)} of {@code a}. */
+    int packA(Operand a, int i0, int m) {
+      return pack(a, i0, m, kern.mr(), ap);
+    }
+
+    /** Packs base rows {@code [j0, j0+n)} of {@code b} and multiplies with the packed A. */
+    void multiply(int aPanels, Operand b, int j0, int n) {
+      int bPanels = pack(b, j0, n, kern.nr(), bp);
+      kern.tile(ap, aPanels, bp, bPanels, d, c, ldc);
+    }
+
+    private int pack(Operand x, int i0, int count, int panelRows, float[] dst) {
+      float[] src = x.m.backingArray();
+      int panels = (count + panelRows - 1) / panelRows;
+      for (int p = 0; p < panels; p++) {
+        int pBase = p * d * panelRows;
+        for (int r = 0; r < panelRows; r++) {
+          int row = p * panelRows + r;
+          int o = pBase + r;
+          if (row < count) {
+            int so = x.offset(i0 + row);
+            for (int k = 0; k < d; k++, o += panelRows) {
+              dst[o] = src[so + k];
+            }
+          } else {
+            for (int k = 0; k < d; k++, o += panelRows) {
+              dst[o] = 0f;
+            }
+          }
+        }
+      }
+      return panels;
+    }
+  }
+
+  // ---------------------------------------------------------------- distances into an array
+
+  /**
+   * {@code out[outOffset + i * stride + j] = d(a_i, b_j)} for all local rows of a and b.
+   */
+  void distances(Operand a, Operand b, float[] out, int outOffset, int stride,
+      ProgressListener progress) {
+    int m = a.rows;
+    int n = b.rows;
+    if (m == 0 || n == 0) {
+      return;
+    }
+    int qTiles = (m + MB - 1) / MB;
+    int bTilesAll = (n + nb - 1) / nb;
+    int bChunks = Math.max(1, Math.min(bTilesAll, (4 * Parallel.threads() + qTiles - 1) / qTiles));
+    int tilesPerChunk = (bTilesAll + bChunks - 1) / bChunks;
+    bChunks = (bTilesAll + tilesPerChunk - 1) / tilesPerChunk;
+    int chunks = bChunks;
+    int d = a.dim();
+    Parallel.run("distances", qTiles * chunks, (long) m * n, () -> new Scratch(d), (s, t) -> {
+      int tq = t / chunks;
+      int tb = t % chunks;
+      int i0 = tq * MB;
+      int mm = Math.min(MB, m - i0);
+      int aPanels = s.packA(a, i0, mm);
+      int jStart = tb * tilesPerChunk * nb;
+      int jEnd = Math.min(n, jStart + tilesPerChunk * nb);
+      for (int j0 = jStart; j0 < jEnd; j0 += nb) {
+        int nn = Math.min(nb, jEnd - j0);
+        s.multiply(aPanels, b, j0, nn);
+        writeTile(s, a, i0, mm, b, j0, nn, out, outOffset + i0 * stride + j0, stride);
+      }
+      return (long) mm * (jEnd - jStart);
+    }, progress);
+  }
+
+  /**
+   * Streams {@code a x b} distances to {@code consumer} in blocks of {@code blockRows} query rows.
+   */
+  void forEachBlock(Operand a, Operand b, int blockRows, DistanceBlockConsumer consumer,
+      ProgressListener progress) {
+    int m = a.rows;
+    int n = b.rows;
+    if (m == 0) {
+      return;
+    }
+    if ((long) blockRows * n > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(
+          "a block of " + blockRows + " x " + n + " distances does not fit one array;"
+              + " use fewer block rows");
+    }
+    int blocks = (m + blockRows - 1) / blockRows;
+    int d = a.dim();
+    class BlockScratch {
+      final Scratch s = new Scratch(d);
+      final float[] block = new float[Math.min(blockRows, m) * n];
+    }
+    Parallel.run("distances", blocks, (long) m * n, BlockScratch::new, (bs, t) -> {
+      int r0 = t * blockRows;
+      int r1 = Math.min(m, r0 + blockRows);
+      for (int i0 = r0; i0 < r1; i0 += MB) {
+        int mm = Math.min(MB, r1 - i0);
+        int aPanels = bs.s.packA(a, i0, mm);
+        for (int j0 = 0; j0 < n; j0 += nb) {
+          int nn = Math.min(nb, n - j0);
+          bs.s.multiply(aPanels, b, j0, nn);
+          writeTile(bs.s, a, i0, mm, b, j0, nn, bs.block, (i0 - r0) * n + j0, n);
+        }
+      }
+      consumer.accept(a.from + r0, a.from + r1, bs.block, n);
+      return (long) (r1 - r0) * n;
+    }, progress);
+  }
+
+  private void writeTile(Scratch s, Operand a, int i0, int m, Operand b, int j0, int n,
+      float[] out, int outOff, int stride) {
+    float[] c = s.c;
+    int ldc = s.ldc;
+    float[] ad = a.m.backingArray();
+    float[] bd = b.m.backingArray();
+    int d = s.d;
+    if (kind == Kind.EUCLIDEAN) {
+      for (int i = 0; i < m; i++) {
+        float na = a.sq[i0 + i];
+        float ra = a.ref[i0 + i];
+        int co = i * ldc;
+        int oo = outOff + i * stride;
+        for (int j = 0; j < n; j++) {
+          int bj = j0 + j;
+          float v = (na + b.sq[bj]) - 2f * c[co + j];
+          float dist;
+          if (!(v > ra + b.ref[bj])) {
+            dist = (float) Math.sqrt(squaredDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d));
+          } else {
+            dist = (float) Math.sqrt(v);
+          }
+          out[oo + j] = dist;
+        }
+      }
+    } else {
+      for (int i = 0; i < m; i++) {
+        float ia = a.inv[i0 + i];
+        int co = i * ldc;
+        int oo = outOff + i * stride;
+        for (int j = 0; j < n; j++) {
+          int bj = j0 + j;
+          float sim = c[co + j] * (ia * b.inv[bj]);
+          float dist = 1f - Math.min(1f, Math.max(-1f, sim));
+          if (!(dist > REFINE)) {
+            dist = cosineDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d);
+          }
+          out[oo + j] = dist;
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- k nearest neighbours
+
+  /**
+   * The k nearest base rows of every query row, excluding {@code self[i]} (a local base row, or
+   * -1), ties by lower base row.
+   *
+   * @param outIdx Modified: {@code rows x k} local base rows, nearest first
+   * @param outDist Modified: matching distances
+   */
+  void nearest(Operand q, Operand b, int k, int[] self, int[] outIdx, float[] outDist,
+      ProgressListener progress) {
+    int m = q.rows;
+    int n = b.rows;
+    if (m == 0) {
+      return;
+    }
+    int threads = Parallel.threads();
+    int mr = kern.mr();
+    // Smaller tiles when there are few queries, so every thread gets work.
+    int tileRows = Math.min(MB, Math.max(mr, ((m + threads * 2 - 1) / (threads * 2) + mr - 1)
+        / mr * mr));
+    int tiles = (m + tileRows - 1) / tileRows;
+    int d = q.dim();
+    class KnnScratch {
+      final Scratch s = new Scratch(d);
+      final TopK top = new TopK(MB, k);
+    }
+    Parallel.run("k-NN", tiles, m, KnnScratch::new, (ks, t) -> {
+      int i0 = t * tileRows;
+      int mm = Math.min(tileRows, m - i0);
+      ks.top.reset(mm);
+      int aPanels = ks.s.packA(q, i0, mm);
+      for (int j0 = 0; j0 < n; j0 += nb) {
+        int nn = Math.min(nb, n - j0);
+        ks.s.multiply(aPanels, b, j0, nn);
+        offerTile(ks.s, ks.top, q, i0, mm, b, j0, nn, self);
+      }
+      ks.top.drain(mm, i0, outIdx, outDist);
+      return mm;
+    }, progress);
+  }
+
+  private void offerTile(Scratch s, TopK top, Operand a, int i0, int m, Operand b, int j0, int n,
+      int[] self) {
+    float[] c = s.c;
+    int ldc = s.ldc;
+    float[] ad = a.m.backingArray();
+    float[] bd = b.m.backingArray();
+    int d = s.d;
+    if (kind == Kind.EUCLIDEAN) {
+      for (int i = 0; i < m; i++) {
+        float na = a.sq[i0 + i];
+        float ra = a.ref[i0 + i];
+        int me = self[i0 + i];
+        int co = i * ldc;
+        float bound = top.bound(i);
+        for (int j = 0; j < n; j++) {
+          int bj = j0 + j;
+          float v = (na + b.sq[bj]) - 2f * c[co + j];
+          if (!(v > ra + b.ref[bj])) {
+            if (bj != me) {
+              float dist =
+                  (float) Math.sqrt(squaredDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d));
+              if (top.offer(i, dist, bj)) {
+                bound = top.bound(i);
+              }
+            }
+          } else if (v <= bound && bj != me) {
+            if (top.offer(i, (float) Math.sqrt(v), bj)) {
+              bound = top.bound(i);
+            }
+          }
+        }
+      }
+    } else {
+      for (int i = 0; i < m; i++) {
+        float ia = a.inv[i0 + i];
+        int me = self[i0 + i];
+        int co = i * ldc;
+        float worst = top.worst(i);
+        for (int j = 0; j < n; j++) {
+          int bj = j0 + j;
+          float sim = c[co + j] * (ia * b.inv[bj]);
+          float dist = 1f - Math.min(1f, Math.max(-1f, sim));
+          if (!(dist > REFINE)) {
+            if (bj != me) {
+              dist = cosineDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d);
+              if (top.offer(i, dist, bj)) {
+                worst = top.worst(i);
+              }
+            }
+          } else if (dist < worst && bj != me) {
+            if (top.offer(i, dist, bj)) {
+              worst = top.worst(i);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- direct computations
+
+  /** {@code sum (x_k - y_k)^2} in float64: exactly 0 for bitwise-equal rows. */
+  static double squaredDirect(float[] x, int xo, float[] y, int yo, int d) {
+    double s = 0;
+    for (int k = 0; k < d; k++) {
+      double t = (double) x[xo + k] - (double) y[yo + k];
+      s += t * t;
+    }
+    return s;
+  }
+
+  /**
+   * Cosine distance in float64: 1 for a zero row, exactly 0 for bitwise-equal non-zero rows,
+   * otherwise {@code 1 - clamp(x.y / (|x| |y|), -1, 1)}.
+   */
+  static float cosineDirect(float[] x, int xo, float[] y, int yo, int d) {
+    double dot = 0;
+    double nx = 0;
+    double ny = 0;
+    boolean equal = true;
+    for (int k = 0; k < d; k++) {
+      float p = x[xo + k];
+      float q = y[yo + k];
+      equal &= Float.floatToRawIntBits(p) == Float.floatToRawIntBits(q);
+      dot += (double) p * q;
+      nx += (double) p * p;
+      ny += (double) q * q;
+    }
+    if (nx == 0 || ny == 0) {
+      return 1f;
+    }
+    if (equal) {
+      return 0f;
+    }
+    double sim = dot / (Math.sqrt(nx) * Math.sqrt(ny));
+    sim = Math.min(1.0, Math.max(-1.0, sim));
+    return (float) (1.0 - sim);
+  }
+}

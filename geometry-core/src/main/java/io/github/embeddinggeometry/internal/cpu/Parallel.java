@@ -1,0 +1,231 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import io.github.embeddinggeometry.ProgressListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinWorkerThread;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Runs tiles of work on all cores: the calling thread plus the workers of one shared daemon
+ * {@link ForkJoinPool}, pulling tile numbers from a shared counter (dynamic scheduling, so uneven
+ * tiles balance out). The number of threads is {@code -Dembgeo.threads} (default: all available
+ * processors).
+ *
+ * <p>Progress is reported after every tile under a lock, so {@code done} never decreases;
+ * cancellation ({@link ProgressListener#isCancelled()}, or an interrupt of the calling thread) is
+ * polled between tiles and ends the run with a {@link CancellationException}. The first exception
+ * thrown by a tile stops the other workers and is rethrown to the caller.
+ */
+public final class Parallel {
+  /** System property: number of threads (default: all available processors). */
+  public static final String THREADS_PROPERTY = "embgeo.threads";
+
+  private static final int THREADS = threadsFromProperty();
+
+  private static final class PoolHolder {
+    static final ForkJoinPool POOL = new ForkJoinPool(
+        Math.max(1, THREADS - 1),
+        pool -> {
+          ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+          t.setDaemon(true);
+          t.setName("embgeo-cpu-" + t.getPoolIndex());
+          return t;
+        },
+        null,
+        false);
+  }
+
+  private Parallel() {}
+
+  /** Number of threads a parallel run uses. */
+  public static int threads() {
+    return THREADS;
+  }
+
+  private static int threadsFromProperty() {
+    int n = Runtime.getRuntime().availableProcessors();
+    String p = System.getProperty(THREADS_PROPERTY);
+    if (p != null && !p.isBlank()) {
+      try {
+        n = Integer.parseInt(p.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "-D" + THREADS_PROPERTY + " must be a positive integer; got '" + p + "'", e);
+      }
+      if (n < 1) {
+        throw new IllegalArgumentException(
+            "-D" + THREADS_PROPERTY + " must be a positive integer; got " + n);
+      }
+    }
+    return n;
+  }
+
+  /** A listener that reports nothing but forwards cancellation of {@code progress}. */
+  public static ProgressListener silent(ProgressListener progress) {
+    return new ProgressListener() {
+      @Override
+      public void progress(String task, long done, long total) {}
+
+      @Override
+      public boolean isCancelled() {
+        return progress.isCancelled();
+      }
+    };
+  }
+
+  /**
+   * A listener for one step of a longer task: reports {@code before + done} out of {@code total}
+   * to {@code progress}, and forwards cancellation.
+   */
+  public static ProgressListener offset(ProgressListener progress, long before, long total) {
+    return new ProgressListener() {
+      @Override
+      public void progress(String task, long done, long ignored) {
+        progress.progress(task, before + done, total);
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return progress.isCancelled();
+      }
+    };
+  }
+
+  /** One tile of work, given the calling worker's private state (scratch buffers). */
+  @FunctionalInterface
+  public interface Body<S> {
+    /**
+     * Processes tile {@code tile}.
+     *
+     * @return units of progress it completed
+     */
+    long run(S state, int tile);
+  }
+
+  /**
+   * Runs {@code body} for every tile in {@code [0, tiles)}, each exactly once.
+   *
+   * @param task name reported to {@code progress}
+   * @param totalUnits total progress units (the sum of what the tiles return)
+   * @param state creates one private state per worker thread
+   */
+  public static <S> void run(
+      String task,
+      int tiles,
+      long totalUnits,
+      Supplier<S> state,
+      Body<S> body,
+      ProgressListener progress) {
+    if (tiles <= 0) {
+      return;
+    }
+    Run<S> run = new Run<>(task, tiles, totalUnits, state, body, progress);
+    int workers = Math.min(THREADS, tiles);
+    ProgressListener.checkCancelled(progress);
+    if (workers == 1) {
+      run.work(true);
+      run.rethrow();
+      return;
+    }
+    List<Future<?>> futures = new ArrayList<>(workers - 1);
+    for (int w = 1; w < workers; w++) {
+      futures.add(PoolHolder.POOL.submit(() -> run.work(false)));
+    }
+    run.work(true);
+    boolean interrupted = false;
+    for (Future<?> f : futures) {
+      while (true) {
+        try {
+          f.get();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true;
+          run.fail(new CancellationException("cancelled: thread interrupted"));
+        } catch (ExecutionException e) {
+          run.fail(e.getCause());
+          break;
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    run.rethrow();
+  }
+
+  private static final class Run<S> {
+    final String task;
+    final int tiles;
+    final long totalUnits;
+    final Supplier<S> state;
+    final Body<S> body;
+    final ProgressListener progress;
+    final AtomicInteger next = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    volatile boolean stop;
+    long done;
+
+    Run(String task, int tiles, long totalUnits, Supplier<S> state, Body<S> body,
+        ProgressListener progress) {
+      this.task = task;
+      this.tiles = tiles;
+      this.totalUnits = totalUnits;
+      this.state = state;
+      this.body = body;
+      this.progress = progress;
+    }
+
+    void fail(Throwable t) {
+      failure.compareAndSet(null, t);
+      stop = true;
+    }
+
+    void work(boolean callerThread) {
+      try {
+        S s = null;
+        while (!stop) {
+          if (callerThread) {
+            ProgressListener.checkCancelled(progress);
+          } else if (progress.isCancelled()) {
+            throw new CancellationException("cancelled");
+          }
+          int t = next.getAndIncrement();
+          if (t >= tiles) {
+            return;
+          }
+          if (s == null) {
+            s = state.get();
+          }
+          long units = body.run(s, t);
+          synchronized (this) {
+            done += units;
+            progress.progress(task, done, totalUnits);
+          }
+        }
+      } catch (Throwable e) {
+        fail(e);
+      }
+    }
+
+    void rethrow() {
+      Throwable t = failure.get();
+      if (t == null) {
+        return;
+      }
+      if (t instanceof RuntimeException) {
+        throw (RuntimeException) t;
+      }
+      if (t instanceof Error) {
+        throw (Error) t;
+      }
+      throw new IllegalStateException(t);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+/**
+ * The register-blocked inner loops of every GEMM-shaped computation: {@code C = A B^T} over packed
+ * panels, plus the distance epilogues. Two implementations: {@link ScalarTileKernel} (plain Java)
+ * and {@code internal.simd.VectorTileKernel} (JDK Vector API), chosen once by {@link Kernels}.
+ *
+ * <p><b>Packed layout.</b> A micro-panel of {@code mr()} rows of A over a depth of {@code len} is
+ * stored depth-major: {@code ap[p + k * mr + r] = A[r][k]}; a B micro-panel likewise with {@code
+ * nr()} rows. Panels are zero-padded to full width, so every dot product of the tile goes through
+ * the same micro-kernel with the same summation order (sequential over k). The value computed for
+ * a pair of rows therefore depends only on the two rows, never on their positions in the tile:
+ * bitwise-equal rows get bitwise-equal dot products (spec section 4, contract 5), and {@code
+ * dot(a, b) == dot(b, a)}.
+ */
+public abstract class TileKernel {
+  /** Rows of A per micro-panel. */
+  public abstract int mr();
+
+  /** Rows of B per micro-panel. */
+  public abstract int nr();
+
+  /** Human-readable description, e.g. "Vector API, 256-bit". */
+  public abstract String description();
+
+  /**
+   * The micro-kernel: {@code C[r][c] (+)= sum_{k < kc} ap[apOff + k*mr + r] * bp[bpOff + k*nr + c]}
+   * for an {@code mr x nr} block of C at {@code c[cOff + r * ldc + col]}.
+   *
+   * @param accumulate add to C when true, overwrite when false
+   */
+  public abstract void micro(
+      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
+      boolean accumulate);
+
+  /**
+   * {@code C = A B^T} for packed panels spanning the full depth {@code depth}: A holds {@code
+   * aPanels} panels of {@code mr} rows ({@code depth * mr} floats each), B {@code bPanels} panels of
+   * {@code nr} rows. C is row-major {@code (aPanels*mr) x (bPanels*nr)} with row stride {@code ldc}.
+   * Blocked over depth in chunks of at most {@link #KC} so one B micro-panel stays in L1 while the
+   * A panels stream from L2.
+   */
+  public final void tile(
+      float[] ap, int aPanels, float[] bp, int bPanels, int depth, float[] c, int ldc) {
+    int mr = mr();
+    int nr = nr();
+    int blocks = Math.max(1, (depth + KC - 1) / KC);
+    int kcFull = (depth + blocks - 1) / blocks;
+    for (int k0 = 0; k0 < depth || k0 == 0; k0 += kcFull) {
+      int kc = Math.min(kcFull, depth - k0);
+      boolean acc = k0 > 0;
+      for (int jp = 0; jp < bPanels; jp++) {
+        int bOff = jp * depth * nr + k0 * nr;
+        for (int ip = 0; ip < aPanels; ip++) {
+          micro(ap, ip * depth * mr + k0 * mr, bp, bOff, kc, c, ip * mr * ldc + jp * nr, ldc, acc);
+        }
+      }
+      if (depth == 0) {
+        break;
+      }
+    }
+  }
+
+  /** Depth of one cache block of the micro-kernel loop. */
+  public static final int KC = 256;
+}

@@ -1,0 +1,193 @@
+package io.github.embeddinggeometry.internal.simd;
+
+import io.github.embeddinggeometry.internal.cpu.TileKernel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The JDK Vector API micro-kernel: 4 rows of A x 3 vectors of B, twelve vector accumulators
+ * (fits the sixteen registers of AVX2 with the three B vectors and one broadcast). Each step of k
+ * broadcasts four A values and issues twelve fused multiply-adds, so every lane of C is the
+ * sequential fused sum over k, whatever its position in the tile.
+ *
+ * <p>Loaded only reflectively, by {@code internal.cpu.Kernels}, after checking that the
+ * {@code jdk.incubator.vector} module is readable; nothing else refers to this package.
+ */
+public final class VectorTileKernel extends TileKernel {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  private static final int MR = 4;
+  private static final int NR = 3 * L;
+
+  private final boolean fma;
+
+  /**
+   * @param fma use fused multiply-add (true where the CPU has it; the fallback for FMA without
+   *     hardware support is very slow)
+   * @throws UnsupportedOperationException if vectors are narrower than 128 bits
+   */
+  public VectorTileKernel(boolean fma) {
+    if (S.vectorBitSize() < 128) {
+      throw new UnsupportedOperationException(
+          "preferred vector size is " + S.vectorBitSize() + " bits; at least 128 needed");
+    }
+    this.fma = fma;
+  }
+
+  @Override
+  public int mr() {
+    return MR;
+  }
+
+  @Override
+  public int nr() {
+    return NR;
+  }
+
+  @Override
+  public String description() {
+    return "Vector API, " + S.vectorBitSize() + "-bit, " + L + " float lanes, "
+        + (fma ? "FMA" : "no FMA");
+  }
+
+  @Override
+  public void micro(
+      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
+      boolean accumulate) {
+    if (fma) {
+      microFma(ap, apOff, bp, bpOff, kc, c, cOff, ldc, accumulate);
+    } else {
+      microMulAdd(ap, apOff, bp, bpOff, kc, c, cOff, ldc, accumulate);
+    }
+  }
+
+  private static void microFma(
+      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
+      boolean accumulate) {
+    FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+    int o0 = cOff;
+    int o1 = o0 + ldc;
+    int o2 = o1 + ldc;
+    int o3 = o2 + ldc;
+    if (accumulate) {
+      c00 = FloatVector.fromArray(S, c, o0);
+      c01 = FloatVector.fromArray(S, c, o0 + L);
+      c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
+      c10 = FloatVector.fromArray(S, c, o1);
+      c11 = FloatVector.fromArray(S, c, o1 + L);
+      c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+      c20 = FloatVector.fromArray(S, c, o2);
+      c21 = FloatVector.fromArray(S, c, o2 + L);
+      c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+      c30 = FloatVector.fromArray(S, c, o3);
+      c31 = FloatVector.fromArray(S, c, o3 + L);
+      c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+    } else {
+      FloatVector z = FloatVector.zero(S);
+      c00 = z; c01 = z; c02 = z;
+      c10 = z; c11 = z; c12 = z;
+      c20 = z; c21 = z; c22 = z;
+      c30 = z; c31 = z; c32 = z;
+    }
+    int a = apOff;
+    int b = bpOff;
+    for (int k = 0; k < kc; k++, a += MR, b += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, b);
+      FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+      FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L);
+      FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      c02 = a0.fma(b2, c02);
+      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      c12 = a1.fma(b2, c12);
+      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      c22 = a2.fma(b2, c22);
+      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      c32 = a3.fma(b2, c32);
+    }
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + L);
+    c02.intoArray(c, o0 + 2 * L);
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + L);
+    c12.intoArray(c, o1 + 2 * L);
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + L);
+    c22.intoArray(c, o2 + 2 * L);
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + L);
+    c32.intoArray(c, o3 + 2 * L);
+  }
+
+  private static void microMulAdd(
+      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
+      boolean accumulate) {
+    FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+    int o0 = cOff;
+    int o1 = o0 + ldc;
+    int o2 = o1 + ldc;
+    int o3 = o2 + ldc;
+    if (accumulate) {
+      c00 = FloatVector.fromArray(S, c, o0);
+      c01 = FloatVector.fromArray(S, c, o0 + L);
+      c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
+      c10 = FloatVector.fromArray(S, c, o1);
+      c11 = FloatVector.fromArray(S, c, o1 + L);
+      c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
+      c20 = FloatVector.fromArray(S, c, o2);
+      c21 = FloatVector.fromArray(S, c, o2 + L);
+      c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
+      c30 = FloatVector.fromArray(S, c, o3);
+      c31 = FloatVector.fromArray(S, c, o3 + L);
+      c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+    } else {
+      FloatVector z = FloatVector.zero(S);
+      c00 = z; c01 = z; c02 = z;
+      c10 = z; c11 = z; c12 = z;
+      c20 = z; c21 = z; c22 = z;
+      c30 = z; c31 = z; c32 = z;
+    }
+    int a = apOff;
+    int b = bpOff;
+    for (int k = 0; k < kc; k++, a += MR, b += NR) {
+      FloatVector b0 = FloatVector.fromArray(S, bp, b);
+      FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+      FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L);
+      FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+      c00 = c00.add(a0.mul(b0));
+      c01 = c01.add(a0.mul(b1));
+      c02 = c02.add(a0.mul(b2));
+      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+      c10 = c10.add(a1.mul(b0));
+      c11 = c11.add(a1.mul(b1));
+      c12 = c12.add(a1.mul(b2));
+      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+      c20 = c20.add(a2.mul(b0));
+      c21 = c21.add(a2.mul(b1));
+      c22 = c22.add(a2.mul(b2));
+      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+      c30 = c30.add(a3.mul(b0));
+      c31 = c31.add(a3.mul(b1));
+      c32 = c32.add(a3.mul(b2));
+    }
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + L);
+    c02.intoArray(c, o0 + 2 * L);
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + L);
+    c12.intoArray(c, o1 + 2 * L);
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + L);
+    c22.intoArray(c, o2 + 2 * L);
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + L);
+    c32.intoArray(c, o3 + 2 * L);
+  }
+}
