@@ -1,0 +1,146 @@
+package io.github.embeddinggeometry.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.spi.ComputeBackend;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class CausalNormsTest {
+  static Stream<ComputeBackend> backends() {
+    return TestBackends.all();
+  }
+
+  /** Rows {@code mu +- sqrt(d) a_j} for the columns a_j of A: C = A A^T exactly (up to float32). */
+  static EmbeddingMatrix cloudWithCovariance(double[][] a, double[] mu) {
+    int d = mu.length;
+    float[][] rows = new float[2 * d][d];
+    for (int j = 0; j < d; j++) {
+      for (int i = 0; i < d; i++) {
+        rows[2 * j][i] = (float) (mu[i] + Math.sqrt(d) * a[i][j]);
+        rows[2 * j + 1][i] = (float) (mu[i] - Math.sqrt(d) * a[i][j]);
+      }
+    }
+    return EmbeddingMatrix.copyOf(rows);
+  }
+
+  /** Gauss-Jordan inverse with partial pivoting, in double: independent of EJML and Cholesky. */
+  static double[] invert(double[] m, int d) {
+    double[][] a = new double[d][2 * d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        a[i][j] = m[i * d + j];
+      }
+      a[i][d + i] = 1;
+    }
+    for (int col = 0; col < d; col++) {
+      int p = col;
+      for (int r = col + 1; r < d; r++) {
+        if (Math.abs(a[r][col]) > Math.abs(a[p][col])) {
+          p = r;
+        }
+      }
+      double[] t = a[col];
+      a[col] = a[p];
+      a[p] = t;
+      double piv = a[col][col];
+      for (int j = 0; j < 2 * d; j++) {
+        a[col][j] /= piv;
+      }
+      for (int r = 0; r < d; r++) {
+        if (r != col) {
+          double f = a[r][col];
+          for (int j = 0; j < 2 * d; j++) {
+            a[r][j] -= f * a[col][j];
+          }
+        }
+      }
+    }
+    double[] out = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        out[i * d + j] = a[i][d + j];
+      }
+    }
+    return out;
+  }
+
+  static double relativeError(double[] got, double[] want) {
+    double num = 0;
+    double den = 0;
+    for (int i = 0; i < got.length; i++) {
+      num += (got[i] - want[i]) * (got[i] - want[i]);
+      den += want[i] * want[i];
+    }
+    return Math.sqrt(num / den);
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void inverseOfAKnownCovarianceAndNorms(ComputeBackend backend) {
+    int d = 6;
+    Random rnd = new Random(8);
+    double[][] a = new double[d][d];
+    double[] mu = new double[d];
+    for (int i = 0; i < d; i++) {
+      mu[i] = rnd.nextGaussian();
+      for (int j = 0; j < d; j++) {
+        a[i][j] = (i == j ? 1.5 : 0) + 0.3 * rnd.nextGaussian();
+      }
+    }
+    EmbeddingMatrix w = cloudWithCovariance(a, mu);
+    CausalMetric m = CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE);
+    // Independent: C from the float rows in double, inverted by Gauss-Jordan.
+    double[] c = ReferenceBackend.covarianceOf(w, ReferenceBackend.meanOf(w));
+    double[] want = invert(c, d);
+    assertThat(relativeError(m.tensor(), want)).isLessThan(1e-6);
+    // And against the planted A A^T (float32 rows: ~1e-7 relative).
+    double[] s = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        for (int k = 0; k < d; k++) {
+          s[i * d + j] += a[i][k] * a[j][k];
+        }
+      }
+    }
+    assertThat(relativeError(m.tensor(), invert(s, d))).isLessThan(1e-5);
+
+    double[] norms = CausalNorms.norms(w, m);
+    for (int r = 0; r < w.rows(); r++) {
+      double q = 0;
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < d; j++) {
+          q += w.get(r, i) * want[i * d + j] * w.get(r, j);
+        }
+      }
+      assertThat(norms[r]).isCloseTo(Math.sqrt(q), within(1e-6 * Math.sqrt(q)));
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void singularCovarianceNeedsARidge(ComputeBackend backend) {
+    // 3 rows in d = 5: C has rank 2.
+    EmbeddingMatrix w =
+        EmbeddingMatrix.copyOf(
+            new float[][] {{1, 2, 3, 4, 5}, {0, 1, 0, 1, 0}, {2, 2, 2, 2, 1}});
+    assertThatThrownBy(() -> CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ridge")
+        .hasMessageContaining("N <= d");
+    double ridge = 0.1;
+    CausalMetric m = CausalNorms.inverseCovariance(w, ridge, backend, ProgressListener.NONE);
+    double[] c = ReferenceBackend.covarianceOf(w, ReferenceBackend.meanOf(w));
+    for (int i = 0; i < 5; i++) {
+      c[i * 5 + i] += ridge;
+    }
+    assertThat(relativeError(m.tensor(), invert(c, 5))).isLessThan(1e-6);
+  }
+}

@@ -1,0 +1,128 @@
+package io.github.embeddinggeometry.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.spi.ComputeBackend;
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class DistanceStatisticsTest {
+  static Stream<ComputeBackend> backends() {
+    return TestBackends.all();
+  }
+
+  static float[][] rowsWithDuplicates(int n, int d, long seed) {
+    Random rnd = new Random(seed);
+    float[][] rows = new float[n][d];
+    for (float[] r : rows) {
+      for (int i = 0; i < d; i++) {
+        r[i] = (float) rnd.nextGaussian();
+      }
+    }
+    // A class of 4 copies (6 zero pairs) and one pair (1 zero pair).
+    for (int i = 1; i < 4; i++) {
+      rows[10 + i] = rows[10].clone();
+    }
+    rows[n - 1] = rows[0].clone();
+    return rows;
+  }
+
+  /** All upper-triangle distances in float64, rounded to float32 as a kernel returns them. */
+  static float[] allPairs(float[][] rows) {
+    int n = rows.length;
+    float[] out = new float[n * (n - 1) / 2];
+    int m = 0;
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        out[m++] = (float) ReferenceKernel.distance(MetricSpace.euclidean(), rows[i], rows[j]);
+      }
+    }
+    return out;
+  }
+
+  static void checkAgainstSortedPairs(DistanceStatistics s, float[] pairs) {
+    float[] sorted = pairs.clone();
+    Arrays.sort(sorted);
+    int c = sorted.length;
+    double median = c % 2 == 1 ? sorted[c / 2] : ((double) sorted[c / 2 - 1] + sorted[c / 2]) / 2;
+    double mean = 0;
+    long zeros = 0;
+    for (float v : pairs) {
+      mean += v;
+      zeros += v == 0 ? 1 : 0;
+    }
+    mean /= c;
+    assertThat(s.count()).isEqualTo(c);
+    assertThat(s.median()).isEqualTo(median);
+    assertThat(s.min()).isEqualTo(sorted[0]);
+    assertThat(s.max()).isEqualTo(sorted[c - 1]);
+    assertThat(s.mean()).isCloseTo(mean, within(1e-12 * mean));
+    assertThat(s.exactZeroPairs()).isEqualTo(zeros);
+  }
+
+  @Test
+  void exactMedianOnBothPathsOddAndEvenCounts() {
+    for (int n : new int[] {2, 3, 5, 150, 151}) {
+      // Below 16 rows, a prefix of a larger cloud: no planted duplicates.
+      float[][] rows =
+          n < 16 ? Arrays.copyOf(rowsWithDuplicates(16, 7, n), n) : rowsWithDuplicates(n, 7, n);
+      EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
+      float[] pairs = allPairs(rows);
+      DistanceKernel k = new ReferenceKernel(MetricSpace.euclidean());
+      checkAgainstSortedPairs(DistanceStatistics.of(w, k, ProgressListener.NONE, true), pairs);
+      checkAgainstSortedPairs(DistanceStatistics.of(w, k, ProgressListener.NONE, false), pairs);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
+  void bandedStreamOverManyRowsMatchesAllPairs(ComputeBackend backend) {
+    // n >= 2048 takes the banded path: 2.2 M pairs.
+    float[][] rows = rowsWithDuplicates(2100, 3, 99);
+    EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
+    float[] pairs = allPairs(rows);
+    AtomicLong last = new AtomicLong();
+    DistanceStatistics s =
+        DistanceStatistics.of(
+            w,
+            backend.distanceKernel(MetricSpace.euclidean()),
+            (task, done, total) -> {
+              assertThat(done).isGreaterThanOrEqualTo(last.get());
+              last.set(done);
+            });
+    assertThat(last.get()).isEqualTo(pairs.length);
+    if (backend instanceof ReferenceBackend) {
+      checkAgainstSortedPairs(s, pairs);
+    } else {
+      // Another kernel may round differently within the exactness contract (1e-5 abs / 1e-4 rel).
+      float[] sorted = pairs.clone();
+      Arrays.sort(sorted);
+      double median = ((double) sorted[pairs.length / 2 - 1] + sorted[pairs.length / 2]) / 2;
+      assertThat(s.median()).isCloseTo(median, within(1e-4 * median));
+      assertThat(s.exactZeroPairs()).isEqualTo(7);
+      assertThat(s.min()).isEqualTo(0);
+    }
+  }
+
+  @Test
+  void rejectsFewerThanTwoRows() {
+    assertThatThrownBy(
+            () ->
+                DistanceStatistics.of(
+                    EmbeddingMatrix.copyOf(new float[][] {{1, 2}}),
+                    new ReferenceKernel(MetricSpace.euclidean()),
+                    ProgressListener.NONE))
+        .hasMessageContaining("at least 2 rows");
+  }
+}
