@@ -139,6 +139,10 @@ public final class SafetensorsFile implements AutoCloseable {
     long expected = 0;
     TensorInfo previous = null;
     for (TensorInfo t : list) {
+      if (t.end() > dataLength) {
+        throw new MalformedFileException(source, "tensor \"" + t.name() + "\" ends at byte "
+            + t.end() + ", beyond the data section of " + dataLength + " bytes (truncated?)");
+      }
       if (t.begin() < expected) {
         throw new MalformedFileException(source, "tensor \"" + t.name() + "\" at bytes ["
             + t.begin() + ", " + t.end() + ") overlaps tensor \"" + previous.name() + "\" ending at "
@@ -148,10 +152,6 @@ public final class SafetensorsFile implements AutoCloseable {
         throw new MalformedFileException(source, "tensor \"" + t.name() + "\" starts at byte "
             + t.begin() + " but the data before it ends at " + expected
             + " (gap; offsets must tile the data section)");
-      }
-      if (t.end() > dataLength) {
-        throw new MalformedFileException(source, "tensor \"" + t.name() + "\" ends at byte "
-            + t.end() + ", beyond the data section of " + dataLength + " bytes (truncated?)");
       }
       expected = t.end();
       previous = t;

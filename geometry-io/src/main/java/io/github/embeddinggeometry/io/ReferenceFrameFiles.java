@@ -1,0 +1,73 @@
+package io.github.embeddinggeometry.io;
+
+import io.github.embeddinggeometry.frame.ReferenceFrame;
+import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
+import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reference frame files (spec section 6): a safetensors file with {@code cluster_centroid} [d],
+ * {@code W_eigenvalues} [d] and {@code W_eigenvectors} [d, d] (row-major, columns are PCs), all
+ * float32, as notebook 1.6a writes them.
+ *
+ * <p>The frame's float64 eigen-data is rounded to float32 on saving; loading widens exactly, so
+ * saving a loaded frame reproduces the file's tensors bit for bit.
+ *
+ * @since 0.1
+ */
+public final class ReferenceFrameFiles {
+  private ReferenceFrameFiles() {}
+
+  /** Tensor names. */
+  public static final String CENTROID = "cluster_centroid";
+  /** Eigenvalues tensor. */
+  public static final String EIGENVALUES = "W_eigenvalues";
+  /** Eigenvectors tensor. */
+  public static final String EIGENVECTORS = "W_eigenvectors";
+
+  /** Writes a frame; its origin is stored as the centroid. */
+  public static void save(Path path, ReferenceFrame frame) throws IOException {
+    int d = frame.dim();
+    SafetensorsWriter.write(path, List.of(
+        Tensor.of(CENTROID, frame.origin(), d),
+        Tensor.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
+        Tensor.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d)));
+  }
+
+  /**
+   * Reads a frame.
+   *
+   * @throws MalformedFileException if a tensor is missing or shapes disagree
+   */
+  public static ReferenceFrame load(Path path) throws IOException {
+    try (SafetensorsFile f = SafetensorsFile.open(path)) {
+      for (String n : List.of(CENTROID, EIGENVALUES, EIGENVECTORS)) {
+        if (!f.contains(n)) {
+          throw new MalformedFileException(path.toString(), "reference frame file lacks tensor " + n);
+        }
+      }
+      Tensor c = f.tensor(CENTROID);
+      Tensor l = f.tensor(EIGENVALUES);
+      Tensor v = f.tensor(EIGENVECTORS);
+      long d = l.numel();
+      if (l.rank() != 1 || c.rank() != 1 || c.numel() != d || v.rank() != 2
+          || !Arrays.equals(v.shape(), new long[] {d, d})) {
+        throw new MalformedFileException(path.toString(), "reference frame shapes disagree: "
+            + CENTROID + " " + Arrays.toString(c.shape()) + ", " + EIGENVALUES + " "
+            + Arrays.toString(l.shape()) + ", " + EIGENVECTORS + " " + Arrays.toString(v.shape()));
+      }
+      return ReferenceFrame.of(c.toFloatArray(), l.toDoubleArray(), v.toDoubleArray());
+    }
+  }
+
+  private static float[] toFloats(double[] a) {
+    float[] f = new float[a.length];
+    for (int i = 0; i < a.length; i++) {
+      f[i] = (float) a[i];
+    }
+    return f;
+  }
+}
