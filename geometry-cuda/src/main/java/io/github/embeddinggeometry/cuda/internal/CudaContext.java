@@ -123,10 +123,10 @@ public final class CudaContext implements AutoCloseable {
           + "); lower -Dembgeo.cuda.memory or free the GPU", rc);
     }
     check(rc, "cuMemAlloc(" + mib(bytes) + " for " + what + ")");
-    return new DeviceBuffer(this, p, bytes, what);
+    return new DeviceBuffer(p, bytes, what, this::free);
   }
 
-  void free(CUdeviceptr p, String what) {
+  private void free(CUdeviceptr p) {
     lock.lock();
     try {
       if (!closed) {

@@ -71,7 +71,7 @@ final class CudaErrors {
       return "the JCuda jar (org.jcuda:jcuda 12.6.0) is not on the class path: " + msg;
     }
     if (msg.contains("libcuda.so") || msg.contains("nvcuda")) {
-      return "no NVIDIA driver: libcuda.so.1 cannot be loaded (" + firstLine(msg)
+      return "no NVIDIA driver: libcuda.so.1 cannot be loaded (" + detail(msg, "libcuda.so")
           + "); install the NVIDIA driver (R525+), or run the container with --gpus all";
     }
     return "the JCuda native driver binding could not be loaded (" + e.getClass().getSimpleName()
@@ -81,11 +81,26 @@ final class CudaErrors {
 
   /** Why cuBLAS 12 is unusable: never a reason to refuse the backend, only a note. */
   static String cublasFailure(Throwable e) {
-    String msg = firstLine(String.valueOf(e.getMessage()));
-    if (msg.contains("libcublas")) {
-      return "cuBLAS 12 (libcublas.so.12) is not installed (" + msg + ")";
+    String full = String.valueOf(e.getMessage());
+    String msg = firstLine(full);
+    if (full.contains("libcublas")) {
+      return "cuBLAS 12 (libcublas.so.12) is not installed (" + detail(full, "libcublas") + ")";
     }
     return "cuBLAS 12 could not be loaded (" + e.getClass().getSimpleName() + ": " + msg + ")";
+  }
+
+  /**
+   * JCuda's UnsatisfiedLinkError holds two nested stack traces; the useful part is the loader's
+   * message from the line naming {@code key}, e.g. "libcuda.so.1: cannot open shared object file".
+   */
+  static String detail(String msg, String key) {
+    for (String line : msg.split("\n")) {
+      int at = line.indexOf(key);
+      if (at >= 0) {
+        return firstLine(line.substring(at).trim());
+      }
+    }
+    return firstLine(msg);
   }
 
   static String firstLine(String s) {

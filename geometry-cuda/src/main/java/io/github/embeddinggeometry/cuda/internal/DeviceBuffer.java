@@ -10,13 +10,13 @@ import jcuda.driver.JCudaDriver;
  * IllegalStateException}.
  */
 public final class DeviceBuffer implements AutoCloseable {
-  private final CudaContext context;
+  private final java.util.function.Consumer<CUdeviceptr> free;
   private final String what;
   private final long bytes;
   private CUdeviceptr ptr;
 
-  DeviceBuffer(CudaContext context, CUdeviceptr ptr, long bytes, String what) {
-    this.context = context;
+  DeviceBuffer(CUdeviceptr ptr, long bytes, String what, java.util.function.Consumer<CUdeviceptr> free) {
+    this.free = free;
     this.ptr = ptr;
     this.bytes = bytes;
     this.what = what;
@@ -47,7 +47,7 @@ public final class DeviceBuffer implements AutoCloseable {
   /** Copies {@code count} floats from {@code src[srcOff..]} to byte offset {@code dstByte}. */
   public void upload(float[] src, int srcOff, long dstByte, int count) {
     range(dstByte, 4L * count);
-    context.check(
+    CudaErrors.check(
         JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count),
         "cuMemcpyHtoD(" + what + ")");
   }
@@ -55,7 +55,7 @@ public final class DeviceBuffer implements AutoCloseable {
   /** Copies {@code count} ints from {@code src[srcOff..]} to byte offset {@code dstByte}. */
   public void upload(int[] src, int srcOff, long dstByte, int count) {
     range(dstByte, 4L * count);
-    context.check(
+    CudaErrors.check(
         JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count),
         "cuMemcpyHtoD(" + what + ")");
   }
@@ -63,14 +63,14 @@ public final class DeviceBuffer implements AutoCloseable {
   /** Copies {@code src} (length d) to byte offset {@code dstByte}. */
   public void upload(double[] src, long dstByte) {
     range(dstByte, 8L * src.length);
-    context.check(JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src), 8L * src.length),
+    CudaErrors.check(JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src), 8L * src.length),
         "cuMemcpyHtoD(" + what + ")");
   }
 
   /** Copies {@code count} floats from byte offset {@code srcByte} into {@code dst[dstOff..]}. */
   public void download(long srcByte, float[] dst, int dstOff, int count) {
     range(srcByte, 4L * count);
-    context.check(
+    CudaErrors.check(
         JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), at(srcByte), 4L * count),
         "cuMemcpyDtoH(" + what + ")");
   }
@@ -78,7 +78,7 @@ public final class DeviceBuffer implements AutoCloseable {
   /** Copies {@code count} ints from byte offset {@code srcByte} into {@code dst[dstOff..]}. */
   public void download(long srcByte, int[] dst, int dstOff, int count) {
     range(srcByte, 4L * count);
-    context.check(
+    CudaErrors.check(
         JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), at(srcByte), 4L * count),
         "cuMemcpyDtoH(" + what + ")");
   }
@@ -96,7 +96,7 @@ public final class DeviceBuffer implements AutoCloseable {
     if (ptr != null) {
       CUdeviceptr p = ptr;
       ptr = null;
-      context.free(p, what);
+      free.accept(p);
     }
   }
 
