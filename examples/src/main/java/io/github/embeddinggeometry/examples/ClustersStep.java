@@ -1,0 +1,107 @@
+package io.github.embeddinggeometry.examples;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
+import io.github.embeddinggeometry.examples.report.Charts;
+import io.github.embeddinggeometry.frame.BoundingBox;
+import io.github.embeddinggeometry.frame.SphericalCoordinates;
+import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Notebooks 1.4g-1.4h: near-duplicate components of the rows in the box and the void. */
+final class ClustersStep {
+  /** Token texts of the largest cluster listed in the report. */
+  static final int TEXT_SAMPLE = 40;
+
+  private ClustersStep() {}
+
+  /** Finds (or reuses) the components; the frame step needs the same ones. */
+  static NearDuplicateClusters find(
+      Session s, Options.BasisOptions basis, BoundingBox box, double eps) {
+    SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
+    EmbeddingMatrix sel = s.select(c, box, 2).compact();
+    String key = basis.north + "/" + basis.meridian + "/" + basis.equinox + "/"
+        + Session.boxText(box) + "/" + eps;
+    return s.clusters(key, () -> {
+      long t0 = System.nanoTime();
+      NearDuplicateClusters cl = NearDuplicateClusters.find(sel, eps,
+          s.kernel("euclidean", MetricSpace.euclidean()), s.console());
+      s.console().finishBars();
+      s.console().line(String.format(Locale.ROOT,
+          "near-duplicate clusters: eps = %s over %,d rows: %,d components, largest %,d (%s)",
+          eps, sel.rows(), cl.componentCount(), cl.largestSize(), Session.seconds(t0)));
+      return cl;
+    });
+  }
+
+  static void run(
+      Session s, Options.BasisOptions basis, BoundingBox box, double eps, Path dir) {
+    long t0 = System.nanoTime();
+    Console con = s.console();
+    NearDuplicateClusters cl = find(s, basis, box, eps);
+    double voidWidth = cl.voidWidth(con);
+    con.finishBars();
+    int[] sizes = cl.sizes();
+    int[] largest = cl.largestIds();
+    int nonSingleton = cl.componentCount() - cl.singletonCount();
+
+    Outputs.safetensors(dir.resolve("cluster_tokens.safetensors"),
+        List.of(Tensor.of("cluster_token_ids", Outputs.longs(largest), largest.length)));
+
+    Report r = new Report("clusters", s);
+    r.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
+        basis.equinox));
+    r.put("box", PairwiseStep.boxJson(box));
+    r.put("eps", eps);
+    r.put("selected", cl.matrix().rows());
+    r.put("components", cl.componentCount());
+    r.put("singletons", cl.singletonCount());
+    r.put("clusters", nonSingleton);
+    List<Integer> top = new ArrayList<>();
+    for (int i = 0; i < Math.min(20, nonSingleton); i++) {
+      top.add(sizes[i]);
+    }
+    r.put("cluster_sizes", top);
+    r.put("largest_size", cl.largestSize());
+    r.put("void", voidWidth);
+    r.put("largest_centroid_norm", norm(cl.largestCentroid()));
+    List<Map<String, Object>> texts = new ArrayList<>();
+    for (int i = 0; i < Math.min(TEXT_SAMPLE, largest.length); i++) {
+      texts.add(Report.obj("id", largest[i], "text", s.text(largest[i])));
+    }
+    r.put("largest_sample", texts);
+    r.put("largest_ids", largest);
+    r.file("cluster_tokens.safetensors");
+
+    // Figure: component sizes by rank, singletons included, on log axes' y.
+    double[] bySize = new double[Math.min(sizes.length, 200)];
+    for (int i = 0; i < bySize.length; i++) {
+      bySize[i] = sizes[i];
+    }
+    Charts.ranks(dir.resolve("cluster_sizes.png"), "Near-duplicate components: "
+            + s.model().name(),
+        String.format(Locale.ROOT, "eps = %s, %,d rows in box: %,d clusters, %,d singletons,"
+            + " largest %,d, void %.3g", eps, cl.matrix().rows(), nonSingleton,
+            cl.singletonCount(), cl.largestSize(), voidWidth),
+        new String[] {"component size"}, new double[][] {bySize}, "Rows in component (log)",
+        true, "Component rank (largest first)");
+    r.figure("cluster_sizes.png");
+    r.write(dir, t0);
+    con.line(String.format(Locale.ROOT,
+        "clusters: eps = %s: %,d clusters + %,d singletons; largest %,d rows, void %.4g (%s)", eps,
+        nonSingleton, cl.singletonCount(), cl.largestSize(), voidWidth, Session.seconds(t0)));
+  }
+
+  static double norm(float[] v) {
+    double s = 0;
+    for (float x : v) {
+      s += (double) x * x;
+    }
+    return Math.sqrt(s);
+  }
+}

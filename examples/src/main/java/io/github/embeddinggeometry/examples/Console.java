@@ -1,0 +1,106 @@
+package io.github.embeddinggeometry.examples;
+
+import io.github.embeddinggeometry.ProgressListener;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * What the command prints: one summary line per step on stdout, and progress bars on stderr for
+ * tasks that run longer than {@link #BAR_DELAY_MS}, so quick steps do not flicker a bar.
+ * {@code --quiet} silences both.
+ */
+final class Console implements ProgressListener {
+  /** A task shows a bar once it has run this long without finishing. */
+  static final long BAR_DELAY_MS = 1500;
+
+  private final PrintStream out;
+  private final PrintStream err;
+  private final boolean quiet;
+  private final Map<String, Task> tasks = new HashMap<>();
+
+  private static final class Task {
+    final long startNanos = System.nanoTime();
+    ProgressBar bar;
+    long lastDone;
+  }
+
+  Console(PrintStream out, PrintStream err, boolean quiet) {
+    this.out = out;
+    this.err = err;
+    this.quiet = quiet;
+  }
+
+  boolean quiet() {
+    return quiet;
+  }
+
+  /** One line on stdout unless quiet. */
+  void line(String text) {
+    if (!quiet) {
+      synchronized (this) {
+        finishBars();
+        out.println(text);
+        out.flush();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void progress(String task, long done, long total) {
+    if (quiet) {
+      return;
+    }
+    Task t = tasks.computeIfAbsent(task, k -> new Task());
+    if (done < t.lastDone) {
+      // A task name reused for a new pass: start over.
+      closeBar(t);
+      tasks.remove(task);
+      t = tasks.computeIfAbsent(task, k -> new Task());
+    }
+    t.lastDone = done;
+    long elapsedMs = (System.nanoTime() - t.startNanos) / 1_000_000;
+    if (t.bar == null && done < total && elapsedMs >= BAR_DELAY_MS) {
+      t.bar =
+          new ProgressBarBuilder()
+              .setTaskName(task)
+              .setInitialMax(total)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setConsumer(new ConsoleProgressBarConsumer(err))
+              .setUpdateIntervalMillis(250)
+              .setMaxRenderedLength(100)
+              .startsFrom(done, Duration.ofMillis(elapsedMs))
+              .build();
+    }
+    if (t.bar != null) {
+      t.bar.maxHint(total);
+      t.bar.stepTo(done);
+      if (done >= total) {
+        closeBar(t);
+      }
+    }
+    if (done >= total) {
+      tasks.remove(task);
+    }
+  }
+
+  /** Closes every open bar (called at the end of each step). */
+  synchronized void finishBars() {
+    for (Task t : tasks.values()) {
+      closeBar(t);
+    }
+    tasks.clear();
+  }
+
+  private static void closeBar(Task t) {
+    if (t.bar != null) {
+      t.bar.close();
+      t.bar = null;
+    }
+  }
+}

@@ -1,0 +1,81 @@
+package io.github.embeddinggeometry.examples;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.density.DensityField;
+import io.github.embeddinggeometry.density.FiniteSummary;
+import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.examples.report.Charts;
+import io.github.embeddinggeometry.examples.report.Colormap;
+import io.github.embeddinggeometry.frame.BoundingBox;
+import io.github.embeddinggeometry.frame.SphericalCoordinates;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Notebook 1.5b: nearest-neighbour distance of every row in the box, drawn on a Mollweide map and
+ * a polar map.
+ *
+ * <p>Choice: the notebook coloured by distance with inferno, which paints the densest tokens black
+ * on a black background although its text says "small distance: hot colours". We reverse the
+ * colormap so small distances (high density) are bright, and say so on the colourbar.
+ */
+final class DensityFieldStep {
+  private DensityFieldStep() {}
+
+  static void run(
+      Session s, Options.BasisOptions basis, BoundingBox box, Colormap colormap, Path dir) {
+    long t0 = System.nanoTime();
+    Console con = s.console();
+    SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
+    EmbeddingMatrix sel = s.select(c, box, 2).compact();
+    int n = sel.rows();
+    DensityField field =
+        KnnDensity.of(1, s.kernel("euclidean", MetricSpace.euclidean())).estimate(sel, con);
+    con.finishBars();
+    double[] nn = field.nearestDistances();
+    double[] lat = new double[n];
+    double[] lon = new double[n];
+    double[] r = new double[n];
+    for (int i = 0; i < n; i++) {
+      int row = s.w().rowOf(sel.id(i));
+      lat[i] = c.latDeg()[row];
+      lon[i] = c.lonDeg()[row];
+      r[i] = c.r()[row];
+    }
+    FiniteSummary sum = field.nearestDistanceSummary();
+    long zeros = 0;
+    for (double v : nn) {
+      if (v == 0) {
+        zeros++;
+      }
+    }
+    Charts.Scale scale = Charts.Scale.over(nn, colormap, true, false);
+    String sub = String.format(Locale.ROOT,
+        "%,d tokens in box %s; basis N=PC%d, M=PC%d, E=PC%d; bright = close neighbour (dense)", n,
+        Session.boxText(box), basis.north, basis.meridian, basis.equinox);
+    String label = "Distance to nearest neighbour (embedding units; bright = dense)";
+    Charts.mollweide(dir.resolve("density_field_mollweide.png"),
+        "Density field (Mollweide): " + s.model().name(), sub, lat, lon, nn, scale, label);
+    Charts.polar(dir.resolve("density_field_polar.png"),
+        "Density field (equatorial): " + s.model().name(), sub, lon, r, nn, scale, label,
+        "radius r (PC units) vs longitude");
+
+    Report rep = new Report("density-field", s);
+    rep.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
+        basis.equinox));
+    rep.put("box", PairwiseStep.boxJson(box));
+    rep.put("selected", n);
+    rep.put("colormap", colormap.name().toLowerCase(Locale.ROOT) + " (reversed: bright = small)");
+    rep.put("nn_distance", Report.obj("min", sum.min(), "median", sum.median(), "mean", sum.mean(),
+        "max", sum.max(), "std", sum.std()));
+    rep.put("zero_nn_distance_tokens", zeros);
+    rep.figure("density_field_mollweide.png");
+    rep.figure("density_field_polar.png");
+    rep.write(dir, t0);
+    con.line(String.format(Locale.ROOT,
+        "density-field: %,d tokens, nearest-neighbour distance min %.4g, median %.4g, max %.4g,"
+            + " %,d at distance 0 (%s)", n, sum.min(), sum.median(), sum.max(), zeros,
+        Session.seconds(t0)));
+  }
+}

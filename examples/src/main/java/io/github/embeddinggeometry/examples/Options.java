@@ -1,0 +1,180 @@
+package io.github.embeddinggeometry.examples;
+
+import io.github.embeddinggeometry.frame.BoundingBox;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The command-line options, grouped so that each subcommand mixes in the groups it uses. */
+final class Options {
+  private Options() {}
+
+  /** Where the data comes from and where results go. */
+  static final class ModelOptions {
+    @Option(
+        names = "--model",
+        defaultValue = "minilm",
+        paramLabel = "MODEL",
+        description = {
+          "minilm (default: all-MiniLM-L6-v2 word embeddings from the classpath, no download),",
+          "a Hugging Face model directory, FILE.safetensors[:TENSOR], FILE.npy or"
+              + " FILE.onnx[:INITIALIZER]"
+        })
+    String model;
+
+    @Option(
+        names = "--tokenizer",
+        paramLabel = "FILE",
+        description = "tokenizer.json for decoding token text (default: the model's own, if any)")
+    Path tokenizer;
+
+    @Option(
+        names = "--out",
+        paramLabel = "DIR",
+        description = "output folder (default: out/<subcommand>; for 'all': out, one folder each)")
+    Path out;
+
+    @Option(names = {"-q", "--quiet"}, description = "print nothing but errors")
+    boolean quiet;
+
+    boolean isMinilm() {
+      return model.equals("minilm");
+    }
+  }
+
+  /** The PC basis and the bounding box of notebooks 1.4a/1.4b. */
+  static final class BasisOptions {
+    @Option(names = "--north", defaultValue = "2", paramLabel = "PC",
+        description = "signed 1-based PC index of the NORTH axis (default: ${DEFAULT-VALUE})")
+    int north;
+
+    @Option(names = "--meridian", defaultValue = "1", paramLabel = "PC",
+        description = "PC index of the MERIDIAN axis (default: ${DEFAULT-VALUE})")
+    int meridian;
+
+    @Option(names = "--equinox", defaultValue = "3", paramLabel = "PC",
+        description = "PC index of the EQUINOX axis (default: ${DEFAULT-VALUE})")
+    int equinox;
+
+    @Option(
+        names = "--box",
+        split = ",",
+        arity = "1",
+        paramLabel = "LAT_MIN,LAT_MAX,LON_MIN,LON_MAX,R_MIN,R_MAX",
+        description = {
+          "bounding box in degrees and PC units, bounds inclusive",
+          "(default: 40,70,0,40,0.25,0.45 for minilm, the notebooks' -15,5,-10,20,0.2,0.5"
+              + " otherwise)"
+        })
+    double[] box;
+
+    BoundingBox box(boolean minilm) {
+      if (box == null) {
+        return Defaults.box(minilm);
+      }
+      if (box.length != 6) {
+        throw new UserInputException("--box needs 6 comma-separated numbers"
+            + " LAT_MIN,LAT_MAX,LON_MIN,LON_MAX,R_MIN,R_MAX; got " + box.length);
+      }
+      try {
+        return new BoundingBox(box[0], box[1], box[2], box[3], box[4], box[5]);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException("--box: " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Near-duplicate clusters (1.4g-1.4h, 1.6a). */
+  static final class ClusterOptions {
+    @Option(
+        names = "--eps",
+        paramLabel = "EPS",
+        description = "join rows at distance <= EPS (default: 0.27 for minilm, 0 = exact"
+            + " duplicates otherwise)")
+    Double eps;
+
+    double eps(boolean minilm) {
+      double e = eps == null ? Defaults.eps(minilm) : eps;
+      if (!(e >= 0) || !Double.isFinite(e)) {
+        throw new UserInputException("--eps must be finite and >= 0; got " + e);
+      }
+      return e;
+    }
+  }
+
+  /** The causal k-NN density of "Local Density vs Causal Norm" and "Densest Point". */
+  static final class KnnOptions {
+    @Option(names = "--k", defaultValue = "20", paramLabel = "K",
+        description = "neighbours of the k-NN density (default: ${DEFAULT-VALUE})")
+    int k;
+
+    @Option(
+        names = "--metric",
+        defaultValue = "inverse-covariance",
+        paramLabel = "FILE|inverse-covariance",
+        description = {
+          "causal metric tensor M: a file (.pt dict with 'M', .safetensors[:TENSOR], .npy) or",
+          "inverse-covariance (default): M = (C + ridge I)^-1 of the whole matrix"
+        })
+    String metric;
+
+    @Option(names = "--ridge", defaultValue = "0", paramLabel = "EPS",
+        description = "ridge added to C before inverting (default: ${DEFAULT-VALUE})")
+    double ridge;
+
+    @Option(names = "--sample", defaultValue = "32000", paramLabel = "N",
+        description = "rows sampled for the k-NN analyses, all when fewer (default: ${DEFAULT-VALUE})")
+    int sample;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED",
+        description = "seed of the row sample (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    void check() {
+      if (k < 1) {
+        throw new UserInputException("--k must be >= 1; got " + k);
+      }
+      if (sample < 2) {
+        throw new UserInputException("--sample must be >= 2; got " + sample);
+      }
+      if (!(ridge >= 0) || !Double.isFinite(ridge)) {
+        throw new UserInputException("--ridge must be finite and >= 0; got " + ridge);
+      }
+    }
+  }
+
+  /** Density vs causal norm. */
+  static final class ProfileOptions {
+    @Option(
+        names = "--d-eff",
+        paramLabel = "D",
+        description = "effective dimension of the volumetric density (default: the participation"
+            + " ratio, rounded)")
+    Integer dEff;
+
+    @Option(names = "--bins", defaultValue = "30", paramLabel = "B",
+        description = "bins of the radial profile (default: ${DEFAULT-VALUE})")
+    int bins;
+  }
+
+  /** Densest point. */
+  static final class DensestOptions {
+    @Option(names = "--top", defaultValue = "30", paramLabel = "N",
+        description = "neighbours listed for the densest point (default: ${DEFAULT-VALUE})")
+    int top;
+  }
+
+  /** Figures. */
+  static final class FigureOptions {
+    @Option(names = "--colormap", defaultValue = "inferno", paramLabel = "NAME",
+        description = "inferno (default) or viridis")
+    String colormap;
+  }
+
+  /** The distance-matrix file of 1.4b. */
+  static final class PairwiseOptions {
+    @Option(
+        names = "--force",
+        description = "write distances.safetensors even above 20,000 selected rows (n^2 x 4 bytes)")
+    boolean force;
+  }
+}

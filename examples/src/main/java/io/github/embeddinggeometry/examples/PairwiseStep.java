@@ -1,0 +1,121 @@
+package io.github.embeddinggeometry.examples;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.analysis.DistanceStatistics;
+import io.github.embeddinggeometry.examples.report.Charts;
+import io.github.embeddinggeometry.frame.BoundingBox;
+import io.github.embeddinggeometry.frame.SphericalCoordinates;
+import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** Notebook 1.4b: exact pairwise distances of the rows in the box. */
+final class PairwiseStep {
+  static final int HISTOGRAM_BINS = 120;
+
+  private PairwiseStep() {}
+
+  static void run(
+      Session s, Options.BasisOptions basis, BoundingBox box, boolean force, Path dir) {
+    long t0 = System.nanoTime();
+    Console con = s.console();
+    SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
+    EmbeddingMatrix sel = s.select(c, box, 2).compact();
+    int n = sel.rows();
+    DistanceKernel kernel = s.kernel("euclidean", MetricSpace.euclidean());
+    DistanceStatistics st = DistanceStatistics.of(sel, kernel, con);
+    con.finishBars();
+
+    boolean writeFile = n <= Defaults.PAIRWISE_FILE_CAP || force;
+    if (writeFile && (long) n * n > Integer.MAX_VALUE - 8) {
+      throw new UserInputException(String.format(Locale.ROOT,
+          "%,d selected rows: a %,d x %,d distance matrix does not fit one file tensor here;"
+              + " narrow --box", n, n, n));
+    }
+    float[] matrix = writeFile ? new float[n * n] : null;
+    double hi = st.max() > 0 ? st.max() : 1;
+    long[] counts = new long[HISTOGRAM_BINS];
+    kernel.forEachBlock(sel, sel, 64, (from, to, block, stride) -> {
+      long[] local = new long[HISTOGRAM_BINS];
+      for (int i = from; i < to; i++) {
+        int o = (i - from) * stride;
+        if (matrix != null) {
+          System.arraycopy(block, o, matrix, i * n, n);
+        }
+        for (int j = i + 1; j < n; j++) {
+          int b = (int) (block[o + j] / hi * HISTOGRAM_BINS);
+          local[Math.min(b, HISTOGRAM_BINS - 1)]++;
+        }
+      }
+      synchronized (counts) {
+        for (int b = 0; b < HISTOGRAM_BINS; b++) {
+          counts[b] += local[b];
+        }
+      }
+    }, con);
+    con.finishBars();
+
+    Report r = new Report("pairwise", s);
+    r.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
+        basis.equinox));
+    r.put("box", boxJson(box));
+    r.put("selected", n);
+    r.put("pairs", st.count());
+    r.put("min", st.min());
+    r.put("median", st.median());
+    r.put("mean", st.mean());
+    r.put("max", st.max());
+    r.put("exact_zero_pairs", st.exactZeroPairs());
+    int unusedLike = countBracketed(s, sel);
+    r.put("bracketed_tokens", unusedLike);
+    if (matrix != null) {
+      Outputs.safetensors(dir.resolve("distances.safetensors"), List.of(
+          Tensor.of("distances", matrix, n, n),
+          Tensor.of("spike_token_ids", Outputs.longs(sel.ids()), n)));
+      r.file("distances.safetensors");
+    } else {
+      r.put("distances_file_skipped", String.format(Locale.ROOT,
+          "%,d rows exceed the cap of %,d (%.1f GB); rerun with --force", n,
+          Defaults.PAIRWISE_FILE_CAP, 4.0 * n * n / 1e9));
+    }
+    double[] edges = new double[HISTOGRAM_BINS + 1];
+    for (int b = 0; b <= HISTOGRAM_BINS; b++) {
+      edges[b] = hi * b / HISTOGRAM_BINS;
+    }
+    Charts.histogram(dir.resolve("pairwise_distances.png"),
+        "Pairwise distances in the box: " + s.model().name(),
+        String.format(Locale.ROOT, "%,d tokens, %,d pairs, median %.4f, %,d exact zeros", n,
+            st.count(), st.median(), st.exactZeroPairs()),
+        edges, counts, "Euclidean distance (embedding units)", "Pairs (log scale)", true);
+    r.figure("pairwise_distances.png");
+    r.write(dir, t0);
+    con.line(String.format(Locale.ROOT,
+        "pairwise: %,d tokens in box %s, %,d pairs: min %.6g, median %.6g, mean %.6g, max %.6g,"
+            + " %,d exact zeros (%s)", n, Session.boxText(box), st.count(), st.min(), st.median(),
+        st.mean(), st.max(), st.exactZeroPairs(), Session.seconds(t0)));
+    if (matrix == null) {
+      con.line("pairwise: distances.safetensors skipped: " + n + " rows > "
+          + Defaults.PAIRWISE_FILE_CAP + " (use --force)");
+    }
+  }
+
+  static Object boxJson(BoundingBox b) {
+    return Report.obj("lat_min", b.latMin(), "lat_max", b.latMax(), "lon_min", b.lonMin(),
+        "lon_max", b.lonMax(), "r_min", b.rMin(), "r_max", b.rMax());
+  }
+
+  /** Rows whose token text looks like {@code [unused12]}/{@code [SEP]}: a quick cluster check. */
+  static int countBracketed(Session s, EmbeddingMatrix rows) {
+    int c = 0;
+    for (int i = 0; i < rows.rows(); i++) {
+      String t = s.model().rawText(rows.id(i));
+      if (t != null && t.startsWith("[") && t.endsWith("]")) {
+        c++;
+      }
+    }
+    return c;
+  }
+}

@@ -1,0 +1,90 @@
+package io.github.embeddinggeometry.examples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A {@code report.json}: keys in insertion order (stable, documented in examples/REPORTS.md).
+ * Non-finite numbers become {@code null}; where a value may be infinite by definition (a density
+ * of a row with k or more exact duplicates) the caller adds a flag beside it (spec section 5).
+ */
+final class Report {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Map<String, Object> root = new LinkedHashMap<>();
+  private final List<String> figures = new ArrayList<>();
+  private final List<String> files = new ArrayList<>();
+
+  Report(String command, Session s) {
+    root.put("command", command);
+    root.put("model", s.model().name());
+    root.put("rows", s.w().rows());
+    root.put("dim", s.w().dim());
+    root.put("backend", s.backend().description());
+  }
+
+  Report put(String key, Object value) {
+    root.put(key, sanitize(value));
+    return this;
+  }
+
+  void figure(String name) {
+    figures.add(name);
+  }
+
+  void file(String name) {
+    files.add(name);
+  }
+
+  /** A JSON number, or null when not finite. */
+  static Double num(double v) {
+    return Double.isFinite(v) ? v : null;
+  }
+
+  /** An ordered map from alternating keys and values. */
+  static Map<String, Object> obj(Object... kv) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put((String) kv[i], sanitize(kv[i + 1]));
+    }
+    return m;
+  }
+
+  private static Object sanitize(Object v) {
+    if (v instanceof Double d) {
+      return num(d);
+    }
+    if (v instanceof Float f) {
+      return Float.isFinite(f) ? (Object) f.doubleValue() : null;
+    }
+    if (v instanceof double[] a) {
+      List<Double> out = new ArrayList<>(a.length);
+      for (double x : a) {
+        out.add(num(x));
+      }
+      return out;
+    }
+    return v;
+  }
+
+  Path write(Path dir, long t0) {
+    root.put("elapsed_seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
+    root.put("figures", figures);
+    root.put("files", files);
+    Path p = dir.resolve("report.json");
+    try {
+      JSON.writeValue(p.toFile(), root);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);
+    }
+    return p;
+  }
+}

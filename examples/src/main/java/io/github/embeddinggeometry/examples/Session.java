@@ -1,0 +1,233 @@
+package io.github.embeddinggeometry.examples;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.analysis.CausalNorms;
+import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
+import io.github.embeddinggeometry.density.DensityField;
+import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.frame.BoundingBox;
+import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.frame.PcaResult;
+import io.github.embeddinggeometry.frame.SphericalCoordinates;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.spi.Backends;
+import io.github.embeddinggeometry.spi.ComputeBackend;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+
+/**
+ * One loaded model and everything derived from it that more than one command needs (covariance,
+ * PCA, the causal metric, k-NN fields), computed once: {@code geometry all} runs the six commands
+ * on one session.
+ */
+final class Session implements AutoCloseable {
+  private final ModelLoader.Model model;
+  private final Console console;
+  private final ComputeBackend backend;
+  private double[] mean;
+  private double[] covariance;
+  private PcaResult pca;
+  private final Map<String, CausalMetric> metrics = new HashMap<>();
+  private final Map<String, DensityField> fields = new HashMap<>();
+  private final Map<String, DistanceKernel> kernels = new HashMap<>();
+  private final Map<String, NearDuplicateClusters> clusters = new HashMap<>();
+
+  Session(ModelLoader.Model model, Console console) {
+    this.model = model;
+    this.console = console;
+    this.backend = Backends.get();
+  }
+
+  ModelLoader.Model model() {
+    return model;
+  }
+
+  EmbeddingMatrix w() {
+    return model.matrix();
+  }
+
+  Console console() {
+    return console;
+  }
+
+  ComputeBackend backend() {
+    return backend;
+  }
+
+  /** Token text for a vocabulary id, made visible when blank (the notebooks' repr()). */
+  String text(int id) {
+    return model.decode(id);
+  }
+
+  /** The biased covariance of W (spec section 2), once. */
+  double[] covariance() {
+    if (covariance == null) {
+      long t0 = System.nanoTime();
+      mean = Pca.mean(w(), console);
+      covariance = backend.covariance(w(), mean, console);
+      console.finishBars();
+      console.line(String.format(Locale.ROOT, "covariance: %,d x %,d from %,d rows (%s)", w().dim(),
+          w().dim(), w().rows(), seconds(t0)));
+    }
+    return covariance;
+  }
+
+  /** The full PCA of W (all d PCs), once. */
+  PcaResult pca() {
+    if (pca == null) {
+      double[] c = covariance();
+      long t0 = System.nanoTime();
+      pca = Pca.fromCovariance(w().rows(), mean, c, console);
+      console.finishBars();
+      console.line(String.format(Locale.ROOT,
+          "PCA: %d PCs, PC1 %.2f%% of variance, participation ratio %.1f (%s)", pca.components(),
+          100 * pca.varianceExplained(0), pca.participationRatio(), seconds(t0)));
+    }
+    return pca;
+  }
+
+  /** Spherical coordinates of all rows in the given basis. */
+  SphericalCoordinates coordinates(int north, int meridian, int equinox) {
+    int d = w().dim();
+    for (int pc : new int[] {north, meridian, equinox}) {
+      if (pc == 0 || Math.abs(pc) > d) {
+        throw new UserInputException("PC index " + pc + " is out of range: the model has d = " + d
+            + " PCs (use 1.." + d + ", negative to flip)");
+      }
+    }
+    return SphericalCoordinates.of(w(), pca().frame(), north, meridian, equinox);
+  }
+
+  /** The rows inside the box, as a view; fails with exit 2 when it selects fewer than {@code min}. */
+  EmbeddingMatrix select(SphericalCoordinates c, BoundingBox box, int min) {
+    int[] ids = box.select(c);
+    if (ids.length < min) {
+      throw new UserInputException(String.format(Locale.ROOT,
+          "--box %s selects %d row%s, need at least %d (the data spans lat %.1f..%.1f, lon"
+              + " %.1f..%.1f, r %.4g..%.4g)", boxText(box), ids.length, ids.length == 1 ? "" : "s",
+          min, minOf(c.latDeg()), maxOf(c.latDeg()), minOf(c.lonDeg()), maxOf(c.lonDeg()),
+          minOf(c.r()), maxOf(c.r())));
+    }
+    return w().select(ids);
+  }
+
+  /** Near-duplicate components, once per parameter set (clusters and frame share them). */
+  NearDuplicateClusters clusters(String key, Supplier<NearDuplicateClusters> find) {
+    NearDuplicateClusters c = clusters.get(key);
+    if (c == null) {
+      c = find.get();
+      clusters.put(key, c);
+    }
+    return c;
+  }
+
+  /** A kernel per metric name, closed with the session. */
+  DistanceKernel kernel(String key, MetricSpace metric) {
+    return kernels.computeIfAbsent(key, k -> backend.distanceKernel(metric));
+  }
+
+  /** The causal metric: "inverse-covariance" (with ridge) or a tensor file. */
+  CausalMetric metric(String spec, double ridge) {
+    String key = spec + "@" + ridge;
+    CausalMetric m = metrics.get(key);
+    if (m == null) {
+      long t0 = System.nanoTime();
+      if (spec.equals("inverse-covariance")) {
+        try {
+          m = CausalNorms.inverse(covariance(), w().dim(), ridge, w().rows(), console);
+        } catch (IllegalArgumentException e) {
+          throw new UserInputException("--metric inverse-covariance: " + e.getMessage(), e);
+        }
+      } else {
+        m = ModelLoader.readMetric(spec, w().dim());
+      }
+      console.finishBars();
+      console.line(String.format(Locale.ROOT, "causal metric: %s, d = %d (%s)", spec, w().dim(),
+          seconds(t0)));
+      metrics.put(key, m);
+    }
+    return m;
+  }
+
+  /**
+   * The rows the causal k-NN analyses run on: all of W when it has at most {@code sample} rows,
+   * else a seeded uniform sample without replacement (ids ascending).
+   */
+  EmbeddingMatrix sample(int sample, long seed) {
+    int n = w().rows();
+    if (sample >= n) {
+      return w();
+    }
+    // Partial Fisher-Yates: reproducible for a given seed, independent of the backend.
+    int[] perm = new int[n];
+    Arrays.setAll(perm, i -> i);
+    SplittableRandom rnd = new SplittableRandom(seed);
+    for (int i = 0; i < sample; i++) {
+      int j = i + rnd.nextInt(n - i);
+      int t = perm[i];
+      perm[i] = perm[j];
+      perm[j] = t;
+    }
+    int[] ids = Arrays.copyOf(perm, sample);
+    Arrays.sort(ids);
+    return w().select(ids).compact();
+  }
+
+  /** The k-NN density field of {@code rows} in the causal metric, once per parameter set. */
+  DensityField causalField(String metricSpec, double ridge, int k, int sample, long seed) {
+    String key = metricSpec + "@" + ridge + "/k" + k + "/s" + sample + "/" + seed;
+    DensityField f = fields.get(key);
+    if (f == null) {
+      CausalMetric m = metric(metricSpec, ridge);
+      EmbeddingMatrix rows = sample(sample, seed);
+      if (k < 1 || k >= rows.rows()) {
+        throw new UserInputException(
+            "--k " + k + " must be in 1.." + (rows.rows() - 1) + " for " + rows.rows() + " rows");
+      }
+      long t0 = System.nanoTime();
+      DistanceKernel kernel = kernel("causal:" + metricSpec + "@" + ridge, MetricSpace.causal(m));
+      f = KnnDensity.of(k, kernel).estimate(rows, console);
+      console.finishBars();
+      console.line(String.format(Locale.ROOT,
+          "k-NN density: k = %d, %,d rows, causal metric, %d infinite (%s)", k, rows.rows(),
+          f.duplicateCount(), seconds(t0)));
+      fields.put(key, f);
+    }
+    return f;
+  }
+
+  static String seconds(long t0) {
+    return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9);
+  }
+
+  static String boxText(BoundingBox b) {
+    return String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%s", num(b.latMin()), num(b.latMax()),
+        num(b.lonMin()), num(b.lonMax()), num(b.rMin()), num(b.rMax()));
+  }
+
+  private static String num(double v) {
+    return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
+  }
+
+  private static double minOf(double[] a) {
+    return Arrays.stream(a).min().orElse(Double.NaN);
+  }
+
+  private static double maxOf(double[] a) {
+    return Arrays.stream(a).max().orElse(Double.NaN);
+  }
+
+  @Override
+  public void close() {
+    for (DistanceKernel k : kernels.values()) {
+      k.close();
+    }
+    kernels.clear();
+  }
+}
