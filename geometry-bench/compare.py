@@ -332,9 +332,13 @@ def pairwise_numpy(x):
 def run_pairwise(args):
     x = load_f32(os.path.join(args.data, "pairwise_x.safetensors"))
     s, times = timed(lambda: pairwise_numpy(x), args.reps)
+    # Untimed ground truth for the zero count: pairs of bitwise-identical rows.
+    _, counts = np.unique(x.view(np.uint32), axis=0, return_counts=True)
+    true_zeros = int((counts.astype(np.int64) * (counts - 1) // 2).sum())
     result("pairwise", shape=f"{x.shape[0]}x{x.shape[1]}", count=s["count"],
            min=f"{s['min']:.6g}", median=f"{s['median']:.7g}", mean=f"{s['mean']:.7g}",
-           max=f"{s['max']:.7g}", zeros=s["zeros"], **timing_fields(times))
+           max=f"{s['max']:.7g}", zeros=s["zeros"], identical_pairs=true_zeros,
+           **timing_fields(times))
 
 
 def check_knn(args):
@@ -435,7 +439,8 @@ def table(args):
             out.append("")
             out.append("pairwise statistics (ours | numpy): " + ", ".join(
                 f"{k} {a.get(k, '?')} | {b.get(k, '?')}"
-                for k in ("count", "min", "median", "mean", "max", "zeros")))
+                for k in ("count", "min", "median", "mean", "max", "zeros"))
+                + f"; pairs of bitwise-identical rows: {b.get('identical_pairs', '?')}")
     print("\n".join(out))
 
 

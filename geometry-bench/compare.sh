@@ -54,7 +54,7 @@ jar="$target/benchmarks.jar"
 if ((build)) || [[ ! -f "$jar" ]]; then
   echo "== building $jar" >&2
   (cd "$root" && mvn -B -q -Dembgeo.build.suffix="$suffix" -pl geometry-bench -am package \
-    -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
+    -Dmaven.test.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
 fi
 data=${data:-$target/compare-data/$size}
 mkdir -p "$data"

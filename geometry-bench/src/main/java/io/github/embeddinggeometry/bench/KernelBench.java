@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.bench;
 
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.internal.cpu.CpuGemm;
 import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
@@ -40,8 +42,8 @@ public class KernelBench {
   @Param({"384", "2560"})
   public int d;
 
-  private float[] a;
-  private float[] b;
+  private EmbeddingMatrix a;
+  private EmbeddingMatrix b;
   private float[] c;
   private FMatrixRMaj ea;
   private FMatrixRMaj eb;
@@ -50,18 +52,18 @@ public class KernelBench {
   /** Fixed-seed inputs, shared by all three benchmarks. */
   @Setup(Level.Trial)
   public void setUp() {
-    a = BenchData.gaussian(1, n * d);
-    b = BenchData.gaussian(2, n * d);
+    a = BenchData.gaussianMatrix(1, n, d);
+    b = BenchData.gaussianMatrix(2, n, d);
     c = new float[n * n];
-    ea = FMatrixRMaj.wrap(n, d, a.clone());
-    eb = FMatrixRMaj.wrap(n, d, b.clone());
+    ea = FMatrixRMaj.wrap(n, d, a.backingArray().clone());
+    eb = FMatrixRMaj.wrap(n, d, b.backingArray().clone());
     ec = new FMatrixRMaj(n, n);
   }
 
   /** Our kernel, on all threads of the CPU backend. */
   @Benchmark
   public float[] ours() {
-    Gemm.abT(a, n, b, n, d, c);
+    CpuGemm.multiplyTransposed(a, 0, n, b, 0, n, c, 0, n);
     return c;
   }
 
