@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
 /**
@@ -66,7 +67,7 @@ public record DistanceStatistics(
     float[] rowMin = new float[n];
     float[] rowMax = new float[n];
     long[] rowZeros = new long[n];
-    long[] high = new long[BUCKETS];
+    Histograms high = new Histograms();
     float[] kept = keepPairs ? new float[Math.toIntExact(count)] : null;
     UpperTriangle.stream(
         rows,
@@ -78,7 +79,7 @@ public record DistanceStatistics(
           float mn = Float.POSITIVE_INFINITY;
           float mx = 0;
           long zeros = 0;
-          int[] local = new int[BUCKETS];
+          long[] local = high.mine();
           for (int t = 0; t < len; t++) {
             float v = block[off + t];
             if (!(v >= 0)) {
@@ -105,11 +106,6 @@ public record DistanceStatistics(
           rowMin[i] = mn;
           rowMax[i] = mx;
           rowZeros[i] = zeros;
-          synchronized (high) {
-            for (int b = 0; b < BUCKETS; b++) {
-              high[b] += local[b];
-            }
-          }
         });
     double sum = 0;
     float min = Float.POSITIVE_INFINITY;
@@ -124,7 +120,7 @@ public record DistanceStatistics(
     }
     long lowRank = (count - 1) / 2;
     long highRank = count / 2;
-    float[] middle = select(rows, kernel, progress, kept, high, lowRank, highRank);
+    float[] middle = select(rows, kernel, progress, kept, high.merged(), lowRank, highRank);
     double median =
         lowRank == highRank ? middle[0] : ((double) middle[0] + middle[1]) / 2;
     return new DistanceStatistics(count, min, median, sum / count, max, zeros);
@@ -142,8 +138,8 @@ public record DistanceStatistics(
     long[] within = new long[2];
     int bucketA = bucketOf(high, rankA, within, 0);
     int bucketB = bucketOf(high, rankB, within, 1);
-    long[] lowA = new long[BUCKETS];
-    long[] lowB = bucketB == bucketA ? lowA : new long[BUCKETS];
+    Histograms lowA = new Histograms();
+    Histograms lowB = bucketB == bucketA ? lowA : new Histograms();
     if (kept != null) {
       int chunk = 1 << 20;
       int chunks = (kept.length + chunk - 1) / chunk;
@@ -165,42 +161,53 @@ public record DistanceStatistics(
           (i, block, off, len) -> histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
     }
     return new float[] {
-      valueAt(bucketA, lowA, within[0]), valueAt(bucketB, lowB, within[1])
+      valueAt(bucketA, lowA.merged(), within[0]), valueAt(bucketB, lowB.merged(), within[1])
     };
   }
 
   private static void histogramLow(
-      float[] values, int from, int to, int bucketA, int bucketB, long[] lowA, long[] lowB) {
-    int[] la = null;
-    int[] lb = null;
+      float[] values, int from, int to, int bucketA, int bucketB, Histograms lowA, Histograms lowB) {
+    long[] la = null;
+    long[] lb = null;
     for (int t = from; t < to; t++) {
       int bits = Float.floatToRawIntBits(values[t] + 0f);
       int h = bits >>> 16;
       if (h == bucketA) {
         if (la == null) {
-          la = new int[BUCKETS];
+          la = lowA.mine();
         }
         la[bits & 0xFFFF]++;
       } else if (h == bucketB) {
         if (lb == null) {
-          lb = new int[BUCKETS];
+          lb = lowB.mine();
         }
         lb[bits & 0xFFFF]++;
       }
     }
-    if (la != null) {
-      add(lowA, la);
-    }
-    if (lb != null) {
-      add(lowB, lb);
-    }
   }
 
-  private static void add(long[] into, int[] local) {
-    synchronized (into) {
-      for (int b = 0; b < BUCKETS; b++) {
-        into[b] += local[b];
+  /**
+   * One 65,536-bucket histogram per worker thread, merged at the end: no locking and no allocation
+   * per block in the hot loop.
+   */
+  private static final class Histograms {
+    // Keyed by thread and dropped with the call: a ThreadLocal would leave 512 KB per pool thread
+    // behind until its map happens to be cleaned.
+    private final ConcurrentHashMap<Thread, long[]> perThread = new ConcurrentHashMap<>();
+
+    long[] mine() {
+      return perThread.computeIfAbsent(Thread.currentThread(), t -> new long[BUCKETS]);
+    }
+
+    /** Called after all workers finished (the stream's completion orders their writes before). */
+    long[] merged() {
+      long[] out = new long[BUCKETS];
+      for (long[] h : perThread.values()) {
+        for (int b = 0; b < BUCKETS; b++) {
+          out[b] += h[b];
+        }
       }
+      return out;
     }
   }
 
