@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 public class KnnBench {
   /** Number of rows. */
-  @Param({"4096"})
+  @Param({"2048"})
   public int n;
 
   /** Row length. */
