@@ -1,0 +1,26 @@
+package io.github.embeddinggeometry.io.fuzz;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.github.embeddinggeometry.io.MalformedFileException;
+import io.github.embeddinggeometry.io.onnx.OnnxInitializer;
+import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
+import java.io.IOException;
+
+/** Any byte string is a model whose initializers read, or a {@link MalformedFileException}. */
+class OnnxFuzzTest {
+  @FuzzTest(maxDuration = "60s")
+  void initializers(byte[] data) throws IOException {
+    try {
+      OnnxInitializers m = OnnxInitializers.of("fuzz", data);
+      for (OnnxInitializer i : m.list()) {
+        try {
+          FuzzChecks.readAll(m.tensor(i.name()));
+        } catch (MalformedFileException expected) {
+          // a broken initializer; others may still read
+        }
+      }
+    } catch (MalformedFileException expected) {
+      // the contract for bad input
+    }
+  }
+}
