@@ -126,6 +126,44 @@ class CausalNormsTest {
 
   @ParameterizedTest
   @MethodSource("backends")
+  void causalDensityThroughTheCholeskyMapMatchesTheDirectQuadraticForm(ComputeBackend backend) {
+    Random rnd = new Random(12);
+    int d = 5;
+    float[][] rows = new float[120][d];
+    for (float[] r : rows) {
+      for (int i = 0; i < d; i++) {
+        r[i] = (float) (rnd.nextGaussian() * (i + 1));
+      }
+    }
+    rows[7] = rows[3].clone();
+    EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
+    CausalMetric m = CausalNorms.inverseCovariance(w, 1e-3, backend, ProgressListener.NONE);
+    io.github.embeddinggeometry.metric.MetricSpace causal =
+        io.github.embeddinggeometry.metric.MetricSpace.causal(m);
+    io.github.embeddinggeometry.density.DensityField f =
+        io.github.embeddinggeometry.density.KnnDensity.of(3, backend.distanceKernel(causal))
+            .estimate(w, ProgressListener.NONE);
+    for (int i = 0; i < rows.length; i++) {
+      double[] dist = new double[rows.length - 1];
+      int k = 0;
+      for (int j = 0; j < rows.length; j++) {
+        if (j != i) {
+          dist[k++] = ReferenceKernel.distance(causal, rows[i], rows[j]);
+        }
+      }
+      java.util.Arrays.sort(dist);
+      double r = (dist[0] + dist[1] + dist[2]) / 3;
+      assertThat(f.meanDistance(i)).isCloseTo(r, within(1e-5 + 1e-4 * r));
+      if (i == 3 || i == 7) {
+        assertThat(f.nearestDistance(i)).isEqualTo(0); // bitwise-equal rows: exactly 0
+      } else {
+        assertThat(f.nearestDistance(i)).isPositive();
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("backends")
   void singularCovarianceNeedsARidge(ComputeBackend backend) {
     // 3 rows in d = 5: C has rank 2.
     EmbeddingMatrix w =
