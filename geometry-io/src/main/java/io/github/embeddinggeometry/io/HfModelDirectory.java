@@ -9,7 +9,6 @@ import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -185,9 +184,5 @@ public final class HfModelDirectory implements AutoCloseable {
       f.close();
     }
     open.clear();
-  }
-
-  static List<String> names(Map<String, ?> m) {
-    return new ArrayList<>(m.keySet());
   }
 }

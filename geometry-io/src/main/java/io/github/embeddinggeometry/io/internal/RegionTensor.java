@@ -173,6 +173,9 @@ public final class RegionTensor implements Tensor {
 
   // Splits C-order elements [from, from + len) into runs that are contiguous in storage.
   private void forEachRun(long from, int off, int len, RunVisitor v) {
+    if (len == 0) {
+      return; // also keeps tensors with a zero dimension out of the index arithmetic below
+    }
     int es = dtype.bytes();
     if (strides == null) {
       long pos = (offset + from) * es;
