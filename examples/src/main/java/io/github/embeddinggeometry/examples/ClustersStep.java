@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.examples;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
+import io.github.embeddinggeometry.density.KnnDensity;
 import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
@@ -78,19 +79,38 @@ final class ClustersStep {
     r.put("largest_ids", largest);
     r.file("cluster_tokens.safetensors");
 
-    // Figure: component sizes by rank, singletons included, on log axes' y.
-    double[] bySize = new double[Math.min(sizes.length, 200)];
-    for (int i = 0; i < bySize.length; i++) {
-      bySize[i] = sizes[i];
+    // Figure: nearest-neighbour distances inside and outside the largest cluster, with eps:
+    // shows whether a void separates the cluster (spec section 6).
+    EmbeddingMatrix rows = cl.matrix();
+    double[] nn = KnnDensity.of(1, s.kernel("euclidean", MetricSpace.euclidean()))
+        .estimate(rows, con).nearestDistances();
+    con.finishBars();
+    java.util.Set<Integer> in = new java.util.HashSet<>();
+    for (int id : largest) {
+      in.add(id);
     }
-    Charts.ranks(dir.resolve("cluster_sizes.png"), "Near-duplicate components: "
-            + s.model().name(),
-        String.format(Locale.ROOT, "eps = %s, %,d rows in box: %,d clusters, %,d singletons,"
-            + " largest %,d, void %.3g", eps, cl.matrix().rows(), nonSingleton,
-            cl.singletonCount(), cl.largestSize(), voidWidth),
-        new String[] {"component size"}, new double[][] {bySize}, "Rows in component (log)",
-        true, "Component rank (largest first)");
-    r.figure("cluster_sizes.png");
+    double hi = Math.max(eps, java.util.Arrays.stream(nn).max().orElse(1)) * 1.02;
+    if (!(hi > 0)) {
+      hi = 1;
+    }
+    int bins = 100;
+    long[][] counts = new long[2][bins];
+    for (int i = 0; i < nn.length; i++) {
+      int b = Math.min(bins - 1, (int) (nn[i] / hi * bins));
+      counts[in.contains(rows.id(i)) ? 0 : 1][b]++;
+    }
+    double[] edges = new double[bins + 1];
+    for (int b = 0; b <= bins; b++) {
+      edges[b] = hi * b / bins;
+    }
+    Charts.histogram(dir.resolve("cluster_nn_distances.png"),
+        "Nearest-neighbour distances in the box: " + s.model().name(),
+        String.format(Locale.ROOT, "eps = %s: largest cluster %,d rows, %,d other clusters,"
+            + " %,d singletons; void %.3g", eps, cl.largestSize(), nonSingleton - 1,
+            cl.singletonCount(), voidWidth),
+        edges, new String[] {"largest cluster", "all other rows"}, counts, eps, "eps",
+        "Distance to nearest neighbour (embedding units)", "Rows", false);
+    r.figure("cluster_nn_distances.png");
     r.write(dir, t0);
     con.line(String.format(Locale.ROOT,
         "clusters: eps = %s: %,d clusters + %,d singletons; largest %,d rows, void %.4g (%s)", eps,

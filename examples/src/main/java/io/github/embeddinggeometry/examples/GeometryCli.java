@@ -115,6 +115,10 @@ public final class GeometryCli implements Callable<Integer> {
     @Override
     public final Integer call() throws IOException {
       Console console = new Console(root.out, root.err, model.quiet);
+      if (model.quiet) {
+        // --quiet: errors only, not the library's warnings (e.g. "no GPU, using the CPU").
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+      }
       long t0 = System.nanoTime();
       Path out = model.out != null ? model.out : Path.of("out", name());
       try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);

@@ -89,7 +89,8 @@ final class PairwiseStep {
         "Pairwise distances in the box: " + s.model().name(),
         String.format(Locale.ROOT, "%,d tokens, %,d pairs, median %.4f, %,d exact zeros", n,
             st.count(), st.median(), st.exactZeroPairs()),
-        edges, counts, "Euclidean distance (embedding units)", "Pairs (log scale)", true);
+        edges, new String[] {"pairs"}, new long[][] {counts}, null, null,
+        "Euclidean distance (embedding units)", "Pairs (log scale)", true);
     r.figure("pairwise_distances.png");
     r.write(dir, t0);
     con.line(String.format(Locale.ROOT,

@@ -177,6 +177,14 @@ public final class Charts {
       xyz[1][k] = r[i] * Math.cos(t);
       xyz[2][k] = value[i];
     }
+    // Ring labels go where the data is not: opposite the points' mean direction.
+    double sx = 0;
+    double sy = 0;
+    for (int i = 0; i < n; i++) {
+      sx += Math.sin(Math.toRadians(lonDeg[i]));
+      sy += Math.cos(Math.toRadians(lonDeg[i]));
+    }
+    double labelAngle = (n == 0 ? 0 : Math.atan2(sx, sy)) + Math.PI + Math.toRadians(15);
     XYPlot plot = scatterPlot(xyz, scale, 3.5);
     double lim = outer * 1.12;
     plot.setDomainAxis(hiddenAxis(-lim, lim));
@@ -189,8 +197,8 @@ public final class Charts {
       }
       circle(plot, ring, ring == outer ? new BasicStroke(1.6f) : thin,
           ring == outer ? Color.GRAY : GRID_ON_DARK);
-      label(plot, format(ring), ring * Math.sin(Math.toRadians(22.5)),
-          ring * Math.cos(Math.toRadians(22.5)), TextAnchor.BOTTOM_LEFT, Color.LIGHT_GRAY);
+      label(plot, format(ring), ring * Math.sin(labelAngle), ring * Math.cos(labelAngle),
+          TextAnchor.BOTTOM_LEFT, Color.LIGHT_GRAY);
     }
     for (int lon = -180; lon < 180; lon += 30) {
       double t = Math.toRadians(lon);
@@ -199,7 +207,7 @@ public final class Charts {
       label(plot, lon + "\u00b0", outer * 1.06 * Math.sin(t), outer * 1.06 * Math.cos(t),
           TextAnchor.CENTER, Color.LIGHT_GRAY);
     }
-    label(plot, radiusLabel, 0, -lim * 0.97, TextAnchor.BOTTOM_CENTER, Color.LIGHT_GRAY);
+    label(plot, radiusLabel, -lim * 0.98, -lim * 0.98, TextAnchor.BOTTOM_LEFT, Color.LIGHT_GRAY);
     JFreeChart chart = chart(title, subtitle, plot);
     colourbar(chart, scale, valueLabel, RectangleEdge.RIGHT);
     save(chart, png, 1400, 1250);
@@ -273,7 +281,9 @@ public final class Charts {
     br.setDrawBarOutline(true);
     br.setSeriesPaint(0, Color.GRAY);
     br.setSeriesOutlinePaint(0, Color.DARK_GRAY);
-    XYPlot bottom = new XYPlot(barData, null, axis("Token count", false), br);
+    ValueAxis countAxis = axis("Token count", false);
+    ((NumberAxis) countAxis).setAutoRangeIncludesZero(true);
+    XYPlot bottom = new XYPlot(barData, null, countAxis, br);
     grid(bottom);
     CombinedDomainXYPlot plot = new CombinedDomainXYPlot(axis(xLabel, false));
     plot.setGap(18);
@@ -284,31 +294,60 @@ public final class Charts {
   }
 
   /**
-   * A histogram of precomputed bins.
+   * Histograms of precomputed bins, one translucent series per name, drawn over each other, with
+   * an optional vertical marker (e.g. a threshold).
    *
    * @param edges bins + 1 edges
+   * @param counts one array of bins per series
+   * @param marker x of the marker line, or null
    */
   public static void histogram(
-      Path png, String title, String subtitle, double[] edges, long[] counts, String xLabel,
-      String yLabel, boolean logY) {
-    XYIntervalSeries s = new XYIntervalSeries("count");
-    for (int b = 0; b < counts.length; b++) {
-      if (!logY || counts[b] > 0) {
-        double c = 0.5 * (edges[b] + edges[b + 1]);
-        double base = logY ? 0.5 : 0;
-        s.add(c, edges[b], edges[b + 1], counts[b], base, counts[b]);
-      }
-    }
+      Path png, String title, String subtitle, double[] edges, String[] names, long[][] counts,
+      Double marker, String markerLabel, String xLabel, String yLabel, boolean logY) {
     XYIntervalSeriesCollection data = new XYIntervalSeriesCollection();
-    data.addSeries(s);
+    for (int k = 0; k < names.length; k++) {
+      XYIntervalSeries s = new XYIntervalSeries(names[k]);
+      for (int b = 0; b < counts[k].length; b++) {
+        if (!logY || counts[k][b] > 0) {
+          double c = 0.5 * (edges[b] + edges[b + 1]);
+          double base = logY ? 0.5 : 0;
+          s.add(c, edges[b], edges[b + 1], counts[k][b], base, counts[k][b]);
+        }
+      }
+      data.addSeries(s);
+    }
     XYBarRenderer br = new XYBarRenderer();
     br.setBarPainter(new StandardXYBarPainter());
     br.setShadowVisible(false);
     br.setUseYInterval(true);
-    br.setSeriesPaint(0, new Color(0x35, 0x5f, 0x8d));
-    XYPlot plot = new XYPlot(data, axis(xLabel, false), axis(yLabel, logY), br);
+    Color[] colours = {new Color(0x35, 0x5f, 0x8d, 200), new Color(0xdd, 0x51, 0x3a, 170)};
+    for (int k = 0; k < names.length; k++) {
+      br.setSeriesPaint(k, colours[k % colours.length]);
+    }
+    ValueAxis y = axis(yLabel, logY);
+    decades(y);
+    if (y instanceof NumberAxis na) {
+      na.setAutoRangeIncludesZero(true);
+    }
+    XYPlot plot = new XYPlot(data, axis(xLabel, false), y, br);
+    if (marker != null) {
+      org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(marker);
+      m.setPaint(Color.BLACK);
+      m.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+          new float[] {8, 6}, 0));
+      m.setLabel(markerLabel);
+      m.setLabelFont(TICK);
+      m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
+      m.setLabelTextAnchor(TextAnchor.TOP_LEFT);
+      plot.addDomainMarker(m);
+    }
     grid(plot);
-    save(chart(title, subtitle, plot), png, 1600, 900);
+    JFreeChart chart = new JFreeChart(title, TITLE, plot, names.length > 1);
+    if (chart.getLegend() != null) {
+      chart.getLegend().setItemFont(TICK);
+    }
+    style(chart, subtitle);
+    save(chart, png, 1600, 900);
   }
 
   /** Bars per PC (share of variance, percent) with the cumulative share as a line on a second axis. */
@@ -325,9 +364,11 @@ public final class Charts {
     br.setShadowVisible(false);
     br.setSeriesPaint(0, new Color(0x35, 0x5f, 0x8d));
     ValueAxis x = axis("Principal component", false);
-    XYPlot plot = new XYPlot(new XYSeriesCollection(bars), x, axis("Variance explained (%)", false),
-        br);
+    ValueAxis left = axis("Variance explained (%)", false);
+    ((NumberAxis) left).setAutoRangeIncludesZero(true);
+    XYPlot plot = new XYPlot(new XYSeriesCollection(bars), x, left, br);
     ValueAxis right = axis("Cumulative variance (%)", false);
+    ((NumberAxis) right).setAutoRangeIncludesZero(true);
     plot.setRangeAxis(1, right);
     plot.setDataset(1, new XYSeriesCollection(cum));
     plot.mapDatasetToRangeAxis(1, 1);
@@ -416,10 +457,7 @@ public final class Charts {
   private static ValueAxis axis(String label, boolean log) {
     ValueAxis a;
     if (log) {
-      LogAxis la = new LogAxis(label);
-      la.setBase(10);
-      la.setSmallestValue(1e-300);
-      a = la;
+      a = logAxis(label);
     } else {
       NumberAxis na = new NumberAxis(label);
       na.setAutoRangeIncludesZero(false);
@@ -428,6 +466,57 @@ public final class Charts {
     a.setLabelFont(LABEL);
     a.setTickLabelFont(TICK);
     return a;
+  }
+
+  /**
+   * A base-10 log axis labelled with plain numbers (0.178, 1,000) instead of JFreeChart's default
+   * "10^-0.75".
+   */
+  private static LogAxis logAxis(String label) {
+    LogAxis la = new LogAxis(label);
+    la.setBase(10);
+    la.setSmallestValue(1e-300);
+    la.setNumberFormatOverride(new SignificantFormat());
+    la.setMinorTickMarksVisible(false);
+    return la;
+  }
+
+  /** Log axis ticks at whole decades only: for counts spanning several decades. */
+  private static void decades(ValueAxis a) {
+    if (a instanceof LogAxis la) {
+      la.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    }
+  }
+
+  /** Three significant digits, grouping for large values, scientific beyond 1e6 or below 1e-3. */
+  static final class SignificantFormat extends java.text.NumberFormat {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public StringBuffer format(double v, StringBuffer to, java.text.FieldPosition pos) {
+      double a = Math.abs(v);
+      if (v == 0) {
+        return to.append('0');
+      }
+      if (a >= 1e6 || a < 1e-3) {
+        return to.append(String.format(java.util.Locale.ROOT, "%.3g", v).replace("e+0", "e")
+            .replace("e-0", "e-").replace("e+", "e"));
+      }
+      java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(3));
+      java.text.DecimalFormat f = new java.text.DecimalFormat("#,##0.######",
+          java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+      return to.append(f.format(b.doubleValue()));
+    }
+
+    @Override
+    public StringBuffer format(long v, StringBuffer to, java.text.FieldPosition pos) {
+      return format((double) v, to, pos);
+    }
+
+    @Override
+    public Number parse(String source, java.text.ParsePosition pos) {
+      throw new UnsupportedOperationException();
+    }
   }
 
   private static void grid(XYPlot plot) {
@@ -496,8 +585,11 @@ public final class Charts {
     chart.setPadding(new RectangleInsets(10, 10, 10, 20));
     chart.setAntiAlias(true);
     chart.setTextAntiAlias(true);
+    if (chart.getTitle() != null) {
+      chart.getTitle().setText(displayable(chart.getTitle().getText(), TITLE));
+    }
     if (subtitle != null && !subtitle.isEmpty()) {
-      TextTitle t = new TextTitle(subtitle, SUBTITLE);
+      TextTitle t = new TextTitle(displayable(subtitle, SUBTITLE), SUBTITLE);
       t.setPaint(Color.DARK_GRAY);
       chart.addSubtitle(t);
     }
@@ -506,11 +598,16 @@ public final class Charts {
   private static void colourbar(JFreeChart chart, Scale scale, String label, RectangleEdge edge) {
     ValueAxis a;
     if (scale.log()) {
-      LogAxis la = new LogAxis(label);
-      la.setBase(10);
-      a = la;
+      a = logAxis(label);
     } else {
-      a = new NumberAxis(label);
+      NumberAxis na = new NumberAxis(label);
+      na.setAutoRangeIncludesZero(false);
+      // About 8 labelled ticks: the default packs one per 0.02 into a tall colourbar.
+      double[] t = niceTicks(scale.lower(), scale.upper(), 8);
+      if (t.length > 1 && t[1] > t[0]) {
+        na.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(t[1] - t[0]));
+      }
+      a = na;
     }
     a.setRange(scale.lower(), scale.upper());
     a.setLabelFont(LABEL);
@@ -524,6 +621,25 @@ public final class Charts {
     legend.setBackgroundPaint(Color.WHITE);
     legend.setStripOutlineVisible(true);
     chart.addSubtitle(legend);
+  }
+
+  /**
+   * Replaces characters the font has no glyph for (CJK, emoji on a machine without such fonts) by
+   * their code point, e.g. U+FF1F, so a token's text is never drawn as empty boxes.
+   */
+  static String displayable(String text, Font font) {
+    if (font.canDisplayUpTo(text) < 0) {
+      return text;
+    }
+    StringBuilder b = new StringBuilder();
+    text.codePoints().forEach(cp -> {
+      if (font.canDisplay(cp)) {
+        b.appendCodePoint(cp);
+      } else {
+        b.append(String.format(java.util.Locale.ROOT, "<U+%04X>", cp));
+      }
+    });
+    return b.toString();
   }
 
   /** About {@code count} round tick values covering [lo, hi]. */
