@@ -25,6 +25,8 @@ import org.junit.jupiter.api.Test;
  * k-NN, against the CPU backend and against float64 formulas written here. Skipped, with the probe's
  * reasons, where no GPU can be used.
  */
+// The context scope is held for its lock, never referenced: "try" lint does not apply.
+@SuppressWarnings("try")
 class CudaAgreementIT {
   private static final long SEED = 20_240_607L;
   private static CudaBackend gpu;

@@ -9,6 +9,8 @@ import java.util.Objects;
  * device (centring in double), one FP32 GEMM gives the chunk's scatter matrix, which is added into a
  * double accumulator on the host. FP32 rounding is thus bounded by the chunk length, not by N.
  */
+// The context scope is held for its lock, never referenced: "try" lint does not apply.
+@SuppressWarnings("try")
 public final class CudaCovariance {
   /** Rows per chunk: FP32 sums run over at most this many terms. */
   static final int CHUNK = 4096;

@@ -19,6 +19,8 @@ import java.util.Objects;
  *
  * <p>Thread-safe: GPU work is serialised by the session's context lock.
  */
+// The context scope is held for its lock, never referenced: "try" lint does not apply.
+@SuppressWarnings("try")
 public final class CudaDistanceKernel implements DistanceKernel {
   /**
    * Refinement threshold: the CPU backend's {@code DistanceEngine.REFINE} (Euclidean: share of

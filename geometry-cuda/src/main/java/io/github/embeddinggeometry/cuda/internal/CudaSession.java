@@ -7,6 +7,8 @@ import java.util.Locale;
  * cuBLAS offers it) and an FP32 GEMM for covariance. Created by {@code CudaBackend}; closing it
  * releases everything.
  */
+// The context scope is held for its lock, never referenced: "try" lint does not apply.
+@SuppressWarnings("try")
 public final class CudaSession implements AutoCloseable {
   /** System property: "auto" (cuBLAS 12 when it loads, else own), "own" or "cublas". */
   public static final String GEMM_PROPERTY = "embgeo.cuda.gemm";

@@ -7,6 +7,8 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
  * epilogue, rows already resident, no host transfer (so it compares with {@code torch.mm} timed on
  * the device). Not part of the API.
  */
+// The context scope is held for its lock, never referenced: "try" lint does not apply.
+@SuppressWarnings("try")
 public final class DeviceBench {
   /** Seconds per full m x n block: GEMM only, and GEMM + distance epilogue; plus the plan. */
   public record Result(double gemmSeconds, double blockSeconds, int queryChunk, String gemm) {
