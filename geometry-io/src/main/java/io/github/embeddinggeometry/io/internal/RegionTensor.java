@@ -48,30 +48,48 @@ public final class RegionTensor implements Tensor {
     this.region = region;
     this.order = order;
     this.open = open == null ? ALWAYS_OPEN : open;
+    long n = 1;
+    for (long d : shape) {
+      if (d < 0) {
+        throw new IllegalArgumentException("negative dimension " + d + " in shape " + Arrays.toString(shape));
+      }
+      n = d == 0 || n == 0 ? 0 : multiply(n, d, shape);
+    }
     long[] c = contiguousStrides(shape);
     this.strides = strides == null || Arrays.equals(strides, c) ? null : strides.clone();
     this.offset = offset;
+    if (n == 0) {
+      return; // nothing is ever read; huge dims beside a zero are legal
+    }
     long last = offset; // largest element index touched
-    long n = 1;
     for (int k = 0; k < shape.length; k++) {
-      if (shape[k] < 0) {
-        throw new IllegalArgumentException("negative dimension " + shape[k]);
-      }
-      n = Math.multiplyExact(n, shape[k]);
       long s = this.strides == null ? c[k] : this.strides[k];
       if (s < 0) {
         throw new IllegalArgumentException("negative stride " + s);
       }
-      if (shape[k] > 0) {
-        last = Math.addExact(last, Math.multiplyExact(shape[k] - 1, s));
-      }
+      last = add(last, multiply(shape[k] - 1, s, shape), shape);
     }
-    if (n > 0 && (offset < 0
-        || Math.multiplyExact(Math.addExact(last, 1), (long) dtype.bytes()) > region.size())) {
+    long need = multiply(add(last, 1, shape), dtype.bytes(), shape);
+    if (offset < 0 || need > region.size()) {
       throw new IllegalArgumentException(
           "elements up to index " + last + " (offset " + offset + ") of " + dtype + " need "
-              + Math.multiplyExact(Math.addExact(last, 1), (long) dtype.bytes())
-              + " bytes but the data holds " + region.size());
+              + need + " bytes but the data holds " + region.size());
+    }
+  }
+
+  private static long multiply(long a, long b, long[] shape) {
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " overflows 64 bits");
+    }
+  }
+
+  private static long add(long a, long b, long[] shape) {
+    try {
+      return Math.addExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " overflows 64 bits");
     }
   }
 
@@ -81,7 +99,9 @@ public final class RegionTensor implements Tensor {
     long acc = 1;
     for (int k = shape.length - 1; k >= 0; k--) {
       s[k] = acc;
-      acc = Math.multiplyExact(acc, Math.max(shape[k], 1));
+      // Saturates: only a tensor with a zero dimension (never read) can get here with overflow.
+      long next = acc * Math.max(shape[k], 1);
+      acc = Math.max(shape[k], 1) != 0 && next / Math.max(shape[k], 1) != acc ? Long.MAX_VALUE : next;
     }
     return s;
   }
@@ -427,7 +447,8 @@ public final class RegionTensor implements Tensor {
           + Arrays.toString(shape) + "; an embedding matrix needs rank 2");
     }
     long total = numel();
-    if (total > Integer.MAX_VALUE - 8 || shape[0] > Integer.MAX_VALUE || shape[1] == 0) {
+    if (total > Integer.MAX_VALUE - 8 || shape[0] > Integer.MAX_VALUE
+        || shape[1] > Integer.MAX_VALUE || shape[1] == 0) {
       throw new IllegalStateException(source + ": tensor " + name + " of shape "
           + Arrays.toString(shape) + " does not fit one float array (or has no columns)");
     }

@@ -414,6 +414,11 @@ public final class OnnxInitializers {
       }
     } catch (java.nio.BufferOverflowException x) {
       throw new MalformedFileException(source, where + " has more values than its dims allow");
+    } catch (MalformedFileException x) {
+      throw x;
+    } catch (IOException x) {
+      // e.g. a packed float field whose length is not a multiple of 4
+      throw new MalformedFileException(source, where + " has a broken typed data field: " + x.getMessage(), x);
     }
     if (count != needCount) {
       throw new MalformedFileException(source, where + " has " + count + " values but its dims need " + needCount);
