@@ -28,9 +28,19 @@ public final class ReferenceFrameFiles {
   /** Eigenvectors tensor. */
   public static final String EIGENVECTORS = "W_eigenvectors";
 
-  /** Writes a frame; its origin is stored as the centroid. */
+  /**
+   * Writes a frame; its origin is stored as the centroid.
+   *
+   * @throws IllegalArgumentException if the frame holds fewer than d PCs (e.g. from {@code
+   *     Pca.top}): the file layout of spec section 6 is a full d x d basis
+   */
   public static void save(Path path, ReferenceFrame frame) throws IOException {
     int d = frame.dim();
+    if (!frame.isFull()) {
+      throw new IllegalArgumentException("cannot save " + path + ": the reference frame holds "
+          + frame.components() + " of " + d + " PCs; the file layout needs all " + d
+          + " (compute it with Pca.fit)");
+    }
     SafetensorsWriter.write(path, List.of(
         Tensor.of(CENTROID, frame.origin(), d),
         Tensor.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),

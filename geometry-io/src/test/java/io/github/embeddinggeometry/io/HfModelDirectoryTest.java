@@ -122,6 +122,20 @@ class HfModelDirectoryTest {
   }
 
   @Test
+  void partialFrameIsRefusedBeforeAnythingIsWritten() {
+    int d = 4;
+    double[] twoPcs = new double[d * 2];
+    twoPcs[0] = 1;
+    twoPcs[3] = 1;
+    ReferenceFrame partial = ReferenceFrame.of(d, null, new double[] {2, 1}, twoPcs);
+    Path p = dir.resolve("partial.safetensors");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ReferenceFrameFiles.save(p, partial))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 of 4 PCs");
+    assertThat(p).doesNotExist();
+  }
+
+  @Test
   void notebookFilesHaveTheSpecifiedNamesAndTypes() throws Exception {
     Path a = dir.resolve("1.4b_overdensity_distances.safetensors");
     NotebookFiles.writeOverdensityDistances(a, new float[] {0, 1, 1, 0}, new long[] {5, 9});
