@@ -4,7 +4,8 @@ import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
 import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.PcaResult;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.frame.ReferenceFrame;
+import io.github.embeddinggeometry.io.ReferenceFrameFiles;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,10 +36,11 @@ final class FrameStep {
     float[] values = toFloats(pca.eigenvalues());
     float[] vectors = toFloats(pca.eigenvectors());
     Path file = dir.resolve("cluster_reference_frame.safetensors");
-    Outputs.safetensors(file, List.of(
-        Tensor.of("cluster_centroid", centroid, d),
-        Tensor.of("W_eigenvalues", values, d),
-        Tensor.of("W_eigenvectors", vectors, d, d)));
+    try {
+      ReferenceFrameFiles.save(file, pca.frame(centroid));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
     boolean verified = verify(file, centroid, values, vectors, d);
     if (!verified) {
       throw new IllegalStateException("read-back of " + file + " differs from what was written");
@@ -71,6 +73,9 @@ final class FrameStep {
             pca.participationRatio()), share, cum);
 
     Report r = new Report("frame", s);
+    r.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
+        basis.equinox));
+    r.put("box", PairwiseStep.boxJson(box));
     r.put("eps", eps);
     r.put("cluster_size", ids.length);
     r.put("centroid_norm", ClustersStep.norm(centroid));
@@ -89,10 +94,17 @@ final class FrameStep {
         100 * cum100, Session.seconds(t0)));
   }
 
+  /**
+   * Reads the file back twice: as a frame (the io reader a user calls) and tensor by tensor, and
+   * compares with what was meant to be written, bit for bit (float32).
+   */
   private static boolean verify(Path file, float[] c, float[] values, float[] vectors, int d) {
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
-      return Arrays.equals(f.tensor("cluster_centroid").toLittleEndianBytes(),
-              Tensor.of("c", c, d).toLittleEndianBytes())
+      ReferenceFrame back = ReferenceFrameFiles.load(file);
+      return Arrays.equals(back.origin(), c)
+          && Arrays.equals(toFloats(back.eigenvalues()), values)
+          && Arrays.equals(toFloats(back.eigenvectors()), vectors)
+          && Arrays.equals(f.tensor("cluster_centroid").toFloatArray(), c)
           && Arrays.equals(f.tensor("W_eigenvalues").toFloatArray(), values)
           && Arrays.equals(f.tensor("W_eigenvectors").toFloatArray(), vectors)
           && Arrays.equals(f.tensor("W_eigenvectors").shape(), new long[] {d, d});
