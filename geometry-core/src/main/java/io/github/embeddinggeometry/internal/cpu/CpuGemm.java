@@ -10,8 +10,6 @@ import java.util.Objects;
  * d / seconds}).
  */
 public final class CpuGemm {
-  private static final int MB = 64;
-
   private CpuGemm() {}
 
   /**
@@ -48,13 +46,15 @@ public final class CpuGemm {
     int d = a.dim();
     int mr = kern.mr();
     int nr = kern.nr();
-    int nb = nr * Math.max(1, (256 + nr - 1) / nr);
-    int qTiles = (m + MB - 1) / MB;
+    int mb = mr * Math.max(1, (DistanceEngine.MB_TARGET + mr - 1) / mr);
+    int nb = nr * Math.max(1, (DistanceEngine.NB_TARGET + nr - 1) / nr);
+    int qTiles = (m + mb - 1) / mb;
     int bTiles = (n + nb - 1) / nb;
+    float[] packedB = qTiles > 1 ? Packing.packAll(b, bFrom, n, nr, progress) : null;
     final class S {
-      final float[] ap = new float[MB * d];
-      final float[] bp = new float[nb * d];
-      final float[] ct = new float[MB * nb];
+      final float[] ap = new float[mb * d];
+      final float[] bp = packedB == null ? new float[nb * d] : null;
+      final float[] ct = new float[mb * nb];
     }
     // Task = one query tile against a run of base tiles; enough tasks for every thread.
     int chunks = Math.max(1, Math.min(bTiles, (4 * Parallel.threads() + qTiles - 1) / qTiles));
@@ -63,44 +63,25 @@ public final class CpuGemm {
     Parallel.run("gemm", qTiles * nChunks, (long) m * n, S::new, (s, t) -> {
       int tq = t / nChunks;
       int tb = t % nChunks;
-      int i0 = tq * MB;
-      int mm = Math.min(MB, m - i0);
-      int aPanels = pack(a, aFrom + i0, mm, mr, d, s.ap);
+      int i0 = tq * mb;
+      int mm = Math.min(mb, m - i0);
+      int aPanels = Packing.pack(a, aFrom + i0, mm, mr, s.ap, 0);
       int jStart = tb * perChunk * nb;
       int jEnd = Math.min(n, jStart + perChunk * nb);
       for (int j0 = jStart; j0 < jEnd; j0 += nb) {
         int nn = Math.min(nb, jEnd - j0);
-        int bPanels = pack(b, bFrom + j0, nn, nr, d, s.bp);
-        kern.tile(s.ap, aPanels, s.bp, bPanels, d, s.ct, nb);
+        int bPanels = (nn + nr - 1) / nr;
+        if (packedB != null) {
+          kern.tile(s.ap, aPanels, packedB, j0 * d, bPanels, d, s.ct, nb);
+        } else {
+          Packing.pack(b, bFrom + j0, nn, nr, s.bp, 0);
+          kern.tile(s.ap, aPanels, s.bp, 0, bPanels, d, s.ct, nb);
+        }
         for (int i = 0; i < mm; i++) {
           System.arraycopy(s.ct, i * nb, c, cOffset + (i0 + i) * ldc + j0, nn);
         }
       }
       return (long) mm * (jEnd - jStart);
     }, progress);
-  }
-
-  /** Packs {@code count} rows from {@code from} into depth-major panels; returns the panels. */
-  static int pack(EmbeddingMatrix x, int from, int count, int panelRows, int d, float[] dst) {
-    float[] src = x.backingArray();
-    int panels = (count + panelRows - 1) / panelRows;
-    for (int p = 0; p < panels; p++) {
-      int pBase = p * d * panelRows;
-      for (int r = 0; r < panelRows; r++) {
-        int row = p * panelRows + r;
-        int o = pBase + r;
-        if (row < count) {
-          int so = x.rowOffsetInt(from + row);
-          for (int k = 0; k < d; k++, o += panelRows) {
-            dst[o] = src[so + k];
-          }
-        } else {
-          for (int k = 0; k < d; k++, o += panelRows) {
-            dst[o] = 0f;
-          }
-        }
-      }
-    }
-    return panels;
   }
 }

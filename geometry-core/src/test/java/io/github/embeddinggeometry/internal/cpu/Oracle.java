@@ -51,6 +51,9 @@ final class Oracle {
   }
 
   static double[] matrix(MetricSpace metric, EmbeddingMatrix a, EmbeddingMatrix b) {
+    if (metric instanceof MetricSpace.Causal) {
+      return causalMatrix(((MetricSpace.Causal) metric).metric().tensor(), a, b);
+    }
     double[] out = new double[a.rows() * b.rows()];
     for (int i = 0; i < a.rows(); i++) {
       float[] ai = a.row(i);
@@ -61,14 +64,64 @@ final class Oracle {
     return out;
   }
 
+  /**
+   * Causal distances {@code sqrt((a-b)^T M (a-b))} in float64 via {@code a^T M a - 2 a^T M b +
+   * b^T M b} (cancellation in float64 costs nothing at the distances these tests use).
+   */
+  private static double[] causalMatrix(double[] m, EmbeddingMatrix a, EmbeddingMatrix b) {
+    int d = a.dim();
+    double[][] ma = new double[a.rows()][];
+    double[] qa = new double[a.rows()];
+    for (int i = 0; i < a.rows(); i++) {
+      ma[i] = times(m, a.row(i));
+      qa[i] = dot(ma[i], a.row(i));
+    }
+    double[] qb = new double[b.rows()];
+    for (int j = 0; j < b.rows(); j++) {
+      qb[j] = dot(times(m, b.row(j)), b.row(j));
+    }
+    double[] out = new double[a.rows() * b.rows()];
+    for (int i = 0; i < a.rows(); i++) {
+      float[] ai = a.row(i);
+      for (int j = 0; j < b.rows(); j++) {
+        float[] bj = b.row(j);
+        out[i * b.rows() + j] = Arrays.equals(ai, bj) ? 0
+            : Math.sqrt(Math.max(0, qa[i] - 2 * dot(ma[i], bj) + qb[j]));
+      }
+    }
+    return out;
+  }
+
+  private static double[] times(double[] m, float[] v) {
+    int d = v.length;
+    double[] out = new double[d];
+    for (int i = 0; i < d; i++) {
+      double s = 0;
+      for (int j = 0; j < d; j++) {
+        s += m[i * d + j] * v[j];
+      }
+      out[i] = s;
+    }
+    return out;
+  }
+
+  private static double dot(double[] x, float[] y) {
+    double s = 0;
+    for (int i = 0; i < x.length; i++) {
+      s += x[i] * y[i];
+    }
+    return s;
+  }
+
   /** Reference k-NN: base rows sorted by (float64 distance, index), self (same id) excluded. */
-  static Integer[] order(double[] row, EmbeddingMatrix queries, int q, EmbeddingMatrix base) {
+  static int[] order(double[] row, EmbeddingMatrix queries, int q, EmbeddingMatrix base) {
     int self = base.rowOf(queries.id(q));
     return java.util.stream.IntStream.range(0, base.rows())
         .filter(j -> j != self)
         .boxed()
         .sorted(Comparator.<Integer>comparingDouble(j -> row[j]).thenComparingInt(j -> j))
-        .toArray(Integer[]::new);
+        .mapToInt(Integer::intValue)
+        .toArray();
   }
 
   /** Gaussian rows, float32. */

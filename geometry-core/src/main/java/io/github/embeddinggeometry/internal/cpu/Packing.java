@@ -1,0 +1,71 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+
+/**
+ * Packs matrix rows into the depth-major micro-panels of {@link TileKernel}: panel p of {@code
+ * panelRows} rows over depth d at {@code dst[off + p*d*panelRows + k*panelRows + r]}, zero-padded
+ * past the last row.
+ */
+final class Packing {
+  private Packing() {}
+
+  /** Packs rows {@code [from, from+count)} of {@code x}; returns the number of panels. */
+  static int pack(EmbeddingMatrix x, int from, int count, int panelRows, float[] dst, int dstOff) {
+    int d = x.dim();
+    float[] src = x.backingArray();
+    int panels = (count + panelRows - 1) / panelRows;
+    for (int p = 0; p < panels; p++) {
+      int pBase = dstOff + p * d * panelRows;
+      for (int r = 0; r < panelRows; r++) {
+        int row = p * panelRows + r;
+        int o = pBase + r;
+        if (row < count) {
+          int so = x.rowOffsetInt(from + row);
+          for (int k = 0; k < d; k++, o += panelRows) {
+            dst[o] = src[so + k];
+          }
+        } else {
+          for (int k = 0; k < d; k++, o += panelRows) {
+            dst[o] = 0f;
+          }
+        }
+      }
+    }
+    return panels;
+  }
+
+  /** Bytes of heap a fully packed copy may take (default: an eighth of the maximum heap, at most 1 GiB). */
+  static long prepackBudget() {
+    long max = Runtime.getRuntime().maxMemory();
+    long dflt = Math.min(1L << 30, max / 8);
+    return Long.getLong("embgeo.prepack.bytes", dflt);
+  }
+
+  /**
+   * All rows {@code [from, from+count)} packed once in panels of {@code panelRows}, or null when that
+   * copy would exceed {@link #prepackBudget()} (then callers pack per tile).
+   */
+  static float[] packAll(EmbeddingMatrix x, int from, int count, int panelRows,
+      ProgressListener progress) {
+    int d = x.dim();
+    long panels = (count + panelRows - 1) / panelRows;
+    long floats = panels * panelRows * d;
+    if (floats * 4 > prepackBudget() || floats > Integer.MAX_VALUE - 8) {
+      return null;
+    }
+    float[] dst = new float[(int) floats];
+    int perTask = Math.max(1, (1 << 16) / Math.max(1, panelRows * d / 64));
+    int tasks = (int) ((panels + perTask - 1) / perTask);
+    Parallel.run("pack", tasks, panels, () -> null, (s, t) -> {
+      int p0 = t * perTask;
+      int p1 = (int) Math.min(panels, p0 + perTask);
+      int r0 = p0 * panelRows;
+      int rows = Math.min(count, p1 * panelRows) - r0;
+      pack(x, from + r0, rows, panelRows, dst, p0 * panelRows * d);
+      return p1 - p0;
+    }, Parallel.silent(progress));
+    return dst;
+  }
+}

@@ -1,0 +1,90 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import io.github.embeddinggeometry.spi.Backends;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.util.Random;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Streaming k-NN over 30,000 x 384 random rows never holds the N x N matrix (3.6 GB as float32):
+ * the peak heap, measured by the memory pools' peak usage, stays far below it. Also checks the
+ * progress reports and a sample of rows against a float64 brute force.
+ */
+class KnnMemoryTest {
+  static final int N = 30_000;
+  static final int D = 384;
+  static final int K = 20;
+
+  /** Peak heap of the last run, in bytes; read by the report, printed by nobody. */
+  static volatile long lastPeakHeapBytes;
+
+  @Test
+  void streamingKnnHoldsNoNxN() {
+    SplittableRandom rnd = new SplittableRandom(2024);
+    float[] data = new float[N * D];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (float) (rnd.nextDouble() * 2 - 1);
+    }
+    EmbeddingMatrix x = EmbeddingMatrix.wrap(data, N, D);
+    long dataBytes = 4L * data.length;
+    System.gc();
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        pool.resetPeakUsage();
+      }
+    }
+    AtomicLong lastDone = new AtomicLong();
+    Neighbours nb = Backends.cpu().distanceKernel(MetricSpace.euclidean())
+        .nearest(x, K, (task, done, total) -> {
+          assertThat(total).isEqualTo(N);
+          assertThat(done).isGreaterThanOrEqualTo(lastDone.get());
+          lastDone.set(done);
+        });
+    long peak = 0;
+    for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (pool.getType() == MemoryType.HEAP) {
+        peak += pool.getPeakUsage().getUsed();
+      }
+    }
+    lastPeakHeapBytes = peak;
+    System.setProperty("embgeo.test.knn30k.peakHeapBytes", Long.toString(peak));
+    long nxn = 4L * N * N;
+    // the data itself plus tiles and N x k results; an N x N float matrix would be 3.6 GB
+    assertThat(peak).as("peak heap %d bytes (data %d)", peak, dataBytes).isLessThan(nxn / 4);
+    assertThat(lastDone.get()).isEqualTo(N);
+
+    Random pick = new Random(5);
+    for (int t = 0; t < 5; t++) {
+      int q = pick.nextInt(N);
+      float[] row = x.row(q);
+      double[] dist = new double[N];
+      for (int j = 0; j < N; j++) {
+        dist[j] = j == q ? Double.POSITIVE_INFINITY
+            : Oracle.distance(MetricSpace.euclidean(), row, x.row(j));
+      }
+      int[] order = java.util.stream.IntStream.range(0, N).boxed()
+          .sorted((a, b) -> a.equals(b) ? 0
+              : Double.compare(dist[a], dist[b]) != 0 ? Double.compare(dist[a], dist[b])
+              : Integer.compare(a, b))
+          .limit(K).mapToInt(Integer::intValue).toArray();
+      for (int r = 0; r < K; r++) {
+        int got = nb.index(q, r);
+        assertThat(Oracle.close(dist[got], nb.distance(q, r))).isTrue();
+        if (got != order[r]) {
+          assertThat(DistanceKernelPropertyTest.nearTie(dist[got], dist[order[r]]))
+              .as("row %d rank %d: %d vs %d", q, r, got, order[r]).isTrue();
+        }
+      }
+    }
+  }
+}
