@@ -60,6 +60,11 @@ final class DensityFieldStep {
     Charts.polar(dir.resolve("density_field_polar.png"),
         "Density field (equatorial): " + s.model().name(), sub, lon, r, nn, scale, label,
         "radius r (PC units) vs longitude");
+    // The box is often a small patch of the sphere: a close-up shows the structure inside it.
+    Charts.lonLatZoom(dir.resolve("density_field_zoom.png"),
+        "Density field (close-up of the box): " + s.model().name(), sub, lat, lon, nn, scale,
+        label, Math.max(-180, box.lonMin()), Math.min(180, box.lonMax()),
+        Math.max(-90, box.latMin()), Math.min(90, box.latMax()));
 
     Report rep = new Report("density-field", s);
     rep.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
@@ -72,6 +77,7 @@ final class DensityFieldStep {
     rep.put("zero_nn_distance_tokens", zeros);
     rep.figure("density_field_mollweide.png");
     rep.figure("density_field_polar.png");
+    rep.figure("density_field_zoom.png");
     rep.write(dir, t0);
     con.line(String.format(Locale.ROOT,
         "density-field: %,d tokens, nearest-neighbour distance min %.4g, median %.4g, max %.4g,"

@@ -42,6 +42,13 @@ public final class GeometryCli implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;
 
+  /**
+   * The library's loggers. Held strongly: JUL forgets the level of a logger nobody references. The
+   * INFO lines (backend chosen) repeat what the command prints itself, so only warnings pass.
+   */
+  private static final java.util.logging.Logger LIBRARY_LOG =
+      java.util.logging.Logger.getLogger("io.github.embeddinggeometry");
+
   private GeometryCli(PrintStream out, PrintStream err) {
     this.out = out;
     this.err = err;
@@ -115,10 +122,9 @@ public final class GeometryCli implements Callable<Integer> {
     @Override
     public final Integer call() throws IOException {
       Console console = new Console(root.out, root.err, model.quiet);
-      if (model.quiet) {
-        // --quiet: errors only, not the library's warnings (e.g. "no GPU, using the CPU").
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
-      }
+      // --quiet: errors only, not even the library's warnings (e.g. "no GPU, using the CPU").
+      LIBRARY_LOG.setLevel(
+          model.quiet ? java.util.logging.Level.SEVERE : java.util.logging.Level.WARNING);
       long t0 = System.nanoTime();
       Path out = model.out != null ? model.out : Path.of("out", name());
       try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);

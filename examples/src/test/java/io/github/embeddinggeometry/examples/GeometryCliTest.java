@@ -167,7 +167,7 @@ class GeometryCliTest {
     close(s.get("max"), Arrays.stream(nn).max().getAsDouble());
     close(s.get("mean"), Arrays.stream(nn).average().getAsDouble());
     assertThat(r.get("zero_nn_distance_tokens").asInt()).isEqualTo(7);
-    assertThat(r.get("figures")).hasSize(2);
+    assertThat(r.get("figures")).hasSize(3);
   }
 
   @Test

@@ -213,6 +213,39 @@ public final class Charts {
     save(chart, png, 1400, 1250);
   }
 
+  /**
+   * A close-up of a region in longitude and latitude (plate carree, degrees), on the same dark
+   * background and colour scale as the Mollweide map, so the structure inside a small box shows.
+   */
+  public static void lonLatZoom(
+      Path png, String title, String subtitle, double[] latDeg, double[] lonDeg, double[] value,
+      Scale scale, String valueLabel, double lonMin, double lonMax, double latMin, double latMax) {
+    int n = latDeg.length;
+    double[][] xyz = new double[3][n];
+    Integer[] order = drawOrder(value, scale);
+    for (int k = 0; k < n; k++) {
+      int i = order[k];
+      xyz[0][k] = lonDeg[i];
+      xyz[1][k] = latDeg[i];
+      xyz[2][k] = value[i];
+    }
+    XYPlot plot = scatterPlot(xyz, scale, 5);
+    ValueAxis x = axis("Longitude (degrees)", false);
+    ValueAxis y = axis("Latitude (degrees)", false);
+    double padX = 0.02 * Math.max(lonMax - lonMin, 1e-9);
+    double padY = 0.02 * Math.max(latMax - latMin, 1e-9);
+    x.setRange(lonMin - padX, lonMax + padX);
+    y.setRange(latMin - padY, latMax + padY);
+    plot.setDomainAxis(x);
+    plot.setRangeAxis(y);
+    plot.setBackgroundPaint(DARK);
+    plot.setDomainGridlinePaint(GRID_ON_DARK);
+    plot.setRangeGridlinePaint(GRID_ON_DARK);
+    JFreeChart chart = chart(title, subtitle, plot);
+    colourbar(chart, scale, valueLabel, RectangleEdge.RIGHT);
+    save(chart, png, 1500, 1100);
+  }
+
   /** A scatter plot coloured by {@code colour} (or a single colour when null). */
   public static void scatter(
       Path png, String title, String subtitle, double[] x, double[] y, double[] colour,
@@ -603,7 +636,7 @@ public final class Charts {
       NumberAxis na = new NumberAxis(label);
       na.setAutoRangeIncludesZero(false);
       // About 8 labelled ticks: the default packs one per 0.02 into a tall colourbar.
-      double[] t = niceTicks(scale.lower(), scale.upper(), 8);
+      double[] t = niceTicks(scale.lower(), scale.upper(), 12);
       if (t.length > 1 && t[1] > t[0]) {
         na.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(t[1] - t[0]));
       }
