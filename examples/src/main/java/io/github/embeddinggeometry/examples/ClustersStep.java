@@ -55,9 +55,7 @@ final class ClustersStep {
         List.of(Tensor.of("cluster_token_ids", Outputs.longs(largest), largest.length)));
 
     Report r = new Report("clusters", s);
-    r.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
-        basis.equinox));
-    r.put("box", PairwiseStep.boxJson(box));
+    r.selection(basis, box);
     r.put("eps", eps);
     r.put("selected", cl.matrix().rows());
     r.put("components", cl.componentCount());

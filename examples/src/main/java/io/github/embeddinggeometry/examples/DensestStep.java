@@ -45,7 +45,7 @@ final class DensestStep {
       int id = dp.metricIds()[i];
       causalSet.add(id);
       causalD[i] = dp.metricDistances()[i];
-      causal.add(Report.obj("rank", i + 1, "id", id, "distance", (double) dp.metricDistances()[i],
+      causal.add(Report.obj("rank", i + 1, "id", id, "distance", dp.metricDistances()[i],
           "text", s.text(id), "in_cosine_top", cosineSet.contains(id)));
     }
     List<Map<String, Object>> cosine = new ArrayList<>();
@@ -54,7 +54,7 @@ final class DensestStep {
       int id = dp.cosineIds()[i];
       cosS[i] = dp.cosineSimilarities()[i];
       cosine.add(Report.obj("rank", i + 1, "id", id, "similarity",
-          (double) dp.cosineSimilarities()[i], "text", s.text(id), "in_causal_top",
+          dp.cosineSimilarities()[i], "text", s.text(id), "in_causal_top",
           causalSet.contains(id)));
     }
     boolean infinite = Double.isInfinite(dp.density());

@@ -67,9 +67,7 @@ final class DensityFieldStep {
         Math.max(-90, box.latMin()), Math.min(90, box.latMax()));
 
     Report rep = new Report("density-field", s);
-    rep.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
-        basis.equinox));
-    rep.put("box", PairwiseStep.boxJson(box));
+    rep.selection(basis, box);
     rep.put("selected", n);
     rep.put("colormap", colormap.name().toLowerCase(Locale.ROOT) + " (reversed: bright = small)");
     rep.put("nn_distance", Report.obj("min", sum.min(), "median", sum.median(), "mean", sum.mean(),

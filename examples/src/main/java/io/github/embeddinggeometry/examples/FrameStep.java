@@ -73,9 +73,7 @@ final class FrameStep {
             pca.participationRatio()), share, cum);
 
     Report r = new Report("frame", s);
-    r.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
-        basis.equinox));
-    r.put("box", PairwiseStep.boxJson(box));
+    r.selection(basis, box);
     r.put("eps", eps);
     r.put("cluster_size", ids.length);
     r.put("centroid_norm", ClustersStep.norm(centroid));

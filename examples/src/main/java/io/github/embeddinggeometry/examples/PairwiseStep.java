@@ -59,9 +59,7 @@ final class PairwiseStep {
     con.finishBars();
 
     Report r = new Report("pairwise", s);
-    r.put("basis", Report.obj("north", basis.north, "meridian", basis.meridian, "equinox",
-        basis.equinox));
-    r.put("box", boxJson(box));
+    r.selection(basis, box);
     r.put("selected", n);
     r.put("pairs", st.count());
     r.put("min", st.min());
@@ -101,11 +99,6 @@ final class PairwiseStep {
       con.line("pairwise: distances.safetensors skipped: " + n + " rows > "
           + Defaults.PAIRWISE_FILE_CAP + " (use --force)");
     }
-  }
-
-  static Object boxJson(BoundingBox b) {
-    return Report.obj("lat_min", b.latMin(), "lat_max", b.latMax(), "lon_min", b.lonMin(),
-        "lon_max", b.lonMax(), "r_min", b.rMin(), "r_max", b.rMax());
   }
 
   /** Rows whose token text looks like {@code [unused12]}/{@code [SEP]}: a quick cluster check. */

@@ -36,6 +36,13 @@ final class Report {
     return this;
   }
 
+  /** The {@code basis} and {@code box} keys of a selection by spherical coordinates. */
+  void selection(Options.BasisOptions basis, io.github.embeddinggeometry.frame.BoundingBox b) {
+    put("basis", obj("north", basis.north, "meridian", basis.meridian, "equinox", basis.equinox));
+    put("box", obj("lat_min", b.latMin(), "lat_max", b.latMax(), "lon_min", b.lonMin(), "lon_max",
+        b.lonMax(), "r_min", b.rMin(), "r_max", b.rMax()));
+  }
+
   void figure(String name) {
     figures.add(name);
   }
