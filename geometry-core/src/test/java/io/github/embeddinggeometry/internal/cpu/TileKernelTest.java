@@ -1,0 +1,117 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** The micro-kernels and the tiled product against float64, over every tail. */
+class TileKernelTest {
+
+  @ParameterizedTest(name = "m={0} n={1} d={2}")
+  @CsvSource({"1, 1, 1", "1, 17, 7", "5, 3, 8", "7, 33, 17", "13, 40, 207", "61, 70, 384",
+    "250, 300, 2", "20, 530, 600", "100, 100, 1000"})
+  void gemmMatchesFloat64(int m, int n, int d) {
+    Random rnd = new Random(m * 7919L + n * 31L + d);
+    EmbeddingMatrix a = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, m, d), m, d);
+    // b is a view: every other row of a larger matrix, so packing must follow row offsets
+    EmbeddingMatrix big = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, 2 * n, d), 2 * n, d);
+    int[] ids = new int[n];
+    for (int j = 0; j < n; j++) {
+      ids[j] = 2 * j + 1;
+    }
+    EmbeddingMatrix b = big.select(ids);
+    for (TileKernel k : Fixtures.kernels()) {
+      int ldc = n + 3;
+      float[] c = new float[2 + m * ldc];
+      CpuGemm.multiplyTransposed(k, a, 0, m, b, 0, n, c, 2, ldc, ProgressListener.NONE);
+      for (int i = 0; i < m; i++) {
+        float[] ai = a.row(i);
+        for (int j = 0; j < n; j++) {
+          float[] bj = b.row(j);
+          double want = 0;
+          double scale = 0;
+          for (int t = 0; t < d; t++) {
+            want += (double) ai[t] * bj[t];
+            scale += Math.abs((double) ai[t] * bj[t]);
+          }
+          assertThat((double) c[2 + i * ldc + j])
+              .as("%s (%d, %d)", k.description(), i, j)
+              .isCloseTo(want, org.assertj.core.data.Offset.offset(1e-6 * scale + 1e-6));
+        }
+      }
+    }
+  }
+
+  @Test
+  void vectorKernelAgreesWithScalar() {
+    assumeTrue(Kernels.vectorKernel().isPresent(), "jdk.incubator.vector not present");
+    TileKernel v = Kernels.vectorKernel().get();
+    TileKernel s = Kernels.scalar();
+    Random rnd = new Random(3);
+    for (int d : new int[] {1, 7, 8, 17, 207, 2559, 2560, 2561}) {
+      int m = 3 * v.mr() + 1;
+      int n = 2 * v.nr() + 5;
+      EmbeddingMatrix a = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, m, d), m, d);
+      EmbeddingMatrix b = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, n, d), n, d);
+      float[] cv = new float[m * n];
+      float[] cs = new float[m * n];
+      CpuGemm.multiplyTransposed(v, a, 0, m, b, 0, n, cv, 0, n, ProgressListener.NONE);
+      CpuGemm.multiplyTransposed(s, a, 0, m, b, 0, n, cs, 0, n, ProgressListener.NONE);
+      double num = 0;
+      double den = 0;
+      for (int i = 0; i < cv.length; i++) {
+        num += Math.pow(cv[i] - cs[i], 2);
+        den += Math.pow(cs[i], 2);
+      }
+      assertThat(Math.sqrt(num / den)).as("relative error at d=%d", d).isLessThan(1e-5);
+    }
+  }
+
+  @Test
+  void dotProductsDoNotDependOnTilePosition() {
+    // row 0 of b copied to positions that land in different panels, tiles and tails
+    for (TileKernel k : Fixtures.kernels()) {
+      Random rnd = new Random(9);
+      int d = 301;
+      int n = 700;
+      float[] bd = Oracle.gaussian(rnd, n, d);
+      int[] copies = {1, k.nr() - 1, k.nr(), 255, 256, 257, 511, n - 1};
+      for (int p : copies) {
+        System.arraycopy(bd, 0, bd, p * d, d);
+      }
+      EmbeddingMatrix b = EmbeddingMatrix.wrap(bd, n, d);
+      int m = 2 * k.mr() + 3;
+      EmbeddingMatrix a = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, m, d), m, d);
+      float[] c = new float[m * n];
+      CpuGemm.multiplyTransposed(k, a, 0, m, b, 0, n, c, 0, n, ProgressListener.NONE);
+      float[] ct = new float[n * m];
+      CpuGemm.multiplyTransposed(k, b, 0, n, a, 0, m, ct, 0, m, ProgressListener.NONE);
+      for (int i = 0; i < m; i++) {
+        for (int p : copies) {
+          assertThat(Float.floatToRawIntBits(c[i * n + p]))
+              .isEqualTo(Float.floatToRawIntBits(c[i * n]));
+        }
+        for (int j = 0; j < n; j++) {
+          assertThat(Float.floatToRawIntBits(ct[j * m + i]))
+              .as("A B^T vs B A^T at (%d, %d)", i, j)
+              .isEqualTo(Float.floatToRawIntBits(c[i * n + j]));
+        }
+      }
+    }
+  }
+
+  @Test
+  void kernelChoiceFollowsTheModuleAndTheProperty() {
+    boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    boolean disabled = "false".equals(System.getProperty(Kernels.PROPERTY));
+    assertThat(Kernels.vectorized()).isEqualTo(module && !disabled);
+    assertThat(Kernels.vectorKernel().isPresent()).isEqualTo(module);
+    assertThat(new CpuBackend(Kernels.get()).description()).startsWith("cpu (");
+  }
+}
