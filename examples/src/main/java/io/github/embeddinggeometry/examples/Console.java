@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -22,6 +23,7 @@ final class Console implements ProgressListener {
   private final PrintStream out;
   private final PrintStream err;
   private final boolean quiet;
+  private final boolean interactive = System.console() != null;
   private final Map<String, Task> tasks = new HashMap<>();
 
   private static final class Task {
@@ -71,8 +73,11 @@ final class Console implements ProgressListener {
               .setTaskName(task)
               .setInitialMax(total)
               .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(new ConsoleProgressBarConsumer(err))
-              .setUpdateIntervalMillis(250)
+              .setConsumer(interactive
+                  ? new ConsoleProgressBarConsumer(err)
+                  // Redirected output (CI logs, files) gets whole lines, not carriage returns.
+                  : new DelegatingProgressBarConsumer(err::println, 100))
+              .setUpdateIntervalMillis(interactive ? 250 : 10_000)
               .setMaxRenderedLength(100)
               .startsFrom(done, Duration.ofMillis(elapsedMs))
               .build();
