@@ -119,7 +119,11 @@ final class CpuDistanceKernel implements DistanceKernel {
       EmbeddingMatrix mb = base == queries ? mq : mapped(base, progress);
       Operand oq = engine.operand(mq, 0, nq, "queries", progress);
       Operand ob = mb == mq ? oq : engine.operand(mb, 0, mb.rows(), "base", progress);
-      engine.nearest(oq, ob, k, self, idx, dist, progress);
+      if (base == queries) {
+        engine.nearestSelf(oq, k, idx, dist, progress);
+      } else {
+        engine.nearest(oq, ob, k, self, idx, dist, progress);
+      }
     }
     return new Neighbours(queries, base, metric, k, idx, dist);
   }

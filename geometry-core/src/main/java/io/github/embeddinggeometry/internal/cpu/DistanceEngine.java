@@ -203,37 +203,29 @@ final class DistanceEngine {
     float[] ad = a.m.backingArray();
     float[] bd = b.m.backingArray();
     int d = s.d;
-    if (kind == Kind.EUCLIDEAN) {
-      for (int i = 0; i < m; i++) {
-        float na = a.sq[i0 + i];
-        float ra = a.ref[i0 + i];
-        int co = i * ldc;
-        int oo = outOff + i * stride;
-        for (int j = 0; j < n; j++) {
-          int bj = j0 + j;
-          float v = (na + b.sq[bj]) - 2f * c[co + j];
-          float dist;
-          if (!(v > ra + b.ref[bj])) {
-            dist = (float) Math.sqrt(squaredDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d));
-          } else {
-            dist = (float) Math.sqrt(v);
-          }
-          out[oo + j] = dist;
+    for (int i = 0; i < m; i++) {
+      int ai = i0 + i;
+      int co = i * ldc;
+      int oo = outOff + i * stride;
+      if (kind == Kind.EUCLIDEAN) {
+        float na = a.sq[ai];
+        float ra = a.ref[ai];
+        kern.sqrtEuclidean(c, co, na, b.sq, j0, n, out, oo);
+        // bound -inf: only the pairs that need refinement
+        int j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, 0, n, Float.NEGATIVE_INFINITY);
+        while (j < n) {
+          out[oo + j] =
+              (float) Math.sqrt(squaredDirect(ad, a.offset(ai), bd, b.offset(j0 + j), d));
+          j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, j + 1, n,
+              Float.NEGATIVE_INFINITY);
         }
-      }
-    } else {
-      for (int i = 0; i < m; i++) {
-        float ia = a.inv[i0 + i];
-        int co = i * ldc;
-        int oo = outOff + i * stride;
-        for (int j = 0; j < n; j++) {
-          int bj = j0 + j;
-          float sim = c[co + j] * (ia * b.inv[bj]);
-          float dist = 1f - Math.min(1f, Math.max(-1f, sim));
-          if (!(dist > REFINE)) {
-            dist = cosineDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d);
-          }
-          out[oo + j] = dist;
+      } else {
+        float ia = a.inv[ai];
+        kern.cosineDistances(c, co, ia, b.inv, j0, n, out, oo);
+        int j = kern.scanCosine(c, co, ia, b.inv, j0, 0, n, Float.NEGATIVE_INFINITY, REFINE);
+        while (j < n) {
+          out[oo + j] = cosineDirect(ad, a.offset(ai), bd, b.offset(j0 + j), d);
+          j = kern.scanCosine(c, co, ia, b.inv, j0, j + 1, n, Float.NEGATIVE_INFINITY, REFINE);
         }
       }
     }
@@ -275,68 +267,142 @@ final class DistanceEngine {
       for (int j0 = 0; j0 < n; j0 += nb) {
         int nn = Math.min(nb, n - j0);
         ks.s.multiply(aPanels, bb, j0, nn);
-        offerTile(ks.s, ks.top, q, i0, mm, b, j0, nn, self);
+        for (int i = 0; i < mm; i++) {
+          offerRow(ks.top, i, q, i0 + i, ks.s.c, i * ks.s.ldc, b, j0, nn, self[i0 + i], d);
+        }
       }
       ks.top.drain(mm, i0, outIdx, outDist);
       return mm;
     }, progress);
   }
 
-  private void offerTile(Scratch s, TopK top, Operand a, int i0, int m, Operand b, int j0, int n,
-      int[] self) {
-    float[] c = s.c;
-    int ldc = s.ldc;
-    float[] ad = a.m.backingArray();
-    float[] bd = b.m.backingArray();
-    int d = s.d;
-    if (kind == Kind.EUCLIDEAN) {
-      for (int i = 0; i < m; i++) {
-        float na = a.sq[i0 + i];
-        float ra = a.ref[i0 + i];
-        int me = self[i0 + i];
-        int co = i * ldc;
-        float bound = top.bound(i);
-        for (int j = 0; j < n; j++) {
-          int bj = j0 + j;
-          float v = (na + b.sq[bj]) - 2f * c[co + j];
-          if (!(v > ra + b.ref[bj])) {
-            if (bj != me) {
-              float dist =
-                  (float) Math.sqrt(squaredDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d));
-              if (top.offer(i, dist, bj)) {
-                bound = top.bound(i);
-              }
+  /**
+   * The k nearest neighbours of every row of {@code x} among the rows of {@code x}, itself
+   * excluded, exploiting symmetry: the rows are cut into blocks and only the tiles (I, J) with
+   * {@code J >= I} are multiplied; each tile feeds the heaps of block I row-wise and those of block
+   * J column-wise, so half the arithmetic of the general path. A tile's offers to a block are made
+   * under that block's lock. Heaps order candidates by (distance, index), so the result is the
+   * same whatever order the tiles finish in, and the same as the general path's (d(a, b) ==
+   * d(b, a) bitwise).
+   */
+  void nearestSelf(Operand x, int k, int[] outIdx, float[] outDist, ProgressListener progress) {
+    int n = x.rows;
+    if (n == 0) {
+      return;
+    }
+    int step = lcm(kern.mr(), kern.nr());
+    int sb = Math.min(mb, nb) / step * step;
+    if (sb == 0) {
+      sb = step;
+    }
+    int blockRows = sb;
+    int blocks = (n + sb - 1) / sb;
+    int d = x.dim();
+    Base bb = base(x, progress);
+    TopK top = new TopK(n, k);
+    top.reset(n);
+    Object[] locks = new Object[blocks];
+    for (int i = 0; i < blocks; i++) {
+      locks[i] = new Object();
+    }
+    long totalTiles = (long) blocks * (blocks + 1) / 2;
+    class SelfScratch {
+      final Scratch s = new Scratch(d, bb.packed == null);
+      final float[] ct = new float[blockRows * blockRows];
+    }
+    Parallel.run("k-NN", blocks, totalTiles, SelfScratch::new, (ss, bi) -> {
+      int i0 = bi * blockRows;
+      int mi = Math.min(blockRows, n - i0);
+      int aPanels = ss.s.packA(x, i0, mi);
+      float[] c = ss.s.c;
+      int ldc = ss.s.ldc;
+      for (int bj = bi; bj < blocks; bj++) {
+        int j0 = bj * blockRows;
+        int nj = Math.min(blockRows, n - j0);
+        ss.s.multiply(aPanels, bb, j0, nj);
+        synchronized (locks[bi]) {
+          for (int i = 0; i < mi; i++) {
+            offerRow(top, i0 + i, x, i0 + i, c, i * ldc, x, j0, nj, i0 + i, d);
+          }
+        }
+        if (bj != bi) {
+          float[] ct = ss.ct;
+          for (int i = 0; i < mi; i++) {
+            int co = i * ldc;
+            for (int j = 0; j < nj; j++) {
+              ct[j * blockRows + i] = c[co + j];
             }
-          } else if (v <= bound && bj != me) {
-            if (top.offer(i, (float) Math.sqrt(v), bj)) {
-              bound = top.bound(i);
+          }
+          synchronized (locks[bj]) {
+            for (int j = 0; j < nj; j++) {
+              offerRow(top, j0 + j, x, j0 + j, ct, j * blockRows, x, i0, mi, -1, d);
             }
           }
         }
       }
+      return blocks - bi;
+    }, progress);
+    top.drain(n, 0, outIdx, outDist);
+  }
+
+  private static int lcm(int a, int b) {
+    int x = a;
+    int y = b;
+    while (y != 0) {
+      int t = x % y;
+      x = y;
+      y = t;
+    }
+    return a / x * b;
+  }
+
+  /**
+   * Offers the candidates of one row of a C tile to heap {@code row}: query row {@code ai} of
+   * {@code a} against base rows {@code [j0, j0+n)} of {@code b}, skipping base row {@code self}.
+   * The vectorised scan skips every pair that can neither enter the heap nor needs refinement.
+   */
+  private void offerRow(TopK top, int row, Operand a, int ai, float[] c, int co, Operand b,
+      int j0, int n, int self, int d) {
+    float[] ad = a.m.backingArray();
+    float[] bd = b.m.backingArray();
+    if (kind == Kind.EUCLIDEAN) {
+      float na = a.sq[ai];
+      float ra = a.ref[ai];
+      float bound = top.bound(row);
+      int j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, 0, n, bound);
+      while (j < n) {
+        int bj = j0 + j;
+        if (bj != self) {
+          float v = (na + b.sq[bj]) - 2f * c[co + j];
+          float dist;
+          if (!(v > ra + b.ref[bj])) {
+            dist = (float) Math.sqrt(squaredDirect(ad, a.offset(ai), bd, b.offset(bj), d));
+          } else {
+            dist = (float) Math.sqrt(v);
+          }
+          if (top.offer(row, dist, bj)) {
+            bound = top.bound(row);
+          }
+        }
+        j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, j + 1, n, bound);
+      }
     } else {
-      for (int i = 0; i < m; i++) {
-        float ia = a.inv[i0 + i];
-        int me = self[i0 + i];
-        int co = i * ldc;
-        float worst = top.worst(i);
-        for (int j = 0; j < n; j++) {
-          int bj = j0 + j;
+      float ia = a.inv[ai];
+      float worst = top.worst(row);
+      int j = kern.scanCosine(c, co, ia, b.inv, j0, 0, n, worst, REFINE);
+      while (j < n) {
+        int bj = j0 + j;
+        if (bj != self) {
           float sim = c[co + j] * (ia * b.inv[bj]);
           float dist = 1f - Math.min(1f, Math.max(-1f, sim));
           if (!(dist > REFINE)) {
-            if (bj != me) {
-              dist = cosineDirect(ad, a.offset(i0 + i), bd, b.offset(bj), d);
-              if (top.offer(i, dist, bj)) {
-                worst = top.worst(i);
-              }
-            }
-          } else if (dist < worst && bj != me) {
-            if (top.offer(i, dist, bj)) {
-              worst = top.worst(i);
-            }
+            dist = cosineDirect(ad, a.offset(ai), bd, b.offset(bj), d);
+          }
+          if (top.offer(row, dist, bj)) {
+            worst = top.worst(row);
           }
         }
+        j = kern.scanCosine(c, co, ia, b.inv, j0, j + 1, n, worst, REFINE);
       }
     }
   }

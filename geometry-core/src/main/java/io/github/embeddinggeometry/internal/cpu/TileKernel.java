@@ -70,4 +70,60 @@ public abstract class TileKernel {
 
   /** Depth of one cache block of the micro-kernel loop. */
   public static final int KC = Integer.getInteger("embgeo.kc", 256);
+
+  // ------------------------------------------------------------------ distance epilogues
+  //
+  // Each works on one row of a C tile. The Vector API kernel overrides them with the same
+  // arithmetic, operation for operation, so the values do not depend on the kernel's lane count:
+  //   Euclidean  v = (na + nb[j]) - 2 c[j]          (2 c is exact)
+  //   cosine     sim = c[j] * (ia * ib[j]),  dist = 1 - min(1, max(-1, sim))
+
+  /**
+   * The first {@code j} in {@code [from, to)} whose squared Euclidean value {@code v} has {@code v
+   * <= bound} or needs refinement ({@code !(v > ra + rb[bo + j])}, NaN included); {@code to} if
+   * none.
+   */
+  public int scanEuclidean(float[] c, int co, float na, float ra, float[] nb, float[] rb, int bo,
+      int from, int to, float bound) {
+    for (int j = from; j < to; j++) {
+      float v = (na + nb[bo + j]) - 2f * c[co + j];
+      if (v <= bound || !(v > ra + rb[bo + j])) {
+        return j;
+      }
+    }
+    return to;
+  }
+
+  /** {@code out[oo + j] = (float) sqrt(v_j)} for {@code j < n} (NaN where {@code v_j < 0}). */
+  public void sqrtEuclidean(float[] c, int co, float na, float[] nb, int bo, int n, float[] out,
+      int oo) {
+    for (int j = 0; j < n; j++) {
+      out[oo + j] = (float) Math.sqrt((na + nb[bo + j]) - 2f * c[co + j]);
+    }
+  }
+
+  /**
+   * The first {@code j} in {@code [from, to)} whose cosine distance is below {@code worst} or at
+   * most {@code refine} (NaN included); {@code to} if none.
+   */
+  public int scanCosine(float[] c, int co, float ia, float[] ib, int bo, int from, int to,
+      float worst, float refine) {
+    for (int j = from; j < to; j++) {
+      float sim = c[co + j] * (ia * ib[bo + j]);
+      float dist = 1f - Math.min(1f, Math.max(-1f, sim));
+      if (dist < worst || !(dist > refine)) {
+        return j;
+      }
+    }
+    return to;
+  }
+
+  /** {@code out[oo + j]} = cosine distance by the formula above, for {@code j < n}. */
+  public void cosineDistances(float[] c, int co, float ia, float[] ib, int bo, int n, float[] out,
+      int oo) {
+    for (int j = 0; j < n; j++) {
+      float sim = c[co + j] * (ia * ib[bo + j]);
+      out[oo + j] = 1f - Math.min(1f, Math.max(-1f, sim));
+    }
+  }
 }

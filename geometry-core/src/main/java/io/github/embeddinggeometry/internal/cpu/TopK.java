@@ -1,10 +1,10 @@
 package io.github.embeddinggeometry.internal.cpu;
 
 /**
- * Bounded top-k selection for a tile of rows: one max-heap of size k per row, ordered by (key,
+ * Bounded top-k selection for a set of rows: one max-heap of size k per row, ordered by (key,
  * index), so the root is the current k-th best and, on equal keys, the higher index is evicted
- * first. Candidates are offered in ascending index order per row, so a candidate that only ties
- * the root is rejected: ties are broken by the lower index.
+ * first. The result is the k smallest candidates under that total order, whatever order they are
+ * offered in: ties are broken by the lower index.
  */
 final class TopK {
   private final int k;
@@ -44,7 +44,7 @@ final class TopK {
   }
 
   /**
-   * Offers a candidate; its index must exceed every index offered before for this row.
+   * Offers a candidate (each index at most once per row).
    *
    * @return true when the heap changed
    */
@@ -71,7 +71,7 @@ final class TopK {
       }
       return true;
     }
-    if (!(key < keys[base])) {
+    if (!greater(keys[base], idx[base], key, index)) {
       return false;
     }
     siftDown(base, k, key, index);

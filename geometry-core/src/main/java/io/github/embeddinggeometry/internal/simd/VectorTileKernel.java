@@ -2,6 +2,8 @@ package io.github.embeddinggeometry.internal.simd;
 
 import io.github.embeddinggeometry.internal.cpu.TileKernel;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -213,5 +215,69 @@ public final class VectorTileKernel extends TileKernel {
     c41.intoArray(c, o4 + L);
     c50.intoArray(c, o5);
     c51.intoArray(c, o5 + L);
+  }
+
+  // ------------------------------------------------------------------ distance epilogues
+
+  @Override
+  public int scanEuclidean(float[] c, int co, float na, float ra, float[] nb, float[] rb, int bo,
+      int from, int to, float bound) {
+    int j = from;
+    for (; j + L <= to; j += L) {
+      FloatVector nbv = FloatVector.fromArray(S, nb, bo + j);
+      FloatVector v = nbv.add(na).sub(FloatVector.fromArray(S, c, co + j).mul(2f));
+      FloatVector thr = FloatVector.fromArray(S, rb, bo + j).add(ra);
+      VectorMask<Float> hit = v.compare(VectorOperators.LE, bound)
+          .or(v.compare(VectorOperators.GT, thr).not());
+      if (hit.anyTrue()) {
+        return j + hit.firstTrue();
+      }
+    }
+    return super.scanEuclidean(c, co, na, ra, nb, rb, bo, j, to, bound);
+  }
+
+  @Override
+  public void sqrtEuclidean(float[] c, int co, float na, float[] nb, int bo, int n, float[] out,
+      int oo) {
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      FloatVector v = FloatVector.fromArray(S, nb, bo + j).add(na)
+          .sub(FloatVector.fromArray(S, c, co + j).mul(2f));
+      v.lanewise(VectorOperators.SQRT).intoArray(out, oo + j);
+    }
+    for (; j < n; j++) {
+      out[oo + j] = (float) Math.sqrt((na + nb[bo + j]) - 2f * c[co + j]);
+    }
+  }
+
+  @Override
+  public int scanCosine(float[] c, int co, float ia, float[] ib, int bo, int from, int to,
+      float worst, float refine) {
+    int j = from;
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (; j + L <= to; j += L) {
+      FloatVector sim = FloatVector.fromArray(S, c, co + j)
+          .mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
+      FloatVector dist = one.sub(sim.max(-1f).min(1f));
+      VectorMask<Float> hit = dist.compare(VectorOperators.LT, worst)
+          .or(dist.compare(VectorOperators.GT, refine).not());
+      if (hit.anyTrue()) {
+        return j + hit.firstTrue();
+      }
+    }
+    return super.scanCosine(c, co, ia, ib, bo, j, to, worst, refine);
+  }
+
+  @Override
+  public void cosineDistances(float[] c, int co, float ia, float[] ib, int bo, int n, float[] out,
+      int oo) {
+    int j = 0;
+    FloatVector one = FloatVector.broadcast(S, 1f);
+    for (; j + L <= n; j += L) {
+      FloatVector sim = FloatVector.fromArray(S, c, co + j)
+          .mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
+      one.sub(sim.max(-1f).min(1f)).intoArray(out, oo + j);
+    }
+    super.cosineDistances(c, co + j, ia, ib, bo + j, n - j, out, oo + j);
   }
 }

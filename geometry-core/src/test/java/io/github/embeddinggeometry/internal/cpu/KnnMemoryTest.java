@@ -47,11 +47,12 @@ class KnnMemoryTest {
       }
     }
     AtomicLong lastDone = new AtomicLong();
+    AtomicLong lastTotal = new AtomicLong();
     Neighbours nb = Backends.cpu().distanceKernel(MetricSpace.euclidean())
         .nearest(x, K, (task, done, total) -> {
-          assertThat(total).isEqualTo(N);
-          assertThat(done).isGreaterThanOrEqualTo(lastDone.get());
+          assertThat(done).isGreaterThanOrEqualTo(lastDone.get()).isLessThanOrEqualTo(total);
           lastDone.set(done);
+          lastTotal.set(total);
         });
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
@@ -64,7 +65,7 @@ class KnnMemoryTest {
     long nxn = 4L * N * N;
     // the data itself plus tiles and N x k results; an N x N float matrix would be 3.6 GB
     assertThat(peak).as("peak heap %d bytes (data %d)", peak, dataBytes).isLessThan(nxn / (N >= 30_000 ? 4 : 2));
-    assertThat(lastDone.get()).isEqualTo(N);
+    assertThat(lastDone.get()).isEqualTo(lastTotal.get()).isPositive();
 
     Random pick = new Random(5);
     for (int t = 0; t < 5; t++) {
