@@ -14,7 +14,7 @@ import picocli.CommandLine.Mixin;
 
 /**
  * The {@code geometry} command line: each subcommand reproduces one research notebook on a model's
- * embedding matrix and writes PNG figures and a {@code report.json} (keys in examples/REPORTS.md).
+ * embedding matrix and writes PNG figures and a {@code report.json} (keys in the README, section "Reports").
  *
  * <p>Exit codes: 0 success; 2 bad arguments or bad input (one line on stderr naming the problem);
  * 1 an unexpected failure (stack trace).
