@@ -1,6 +1,9 @@
 package io.github.embeddinggeometry.metric;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.cpu.CausalMap;
+import io.github.embeddinggeometry.internal.cpu.Kernels;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -110,34 +113,17 @@ public final class CausalMetric {
 
   /**
    * Maps every row w to {@code L^T w}, accumulated in double, rounded to float32. Ids are kept.
+   * Runs as a blocked float64 product on all cores (the CPU backend's micro-kernels); the result
+   * does not depend on the number of threads, and bitwise-equal rows map to bitwise-equal rows.
    */
   public EmbeddingMatrix map(EmbeddingMatrix w) {
+    return map(w, ProgressListener.NONE);
+  }
+
+  /** As {@link #map(EmbeddingMatrix)}, reporting progress (rows) and honouring cancellation. */
+  public EmbeddingMatrix map(EmbeddingMatrix w, ProgressListener progress) {
     checkDim(w.dim());
-    int n = w.rows();
-    float[] out = new float[Math.multiplyExact(n, dim)];
-    java.util.stream.IntStream.range(0, n)
-        .parallel()
-        .forEach(
-            r -> {
-              float[] a = w.backingArray();
-              int o = w.rowOffsetInt(r);
-              double[] acc = new double[dim];
-              // (L^T w)_j = sum_{i >= j} L[i][j] w_i: walk L row by row for locality.
-              for (int i = 0; i < dim; i++) {
-                double wi = a[o + i];
-                if (wi == 0) {
-                  continue;
-                }
-                int li = i * dim;
-                for (int j = 0; j <= i; j++) {
-                  acc[j] += lower[li + j] * wi;
-                }
-              }
-              for (int j = 0; j < dim; j++) {
-                out[r * dim + j] = (float) acc[j];
-              }
-            });
-    return EmbeddingMatrix.wrap(out, n, dim).withIds(w.ids());
+    return CausalMap.map(Kernels.get(), w, lower, progress);
   }
 
   /** Causal norm {@code sqrt(g^T M g)} of one raw row, in double. */

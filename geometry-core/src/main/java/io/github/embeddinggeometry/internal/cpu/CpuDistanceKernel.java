@@ -21,8 +21,10 @@ final class CpuDistanceKernel implements DistanceKernel {
   private final DistanceEngine engine;
   private final CausalMetric causal;
   private final MappedCache cache = new MappedCache();
+  private final TileKernel kern;
 
   CpuDistanceKernel(MetricSpace metric, TileKernel kern) {
+    this.kern = kern;
     this.metric = Objects.requireNonNull(metric, "metric");
     if (metric instanceof MetricSpace.Cosine) {
       engine = new DistanceEngine(kern, DistanceEngine.Kind.COSINE);
@@ -168,7 +170,7 @@ final class CpuDistanceKernel implements DistanceKernel {
       return hit;
     }
     ProgressListener.checkCancelled(progress);
-    EmbeddingMatrix mm = causal.map(m);
+    EmbeddingMatrix mm = CausalMap.map(kern, m, causal.choleskyLower(), progress);
     cache.put(m, mm);
     return mm;
   }

@@ -126,4 +126,19 @@ public abstract class TileKernel {
       out[oo + j] = 1f - Math.min(1f, Math.max(-1f, sim));
     }
   }
+
+  // ------------------------------------------------------------------ float64 micro-kernel
+
+  /** Rows of A per float64 micro-panel. */
+  public abstract int mrDouble();
+
+  /** Rows of B per float64 micro-panel. */
+  public abstract int nrDouble();
+
+  /**
+   * The float64 micro-kernel, same layout and contract as {@link #micro} but always accumulating
+   * into C: {@code C[r][col] += sum_k ap[apOff + k*mr + r] * bp[bpOff + k*nr + col]}.
+   */
+  public abstract void microDouble(
+      double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc);
 }

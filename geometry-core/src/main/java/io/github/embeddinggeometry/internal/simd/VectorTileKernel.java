@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.internal.simd;
 
 import io.github.embeddinggeometry.internal.cpu.TileKernel;
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -279,5 +280,148 @@ public final class VectorTileKernel extends TileKernel {
       one.sub(sim.max(-1f).min(1f)).intoArray(out, oo + j);
     }
     super.cosineDistances(c, co + j, ia, ib, bo + j, n - j, out, oo + j);
+  }
+
+  // ------------------------------------------------------------------ float64 micro-kernel
+
+  private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+  private static final int LD = SD.length();
+  private static final int MRD = 6;
+  private static final int NRD = 2 * LD;
+
+  @Override
+  public int mrDouble() {
+    return MRD;
+  }
+
+  @Override
+  public int nrDouble() {
+    return NRD;
+  }
+
+  @Override
+  public void microDouble(
+      double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
+    if (fma) {
+      microDoubleFma(ap, apOff, bp, bpOff, kc, c, cOff, ldc);
+    } else {
+      microDoubleMulAdd(ap, apOff, bp, bpOff, kc, c, cOff, ldc);
+    }
+  }
+
+  private static void microDoubleFma(
+      double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
+    int o0 = cOff + 0 * ldc;
+    int o1 = cOff + 1 * ldc;
+    int o2 = cOff + 2 * ldc;
+    int o3 = cOff + 3 * ldc;
+    int o4 = cOff + 4 * ldc;
+    int o5 = cOff + 5 * ldc;
+    DoubleVector c00 = DoubleVector.fromArray(SD, c, o0);
+    DoubleVector c01 = DoubleVector.fromArray(SD, c, o0 + LD);
+    DoubleVector c10 = DoubleVector.fromArray(SD, c, o1);
+    DoubleVector c11 = DoubleVector.fromArray(SD, c, o1 + LD);
+    DoubleVector c20 = DoubleVector.fromArray(SD, c, o2);
+    DoubleVector c21 = DoubleVector.fromArray(SD, c, o2 + LD);
+    DoubleVector c30 = DoubleVector.fromArray(SD, c, o3);
+    DoubleVector c31 = DoubleVector.fromArray(SD, c, o3 + LD);
+    DoubleVector c40 = DoubleVector.fromArray(SD, c, o4);
+    DoubleVector c41 = DoubleVector.fromArray(SD, c, o4 + LD);
+    DoubleVector c50 = DoubleVector.fromArray(SD, c, o5);
+    DoubleVector c51 = DoubleVector.fromArray(SD, c, o5 + LD);
+    int a = apOff;
+    int b = bpOff;
+    for (int k = 0; k < kc; k++, a += MRD, b += NRD) {
+      DoubleVector b0 = DoubleVector.fromArray(SD, bp, b);
+      DoubleVector b1 = DoubleVector.fromArray(SD, bp, b + LD);
+      DoubleVector a0 = DoubleVector.broadcast(SD, ap[a]);
+      c00 = a0.fma(b0, c00);
+      c01 = a0.fma(b1, c01);
+      DoubleVector a1 = DoubleVector.broadcast(SD, ap[a + 1]);
+      c10 = a1.fma(b0, c10);
+      c11 = a1.fma(b1, c11);
+      DoubleVector a2 = DoubleVector.broadcast(SD, ap[a + 2]);
+      c20 = a2.fma(b0, c20);
+      c21 = a2.fma(b1, c21);
+      DoubleVector a3 = DoubleVector.broadcast(SD, ap[a + 3]);
+      c30 = a3.fma(b0, c30);
+      c31 = a3.fma(b1, c31);
+      DoubleVector a4 = DoubleVector.broadcast(SD, ap[a + 4]);
+      c40 = a4.fma(b0, c40);
+      c41 = a4.fma(b1, c41);
+      DoubleVector a5 = DoubleVector.broadcast(SD, ap[a + 5]);
+      c50 = a5.fma(b0, c50);
+      c51 = a5.fma(b1, c51);
+    }
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + LD);
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + LD);
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + LD);
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + LD);
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + LD);
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + LD);
+  }
+
+  private static void microDoubleMulAdd(
+      double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
+    int o0 = cOff + 0 * ldc;
+    int o1 = cOff + 1 * ldc;
+    int o2 = cOff + 2 * ldc;
+    int o3 = cOff + 3 * ldc;
+    int o4 = cOff + 4 * ldc;
+    int o5 = cOff + 5 * ldc;
+    DoubleVector c00 = DoubleVector.fromArray(SD, c, o0);
+    DoubleVector c01 = DoubleVector.fromArray(SD, c, o0 + LD);
+    DoubleVector c10 = DoubleVector.fromArray(SD, c, o1);
+    DoubleVector c11 = DoubleVector.fromArray(SD, c, o1 + LD);
+    DoubleVector c20 = DoubleVector.fromArray(SD, c, o2);
+    DoubleVector c21 = DoubleVector.fromArray(SD, c, o2 + LD);
+    DoubleVector c30 = DoubleVector.fromArray(SD, c, o3);
+    DoubleVector c31 = DoubleVector.fromArray(SD, c, o3 + LD);
+    DoubleVector c40 = DoubleVector.fromArray(SD, c, o4);
+    DoubleVector c41 = DoubleVector.fromArray(SD, c, o4 + LD);
+    DoubleVector c50 = DoubleVector.fromArray(SD, c, o5);
+    DoubleVector c51 = DoubleVector.fromArray(SD, c, o5 + LD);
+    int a = apOff;
+    int b = bpOff;
+    for (int k = 0; k < kc; k++, a += MRD, b += NRD) {
+      DoubleVector b0 = DoubleVector.fromArray(SD, bp, b);
+      DoubleVector b1 = DoubleVector.fromArray(SD, bp, b + LD);
+      DoubleVector a0 = DoubleVector.broadcast(SD, ap[a]);
+      c00 = c00.add(a0.mul(b0));
+      c01 = c01.add(a0.mul(b1));
+      DoubleVector a1 = DoubleVector.broadcast(SD, ap[a + 1]);
+      c10 = c10.add(a1.mul(b0));
+      c11 = c11.add(a1.mul(b1));
+      DoubleVector a2 = DoubleVector.broadcast(SD, ap[a + 2]);
+      c20 = c20.add(a2.mul(b0));
+      c21 = c21.add(a2.mul(b1));
+      DoubleVector a3 = DoubleVector.broadcast(SD, ap[a + 3]);
+      c30 = c30.add(a3.mul(b0));
+      c31 = c31.add(a3.mul(b1));
+      DoubleVector a4 = DoubleVector.broadcast(SD, ap[a + 4]);
+      c40 = c40.add(a4.mul(b0));
+      c41 = c41.add(a4.mul(b1));
+      DoubleVector a5 = DoubleVector.broadcast(SD, ap[a + 5]);
+      c50 = c50.add(a5.mul(b0));
+      c51 = c51.add(a5.mul(b1));
+    }
+    c00.intoArray(c, o0);
+    c01.intoArray(c, o0 + LD);
+    c10.intoArray(c, o1);
+    c11.intoArray(c, o1 + LD);
+    c20.intoArray(c, o2);
+    c21.intoArray(c, o2 + LD);
+    c30.intoArray(c, o3);
+    c31.intoArray(c, o3 + LD);
+    c40.intoArray(c, o4);
+    c41.intoArray(c, o4 + LD);
+    c50.intoArray(c, o5);
+    c51.intoArray(c, o5 + LD);
   }
 }

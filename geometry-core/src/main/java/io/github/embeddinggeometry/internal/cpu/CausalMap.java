@@ -1,0 +1,104 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+
+/**
+ * Maps rows w to {@code L^T w} for a lower-triangular L (the Cholesky factor of a causal metric
+ * tensor): {@code out = W L}, a blocked float64 product on the {@link TileKernel#microDouble}
+ * micro-kernel, rounded to float32 at the end. B panels are columns of L; the zero upper triangle
+ * is skipped (the depth of column panel {@code j0} starts at {@code j0}), which halves the work.
+ *
+ * <p>Each output value is the sequential float64 sum over its depth, so it depends only on the row
+ * and L, never on the row's position or the number of threads: bitwise-equal rows map to
+ * bitwise-equal rows.
+ */
+public final class CausalMap {
+  private static final int MB = 96;
+  private static final int KC = 128;
+
+  private CausalMap() {}
+
+  /**
+   * @param lower row-major d x d lower-triangular factor; entries above the diagonal are ignored
+   * @return the mapped rows, contiguous, with the ids of {@code w}
+   */
+  public static EmbeddingMatrix map(TileKernel kern, EmbeddingMatrix w, double[] lower,
+      ProgressListener progress) {
+    int d = w.dim();
+    int n = w.rows();
+    if ((long) d * d != lower.length) {
+      throw new IllegalArgumentException(
+          "factor has " + lower.length + " values, rows have d = " + d);
+    }
+    int mr = kern.mrDouble();
+    int nr = kern.nrDouble();
+    int jPanels = (d + nr - 1) / nr;
+    int ldc = jPanels * nr;
+    // B panel jp, depth i, lane q = L[i][jp*nr + q] (0 above the diagonal and past d)
+    double[] bp = new double[jPanels * d * nr];
+    for (int jp = 0; jp < jPanels; jp++) {
+      int base = jp * d * nr;
+      for (int i = 0; i < d; i++) {
+        for (int q = 0; q < nr; q++) {
+          int j = jp * nr + q;
+          bp[base + i * nr + q] = j < d && j <= i ? lower[i * d + j] : 0.0;
+        }
+      }
+    }
+    int mb = Math.max(mr, MB / mr * mr);
+    float[] out = new float[Math.multiplyExact(n, d)];
+    int tiles = (n + mb - 1) / mb;
+    float[] src = w.backingArray();
+    final class S {
+      final double[] ap = new double[mb * d];
+      final double[] c = new double[mb * ldc];
+    }
+    Parallel.run("causal map", tiles, n, S::new, (s, t) -> {
+      int r0 = t * mb;
+      int rows = Math.min(mb, n - r0);
+      int aPanels = (rows + mr - 1) / mr;
+      for (int p = 0; p < aPanels; p++) {
+        for (int r = 0; r < mr; r++) {
+          int row = p * mr + r;
+          int o = p * d * mr + r;
+          if (row < rows) {
+            int so = w.rowOffsetInt(r0 + row);
+            for (int i = 0; i < d; i++, o += mr) {
+              s.ap[o] = src[so + i];
+            }
+          } else {
+            for (int i = 0; i < d; i++, o += mr) {
+              s.ap[o] = 0.0;
+            }
+          }
+        }
+      }
+      java.util.Arrays.fill(s.c, 0, aPanels * mr * ldc, 0.0);
+      for (int k0 = 0; k0 < d; k0 += KC) {
+        int k1 = Math.min(d, k0 + KC);
+        for (int jp = 0; jp < jPanels; jp++) {
+          int ks = Math.max(k0, jp * nr);
+          if (ks >= k1) {
+            break;
+          }
+          int bo = jp * d * nr + ks * nr;
+          for (int ip = 0; ip < aPanels; ip++) {
+            kern.microDouble(s.ap, ip * d * mr + ks * mr, bp, bo, k1 - ks, s.c,
+                ip * mr * ldc + jp * nr, ldc);
+          }
+        }
+      }
+      for (int r = 0; r < rows; r++) {
+        int co = r * ldc;
+        int oo = (r0 + r) * d;
+        for (int j = 0; j < d; j++) {
+          out[oo + j] = (float) s.c[co + j];
+        }
+      }
+      return rows;
+    }, progress);
+    EmbeddingMatrix m = EmbeddingMatrix.wrap(out, n, d);
+    return w.isContiguous() && w.rows() > 0 && w.id(n - 1) == n - 1 ? m : m.withIds(w.ids());
+  }
+}

@@ -1,0 +1,104 @@
+package io.github.embeddinggeometry.metric;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.cpu.CausalMap;
+import io.github.embeddinggeometry.internal.cpu.Kernels;
+import io.github.embeddinggeometry.internal.cpu.TileKernel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/** The metric tensor checks and the blocked float64 mapping {@code w -> L^T w}. */
+class CausalMetricTest {
+
+  static double[] spd(Random rnd, int d) {
+    double[] a = new double[d * d];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = rnd.nextGaussian();
+    }
+    double[] m = new double[d * d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        double s = 0;
+        for (int k = 0; k < d; k++) {
+          s += a[k * d + i] * a[k * d + j];
+        }
+        m[i * d + j] = s / d + (i == j ? 0.1 : 0);
+      }
+    }
+    return m;
+  }
+
+  @ParameterizedTest(name = "d={0}")
+  @ValueSource(ints = {1, 5, 8, 17, 130, 300})
+  void mapMatchesFloat64AndKeepsDuplicatesAndIds(int d) {
+    Random rnd = new Random(d);
+    CausalMetric metric = CausalMetric.of(spd(rnd, d), d);
+    double[] l = metric.choleskyLower();
+    int n = 101;
+    float[] x = new float[n * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    System.arraycopy(x, 0, x, 77 * d, d);
+    EmbeddingMatrix w = EmbeddingMatrix.wrap(x, n, d);
+    List<TileKernel> kernels = new ArrayList<>();
+    kernels.add(Kernels.scalar());
+    Kernels.vectorKernel().ifPresent(kernels::add);
+    for (TileKernel k : kernels) {
+      EmbeddingMatrix mapped = CausalMap.map(k, w, l, ProgressListener.NONE);
+      for (int r = 0; r < n; r++) {
+        for (int j = 0; j < d; j++) {
+          double want = 0;
+          double scale = 0;
+          for (int i = j; i < d; i++) {
+            want += l[i * d + j] * x[r * d + i];
+            scale += Math.abs(l[i * d + j] * x[r * d + i]);
+          }
+          float got = mapped.get(r, j);
+          assertThat(Math.abs(got - want))
+              .as("%s row %d col %d", k.description(), r, j)
+              .isLessThanOrEqualTo(Math.ulp((float) want) + 1e-13 * scale);
+        }
+      }
+      assertThat(mapped.row(77)).isEqualTo(mapped.row(0));
+      // M-norm of the raw row equals the Euclidean norm of the mapped row
+      float[] g = w.row(5);
+      float[] mg = mapped.row(5);
+      double s = 0;
+      for (float v : mg) {
+        s += (double) v * v;
+      }
+      assertThat(Math.sqrt(s)).isCloseTo(metric.norm(g),
+          org.assertj.core.data.Offset.offset(1e-5 * metric.norm(g)));
+    }
+    EmbeddingMatrix view = w.select(new int[] {3, 40, 77});
+    EmbeddingMatrix mv = metric.map(view);
+    assertThat(mv.ids()).containsExactly(3, 40, 77);
+    assertThat(mv.row(2)).isEqualTo(metric.map(w).row(77));
+  }
+
+  @Test
+  void rejectsBadTensors() {
+    assertThatThrownBy(() -> CausalMetric.of(new double[] {1, 2, 3}, 2))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d x d");
+    assertThatThrownBy(() -> CausalMetric.of(new double[] {1, 2, 0, 1}, 2))
+        .hasMessageContaining("not symmetric");
+    assertThatThrownBy(() -> CausalMetric.of(new double[] {1, 2, 2, 1}, 2))
+        .hasMessageContaining("not positive definite");
+    assertThatThrownBy(() -> CausalMetric.of(new double[] {1, Double.NaN, Double.NaN, 1}, 2))
+        .hasMessageContaining("not finite");
+    CausalMetric m = CausalMetric.of(new double[] {4, 0, 0, 9}, 2);
+    assertThatThrownBy(() -> m.map(EmbeddingMatrix.wrap(new float[3], 1, 3)))
+        .hasMessageContaining("d = 3");
+    assertThat(m.map(EmbeddingMatrix.wrap(new float[] {1, 1}, 1, 2)).row(0))
+        .containsExactly(2f, 3f);
+  }
+}
