@@ -11,12 +11,13 @@ import java.util.Objects;
  * TileKernel#KC} rows: each chunk's product {@code X^T X} is formed by the float32 micro-kernel
  * (sums of at most 256 terms) and added into the float64 accumulator, so the rounding error does
  * not grow with N. Only the upper triangle is computed (in column bands of roughly equal work,
- * one task per band, so the threads never write the same entry) and mirrored at the end. Groups
+ * one task per band, so the threads never write the same entry) and mirrored at the end. The
+ * accumulators are kept in micro-tile order, so adding a tile touches consecutive memory. Groups
  * of rows are processed one after another, so the summation order, and thus the result, is the
  * same on every run and with any number of threads.
  */
 final class Covariance {
-  private static final int GROUP_ROWS = 4096;
+  private static final int GROUP_ROWS = 1024;
 
   private Covariance() {}
 
@@ -62,112 +63,131 @@ final class Covariance {
     while (b <= bands) {
       bandStart[b++] = jPanels;
     }
-    double[] c = new double[d * d];
-    long totalUnits = (long) n;
     int kc = TileKernel.KC;
     int paddedD = jPanels * nr;
     int aPanelsAll = (paddedD + mr - 1) / mr;
+    // Per band, a float64 accumulator in micro-tile order: block (jp, ip) for ip < ipEnd(jp), so
+    // each micro-kernel call adds its tile into mr*nr consecutive doubles (no scattered writes).
+    double[][] sums = new double[bands][];
+    int[] blockBase = new int[jPanels];
+    for (int t = 0; t < bands; t++) {
+      long size = 0;
+      for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
+        blockBase[jp] = Math.toIntExact(size);
+        size += (long) ipEnd(jp, nr, mr, aPanelsAll) * mr * nr;
+      }
+      sums[t] = new double[Math.toIntExact(size)];
+    }
+    int icPanels = Math.max(1, TileKernel.IC / mr);
+    long totalUnits = (long) n;
+    int chunksPerGroup = GROUP_ROWS / kc;
+    // The group's rows, centred and packed once for all bands: chunk q (kc rows) as A panels at
+    // ap[q * kc * aCols ...] and as B panels at bp[q * kc * paddedD ...].
+    int aCols = aPanelsAll * mr;
+    float[] ap = new float[GROUP_ROWS * aCols];
+    float[] bp = new float[GROUP_ROWS * paddedD];
     for (int g0 = 0; g0 < n; g0 += GROUP_ROWS) {
       int g1 = Math.min(n, g0 + GROUP_ROWS);
       int groupStart = g0;
+      int chunks = (g1 - g0 + kc - 1) / kc;
+      ProgressListener silent = Parallel.silent(progress);
+      Parallel.run("covariance", chunks, 0, () -> new float[Math.max(aCols, paddedD)], (row, q) -> {
+        int r0 = groupStart + q * kc;
+        int rows = Math.min(kc, g1 - r0);
+        pack(w, mean, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
+        pack(w, mean, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
+        return 0;
+      }, silent);
       ProgressListener step = Parallel.offset(progress, g0, totalUnits);
-      Parallel.run("covariance", bands, g1 - g0,
-          () -> new Scratch(kc, aPanelsAll * mr, nr, mr, paddedD),
-          (s, t) -> {
-            int jp0 = bandStart[t];
-            int jp1 = bandStart[t + 1];
-            if (jp0 == jp1) {
-              return 0;
-            }
-            int colEnd = Math.min(d, jp1 * nr);
-            int aPanels = (Math.min(paddedD, jp1 * nr) + mr - 1) / mr;
-            for (int r0 = groupStart; r0 < g1; r0 += kc) {
-              int rows = Math.min(kc, g1 - r0);
-              s.pack(w, mean, r0, rows, colEnd, jp0 * nr);
-              for (int jp = jp0; jp < jp1; jp++) {
-                int j0 = jp * nr;
-                // A panels holding columns i <= last column of this B panel
-                int ipEnd = Math.min(aPanels, (j0 + nr + mr - 1) / mr);
-                for (int ip = 0; ip < ipEnd; ip++) {
-                  kern.micro(s.ap, ip * rows * mr, s.bp, (jp - jp0) * rows * nr, rows, s.tile, 0, nr,
-                      false);
-                  int i0 = ip * mr;
-                  for (int r = 0; r < mr; r++) {
-                    int i = i0 + r;
-                    if (i >= d) {
-                      break;
-                    }
-                    int ci = i * d;
-                    int to = r * nr;
-                    for (int q = Math.max(0, i - j0); q < nr; q++) {
-                      int j = j0 + q;
-                      if (j >= d) {
-                        break;
-                      }
-                      c[ci + j] += s.tile[to + q];
-                    }
-                  }
+      Parallel.run("covariance", bands, g1 - g0, () -> new float[mr * nr], (tile, t) -> {
+        int jp0 = bandStart[t];
+        int jp1 = bandStart[t + 1];
+        if (jp0 == jp1) {
+          return 0;
+        }
+        double[] a = sums[t];
+        int block = mr * nr;
+        int ipMax = ipEnd(jp1 - 1, nr, mr, aPanelsAll);
+        for (int q = 0; q < chunks; q++) {
+          int rows = Math.min(kc, g1 - (groupStart + q * kc));
+          int aBase = q * kc * aCols;
+          int bBase = q * kc * paddedD;
+          // L2 blocking: a block of A panels (IC columns) against every B panel of the band,
+          // so each B micro-panel stays in L1 and the A block in L2.
+          for (int ic = 0; ic < ipMax; ic += icPanels) {
+            int icEnd = Math.min(ipMax, ic + icPanels);
+            for (int jp = jp0; jp < jp1; jp++) {
+              int ipEnd = Math.min(icEnd, ipEnd(jp, nr, mr, aPanelsAll));
+              int bOff = bBase + jp * rows * nr;
+              int o = blockBase[jp] + ic * block;
+              for (int ip = ic; ip < ipEnd; ip++, o += block) {
+                kern.micro(ap, aBase + ip * rows * mr, bp, bOff, rows, tile, 0, nr, false);
+                for (int e = 0; e < block; e++) {
+                  a[o + e] += tile[e];
                 }
               }
             }
-            return 0;
-          }, step);
+          }
+        }
+        return 0;
+      }, step);
       progress.progress("covariance", g1, totalUnits);
     }
+    double[] c = new double[d * d];
     double inv = 1.0 / n;
-    for (int i = 0; i < d; i++) {
-      for (int j = i; j < d; j++) {
-        double v = c[i * d + j] * inv;
-        c[i * d + j] = v;
-        c[j * d + i] = v;
+    for (int t = 0; t < bands; t++) {
+      int o = 0;
+      for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
+        int ipEnd = ipEnd(jp, nr, mr, aPanelsAll);
+        for (int ip = 0; ip < ipEnd; ip++, o += mr * nr) {
+          for (int r = 0; r < mr; r++) {
+            int i = ip * mr + r;
+            for (int q = 0; q < nr; q++) {
+              int j = jp * nr + q;
+              if (i <= j && j < d) {
+                double v = sums[t][o + r * nr + q] * inv;
+                c[i * d + j] = v;
+                c[j * d + i] = v;
+              }
+            }
+          }
+        }
       }
     }
     return c;
+  }
+
+  /** A panels holding columns {@code i <=} the last column of B panel {@code jp}. */
+  private static int ipEnd(int jp, int nr, int mr, int aPanelsAll) {
+    return Math.min(aPanelsAll, (jp * nr + nr + mr - 1) / mr);
   }
 
   private static int bands(int jPanels, int threads) {
     return Math.max(1, Math.min(jPanels, threads == 1 ? 1 : 3 * threads));
   }
 
-  /** Per-worker packed chunk: centred rows, depth-major, as A panels (mr) and B panels (nr). */
-  private static final class Scratch {
-    final int kc;
-    final int mr;
-    final int nr;
-    final float[] ap;
-    final float[] bp;
-    final float[] tile;
-    Scratch(int kc, int aCols, int nr, int mr, int paddedD) {
-      this.kc = kc;
-      this.mr = mr;
-      this.nr = nr;
-      this.ap = new float[kc * aCols];
-      this.bp = new float[kc * paddedD];
-      this.tile = new float[mr * nr];
+  /**
+   * Centres rows {@code [r0, r0+rows)} and packs them depth-major in panels of {@code panelCols}
+   * columns: {@code dst[off + p*rows*panelCols + k*panelCols + r]} = column {@code p*panelCols +
+   * r} of row {@code r0 + k}, zero for columns at or past d (up to {@code cols}).
+   *
+   * @param row scratch of at least {@code cols} floats
+   */
+  private static void pack(EmbeddingMatrix w, double[] mean, int r0, int rows, int d,
+      int panelCols, int cols, float[] dst, int off, float[] row) {
+    float[] src = w.backingArray();
+    for (int col = d; col < cols; col++) {
+      row[col] = 0f;
     }
-
-    /**
-     * Centres rows {@code [r0, r0+rows)}: columns {@code [0, colEnd)} into the A panels, columns
-     * {@code [bFrom, colEnd)} into the B panels (B panel 0 starts at column {@code bFrom}).
-     */
-    void pack(EmbeddingMatrix w, double[] mean, int r0, int rows, int colEnd, int bFrom) {
-      float[] src = w.backingArray();
-      int aCols = (colEnd + mr - 1) / mr * mr;
-      int bCols = (colEnd - bFrom + nr - 1) / nr * nr;
-      for (int k = 0; k < rows; k++) {
-        int so = w.rowOffsetInt(r0 + k);
-        for (int p = 0, col = 0; col < aCols; p++) {
-          int o = p * rows * mr + k * mr;
-          for (int r = 0; r < mr; r++, col++) {
-            ap[o + r] = col < colEnd ? (float) (src[so + col] - mean[col]) : 0f;
-          }
-        }
-        for (int p = 0, col = bFrom; col < bFrom + bCols; p++) {
-          int o = p * rows * nr + k * nr;
-          for (int q = 0; q < nr; q++, col++) {
-            bp[o + q] = col < colEnd ? (float) (src[so + col] - mean[col]) : 0f;
-          }
-        }
+    int stride = rows * panelCols;
+    for (int k = 0; k < rows; k++) {
+      int so = w.rowOffsetInt(r0 + k);
+      for (int col = 0; col < d; col++) {
+        row[col] = (float) (src[so + col] - mean[col]);
+      }
+      int o = off + k * panelCols;
+      for (int col = 0; col < cols; col += panelCols, o += stride) {
+        System.arraycopy(row, col, dst, o, panelCols);
       }
     }
   }
