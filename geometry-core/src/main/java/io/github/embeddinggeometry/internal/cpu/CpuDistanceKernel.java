@@ -13,8 +13,9 @@ import java.util.Objects;
 
 /**
  * The pure-Java {@link DistanceKernel}: Euclidean and cosine through {@link DistanceEngine}; causal
- * as the Euclidean distance of rows mapped once by {@link CausalMetric#map} (the last two mapped
- * matrices are cached, softly, keyed by identity, so repeated block calls map only once).
+ * as the Euclidean distance of rows mapped once by {@link CausalMap} (the last two mapped
+ * matrices are cached, softly, keyed by identity; a view of a cached matrix, e.g. a slice, reuses
+ * its mapped rows, so repeated block calls map only once).
  */
 final class CpuDistanceKernel implements DistanceKernel {
   private final MetricSpace metric;
@@ -183,13 +184,34 @@ final class CpuDistanceKernel implements DistanceKernel {
     private SoftReference<EmbeddingMatrix> mapped1 = new SoftReference<>(null);
 
     synchronized EmbeddingMatrix get(EmbeddingMatrix raw) {
-      if (raw0.get() == raw) {
-        return mapped0.get();
+      EmbeddingMatrix hit = lookup(raw, raw0.get(), mapped0.get());
+      return hit != null ? hit : lookup(raw, raw1.get(), mapped1.get());
+    }
+
+    /**
+     * The mapped rows of {@code raw}: the cached matrix itself, or, when {@code raw} is a view of
+     * the cached contiguous matrix (same backing array, every row where the cached matrix has that
+     * id), the same selection of the cached mapped rows.
+     */
+    private static EmbeddingMatrix lookup(EmbeddingMatrix raw, EmbeddingMatrix cachedRaw,
+        EmbeddingMatrix cachedMapped) {
+      if (cachedRaw == null || cachedMapped == null) {
+        return null;
       }
-      if (raw1.get() == raw) {
-        return mapped1.get();
+      if (cachedRaw == raw) {
+        return cachedMapped;
       }
-      return null;
+      if (raw.backingArray() != cachedRaw.backingArray() || !cachedRaw.isContiguous()
+          || raw.dim() != cachedRaw.dim()) {
+        return null;
+      }
+      for (int r = 0; r < raw.rows(); r++) {
+        int p = cachedRaw.rowOf(raw.id(r));
+        if (p < 0 || cachedRaw.rowOffsetInt(p) != raw.rowOffsetInt(r)) {
+          return null;
+        }
+      }
+      return cachedMapped.select(raw.ids());
     }
 
     synchronized void put(EmbeddingMatrix raw, EmbeddingMatrix mapped) {
