@@ -10,6 +10,8 @@ import java.util.Objects;
  * d / seconds}).
  */
 public final class CpuGemm {
+  private static final boolean DIRECT = Boolean.parseBoolean(System.getProperty("embgeo.gemm.direct", "true"));
+
   private CpuGemm() {}
 
   /**
@@ -71,14 +73,19 @@ public final class CpuGemm {
       for (int j0 = jStart; j0 < jEnd; j0 += nb) {
         int nn = Math.min(nb, jEnd - j0);
         int bPanels = (nn + nr - 1) / nr;
-        if (packedB != null) {
-          kern.tile(s.ap, aPanels, packedB, j0 * d, bPanels, d, s.ct, nb);
-        } else {
+        float[] bArr = packedB != null ? packedB : s.bp;
+        int bOff = packedB != null ? j0 * d : 0;
+        if (packedB == null) {
           Packing.pack(b, bFrom + j0, nn, nr, s.bp, 0);
-          kern.tile(s.ap, aPanels, s.bp, 0, bPanels, d, s.ct, nb);
         }
-        for (int i = 0; i < mm; i++) {
-          System.arraycopy(s.ct, i * nb, c, cOffset + (i0 + i) * ldc + j0, nn);
+        if (DIRECT && mm % mr == 0 && nn % nr == 0) {
+          // whole micro-tiles: straight into the caller's C
+          kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, c, cOffset + i0 * ldc + j0, ldc);
+        } else {
+          kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, s.ct, 0, nb);
+          for (int i = 0; i < mm; i++) {
+            System.arraycopy(s.ct, i * nb, c, cOffset + (i0 + i) * ldc + j0, nn);
+          }
         }
       }
       return (long) mm * (jEnd - jStart);

@@ -46,9 +46,9 @@ public final class ScalarTileKernel extends TileKernel {
       o += ldc;
       c30 = c[o]; c31 = c[o + 1]; c32 = c[o + 2]; c33 = c[o + 3];
     }
-    int a = apOff;
+    int end = apOff + kc * MR;
     int b = bpOff;
-    for (int k = 0; k < kc; k++, a += MR, b += NR) {
+    for (int a = apOff; a < end; a += MR, b += NR) {
       float b0 = bp[b], b1 = bp[b + 1], b2 = bp[b + 2], b3 = bp[b + 3];
       float a0 = ap[a];
       c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
@@ -90,9 +90,9 @@ public final class ScalarTileKernel extends TileKernel {
     double c20 = c[o], c21 = c[o + 1], c22 = c[o + 2], c23 = c[o + 3];
     o += ldc;
     double c30 = c[o], c31 = c[o + 1], c32 = c[o + 2], c33 = c[o + 3];
-    int a = apOff;
+    int end = apOff + kc * MR;
     int b = bpOff;
-    for (int k = 0; k < kc; k++, a += MR, b += NR) {
+    for (int a = apOff; a < end; a += MR, b += NR) {
       double b0 = bp[b], b1 = bp[b + 1], b2 = bp[b + 2], b3 = bp[b + 3];
       double a0 = ap[a];
       c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;

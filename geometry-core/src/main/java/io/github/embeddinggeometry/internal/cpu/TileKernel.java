@@ -42,6 +42,12 @@ public abstract class TileKernel {
    */
   public final void tile(
       float[] ap, int aPanels, float[] bp, int bOff, int bPanels, int depth, float[] c, int ldc) {
+    tile(ap, aPanels, bp, bOff, bPanels, depth, c, 0, ldc);
+  }
+
+  /** As above, with C starting at {@code c[cOff]}. */
+  public final void tile(float[] ap, int aPanels, float[] bp, int bOff, int bPanels, int depth,
+      float[] c, int cOff, int ldc) {
     int mr = mr();
     int nr = nr();
     int blocks = Math.max(1, (depth + KC - 1) / KC);
@@ -55,9 +61,9 @@ public abstract class TileKernel {
         int icEnd = Math.min(aPanels, ic + icPanels);
         for (int jp = 0; jp < bPanels; jp++) {
           int bo = bOff + jp * depth * nr + k0 * nr;
-          int cOff = jp * nr;
+          int co = cOff + jp * nr;
           for (int ip = ic; ip < icEnd; ip++) {
-            micro(ap, ip * depth * mr + k0 * mr, bp, bo, kc, c, ip * mr * ldc + cOff, ldc, acc);
+            micro(ap, ip * depth * mr + k0 * mr, bp, bo, kc, c, ip * mr * ldc + co, ldc, acc);
           }
         }
       }

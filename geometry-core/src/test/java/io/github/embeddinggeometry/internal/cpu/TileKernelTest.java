@@ -15,7 +15,7 @@ class TileKernelTest {
 
   @ParameterizedTest(name = "m={0} n={1} d={2}")
   @CsvSource({"1, 1, 1", "1, 17, 7", "5, 3, 8", "7, 33, 17", "13, 40, 207", "61, 70, 384",
-    "250, 300, 2", "20, 530, 600", "100, 100, 1000"})
+    "250, 300, 2", "20, 530, 600", "100, 100, 1000", "12, 32, 9", "480, 512, 300"})
   void gemmMatchesFloat64(int m, int n, int d) {
     Random rnd = new Random(m * 7919L + n * 31L + d);
     EmbeddingMatrix a = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, m, d), m, d);
