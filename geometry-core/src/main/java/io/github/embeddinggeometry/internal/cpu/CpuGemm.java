@@ -10,8 +10,6 @@ import java.util.Objects;
  * d / seconds}).
  */
 public final class CpuGemm {
-  private static final boolean DIRECT = Boolean.parseBoolean(System.getProperty("embgeo.gemm.direct", "true"));
-
   private CpuGemm() {}
 
   /**
@@ -78,7 +76,7 @@ public final class CpuGemm {
         if (packedB == null) {
           Packing.pack(b, bFrom + j0, nn, nr, s.bp, 0);
         }
-        if (DIRECT && mm % mr == 0 && nn % nr == 0) {
+        if (mm % mr == 0 && nn % nr == 0) {
           // whole micro-tiles: straight into the caller's C
           kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, c, cOffset + i0 * ldc + j0, ldc);
         } else {
