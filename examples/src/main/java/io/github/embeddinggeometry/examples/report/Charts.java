@@ -658,21 +658,28 @@ public final class Charts {
 
   /**
    * Replaces characters the font has no glyph for (CJK, emoji on a machine without such fonts) by
-   * their code point, e.g. U+FF1F, so a token's text is never drawn as empty boxes.
+   * their code point, e.g. U+FF1F, so a token's text is never drawn as empty boxes. Invisible
+   * format and control characters (Unicode Cf/Cc, e.g. tag characters or zero-width joiners) are
+   * shown as code points too: some JDKs (25) report them displayable because they draw nothing.
    */
   static String displayable(String text, Font font) {
-    if (font.canDisplayUpTo(text) < 0) {
+    if (font.canDisplayUpTo(text) < 0 && text.codePoints().allMatch(Charts::visible)) {
       return text;
     }
     StringBuilder b = new StringBuilder();
     text.codePoints().forEach(cp -> {
-      if (font.canDisplay(cp)) {
+      if (visible(cp) && font.canDisplay(cp)) {
         b.appendCodePoint(cp);
       } else {
         b.append(String.format(java.util.Locale.ROOT, "<U+%04X>", cp));
       }
     });
     return b.toString();
+  }
+
+  private static boolean visible(int cp) {
+    int type = Character.getType(cp);
+    return type != Character.FORMAT && type != Character.CONTROL;
   }
 
   /** About {@code count} round tick values covering [lo, hi]. */
