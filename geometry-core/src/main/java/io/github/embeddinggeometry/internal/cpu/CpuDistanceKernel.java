@@ -56,7 +56,7 @@ final class CpuDistanceKernel implements DistanceKernel {
       int outOffset,
       int outStride) {
     Objects.requireNonNull(out, "out");
-    checkDims(a, b);
+    Exact.checkDims(a, b);
     Objects.checkFromToIndex(aFrom, aTo, a.rows());
     Objects.checkFromToIndex(bFrom, bTo, b.rows());
     if (out == a.backingArray() || out == b.backingArray()) {
@@ -90,7 +90,7 @@ final class CpuDistanceKernel implements DistanceKernel {
       ProgressListener progress) {
     Objects.requireNonNull(consumer, "consumer");
     Objects.requireNonNull(progress, "progress");
-    checkDims(a, b);
+    Exact.checkDims(a, b);
     if (blockRows < 1) {
       throw new IllegalArgumentException("blockRows must be at least 1; got " + blockRows);
     }
@@ -105,7 +105,7 @@ final class CpuDistanceKernel implements DistanceKernel {
   public Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
     Objects.requireNonNull(progress, "progress");
-    checkDims(queries, base);
+    Exact.checkDims(queries, base);
     int nq = queries.rows();
     int[] self = new int[nq];
     boolean anySelf = false;
@@ -114,7 +114,7 @@ final class CpuDistanceKernel implements DistanceKernel {
       anySelf |= self[i] >= 0;
     }
     int candidates = base.rows() - (anySelf ? 1 : 0);
-    checkK(k, candidates, base.rows(), anySelf);
+    Exact.checkK(k, candidates, base.rows(), anySelf);
     int[] idx = new int[Math.multiplyExact(nq, k)];
     float[] dist = new float[idx.length];
     if (nq > 0) {
@@ -129,32 +129,6 @@ final class CpuDistanceKernel implements DistanceKernel {
       }
     }
     return new Neighbours(queries, base, metric, k, idx, dist);
-  }
-
-  /**
-   * Rejects {@code k < 1} and {@code k >= candidates}: k must leave at least one candidate out, so
-   * that every neighbour list is a genuine selection (issue 2: "k >= N-1 rejected").
-   */
-  static void checkK(int k, int candidates, int baseRows, boolean selfExcluded) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be at least 1; got " + k);
-    }
-    if (k >= candidates) {
-      throw new IllegalArgumentException(
-          "k = " + k + " is too large: each query has only " + candidates + " candidate"
-              + (candidates == 1 ? "" : "s") + " (" + baseRows + " base rows"
-              + (selfExcluded ? ", itself excluded" : "") + "); k must be below "
-              + Math.max(1, candidates));
-    }
-  }
-
-  private static void checkDims(EmbeddingMatrix a, EmbeddingMatrix b) {
-    Objects.requireNonNull(a, "a");
-    Objects.requireNonNull(b, "b");
-    if (a.dim() != b.dim()) {
-      throw new IllegalArgumentException(
-          "row dimensions differ: " + a.dim() + " vs " + b.dim());
-    }
   }
 
   private EmbeddingMatrix mapped(EmbeddingMatrix m, ProgressListener progress) {

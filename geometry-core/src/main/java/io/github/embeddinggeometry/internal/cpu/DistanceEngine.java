@@ -215,7 +215,7 @@ final class DistanceEngine {
         int j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, 0, n, Float.NEGATIVE_INFINITY);
         while (j < n) {
           out[oo + j] =
-              (float) Math.sqrt(squaredDirect(ad, a.offset(ai), bd, b.offset(j0 + j), d));
+              (float) Math.sqrt(Exact.squaredDistance(ad, a.offset(ai), bd, b.offset(j0 + j), d));
           j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, j + 1, n,
               Float.NEGATIVE_INFINITY);
         }
@@ -224,7 +224,7 @@ final class DistanceEngine {
         kern.cosineDistances(c, co, ia, b.inv, j0, n, out, oo);
         int j = kern.scanCosine(c, co, ia, b.inv, j0, 0, n, Float.NEGATIVE_INFINITY, REFINE);
         while (j < n) {
-          out[oo + j] = cosineDirect(ad, a.offset(ai), bd, b.offset(j0 + j), d);
+          out[oo + j] = Exact.cosineDistance(ad, a.offset(ai), bd, b.offset(j0 + j), d);
           j = kern.scanCosine(c, co, ia, b.inv, j0, j + 1, n, Float.NEGATIVE_INFINITY, REFINE);
         }
       }
@@ -376,7 +376,7 @@ final class DistanceEngine {
           float v = (na + b.sq[bj]) - 2f * c[co + j];
           float dist;
           if (!(v > ra + b.ref[bj])) {
-            dist = (float) Math.sqrt(squaredDirect(ad, a.offset(ai), bd, b.offset(bj), d));
+            dist = (float) Math.sqrt(Exact.squaredDistance(ad, a.offset(ai), bd, b.offset(bj), d));
           } else {
             dist = (float) Math.sqrt(v);
           }
@@ -396,7 +396,7 @@ final class DistanceEngine {
           float sim = c[co + j] * (ia * b.inv[bj]);
           float dist = 1f - Math.min(1f, Math.max(-1f, sim));
           if (!(dist > REFINE)) {
-            dist = cosineDirect(ad, a.offset(ai), bd, b.offset(bj), d);
+            dist = Exact.cosineDistance(ad, a.offset(ai), bd, b.offset(bj), d);
           }
           if (top.offer(row, dist, bj)) {
             worst = top.worst(row);
@@ -409,41 +409,4 @@ final class DistanceEngine {
 
   // ---------------------------------------------------------------- direct computations
 
-  /** {@code sum (x_k - y_k)^2} in float64: exactly 0 for bitwise-equal rows. */
-  static double squaredDirect(float[] x, int xo, float[] y, int yo, int d) {
-    double s = 0;
-    for (int k = 0; k < d; k++) {
-      double t = (double) x[xo + k] - (double) y[yo + k];
-      s += t * t;
-    }
-    return s;
-  }
-
-  /**
-   * Cosine distance in float64: 1 for a zero row, exactly 0 for bitwise-equal non-zero rows,
-   * otherwise {@code 1 - clamp(x.y / (|x| |y|), -1, 1)}.
-   */
-  static float cosineDirect(float[] x, int xo, float[] y, int yo, int d) {
-    double dot = 0;
-    double nx = 0;
-    double ny = 0;
-    boolean equal = true;
-    for (int k = 0; k < d; k++) {
-      float p = x[xo + k];
-      float q = y[yo + k];
-      equal &= Float.floatToRawIntBits(p) == Float.floatToRawIntBits(q);
-      dot += (double) p * q;
-      nx += (double) p * p;
-      ny += (double) q * q;
-    }
-    if (nx == 0 || ny == 0) {
-      return 1f;
-    }
-    if (equal) {
-      return 0f;
-    }
-    double sim = dot / (Math.sqrt(nx) * Math.sqrt(ny));
-    sim = Math.min(1.0, Math.max(-1.0, sim));
-    return (float) (1.0 - sim);
-  }
 }

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.internal.cpu.Exact;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
@@ -172,7 +173,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
   public void distances(EmbeddingMatrix a, int aFrom, int aTo, EmbeddingMatrix b, int bFrom,
       int bTo, float[] out, int outOffset, int outStride) {
     Objects.requireNonNull(out, "out");
-    checkDims(a, b);
+    Exact.checkDims(a, b);
     Objects.checkFromToIndex(aFrom, aTo, a.rows());
     Objects.checkFromToIndex(bFrom, bTo, b.rows());
     if (out == a.backingArray() || out == b.backingArray()) {
@@ -227,7 +228,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
       DistanceBlockConsumer consumer, ProgressListener progress) {
     Objects.requireNonNull(consumer, "consumer");
     Objects.requireNonNull(progress, "progress");
-    checkDims(a, b);
+    Exact.checkDims(a, b);
     if (blockRows < 1) {
       throw new IllegalArgumentException("blockRows must be at least 1; got " + blockRows);
     }
@@ -255,14 +256,14 @@ public final class CudaDistanceKernel implements DistanceKernel {
   public Neighbours nearest(EmbeddingMatrix queries, EmbeddingMatrix base, int k,
       ProgressListener progress) {
     Objects.requireNonNull(progress, "progress");
-    checkDims(queries, base);
+    Exact.checkDims(queries, base);
     int nq = queries.rows();
     boolean anySelf = false;
     for (int i = 0; i < nq && !anySelf; i++) {
       anySelf = queries == base || base.rowOf(queries.id(i)) >= 0;
     }
     int candidates = base.rows() - (anySelf ? 1 : 0);
-    checkK(k, candidates, base.rows(), anySelf);
+    Exact.checkK(k, candidates, base.rows(), anySelf);
     int[] idx = new int[Math.multiplyExact(nq, k)];
     float[] dist = new float[idx.length];
     if (nq == 0) {
@@ -321,28 +322,6 @@ public final class CudaDistanceKernel implements DistanceKernel {
       }
     }
     return new Neighbours(queries, base, metric, k, idx, dist);
-  }
-
-  /** Same rule and message as the CPU backend: k >= candidates is rejected. */
-  static void checkK(int k, int candidates, int baseRows, boolean selfExcluded) {
-    if (k < 1) {
-      throw new IllegalArgumentException("k must be at least 1; got " + k);
-    }
-    if (k >= candidates) {
-      throw new IllegalArgumentException(
-          "k = " + k + " is too large: each query has only " + candidates + " candidate"
-              + (candidates == 1 ? "" : "s") + " (" + baseRows + " base rows"
-              + (selfExcluded ? ", itself excluded" : "") + "); k must be below "
-              + Math.max(1, candidates));
-    }
-  }
-
-  private static void checkDims(EmbeddingMatrix a, EmbeddingMatrix b) {
-    Objects.requireNonNull(a, "a");
-    Objects.requireNonNull(b, "b");
-    if (a.dim() != b.dim()) {
-      throw new IllegalArgumentException("row dimensions differ: " + a.dim() + " vs " + b.dim());
-    }
   }
 
   private void checkOpen() {

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.internal.cpu.Exact;
 import java.util.stream.IntStream;
 
 /**
@@ -28,39 +29,9 @@ final class HostRefine {
       }
       int qo = queries.rowOffsetInt(q0 + t / kc);
       int bo = base.rowOffsetInt(c);
-      val[t] = cosine ? cosine(qa, qo, ba, bo, d) : (float) Math.sqrt(squared(qa, qo, ba, bo, d));
+      val[t] = cosine
+          ? Exact.cosineDistance(qa, qo, ba, bo, d)
+          : (float) Math.sqrt(Exact.squaredDistance(qa, qo, ba, bo, d));
     });
-  }
-
-  static double squared(float[] x, int xo, float[] y, int yo, int d) {
-    double s = 0;
-    for (int i = 0; i < d; i++) {
-      double t = (double) x[xo + i] - (double) y[yo + i];
-      s += t * t;
-    }
-    return s;
-  }
-
-  static float cosine(float[] x, int xo, float[] y, int yo, int d) {
-    double dot = 0;
-    double nx = 0;
-    double ny = 0;
-    boolean equal = true;
-    for (int i = 0; i < d; i++) {
-      float p = x[xo + i];
-      float q = y[yo + i];
-      equal &= Float.floatToRawIntBits(p) == Float.floatToRawIntBits(q);
-      dot += (double) p * q;
-      nx += (double) p * p;
-      ny += (double) q * q;
-    }
-    if (nx == 0 || ny == 0) {
-      return 1f;
-    }
-    if (equal) {
-      return 0f;
-    }
-    double sim = Math.min(1.0, Math.max(-1.0, dot / (Math.sqrt(nx) * Math.sqrt(ny))));
-    return (float) (1.0 - sim);
   }
 }

@@ -88,12 +88,12 @@ class HostSideTest {
 
   @Test
   void kValidationMatchesTheCpuBackendRule() {
-    assertThatThrownBy(() -> CudaDistanceKernel.checkK(0, 10, 11, true))
+    assertThatThrownBy(() -> io.github.embeddinggeometry.internal.cpu.Exact.checkK(0, 10, 11, true))
         .hasMessageContaining("k must be at least 1");
-    assertThatThrownBy(() -> CudaDistanceKernel.checkK(10, 10, 11, true))
+    assertThatThrownBy(() -> io.github.embeddinggeometry.internal.cpu.Exact.checkK(10, 10, 11, true))
         .hasMessageContaining("k = 10 is too large")
         .hasMessageContaining("11 base rows, itself excluded");
-    CudaDistanceKernel.checkK(9, 10, 11, true);
+    io.github.embeddinggeometry.internal.cpu.Exact.checkK(9, 10, 11, true);
   }
 
   @Test
