@@ -55,23 +55,8 @@ final class CpuDistanceKernel implements DistanceKernel {
       float[] out,
       int outOffset,
       int outStride) {
-    Objects.requireNonNull(out, "out");
-    Exact.checkDims(a, b);
-    Objects.checkFromToIndex(aFrom, aTo, a.rows());
-    Objects.checkFromToIndex(bFrom, bTo, b.rows());
-    if (out == a.backingArray() || out == b.backingArray()) {
-      throw new IllegalArgumentException("out must not be the backing array of a or b");
-    }
-    int m = aTo - aFrom;
-    int n = bTo - bFrom;
-    if (m == 0 || n == 0) {
+    if (Exact.checkBlock(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride)) {
       return;
-    }
-    if (outOffset < 0 || outStride < n
-        || (long) outOffset + (long) (m - 1) * outStride + n > out.length) {
-      throw new IllegalArgumentException(
-          "out (length " + out.length + ", offset " + outOffset + ", stride " + outStride
-              + ") cannot hold " + m + " x " + n + " distances");
     }
     EmbeddingMatrix ma = mapped(a, ProgressListener.NONE);
     EmbeddingMatrix mb = b == a ? ma : mapped(b, ProgressListener.NONE);

@@ -74,4 +74,33 @@ public final class Exact {
           "row dimensions differ: " + a.dim() + " vs " + b.dim());
     }
   }
+
+  /**
+   * Checks the arguments of {@code DistanceKernel.distances}: dimensions, row ranges, that {@code
+   * out} is no input's backing array and holds the block.
+   *
+   * @return true when the block is empty (nothing to compute)
+   */
+  public static boolean checkBlock(EmbeddingMatrix a, int aFrom, int aTo, EmbeddingMatrix b,
+      int bFrom, int bTo, float[] out, int outOffset, int outStride) {
+    Objects.requireNonNull(out, "out");
+    checkDims(a, b);
+    Objects.checkFromToIndex(aFrom, aTo, a.rows());
+    Objects.checkFromToIndex(bFrom, bTo, b.rows());
+    if (out == a.backingArray() || out == b.backingArray()) {
+      throw new IllegalArgumentException("out must not be the backing array of a or b");
+    }
+    int m = aTo - aFrom;
+    int n = bTo - bFrom;
+    if (m == 0 || n == 0) {
+      return true;
+    }
+    if (outOffset < 0 || outStride < n
+        || (long) outOffset + (long) (m - 1) * outStride + n > out.length) {
+      throw new IllegalArgumentException(
+          "out (length " + out.length + ", offset " + outOffset + ", stride " + outStride
+              + ") cannot hold " + m + " x " + n + " distances");
+    }
+    return false;
+  }
 }

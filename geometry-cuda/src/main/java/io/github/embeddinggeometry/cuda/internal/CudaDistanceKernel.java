@@ -172,23 +172,11 @@ public final class CudaDistanceKernel implements DistanceKernel {
   @Override
   public void distances(EmbeddingMatrix a, int aFrom, int aTo, EmbeddingMatrix b, int bFrom,
       int bTo, float[] out, int outOffset, int outStride) {
-    Objects.requireNonNull(out, "out");
-    Exact.checkDims(a, b);
-    Objects.checkFromToIndex(aFrom, aTo, a.rows());
-    Objects.checkFromToIndex(bFrom, bTo, b.rows());
-    if (out == a.backingArray() || out == b.backingArray()) {
-      throw new IllegalArgumentException("out must not be the backing array of a or b");
+    if (Exact.checkBlock(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride)) {
+      return;
     }
     int m = aTo - aFrom;
     int n = bTo - bFrom;
-    if (m == 0 || n == 0) {
-      return;
-    }
-    if (outOffset < 0 || outStride < n
-        || (long) outOffset + (long) (m - 1) * outStride + n > out.length) {
-      throw new IllegalArgumentException("out (length " + out.length + ", offset " + outOffset
-          + ", stride " + outStride + ") cannot hold " + m + " x " + n + " distances");
-    }
     try (CudaContext.Scope s = session.context().enter()) {
       checkOpen();
       DeviceRows ra = resident(a, b, "first matrix");
