@@ -16,7 +16,7 @@ public final class Bf16 {
   /** Widens {@code n} bf16 values. Implementations are stateless and thread-safe. */
   public interface Decoder {
     /**
-     * @param src n values, read from position 0 of the buffer. Not modified.
+     * @param src bf16 bit patterns in {@code src[0, n)}. Not modified.
      * @param dst Modified: receives the floats at {@code off}
      */
     void decode(short[] src, float[] dst, int off, int n);
