@@ -75,7 +75,7 @@ final class DensestStep {
     r.put("cosine_neighbors", cosine);
     r.put("overlap", dp.overlap());
     r.put("overlap_share", dp.overlapShare());
-    r.put("verdict", dp.verdict().name().toLowerCase(Locale.ROOT));
+    r.put("verdict", Verdicts.Overlap.of(dp.overlapShare()).name().toLowerCase(Locale.ROOT));
 
     String sub = String.format(Locale.ROOT, "densest token %d %s, k = %d, %,d tokens; overlap"
         + " of the top %d: %d (%.1f%%)", dp.id(), densestText, knn.k, field.rows(), top,
@@ -96,7 +96,7 @@ final class DensestStep {
             + " %d: %d (%.1f%%, %s) (%s)", dp.id(), densestText,
         infinite ? "infinite (>= k exact duplicates)" : String.format(Locale.ROOT, "%.4g",
             dp.density()), knn.k, dp.meanDistance(), top, dp.overlap(), 100 * dp.overlapShare(),
-        dp.verdict().name().toLowerCase(Locale.ROOT), Session.seconds(t0)));
+        Verdicts.Overlap.of(dp.overlapShare()).name().toLowerCase(Locale.ROOT), Session.seconds(t0)));
     if (!con.quiet()) {
       con.line("  rank  causal id  distance    text            | cosine id  similarity  text");
       for (int i = 0; i < Math.min(top, 10); i++) {

@@ -68,7 +68,7 @@ final class DensityVsNormStep {
     Charts.profile(dir.resolve("radial_profile.png"), "Radial density profile: "
             + s.model().name(),
         String.format(Locale.ROOT, "%d bins of causal norm; core/shell density ratio %.2f: %s",
-            prof.bins, cso.coreShellRatio(), verdictText(cso.verdict())),
+            prof.bins, cso.coreShellRatio(), Verdicts.CoreShell.of(cso.coreShellRatio()).text),
         profile.edges(), toLongs(profile.counts()), profile.means(), profile.stds(),
         "Causal norm (logometers)", "Mean local density (1/logometers)");
 
@@ -92,23 +92,15 @@ final class DensityVsNormStep {
     r.put("shell", region(cso.shell()));
     r.put("outer", region(cso.outer()));
     r.put("core_shell_ratio", cso.coreShellRatio());
-    r.put("verdict", cso.verdict().name().toLowerCase(Locale.ROOT));
+    r.put("verdict", Verdicts.CoreShell.of(cso.coreShellRatio()).name().toLowerCase(Locale.ROOT));
     r.figure("density_vs_norm.png");
     r.figure("volumetric_density_vs_norm.png");
     r.figure("radial_profile.png");
     r.write(dir, t0);
     con.line(String.format(Locale.ROOT,
         "density-vs-norm: %,d tokens, causal norm %.2f..%.2f; core/shell density ratio %.2f: %s"
-            + " (%s)", n, ns.min(), ns.max(), cso.coreShellRatio(), verdictText(cso.verdict()),
+            + " (%s)", n, ns.min(), ns.max(), cso.coreShellRatio(), Verdicts.CoreShell.of(cso.coreShellRatio()).text,
         Session.seconds(t0)));
-  }
-
-  static String verdictText(CoreShellOuter.Verdict v) {
-    return switch (v) {
-      case DENSER_CORE -> "core is denser than shell";
-      case SPARSER_CORE -> "core is sparser than shell";
-      case NO_STRONG_GRADIENT -> "no strong radial gradient";
-    };
   }
 
   static Map<String, Object> summary(FiniteSummary f) {

@@ -10,8 +10,8 @@ import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.MiniLm;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.Backends;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 
 /**
  * The README's usage example, kept here so that the build proves it compiles (it is not run by

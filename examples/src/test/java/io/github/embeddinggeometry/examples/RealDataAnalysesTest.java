@@ -15,8 +15,8 @@ import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.MiniLm;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.Backends;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -127,7 +127,7 @@ class RealDataAnalysesTest {
       assertThat(p.metricIds()[r]).isEqualTo(field.neighbours().id(p.row(), r));
     }
     log("densest: id %d '%s' rho %.3f; overlap %d/30 (%s)", p.id(),
-        data.tokenizer().decode(p.id()), p.density(), p.overlap(), p.verdict());
+        data.tokenizer().decode(p.id()), p.density(), p.overlap(), Verdicts.Overlap.of(p.overlapShare()));
   }
 
   @Test

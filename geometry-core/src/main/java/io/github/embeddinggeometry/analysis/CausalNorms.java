@@ -4,9 +4,9 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.metric.CausalMetric;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Objects;
-import java.util.stream.IntStream;
+import io.github.embeddinggeometry.internal.Parallel;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
@@ -96,21 +96,19 @@ public final class CausalNorms {
       }
     }
     // M = L^-T L^-1: invert the triangular factor, then multiply (both in double).
-    double[] linv = invertLower(l.data, d);
+    double[] linv = invertLower(l.data, d, progress);
     double[] m = new double[d * d];
-    IntStream.range(0, d)
-        .parallel()
-        .forEach(
-            i -> {
-              // M_ij = sum_k Linv[k][i] Linv[k][j], k >= max(i, j).
-              for (int j = 0; j <= i; j++) {
-                double s = 0;
-                for (int k = i; k < d; k++) {
-                  s += linv[k * d + i] * linv[k * d + j];
-                }
-                m[i * d + j] = s;
-              }
-            });
+    Parallel.run("inverse covariance", d, d, () -> null, (state, i) -> {
+      // M_ij = sum_k Linv[k][i] Linv[k][j], k >= max(i, j).
+      for (int j = 0; j <= i; j++) {
+        double s = 0;
+        for (int k = i; k < d; k++) {
+          s += linv[k * d + i] * linv[k * d + j];
+        }
+        m[i * d + j] = s;
+      }
+      return 1;
+    }, Parallel.silent(progress));
     for (int i = 0; i < d; i++) {
       for (int j = i + 1; j < d; j++) {
         m[i * d + j] = m[j * d + i];
@@ -121,12 +119,9 @@ public final class CausalNorms {
   }
 
   /** Inverse of a lower-triangular row-major d x d matrix by forward substitution, in double. */
-  private static double[] invertLower(double[] l, int d) {
+  private static double[] invertLower(double[] l, int d, ProgressListener progress) {
     double[] inv = new double[d * d];
-    IntStream.range(0, d)
-        .parallel()
-        .forEach(
-            col -> {
+    Parallel.run("inverse covariance", d, d, () -> null, (state, col) -> {
               // Column col of L^-1 solves L x = e_col; x_i = 0 for i < col.
               double[] x = new double[d];
               for (int i = col; i < d; i++) {
@@ -140,7 +135,8 @@ public final class CausalNorms {
               for (int i = col; i < d; i++) {
                 inv[i * d + col] = x[i];
               }
-            });
+              return 1;
+            }, Parallel.silent(progress));
     return inv;
   }
 
@@ -167,13 +163,7 @@ public final class CausalNorms {
     float[] a = w.backingArray();
     final int chunk = 256;
     int chunks = (n + chunk - 1) / chunk;
-    java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
-    IntStream.range(0, chunks)
-        .parallel()
-        .forEach(
-            c -> {
-              ProgressListener.checkCancelled(progress);
-              double[] acc = new double[d];
+    Parallel.run("causal norms", chunks, n, () -> new double[d], (acc, c) -> {
               int to = Math.min(n, (c + 1) * chunk);
               for (int r = c * chunk; r < to; r++) {
                 java.util.Arrays.fill(acc, 0);
@@ -195,8 +185,8 @@ public final class CausalNorms {
                 }
                 out[r] = Math.sqrt(s);
               }
-              progress.progress("causal norms", done.addAndGet(to - c * chunk), n);
-            });
+              return to - c * chunk;
+            }, progress);
     return out;
   }
 }

@@ -19,7 +19,6 @@ import java.util.Objects;
  * @param shell rows with p40 &lt; scalar &lt; p60
  * @param outer rows with scalar &gt; p90
  * @param coreShellRatio mean core density / mean shell density (NaN when either is undefined)
- * @param verdict the notebook's reading of the ratio
  * @since 0.1
  */
 public record CoreShellOuter(
@@ -31,8 +30,7 @@ public record CoreShellOuter(
     Region core,
     Region shell,
     Region outer,
-    double coreShellRatio,
-    Verdict verdict) {
+    double coreShellRatio) {
 
   /**
    * Density statistics of one region.
@@ -44,31 +42,6 @@ public record CoreShellOuter(
    * @since 0.1
    */
   public record Region(int count, int infinite, double mean, double std) {}
-
-  /**
-   * The notebook's thresholds on the core/shell ratio.
-   *
-   * @since 0.1
-   */
-  public enum Verdict {
-    /** ratio &gt; 1.5: a concentrated centre. */
-    DENSER_CORE,
-    /** ratio &lt; 0.67: a hollow structure. */
-    SPARSER_CORE,
-    /** otherwise (also when the ratio is undefined). */
-    NO_STRONG_GRADIENT;
-
-    /** The verdict for a core/shell ratio. */
-    public static Verdict of(double ratio) {
-      if (ratio > 1.5) {
-        return DENSER_CORE;
-      }
-      if (ratio < 0.67) {
-        return SPARSER_CORE;
-      }
-      return NO_STRONG_GRADIENT;
-    }
-  }
 
   /**
    * Compares the regions.
@@ -96,7 +69,7 @@ public record CoreShellOuter(
     Region outer = region(scalar, density, p90, Double.POSITIVE_INFINITY);
     double ratio = core.mean() / shell.mean();
     return new CoreShellOuter(
-        p10, p40, p60, p90, median, core, shell, outer, ratio, Verdict.of(ratio));
+        p10, p40, p60, p90, median, core, shell, outer, ratio);
   }
 
   /** Rows with {@code lo < scalar < hi} (strict both sides). */

@@ -12,7 +12,7 @@ import java.util.Objects;
 /**
  * The densest row of a density field and its neighbourhood (spec section 5, notebook "Densest
  * Point"): its top-N neighbours in the field's metric and in cosine similarity, the overlap of the
- * two id sets and the notebook's verdict on it.
+ * two id sets.
  *
  * <p>Neighbours exclude the densest row itself by vocabulary id, never by value, so exact
  * duplicates appear (at distance 0, similarity 1); ties go to the lower row index.
@@ -28,7 +28,6 @@ import java.util.Objects;
  * @param cosineSimilarities their cosine similarities, in [-1, 1]
  * @param overlap size of the intersection of the two id sets
  * @param overlapShare {@code overlap / N}, a fraction in [0, 1]
- * @param verdict the notebook's reading of the share
  * @since 0.1
  */
 public record DensestPoint(
@@ -42,33 +41,7 @@ public record DensestPoint(
     int[] cosineIds,
     float[] cosineSimilarities,
     int overlap,
-    double overlapShare,
-    Verdict verdict) {
-
-  /**
-   * The notebook's thresholds on the overlap share.
-   *
-   * @since 0.1
-   */
-  public enum Verdict {
-    /** share &gt; 70%: the metric's neighbourhoods match the semantic ones. */
-    HIGH,
-    /** share &gt; 30%. */
-    MODERATE,
-    /** otherwise. */
-    LOW;
-
-    /** The verdict for an overlap share in [0, 1]. */
-    public static Verdict of(double share) {
-      if (share > 0.70) {
-        return HIGH;
-      }
-      if (share > 0.30) {
-        return MODERATE;
-      }
-      return LOW;
-    }
-  }
+    double overlapShare) {
 
   /**
    * Analyses the densest row of {@code field} among the rows of {@code w}.
@@ -133,8 +106,7 @@ public record DensestPoint(
         cIds,
         cSim,
         overlap,
-        share,
-        Verdict.of(share));
+        share);
   }
 
   /** Size of the intersection of two id sets (each free of repeats). */

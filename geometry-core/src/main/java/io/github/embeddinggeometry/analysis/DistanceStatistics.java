@@ -5,7 +5,7 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.IntStream;
+import io.github.embeddinggeometry.internal.Parallel;
 
 /**
  * Statistics of the pairwise distances of a set of rows over the strict upper triangle {@code i <
@@ -143,15 +143,13 @@ public record DistanceStatistics(
     if (kept != null) {
       int chunk = 1 << 20;
       int chunks = (kept.length + chunk - 1) / chunk;
-      IntStream.range(0, chunks)
-          .parallel()
-          .forEach(
-              c -> {
-                ProgressListener.checkCancelled(progress);
-                int from = c * chunk;
-                int to = Math.min(kept.length, from + chunk);
-                histogramLow(kept, from, to, bucketA, bucketB, lowA, lowB);
-              });
+      Parallel.run("distance statistics (median pass)", chunks, kept.length, () -> null,
+          (s, c) -> {
+            int from = c * chunk;
+            int to = Math.min(kept.length, from + chunk);
+            histogramLow(kept, from, to, bucketA, bucketB, lowA, lowB);
+            return to - from;
+          }, Parallel.silent(progress));
     } else {
       UpperTriangle.stream(
           rows,

@@ -1,8 +1,9 @@
 package io.github.embeddinggeometry.frame;
 
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import java.util.Objects;
-import java.util.stream.IntStream;
+import io.github.embeddinggeometry.internal.Parallel;
 
 /**
  * Spherical coordinates of rows in a (NORTH, MERIDIAN, EQUINOX) PC basis (spec section 3), one
@@ -68,10 +69,10 @@ public record SphericalCoordinates(
     double[] lat = new double[n];
     double[] lon = new double[n];
     float[] a = w.backingArray();
-    IntStream.range(0, n)
-        .parallel()
-        .forEach(
-            row -> {
+    final int chunk = 4096;
+    Parallel.run("spherical coordinates", (n + chunk - 1) / chunk, n, () -> null, (s, t) -> {
+      int to = Math.min(n, (t + 1) * chunk);
+      for (int row = t * chunk; row < to; row++) {
               int o = w.rowOffsetInt(row);
               double sx = 0;
               double sy = 0;
@@ -91,7 +92,9 @@ public record SphericalCoordinates(
                 lat[row] = Math.toDegrees(Math.asin(Math.max(-1, Math.min(1, sz / rr))));
                 lon[row] = Math.toDegrees(Math.atan2(sy, sx));
               }
-            });
+      }
+      return to - t * chunk;
+    }, ProgressListener.NONE);
     return new SphericalCoordinates(w.ids(), x, y, z, r, lat, lon);
   }
 

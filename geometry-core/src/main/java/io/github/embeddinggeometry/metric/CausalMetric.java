@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.metric;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.cpu.CausalMap;
-import io.github.embeddinggeometry.internal.cpu.Kernels;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;

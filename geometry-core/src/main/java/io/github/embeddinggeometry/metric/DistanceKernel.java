@@ -2,7 +2,6 @@ package io.github.embeddinggeometry.metric;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.spi.Backends;
 
 /**
  * Distances between row sets in one metric, computed by a backend (CPU or GPU).
@@ -21,11 +20,6 @@ import io.github.embeddinggeometry.spi.Backends;
  * @since 0.1
  */
 public interface DistanceKernel extends AutoCloseable {
-
-  /** A kernel for {@code metric} on the backend chosen by {@link Backends#get()}. */
-  static DistanceKernel of(MetricSpace metric) {
-    return Backends.get().distanceKernel(metric);
-  }
 
   /** The metric of every distance this kernel returns. */
   MetricSpace metric();
@@ -75,8 +69,7 @@ public interface DistanceKernel extends AutoCloseable {
    * The k nearest neighbours of every row of {@code x} among the rows of {@code x}, self excluded
    * by index (never by value), ties by lower row index.
    *
-   * @throws IllegalArgumentException if {@code k < 1} or {@code k >= x.rows() - 1} (k must leave
-   *     at least one candidate unselected)
+   * @throws IllegalArgumentException if {@code k < 1} or {@code k > x.rows() - 1}
    */
   default Neighbours nearest(EmbeddingMatrix x, int k, ProgressListener progress) {
     return nearest(x, x, k, progress);
@@ -92,7 +85,7 @@ public interface DistanceKernel extends AutoCloseable {
    * walked in tiles, so memory is {@code O(queries x k)} plus per-thread tiles, never
    * {@code queries x base}.
    *
-   * @throws IllegalArgumentException if {@code k < 1} or {@code k} is not below the number of
+   * @throws IllegalArgumentException if {@code k < 1} or {@code k} exceeds the number of
    *     candidates ({@code base.rows()}, less one when a query row's id occurs in the base)
    */
   Neighbours nearest(

@@ -1,5 +1,9 @@
 package io.github.embeddinggeometry.analysis;
 
+import io.github.embeddinggeometry.testing.TestBackends;
+
+import io.github.embeddinggeometry.testing.Float64Oracle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -7,7 +11,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.CausalMetric;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -98,7 +102,7 @@ class CausalNormsTest {
     EmbeddingMatrix w = cloudWithCovariance(a, mu);
     CausalMetric m = CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE);
     // Independent: C from the float rows in double, inverted by Gauss-Jordan.
-    double[] c = ReferenceBackend.covarianceOf(w, ReferenceBackend.meanOf(w));
+    double[] c = Float64Oracle.covariance(w, Float64Oracle.mean(w));
     double[] want = invert(c, d);
     assertThat(relativeError(m.tensor(), want)).isLessThan(1e-6);
     // And against the planted A A^T (float32 rows: ~1e-7 relative).
@@ -148,7 +152,7 @@ class CausalNormsTest {
       int k = 0;
       for (int j = 0; j < rows.length; j++) {
         if (j != i) {
-          dist[k++] = ReferenceKernel.distance(causal, rows[i], rows[j]);
+          dist[k++] = Float64Oracle.distance(causal, rows[i], rows[j]);
         }
       }
       java.util.Arrays.sort(dist);
@@ -175,7 +179,7 @@ class CausalNormsTest {
         .hasMessageContaining("N <= d");
     double ridge = 0.1;
     CausalMetric m = CausalNorms.inverseCovariance(w, ridge, backend, ProgressListener.NONE);
-    double[] c = ReferenceBackend.covarianceOf(w, ReferenceBackend.meanOf(w));
+    double[] c = Float64Oracle.covariance(w, Float64Oracle.mean(w));
     for (int i = 0; i < 5; i++) {
       c[i * 5 + i] += ridge;
     }

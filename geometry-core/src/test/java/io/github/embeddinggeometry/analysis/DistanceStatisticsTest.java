@@ -1,5 +1,13 @@
 package io.github.embeddinggeometry.analysis;
 
+import io.github.embeddinggeometry.testing.TestBackends;
+
+import io.github.embeddinggeometry.testing.ReferenceBackend;
+
+import io.github.embeddinggeometry.testing.ReferenceKernel;
+
+import io.github.embeddinggeometry.testing.Float64Oracle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
@@ -8,7 +16,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;
@@ -45,7 +53,7 @@ class DistanceStatisticsTest {
     int m = 0;
     for (int i = 0; i < n; i++) {
       for (int j = i + 1; j < n; j++) {
-        out[m++] = (float) ReferenceKernel.distance(MetricSpace.euclidean(), rows[i], rows[j]);
+        out[m++] = (float) Float64Oracle.distance(MetricSpace.euclidean(), rows[i], rows[j]);
       }
     }
     return out;

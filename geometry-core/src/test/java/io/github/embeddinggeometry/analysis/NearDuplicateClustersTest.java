@@ -1,12 +1,18 @@
 package io.github.embeddinggeometry.analysis;
 
+import io.github.embeddinggeometry.testing.TestBackends;
+
+import io.github.embeddinggeometry.testing.ReferenceKernel;
+
+import io.github.embeddinggeometry.testing.Float64Oracle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -61,7 +67,7 @@ class NearDuplicateClustersTest {
     double min = Double.POSITIVE_INFINITY;
     for (int j = 0; j < n; j++) {
       if (Arrays.binarySearch(members, j) < 0) {
-        min = Math.min(min, ReferenceKernel.distance(MetricSpace.euclidean(), planted, rows[j]));
+        min = Math.min(min, Float64Oracle.distance(MetricSpace.euclidean(), planted, rows[j]));
       }
     }
     assertThat(c.voidWidth(ProgressListener.NONE)).isCloseTo(min, within(1e-5 * min));

@@ -77,7 +77,7 @@ class RadialProfileAndCoreShellTest {
   }
 
   @Test
-  void regionsVerdictAndInfiniteDensities() {
+  void regionsAndInfiniteDensities() {
     double[] s = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10};
     double[] rho = {10, 1, 1, 1, 4, 6, 1, 1, 1, 2};
     CoreShellOuter c = CoreShellOuter.of(s, rho);
@@ -90,7 +90,6 @@ class RadialProfileAndCoreShellTest {
     assertThat(c.outer().count()).isEqualTo(1);
     assertThat(c.outer().mean()).isEqualTo(2);
     assertThat(c.coreShellRatio()).isEqualTo(2);
-    assertThat(c.verdict()).isEqualTo(CoreShellOuter.Verdict.DENSER_CORE);
     assertThat(c.median()).isEqualTo(5.5);
 
     rho[5] = INF;
@@ -99,12 +98,6 @@ class RadialProfileAndCoreShellTest {
     assertThat(withInf.shell().infinite()).isEqualTo(1);
     assertThat(withInf.shell().mean()).isEqualTo(4);
     assertThat(withInf.coreShellRatio()).isEqualTo(2.5);
-
-    assertThat(CoreShellOuter.Verdict.of(1.5)).isEqualTo(CoreShellOuter.Verdict.NO_STRONG_GRADIENT);
-    assertThat(CoreShellOuter.Verdict.of(0.67)).isEqualTo(CoreShellOuter.Verdict.NO_STRONG_GRADIENT);
-    assertThat(CoreShellOuter.Verdict.of(0.66)).isEqualTo(CoreShellOuter.Verdict.SPARSER_CORE);
-    assertThat(CoreShellOuter.Verdict.of(Double.NaN))
-        .isEqualTo(CoreShellOuter.Verdict.NO_STRONG_GRADIENT);
   }
 
   @Test

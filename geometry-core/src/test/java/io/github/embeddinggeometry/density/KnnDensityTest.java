@@ -1,15 +1,17 @@
 package io.github.embeddinggeometry.density;
 
+import io.github.embeddinggeometry.testing.Float64Oracle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.analysis.ReferenceKernel;
-import io.github.embeddinggeometry.analysis.TestBackends;
+import io.github.embeddinggeometry.testing.ReferenceKernel;
+import io.github.embeddinggeometry.testing.TestBackends;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -18,10 +20,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class KnnDensityTest {
-  static Stream<ComputeBackend> backends() {
-    return TestBackends.all();
-  }
-
   /** 200 random rows; rows 50..54 are five bitwise copies of row 50. */
   static float[][] cloud() {
     Random rnd = new Random(3);
@@ -35,51 +33,6 @@ class KnnDensityTest {
       rows[i] = rows[50].clone();
     }
     return rows;
-  }
-
-  @ParameterizedTest
-  @MethodSource("backends")
-  void densityIsInverseMeanKnnDistanceAndDuplicatesAreInfinite(ComputeBackend backend) {
-    float[][] rows = cloud();
-    EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
-    int k = 4;
-    DensityField f =
-        KnnDensity.of(k, backend.distanceKernel(MetricSpace.euclidean()))
-            .estimate(w, ProgressListener.NONE);
-    assertThat(f.rows()).isEqualTo(200);
-    assertThat(f.k()).isEqualTo(k);
-    for (int i = 0; i < rows.length; i++) {
-      // Independent: all distances in double, self excluded by index, k smallest.
-      double[] d = new double[rows.length - 1];
-      int m = 0;
-      for (int j = 0; j < rows.length; j++) {
-        if (j != i) {
-          d[m++] = ReferenceKernel.distance(MetricSpace.euclidean(), rows[i], rows[j]);
-        }
-      }
-      Arrays.sort(d);
-      double r = (d[0] + d[1] + d[2] + d[3]) / 4;
-      assertThat(f.meanDistance(i)).isCloseTo(r, within(1e-5 * Math.max(1, r)));
-      assertThat(f.nearestDistance(i)).isCloseTo(d[0], within(1e-5 * Math.max(1, d[0])));
-      if (i >= 50 && i < 55) {
-        assertThat(f.isDuplicate(i)).isTrue();
-        assertThat(f.density(i)).isEqualTo(Double.POSITIVE_INFINITY);
-      } else {
-        assertThat(f.isDuplicate(i)).isFalse();
-        assertThat(f.density(i)).isCloseTo(1 / r, within(1e-4 / r));
-      }
-    }
-    assertThat(f.densestRow()).isEqualTo(50);
-    assertThat(f.densestRows(5)).containsExactly(50, 51, 52, 53, 54);
-    assertThat(f.duplicateCount()).isEqualTo(5);
-    FiniteSummary s = f.densitySummary();
-    assertThat(s.finite()).isEqualTo(195);
-    assertThat(s.infinite()).isEqualTo(5);
-    double[] finite = Arrays.stream(f.densities()).filter(Double::isFinite).sorted().toArray();
-    assertThat(s.mean()).isCloseTo(Arrays.stream(finite).average().orElseThrow(), within(1e-12));
-    assertThat(s.median()).isEqualTo(finite[97]);
-    assertThat(s.min()).isEqualTo(finite[0]);
-    assertThat(s.max()).isEqualTo(finite[194]);
   }
 
   @Test

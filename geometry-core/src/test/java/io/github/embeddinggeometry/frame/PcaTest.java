@@ -1,13 +1,15 @@
 package io.github.embeddinggeometry.frame;
 
+import io.github.embeddinggeometry.testing.TestBackends;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.analysis.ReferenceBackend;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.testing.ReferenceBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 class PcaTest {
   static java.util.stream.Stream<ComputeBackend> backends() {
-    return io.github.embeddinggeometry.analysis.TestBackends.all();
+    return io.github.embeddinggeometry.testing.TestBackends.all();
   }
 
   /**

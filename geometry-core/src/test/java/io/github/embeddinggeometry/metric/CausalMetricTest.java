@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.cpu.CausalMap;
-import io.github.embeddinggeometry.internal.cpu.Kernels;
-import io.github.embeddinggeometry.internal.cpu.TileKernel;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;

@@ -8,7 +8,7 @@ import io.github.embeddinggeometry.cuda.internal.CudaProbe;
 import io.github.embeddinggeometry.cuda.internal.CudaSession;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

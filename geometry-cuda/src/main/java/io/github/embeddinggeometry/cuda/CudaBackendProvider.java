@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.cuda;
 
-import io.github.embeddinggeometry.spi.BackendProvider;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.BackendProvider;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.List;
 
 /**

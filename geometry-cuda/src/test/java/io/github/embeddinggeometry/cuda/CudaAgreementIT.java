@@ -10,7 +10,7 @@ import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import io.github.embeddinggeometry.spi.Backends;
+import io.github.embeddinggeometry.backend.Backends;
 import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
-import io.github.embeddinggeometry.spi.BackendProvider;
-import io.github.embeddinggeometry.spi.Backends;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.BackendProvider;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -11,7 +11,7 @@ import io.github.embeddinggeometry.cuda.internal.MemoryBudget;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import io.github.embeddinggeometry.spi.Backends;
+import io.github.embeddinggeometry.backend.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,8 +1,10 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import java.util.Objects;
 
 /**
  * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double.
@@ -23,28 +25,8 @@ final class Covariance {
 
   static double[] compute(TileKernel kern, EmbeddingMatrix w, double[] mean,
       ProgressListener progress) {
-    Objects.requireNonNull(w, "w");
-    Objects.requireNonNull(mean, "mean");
-    Objects.requireNonNull(progress, "progress");
     int d = w.dim();
     int n = w.rows();
-    if (mean.length != d) {
-      throw new IllegalArgumentException("mean has " + mean.length + " values, rows have d = " + d);
-    }
-    for (int j = 0; j < d; j++) {
-      if (!Double.isFinite(mean[j])) {
-        throw new IllegalArgumentException("mean[" + j + "] is not finite: " + mean[j]);
-      }
-    }
-    if (n == 0) {
-      throw new IllegalArgumentException("covariance of 0 rows is undefined");
-    }
-    int bad = w.firstNonFiniteRow();
-    if (bad >= 0) {
-      throw new IllegalArgumentException(
-          "row " + bad + " (vocabulary id " + w.id(bad) + ") holds NaN or infinity;"
-              + " the covariance is defined for finite rows only");
-    }
     int mr = kern.mr();
     int nr = kern.nr();
     int jPanels = (d + nr - 1) / nr;

@@ -1,10 +1,14 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Objects;
 
 /**

@@ -1,5 +1,8 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
+
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.CausalMetric;
@@ -55,14 +58,11 @@ final class CpuDistanceKernel implements DistanceKernel {
       float[] out,
       int outOffset,
       int outStride) {
-    if (Exact.checkBlock(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride)) {
-      return;
-    }
     EmbeddingMatrix ma = mapped(a, ProgressListener.NONE);
     EmbeddingMatrix mb = b == a ? ma : mapped(b, ProgressListener.NONE);
-    Operand oa = engine.operand(ma, aFrom, aTo, "first matrix", ProgressListener.NONE);
+    Operand oa = engine.operand(ma, aFrom, aTo, ProgressListener.NONE);
     Operand ob = ma == mb && aFrom == bFrom && aTo == bTo
-        ? oa : engine.operand(mb, bFrom, bTo, "second matrix", ProgressListener.NONE);
+        ? oa : engine.operand(mb, bFrom, bTo, ProgressListener.NONE);
     engine.distances(oa, ob, out, outOffset, outStride, ProgressListener.NONE);
   }
 
@@ -73,40 +73,28 @@ final class CpuDistanceKernel implements DistanceKernel {
       int blockRows,
       DistanceBlockConsumer consumer,
       ProgressListener progress) {
-    Objects.requireNonNull(consumer, "consumer");
-    Objects.requireNonNull(progress, "progress");
-    Exact.checkDims(a, b);
-    if (blockRows < 1) {
-      throw new IllegalArgumentException("blockRows must be at least 1; got " + blockRows);
-    }
     EmbeddingMatrix ma = mapped(a, progress);
     EmbeddingMatrix mb = b == a ? ma : mapped(b, progress);
-    Operand oa = engine.operand(ma, 0, ma.rows(), "first matrix", progress);
-    Operand ob = mb == ma ? oa : engine.operand(mb, 0, mb.rows(), "second matrix", progress);
+    Operand oa = engine.operand(ma, 0, ma.rows(), progress);
+    Operand ob = mb == ma ? oa : engine.operand(mb, 0, mb.rows(), progress);
     engine.forEachBlock(oa, ob, blockRows, consumer, progress);
   }
 
   @Override
   public Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
-    Objects.requireNonNull(progress, "progress");
-    Exact.checkDims(queries, base);
     int nq = queries.rows();
     int[] self = new int[nq];
-    boolean anySelf = false;
     for (int i = 0; i < nq; i++) {
       self[i] = queries == base ? i : base.rowOf(queries.id(i));
-      anySelf |= self[i] >= 0;
     }
-    int candidates = base.rows() - (anySelf ? 1 : 0);
-    Exact.checkK(k, candidates, base.rows(), anySelf);
     int[] idx = new int[Math.multiplyExact(nq, k)];
     float[] dist = new float[idx.length];
     if (nq > 0) {
       EmbeddingMatrix mq = mapped(queries, progress);
       EmbeddingMatrix mb = base == queries ? mq : mapped(base, progress);
-      Operand oq = engine.operand(mq, 0, nq, "queries", progress);
-      Operand ob = mb == mq ? oq : engine.operand(mb, 0, mb.rows(), "base", progress);
+      Operand oq = engine.operand(mq, 0, nq, progress);
+      Operand ob = mb == mq ? oq : engine.operand(mb, 0, mb.rows(), progress);
       if (base == queries) {
         engine.nearestSelf(oq, k, idx, dist, progress);
       } else {
@@ -119,11 +107,6 @@ final class CpuDistanceKernel implements DistanceKernel {
   private EmbeddingMatrix mapped(EmbeddingMatrix m, ProgressListener progress) {
     if (causal == null) {
       return m;
-    }
-    if (m.dim() != causal.dim()) {
-      throw new IllegalArgumentException(
-          "rows have d = " + m.dim() + " but the causal metric tensor is " + causal.dim() + " x "
-              + causal.dim());
     }
     EmbeddingMatrix hit = cache.get(m);
     if (hit != null) {

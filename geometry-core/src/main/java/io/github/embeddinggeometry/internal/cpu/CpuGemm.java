@@ -1,5 +1,9 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import java.util.Objects;

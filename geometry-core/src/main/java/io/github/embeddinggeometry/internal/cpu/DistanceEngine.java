@@ -1,5 +1,10 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.internal.kernel.Exact;
+
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
@@ -34,10 +39,10 @@ final class DistanceEngine {
   static final float REFINE = 0.05f;
 
   /** Query rows per task, before rounding up to a multiple of the kernel's mr. */
-  static final int MB_TARGET = Integer.getInteger("embgeo.mb", 240);
+  static final int MB_TARGET = Settings.positiveInt(Settings.MB, 240);
 
   /** Base rows per tile, before rounding up to a multiple of the kernel's nr. */
-  static final int NB_TARGET = Integer.getInteger("embgeo.nb", 256);
+  static final int NB_TARGET = Settings.positiveInt(Settings.NB, 256);
 
   enum Kind {
     EUCLIDEAN,
@@ -82,8 +87,8 @@ final class DistanceEngine {
     return new Base(op, progress);
   }
 
-  Operand operand(EmbeddingMatrix m, int from, int to, String what, ProgressListener progress) {
-    return Operand.of(m, from, to, REFINE, what, progress);
+  Operand operand(EmbeddingMatrix m, int from, int to, ProgressListener progress) {
+    return Operand.of(m, from, to, REFINE, progress);
   }
 
   /** Per-worker scratch: packed panels and the C tile. */

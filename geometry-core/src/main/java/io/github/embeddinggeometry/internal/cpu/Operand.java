@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.github.embeddinggeometry.internal.Parallel;
 
 /**
  * Rows {@code [from, to)} of a matrix with what the distance epilogues need per row: the squared
@@ -37,20 +37,16 @@ final class Operand {
   }
 
   /**
-   * Computes the per-row values in parallel.
-   *
-   * @param what names the matrix in error messages, e.g. "queries"
-   * @throws IllegalArgumentException naming the first row holding NaN or infinity
+   * Computes the per-row values in parallel. The rows are finite (the backend's check layer saw to
+   * that).
    */
-  static Operand of(EmbeddingMatrix m, int from, int to, float refine, String what,
-      ProgressListener progress) {
+  static Operand of(EmbeddingMatrix m, int from, int to, float refine, ProgressListener progress) {
     int rows = to - from;
     float[] sq = new float[rows];
     float[] ref = new float[rows];
     float[] inv = new float[rows];
     int d = m.dim();
     float[] data = m.backingArray();
-    AtomicInteger firstBad = new AtomicInteger(Integer.MAX_VALUE);
     int chunk = Math.max(256, (int) Math.min(1 << 20, (1L << 22) / Math.max(1, d)));
     int tiles = (rows + chunk - 1) / chunk;
     Parallel.run("norms", tiles, rows, () -> null, (s, t) -> {
@@ -63,23 +59,12 @@ final class Operand {
           double x = data[o + k];
           acc += x * x;
         }
-        if (!Double.isFinite(acc)) {
-          int row = from + i;
-          firstBad.accumulateAndGet(row, Math::min);
-          break;
-        }
         sq[i] = (float) acc;
         ref[i] = refine * sq[i];
         inv[i] = acc == 0 ? 0f : (float) (1.0 / Math.sqrt(acc));
       }
       return i1 - i0;
     }, Parallel.silent(progress));
-    int bad = firstBad.get();
-    if (bad != Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "row " + bad + " (vocabulary id " + m.id(bad) + ") of the " + what
-              + " holds NaN or infinity; distances are defined for finite rows only");
-    }
     return new Operand(m, from, rows, sq, ref, inv);
   }
 }

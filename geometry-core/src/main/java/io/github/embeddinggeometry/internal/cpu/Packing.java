@@ -1,5 +1,9 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 
@@ -40,7 +44,7 @@ final class Packing {
   static long prepackBudget() {
     long max = Runtime.getRuntime().maxMemory();
     long dflt = Math.min(1L << 30, max / 8);
-    return Long.getLong("embgeo.prepack.bytes", dflt);
+    return Settings.bytes(Settings.PREPACK_BYTES, dflt);
   }
 
   /**

@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.internal.simd;
 
-import io.github.embeddinggeometry.internal.cpu.Bf16;
+import io.github.embeddinggeometry.internal.kernel.Bf16;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;

@@ -1,6 +1,9 @@
 package io.github.embeddinggeometry.internal.simd;
 
-import io.github.embeddinggeometry.internal.cpu.TileKernel;
+
+import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -15,7 +18,7 @@ import jdk.incubator.vector.VectorSpecies;
  * position in the tile. Measured in L1 on the reference machine it ran about 1.6 times faster than
  * 4 x 3 vectors, whose four broadcasts plus three loads per step left the FMA units idle.
  *
- * <p>Loaded only reflectively, by {@code internal.cpu.Kernels}, after checking that the
+ * <p>Loaded only reflectively, by {@code internal.kernel.Kernels}, after checking that the
  * {@code jdk.incubator.vector} module is readable; nothing else refers to this package.
  */
 public final class VectorTileKernel extends TileKernel {
@@ -24,19 +27,41 @@ public final class VectorTileKernel extends TileKernel {
   private static final int MR = 6;
   private static final int NR = 2 * L;
 
-  private final boolean fma;
+  /**
+   * Fused multiply-add, or multiply then add where the CPU has no FMA unit (the Vector API's
+   * fallback for FMA without hardware support is very slow) or {@code -Dembgeo.fma=false} asks for
+   * it. A static final, so the JIT folds the choice into each micro-kernel: one loop body, two
+   * instruction sequences.
+   */
+  static final boolean FMA = Settings.fma(hardwareFma());
 
   /**
-   * @param fma use fused multiply-add (true where the CPU has it; the fallback for FMA without
-   *     hardware support is very slow)
    * @throws UnsupportedOperationException if vectors are narrower than 128 bits
    */
-  public VectorTileKernel(boolean fma) {
+  public VectorTileKernel() {
     if (S.vectorBitSize() < 128) {
       throw new UnsupportedOperationException(
           "preferred vector size is " + S.vectorBitSize() + " bits; at least 128 needed");
     }
-    this.fma = fma;
+  }
+
+  /** Whether HotSpot emits FMA instructions ({@code -XX:+UseFMA}, set from the CPU's features). */
+  private static boolean hardwareFma() {
+    try {
+      var bean = ManagementFactory.getPlatformMXBean(
+          com.sun.management.HotSpotDiagnosticMXBean.class);
+      return bean == null || Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
+    } catch (RuntimeException | LinkageError e) {
+      return true;
+    }
+  }
+
+  private static FloatVector madd(FloatVector a, FloatVector b, FloatVector c) {
+    return FMA ? a.fma(b, c) : a.mul(b).add(c);
+  }
+
+  private static DoubleVector madd(DoubleVector a, DoubleVector b, DoubleVector c) {
+    return FMA ? a.fma(b, c) : a.mul(b).add(c);
   }
 
   @Override
@@ -52,23 +77,13 @@ public final class VectorTileKernel extends TileKernel {
   @Override
   public String description() {
     return "Vector API, " + S.vectorBitSize() + "-bit, " + L + " float lanes, "
-        + (fma ? "FMA" : "no FMA");
+        + (FMA ? "FMA" : "no FMA");
   }
 
   @Override
   public void micro(
       float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
       boolean accumulate) {
-    if (fma) {
-      microFma(ap, apOff, bp, bpOff, kc, c, cOff, ldc, accumulate);
-    } else {
-      microMulAdd(ap, apOff, bp, bpOff, kc, c, cOff, ldc, accumulate);
-    }
-  }
-
-  private static void microFma(
-      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
-      boolean accumulate) {
     FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     int o0 = cOff;
     int o1 = o0 + ldc;
@@ -112,101 +127,23 @@ public final class VectorTileKernel extends TileKernel {
       FloatVector b0 = FloatVector.fromArray(S, bp, b);
       FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
       FloatVector a0 = FloatVector.broadcast(S, ap[a]);
-      c00 = a0.fma(b0, c00);
-      c01 = a0.fma(b1, c01);
+      c00 = madd(a0, b0, c00);
+      c01 = madd(a0, b1, c01);
       FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
-      c10 = a1.fma(b0, c10);
-      c11 = a1.fma(b1, c11);
+      c10 = madd(a1, b0, c10);
+      c11 = madd(a1, b1, c11);
       FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
-      c20 = a2.fma(b0, c20);
-      c21 = a2.fma(b1, c21);
+      c20 = madd(a2, b0, c20);
+      c21 = madd(a2, b1, c21);
       FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
-      c30 = a3.fma(b0, c30);
-      c31 = a3.fma(b1, c31);
+      c30 = madd(a3, b0, c30);
+      c31 = madd(a3, b1, c31);
       FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
-      c40 = a4.fma(b0, c40);
-      c41 = a4.fma(b1, c41);
+      c40 = madd(a4, b0, c40);
+      c41 = madd(a4, b1, c41);
       FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
-      c50 = a5.fma(b0, c50);
-      c51 = a5.fma(b1, c51);
-    }
-    c00.intoArray(c, o0);
-    c01.intoArray(c, o0 + L);
-    c10.intoArray(c, o1);
-    c11.intoArray(c, o1 + L);
-    c20.intoArray(c, o2);
-    c21.intoArray(c, o2 + L);
-    c30.intoArray(c, o3);
-    c31.intoArray(c, o3 + L);
-    c40.intoArray(c, o4);
-    c41.intoArray(c, o4 + L);
-    c50.intoArray(c, o5);
-    c51.intoArray(c, o5 + L);
-  }
-
-  private static void microMulAdd(
-      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
-      boolean accumulate) {
-    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    int o0 = cOff;
-    int o1 = o0 + ldc;
-    int o2 = o1 + ldc;
-    int o3 = o2 + ldc;
-    int o4 = o3 + ldc;
-    int o5 = o4 + ldc;
-    if (accumulate) {
-      c00 = FloatVector.fromArray(S, c, o0);
-      c01 = FloatVector.fromArray(S, c, o0 + L);
-      c10 = FloatVector.fromArray(S, c, o1);
-      c11 = FloatVector.fromArray(S, c, o1 + L);
-      c20 = FloatVector.fromArray(S, c, o2);
-      c21 = FloatVector.fromArray(S, c, o2 + L);
-      c30 = FloatVector.fromArray(S, c, o3);
-      c31 = FloatVector.fromArray(S, c, o3 + L);
-      c40 = FloatVector.fromArray(S, c, o4);
-      c41 = FloatVector.fromArray(S, c, o4 + L);
-      c50 = FloatVector.fromArray(S, c, o5);
-      c51 = FloatVector.fromArray(S, c, o5 + L);
-    } else {
-      FloatVector z = FloatVector.zero(S);
-      c00 = z;
-      c01 = z;
-      c10 = z;
-      c11 = z;
-      c20 = z;
-      c21 = z;
-      c30 = z;
-      c31 = z;
-      c40 = z;
-      c41 = z;
-      c50 = z;
-      c51 = z;
-    }
-    // The loop runs on the A index alone (no separate counter): C2 then keeps every value in a
-    // register and hoists the range checks; measured about 25% faster than counting k.
-    int end = apOff + kc * MR;
-    int b = bpOff;
-    for (int a = apOff; a < end; a += MR, b += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, b);
-      FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
-      FloatVector a0 = FloatVector.broadcast(S, ap[a]);
-      c00 = c00.add(a0.mul(b0));
-      c01 = c01.add(a0.mul(b1));
-      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
-      c10 = c10.add(a1.mul(b0));
-      c11 = c11.add(a1.mul(b1));
-      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
-      c20 = c20.add(a2.mul(b0));
-      c21 = c21.add(a2.mul(b1));
-      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
-      c30 = c30.add(a3.mul(b0));
-      c31 = c31.add(a3.mul(b1));
-      FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
-      c40 = c40.add(a4.mul(b0));
-      c41 = c41.add(a4.mul(b1));
-      FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
-      c50 = c50.add(a5.mul(b0));
-      c51 = c51.add(a5.mul(b1));
+      c50 = madd(a5, b0, c50);
+      c51 = madd(a5, b1, c51);
     }
     c00.intoArray(c, o0);
     c01.intoArray(c, o0 + L);
@@ -306,21 +243,12 @@ public final class VectorTileKernel extends TileKernel {
   @Override
   public void microDouble(
       double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
-    if (fma) {
-      microDoubleFma(ap, apOff, bp, bpOff, kc, c, cOff, ldc);
-    } else {
-      microDoubleMulAdd(ap, apOff, bp, bpOff, kc, c, cOff, ldc);
-    }
-  }
-
-  private static void microDoubleFma(
-      double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
-    int o0 = cOff + 0 * ldc;
-    int o1 = cOff + 1 * ldc;
-    int o2 = cOff + 2 * ldc;
-    int o3 = cOff + 3 * ldc;
-    int o4 = cOff + 4 * ldc;
-    int o5 = cOff + 5 * ldc;
+    int o0 = cOff;
+    int o1 = o0 + ldc;
+    int o2 = o1 + ldc;
+    int o3 = o2 + ldc;
+    int o4 = o3 + ldc;
+    int o5 = o4 + ldc;
     DoubleVector c00 = DoubleVector.fromArray(SD, c, o0);
     DoubleVector c01 = DoubleVector.fromArray(SD, c, o0 + LD);
     DoubleVector c10 = DoubleVector.fromArray(SD, c, o1);
@@ -339,81 +267,23 @@ public final class VectorTileKernel extends TileKernel {
       DoubleVector b0 = DoubleVector.fromArray(SD, bp, b);
       DoubleVector b1 = DoubleVector.fromArray(SD, bp, b + LD);
       DoubleVector a0 = DoubleVector.broadcast(SD, ap[a]);
-      c00 = a0.fma(b0, c00);
-      c01 = a0.fma(b1, c01);
+      c00 = madd(a0, b0, c00);
+      c01 = madd(a0, b1, c01);
       DoubleVector a1 = DoubleVector.broadcast(SD, ap[a + 1]);
-      c10 = a1.fma(b0, c10);
-      c11 = a1.fma(b1, c11);
+      c10 = madd(a1, b0, c10);
+      c11 = madd(a1, b1, c11);
       DoubleVector a2 = DoubleVector.broadcast(SD, ap[a + 2]);
-      c20 = a2.fma(b0, c20);
-      c21 = a2.fma(b1, c21);
+      c20 = madd(a2, b0, c20);
+      c21 = madd(a2, b1, c21);
       DoubleVector a3 = DoubleVector.broadcast(SD, ap[a + 3]);
-      c30 = a3.fma(b0, c30);
-      c31 = a3.fma(b1, c31);
+      c30 = madd(a3, b0, c30);
+      c31 = madd(a3, b1, c31);
       DoubleVector a4 = DoubleVector.broadcast(SD, ap[a + 4]);
-      c40 = a4.fma(b0, c40);
-      c41 = a4.fma(b1, c41);
+      c40 = madd(a4, b0, c40);
+      c41 = madd(a4, b1, c41);
       DoubleVector a5 = DoubleVector.broadcast(SD, ap[a + 5]);
-      c50 = a5.fma(b0, c50);
-      c51 = a5.fma(b1, c51);
-    }
-    c00.intoArray(c, o0);
-    c01.intoArray(c, o0 + LD);
-    c10.intoArray(c, o1);
-    c11.intoArray(c, o1 + LD);
-    c20.intoArray(c, o2);
-    c21.intoArray(c, o2 + LD);
-    c30.intoArray(c, o3);
-    c31.intoArray(c, o3 + LD);
-    c40.intoArray(c, o4);
-    c41.intoArray(c, o4 + LD);
-    c50.intoArray(c, o5);
-    c51.intoArray(c, o5 + LD);
-  }
-
-  private static void microDoubleMulAdd(
-      double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
-    int o0 = cOff + 0 * ldc;
-    int o1 = cOff + 1 * ldc;
-    int o2 = cOff + 2 * ldc;
-    int o3 = cOff + 3 * ldc;
-    int o4 = cOff + 4 * ldc;
-    int o5 = cOff + 5 * ldc;
-    DoubleVector c00 = DoubleVector.fromArray(SD, c, o0);
-    DoubleVector c01 = DoubleVector.fromArray(SD, c, o0 + LD);
-    DoubleVector c10 = DoubleVector.fromArray(SD, c, o1);
-    DoubleVector c11 = DoubleVector.fromArray(SD, c, o1 + LD);
-    DoubleVector c20 = DoubleVector.fromArray(SD, c, o2);
-    DoubleVector c21 = DoubleVector.fromArray(SD, c, o2 + LD);
-    DoubleVector c30 = DoubleVector.fromArray(SD, c, o3);
-    DoubleVector c31 = DoubleVector.fromArray(SD, c, o3 + LD);
-    DoubleVector c40 = DoubleVector.fromArray(SD, c, o4);
-    DoubleVector c41 = DoubleVector.fromArray(SD, c, o4 + LD);
-    DoubleVector c50 = DoubleVector.fromArray(SD, c, o5);
-    DoubleVector c51 = DoubleVector.fromArray(SD, c, o5 + LD);
-    int end = apOff + kc * MRD;
-    int b = bpOff;
-    for (int a = apOff; a < end; a += MRD, b += NRD) {
-      DoubleVector b0 = DoubleVector.fromArray(SD, bp, b);
-      DoubleVector b1 = DoubleVector.fromArray(SD, bp, b + LD);
-      DoubleVector a0 = DoubleVector.broadcast(SD, ap[a]);
-      c00 = c00.add(a0.mul(b0));
-      c01 = c01.add(a0.mul(b1));
-      DoubleVector a1 = DoubleVector.broadcast(SD, ap[a + 1]);
-      c10 = c10.add(a1.mul(b0));
-      c11 = c11.add(a1.mul(b1));
-      DoubleVector a2 = DoubleVector.broadcast(SD, ap[a + 2]);
-      c20 = c20.add(a2.mul(b0));
-      c21 = c21.add(a2.mul(b1));
-      DoubleVector a3 = DoubleVector.broadcast(SD, ap[a + 3]);
-      c30 = c30.add(a3.mul(b0));
-      c31 = c31.add(a3.mul(b1));
-      DoubleVector a4 = DoubleVector.broadcast(SD, ap[a + 4]);
-      c40 = c40.add(a4.mul(b0));
-      c41 = c41.add(a4.mul(b1));
-      DoubleVector a5 = DoubleVector.broadcast(SD, ap[a + 5]);
-      c50 = c50.add(a5.mul(b0));
-      c51 = c51.add(a5.mul(b1));
+      c50 = madd(a5, b0, c50);
+      c51 = madd(a5, b1, c51);
     }
     c00.intoArray(c, o0);
     c01.intoArray(c, o0 + LD);

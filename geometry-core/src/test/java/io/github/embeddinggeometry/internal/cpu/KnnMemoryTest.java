@@ -1,12 +1,16 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.testing.Float64Oracle;
+
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import io.github.embeddinggeometry.spi.Backends;
+import io.github.embeddinggeometry.backend.Backends;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -74,7 +78,7 @@ class KnnMemoryTest {
       double[] dist = new double[N];
       for (int j = 0; j < N; j++) {
         dist[j] = j == q ? Double.POSITIVE_INFINITY
-            : Oracle.distance(MetricSpace.euclidean(), row, x.row(j));
+            : Float64Oracle.distance(MetricSpace.euclidean(), row, x.row(j));
       }
       int[] order = java.util.stream.IntStream.range(0, N).boxed()
           .sorted((a, b) -> a.equals(b) ? 0
@@ -83,9 +87,9 @@ class KnnMemoryTest {
           .limit(K).mapToInt(Integer::intValue).toArray();
       for (int r = 0; r < K; r++) {
         int got = nb.index(q, r);
-        assertThat(Oracle.close(dist[got], nb.distance(q, r))).isTrue();
+        assertThat(Float64Oracle.close(dist[got], nb.distance(q, r))).isTrue();
         if (got != order[r]) {
-          assertThat(DistanceKernelPropertyTest.nearTie(dist[got], dist[order[r]]))
+          assertThat(Float64Oracle.nearTie(dist[got], dist[order[r]]))
               .as("row %d rank %d: %d vs %d", q, r, got, order[r]).isTrue();
         }
       }

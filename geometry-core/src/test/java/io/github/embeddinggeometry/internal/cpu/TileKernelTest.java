@@ -1,5 +1,13 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.github.embeddinggeometry.testing.Float64Oracle;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -12,21 +20,28 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** The micro-kernels and the tiled product against float64, over every tail. */
 class TileKernelTest {
+  /** The scalar kernel always; the Vector API kernel when the module is present. */
+  static List<TileKernel> kernels() {
+    List<TileKernel> out = new ArrayList<>();
+    out.add(Kernels.scalar());
+    Kernels.vectorKernel().ifPresent(out::add);
+    return out;
+  }
 
   @ParameterizedTest(name = "m={0} n={1} d={2}")
   @CsvSource({"1, 1, 1", "1, 17, 7", "5, 3, 8", "7, 33, 17", "13, 40, 207", "61, 70, 384",
     "250, 300, 2", "20, 530, 600", "100, 100, 1000", "12, 32, 9", "480, 512, 300"})
   void gemmMatchesFloat64(int m, int n, int d) {
     Random rnd = new Random(m * 7919L + n * 31L + d);
-    EmbeddingMatrix a = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, m, d), m, d);
+    EmbeddingMatrix a = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, m, d), m, d);
     // b is a view: every other row of a larger matrix, so packing must follow row offsets
-    EmbeddingMatrix big = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, 2 * n, d), 2 * n, d);
+    EmbeddingMatrix big = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, 2 * n, d), 2 * n, d);
     int[] ids = new int[n];
     for (int j = 0; j < n; j++) {
       ids[j] = 2 * j + 1;
     }
     EmbeddingMatrix b = big.select(ids);
-    for (TileKernel k : Fixtures.kernels()) {
+    for (TileKernel k : kernels()) {
       int ldc = n + 3;
       float[] c = new float[2 + m * ldc];
       CpuGemm.multiplyTransposed(k, a, 0, m, b, 0, n, c, 2, ldc, ProgressListener.NONE);
@@ -57,8 +72,8 @@ class TileKernelTest {
     for (int d : new int[] {1, 7, 8, 17, 207, 2559, 2560, 2561}) {
       int m = 3 * v.mr() + 1;
       int n = 2 * v.nr() + 5;
-      EmbeddingMatrix a = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, m, d), m, d);
-      EmbeddingMatrix b = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, n, d), n, d);
+      EmbeddingMatrix a = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, m, d), m, d);
+      EmbeddingMatrix b = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, n, d), n, d);
       float[] cv = new float[m * n];
       float[] cs = new float[m * n];
       CpuGemm.multiplyTransposed(v, a, 0, m, b, 0, n, cv, 0, n, ProgressListener.NONE);
@@ -76,18 +91,18 @@ class TileKernelTest {
   @Test
   void dotProductsDoNotDependOnTilePosition() {
     // row 0 of b copied to positions that land in different panels, tiles and tails
-    for (TileKernel k : Fixtures.kernels()) {
+    for (TileKernel k : kernels()) {
       Random rnd = new Random(9);
       int d = 301;
       int n = 700;
-      float[] bd = Oracle.gaussian(rnd, n, d);
+      float[] bd = Float64Oracle.gaussian(rnd, n, d);
       int[] copies = {1, k.nr() - 1, k.nr(), 255, 256, 257, 511, n - 1};
       for (int p : copies) {
         System.arraycopy(bd, 0, bd, p * d, d);
       }
       EmbeddingMatrix b = EmbeddingMatrix.wrap(bd, n, d);
       int m = 2 * k.mr() + 3;
-      EmbeddingMatrix a = EmbeddingMatrix.wrap(Oracle.gaussian(rnd, m, d), m, d);
+      EmbeddingMatrix a = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, m, d), m, d);
       float[] c = new float[m * n];
       CpuGemm.multiplyTransposed(k, a, 0, m, b, 0, n, c, 0, n, ProgressListener.NONE);
       float[] ct = new float[n * m];
@@ -109,7 +124,7 @@ class TileKernelTest {
   @Test
   void kernelChoiceFollowsTheModuleAndTheProperty() {
     boolean module = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    boolean disabled = "false".equals(System.getProperty(Kernels.PROPERTY));
+    boolean disabled = "false".equals(System.getProperty(Settings.VECTOR));
     assertThat(Kernels.vectorized()).isEqualTo(module && !disabled);
     assertThat(Kernels.vectorKernel().isPresent()).isEqualTo(module);
     assertThat(new CpuBackend(Kernels.get()).description()).startsWith("cpu (");

@@ -1,7 +1,6 @@
 package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.internal.cpu.Exact;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
@@ -96,7 +95,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
     if (need > session.budget(heldBytes()) / 2) {
       return null;
     }
-    EmbeddingMatrix rows = prepare(m, what);
+    EmbeddingMatrix rows = prepare(m);
     victim.rows = DeviceRows.upload(session.context(), rows, 0, rows.rows(), what);
     victim.raw = new WeakReference<>(m);
     if (victim == cache1) {
@@ -113,17 +112,11 @@ public final class CudaDistanceKernel implements DistanceKernel {
     return victim.rows;
   }
 
-  /** Finite check (same message as the CPU backend) and causal mapping. */
-  private EmbeddingMatrix prepare(EmbeddingMatrix m, String what) {
-    if (causal != null && m.dim() != causal.dim()) {
-      throw new IllegalArgumentException("rows have d = " + m.dim()
-          + " but the causal metric tensor is " + causal.dim() + " x " + causal.dim());
-    }
-    int bad = m.firstNonFiniteRow();
-    if (bad >= 0) {
-      throw new IllegalArgumentException("row " + bad + " (vocabulary id " + m.id(bad) + ") of the "
-          + what + " holds NaN or infinity; distances are defined for finite rows only");
-    }
+  /**
+   * The rows as the device sees them: mapped by the causal metric's Cholesky factor when there is
+   * one. (The backends' check layer has already checked shapes and finiteness.)
+   */
+  private EmbeddingMatrix prepare(EmbeddingMatrix m) {
     return causal == null ? m : causal.map(m);
   }
 
@@ -139,7 +132,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
         offset = from;
         owned = false;
       } else {
-        EmbeddingMatrix p = prepare(m.slice(from, to), what);
+        EmbeddingMatrix p = prepare(m.slice(from, to));
         rows = DeviceRows.upload(session.context(), p, 0, p.rows(), what);
         offset = 0;
         owned = true;
@@ -172,9 +165,6 @@ public final class CudaDistanceKernel implements DistanceKernel {
   @Override
   public void distances(EmbeddingMatrix a, int aFrom, int aTo, EmbeddingMatrix b, int bFrom,
       int bTo, float[] out, int outOffset, int outStride) {
-    if (Exact.checkBlock(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride)) {
-      return;
-    }
     int m = aTo - aFrom;
     int n = bTo - bFrom;
     try (CudaContext.Scope s = session.context().enter()) {
@@ -214,12 +204,6 @@ public final class CudaDistanceKernel implements DistanceKernel {
   @Override
   public void forEachBlock(EmbeddingMatrix a, EmbeddingMatrix b, int blockRows,
       DistanceBlockConsumer consumer, ProgressListener progress) {
-    Objects.requireNonNull(consumer, "consumer");
-    Objects.requireNonNull(progress, "progress");
-    Exact.checkDims(a, b);
-    if (blockRows < 1) {
-      throw new IllegalArgumentException("blockRows must be at least 1; got " + blockRows);
-    }
     int m = a.rows();
     int n = b.rows();
     if (m == 0 || n == 0) {
@@ -243,15 +227,12 @@ public final class CudaDistanceKernel implements DistanceKernel {
   @Override
   public Neighbours nearest(EmbeddingMatrix queries, EmbeddingMatrix base, int k,
       ProgressListener progress) {
-    Objects.requireNonNull(progress, "progress");
-    Exact.checkDims(queries, base);
     int nq = queries.rows();
     boolean anySelf = false;
     for (int i = 0; i < nq && !anySelf; i++) {
       anySelf = queries == base || base.rowOf(queries.id(i)) >= 0;
     }
     int candidates = base.rows() - (anySelf ? 1 : 0);
-    Exact.checkK(k, candidates, base.rows(), anySelf);
     int[] idx = new int[Math.multiplyExact(nq, k)];
     float[] dist = new float[idx.length];
     if (nq == 0) {
@@ -301,7 +282,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
             bestIdx.download(0, hi, 0, qm * kc);
           }
           if (tc && rb == null) {
-            HostRefine.refine(prepare(queries, "queries"), q0, qm, prepare(base, "base"), hi, hv,
+            HostRefine.refine(prepare(queries), q0, qm, prepare(base), hi, hv,
                 kc, cosine);
           }
           TopKLists.select(hv, hi, qm, kc, k, dist, idx, q0 * k);

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.internal.cpu.Exact;
+import io.github.embeddinggeometry.internal.kernel.Exact;
 import java.util.stream.IntStream;
 
 /**

@@ -87,16 +87,6 @@ class HostSideTest {
   }
 
   @Test
-  void kValidationMatchesTheCpuBackendRule() {
-    assertThatThrownBy(() -> io.github.embeddinggeometry.internal.cpu.Exact.checkK(0, 10, 11, true))
-        .hasMessageContaining("k must be at least 1");
-    assertThatThrownBy(() -> io.github.embeddinggeometry.internal.cpu.Exact.checkK(10, 10, 11, true))
-        .hasMessageContaining("k = 10 is too large")
-        .hasMessageContaining("11 base rows, itself excluded");
-    io.github.embeddinggeometry.internal.cpu.Exact.checkK(9, 10, 11, true);
-  }
-
-  @Test
   void deviceBufferCloseIsIdempotentAndUseAfterCloseThrows() {
     List<CUdeviceptr> freed = new ArrayList<>();
     CUdeviceptr p = new CUdeviceptr();

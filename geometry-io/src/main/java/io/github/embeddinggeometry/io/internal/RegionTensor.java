@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.io.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.cpu.Bf16;
+import io.github.embeddinggeometry.internal.kernel.Bf16;
 import io.github.embeddinggeometry.io.DType;
 import io.github.embeddinggeometry.io.Tensor;
 import java.nio.ByteBuffer;

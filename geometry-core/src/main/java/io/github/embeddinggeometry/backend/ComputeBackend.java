@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.spi;
+package io.github.embeddinggeometry.backend;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;

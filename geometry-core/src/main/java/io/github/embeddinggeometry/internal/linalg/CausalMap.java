@@ -1,4 +1,7 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal.linalg;
+
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;

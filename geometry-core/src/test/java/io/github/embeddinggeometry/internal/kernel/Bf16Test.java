@@ -1,4 +1,5 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal.kernel;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,9 +1,9 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal.kernel;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
-import java.util.Locale;
+import io.github.embeddinggeometry.internal.Settings;
 import java.util.Optional;
 
 /**
@@ -15,9 +15,6 @@ import java.util.Optional;
  * jdk.incubator.vector}). {@code -Dembgeo.vector=false} forces the scalar kernel.
  */
 public final class Kernels {
-  /** System property: {@code false} forces the scalar kernel. */
-  public static final String PROPERTY = "embgeo.vector";
-
   private static final String MODULE = "jdk.incubator.vector";
   private static final String SIMD_CLASS =
       "io.github.embeddinggeometry.internal.simd.VectorTileKernel";
@@ -58,10 +55,9 @@ public final class Kernels {
   }
 
   private static TileKernel lookup() {
-    String prop = System.getProperty(PROPERTY, "true").trim().toLowerCase(Locale.ROOT);
-    if (prop.equals("false")) {
+    if (!Settings.vector()) {
       LOG.log(System.Logger.Level.INFO,
-          "embedding-geometry CPU kernels: scalar Java (-D" + PROPERTY + "=false)");
+          "embedding-geometry CPU kernels: scalar Java (-D" + Settings.VECTOR + "=false)");
       return ScalarTileKernel.INSTANCE;
     }
     Optional<Module> module = ModuleLayer.boot().findModule(MODULE);
@@ -103,8 +99,8 @@ public final class Kernels {
     TileKernel k;
     try {
       k = (TileKernel) MethodHandles.lookup()
-          .findConstructor(cls, MethodType.methodType(void.class, boolean.class))
-          .invoke(hasFma());
+          .findConstructor(cls, MethodType.methodType(void.class))
+          .invoke();
     } catch (Exception | Error e) {
       throw e;
     } catch (Throwable t) {
@@ -161,13 +157,4 @@ public final class Kernels {
     }
   }
 
-  private static boolean hasFma() {
-    try {
-      var bean = ManagementFactory.getPlatformMXBean(
-          com.sun.management.HotSpotDiagnosticMXBean.class);
-      return bean == null || Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
-    } catch (RuntimeException | LinkageError e) {
-      return true;
-    }
-  }
 }

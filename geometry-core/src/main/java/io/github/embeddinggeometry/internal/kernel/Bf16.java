@@ -1,4 +1,5 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal.kernel;
+
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

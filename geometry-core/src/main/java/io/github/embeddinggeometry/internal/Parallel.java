@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal;
 
 import io.github.embeddinggeometry.ProgressListener;
 import java.util.ArrayList;
@@ -24,10 +24,7 @@ import java.util.function.Supplier;
  * thrown by a tile stops the other workers and is rethrown to the caller.
  */
 public final class Parallel {
-  /** System property: number of threads (default: all available processors). */
-  public static final String THREADS_PROPERTY = "embgeo.threads";
-
-  private static final int THREADS = threadsFromProperty();
+  private static final int THREADS = Settings.threads();
 
   private static final class PoolHolder {
     static final ForkJoinPool POOL = new ForkJoinPool(
@@ -47,24 +44,6 @@ public final class Parallel {
   /** Number of threads a parallel run uses. */
   public static int threads() {
     return THREADS;
-  }
-
-  private static int threadsFromProperty() {
-    int n = Runtime.getRuntime().availableProcessors();
-    String p = System.getProperty(THREADS_PROPERTY);
-    if (p != null && !p.isBlank()) {
-      try {
-        n = Integer.parseInt(p.trim());
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException(
-            "-D" + THREADS_PROPERTY + " must be a positive integer; got '" + p + "'", e);
-      }
-      if (n < 1) {
-        throw new IllegalArgumentException(
-            "-D" + THREADS_PROPERTY + " must be a positive integer; got " + n);
-      }
-    }
-    return n;
   }
 
   /** A listener that reports nothing but forwards cancellation of {@code progress}. */

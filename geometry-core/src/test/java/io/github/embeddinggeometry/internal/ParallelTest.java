@@ -1,4 +1,6 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal;
+
+import io.github.embeddinggeometry.testing.Float64Oracle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.spi.Backends;
+import io.github.embeddinggeometry.backend.Backends;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -68,7 +70,7 @@ class ParallelTest {
   void cancellationStopsAKnnRun() {
     int n = 3000;
     int d = 64;
-    EmbeddingMatrix x = EmbeddingMatrix.wrap(Oracle.gaussian(new Random(1), n, d), n, d);
+    EmbeddingMatrix x = EmbeddingMatrix.wrap(Float64Oracle.gaussian(new Random(1), n, d), n, d);
     AtomicBoolean cancel = new AtomicBoolean();
     AtomicLong maxDone = new AtomicLong();
     ProgressListener listener = new ProgressListener() {

@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.analysis;
+package io.github.embeddinggeometry.testing;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
@@ -10,59 +10,15 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * Test oracle: distances computed directly in float64 from the definitions of spec section 4
- * (Euclidean, cosine, causal via the explicit M), rounded to float32 at the end; brute-force
- * neighbours with ties by lower index and self excluded by id. Blocks are delivered in parallel and
- * out of order, to exercise the analyses' thread safety.
+ * The float64 oracle as a {@link DistanceKernel}: {@link Float64Oracle#distance} rounded to float32,
+ * brute-force neighbours with ties by lower index and self excluded by id. Blocks are delivered in
+ * parallel and in reverse order, to exercise the callers' thread safety.
  */
 public final class ReferenceKernel implements DistanceKernel {
   private final MetricSpace metric;
 
   public ReferenceKernel(MetricSpace metric) {
     this.metric = metric;
-  }
-
-  public static double distance(MetricSpace metric, float[] a, float[] b) {
-    if (metric instanceof MetricSpace.Cosine) {
-      double dot = 0;
-      double na = 0;
-      double nb = 0;
-      for (int i = 0; i < a.length; i++) {
-        dot += (double) a[i] * b[i];
-        na += (double) a[i] * a[i];
-        nb += (double) b[i] * b[i];
-      }
-      if (na == 0 || nb == 0) {
-        return 1;
-      }
-      if (Arrays.equals(a, b)) {
-        return 0;
-      }
-      double sim = Math.max(-1, Math.min(1, dot / Math.sqrt(na * nb)));
-      return 1 - sim;
-    }
-    double[] diff = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      diff[i] = (double) a[i] - b[i];
-    }
-    if (metric instanceof MetricSpace.Causal c) {
-      double[] m = c.metric().tensor();
-      int d = a.length;
-      double s = 0;
-      for (int i = 0; i < d; i++) {
-        double t = 0;
-        for (int j = 0; j < d; j++) {
-          t += m[i * d + j] * diff[j];
-        }
-        s += diff[i] * t;
-      }
-      return Math.sqrt(Math.max(0, s));
-    }
-    double s = 0;
-    for (double x : diff) {
-      s += x * x;
-    }
-    return Math.sqrt(s);
   }
 
   @Override
@@ -85,7 +41,7 @@ public final class ReferenceKernel implements DistanceKernel {
       float[] ra = a.row(i);
       for (int j = bFrom; j < bTo; j++) {
         out[outOffset + (i - aFrom) * outStride + (j - bFrom)] =
-            (float) distance(metric, ra, b.row(j));
+            (float) Float64Oracle.distance(metric, ra, b.row(j));
       }
     }
   }
@@ -131,7 +87,7 @@ public final class ReferenceKernel implements DistanceKernel {
       }
       float[] dj = new float[base.rows()];
       for (int j : cand) {
-        dj[j] = (float) distance(metric, rq, base.row(j));
+        dj[j] = (float) Float64Oracle.distance(metric, rq, base.row(j));
       }
       Arrays.sort(cand, (x, y) -> dj[x] != dj[y] ? Float.compare(dj[x], dj[y]) : x - y);
       for (int r = 0; r < k; r++) {

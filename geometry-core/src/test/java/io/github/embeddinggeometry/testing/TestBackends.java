@@ -1,7 +1,7 @@
-package io.github.embeddinggeometry.analysis;
+package io.github.embeddinggeometry.testing;
 
-import io.github.embeddinggeometry.spi.Backends;
-import io.github.embeddinggeometry.spi.ComputeBackend;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.stream.Stream;
 
 /** The backends every analysis test runs on: the float64 oracle and the real CPU backend. */

@@ -1,4 +1,6 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal.kernel;
+
+import io.github.embeddinggeometry.internal.Settings;
 
 /**
  * The register-blocked inner loops of every GEMM-shaped computation: {@code C = A B^T} over packed
@@ -72,10 +74,10 @@ public abstract class TileKernel {
   }
 
   /** Rows of A per L2 block: a B micro-panel is reused from L1 across this many rows. */
-  public static final int IC = Integer.getInteger("embgeo.ic", 128);
+  public static final int IC = Settings.positiveInt(Settings.IC, 128);
 
   /** Depth of one cache block of the micro-kernel loop. */
-  public static final int KC = Integer.getInteger("embgeo.kc", 256);
+  public static final int KC = Settings.positiveInt(Settings.KC, 256);
 
   // ------------------------------------------------------------------ distance epilogues
   //

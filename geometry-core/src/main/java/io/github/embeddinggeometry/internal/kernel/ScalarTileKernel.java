@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.internal.cpu;
+package io.github.embeddinggeometry.internal.kernel;
 
 /**
  * The plain-Java micro-kernel: 4 x 4 accumulators in local variables, {@code a * b + c} (two

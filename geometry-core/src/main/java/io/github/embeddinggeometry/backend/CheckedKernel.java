@@ -1,0 +1,131 @@
+package io.github.embeddinggeometry.backend;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import java.util.Objects;
+
+/**
+ * Checks every argument of a {@link DistanceKernel} call, then delegates. The implementation behind
+ * it may assume: matching dimensions (and the causal tensor's), valid row ranges, an output buffer
+ * that holds the block and is no input's backing array, {@code 1 <= k <= candidates}, finite rows.
+ */
+final class CheckedKernel implements DistanceKernel {
+  private final DistanceKernel impl;
+  private final MetricSpace metric;
+
+  CheckedKernel(DistanceKernel impl, MetricSpace metric) {
+    this.impl = Objects.requireNonNull(impl, "kernel");
+    this.metric = metric;
+  }
+
+  @Override
+  public MetricSpace metric() {
+    return metric;
+  }
+
+  @Override
+  public void distances(
+      EmbeddingMatrix a,
+      int aFrom,
+      int aTo,
+      EmbeddingMatrix b,
+      int bFrom,
+      int bTo,
+      float[] out,
+      int outOffset,
+      int outStride) {
+    Objects.requireNonNull(out, "out");
+    dims(a, b);
+    Objects.checkFromToIndex(aFrom, aTo, a.rows());
+    Objects.checkFromToIndex(bFrom, bTo, b.rows());
+    if (out == a.backingArray() || out == b.backingArray()) {
+      throw new IllegalArgumentException("out must not be the backing array of a or b");
+    }
+    int m = aTo - aFrom;
+    int n = bTo - bFrom;
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (outOffset < 0 || outStride < n
+        || (long) outOffset + (long) (m - 1) * outStride + n > out.length) {
+      throw new IllegalArgumentException(
+          "out (length " + out.length + ", offset " + outOffset + ", stride " + outStride
+              + ") cannot hold " + m + " x " + n + " distances");
+    }
+    Checks.finiteRows(a, aFrom, aTo, "first matrix", "a distance");
+    Checks.finiteRows(b, bFrom, bTo, "second matrix", "a distance");
+    impl.distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
+  }
+
+  @Override
+  public void forEachBlock(
+      EmbeddingMatrix a,
+      EmbeddingMatrix b,
+      int blockRows,
+      DistanceBlockConsumer consumer,
+      ProgressListener progress) {
+    Objects.requireNonNull(consumer, "consumer");
+    Objects.requireNonNull(progress, "progress");
+    dims(a, b);
+    if (blockRows < 1) {
+      throw new IllegalArgumentException("blockRows must be at least 1; got " + blockRows);
+    }
+    if ((long) Math.min(blockRows, a.rows()) * b.rows() > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("a block of " + blockRows + " x " + b.rows()
+          + " distances does not fit one array; use fewer block rows");
+    }
+    Checks.finiteRows(a, 0, a.rows(), "first matrix", "a distance");
+    if (b != a) {
+      Checks.finiteRows(b, 0, b.rows(), "second matrix", "a distance");
+    }
+    impl.forEachBlock(a, b, blockRows, consumer, progress);
+  }
+
+  @Override
+  public Neighbours nearest(EmbeddingMatrix x, int k, ProgressListener progress) {
+    Objects.requireNonNull(progress, "progress");
+    dims(x, x);
+    Checks.k(k, x.rows() - 1, x.rows(), true);
+    Checks.finiteRows(x, 0, x.rows(), "rows", "a distance");
+    return impl.nearest(x, k, progress);
+  }
+
+  @Override
+  public Neighbours nearest(
+      EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
+    Objects.requireNonNull(progress, "progress");
+    dims(queries, base);
+    boolean anySelf = queries == base;
+    for (int i = 0; i < queries.rows() && !anySelf; i++) {
+      anySelf = base.rowOf(queries.id(i)) >= 0;
+    }
+    Checks.k(k, base.rows() - (anySelf ? 1 : 0), base.rows(), anySelf);
+    Checks.finiteRows(queries, 0, queries.rows(), "queries", "a distance");
+    if (base != queries) {
+      Checks.finiteRows(base, 0, base.rows(), "base", "a distance");
+    }
+    return impl.nearest(queries, base, k, progress);
+  }
+
+  private void dims(EmbeddingMatrix a, EmbeddingMatrix b) {
+    Checks.sameDim(a, b);
+    if (metric instanceof MetricSpace.Causal c && c.metric().dim() != a.dim()) {
+      throw new IllegalArgumentException("rows have d = " + a.dim()
+          + " but the causal metric tensor is " + c.metric().dim() + " x " + c.metric().dim());
+    }
+  }
+
+  @Override
+  public void close() {
+    impl.close();
+  }
+
+  @Override
+  public String toString() {
+    return impl.toString();
+  }
+}
