@@ -1,12 +1,13 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
 import io.github.embeddinggeometry.density.KnnDensity;
 import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class ClustersStep {
     int nonSingleton = cl.componentCount() - cl.singletonCount();
 
     Outputs.safetensors(dir.resolve("cluster_tokens.safetensors"),
-        List.of(Tensor.of("cluster_token_ids", Outputs.longs(largest), largest.length)));
+        List.of(Tensors.of("cluster_token_ids", Outputs.longs(largest), largest.length)));
 
     Report r = new Report("clusters", s);
     r.selection(basis, box);

@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;

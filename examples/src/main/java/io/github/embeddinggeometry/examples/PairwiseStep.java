@@ -1,11 +1,12 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
@@ -71,8 +72,8 @@ final class PairwiseStep {
     r.put("bracketed_tokens", unusedLike);
     if (matrix != null) {
       Outputs.safetensors(dir.resolve("distances.safetensors"), List.of(
-          Tensor.of("distances", matrix, n, n),
-          Tensor.of("spike_token_ids", Outputs.longs(sel.ids()), n)));
+          Tensors.of("distances", matrix, n, n),
+          Tensors.of("spike_token_ids", Outputs.longs(sel.ids()), n)));
       r.file("distances.safetensors");
     } else {
       r.put("distances_file_skipped", String.format(Locale.ROOT,

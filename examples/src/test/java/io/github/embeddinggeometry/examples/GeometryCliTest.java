@@ -1,10 +1,11 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.io.Tensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.npy.NpyWriter;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import java.awt.image.BufferedImage;
@@ -45,7 +46,7 @@ class GeometryCliTest {
       m[i * TinyModel.D + i] = 2;
     }
     metric = tmp.resolve("M.npy");
-    NpyWriter.write(metric, Tensor.of("M", m, TinyModel.D, TinyModel.D));
+    NpyWriter.write(metric, Tensors.of("M", m, TinyModel.D, TinyModel.D));
   }
 
   record Result(int code, String out, String err) {}

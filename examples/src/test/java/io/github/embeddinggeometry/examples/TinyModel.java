@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.Tensors;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -56,7 +57,7 @@ final class TinyModel {
         "{\"architectures\":[\"TinyForCausalLM\"],\"tie_word_embeddings\":true,"
             + "\"hidden_size\":" + D + ",\"vocab_size\":" + N + "}");
     SafetensorsWriter.write(dir.resolve("model.safetensors"),
-        List.of(Tensor.of("model.embed_tokens.weight", flat, N, D)));
+        List.of(Tensors.of("model.embed_tokens.weight", flat, N, D)));
     StringBuilder vocab = new StringBuilder();
     for (int i = 0; i < N; i++) {
       vocab.append(i == 0 ? "" : ",").append('"').append(token(i)).append("\":").append(i);

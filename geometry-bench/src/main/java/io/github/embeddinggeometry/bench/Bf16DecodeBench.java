@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.bench;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;

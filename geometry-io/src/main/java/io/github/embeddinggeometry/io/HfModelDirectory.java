@@ -1,5 +1,8 @@
 package io.github.embeddinggeometry.io;
 
+import io.github.embeddinggeometry.io.tensor.Tensor;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;

@@ -18,6 +18,8 @@ import java.io.InputStream;
 public final class MiniLm {
   private MiniLm() {}
 
+  /** The model's name, for display. */
+  public static final String NAME = "all-MiniLM-L6-v2";
   /** Classpath resource of the ONNX model. */
   public static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
   /** Classpath resource of the tokenizer.json. */

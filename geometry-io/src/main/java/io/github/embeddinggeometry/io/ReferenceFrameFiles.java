@@ -1,5 +1,8 @@
 package io.github.embeddinggeometry.io;
 
+import io.github.embeddinggeometry.io.tensor.Tensor;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+
 import io.github.embeddinggeometry.frame.ReferenceFrame;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
@@ -42,9 +45,9 @@ public final class ReferenceFrameFiles {
           + " (compute it with Pca.fit)");
     }
     SafetensorsWriter.write(path, List.of(
-        Tensor.of(CENTROID, frame.origin(), d),
-        Tensor.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
-        Tensor.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d)));
+        Tensors.of(CENTROID, frame.origin(), d),
+        Tensors.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
+        Tensors.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d)));
   }
 
   /**

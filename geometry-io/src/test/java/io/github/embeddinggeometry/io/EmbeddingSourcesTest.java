@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.io;
 
+import io.github.embeddinggeometry.io.tensor.Tensor;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +17,7 @@ class EmbeddingSourcesTest {
   @Test
   void loadsNpyAndRefusesUnknownInputs() throws Exception {
     Path p = dir.resolve("W.npy");
-    NpyWriter.write(p, Tensor.of("", new double[] {1, 2, 3, 4, 5, 6}, 3, 2));
+    NpyWriter.write(p, Tensors.of("", new double[] {1, 2, 3, 4, 5, 6}, 3, 2));
     assertThat(EmbeddingSources.load(p.toString()).row(2)).containsExactly(5f, 6f);
     assertThatThrownBy(() -> EmbeddingSources.load(dir.resolve("nope.npy").toString()))
         .isInstanceOf(java.io.FileNotFoundException.class);

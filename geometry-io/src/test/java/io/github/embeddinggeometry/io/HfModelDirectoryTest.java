@@ -1,5 +1,9 @@
 package io.github.embeddinggeometry.io;
 
+import io.github.embeddinggeometry.io.tensor.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -75,7 +79,7 @@ class HfModelDirectoryTest {
   void absentTieKeyMeansTiedAndBertNamesResolve() throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"bert\"}");
     SafetensorsWriter.write(dir.resolve("model.safetensors"), List.of(
-        Tensor.of("bert.embeddings.word_embeddings.weight", new float[] {1, 2, 3, 4}, 2, 2)));
+        Tensors.of("bert.embeddings.word_embeddings.weight", new float[] {1, 2, 3, 4}, 2, 2)));
     try (HfModelDirectory d = HfModelDirectory.open(dir)) {
       assertThat(d.tieWordEmbeddings()).isTrue();
       assertThat(d.embeddingTensorName()).isEqualTo("bert.embeddings.word_embeddings.weight");
@@ -133,20 +137,5 @@ class HfModelDirectoryTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("2 of 4 PCs");
     assertThat(p).doesNotExist();
-  }
-
-  @Test
-  void notebookFilesHaveTheSpecifiedNamesAndTypes() throws Exception {
-    Path a = dir.resolve("1.4b_overdensity_distances.safetensors");
-    NotebookFiles.writeOverdensityDistances(a, new float[] {0, 1, 1, 0}, new long[] {5, 9});
-    try (SafetensorsFile f = SafetensorsFile.open(a)) {
-      assertThat(f.info("distances").dtype()).isEqualTo(DType.F32);
-      assertThat(f.info("distances").shape()).containsExactly(2, 2);
-      assertThat(f.info("spike_token_ids").dtype()).isEqualTo(DType.I64);
-    }
-    assertThat(NotebookFiles.readIds(a, "spike_token_ids")).containsExactly(5, 9);
-    Path c = dir.resolve("1.4h_cluster_tokens.safetensors");
-    NotebookFiles.writeClusterTokens(c, new long[] {3, 4, 8});
-    assertThat(NotebookFiles.readIds(c, "cluster_token_ids")).containsExactly(3, 4, 8);
   }
 }

@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.io;
 
+import io.github.embeddinggeometry.io.tensor.DType;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;

@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.cuda.internal;
 
+
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.CausalMetric;

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.io.internal;
 
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.io.npy;
 
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.MalformedFileException;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.StrictJson;

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.io.npy;
 
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;

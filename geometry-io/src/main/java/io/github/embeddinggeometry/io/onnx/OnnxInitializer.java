@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.io.onnx;
 
-import io.github.embeddinggeometry.io.DType;
+import io.github.embeddinggeometry.io.tensor.DType;
 import java.util.Arrays;
 
 /**

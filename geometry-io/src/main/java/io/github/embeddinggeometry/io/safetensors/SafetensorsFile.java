@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.io.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.MalformedFileException;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.StrictJson;

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.io.safetensors;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.StrictJson;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.io.torch;
 
-import io.github.embeddinggeometry.io.MalformedFileException;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RestrictedUnpickler;
 import java.io.IOException;

@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.io.fuzz;
 
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 
 /** What every fuzz target does with a tensor a reader accepted: read all of it. */
 final class FuzzChecks {

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.embeddinggeometry.io.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializer;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
 import java.io.IOException;

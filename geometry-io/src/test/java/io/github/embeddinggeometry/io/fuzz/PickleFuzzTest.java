@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.embeddinggeometry.io.MalformedFileException;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RestrictedUnpickler;
 import java.io.IOException;

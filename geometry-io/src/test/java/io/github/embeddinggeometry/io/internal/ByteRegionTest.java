@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.io.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.embeddinggeometry.io.DType;
+import io.github.embeddinggeometry.io.tensor.DType;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;

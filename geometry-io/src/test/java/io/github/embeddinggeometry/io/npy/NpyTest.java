@@ -1,12 +1,13 @@
 package io.github.embeddinggeometry.io.npy;
 
+import io.github.embeddinggeometry.io.Tensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.MalformedFileException;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -97,11 +98,11 @@ class NpyTest {
   @Test
   void writerMatchesNumpySaveByteForByte() throws Exception {
     Path p = dir.resolve("w.npy");
-    NpyWriter.write(p, Tensor.of("", new float[] {1f, 2f, 3f}, 3));
+    NpyWriter.write(p, Tensors.of("", new float[] {1f, 2f, 3f}, 3));
     byte[] data = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN).putFloat(1).putFloat(2).putFloat(3).array();
     assertThat(Files.readAllBytes(p))
         .isEqualTo(npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }", data));
-    NpyWriter.write(p, Tensor.of("", new long[] {1, 2, 3, 4, 5, 6}, 2, 3));
+    NpyWriter.write(p, Tensors.of("", new long[] {1, 2, 3, 4, 5, 6}, 2, 3));
     assertThat(new String(Files.readAllBytes(p), 10, 60, StandardCharsets.US_ASCII))
         .startsWith("{'descr': '<i8', 'fortran_order': False, 'shape': (2, 3), }");
   }
@@ -111,14 +112,14 @@ class NpyTest {
     SplittableRandom rnd = new SplittableRandom(9);
     for (DType t : DType.values()) {
       if (t == DType.BF16 || t == DType.F8_E4M3 || t == DType.F8_E5M2) {
-        assertThatThrownBy(() -> NpyWriter.write(dir.resolve("x.npy"), Tensor.ofBytes("", t, new byte[t.bytes()], 1)))
+        assertThatThrownBy(() -> NpyWriter.write(dir.resolve("x.npy"), Tensors.ofBytes("", t, new byte[t.bytes()], 1)))
             .isInstanceOf(IllegalArgumentException.class);
         continue;
       }
       byte[] b = new byte[4 * 3 * t.bytes()];
       rnd.nextBytes(b);
       Path p = dir.resolve(t + ".npy");
-      NpyWriter.write(p, Tensor.ofBytes("", t, b, 4, 3));
+      NpyWriter.write(p, Tensors.ofBytes("", t, b, 4, 3));
       try (NpyFile f = NpyFile.open(p)) {
         assertThat(f.dtype()).isEqualTo(t);
         assertThat(f.tensor().toLittleEndianBytes()).isEqualTo(b);

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.CodedOutputStream;
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;

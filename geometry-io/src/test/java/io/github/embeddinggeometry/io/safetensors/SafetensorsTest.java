@@ -1,13 +1,14 @@
 package io.github.embeddinggeometry.io.safetensors;
 
+import io.github.embeddinggeometry.io.Tensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.MalformedFileException;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -81,8 +82,8 @@ class SafetensorsTest {
   void writerOutputIsByteExact() throws Exception {
     Path p = dir.resolve("w.safetensors");
     SafetensorsWriter.write(p, Map.of("format", "pt"), List.of(
-        Tensor.of("W", new float[] {1.5f, -2f}, 1, 2),
-        Tensor.of("ids", new long[] {7}, 1)));
+        Tensors.of("W", new float[] {1.5f, -2f}, 1, 2),
+        Tensors.of("ids", new long[] {7}, 1)));
     String json = "{\"__metadata__\":{\"format\":\"pt\"},"
         + "\"W\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[0,8]},"
         + "\"ids\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
@@ -102,7 +103,7 @@ class SafetensorsTest {
       byte[] b = new byte[3 * 5 * t.bytes()];
       rnd.nextBytes(b);
       raw.put(t.name(), b);
-      ts.add(Tensor.ofBytes(t.name(), t, b, 3, 5));
+      ts.add(Tensors.ofBytes(t.name(), t, b, 3, 5));
     }
     Path p = dir.resolve("all.safetensors");
     SafetensorsWriter.write(p, ts);
@@ -153,7 +154,7 @@ class SafetensorsTest {
     byte[] b = new byte[rows * dim * 2];
     new SplittableRandom(5).nextBytes(b);
     Path p = dir.resolve("W.safetensors");
-    SafetensorsWriter.write(p, List.of(Tensor.ofBytes("W", DType.BF16, b, rows, dim)));
+    SafetensorsWriter.write(p, List.of(Tensors.ofBytes("W", DType.BF16, b, rows, dim)));
     try (SafetensorsFile f = SafetensorsFile.open(p)) {
       EmbeddingMatrix m = f.tensor("W").toEmbeddingMatrix();
       assertThat(m.rows()).isEqualTo(rows);

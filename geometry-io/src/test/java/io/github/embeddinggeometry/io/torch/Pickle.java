@@ -10,52 +10,52 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /** Writes pickle opcodes by hand (protocol 2, as torch.save does) and torch's zip layout. */
-final class Pickle {
+public final class Pickle {
   private final ByteArrayOutputStream out = new ByteArrayOutputStream();
   private int memo;
 
-  Pickle() {
+  public Pickle() {
     out.write(0x80);
     out.write(2);
   }
 
-  Pickle op(int... bytes) {
+  public Pickle op(int... bytes) {
     for (int b : bytes) {
       out.write(b);
     }
     return this;
   }
 
-  Pickle global(String module, String name) {
+  public Pickle global(String module, String name) {
     out.write('c');
     out.writeBytes((module + "\n" + name + "\n").getBytes(StandardCharsets.UTF_8));
     return put();
   }
 
-  Pickle put() {
+  public Pickle put() {
     return op('q', memo++);
   }
 
-  Pickle str(String s) {
+  public Pickle str(String s) {
     byte[] b = s.getBytes(StandardCharsets.UTF_8);
     op('X', b.length, b.length >> 8, b.length >> 16, b.length >> 24);
     out.writeBytes(b);
     return put();
   }
 
-  Pickle integer(int v) {
+  public Pickle integer(int v) {
     if (v >= 0 && v < 256) {
       return op('K', v);
     }
     return op('J', v, v >> 8, v >> 16, v >> 24);
   }
 
-  Pickle mark() {
+  public Pickle mark() {
     return op('(');
   }
 
   /** Pushes torch._utils._rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict()). */
-  Pickle tensor(String storageType, String key, int numel, int offset, int[] size, int[] stride) {
+  public Pickle tensor(String storageType, String key, int numel, int offset, int[] size, int[] stride) {
     global("torch._utils", "_rebuild_tensor_v2");
     mark();
     mark().str("storage").global("torch", storageType).str(key).str("cpu").integer(numel).op('t').put();
@@ -76,17 +76,17 @@ final class Pickle {
     return op('t').put().op('R').put();
   }
 
-  byte[] bytes() {
+  public byte[] bytes() {
     return out.toByteArray();
   }
 
-  byte[] stop() {
+  public byte[] stop() {
     out.write('.');
     return bytes();
   }
 
   /** torch.save's zip: archive/data.pkl, archive/byteorder, archive/data/KEY (stored). */
-  static void zip(Path path, byte[] pickle, Map<String, byte[]> storages) throws IOException {
+  public static void zip(Path path, byte[] pickle, Map<String, byte[]> storages) throws IOException {
     try (ZipOutputStream z = new ZipOutputStream(java.nio.file.Files.newOutputStream(path))) {
       stored(z, "archive/data.pkl", pickle);
       stored(z, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));

@@ -3,10 +3,9 @@ package io.github.embeddinggeometry.io.torch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.github.embeddinggeometry.io.DType;
-import io.github.embeddinggeometry.io.MalformedFileException;
-import io.github.embeddinggeometry.io.NotebookFiles;
-import io.github.embeddinggeometry.io.Tensor;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -64,8 +63,6 @@ class TorchCheckpointTest {
     assertThat(m.toFloatArray()).containsExactly(1, 3, 2, 4);
     assertThat(d.get("n")).isEqualTo(3L);
     assertThat(d.get("tag")).isEqualTo(java.util.Arrays.asList("a", null, 2.5));
-    assertThat(NotebookFiles.readTorchTokenIndices(notebookFile())).containsExactly(5, 1, 4);
-    assertThat(NotebookFiles.readTorchMetricTensor(notebookFile())).containsExactly(1, 3, 2, 4);
   }
 
   private void assertRefused(byte[] pickle, Map<String, byte[]> storages, String... fragments) throws Exception {

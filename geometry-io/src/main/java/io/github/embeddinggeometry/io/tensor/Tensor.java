@@ -1,8 +1,7 @@
-package io.github.embeddinggeometry.io;
+package io.github.embeddinggeometry.io.tensor;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.io.internal.RegionTensor;
 
 /**
  * A typed n-dimensional array read from (or to be written to) a file: its data stays where it is
@@ -13,7 +12,8 @@ import io.github.embeddinggeometry.io.internal.RegionTensor;
  * to float32 except F64 (rounded to nearest) ; integers convert like a Java cast.
  *
  * <p>A tensor from a file that has been closed throws {@link IllegalStateException}. Reads are
- * thread-safe.
+ * thread-safe. {@code io.github.embeddinggeometry.io.Tensors} makes tensors over arrays, for the
+ * writers.
  *
  * @since 0.1
  */
@@ -91,31 +91,6 @@ public interface Tensor {
 
   /** Like {@link #toEmbeddingMatrix()}, reporting rows converted and honouring cancellation. */
   EmbeddingMatrix toEmbeddingMatrix(ProgressListener progress);
-
-  /** A float32 tensor over {@code data} (not copied), for the writers. */
-  static Tensor of(String name, float[] data, long... shape) {
-    return RegionTensor.ofFloats(name, data, shape);
-  }
-
-  /** A float64 tensor over a copy of {@code data}, for the writers. */
-  static Tensor of(String name, double[] data, long... shape) {
-    return RegionTensor.ofDoubles(name, data, shape);
-  }
-
-  /** An int64 tensor over a copy of {@code data}, for the writers. */
-  static Tensor of(String name, long[] data, long... shape) {
-    return RegionTensor.ofLongs(name, data, shape);
-  }
-
-  /**
-   * A tensor of any dtype from its little-endian bytes in C order (copied), e.g. bf16 values from
-   * {@code FloatFormats}-style encoding.
-   *
-   * @throws IllegalArgumentException if the byte count does not match shape x dtype
-   */
-  static Tensor ofBytes(String name, DType dtype, byte[] littleEndian, long... shape) {
-    return RegionTensor.ofBytes(name, dtype, littleEndian, shape);
-  }
 
   /**
    * The elements as little-endian bytes in C order, in this tensor's own dtype (for writers and

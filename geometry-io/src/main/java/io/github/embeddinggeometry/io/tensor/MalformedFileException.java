@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.io;
+package io.github.embeddinggeometry.io.tensor;
 
 import java.io.IOException;
 

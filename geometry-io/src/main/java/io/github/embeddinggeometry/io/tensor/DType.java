@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.io;
+package io.github.embeddinggeometry.io.tensor;
 
 /**
  * Element types of stored tensors, named as in the safetensors format.
