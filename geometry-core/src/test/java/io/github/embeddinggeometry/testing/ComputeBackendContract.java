@@ -35,7 +35,10 @@ public abstract class ComputeBackendContract {
 
   @AfterEach
   void closeBackend() {
-    backend.close();
+    if (backend != null) {
+      backend.close();
+      backend = null;
+    }
   }
 
   @ParameterizedTest(name = "N={0} d={1}")

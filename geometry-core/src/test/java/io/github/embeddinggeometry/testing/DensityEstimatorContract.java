@@ -35,7 +35,10 @@ public abstract class DensityEstimatorContract {
 
   @AfterEach
   void closeBackend() {
-    backend.close();
+    if (backend != null) {
+      backend.close();
+      backend = null;
+    }
   }
 
   /** 200 random rows; rows 50..54 are five bitwise copies of row 50. */

@@ -45,7 +45,10 @@ public abstract class DistanceKernelContract {
 
   @AfterEach
   void closeBackend() {
-    backend.close();
+    if (backend != null) {
+      backend.close();
+      backend = null;
+    }
   }
 
   /** A kernel of the backend under test. */

@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.cuda;
 
+import io.github.embeddinggeometry.internal.Settings;
+
 /**
  * Arithmetic of the GPU's distance blocks. Either way every returned distance keeps the exactness
  * contract of {@link io.github.embeddinggeometry.metric.DistanceKernel}.
@@ -19,11 +21,11 @@ public enum CudaPrecision {
   TF32;
 
   /** System property naming the precision: fp32 (default) or tf32. */
-  public static final String PROPERTY = "embgeo.cuda.precision";
+  public static final String PROPERTY = Settings.CUDA_PRECISION;
 
   /** The precision named by {@code -Dembgeo.cuda.precision}, default FP32. */
   public static CudaPrecision fromProperty() {
-    String v = System.getProperty(PROPERTY, "fp32").trim();
+    String v = Settings.raw(PROPERTY) == null ? "fp32" : Settings.raw(PROPERTY);
     for (CudaPrecision p : values()) {
       if (p.name().equalsIgnoreCase(v)) {
         return p;

@@ -78,7 +78,7 @@ public final class GpuCheck {
   private void runTests() {
     LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
         // Named, not scanned: scanning a shaded jar would try to load every dependency's classes.
-        .selectors(selectClass(CudaAgreementIT.class))
+        .selectors(selectClass(CudaAgreementIT.class), selectClass(CudaContractsIT.class))
         .build();
     Launcher launcher = LauncherFactory.create();
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
@@ -126,7 +126,7 @@ public final class GpuCheck {
     IntStream.range(0, n).parallel().forEach(r -> {
       SplittableRandom rnd = new SplittableRandom(seed + r);
       for (int c = 0; c < d; c++) {
-        x[r * d + c] = CudaAgreementIT.bf16((float) (rnd.nextGaussian() * 0.02));
+        x[r * d + c] = io.github.embeddinggeometry.testing.Float64Oracle.bf16((float) (rnd.nextGaussian() * 0.02));
       }
     });
     return EmbeddingMatrix.wrap(x, n, d);

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
@@ -240,9 +241,9 @@ public final class CudaDistanceKernel implements DistanceKernel {
       return new Neighbours(queries, base, metric, k, idx, dist);
     }
     if (k > TOPK_MAX) {
-      throw new UnsupportedOperationException("the CUDA k-NN keeps at most " + TOPK_MAX
-          + " neighbours per row on the device; got k = " + k + ": use the CPU backend"
-          + " (Backends.cpu()) for longer lists");
+      // The device top-k lists hold at most TOPK_MAX entries; longer lists are the CPU's job (the
+      // same exact answer, by the contract both backends pass).
+      return Backends.cpu().distanceKernel(metric).nearest(queries, base, k, progress);
     }
     boolean tc = session.tensorCores();
     // Tensor-core Gram values carry TF32 rounding: select extra candidates, refine them directly.

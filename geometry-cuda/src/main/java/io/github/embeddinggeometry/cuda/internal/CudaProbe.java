@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.cuda.internal;
 
+import io.github.embeddinggeometry.internal.Settings;
+
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +16,7 @@ import jcuda.driver.JCudaDriver;
  */
 public final class CudaProbe {
   /** System property choosing the GPU ordinal (default 0). */
-  public static final String DEVICE_PROPERTY = "embgeo.cuda.device";
+  public static final String DEVICE_PROPERTY = Settings.CUDA_DEVICE;
 
   /** What the probe found. {@code reasons} is empty when the backend can run. */
   public record Result(
@@ -53,10 +55,10 @@ public final class CudaProbe {
     List<String> reasons = new ArrayList<>();
     int ordinal;
     try {
-      ordinal = Integer.parseInt(System.getProperty(DEVICE_PROPERTY, "0").trim());
+      ordinal = Integer.parseInt(Settings.raw(DEVICE_PROPERTY) == null ? "0" : Settings.raw(DEVICE_PROPERTY));
     } catch (NumberFormatException e) {
       reasons.add("-D" + DEVICE_PROPERTY + " must be a GPU ordinal (0, 1, ...), not '"
-          + System.getProperty(DEVICE_PROPERTY) + "'");
+          + Settings.raw(DEVICE_PROPERTY) + "'");
       return new Result(List.copyOf(reasons), -1, "?", 0, 0, 0, 0);
     }
     try {

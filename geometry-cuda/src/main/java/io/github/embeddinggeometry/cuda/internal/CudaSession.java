@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.cuda.internal;
 
+import io.github.embeddinggeometry.internal.Settings;
+
 import java.util.Locale;
 
 /**
@@ -11,7 +13,7 @@ import java.util.Locale;
 @SuppressWarnings("try")
 public final class CudaSession implements AutoCloseable {
   /** System property: "auto" (cuBLAS 12 when it loads, else own), "own" or "cublas". */
-  public static final String GEMM_PROPERTY = "embgeo.cuda.gemm";
+  public static final String GEMM_PROPERTY = Settings.CUDA_GEMM;
 
   private final CudaContext context;
   private final Gemm distanceGemm;
@@ -33,7 +35,8 @@ public final class CudaSession implements AutoCloseable {
    * @throws UnsupportedOperationException if the GPU cannot be used
    */
   public static CudaSession open(boolean tensorCores) {
-    String mode = System.getProperty(GEMM_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+    String mode = Settings.raw(GEMM_PROPERTY) == null ? "auto"
+        : Settings.raw(GEMM_PROPERTY).toLowerCase(Locale.ROOT);
     if (!mode.equals("auto") && !mode.equals("own") && !mode.equals("cublas")) {
       throw new IllegalArgumentException(
           "-D" + GEMM_PROPERTY + " must be auto, own or cublas, not '" + mode + "'");

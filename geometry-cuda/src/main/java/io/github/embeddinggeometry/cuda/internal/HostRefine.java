@@ -2,7 +2,8 @@ package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.internal.kernel.Exact;
-import java.util.stream.IntStream;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Parallel;
 
 /**
  * Direct recomputation of k-NN candidates on the host, for tensor-core mode when the base rows are
@@ -22,16 +23,19 @@ final class HostRefine {
     float[] qa = queries.backingArray();
     float[] ba = base.backingArray();
     int d = queries.dim();
-    IntStream.range(0, rows * kc).parallel().forEach(t -> {
-      int c = idx[t];
-      if (c < 0 || Float.isInfinite(val[t])) {
-        return;
+    Parallel.run("refine", rows, rows, () -> null, (state, q) -> {
+      for (int t = q * kc; t < (q + 1) * kc; t++) {
+        int c = idx[t];
+        if (c < 0 || Float.isInfinite(val[t])) {
+          continue;
+        }
+        int qo = queries.rowOffsetInt(q0 + q);
+        int bo = base.rowOffsetInt(c);
+        val[t] = cosine
+            ? Exact.cosineDistance(qa, qo, ba, bo, d)
+            : (float) Math.sqrt(Exact.squaredDistance(qa, qo, ba, bo, d));
       }
-      int qo = queries.rowOffsetInt(q0 + t / kc);
-      int bo = base.rowOffsetInt(c);
-      val[t] = cosine
-          ? Exact.cosineDistance(qa, qo, ba, bo, d)
-          : (float) Math.sqrt(Exact.squaredDistance(qa, qo, ba, bo, d));
-    });
+      return 1;
+    }, ProgressListener.NONE);
   }
 }

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.cuda.internal;
 
-import java.util.Locale;
+import io.github.embeddinggeometry.internal.Settings;
+
 
 /**
  * How much device memory the backend plans with: {@code -Dembgeo.cuda.memory} (bytes, or with a
@@ -9,7 +10,7 @@ import java.util.Locale;
  */
 public final class MemoryBudget {
   /** System property: the cap in bytes, or e.g. "12g". */
-  public static final String PROPERTY = "embgeo.cuda.memory";
+  public static final String PROPERTY = Settings.CUDA_MEMORY;
 
   /** The default cap: keeps a whole-vocabulary k-NN well under 16 GB of GPU memory. */
   static final long DEFAULT = 12L << 30;
@@ -21,7 +22,7 @@ public final class MemoryBudget {
    * (resident rows) count against the cap already.
    */
   public static long budget(long free, long held) {
-    long cap = parse(System.getProperty(PROPERTY));
+    long cap = parse(Settings.raw(PROPERTY));
     return Math.max(0, Math.min(cap - held, free / 10 * 9));
   }
 
@@ -30,20 +31,9 @@ public final class MemoryBudget {
     if (s == null || s.isBlank()) {
       return DEFAULT;
     }
-    String t = s.trim().toLowerCase(Locale.ROOT);
-    long mult = 1;
-    char last = t.charAt(t.length() - 1);
-    if (last == 'k' || last == 'm' || last == 'g') {
-      mult = last == 'k' ? 1L << 10 : last == 'm' ? 1L << 20 : 1L << 30;
-      t = t.substring(0, t.length() - 1);
-    }
     try {
-      long v = Long.parseLong(t.trim());
-      if (v <= 0) {
-        throw new NumberFormatException();
-      }
-      return Math.multiplyExact(v, mult);
-    } catch (NumberFormatException | ArithmeticException e) {
+      return Settings.parseBytes(s);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "-D" + PROPERTY + " must be a positive size such as 12g or 8589934592, not '" + s + "'");
     }
