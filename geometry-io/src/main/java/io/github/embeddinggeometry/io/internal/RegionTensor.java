@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.io.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.kernel.Bf16;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.Tensor;
@@ -9,9 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.stream.IntStream;
 
 /**
  * A {@link Tensor} over a {@link ByteRegion}: dtype, shape, element strides and offset, byte
@@ -455,23 +454,12 @@ public final class RegionTensor implements Tensor {
     // About 1 MiB of source bytes per task: large enough to amortise, small enough to balance.
     int rowsPerChunk = (int) Math.max(1, (1 << 20) / ((long) dim * dtype.bytes()));
     int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-    AtomicLong done = new AtomicLong();
-    Object lock = new Object();
-    long[] reported = {0};
-    String task = "read " + name;
-    IntStream.range(0, chunks).parallel().forEach(c -> {
-      ProgressListener.checkCancelled(progress);
+    Parallel.run("read " + name, chunks, rows, () -> null, (state, c) -> {
       int r0 = c * rowsPerChunk;
       int r1 = Math.min(rows, r0 + rowsPerChunk);
       readFloats((long) r0 * dim, data, r0 * dim, (r1 - r0) * dim);
-      long now = done.addAndGet(r1 - r0);
-      synchronized (lock) {
-        if (now > reported[0]) {
-          reported[0] = now;
-          progress.progress(task, now, rows);
-        }
-      }
-    });
+      return r1 - r0;
+    }, progress);
     return EmbeddingMatrix.wrap(data, rows, dim);
   }
 }
