@@ -128,5 +128,8 @@ class TileKernelTest {
     assertThat(Kernels.vectorized()).isEqualTo(module && !disabled);
     assertThat(Kernels.vectorKernel().isPresent()).isEqualTo(module);
     assertThat(new CpuBackend(Kernels.get()).description()).startsWith("cpu (");
+    // -Dembgeo.fma=false (the build's no-fma run) selects the multiply-then-add sequence.
+    Kernels.vectorKernel().ifPresent(k -> assertThat(k.description()).endsWith(
+        "false".equals(System.getProperty(Settings.FMA)) ? ", no FMA" : ", FMA"));
   }
 }
