@@ -1,10 +1,11 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.report.Plots;
+import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
 import io.github.embeddinggeometry.density.KnnDensity;
-import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.io.tensor.Tensor;
@@ -102,13 +103,14 @@ final class ClustersStep {
     for (int b = 0; b <= bins; b++) {
       edges[b] = hi * b / bins;
     }
-    Charts.histogram(dir.resolve("cluster_nn_distances.png"),
+    Plots.histogram(new Figure(dir.resolve("cluster_nn_distances.png"),
         "Nearest-neighbour distances in the box: " + s.model().name(),
         String.format(Locale.ROOT, "eps = %s: largest cluster %,d rows, %,d other clusters,"
             + " %,d singletons; void %.3g", eps, cl.largestSize(), nonSingleton - 1,
-            cl.singletonCount(), voidWidth),
-        edges, new String[] {"largest cluster", "all other rows"}, counts, eps, "eps",
-        "Distance to nearest neighbour (embedding units)", "Rows", false);
+            cl.singletonCount(), voidWidth)),
+        new Plots.Bins(edges, new String[] {"largest cluster", "all other rows"}, counts),
+        new Plots.Marker(eps, "eps"), "Distance to nearest neighbour (embedding units)",
+        Plots.Axis.of("Rows", false));
     r.figure("cluster_nn_distances.png");
     r.write(dir, t0);
     con.line(String.format(Locale.ROOT,

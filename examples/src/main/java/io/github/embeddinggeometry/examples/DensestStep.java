@@ -1,8 +1,9 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.report.Plots;
+import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.analysis.DensestPoint;
 import io.github.embeddinggeometry.density.DensityField;
-import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
@@ -80,14 +81,14 @@ final class DensestStep {
     String sub = String.format(Locale.ROOT, "densest token %d %s, k = %d, %,d tokens; overlap"
         + " of the top %d: %d (%.1f%%)", dp.id(), densestText, knn.k, field.rows(), top,
         dp.overlap(), 100 * dp.overlapShare());
-    Charts.ranks(dir.resolve("densest_causal_neighbors.png"),
-        "Causal-metric neighbours of the densest token: " + s.model().name(), sub,
-        new String[] {"causal distance"}, new double[][] {causalD},
-        "Causal distance (logometers)", false, "Neighbour rank");
-    Charts.ranks(dir.resolve("densest_cosine_neighbors.png"),
-        "Cosine neighbours of the densest token: " + s.model().name(), sub,
-        new String[] {"cosine similarity"}, new double[][] {cosS}, "Cosine similarity", false,
-        "Neighbour rank");
+    Plots.ranks(new Figure(dir.resolve("densest_causal_neighbors.png"),
+        "Causal-metric neighbours of the densest token: " + s.model().name(), sub),
+        new String[] {"causal distance"}, new double[][] {causalD}, "Neighbour rank",
+        Plots.Axis.of("Causal distance (logometers)", false));
+    Plots.ranks(new Figure(dir.resolve("densest_cosine_neighbors.png"),
+        "Cosine neighbours of the densest token: " + s.model().name(), sub),
+        new String[] {"cosine similarity"}, new double[][] {cosS}, "Neighbour rank",
+        Plots.Axis.of("Cosine similarity", false));
     r.figure("densest_causal_neighbors.png");
     r.figure("densest_cosine_neighbors.png");
     r.write(dir, t0);

@@ -1,10 +1,13 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.report.Scale;
+import io.github.embeddinggeometry.examples.report.Maps;
+import io.github.embeddinggeometry.examples.report.Figure;
+import io.github.embeddinggeometry.examples.report.Colouring;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.density.KnnDensity;
-import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.examples.report.Colormap;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
@@ -50,21 +53,22 @@ final class DensityFieldStep {
         zeros++;
       }
     }
-    Charts.Scale scale = Charts.Scale.over(nn, colormap, true, false);
+    Scale scale = Scale.over(nn, colormap, true, false);
     String sub = String.format(Locale.ROOT,
         "%,d tokens in box %s; basis N=PC%d, M=PC%d, E=PC%d; bright = close neighbour (dense)", n,
         Session.boxText(box), basis.north, basis.meridian, basis.equinox);
     String label = "Distance to nearest neighbour (embedding units; bright = dense)";
-    Charts.mollweide(dir.resolve("density_field_mollweide.png"),
-        "Density field (Mollweide): " + s.model().name(), sub, lat, lon, nn, scale, label);
-    Charts.polar(dir.resolve("density_field_polar.png"),
-        "Density field (equatorial): " + s.model().name(), sub, lon, r, nn, scale, label,
-        "radius r (PC units) vs longitude");
+    Colouring colour = new Colouring(nn, scale, label);
+    Maps.mollweide(new Figure(dir.resolve("density_field_mollweide.png"),
+        "Density field (Mollweide): " + s.model().name(), sub), lat, lon, colour);
+    Maps.polar(new Figure(dir.resolve("density_field_polar.png"),
+        "Density field (equatorial): " + s.model().name(), sub), lon, r,
+        "radius r (PC units) vs longitude", colour);
     // The box is often a small patch of the sphere: a close-up shows the structure inside it.
-    Charts.lonLatZoom(dir.resolve("density_field_zoom.png"),
-        "Density field (close-up of the box): " + s.model().name(), sub, lat, lon, nn, scale,
-        label, Math.max(-180, box.lonMin()), Math.min(180, box.lonMax()),
-        Math.max(-90, box.latMin()), Math.min(90, box.latMax()));
+    Maps.lonLatZoom(new Figure(dir.resolve("density_field_zoom.png"),
+        "Density field (close-up of the box): " + s.model().name(), sub), lat, lon, colour,
+        new Maps.Window(Math.max(-180, box.lonMin()), Math.min(180, box.lonMax()),
+            Math.max(-90, box.latMin()), Math.min(90, box.latMax())));
 
     Report rep = new Report("density-field", s);
     rep.selection(basis, box);

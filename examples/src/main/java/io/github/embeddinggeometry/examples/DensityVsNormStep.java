@@ -1,12 +1,15 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.report.Scale;
+import io.github.embeddinggeometry.examples.report.Plots;
+import io.github.embeddinggeometry.examples.report.Figure;
+import io.github.embeddinggeometry.examples.report.Colouring;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.CoreShellOuter;
 import io.github.embeddinggeometry.analysis.RadialProfile;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
-import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.examples.report.Colormap;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import java.nio.file.Path;
@@ -52,24 +55,26 @@ final class DensityVsNormStep {
     String sub = String.format(Locale.ROOT, "%,d tokens, k = %d, metric %s%s; %,d infinite"
         + " densities not drawn", n, knn.k, knn.metric,
         knn.ridge > 0 ? " (ridge " + knn.ridge + ")" : "", ds.infinite());
-    Charts.Scale dscale = Charts.Scale.over(density, Colormap.VIRIDIS, false, true);
-    Charts.scatter(dir.resolve("density_vs_norm.png"), "Local density vs causal norm: "
-            + s.model().name(), sub, norms, density, density, dscale,
-        "Causal norm (logometers)", "Local density 1/r_k (1/logometers, log)", true,
-        "Local density (1/logometers)");
-    Charts.Scale lscale = Charts.Scale.over(logVol, Colormap.VIRIDIS, false, false);
-    Charts.scatter(dir.resolve("volumetric_density_vs_norm.png"),
+    Plots.Axis normAxis = new Plots.Axis("Causal norm (logometers)", norms, false);
+    Plots.scatter(new Figure(dir.resolve("density_vs_norm.png"), "Local density vs causal norm: "
+            + s.model().name(), sub), normAxis,
+        new Plots.Axis("Local density 1/r_k (1/logometers, log)", density, true),
+        new Colouring(density, Scale.over(density, Colormap.VIRIDIS, false, true),
+            "Local density (1/logometers)"));
+    Plots.scatter(new Figure(dir.resolve("volumetric_density_vs_norm.png"),
         "Volumetric density vs causal norm: " + s.model().name(),
         String.format(Locale.ROOT, "D_eff = %d (%s), k = %d, %,d tokens", dEff,
             prof.dEff == null ? String.format(Locale.ROOT, "participation ratio %.1f", pr)
-                : "--d-eff", knn.k, n),
-        norms, logVol, logVol, lscale, "Causal norm (logometers)",
-        "ln volumetric density (ln tokens/logometer^D)", false, "ln volumetric density");
-    Charts.profile(dir.resolve("radial_profile.png"), "Radial density profile: "
+                : "--d-eff", knn.k, n)), normAxis,
+        new Plots.Axis("ln volumetric density (ln tokens/logometer^D)", logVol, false),
+        new Colouring(logVol, Scale.over(logVol, Colormap.VIRIDIS, false, false),
+            "ln volumetric density"));
+    Plots.profile(new Figure(dir.resolve("radial_profile.png"), "Radial density profile: "
             + s.model().name(),
         String.format(Locale.ROOT, "%d bins of causal norm; core/shell density ratio %.2f: %s",
-            prof.bins, cso.coreShellRatio(), Verdicts.CoreShell.of(cso.coreShellRatio()).text),
-        profile.edges(), toLongs(profile.counts()), profile.means(), profile.stds(),
+            prof.bins, cso.coreShellRatio(), Verdicts.CoreShell.of(cso.coreShellRatio()).text)),
+        new Plots.Profile(profile.edges(), toLongs(profile.counts()), profile.means(),
+            profile.stds()),
         "Causal norm (logometers)", "Mean local density (1/logometers)");
 
     Report r = new Report("density-vs-norm", s);

@@ -1,7 +1,8 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.report.Plots;
+import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
-import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
@@ -67,10 +68,10 @@ final class FrameStep {
       share[i] = 100 * pca.varianceExplained(i);
       cum[i] = 100 * pca.cumulativeVariance(i + 1);
     }
-    Charts.scree(dir.resolve("variance_explained.png"), "PCA of W: " + s.model().name(),
+    Plots.scree(new Figure(dir.resolve("variance_explained.png"), "PCA of W: " + s.model().name(),
         String.format(Locale.ROOT, "first %d of %d PCs; first 10: %.2f%%, first 100: %.2f%%,"
             + " participation ratio %.1f", shown, d, 100 * cum10, 100 * cum100,
-            pca.participationRatio()), share, cum);
+            pca.participationRatio())), share, cum);
 
     Report r = new Report("frame", s);
     r.selection(basis, box);

@@ -1,9 +1,10 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.report.Plots;
+import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
-import io.github.embeddinggeometry.examples.report.Charts;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.io.tensor.Tensor;
@@ -84,12 +85,12 @@ final class PairwiseStep {
     for (int b = 0; b <= HISTOGRAM_BINS; b++) {
       edges[b] = hi * b / HISTOGRAM_BINS;
     }
-    Charts.histogram(dir.resolve("pairwise_distances.png"),
+    Plots.histogram(new Figure(dir.resolve("pairwise_distances.png"),
         "Pairwise distances in the box: " + s.model().name(),
         String.format(Locale.ROOT, "%,d tokens, %,d pairs, median %.4f, %,d exact zeros", n,
-            st.count(), st.median(), st.exactZeroPairs()),
-        edges, new String[] {"pairs"}, new long[][] {counts}, null, null,
-        "Euclidean distance (embedding units)", "Pairs (log scale)", true);
+            st.count(), st.median(), st.exactZeroPairs())),
+        new Plots.Bins(edges, new String[] {"pairs"}, new long[][] {counts}), null,
+        "Euclidean distance (embedding units)", Plots.Axis.of("Pairs (log scale)", true));
     r.figure("pairwise_distances.png");
     r.write(dir, t0);
     con.line(String.format(Locale.ROOT,

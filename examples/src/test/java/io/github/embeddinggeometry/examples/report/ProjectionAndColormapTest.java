@@ -51,18 +51,18 @@ class ProjectionAndColormapTest {
 
   @Test
   void reversedScaleMapsSmallValuesToTheBrightEnd() {
-    Charts.Scale s = new Charts.Scale(Colormap.INFERNO, 1, 3, true, false);
+    Scale s = new Scale(Colormap.INFERNO, 1, 3, true, false);
     assertThat(s.getPaint(1)).isEqualTo(new Color(0xfcffa4));
     assertThat(s.getPaint(3)).isEqualTo(new Color(0x000004));
-    Charts.Scale log = new Charts.Scale(Colormap.VIRIDIS, 1, 100, false, true);
+    Scale log = new Scale(Colormap.VIRIDIS, 1, 100, false, true);
     assertThat(log.getPaint(10)).isEqualTo(new Color(0x21918c));
   }
 
   @Test
   void undisplayableCharactersBecomeCodePoints() {
     java.awt.Font f = new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12);
-    assertThat(Charts.displayable("abc", f)).isEqualTo("abc");
-    String s = Charts.displayable("a\uDB40\uDC01", f); // a tag character no font draws
+    assertThat(Style.displayable("abc", f)).isEqualTo("abc");
+    String s = Style.displayable("a\uDB40\uDC01", f); // a tag character no font draws
     assertThat(s).startsWith("a").contains("U+E0001");
   }
 }
