@@ -2,7 +2,8 @@
  * Readers and writers of the files embeddings come in: safetensors (sharded Hugging Face folders
  * too), {@code .npy}, torch {@code .pt} (read without executing anything), ONNX initializers and
  * {@code tokenizer.json}. Every reader rejects malformed input with a {@link
- * io.github.embeddinggeometry.io.tensor.MalformedFileException} that names the file and the problem.
+ * io.github.embeddinggeometry.io.tensor.MalformedFileException} that names the file and the
+ * problem.
  */
 module io.github.embeddinggeometry.io {
   requires transitive io.github.embeddinggeometry;

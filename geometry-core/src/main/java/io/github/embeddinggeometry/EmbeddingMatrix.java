@@ -6,9 +6,9 @@ import java.util.Objects;
 /**
  * A read-only N x d float32 matrix, one row per token, row-major.
  *
- * <p>Every row carries its <em>vocabulary id</em>: a matrix read from a checkpoint has ids
- * {@code 0..N-1}; a {@linkplain #select(int[]) selection} keeps the ids of the rows it selects, so
- * results always name vocabulary ids, never positions in a subset (spec section 7). Ids are strictly
+ * <p>Every row carries its <em>vocabulary id</em>: a matrix read from a checkpoint has ids {@code
+ * 0..N-1}; a {@linkplain #select(int[]) selection} keeps the ids of the rows it selects, so results
+ * always name vocabulary ids, never positions in a subset (spec section 7). Ids are strictly
  * ascending in every matrix.
  *
  * <p>A selection is a view: it shares the backing array and copies nothing but its index. Call
@@ -24,8 +24,10 @@ public final class EmbeddingMatrix {
   private final float[] data;
   private final int rows;
   private final int dim;
+
   /** Vocabulary id of each row, strictly ascending; null means ids 0..rows-1. */
   private final int[] ids;
+
   /** Start offset in {@link #data} of each row; null means contiguous rows (row r at r * dim). */
   private final long[] offsets;
 
@@ -47,7 +49,8 @@ public final class EmbeddingMatrix {
   public static EmbeddingMatrix wrap(float[] data, int rows, int dim) {
     Objects.requireNonNull(data, "data");
     if (rows < 0 || dim <= 0) {
-      throw new IllegalArgumentException("shape must be rows >= 0, dim > 0; got " + rows + " x " + dim);
+      throw new IllegalArgumentException(
+          "shape must be rows >= 0, dim > 0; got " + rows + " x " + dim);
     }
     if ((long) rows * dim != data.length) {
       throw new IllegalArgumentException(
@@ -119,9 +122,7 @@ public final class EmbeddingMatrix {
     return out;
   }
 
-  /**
-   * Row position of vocabulary id {@code id}, or a negative number if no row has that id.
-   */
+  /** Row position of vocabulary id {@code id}, or a negative number if no row has that id. */
   public int rowOf(int id) {
     if (ids == null) {
       return id >= 0 && id < rows ? id : -1;
@@ -162,8 +163,8 @@ public final class EmbeddingMatrix {
   }
 
   /**
-   * The backing array, shared, not copied; rows may not be contiguous in a selection. For
-   * backends only: never write into it.
+   * The backing array, shared, not copied; rows may not be contiguous in a selection. For backends
+   * only: never write into it.
    */
   public float[] backingArray() {
     return data;

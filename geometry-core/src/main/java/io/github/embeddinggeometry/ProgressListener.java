@@ -6,8 +6,8 @@ import java.util.concurrent.CancellationException;
  * Receives progress of long operations and may cancel them. The library prints nothing; an
  * application turns these calls into a progress bar.
  *
- * <p>Calls may come from worker threads, concurrently: implementations must be thread-safe.
- * {@code done} never decreases within one task.
+ * <p>Calls may come from worker threads, concurrently: implementations must be thread-safe. {@code
+ * done} never decreases within one task.
  *
  * @since 0.1
  */
@@ -23,14 +23,16 @@ public interface ProgressListener {
    */
   void progress(String task, long done, long total);
 
-  /** Polled between units of work; once true, the operation throws {@link CancellationException}. */
+  /**
+   * Polled between units of work; once true, the operation throws {@link CancellationException}.
+   */
   default boolean isCancelled() {
     return false;
   }
 
   /**
-   * Throws {@link CancellationException} if {@code listener} asks to cancel or the current thread is
-   * interrupted. Long loops call this between units of work.
+   * Throws {@link CancellationException} if {@code listener} asks to cancel or the current thread
+   * is interrupted. Long loops call this between units of work.
    */
   static void checkCancelled(ProgressListener listener) {
     if (listener.isCancelled() || Thread.currentThread().isInterrupted()) {

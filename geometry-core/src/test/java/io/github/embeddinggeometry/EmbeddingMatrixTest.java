@@ -25,7 +25,8 @@ class EmbeddingMatrixTest {
     assertThat(m.isContiguous()).isTrue();
     assertThat(m.ids()).containsExactly(0, 1, 2, 3, 4);
     assertThatThrownBy(() -> EmbeddingMatrix.wrap(new float[7], 2, 3))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("7 floats");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("7 floats");
     assertThatThrownBy(() -> EmbeddingMatrix.wrap(new float[0], 0, 0))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> m.get(5, 0)).isInstanceOf(IndexOutOfBoundsException.class);
@@ -51,7 +52,8 @@ class EmbeddingMatrixTest {
     assertThat(sl.ids()).containsExactly(1, 2);
     assertThat(s.select(new int[] {4}).row(0)).containsExactly(12f, 13f, 14f);
     assertThatThrownBy(() -> m.select(new int[] {9}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("vocabulary id 9");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("vocabulary id 9");
   }
 
   @Test
@@ -61,9 +63,11 @@ class EmbeddingMatrixTest {
     assertThat(r.rowOf(30)).isEqualTo(2);
     assertThat(r.id(4)).isEqualTo(50);
     assertThatThrownBy(() -> m.withIds(new int[] {0, 2, 1, 3, 4}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ascending");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ascending");
     assertThatThrownBy(() -> m.withIds(new int[] {0, 1}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2 ids for 5 rows");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 ids for 5 rows");
   }
 
   @Test
@@ -80,6 +84,7 @@ class EmbeddingMatrixTest {
   void copyOfChecksRaggedRows() {
     assertThat(EmbeddingMatrix.copyOf(new float[][] {{1, 2}, {3, 4}}).get(1, 0)).isEqualTo(3f);
     assertThatThrownBy(() -> EmbeddingMatrix.copyOf(new float[][] {{1, 2}, {3}}))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 1 has 1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row 1 has 1");
   }
 }

@@ -1,14 +1,13 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.examples.report.Plots;
-import io.github.embeddinggeometry.examples.report.Figure;
-import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
 import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.examples.report.Figure;
+import io.github.embeddinggeometry.examples.report.Plots;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
-import io.github.embeddinggeometry.io.tensor.Tensor;
+import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,22 +27,39 @@ final class ClustersStep {
       Session s, Options.BasisOptions basis, BoundingBox box, double eps) {
     SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
     EmbeddingMatrix sel = s.select(c, box, 2).compact();
-    String key = basis.north + "/" + basis.meridian + "/" + basis.equinox + "/"
-        + Session.boxText(box) + "/" + eps;
-    return s.clusters(key, () -> {
-      long t0 = System.nanoTime();
-      NearDuplicateClusters cl = NearDuplicateClusters.find(sel, eps,
-          s.kernel("euclidean", MetricSpace.euclidean()), s.console());
-      s.console().finishBars();
-      s.console().line(String.format(Locale.ROOT,
-          "near-duplicate clusters: eps = %s over %,d rows: %,d components, largest %,d (%s)",
-          eps, sel.rows(), cl.componentCount(), cl.largestSize(), Session.seconds(t0)));
-      return cl;
-    });
+    String key =
+        basis.north
+            + "/"
+            + basis.meridian
+            + "/"
+            + basis.equinox
+            + "/"
+            + Session.boxText(box)
+            + "/"
+            + eps;
+    return s.clusters(
+        key,
+        () -> {
+          long t0 = System.nanoTime();
+          NearDuplicateClusters cl =
+              NearDuplicateClusters.find(
+                  sel, eps, s.kernel("euclidean", MetricSpace.euclidean()), s.console());
+          s.console().finishBars();
+          s.console()
+              .line(
+                  String.format(
+                      Locale.ROOT,
+                      "near-duplicate clusters: eps = %s over %,d rows: %,d components, largest %,d (%s)",
+                      eps,
+                      sel.rows(),
+                      cl.componentCount(),
+                      cl.largestSize(),
+                      Session.seconds(t0)));
+          return cl;
+        });
   }
 
-  static void run(
-      Session s, Options.BasisOptions basis, BoundingBox box, double eps, Path dir) {
+  static void run(Session s, Options.BasisOptions basis, BoundingBox box, double eps, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
     NearDuplicateClusters cl = find(s, basis, box, eps);
@@ -53,7 +69,8 @@ final class ClustersStep {
     int[] largest = cl.largestIds();
     int nonSingleton = cl.componentCount() - cl.singletonCount();
 
-    Outputs.safetensors(dir.resolve("cluster_tokens.safetensors"),
+    Outputs.safetensors(
+        dir.resolve("cluster_tokens.safetensors"),
         List.of(Tensors.of("cluster_token_ids", Outputs.longs(largest), largest.length)));
 
     Report r = new Report("clusters", s);
@@ -82,8 +99,10 @@ final class ClustersStep {
     // Figure: nearest-neighbour distances inside and outside the largest cluster, with eps:
     // shows whether a void separates the cluster (spec section 6).
     EmbeddingMatrix rows = cl.matrix();
-    double[] nn = KnnDensity.of(1, s.kernel("euclidean", MetricSpace.euclidean()))
-        .estimate(rows, con).nearestDistances();
+    double[] nn =
+        KnnDensity.of(1, s.kernel("euclidean", MetricSpace.euclidean()))
+            .estimate(rows, con)
+            .nearestDistances();
     con.finishBars();
     java.util.Set<Integer> in = new java.util.HashSet<>();
     for (int id : largest) {
@@ -103,19 +122,35 @@ final class ClustersStep {
     for (int b = 0; b <= bins; b++) {
       edges[b] = hi * b / bins;
     }
-    Plots.histogram(new Figure(dir.resolve("cluster_nn_distances.png"),
-        "Nearest-neighbour distances in the box: " + s.model().name(),
-        String.format(Locale.ROOT, "eps = %s: largest cluster %,d rows, %,d other clusters,"
-            + " %,d singletons; void %.3g", eps, cl.largestSize(), nonSingleton - 1,
-            cl.singletonCount(), voidWidth)),
+    Plots.histogram(
+        new Figure(
+            dir.resolve("cluster_nn_distances.png"),
+            "Nearest-neighbour distances in the box: " + s.model().name(),
+            String.format(
+                Locale.ROOT,
+                "eps = %s: largest cluster %,d rows, %,d other clusters,"
+                    + " %,d singletons; void %.3g",
+                eps,
+                cl.largestSize(),
+                nonSingleton - 1,
+                cl.singletonCount(),
+                voidWidth)),
         new Plots.Bins(edges, new String[] {"largest cluster", "all other rows"}, counts),
-        new Plots.Marker(eps, "eps"), "Distance to nearest neighbour (embedding units)",
+        new Plots.Marker(eps, "eps"),
+        "Distance to nearest neighbour (embedding units)",
         Plots.Axis.of("Rows", false));
     r.figure("cluster_nn_distances.png");
     r.write(dir, t0);
-    con.line(String.format(Locale.ROOT,
-        "clusters: eps = %s: %,d clusters + %,d singletons; largest %,d rows, void %.4g (%s)", eps,
-        nonSingleton, cl.singletonCount(), cl.largestSize(), voidWidth, Session.seconds(t0)));
+    con.line(
+        String.format(
+            Locale.ROOT,
+            "clusters: eps = %s: %,d clusters + %,d singletons; largest %,d rows, void %.4g (%s)",
+            eps,
+            nonSingleton,
+            cl.singletonCount(),
+            cl.largestSize(),
+            voidWidth,
+            Session.seconds(t0)));
   }
 
   static double norm(float[] v) {

@@ -13,8 +13,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * What the command prints: one summary line per step on stdout, and progress bars on stderr for
- * tasks that run longer than {@link #BAR_DELAY_MS}, so quick steps do not flicker a bar.
- * {@code --quiet} silences both.
+ * tasks that run longer than {@link #BAR_DELAY_MS}, so quick steps do not flicker a bar. {@code
+ * --quiet} silences both.
  */
 final class Console implements ProgressListener {
   /** A task shows a bar once it has run this long without finishing. */
@@ -73,10 +73,11 @@ final class Console implements ProgressListener {
               .setTaskName(task)
               .setInitialMax(total)
               .setStyle(ProgressBarStyle.ASCII)
-              .setConsumer(interactive
-                  ? new ConsoleProgressBarConsumer(err)
-                  // Redirected output (CI logs, files) gets whole lines, not carriage returns.
-                  : new DelegatingProgressBarConsumer(err::println, 100))
+              .setConsumer(
+                  interactive
+                      ? new ConsoleProgressBarConsumer(err)
+                      // Redirected output (CI logs, files) gets whole lines, not carriage returns.
+                      : new DelegatingProgressBarConsumer(err::println, 100))
               .setUpdateIntervalMillis(interactive ? 250 : 10_000)
               .setMaxRenderedLength(100)
               .startsFrom(done, Duration.ofMillis(elapsedMs))

@@ -4,19 +4,19 @@ import io.github.embeddinggeometry.frame.BoundingBox;
 
 /**
  * Parameter defaults. For the default dataset (all-MiniLM-L6-v2, {@code --model minilm}) they are
- * chosen so that every command shows its overdensity: the cluster of the 994 never-trained
- * {@code [unused…]} tokens (and ~600 rare characters that were barely trained either). For any other
- * model they are the notebooks' values (Qwen3-4B).
+ * chosen so that every command shows its overdensity: the cluster of the 994 never-trained {@code
+ * [unused…]} tokens (and ~600 rare characters that were barely trained either). For any other model
+ * they are the notebooks' values (Qwen3-4B).
  *
  * <p>How the MiniLM numbers were found (exploration on the 30,522 x 384 word-embedding matrix, PC
  * signs as in spec section 2, basis NORTH=2, MERIDIAN=1, EQUINOX=3): 993 of the 994 {@code
  * [unused]} rows lie at lat 50-58 deg, lon 11-29 deg, r 0.33-0.36 (PC units), while all rows span r
  * 0.008-0.59. The box lat [40, 70], lon [0, 40], r [0.25, 0.45] selects 2,537 rows, 993 of them
- * {@code [unused]}. Their nearest-neighbour distances are 0.22-0.26 against a median of 0.51 for the
- * other selected rows. With eps = 0.27 the largest near-duplicate component holds all 993 plus 610
- * rare characters (1,603 rows); eps = 0.25 splits it. In the causal metric (M = C^-1) the densest
- * row is {@code ##？} (id 30520) and its neighbours are {@code [unused]} tokens; the core/shell
- * density ratio is 2.66 (denser core).
+ * {@code [unused]}. Their nearest-neighbour distances are 0.22-0.26 against a median of 0.51 for
+ * the other selected rows. With eps = 0.27 the largest near-duplicate component holds all 993 plus
+ * 610 rare characters (1,603 rows); eps = 0.25 splits it. In the causal metric (M = C^-1) the
+ * densest row is {@code ##？} (id 30520) and its neighbours are {@code [unused]} tokens; the
+ * core/shell density ratio is 2.66 (denser core).
  */
 final class Defaults {
   private Defaults() {}
@@ -30,7 +30,9 @@ final class Defaults {
   /** MiniLM: the smallest round eps that joins the 993 boxed {@code [unused]} rows. */
   static final double MINILM_EPS = 0.27;
 
-  /** Other models: exact-duplicate classes (Qwen3-4B has 651,034 zero-distance pairs in its box). */
+  /**
+   * Other models: exact-duplicate classes (Qwen3-4B has 651,034 zero-distance pairs in its box).
+   */
   static final double NOTEBOOK_EPS = 0;
 
   /** k of the k-NN density (the notebooks' K_NEIGHBORS). */

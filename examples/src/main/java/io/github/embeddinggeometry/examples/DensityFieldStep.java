@@ -1,14 +1,14 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.examples.report.Scale;
-import io.github.embeddinggeometry.examples.report.Maps;
-import io.github.embeddinggeometry.examples.report.Figure;
-import io.github.embeddinggeometry.examples.report.Colouring;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.density.KnnDensity;
 import io.github.embeddinggeometry.examples.report.Colormap;
+import io.github.embeddinggeometry.examples.report.Colouring;
+import io.github.embeddinggeometry.examples.report.Figure;
+import io.github.embeddinggeometry.examples.report.Maps;
+import io.github.embeddinggeometry.examples.report.Scale;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -16,8 +16,8 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Notebook 1.5b: nearest-neighbour distance of every row in the box, drawn on a Mollweide map and
- * a polar map.
+ * Notebook 1.5b: nearest-neighbour distance of every row in the box, drawn on a Mollweide map and a
+ * polar map.
  *
  * <p>Choice: the notebook coloured by distance with inferno, which paints the densest tokens black
  * on a black background although its text says "small distance: hot colours". We reverse the
@@ -54,36 +54,81 @@ final class DensityFieldStep {
       }
     }
     Scale scale = Scale.over(nn, colormap, true, false);
-    String sub = String.format(Locale.ROOT,
-        "%,d tokens in box %s; basis N=PC%d, M=PC%d, E=PC%d; bright = close neighbour (dense)", n,
-        Session.boxText(box), basis.north, basis.meridian, basis.equinox);
+    String sub =
+        String.format(
+            Locale.ROOT,
+            "%,d tokens in box %s; basis N=PC%d, M=PC%d, E=PC%d; bright = close neighbour (dense)",
+            n,
+            Session.boxText(box),
+            basis.north,
+            basis.meridian,
+            basis.equinox);
     String label = "Distance to nearest neighbour (embedding units; bright = dense)";
     Colouring colour = new Colouring(nn, scale, label);
-    Maps.mollweide(new Figure(dir.resolve("density_field_mollweide.png"),
-        "Density field (Mollweide): " + s.model().name(), sub), lat, lon, colour);
-    Maps.polar(new Figure(dir.resolve("density_field_polar.png"),
-        "Density field (equatorial): " + s.model().name(), sub), lon, r,
-        "radius r (PC units) vs longitude", colour);
+    Maps.mollweide(
+        new Figure(
+            dir.resolve("density_field_mollweide.png"),
+            "Density field (Mollweide): " + s.model().name(),
+            sub),
+        lat,
+        lon,
+        colour);
+    Maps.polar(
+        new Figure(
+            dir.resolve("density_field_polar.png"),
+            "Density field (equatorial): " + s.model().name(),
+            sub),
+        lon,
+        r,
+        "radius r (PC units) vs longitude",
+        colour);
     // The box is often a small patch of the sphere: a close-up shows the structure inside it.
-    Maps.lonLatZoom(new Figure(dir.resolve("density_field_zoom.png"),
-        "Density field (close-up of the box): " + s.model().name(), sub), lat, lon, colour,
-        new Maps.Window(Math.max(-180, box.lonMin()), Math.min(180, box.lonMax()),
-            Math.max(-90, box.latMin()), Math.min(90, box.latMax())));
+    Maps.lonLatZoom(
+        new Figure(
+            dir.resolve("density_field_zoom.png"),
+            "Density field (close-up of the box): " + s.model().name(),
+            sub),
+        lat,
+        lon,
+        colour,
+        new Maps.Window(
+            Math.max(-180, box.lonMin()),
+            Math.min(180, box.lonMax()),
+            Math.max(-90, box.latMin()),
+            Math.min(90, box.latMax())));
 
     Report rep = new Report("density-field", s);
     rep.selection(basis, box);
     rep.put("selected", n);
     rep.put("colormap", colormap.name().toLowerCase(Locale.ROOT) + " (reversed: bright = small)");
-    rep.put("nn_distance", Report.obj("min", sum.min(), "median", sum.median(), "mean", sum.mean(),
-        "max", sum.max(), "std", sum.std()));
+    rep.put(
+        "nn_distance",
+        Report.obj(
+            "min",
+            sum.min(),
+            "median",
+            sum.median(),
+            "mean",
+            sum.mean(),
+            "max",
+            sum.max(),
+            "std",
+            sum.std()));
     rep.put("zero_nn_distance_tokens", zeros);
     rep.figure("density_field_mollweide.png");
     rep.figure("density_field_polar.png");
     rep.figure("density_field_zoom.png");
     rep.write(dir, t0);
-    con.line(String.format(Locale.ROOT,
-        "density-field: %,d tokens, nearest-neighbour distance min %.4g, median %.4g, max %.4g,"
-            + " %,d at distance 0 (%s)", n, sum.min(), sum.median(), sum.max(), zeros,
-        Session.seconds(t0)));
+    con.line(
+        String.format(
+            Locale.ROOT,
+            "density-field: %,d tokens, nearest-neighbour distance min %.4g, median %.4g, max %.4g,"
+                + " %,d at distance 0 (%s)",
+            n,
+            sum.min(),
+            sum.median(),
+            sum.max(),
+            zeros,
+            Session.seconds(t0)));
   }
 }

@@ -1,9 +1,5 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.examples.report.Scale;
-import io.github.embeddinggeometry.examples.report.Plots;
-import io.github.embeddinggeometry.examples.report.Figure;
-import io.github.embeddinggeometry.examples.report.Colouring;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.CoreShellOuter;
@@ -11,6 +7,10 @@ import io.github.embeddinggeometry.analysis.RadialProfile;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.examples.report.Colormap;
+import io.github.embeddinggeometry.examples.report.Colouring;
+import io.github.embeddinggeometry.examples.report.Figure;
+import io.github.embeddinggeometry.examples.report.Plots;
+import io.github.embeddinggeometry.examples.report.Scale;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -20,8 +20,7 @@ import java.util.Map;
 final class DensityVsNormStep {
   private DensityVsNormStep() {}
 
-  static void run(
-      Session s, Options.KnnOptions knn, Options.ProfileOptions prof, Path dir) {
+  static void run(Session s, Options.KnnOptions knn, Options.ProfileOptions prof, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
     knn.check();
@@ -52,30 +51,58 @@ final class DensityVsNormStep {
     FiniteSummary ls = FiniteSummary.of(logVol);
     int n = rows.rows();
 
-    String sub = String.format(Locale.ROOT, "%,d tokens, k = %d, metric %s%s; %,d infinite"
-        + " densities not drawn", n, knn.k, knn.metric,
-        knn.ridge > 0 ? " (ridge " + knn.ridge + ")" : "", ds.infinite());
+    String sub =
+        String.format(
+            Locale.ROOT,
+            "%,d tokens, k = %d, metric %s%s; %,d infinite" + " densities not drawn",
+            n,
+            knn.k,
+            knn.metric,
+            knn.ridge > 0 ? " (ridge " + knn.ridge + ")" : "",
+            ds.infinite());
     Plots.Axis normAxis = new Plots.Axis("Causal norm (logometers)", norms, false);
-    Plots.scatter(new Figure(dir.resolve("density_vs_norm.png"), "Local density vs causal norm: "
-            + s.model().name(), sub), normAxis,
+    Plots.scatter(
+        new Figure(
+            dir.resolve("density_vs_norm.png"),
+            "Local density vs causal norm: " + s.model().name(),
+            sub),
+        normAxis,
         new Plots.Axis("Local density 1/r_k (1/logometers, log)", density, true),
-        new Colouring(density, Scale.over(density, Colormap.VIRIDIS, false, true),
+        new Colouring(
+            density,
+            Scale.over(density, Colormap.VIRIDIS, false, true),
             "Local density (1/logometers)"));
-    Plots.scatter(new Figure(dir.resolve("volumetric_density_vs_norm.png"),
-        "Volumetric density vs causal norm: " + s.model().name(),
-        String.format(Locale.ROOT, "D_eff = %d (%s), k = %d, %,d tokens", dEff,
-            prof.dEff == null ? String.format(Locale.ROOT, "participation ratio %.1f", pr)
-                : "--d-eff", knn.k, n)), normAxis,
+    Plots.scatter(
+        new Figure(
+            dir.resolve("volumetric_density_vs_norm.png"),
+            "Volumetric density vs causal norm: " + s.model().name(),
+            String.format(
+                Locale.ROOT,
+                "D_eff = %d (%s), k = %d, %,d tokens",
+                dEff,
+                prof.dEff == null
+                    ? String.format(Locale.ROOT, "participation ratio %.1f", pr)
+                    : "--d-eff",
+                knn.k,
+                n)),
+        normAxis,
         new Plots.Axis("ln volumetric density (ln tokens/logometer^D)", logVol, false),
-        new Colouring(logVol, Scale.over(logVol, Colormap.VIRIDIS, false, false),
-            "ln volumetric density"));
-    Plots.profile(new Figure(dir.resolve("radial_profile.png"), "Radial density profile: "
-            + s.model().name(),
-        String.format(Locale.ROOT, "%d bins of causal norm; core/shell density ratio %.2f: %s",
-            prof.bins, cso.coreShellRatio(), Verdicts.CoreShell.of(cso.coreShellRatio()).text)),
-        new Plots.Profile(profile.edges(), toLongs(profile.counts()), profile.means(),
-            profile.stds()),
-        "Causal norm (logometers)", "Mean local density (1/logometers)");
+        new Colouring(
+            logVol, Scale.over(logVol, Colormap.VIRIDIS, false, false), "ln volumetric density"));
+    Plots.profile(
+        new Figure(
+            dir.resolve("radial_profile.png"),
+            "Radial density profile: " + s.model().name(),
+            String.format(
+                Locale.ROOT,
+                "%d bins of causal norm; core/shell density ratio %.2f: %s",
+                prof.bins,
+                cso.coreShellRatio(),
+                Verdicts.CoreShell.of(cso.coreShellRatio()).text)),
+        new Plots.Profile(
+            profile.edges(), toLongs(profile.counts()), profile.means(), profile.stds()),
+        "Causal norm (logometers)",
+        "Mean local density (1/logometers)");
 
     Report r = new Report("density-vs-norm", s);
     r.put("k", knn.k);
@@ -88,11 +115,32 @@ final class DensityVsNormStep {
     r.put("density", summary(ds));
     r.put("causal_norm", summary(ns));
     r.put("log_volumetric_density", summary(ls));
-    r.put("radial_profile", Report.obj("edges", profile.edges(), "counts", profile.counts(),
-        "infinite_counts", profile.infiniteCounts(), "mean_density", profile.means(),
-        "std_density", profile.stds()));
-    r.put("percentiles", Report.obj("p10", cso.p10(), "p40", cso.p40(), "median", cso.median(),
-        "p60", cso.p60(), "p90", cso.p90()));
+    r.put(
+        "radial_profile",
+        Report.obj(
+            "edges",
+            profile.edges(),
+            "counts",
+            profile.counts(),
+            "infinite_counts",
+            profile.infiniteCounts(),
+            "mean_density",
+            profile.means(),
+            "std_density",
+            profile.stds()));
+    r.put(
+        "percentiles",
+        Report.obj(
+            "p10",
+            cso.p10(),
+            "p40",
+            cso.p40(),
+            "median",
+            cso.median(),
+            "p60",
+            cso.p60(),
+            "p90",
+            cso.p90()));
     r.put("core", region(cso.core()));
     r.put("shell", region(cso.shell()));
     r.put("outer", region(cso.outer()));
@@ -102,20 +150,47 @@ final class DensityVsNormStep {
     r.figure("volumetric_density_vs_norm.png");
     r.figure("radial_profile.png");
     r.write(dir, t0);
-    con.line(String.format(Locale.ROOT,
-        "density-vs-norm: %,d tokens, causal norm %.2f..%.2f; core/shell density ratio %.2f: %s"
-            + " (%s)", n, ns.min(), ns.max(), cso.coreShellRatio(), Verdicts.CoreShell.of(cso.coreShellRatio()).text,
-        Session.seconds(t0)));
+    con.line(
+        String.format(
+            Locale.ROOT,
+            "density-vs-norm: %,d tokens, causal norm %.2f..%.2f; core/shell density ratio %.2f: %s"
+                + " (%s)",
+            n,
+            ns.min(),
+            ns.max(),
+            cso.coreShellRatio(),
+            Verdicts.CoreShell.of(cso.coreShellRatio()).text,
+            Session.seconds(t0)));
   }
 
   static Map<String, Object> summary(FiniteSummary f) {
-    return Report.obj("finite", f.finite(), "infinite", f.infinite(), "min", f.min(), "median",
-        f.median(), "mean", f.mean(), "max", f.max(), "std", f.std());
+    return Report.obj(
+        "finite",
+        f.finite(),
+        "infinite",
+        f.infinite(),
+        "min",
+        f.min(),
+        "median",
+        f.median(),
+        "mean",
+        f.mean(),
+        "max",
+        f.max(),
+        "std",
+        f.std());
   }
 
   private static Map<String, Object> region(CoreShellOuter.Region g) {
-    return Report.obj("count", g.count(), "infinite", g.infinite(), "mean_density", g.mean(),
-        "std_density", g.std());
+    return Report.obj(
+        "count",
+        g.count(),
+        "infinite",
+        g.infinite(),
+        "mean_density",
+        g.mean(),
+        "std_density",
+        g.std());
   }
 
   private static long[] toLongs(int[] a) {

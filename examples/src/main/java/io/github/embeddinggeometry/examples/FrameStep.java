@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.examples.report.Plots;
-import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
+import io.github.embeddinggeometry.examples.report.Figure;
+import io.github.embeddinggeometry.examples.report.Plots;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
@@ -24,8 +24,7 @@ import java.util.Map;
 final class FrameStep {
   private FrameStep() {}
 
-  static void run(
-      Session s, Options.BasisOptions basis, BoundingBox box, double eps, Path dir) {
+  static void run(Session s, Options.BasisOptions basis, BoundingBox box, double eps, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
     PcaResult pca = s.pca();
@@ -49,14 +48,20 @@ final class FrameStep {
 
     int top = Math.min(10, d);
     List<Map<String, Object>> table = new ArrayList<>();
-    con.line(String.format(Locale.ROOT, "frame: top %d eigenvalues of W (%,d x %,d):", top,
-        s.w().rows(), d));
+    con.line(
+        String.format(
+            Locale.ROOT, "frame: top %d eigenvalues of W (%,d x %,d):", top, s.w().rows(), d));
     for (int i = 0; i < top; i++) {
       double share = pca.varianceExplained(i);
-      table.add(Report.obj("pc", i + 1, "eigenvalue", pca.eigenvalue(i), "variance_explained",
-          share));
-      con.line(String.format(Locale.ROOT, "  PC%-3d %.6f  (%5.2f%% variance)", i + 1,
-          pca.eigenvalue(i), 100 * share));
+      table.add(
+          Report.obj("pc", i + 1, "eigenvalue", pca.eigenvalue(i), "variance_explained", share));
+      con.line(
+          String.format(
+              Locale.ROOT,
+              "  PC%-3d %.6f  (%5.2f%% variance)",
+              i + 1,
+              pca.eigenvalue(i),
+              100 * share));
     }
     double cum10 = pca.cumulativeVariance(Math.min(10, d));
     double cum100 = pca.cumulativeVariance(Math.min(100, d));
@@ -68,10 +73,21 @@ final class FrameStep {
       share[i] = 100 * pca.varianceExplained(i);
       cum[i] = 100 * pca.cumulativeVariance(i + 1);
     }
-    Plots.scree(new Figure(dir.resolve("variance_explained.png"), "PCA of W: " + s.model().name(),
-        String.format(Locale.ROOT, "first %d of %d PCs; first 10: %.2f%%, first 100: %.2f%%,"
-            + " participation ratio %.1f", shown, d, 100 * cum10, 100 * cum100,
-            pca.participationRatio())), share, cum);
+    Plots.scree(
+        new Figure(
+            dir.resolve("variance_explained.png"),
+            "PCA of W: " + s.model().name(),
+            String.format(
+                Locale.ROOT,
+                "first %d of %d PCs; first 10: %.2f%%, first 100: %.2f%%,"
+                    + " participation ratio %.1f",
+                shown,
+                d,
+                100 * cum10,
+                100 * cum100,
+                pca.participationRatio())),
+        share,
+        cum);
 
     Report r = new Report("frame", s);
     r.selection(basis, box);
@@ -87,10 +103,16 @@ final class FrameStep {
     r.file("cluster_reference_frame.safetensors");
     r.figure("variance_explained.png");
     r.write(dir, t0);
-    con.line(String.format(Locale.ROOT,
-        "frame: centroid of %,d cluster tokens (norm %.6f); first 10 PCs %.2f%%, first 100 %.2f%%;"
-            + " saved and verified (%s)", ids.length, ClustersStep.norm(centroid), 100 * cum10,
-        100 * cum100, Session.seconds(t0)));
+    con.line(
+        String.format(
+            Locale.ROOT,
+            "frame: centroid of %,d cluster tokens (norm %.6f); first 10 PCs %.2f%%, first 100 %.2f%%;"
+                + " saved and verified (%s)",
+            ids.length,
+            ClustersStep.norm(centroid),
+            100 * cum10,
+            100 * cum100,
+            Session.seconds(t0)));
   }
 
   /**

@@ -14,10 +14,11 @@ import picocli.CommandLine.Mixin;
 
 /**
  * The {@code geometry} command line: each subcommand reproduces one research notebook on a model's
- * embedding matrix and writes PNG figures and a {@code report.json} (keys in the README, section "Reports").
+ * embedding matrix and writes PNG figures and a {@code report.json} (keys in the README, section
+ * "Reports").
  *
- * <p>Exit codes: 0 success; 2 bad arguments or bad input (one line on stderr naming the problem);
- * 1 an unexpected failure (stack trace).
+ * <p>Exit codes: 0 success; 2 bad arguments or bad input (one line on stderr naming the problem); 1
+ * an unexpected failure (stack trace).
  *
  * @since 0.1
  */
@@ -71,21 +72,23 @@ public final class GeometryCli implements Callable<Integer> {
     CommandLine cl = new CommandLine(root);
     cl.setOut(new java.io.PrintWriter(out, true));
     cl.setErr(new java.io.PrintWriter(err, true));
-    cl.setParameterExceptionHandler((ex, a) -> {
-      String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
-      err.println(cmd + ": " + ex.getMessage() + " (see '" + cmd + " --help')");
-      return EXIT_BAD_INPUT;
-    });
-    cl.setExecutionExceptionHandler((ex, line, parse) -> {
-      String cmd = line.getCommandSpec().qualifiedName();
-      if (isBadInput(ex)) {
-        err.println(cmd + ": error: " + oneLine(ex));
-        return EXIT_BAD_INPUT;
-      }
-      err.println(cmd + ": internal error: " + oneLine(ex));
-      ex.printStackTrace(err);
-      return 1;
-    });
+    cl.setParameterExceptionHandler(
+        (ex, a) -> {
+          String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
+          err.println(cmd + ": " + ex.getMessage() + " (see '" + cmd + " --help')");
+          return EXIT_BAD_INPUT;
+        });
+    cl.setExecutionExceptionHandler(
+        (ex, line, parse) -> {
+          String cmd = line.getCommandSpec().qualifiedName();
+          if (isBadInput(ex)) {
+            err.println(cmd + ": error: " + oneLine(ex));
+            return EXIT_BAD_INPUT;
+          }
+          err.println(cmd + ": internal error: " + oneLine(ex));
+          ex.printStackTrace(err);
+          return 1;
+        });
     return cl.execute(args);
   }
 
@@ -130,20 +133,33 @@ public final class GeometryCli implements Callable<Integer> {
       try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
           Session s = new Session(m, console)) {
         console.finishBars();
-        console.line(String.format(Locale.ROOT, "model: %s, %,d x %,d (%s)", m.name(),
-            m.matrix().rows(), m.matrix().dim(), Session.seconds(t0)));
+        console.line(
+            String.format(
+                Locale.ROOT,
+                "model: %s, %,d x %,d (%s)",
+                m.name(),
+                m.matrix().rows(),
+                m.matrix().dim(),
+                Session.seconds(t0)));
         console.line("backend: " + s.backend().description());
         run(s, out);
       }
-      console.line(String.format(Locale.ROOT, "figures and report.json in %s (%s in all)",
-          out.toAbsolutePath().normalize(), Session.seconds(t0)));
+      console.line(
+          String.format(
+              Locale.ROOT,
+              "figures and report.json in %s (%s in all)",
+              out.toAbsolutePath().normalize(),
+              Session.seconds(t0)));
       return 0;
     }
   }
 
-  @Command(name = "pairwise", mixinStandardHelpOptions = true,
-      description = "Notebook 1.4b: exact pairwise distances of the tokens in the box;"
-          + " distances.safetensors, pairwise_distances.png, report.json.")
+  @Command(
+      name = "pairwise",
+      mixinStandardHelpOptions = true,
+      description =
+          "Notebook 1.4b: exact pairwise distances of the tokens in the box;"
+              + " distances.safetensors, pairwise_distances.png, report.json.")
   static final class Pairwise extends Base {
     @Mixin Options.BasisOptions basis;
     @Mixin Options.PairwiseOptions pairwise;
@@ -159,9 +175,12 @@ public final class GeometryCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "density-field", mixinStandardHelpOptions = true,
-      description = "Notebook 1.5b: nearest-neighbour distance of the tokens in the box on"
-          + " Mollweide and polar maps.")
+  @Command(
+      name = "density-field",
+      mixinStandardHelpOptions = true,
+      description =
+          "Notebook 1.5b: nearest-neighbour distance of the tokens in the box on"
+              + " Mollweide and polar maps.")
   static final class DensityFieldCmd extends Base {
     @Mixin Options.BasisOptions basis;
     @Mixin Options.FigureOptions figure;
@@ -178,9 +197,12 @@ public final class GeometryCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "clusters", mixinStandardHelpOptions = true,
-      description = "Notebooks 1.4g-1.4h: near-duplicate components of the tokens in the box, the"
-          + " void; cluster_tokens.safetensors.")
+  @Command(
+      name = "clusters",
+      mixinStandardHelpOptions = true,
+      description =
+          "Notebooks 1.4g-1.4h: near-duplicate components of the tokens in the box, the"
+              + " void; cluster_tokens.safetensors.")
   static final class Clusters extends Base {
     @Mixin Options.BasisOptions basis;
     @Mixin Options.ClusterOptions cluster;
@@ -197,9 +219,12 @@ public final class GeometryCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "frame", mixinStandardHelpOptions = true,
-      description = "Notebook 1.6a: PCA of W + centroid of the largest cluster;"
-          + " cluster_reference_frame.safetensors, verified by reading it back.")
+  @Command(
+      name = "frame",
+      mixinStandardHelpOptions = true,
+      description =
+          "Notebook 1.6a: PCA of W + centroid of the largest cluster;"
+              + " cluster_reference_frame.safetensors, verified by reading it back.")
   static final class Frame extends Base {
     @Mixin Options.BasisOptions basis;
     @Mixin Options.ClusterOptions cluster;
@@ -216,9 +241,12 @@ public final class GeometryCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "density-vs-norm", mixinStandardHelpOptions = true,
-      description = "Notebook 'Local Density vs Causal Norm': k-NN density against causal norm,"
-          + " radial profile, core/shell/outer.")
+  @Command(
+      name = "density-vs-norm",
+      mixinStandardHelpOptions = true,
+      description =
+          "Notebook 'Local Density vs Causal Norm': k-NN density against causal norm,"
+              + " radial profile, core/shell/outer.")
   static final class DensityVsNorm extends Base {
     @Mixin Options.KnnOptions knn;
     @Mixin Options.ProfileOptions profile;
@@ -234,9 +262,12 @@ public final class GeometryCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "densest", mixinStandardHelpOptions = true,
-      description = "Notebook 'Densest Point Neighborhood': the densest token's neighbours in the"
-          + " causal metric and in cosine similarity.")
+  @Command(
+      name = "densest",
+      mixinStandardHelpOptions = true,
+      description =
+          "Notebook 'Densest Point Neighborhood': the densest token's neighbours in the"
+              + " causal metric and in cosine similarity.")
   static final class Densest extends Base {
     @Mixin Options.KnnOptions knn;
     @Mixin Options.DensestOptions densest;
@@ -252,9 +283,12 @@ public final class GeometryCli implements Callable<Integer> {
     }
   }
 
-  @Command(name = "all", mixinStandardHelpOptions = true,
-      description = "The six analyses in order on one loaded matrix (shared PCA, clusters and"
-          + " k-NN), each into its own folder under --out (default: out).")
+  @Command(
+      name = "all",
+      mixinStandardHelpOptions = true,
+      description =
+          "The six analyses in order on one loaded matrix (shared PCA, clusters and"
+              + " k-NN), each into its own folder under --out (default: out).")
   static final class All extends Base {
     @Mixin Options.BasisOptions basis;
     @Mixin Options.ClusterOptions cluster;

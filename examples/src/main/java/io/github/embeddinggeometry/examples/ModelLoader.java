@@ -11,9 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Resolves {@code --model}, {@code --tokenizer} and {@code --metric} through the library's
- * loaders ({@link EmbeddingSources}, {@link MetricFiles}), so the command line picks exactly the
- * tensor a library user gets. Its only job is to turn their exceptions into one-line {@link
+ * Resolves {@code --model}, {@code --tokenizer} and {@code --metric} through the library's loaders
+ * ({@link EmbeddingSources}, {@link MetricFiles}), so the command line picks exactly the tensor a
+ * library user gets. Its only job is to turn their exceptions into one-line {@link
  * UserInputException}s naming the argument.
  */
 final class ModelLoader {
@@ -61,8 +61,12 @@ final class ModelLoader {
     Model m = new Model(src.name(), src.matrix(), vocab);
     if (m.matrix().rows() < 2) {
       m.close();
-      throw new UserInputException("--model " + spec + ": the matrix has " + m.matrix().rows()
-          + " row(s); the analyses need at least 2");
+      throw new UserInputException(
+          "--model "
+              + spec
+              + ": the matrix has "
+              + m.matrix().rows()
+              + " row(s); the analyses need at least 2");
     }
     int bad = m.matrix().firstNonFiniteRow();
     if (bad >= 0) {

@@ -33,7 +33,9 @@ final class Options {
         description = "output folder (default: out/<subcommand>; for 'all': out, one folder each)")
     Path out;
 
-    @Option(names = {"-q", "--quiet"}, description = "print nothing but errors")
+    @Option(
+        names = {"-q", "--quiet"},
+        description = "print nothing but errors")
     boolean quiet;
 
     boolean isMinilm() {
@@ -43,15 +45,24 @@ final class Options {
 
   /** The PC basis and the bounding box of notebooks 1.4a/1.4b. */
   static final class BasisOptions {
-    @Option(names = "--north", defaultValue = "2", paramLabel = "PC",
+    @Option(
+        names = "--north",
+        defaultValue = "2",
+        paramLabel = "PC",
         description = "signed 1-based PC index of the NORTH axis (default: ${DEFAULT-VALUE})")
     int north;
 
-    @Option(names = "--meridian", defaultValue = "1", paramLabel = "PC",
+    @Option(
+        names = "--meridian",
+        defaultValue = "1",
+        paramLabel = "PC",
         description = "PC index of the MERIDIAN axis (default: ${DEFAULT-VALUE})")
     int meridian;
 
-    @Option(names = "--equinox", defaultValue = "3", paramLabel = "PC",
+    @Option(
+        names = "--equinox",
+        defaultValue = "3",
+        paramLabel = "PC",
         description = "PC index of the EQUINOX axis (default: ${DEFAULT-VALUE})")
     int equinox;
 
@@ -72,8 +83,10 @@ final class Options {
         return Defaults.box(minilm);
       }
       if (box.length != 6) {
-        throw new UserInputException("--box needs 6 comma-separated numbers"
-            + " LAT_MIN,LAT_MAX,LON_MIN,LON_MAX,R_MIN,R_MAX; got " + box.length);
+        throw new UserInputException(
+            "--box needs 6 comma-separated numbers"
+                + " LAT_MIN,LAT_MAX,LON_MIN,LON_MAX,R_MIN,R_MAX; got "
+                + box.length);
       }
       try {
         return new BoundingBox(box[0], box[1], box[2], box[3], box[4], box[5]);
@@ -88,8 +101,9 @@ final class Options {
     @Option(
         names = "--eps",
         paramLabel = "EPS",
-        description = "join rows at distance <= EPS (default: 0.27 for minilm, 0 = exact"
-            + " duplicates otherwise)")
+        description =
+            "join rows at distance <= EPS (default: 0.27 for minilm, 0 = exact"
+                + " duplicates otherwise)")
     Double eps;
 
     double eps(boolean minilm) {
@@ -103,7 +117,10 @@ final class Options {
 
   /** The causal k-NN density of "Local Density vs Causal Norm" and "Densest Point". */
   static final class KnnOptions {
-    @Option(names = "--k", defaultValue = "20", paramLabel = "K",
+    @Option(
+        names = "--k",
+        defaultValue = "20",
+        paramLabel = "K",
         description = "neighbours of the k-NN density (default: ${DEFAULT-VALUE})")
     int k;
 
@@ -117,15 +134,25 @@ final class Options {
         })
     String metric;
 
-    @Option(names = "--ridge", defaultValue = "0", paramLabel = "EPS",
+    @Option(
+        names = "--ridge",
+        defaultValue = "0",
+        paramLabel = "EPS",
         description = "ridge added to C before inverting (default: ${DEFAULT-VALUE})")
     double ridge;
 
-    @Option(names = "--sample", defaultValue = "32000", paramLabel = "N",
-        description = "rows sampled for the k-NN analyses, all when fewer (default: ${DEFAULT-VALUE})")
+    @Option(
+        names = "--sample",
+        defaultValue = "32000",
+        paramLabel = "N",
+        description =
+            "rows sampled for the k-NN analyses, all when fewer (default: ${DEFAULT-VALUE})")
     int sample;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "SEED",
+    @Option(
+        names = "--seed",
+        defaultValue = "0",
+        paramLabel = "SEED",
         description = "seed of the row sample (default: ${DEFAULT-VALUE})")
     long seed;
 
@@ -147,25 +174,35 @@ final class Options {
     @Option(
         names = "--d-eff",
         paramLabel = "D",
-        description = "effective dimension of the volumetric density (default: the participation"
-            + " ratio, rounded)")
+        description =
+            "effective dimension of the volumetric density (default: the participation"
+                + " ratio, rounded)")
     Integer dEff;
 
-    @Option(names = "--bins", defaultValue = "30", paramLabel = "B",
+    @Option(
+        names = "--bins",
+        defaultValue = "30",
+        paramLabel = "B",
         description = "bins of the radial profile (default: ${DEFAULT-VALUE})")
     int bins;
   }
 
   /** Densest point. */
   static final class DensestOptions {
-    @Option(names = "--top", defaultValue = "30", paramLabel = "N",
+    @Option(
+        names = "--top",
+        defaultValue = "30",
+        paramLabel = "N",
         description = "neighbours listed for the densest point (default: ${DEFAULT-VALUE})")
     int top;
   }
 
   /** Figures. */
   static final class FigureOptions {
-    @Option(names = "--colormap", defaultValue = "inferno", paramLabel = "NAME",
+    @Option(
+        names = "--colormap",
+        defaultValue = "inferno",
+        paramLabel = "NAME",
         description = "inferno (default) or viridis")
     String colormap;
   }

@@ -1,13 +1,12 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.examples.report.Plots;
-import io.github.embeddinggeometry.examples.report.Figure;
-import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
+import io.github.embeddinggeometry.examples.report.Figure;
+import io.github.embeddinggeometry.examples.report.Plots;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.SphericalCoordinates;
-import io.github.embeddinggeometry.io.tensor.Tensor;
+import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
@@ -20,8 +19,7 @@ final class PairwiseStep {
 
   private PairwiseStep() {}
 
-  static void run(
-      Session s, Options.BasisOptions basis, BoundingBox box, boolean force, Path dir) {
+  static void run(Session s, Options.BasisOptions basis, BoundingBox box, boolean force, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
     SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
@@ -33,31 +31,41 @@ final class PairwiseStep {
 
     boolean writeFile = n <= Defaults.PAIRWISE_FILE_CAP || force;
     if (writeFile && (long) n * n > Integer.MAX_VALUE - 8) {
-      throw new UserInputException(String.format(Locale.ROOT,
-          "%,d selected rows: a %,d x %,d distance matrix does not fit one file tensor here;"
-              + " narrow --box", n, n, n));
+      throw new UserInputException(
+          String.format(
+              Locale.ROOT,
+              "%,d selected rows: a %,d x %,d distance matrix does not fit one file tensor here;"
+                  + " narrow --box",
+              n,
+              n,
+              n));
     }
     float[] matrix = writeFile ? new float[n * n] : null;
     double hi = st.max() > 0 ? st.max() : 1;
     long[] counts = new long[HISTOGRAM_BINS];
-    kernel.forEachBlock(sel, sel, 64, (from, to, block, stride) -> {
-      long[] local = new long[HISTOGRAM_BINS];
-      for (int i = from; i < to; i++) {
-        int o = (i - from) * stride;
-        if (matrix != null) {
-          System.arraycopy(block, o, matrix, i * n, n);
-        }
-        for (int j = i + 1; j < n; j++) {
-          int b = (int) (block[o + j] / hi * HISTOGRAM_BINS);
-          local[Math.min(b, HISTOGRAM_BINS - 1)]++;
-        }
-      }
-      synchronized (counts) {
-        for (int b = 0; b < HISTOGRAM_BINS; b++) {
-          counts[b] += local[b];
-        }
-      }
-    }, con);
+    kernel.forEachBlock(
+        sel,
+        sel,
+        64,
+        (from, to, block, stride) -> {
+          long[] local = new long[HISTOGRAM_BINS];
+          for (int i = from; i < to; i++) {
+            int o = (i - from) * stride;
+            if (matrix != null) {
+              System.arraycopy(block, o, matrix, i * n, n);
+            }
+            for (int j = i + 1; j < n; j++) {
+              int b = (int) (block[o + j] / hi * HISTOGRAM_BINS);
+              local[Math.min(b, HISTOGRAM_BINS - 1)]++;
+            }
+          }
+          synchronized (counts) {
+            for (int b = 0; b < HISTOGRAM_BINS; b++) {
+              counts[b] += local[b];
+            }
+          }
+        },
+        con);
     con.finishBars();
 
     Report r = new Report("pairwise", s);
@@ -72,34 +80,64 @@ final class PairwiseStep {
     int unusedLike = countBracketed(s, sel);
     r.put("bracketed_tokens", unusedLike);
     if (matrix != null) {
-      Outputs.safetensors(dir.resolve("distances.safetensors"), List.of(
-          Tensors.of("distances", matrix, n, n),
-          Tensors.of("spike_token_ids", Outputs.longs(sel.ids()), n)));
+      Outputs.safetensors(
+          dir.resolve("distances.safetensors"),
+          List.of(
+              Tensors.of("distances", matrix, n, n),
+              Tensors.of("spike_token_ids", Outputs.longs(sel.ids()), n)));
       r.file("distances.safetensors");
     } else {
-      r.put("distances_file_skipped", String.format(Locale.ROOT,
-          "%,d rows exceed the cap of %,d (%.1f GB); rerun with --force", n,
-          Defaults.PAIRWISE_FILE_CAP, 4.0 * n * n / 1e9));
+      r.put(
+          "distances_file_skipped",
+          String.format(
+              Locale.ROOT,
+              "%,d rows exceed the cap of %,d (%.1f GB); rerun with --force",
+              n,
+              Defaults.PAIRWISE_FILE_CAP,
+              4.0 * n * n / 1e9));
     }
     double[] edges = new double[HISTOGRAM_BINS + 1];
     for (int b = 0; b <= HISTOGRAM_BINS; b++) {
       edges[b] = hi * b / HISTOGRAM_BINS;
     }
-    Plots.histogram(new Figure(dir.resolve("pairwise_distances.png"),
-        "Pairwise distances in the box: " + s.model().name(),
-        String.format(Locale.ROOT, "%,d tokens, %,d pairs, median %.4f, %,d exact zeros", n,
-            st.count(), st.median(), st.exactZeroPairs())),
-        new Plots.Bins(edges, new String[] {"pairs"}, new long[][] {counts}), null,
-        "Euclidean distance (embedding units)", Plots.Axis.of("Pairs (log scale)", true));
+    Plots.histogram(
+        new Figure(
+            dir.resolve("pairwise_distances.png"),
+            "Pairwise distances in the box: " + s.model().name(),
+            String.format(
+                Locale.ROOT,
+                "%,d tokens, %,d pairs, median %.4f, %,d exact zeros",
+                n,
+                st.count(),
+                st.median(),
+                st.exactZeroPairs())),
+        new Plots.Bins(edges, new String[] {"pairs"}, new long[][] {counts}),
+        null,
+        "Euclidean distance (embedding units)",
+        Plots.Axis.of("Pairs (log scale)", true));
     r.figure("pairwise_distances.png");
     r.write(dir, t0);
-    con.line(String.format(Locale.ROOT,
-        "pairwise: %,d tokens in box %s, %,d pairs: min %.6g, median %.6g, mean %.6g, max %.6g,"
-            + " %,d exact zeros (%s)", n, Session.boxText(box), st.count(), st.min(), st.median(),
-        st.mean(), st.max(), st.exactZeroPairs(), Session.seconds(t0)));
+    con.line(
+        String.format(
+            Locale.ROOT,
+            "pairwise: %,d tokens in box %s, %,d pairs: min %.6g, median %.6g, mean %.6g, max %.6g,"
+                + " %,d exact zeros (%s)",
+            n,
+            Session.boxText(box),
+            st.count(),
+            st.min(),
+            st.median(),
+            st.mean(),
+            st.max(),
+            st.exactZeroPairs(),
+            Session.seconds(t0)));
     if (matrix == null) {
-      con.line("pairwise: distances.safetensors skipped: " + n + " rows > "
-          + Defaults.PAIRWISE_FILE_CAP + " (use --force)");
+      con.line(
+          "pairwise: distances.safetensors skipped: "
+              + n
+              + " rows > "
+              + Defaults.PAIRWISE_FILE_CAP
+              + " (use --force)");
     }
   }
 

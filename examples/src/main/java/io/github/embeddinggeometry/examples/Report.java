@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code report.json}: keys in insertion order (stable, documented in the README, section "Reports").
- * Non-finite numbers become {@code null}; where a value may be infinite by definition (a density
- * of a row with k or more exact duplicates) the caller adds a flag beside it (spec section 5).
+ * A {@code report.json}: keys in insertion order (stable, documented in the README, section
+ * "Reports"). Non-finite numbers become {@code null}; where a value may be infinite by definition
+ * (a density of a row with k or more exact duplicates) the caller adds a flag beside it (spec
+ * section 5).
  */
 final class Report {
   private static final ObjectMapper JSON =
@@ -39,8 +40,21 @@ final class Report {
   /** The {@code basis} and {@code box} keys of a selection by spherical coordinates. */
   void selection(Options.BasisOptions basis, io.github.embeddinggeometry.frame.BoundingBox b) {
     put("basis", obj("north", basis.north, "meridian", basis.meridian, "equinox", basis.equinox));
-    put("box", obj("lat_min", b.latMin(), "lat_max", b.latMax(), "lon_min", b.lonMin(), "lon_max",
-        b.lonMax(), "r_min", b.rMin(), "r_max", b.rMax()));
+    put(
+        "box",
+        obj(
+            "lat_min",
+            b.latMin(),
+            "lat_max",
+            b.latMax(),
+            "lon_min",
+            b.lonMin(),
+            "lon_max",
+            b.lonMax(),
+            "r_min",
+            b.rMin(),
+            "r_max",
+            b.rMax()));
   }
 
   void figure(String name) {

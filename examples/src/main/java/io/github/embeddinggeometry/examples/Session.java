@@ -3,6 +3,8 @@ package io.github.embeddinggeometry.examples;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.KnnDensity;
 import io.github.embeddinggeometry.frame.BoundingBox;
@@ -12,8 +14,6 @@ import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Locale;
@@ -72,8 +72,14 @@ final class Session implements AutoCloseable {
       mean = Pca.mean(w(), console);
       covariance = backend.covariance(w(), mean, console);
       console.finishBars();
-      console.line(String.format(Locale.ROOT, "covariance: %,d x %,d from %,d rows (%s)", w().dim(),
-          w().dim(), w().rows(), seconds(t0)));
+      console.line(
+          String.format(
+              Locale.ROOT,
+              "covariance: %,d x %,d from %,d rows (%s)",
+              w().dim(),
+              w().dim(),
+              w().rows(),
+              seconds(t0)));
     }
     return covariance;
   }
@@ -85,9 +91,14 @@ final class Session implements AutoCloseable {
       long t0 = System.nanoTime();
       pca = Pca.fromCovariance(w().rows(), mean, c, console);
       console.finishBars();
-      console.line(String.format(Locale.ROOT,
-          "PCA: %d PCs, PC1 %.2f%% of variance, participation ratio %.1f (%s)", pca.components(),
-          100 * pca.varianceExplained(0), pca.participationRatio(), seconds(t0)));
+      console.line(
+          String.format(
+              Locale.ROOT,
+              "PCA: %d PCs, PC1 %.2f%% of variance, participation ratio %.1f (%s)",
+              pca.components(),
+              100 * pca.varianceExplained(0),
+              pca.participationRatio(),
+              seconds(t0)));
     }
     return pca;
   }
@@ -97,22 +108,40 @@ final class Session implements AutoCloseable {
     int d = w().dim();
     for (int pc : new int[] {north, meridian, equinox}) {
       if (pc == 0 || Math.abs(pc) > d) {
-        throw new UserInputException("PC index " + pc + " is out of range: the model has d = " + d
-            + " PCs (use 1.." + d + ", negative to flip)");
+        throw new UserInputException(
+            "PC index "
+                + pc
+                + " is out of range: the model has d = "
+                + d
+                + " PCs (use 1.."
+                + d
+                + ", negative to flip)");
       }
     }
     return SphericalCoordinates.of(w(), pca().frame(), north, meridian, equinox);
   }
 
-  /** The rows inside the box, as a view; fails with exit 2 when it selects fewer than {@code min}. */
+  /**
+   * The rows inside the box, as a view; fails with exit 2 when it selects fewer than {@code min}.
+   */
   EmbeddingMatrix select(SphericalCoordinates c, BoundingBox box, int min) {
     int[] ids = box.select(c);
     if (ids.length < min) {
-      throw new UserInputException(String.format(Locale.ROOT,
-          "--box %s selects %d row%s, need at least %d (the data spans lat %.1f..%.1f, lon"
-              + " %.1f..%.1f, r %.4g..%.4g)", boxText(box), ids.length, ids.length == 1 ? "" : "s",
-          min, minOf(c.latDeg()), maxOf(c.latDeg()), minOf(c.lonDeg()), maxOf(c.lonDeg()),
-          minOf(c.r()), maxOf(c.r())));
+      throw new UserInputException(
+          String.format(
+              Locale.ROOT,
+              "--box %s selects %d row%s, need at least %d (the data spans lat %.1f..%.1f, lon"
+                  + " %.1f..%.1f, r %.4g..%.4g)",
+              boxText(box),
+              ids.length,
+              ids.length == 1 ? "" : "s",
+              min,
+              minOf(c.latDeg()),
+              maxOf(c.latDeg()),
+              minOf(c.lonDeg()),
+              maxOf(c.lonDeg()),
+              minOf(c.r()),
+              maxOf(c.r())));
     }
     return w().select(ids);
   }
@@ -148,8 +177,9 @@ final class Session implements AutoCloseable {
         m = ModelLoader.readMetric(spec, w().dim());
       }
       console.finishBars();
-      console.line(String.format(Locale.ROOT, "causal metric: %s, d = %d (%s)", spec, w().dim(),
-          seconds(t0)));
+      console.line(
+          String.format(
+              Locale.ROOT, "causal metric: %s, d = %d (%s)", spec, w().dim(), seconds(t0)));
       metrics.put(key, m);
     }
     return m;
@@ -194,9 +224,14 @@ final class Session implements AutoCloseable {
       DistanceKernel kernel = kernel("causal:" + metricSpec + "@" + ridge, MetricSpace.causal(m));
       f = KnnDensity.of(k, kernel).estimate(rows, console);
       console.finishBars();
-      console.line(String.format(Locale.ROOT,
-          "k-NN density: k = %d, %,d rows, causal metric, %d infinite (%s)", k, rows.rows(),
-          f.duplicateCount(), seconds(t0)));
+      console.line(
+          String.format(
+              Locale.ROOT,
+              "k-NN density: k = %d, %,d rows, causal metric, %d infinite (%s)",
+              k,
+              rows.rows(),
+              f.duplicateCount(),
+              seconds(t0)));
       fields.put(key, f);
     }
     return f;
@@ -207,8 +242,15 @@ final class Session implements AutoCloseable {
   }
 
   static String boxText(BoundingBox b) {
-    return String.format(Locale.ROOT, "%s,%s,%s,%s,%s,%s", num(b.latMin()), num(b.latMax()),
-        num(b.lonMin()), num(b.lonMax()), num(b.rMin()), num(b.rMax()));
+    return String.format(
+        Locale.ROOT,
+        "%s,%s,%s,%s,%s,%s",
+        num(b.latMin()),
+        num(b.latMax()),
+        num(b.lonMin()),
+        num(b.lonMax()),
+        num(b.rMin()),
+        num(b.rMax()));
   }
 
   private static String num(double v) {

@@ -34,14 +34,17 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureIT {
   private static final String ROOT = "io.github.embeddinggeometry";
-  private static final List<String> LIBRARIES = List.of("geometry-core", "geometry-io",
-      "geometry-cuda");
+  private static final List<String> LIBRARIES =
+      List.of("geometry-core", "geometry-io", "geometry-cuda");
 
   /** Library jar by artifact id, and every other jar of the test class path. */
   private static final Map<String, Path> jars = new TreeMap<>();
+
   private static final List<Path> others = new ArrayList<>();
+
   /** Package edges from jdeps, ours only: from package -> to packages. */
   private static final Map<String, Set<String>> edges = new TreeMap<>();
+
   private static final Map<String, ModuleDescriptor> descriptors = new HashMap<>();
 
   @BeforeAll
@@ -49,8 +52,13 @@ class ArchitectureIT {
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       Path p = Path.of(entry);
       String name = p.getFileName().toString();
-      String artifact = LIBRARIES.stream().filter(a -> name.startsWith(a + "-")
-          && name.endsWith(".jar") && !name.contains("-tests")).findFirst().orElse(null);
+      String artifact =
+          LIBRARIES.stream()
+              .filter(
+                  a ->
+                      name.startsWith(a + "-") && name.endsWith(".jar") && !name.contains("-tests"))
+              .findFirst()
+              .orElse(null);
       if (artifact != null) {
         jars.put(artifact, p);
       } else if (name.endsWith(".jar")) {
@@ -61,19 +69,31 @@ class ArchitectureIT {
     for (ModuleReference ref : ModuleFinder.of(jars.values().toArray(Path[]::new)).findAll()) {
       descriptors.put(ref.descriptor().name(), ref.descriptor());
     }
-    String modulePath = Stream.concat(jars.values().stream(), others.stream())
-        .map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+    String modulePath =
+        Stream.concat(jars.values().stream(), others.stream())
+            .map(Path::toString)
+            .collect(Collectors.joining(java.io.File.pathSeparator));
     ToolProvider jdeps = ToolProvider.findFirst("jdeps").orElseThrow();
     Pattern line = Pattern.compile("^\\s+(\\S+)\\s+->\\s+(\\S+)\\s+(\\S+)\\s*$");
     for (Path jar : jars.values()) {
       StringWriter out = new StringWriter();
-      int rc = jdeps.run(new PrintWriter(out), new PrintWriter(out), "--multi-release", "17",
-          "--ignore-missing-deps", "-verbose:package", "--module-path", modulePath,
-          jar.toString());
+      int rc =
+          jdeps.run(
+              new PrintWriter(out),
+              new PrintWriter(out),
+              "--multi-release",
+              "17",
+              "--ignore-missing-deps",
+              "-verbose:package",
+              "--module-path",
+              modulePath,
+              jar.toString());
       assertThat(rc).as("jdeps on %s:%n%s", jar, out).isZero();
       for (String l : out.toString().split("\n")) {
         Matcher m = line.matcher(l);
-        if (m.matches() && m.group(1).startsWith(ROOT) && m.group(2).startsWith(ROOT)
+        if (m.matches()
+            && m.group(1).startsWith(ROOT)
+            && m.group(2).startsWith(ROOT)
             && !m.group(1).equals(m.group(2))) {
           edges.computeIfAbsent(m.group(1), k -> new TreeSet<>()).add(m.group(2));
         }
@@ -101,8 +121,14 @@ class ArchitectureIT {
     assertThat(cycles).as("package cycles").isEmpty();
   }
 
-  private static void strongConnect(String v, Map<String, Integer> index, Map<String, Integer> low,
-      Deque<String> stack, Set<String> onStack, List<Set<String>> cycles, int[] counter) {
+  private static void strongConnect(
+      String v,
+      Map<String, Integer> index,
+      Map<String, Integer> low,
+      Deque<String> stack,
+      Set<String> onStack,
+      List<Set<String>> cycles,
+      int[] counter) {
     index.put(v, counter[0]);
     low.put(v, counter[0]);
     counter[0]++;
@@ -150,44 +176,63 @@ class ArchitectureIT {
     for (ModuleDescriptor d : descriptors.values()) {
       for (ModuleDescriptor.Exports e : d.exports()) {
         if (e.source().contains(".internal")) {
-          assertThat(e.isQualified()).as("%s exports %s to everyone", d.name(), e.source())
+          assertThat(e.isQualified())
+              .as("%s exports %s to everyone", d.name(), e.source())
               .isTrue();
         }
       }
     }
-    edges.forEach((from, tos) -> {
-      String fromModule = owner.get(from);
-      for (String to : tos) {
-        String toModule = owner.get(to);
-        if (fromModule == null || toModule == null || fromModule.equals(toModule)) {
-          continue;
-        }
-        boolean visible = descriptors.get(toModule).exports().stream().anyMatch(e ->
-            e.source().equals(to) && (!e.isQualified() || e.targets().contains(fromModule)));
-        assertThat(visible).as("%s (%s) uses %s (%s), which is not exported to it", from,
-            fromModule, to, toModule).isTrue();
-      }
-    });
+    edges.forEach(
+        (from, tos) -> {
+          String fromModule = owner.get(from);
+          for (String to : tos) {
+            String toModule = owner.get(to);
+            if (fromModule == null || toModule == null || fromModule.equals(toModule)) {
+              continue;
+            }
+            boolean visible =
+                descriptors.get(toModule).exports().stream()
+                    .anyMatch(
+                        e ->
+                            e.source().equals(to)
+                                && (!e.isQualified() || e.targets().contains(fromModule)));
+            assertThat(visible)
+                .as(
+                    "%s (%s) uses %s (%s), which is not exported to it",
+                    from, fromModule, to, toModule)
+                .isTrue();
+          }
+        });
   }
 
   /** Public types of geometry-core's exported packages: at most 45, each with @since. */
   @Test
   void coreApiIsSmallAndDocumented() throws IOException {
     ModuleDescriptor core = descriptors.get(ROOT);
-    Set<String> exported = core.exports().stream().filter(e -> !e.isQualified())
-        .map(ModuleDescriptor.Exports::source).collect(Collectors.toSet());
-    Path src = Path.of(System.getProperty("embgeo.root", "..")).resolve(
-        "geometry-core/src/main/java");
+    Set<String> exported =
+        core.exports().stream()
+            .filter(e -> !e.isQualified())
+            .map(ModuleDescriptor.Exports::source)
+            .collect(Collectors.toSet());
+    Path src =
+        Path.of(System.getProperty("embgeo.root", "..")).resolve("geometry-core/src/main/java");
     List<String> types = new ArrayList<>();
     List<String> undocumented = new ArrayList<>();
-    Pattern publicType = Pattern.compile(
-        "^\\s*public\\s+(?:static\\s+)?(?:final\\s+|sealed\\s+|abstract\\s+|non-sealed\\s+)*"
-            + "(?:class|interface|record|enum|@interface)\\s+(\\w+)", Pattern.MULTILINE);
+    Pattern publicType =
+        Pattern.compile(
+            "^\\s*public\\s+(?:static\\s+)?(?:final\\s+|sealed\\s+|abstract\\s+|non-sealed\\s+)*"
+                + "(?:class|interface|record|enum|@interface)\\s+(\\w+)",
+            Pattern.MULTILINE);
     for (String pkg : exported) {
       Path dir = src.resolve(pkg.replace('.', '/'));
       try (Stream<Path> files = Files.list(dir)) {
-        for (Path f : files.filter(x -> x.toString().endsWith(".java")
-            && !x.getFileName().toString().equals("package-info.java")).toList()) {
+        for (Path f :
+            files
+                .filter(
+                    x ->
+                        x.toString().endsWith(".java")
+                            && !x.getFileName().toString().equals("package-info.java"))
+                .toList()) {
           String text = Files.readString(f);
           Matcher m = publicType.matcher(text);
           while (m.find()) {
@@ -195,7 +240,8 @@ class ArchitectureIT {
             types.add(type);
             String before = text.substring(0, m.start());
             int doc = before.lastIndexOf("/**");
-            if (doc < 0 || before.indexOf("*/", doc) < 0
+            if (doc < 0
+                || before.indexOf("*/", doc) < 0
                 || !before.substring(doc).contains("@since")) {
               undocumented.add(type);
             }

@@ -1,11 +1,10 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.io.Tensors;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.github.embeddinggeometry.io.tensor.Tensor;
+import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.npy.NpyWriter;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import java.awt.image.BufferedImage;
@@ -26,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End-to-end tests of every subcommand on a generated model folder ({@link TinyModel}): the
- * report's numbers are checked against float64 computations written here, the files by reading
- * them back, and every figure by decoding the PNG.
+ * report's numbers are checked against float64 computations written here, the files by reading them
+ * back, and every figure by decoding the PNG.
  */
 class GeometryCliTest {
   /** Selects every row: the selection is then known without a PCA. */
@@ -54,10 +53,13 @@ class GeometryCliTest {
   static Result run(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = GeometryCli.run(new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8), args);
-    return new Result(code, out.toString(StandardCharsets.UTF_8),
-        err.toString(StandardCharsets.UTF_8));
+    int code =
+        GeometryCli.run(
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8),
+            args);
+    return new Result(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
   static JsonNode ok(Path out, String... args) throws IOException {
@@ -119,8 +121,16 @@ class GeometryCliTest {
   @Test
   void pairwiseMatchesDirectDistances() throws IOException {
     Path out = tmp.resolve("pairwise");
-    JsonNode r = ok(out, "pairwise", "--model", model.dir.toString(), ALL_ROWS, "--out",
-        out.toString(), "--quiet");
+    JsonNode r =
+        ok(
+            out,
+            "pairwise",
+            "--model",
+            model.dir.toString(),
+            ALL_ROWS,
+            "--out",
+            out.toString(),
+            "--quiet");
     int n = TinyModel.N;
     double[] d = new double[n * (n - 1) / 2];
     int p = 0;
@@ -159,8 +169,18 @@ class GeometryCliTest {
   @Test
   void densityFieldNearestDistances() throws IOException {
     Path out = tmp.resolve("density-field");
-    JsonNode r = ok(out, "density-field", "--model", model.dir.toString(), ALL_ROWS, "--out",
-        out.toString(), "--quiet", "--colormap", "viridis");
+    JsonNode r =
+        ok(
+            out,
+            "density-field",
+            "--model",
+            model.dir.toString(),
+            ALL_ROWS,
+            "--out",
+            out.toString(),
+            "--quiet",
+            "--colormap",
+            "viridis");
     double[] nn = nearest();
     JsonNode s = r.get("nn_distance");
     close(s.get("min"), 0);
@@ -175,8 +195,18 @@ class GeometryCliTest {
   void clustersFindThePlantedCluster() throws IOException {
     Path out = tmp.resolve("clusters");
     double eps = 0.01;
-    JsonNode r = ok(out, "clusters", "--model", model.dir.toString(), ALL_ROWS, "--eps", "0.01",
-        "--out", out.toString(), "--quiet");
+    JsonNode r =
+        ok(
+            out,
+            "clusters",
+            "--model",
+            model.dir.toString(),
+            ALL_ROWS,
+            "--eps",
+            "0.01",
+            "--out",
+            out.toString(),
+            "--quiet");
     // Independent union-find over float64 distances.
     int n = TinyModel.N;
     int[] parent = new int[n];
@@ -251,8 +281,18 @@ class GeometryCliTest {
   @Test
   void frameSavesCentroidAndPca() throws IOException {
     Path out = tmp.resolve("frame");
-    JsonNode r = ok(out, "frame", "--model", model.dir.toString(), ALL_ROWS, "--eps", "0.01",
-        "--out", out.toString(), "--quiet");
+    JsonNode r =
+        ok(
+            out,
+            "frame",
+            "--model",
+            model.dir.toString(),
+            ALL_ROWS,
+            "--eps",
+            "0.01",
+            "--out",
+            out.toString(),
+            "--quiet");
     int d = TinyModel.D;
     double[] centroid = new double[d];
     for (int i = TinyModel.CLUSTER_FROM; i <= TinyModel.CLUSTER_TO; i++) {
@@ -272,7 +312,8 @@ class GeometryCliTest {
         SafetensorsFile.open(out.resolve("cluster_reference_frame.safetensors"))) {
       float[] cen = f.tensor("cluster_centroid").toFloatArray();
       for (int j = 0; j < d; j++) {
-        assertThat((double) cen[j]).isCloseTo(centroid[j], org.assertj.core.data.Offset.offset(1e-6));
+        assertThat((double) cen[j])
+            .isCloseTo(centroid[j], org.assertj.core.data.Offset.offset(1e-6));
       }
       float[] values = f.tensor("W_eigenvalues").toFloatArray();
       float[] vectors = f.tensor("W_eigenvectors").toFloatArray();
@@ -374,8 +415,21 @@ class GeometryCliTest {
   @Test
   void densityVsNormAgainstDirectKnn() throws IOException {
     Path out = tmp.resolve("density-vs-norm");
-    JsonNode r = ok(out, "density-vs-norm", "--model", model.dir.toString(), "--metric",
-        metric.toString(), "--k", "5", "--bins", "6", "--out", out.toString(), "--quiet");
+    JsonNode r =
+        ok(
+            out,
+            "density-vs-norm",
+            "--model",
+            model.dir.toString(),
+            "--metric",
+            metric.toString(),
+            "--k",
+            "5",
+            "--bins",
+            "6",
+            "--out",
+            out.toString(),
+            "--quiet");
     int n = TinyModel.N;
     double[] mean = meanKnn(5);
     double[] rho = new double[n];
@@ -443,8 +497,21 @@ class GeometryCliTest {
   @Test
   void densestIsTheDuplicateGroup() throws IOException {
     Path out = tmp.resolve("densest");
-    JsonNode r = ok(out, "densest", "--model", model.dir.toString(), "--metric",
-        metric.toString(), "--k", "5", "--top", "10", "--out", out.toString(), "--quiet");
+    JsonNode r =
+        ok(
+            out,
+            "densest",
+            "--model",
+            model.dir.toString(),
+            "--metric",
+            metric.toString(),
+            "--k",
+            "5",
+            "--top",
+            "10",
+            "--out",
+            out.toString(),
+            "--quiet");
     int n = TinyModel.N;
     assertThat(r.get("densest_token_id").asInt()).isEqualTo(TinyModel.DUP_OF);
     assertThat(r.get("densest_text").asText()).isEqualTo(TinyModel.token(TinyModel.DUP_OF));
@@ -466,11 +533,16 @@ class GeometryCliTest {
       }
       cos[j] = dot / (qn * Math.sqrt(Arrays.stream(model.w[j]).map(x -> x * x).sum()));
     }
-    Arrays.sort(byDist, (a, b) -> a.equals(b) ? 0
-        : model.dist(q, a) != model.dist(q, b) ? Double.compare(model.dist(q, a), model.dist(q, b))
-            : Integer.compare(a, b));
-    Arrays.sort(byCos, (a, b) -> cos[a] != cos[b] ? Double.compare(cos[b], cos[a])
-        : Integer.compare(a, b));
+    Arrays.sort(
+        byDist,
+        (a, b) ->
+            a.equals(b)
+                ? 0
+                : model.dist(q, a) != model.dist(q, b)
+                    ? Double.compare(model.dist(q, a), model.dist(q, b))
+                    : Integer.compare(a, b));
+    Arrays.sort(
+        byCos, (a, b) -> cos[a] != cos[b] ? Double.compare(cos[b], cos[a]) : Integer.compare(a, b));
     List<Integer> causal = new ArrayList<>();
     List<Integer> cosine = new ArrayList<>();
     for (int j = 0; causal.size() < 10; j++) {
@@ -501,21 +573,41 @@ class GeometryCliTest {
   @Test
   void allRunsEverySubcommandIntoItsFolder() throws IOException {
     Path out = tmp.resolve("all");
-    Result r = run("all", "--model", model.dir.toString(), ALL_ROWS, "--eps", "0.01", "--metric",
-        metric.toString(), "--k", "5", "--top", "10", "--out", out.toString());
+    Result r =
+        run(
+            "all",
+            "--model",
+            model.dir.toString(),
+            ALL_ROWS,
+            "--eps",
+            "0.01",
+            "--metric",
+            metric.toString(),
+            "--k",
+            "5",
+            "--top",
+            "10",
+            "--out",
+            out.toString());
     assertThat(r.code()).as(r.err()).isZero();
-    for (String sub : new String[] {"pairwise", "density-field", "clusters", "frame",
-        "density-vs-norm", "densest"}) {
+    for (String sub :
+        new String[] {
+          "pairwise", "density-field", "clusters", "frame", "density-vs-norm", "densest"
+        }) {
       assertThat(out.resolve(sub).resolve("report.json")).exists();
     }
     assertThat(r.out()).contains("pairwise:", "densest:", "figures and report.json in");
     ObjectMapper json = new ObjectMapper();
-    assertThat(json.readTree(out.resolve("clusters/report.json").toFile()).get("largest_size")
-        .asInt()).isEqualTo(40);
-    assertThat(json.readTree(out.resolve("frame/report.json").toFile()).get("cluster_size")
-        .asInt()).isEqualTo(40);
-    assertThat(json.readTree(out.resolve("densest/report.json").toFile()).get("densest_token_id")
-        .asInt()).isEqualTo(TinyModel.DUP_OF);
+    assertThat(
+            json.readTree(out.resolve("clusters/report.json").toFile()).get("largest_size").asInt())
+        .isEqualTo(40);
+    assertThat(json.readTree(out.resolve("frame/report.json").toFile()).get("cluster_size").asInt())
+        .isEqualTo(40);
+    assertThat(
+            json.readTree(out.resolve("densest/report.json").toFile())
+                .get("densest_token_id")
+                .asInt())
+        .isEqualTo(TinyModel.DUP_OF);
   }
 
   // ---- bad input: exit 2 with one line on stderr ---------------------------------------------
@@ -534,25 +626,42 @@ class GeometryCliTest {
 
   @Test
   void missingTensor() {
-    badInput("no tensor 'nope'", "pairwise", "--model",
-        model.dir.resolve("model.safetensors") + ":nope", "--quiet");
+    badInput(
+        "no tensor 'nope'",
+        "pairwise",
+        "--model",
+        model.dir.resolve("model.safetensors") + ":nope",
+        "--quiet");
   }
 
   @Test
   void boxSelectingNothing() {
-    badInput("selects 0 rows", "pairwise", "--model", model.dir.toString(),
-        "--box=89,90,179,180,1e8,1e9", "--out", tmp.resolve("empty").toString(), "--quiet");
+    badInput(
+        "selects 0 rows",
+        "pairwise",
+        "--model",
+        model.dir.toString(),
+        "--box=89,90,179,180,1e8,1e9",
+        "--out",
+        tmp.resolve("empty").toString(),
+        "--quiet");
   }
 
   @Test
   void malformedArguments() {
-    badInput("--box needs 6", "clusters", "--model", model.dir.toString(), "--box", "1,2",
-        "--quiet");
+    badInput(
+        "--box needs 6", "clusters", "--model", model.dir.toString(), "--box", "1,2", "--quiet");
     badInput("--k must be", "densest", "--model", model.dir.toString(), "--k", "0", "--quiet");
     badInput("Unknown option", "frame", "--bogus");
-    badInput("PC index 99", "pairwise", "--model", model.dir.toString(), "--north", "99",
+    badInput(
+        "PC index 99", "pairwise", "--model", model.dir.toString(), "--north", "99", "--quiet");
+    badInput(
+        "--metric",
+        "densest",
+        "--model",
+        model.dir.toString(),
+        "--metric",
+        tmp.resolve("missing.pt").toString(),
         "--quiet");
-    badInput("--metric", "densest", "--model", model.dir.toString(), "--metric",
-        tmp.resolve("missing.pt").toString(), "--quiet");
   }
 }

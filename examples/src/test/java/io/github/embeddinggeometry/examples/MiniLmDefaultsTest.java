@@ -11,7 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The defaults for the default dataset show the overdensity: the largest near-duplicate cluster in
- * the default box is made of the never-trained [unused...] tokens (ids 1..998 of the BERT vocabulary).
+ * the default box is made of the never-trained [unused...] tokens (ids 1..998 of the BERT
+ * vocabulary).
  */
 class MiniLmDefaultsTest {
   @TempDir Path tmp;

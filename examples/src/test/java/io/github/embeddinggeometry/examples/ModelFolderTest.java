@@ -52,26 +52,40 @@ class ModelFolderTest {
 
   @Test
   void tiedUsesTheInputEmbedding() throws Exception {
-    samePick(folder("tied", "{\"tie_word_embeddings\":true}", "model.embed_tokens.weight",
-        "model.norm.weight"), 100);
+    samePick(
+        folder(
+            "tied",
+            "{\"tie_word_embeddings\":true}",
+            "model.embed_tokens.weight",
+            "model.norm.weight"),
+        100);
   }
 
   @Test
   void untiedWithHeadUsesTheHead() throws Exception {
-    samePick(folder("head", "{\"tie_word_embeddings\":false}", "model.embed_tokens.weight",
-        "lm_head.weight"), 200);
+    samePick(
+        folder(
+            "head",
+            "{\"tie_word_embeddings\":false}",
+            "model.embed_tokens.weight",
+            "lm_head.weight"),
+        200);
   }
 
   @Test
   void untiedWithoutHeadIsAnErrorNamingBoth() throws Exception {
     Path dir = folder("nohead", "{\"tie_word_embeddings\":false}", "model.embed_tokens.weight");
     assertThatThrownBy(() -> EmbeddingSources.load(dir.toString()))
-        .hasMessageContaining("lm_head.weight").hasMessageContaining("tie_word_embeddings");
+        .hasMessageContaining("lm_head.weight")
+        .hasMessageContaining("tie_word_embeddings");
     assertThatThrownBy(() -> ModelLoader.load(dir.toString(), null, ProgressListener.NONE))
-        .isInstanceOf(UserInputException.class).hasMessageStartingWith("--model " + dir)
-        .hasMessageContaining("lm_head.weight").hasMessageContaining("tie_word_embeddings");
-    GeometryCliTest.Result r = GeometryCliTest.run("frame", "--model", dir.toString(), "--out",
-        tmp.resolve("out").toString());
+        .isInstanceOf(UserInputException.class)
+        .hasMessageStartingWith("--model " + dir)
+        .hasMessageContaining("lm_head.weight")
+        .hasMessageContaining("tie_word_embeddings");
+    GeometryCliTest.Result r =
+        GeometryCliTest.run(
+            "frame", "--model", dir.toString(), "--out", tmp.resolve("out").toString());
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err().strip()).contains("lm_head.weight").doesNotContain("\n");
   }
@@ -80,11 +94,14 @@ class ModelFolderTest {
   void shardedFollowsTheIndex() throws Exception {
     Path dir = Files.createDirectories(tmp.resolve("sharded"));
     Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"qwen3\"}");
-    SafetensorsWriter.write(dir.resolve("model-00001-of-00002.safetensors"),
+    SafetensorsWriter.write(
+        dir.resolve("model-00001-of-00002.safetensors"),
         List.of(Tensors.of("model.embed_tokens.weight", rows(300), 3, 2)));
-    SafetensorsWriter.write(dir.resolve("model-00002-of-00002.safetensors"),
+    SafetensorsWriter.write(
+        dir.resolve("model-00002-of-00002.safetensors"),
         List.of(Tensors.of("lm_head.weight", rows(400), 3, 2)));
-    Files.writeString(dir.resolve("model.safetensors.index.json"),
+    Files.writeString(
+        dir.resolve("model.safetensors.index.json"),
         "{\"metadata\":{},\"weight_map\":{"
             + "\"model.embed_tokens.weight\":\"model-00001-of-00002.safetensors\","
             + "\"lm_head.weight\":\"model-00002-of-00002.safetensors\"}}");

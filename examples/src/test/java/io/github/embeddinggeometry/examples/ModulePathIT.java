@@ -25,28 +25,37 @@ class ModulePathIT {
   void commandLineRunsOnTheModulePath() throws Exception {
     TinyModel model = new TinyModel(tmp.resolve("tiny"));
     Path out = tmp.resolve("out");
-    String runtime = Files.readString(Path.of(System.getProperty("embgeo.runtime.classpath")))
-        .trim();
+    String runtime =
+        Files.readString(Path.of(System.getProperty("embgeo.runtime.classpath"))).trim();
     String jar = System.getProperty("embgeo.examples.jar");
-    List<String> cmd = new ArrayList<>(List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // The command line is an automatic module, which requires nothing by name: the named
-        // modules it uses are added explicitly (ALL-MODULE-PATH would also pull in optional
-        // third-party modules whose own requirements are absent).
-        "--add-modules", "jdk.incubator.vector,io.github.embeddinggeometry.io,"
-            + "io.github.embeddinggeometry.cuda,info.picocli,me.tongfei.progressbar,"
-            + "com.fasterxml.jackson.databind,org.slf4j,com.google.gson",
-        "-Djava.awt.headless=true",
-        "--module-path", jar + java.io.File.pathSeparator + runtime,
-        "-m", "io.github.embeddinggeometry.examples/io.github.embeddinggeometry.examples.GeometryCli",
-        "pairwise", "--model", model.dir.toString(), "--out", out.toString(),
-        GeometryCliTest.ALL_ROWS));
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                // The command line is an automatic module, which requires nothing by name: the
+                // named
+                // modules it uses are added explicitly (ALL-MODULE-PATH would also pull in optional
+                // third-party modules whose own requirements are absent).
+                "--add-modules",
+                "jdk.incubator.vector,io.github.embeddinggeometry.io,"
+                    + "io.github.embeddinggeometry.cuda,info.picocli,me.tongfei.progressbar,"
+                    + "com.fasterxml.jackson.databind,org.slf4j,com.google.gson",
+                "-Djava.awt.headless=true",
+                "--module-path",
+                jar + java.io.File.pathSeparator + runtime,
+                "-m",
+                "io.github.embeddinggeometry.examples/io.github.embeddinggeometry.examples.GeometryCli",
+                "pairwise",
+                "--model",
+                model.dir.toString(),
+                "--out",
+                out.toString(),
+                GeometryCliTest.ALL_ROWS));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String log = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(log).isZero();
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
-    assertThat(report.get("pairs").asLong())
-        .isEqualTo((long) TinyModel.N * (TinyModel.N - 1) / 2);
+    assertThat(report.get("pairs").asLong()).isEqualTo((long) TinyModel.N * (TinyModel.N - 1) / 2);
   }
 }

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DensestPoint;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.density.KnnDensity;
@@ -15,17 +17,14 @@ import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.MiniLm;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The analyses end to end on real embeddings: all-MiniLM-L6-v2's 30,522 x 384 word-embedding
- * matrix (issue 4's acceptance). One k-NN pass (k = 20, Euclidean) over every row is shared by the
- * tests.
+ * The analyses end to end on real embeddings: all-MiniLM-L6-v2's 30,522 x 384 word-embedding matrix
+ * (issue 4's acceptance). One k-NN pass (k = 20, Euclidean) over every row is shared by the tests.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RealDataAnalysesTest {
@@ -50,8 +49,9 @@ class RealDataAnalysesTest {
         KnnDensity.of(20, backend.distanceKernel(MetricSpace.euclidean()))
             .estimate(w, ProgressListener.NONE);
     long t2 = System.nanoTime();
-    log("backend %s; PCA %.1f s; k-NN density %.1f s", backend.description(),
-        (t1 - t0) / 1e9, (t2 - t1) / 1e9);
+    log(
+        "backend %s; PCA %.1f s; k-NN density %.1f s",
+        backend.description(), (t1 - t0) / 1e9, (t2 - t1) / 1e9);
   }
 
   @AfterAll
@@ -92,8 +92,9 @@ class RealDataAnalysesTest {
       assertThat(dot).isCloseTo(1, within(1e-6));
     }
     assertThat(top.participationRatio()).isCloseTo(pr, within(1e-9 * pr));
-    log("PR %.2f; PC1 %.4f%%; first 10 PCs %.2f%%", pr, 100 * pca.varianceExplained(0),
-        100 * pca.cumulativeVariance(10));
+    log(
+        "PR %.2f; PC1 %.4f%%; first 10 PCs %.2f%%",
+        pr, 100 * pca.varianceExplained(0), 100 * pca.cumulativeVariance(10));
   }
 
   @Test
@@ -104,8 +105,9 @@ class RealDataAnalysesTest {
       FiniteSummary s = FiniteSummary.of(lv);
       assertThat(s.infinite()).as("rows with a non-finite log density, D = %d", dim).isZero();
       assertThat(s.finite()).isEqualTo(30522);
-      log("log volumetric density, D = %d: min %.1f median %.1f max %.1f", dim, s.min(),
-          s.median(), s.max());
+      log(
+          "log volumetric density, D = %d: min %.1f median %.1f max %.1f",
+          dim, s.min(), s.median(), s.max());
     }
     assertThat(field.duplicateCount()).isZero();
   }
@@ -126,8 +128,13 @@ class RealDataAnalysesTest {
     for (int r = 0; r < 20; r++) {
       assertThat(p.metricIds()[r]).isEqualTo(field.neighbours().id(p.row(), r));
     }
-    log("densest: id %d '%s' rho %.3f; overlap %d/30 (%s)", p.id(),
-        data.tokenizer().decode(p.id()), p.density(), p.overlap(), Verdicts.Overlap.of(p.overlapShare()));
+    log(
+        "densest: id %d '%s' rho %.3f; overlap %d/30 (%s)",
+        p.id(),
+        data.tokenizer().decode(p.id()),
+        p.density(),
+        p.overlap(),
+        Verdicts.Overlap.of(p.overlapShare()));
   }
 
   @Test

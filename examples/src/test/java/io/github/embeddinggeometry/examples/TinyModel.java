@@ -1,7 +1,6 @@
 package io.github.embeddinggeometry.examples;
 
 import io.github.embeddinggeometry.io.Tensors;
-import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -53,22 +52,31 @@ final class TinyModel {
       }
     }
     Files.createDirectories(dir);
-    Files.writeString(dir.resolve("config.json"),
+    Files.writeString(
+        dir.resolve("config.json"),
         "{\"architectures\":[\"TinyForCausalLM\"],\"tie_word_embeddings\":true,"
-            + "\"hidden_size\":" + D + ",\"vocab_size\":" + N + "}");
-    SafetensorsWriter.write(dir.resolve("model.safetensors"),
+            + "\"hidden_size\":"
+            + D
+            + ",\"vocab_size\":"
+            + N
+            + "}");
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"),
         List.of(Tensors.of("model.embed_tokens.weight", flat, N, D)));
     StringBuilder vocab = new StringBuilder();
     for (int i = 0; i < N; i++) {
       vocab.append(i == 0 ? "" : ",").append('"').append(token(i)).append("\":").append(i);
     }
-    String tokenizer = "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
-        + "\"added_tokens\":[],\"normalizer\":null,"
-        + "\"pre_tokenizer\":{\"type\":\"BertPreTokenizer\"},\"post_processor\":null,"
-        + "\"decoder\":{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true},"
-        + "\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\","
-        + "\"continuing_subword_prefix\":\"##\",\"max_input_chars_per_word\":100,"
-        + "\"vocab\":{" + vocab + "}}}";
+    String tokenizer =
+        "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
+            + "\"added_tokens\":[],\"normalizer\":null,"
+            + "\"pre_tokenizer\":{\"type\":\"BertPreTokenizer\"},\"post_processor\":null,"
+            + "\"decoder\":{\"type\":\"WordPiece\",\"prefix\":\"##\",\"cleanup\":true},"
+            + "\"model\":{\"type\":\"WordPiece\",\"unk_token\":\"[UNK]\","
+            + "\"continuing_subword_prefix\":\"##\",\"max_input_chars_per_word\":100,"
+            + "\"vocab\":{"
+            + vocab
+            + "}}}";
     Files.writeString(dir.resolve("tokenizer.json"), tokenizer, StandardCharsets.UTF_8);
   }
 

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.bench;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.Tensor;
-import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -38,13 +38,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>The file (random bits, fixed seed, NaN patterns included) is written once per trial to the
  * temp directory and stays in the page cache, so this measures memory, not disk.
  *
- * <p>HOW TO RUN: {@code java -jar geometry-bench/target/benchmarks.jar Bf16DecodeBench -f 1 -wi 2 -i 3}.
+ * <p>HOW TO RUN: {@code java -jar geometry-bench/target/benchmarks.jar Bf16DecodeBench -f 1 -wi 2
+ * -i 3}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 3)
 @Measurement(iterations = 3, time = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx6g", "-Xms6g", "--add-modules", "jdk.incubator.vector"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xmx6g", "-Xms6g", "--add-modules", "jdk.incubator.vector"})
 @State(Scope.Benchmark)
 public class Bf16DecodeBench {
   static final int ROWS = 151_936;
@@ -63,8 +66,14 @@ public class Bf16DecodeBench {
   public void setUp() throws IOException {
     file = Files.createTempFile("bf16-bench", ".safetensors");
     long bytes = 2L * ROWS * DIM;
-    String json = "{\"W\":{\"dtype\":\"BF16\",\"shape\":[" + ROWS + "," + DIM
-        + "],\"data_offsets\":[0," + bytes + "]}}";
+    String json =
+        "{\"W\":{\"dtype\":\"BF16\",\"shape\":["
+            + ROWS
+            + ","
+            + DIM
+            + "],\"data_offsets\":[0,"
+            + bytes
+            + "]}}";
     json += " ".repeat((8 - json.length() % 8) % 8);
     byte[] h = json.getBytes(StandardCharsets.US_ASCII);
     try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
@@ -106,11 +115,14 @@ public class Bf16DecodeBench {
   @Benchmark
   public float[] decodeAllThreads() {
     int tasks = (ROWS + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    IntStream.range(0, tasks).parallel().forEach(t -> {
-      int r0 = t * ROWS_PER_TASK;
-      int r1 = Math.min(ROWS, r0 + ROWS_PER_TASK);
-      w.readFloats((long) r0 * DIM, rows, r0 * DIM, (r1 - r0) * DIM);
-    });
+    IntStream.range(0, tasks)
+        .parallel()
+        .forEach(
+            t -> {
+              int r0 = t * ROWS_PER_TASK;
+              int r1 = Math.min(ROWS, r0 + ROWS_PER_TASK);
+              w.readFloats((long) r0 * DIM, rows, r0 * DIM, (r1 - r0) * DIM);
+            });
     return rows;
   }
 
@@ -131,13 +143,16 @@ public class Bf16DecodeBench {
   @Benchmark
   public byte[] copyAllThreads() {
     int tasks = (ROWS + ROWS_PER_TASK - 1) / ROWS_PER_TASK;
-    IntStream.range(0, tasks).parallel().forEach(t -> {
-      int r0 = t * ROWS_PER_TASK;
-      int r1 = Math.min(ROWS, r0 + ROWS_PER_TASK);
-      ByteBuffer b = raw.duplicate();
-      b.position(2 * r0 * DIM);
-      b.get(copy, 2 * r0 * DIM, 2 * (r1 - r0) * DIM);
-    });
+    IntStream.range(0, tasks)
+        .parallel()
+        .forEach(
+            t -> {
+              int r0 = t * ROWS_PER_TASK;
+              int r1 = Math.min(ROWS, r0 + ROWS_PER_TASK);
+              ByteBuffer b = raw.duplicate();
+              b.position(2 * r0 * DIM);
+              b.get(copy, 2 * r0 * DIM, 2 * (r1 - r0) * DIM);
+            });
     return copy;
   }
 }

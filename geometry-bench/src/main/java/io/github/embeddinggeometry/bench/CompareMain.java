@@ -3,6 +3,8 @@ package io.github.embeddinggeometry.bench;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
@@ -10,8 +12,6 @@ import io.github.embeddinggeometry.internal.cpu.CpuGemm;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -26,7 +26,8 @@ import java.util.concurrent.Callable;
  * The Java side of {@code geometry-bench/compare.sh}: times one workload of issue 6 on the inputs
  * that {@code compare.py gen} wrote, and prints one machine-readable line per result:
  *
- * <pre>RESULT workload=kernel side=java shape=8192x8192x2560 gflops=... best_s=... median_s=...</pre>
+ * <pre>RESULT workload=kernel side=java shape=8192x8192x2560 gflops=... best_s=... median_s=...
+ * </pre>
  *
  * <p>Each workload runs once untimed (JIT warm-up, page faults of fresh arrays), then {@code
  * --reps} times timed; "best" is the fastest repetition, as for the numpy side. Loading the input
@@ -72,10 +73,17 @@ public final class CompareMain {
       usage("--data DIR is required");
     }
     CompareMain m = new CompareMain(data, Math.max(1, reps), streamQueries);
-    System.out.println("# java side: " + m.cpu.description() + ", "
-        + Runtime.getRuntime().availableProcessors() + " processors, max heap "
-        + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB, " + System.getProperty("java.vm.name")
-        + " " + System.getProperty("java.version"));
+    System.out.println(
+        "# java side: "
+            + m.cpu.description()
+            + ", "
+            + Runtime.getRuntime().availableProcessors()
+            + " processors, max heap "
+            + Runtime.getRuntime().maxMemory() / (1 << 20)
+            + " MiB, "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.version"));
     switch (args[0]) {
       case "kernel" -> m.kernel();
       case "knn" -> m.knn();
@@ -89,8 +97,9 @@ public final class CompareMain {
 
   private static void usage(String problem) {
     System.err.println("CompareMain: " + problem);
-    System.err.println("usage: CompareMain kernel|knn|cov|pca|pairwise|stream --data DIR"
-        + " [--reps N] [--stream-queries Q]");
+    System.err.println(
+        "usage: CompareMain kernel|knn|cov|pca|pairwise|stream --data DIR"
+            + " [--reps N] [--stream-queries Q]");
     System.exit(2);
   }
 
@@ -107,10 +116,13 @@ public final class CompareMain {
     int n = b.rows();
     int k = a.dim();
     float[] c = new float[Math.multiplyExact(m, n)];
-    Timed<float[]> t = timed(reps, () -> {
-      CpuGemm.multiplyTransposed(a, 0, m, b, 0, n, c, 0, n);
-      return c;
-    });
+    Timed<float[]> t =
+        timed(
+            reps,
+            () -> {
+              CpuGemm.multiplyTransposed(a, 0, m, b, 0, n, c, 0, n);
+              return c;
+            });
     double flop = 2.0 * m * n * k;
     result("kernel", t, "shape", m + "x" + n + "x" + k, "gflops", fmt(flop / t.best() / 1e9));
   }
@@ -121,15 +133,17 @@ public final class CompareMain {
     Timed<Neighbours> t = timed(reps, () -> kernel.nearest(x, K, ProgressListener.NONE));
     writeIds(t.last(), data.resolve("knn_java_ids.i32"));
     double flop = 2.0 * x.rows() * x.rows() * x.dim();
-    result("knn", t, "shape", x.rows() + "x" + x.dim(), "k", K,
-        "gflops", fmt(flop / t.best() / 1e9));
+    result(
+        "knn", t, "shape", x.rows() + "x" + x.dim(), "k", K, "gflops", fmt(flop / t.best() / 1e9));
   }
 
   private void covariance() throws Exception {
     EmbeddingMatrix w = input("cov_w");
     // The mean is part of the timed work, as W.mean(0) is on the numpy side.
-    Timed<double[]> t = timed(reps,
-        () -> cpu.covariance(w, Pca.mean(w, ProgressListener.NONE), ProgressListener.NONE));
+    Timed<double[]> t =
+        timed(
+            reps,
+            () -> cpu.covariance(w, Pca.mean(w, ProgressListener.NONE), ProgressListener.NONE));
     // Useful flops of the symmetric product: d(d+1)/2 dot products of length N, 2 flops each,
     // reported as N d^2 for both sides.
     double flop = (double) w.rows() * w.dim() * w.dim();
@@ -141,22 +155,35 @@ public final class CompareMain {
     String shape = w.rows() + "x" + w.dim();
     Timed<PcaResult> top = timed(reps, () -> Pca.top(w, 3, cpu, ProgressListener.NONE));
     pcaResult("pca-top3", top, shape);
-    Timed<PcaResult> full = timed(reps, () -> {
-      PcaResult r = Pca.fit(w, cpu, ProgressListener.NONE);
-      ReferenceFrame frame = r.frame();
-      if (frame.dim() != w.dim()) {
-        throw new IllegalStateException("frame of dim " + frame.dim());
-      }
-      return r;
-    });
+    Timed<PcaResult> full =
+        timed(
+            reps,
+            () -> {
+              PcaResult r = Pca.fit(w, cpu, ProgressListener.NONE);
+              ReferenceFrame frame = r.frame();
+              if (frame.dim() != w.dim()) {
+                throw new IllegalStateException("frame of dim " + frame.dim());
+              }
+              return r;
+            });
     pcaResult("pca-full", full, shape);
   }
 
   private void pcaResult(String workload, Timed<PcaResult> t, String shape) {
     PcaResult r = t.last();
-    result(workload, t, "shape", shape, "pr", String.format(Locale.ROOT, "%.6f",
-            r.participationRatio()),
-        "lambda1", g(r.eigenvalue(0)), "lambda2", g(r.eigenvalue(1)), "lambda3", g(r.eigenvalue(2)));
+    result(
+        workload,
+        t,
+        "shape",
+        shape,
+        "pr",
+        String.format(Locale.ROOT, "%.6f", r.participationRatio()),
+        "lambda1",
+        g(r.eigenvalue(0)),
+        "lambda2",
+        g(r.eigenvalue(1)),
+        "lambda3",
+        g(r.eigenvalue(2)));
   }
 
   private void pairwise() throws Exception {
@@ -165,15 +192,29 @@ public final class CompareMain {
     Timed<DistanceStatistics> t =
         timed(reps, () -> DistanceStatistics.of(x, kernel, ProgressListener.NONE));
     DistanceStatistics s = t.last();
-    result("pairwise", t, "shape", x.rows() + "x" + x.dim(), "count", s.count(),
-        "min", g(s.min()), "median", g(s.median()), "mean", g(s.mean()), "max", g(s.max()),
-        "zeros", s.exactZeroPairs());
+    result(
+        "pairwise",
+        t,
+        "shape",
+        x.rows() + "x" + x.dim(),
+        "count",
+        s.count(),
+        "min",
+        g(s.min()),
+        "median",
+        g(s.median()),
+        "mean",
+        g(s.mean()),
+        "max",
+        g(s.max()),
+        "zeros",
+        s.exactZeroPairs());
   }
 
   /**
-   * k-NN of a bf16 matrix under the heap the script sets (-Xmx4g at full size). The bf16 to
-   * float32 load is timed separately; the k-NN runs once after a small warm-up, because at full
-   * size one run is 118 TFLOP.
+   * k-NN of a bf16 matrix under the heap the script sets (-Xmx4g at full size). The bf16 to float32
+   * load is timed separately; the k-NN runs once after a small warm-up, because at full size one
+   * run is 118 TFLOP.
    */
   private void stream() throws Exception {
     long t0 = System.nanoTime();
@@ -187,10 +228,23 @@ public final class CompareMain {
     Timed<Neighbours> t = timed(0, 1, () -> kernel.nearest(queries, w, K, ProgressListener.NONE));
     double flop = 2.0 * q * n * w.dim();
     double full = t.best() * n / q;
-    result("stream", t, "shape", n + "x" + w.dim() + "-bf16", "queries", q, "k", K,
-        "gflops", fmt(flop / t.best() / 1e9), "load_s", fmt(loadSeconds),
-        "full_estimate_s", fmt(full),
-        "max_heap_mib", Runtime.getRuntime().maxMemory() / (1 << 20));
+    result(
+        "stream",
+        t,
+        "shape",
+        n + "x" + w.dim() + "-bf16",
+        "queries",
+        q,
+        "k",
+        K,
+        "gflops",
+        fmt(flop / t.best() / 1e9),
+        "load_s",
+        fmt(loadSeconds),
+        "full_estimate_s",
+        fmt(full),
+        "max_heap_mib",
+        Runtime.getRuntime().maxMemory() / (1 << 20));
   }
 
   // ------------------------------------------------------------------ helpers

@@ -2,11 +2,11 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.frame.Pca;
-import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.backend.ComputeBackend;
-import java.util.Objects;
+import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
@@ -23,8 +23,8 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
  */
 public final class CausalNorms {
   /**
-   * A Cholesky pivot {@code L_ii^2} below this fraction of the largest diagonal entry of C counts as
-   * singular: the inverse would be dominated by rounding.
+   * A Cholesky pivot {@code L_ii^2} below this fraction of the largest diagonal entry of C counts
+   * as singular: the inverse would be dominated by rounding.
    */
   static final double SINGULAR_PIVOT = 1e-12;
 
@@ -75,8 +75,13 @@ public final class CausalNorms {
     }
     double suggested = Math.max(maxDiag, Double.MIN_NORMAL) * 1e-6;
     String hint =
-        "; the covariance of " + rows + " rows in d = " + d + (rows <= d ? " (N <= d: it is"
-            + " singular)" : "") + " cannot be inverted as is: pass a ridge, e.g. " + suggested
+        "; the covariance of "
+            + rows
+            + " rows in d = "
+            + d
+            + (rows <= d ? " (N <= d: it is" + " singular)" : "")
+            + " cannot be inverted as is: pass a ridge, e.g. "
+            + suggested
             + " (1e-6 x the largest variance)";
     if (!(maxDiag > 0)) {
       throw new IllegalArgumentException("C + ridge I is zero or negative on the diagonal" + hint);
@@ -91,24 +96,37 @@ public final class CausalNorms {
       double p = l.get(i, i);
       if (!(p * p > SINGULAR_PIVOT * maxDiag)) {
         throw new IllegalArgumentException(
-            "C + ridge I (ridge = " + ridge + ") is numerically singular: Cholesky pivot " + i
-                + " is " + p * p + " against a largest variance of " + maxDiag + hint);
+            "C + ridge I (ridge = "
+                + ridge
+                + ") is numerically singular: Cholesky pivot "
+                + i
+                + " is "
+                + p * p
+                + " against a largest variance of "
+                + maxDiag
+                + hint);
       }
     }
     // M = L^-T L^-1: invert the triangular factor, then multiply (both in double).
     double[] linv = invertLower(l.data, d, progress);
     double[] m = new double[d * d];
-    Parallel.run("inverse covariance", d, d, () -> null, (state, i) -> {
-      // M_ij = sum_k Linv[k][i] Linv[k][j], k >= max(i, j).
-      for (int j = 0; j <= i; j++) {
-        double s = 0;
-        for (int k = i; k < d; k++) {
-          s += linv[k * d + i] * linv[k * d + j];
-        }
-        m[i * d + j] = s;
-      }
-      return 1;
-    }, Parallel.silent(progress));
+    Parallel.run(
+        "inverse covariance",
+        d,
+        d,
+        () -> null,
+        (state, i) -> {
+          // M_ij = sum_k Linv[k][i] Linv[k][j], k >= max(i, j).
+          for (int j = 0; j <= i; j++) {
+            double s = 0;
+            for (int k = i; k < d; k++) {
+              s += linv[k * d + i] * linv[k * d + j];
+            }
+            m[i * d + j] = s;
+          }
+          return 1;
+        },
+        Parallel.silent(progress));
     for (int i = 0; i < d; i++) {
       for (int j = i + 1; j < d; j++) {
         m[i * d + j] = m[j * d + i];
@@ -121,22 +139,28 @@ public final class CausalNorms {
   /** Inverse of a lower-triangular row-major d x d matrix by forward substitution, in double. */
   private static double[] invertLower(double[] l, int d, ProgressListener progress) {
     double[] inv = new double[d * d];
-    Parallel.run("inverse covariance", d, d, () -> null, (state, col) -> {
-              // Column col of L^-1 solves L x = e_col; x_i = 0 for i < col.
-              double[] x = new double[d];
-              for (int i = col; i < d; i++) {
-                double s = i == col ? 1 : 0;
-                int li = i * d;
-                for (int k = col; k < i; k++) {
-                  s -= l[li + k] * x[k];
-                }
-                x[i] = s / l[li + i];
-              }
-              for (int i = col; i < d; i++) {
-                inv[i * d + col] = x[i];
-              }
-              return 1;
-            }, Parallel.silent(progress));
+    Parallel.run(
+        "inverse covariance",
+        d,
+        d,
+        () -> null,
+        (state, col) -> {
+          // Column col of L^-1 solves L x = e_col; x_i = 0 for i < col.
+          double[] x = new double[d];
+          for (int i = col; i < d; i++) {
+            double s = i == col ? 1 : 0;
+            int li = i * d;
+            for (int k = col; k < i; k++) {
+              s -= l[li + k] * x[k];
+            }
+            x[i] = s / l[li + i];
+          }
+          for (int i = col; i < d; i++) {
+            inv[i * d + col] = x[i];
+          }
+          return 1;
+        },
+        Parallel.silent(progress));
     return inv;
   }
 
@@ -163,30 +187,36 @@ public final class CausalNorms {
     float[] a = w.backingArray();
     final int chunk = 256;
     int chunks = (n + chunk - 1) / chunk;
-    Parallel.run("causal norms", chunks, n, () -> new double[d], (acc, c) -> {
-              int to = Math.min(n, (c + 1) * chunk);
-              for (int r = c * chunk; r < to; r++) {
-                java.util.Arrays.fill(acc, 0);
-                int o = w.rowOffsetInt(r);
-                // (L^T g)_j = sum_{i >= j} L[i][j] g_i, walking L by rows.
-                for (int i = 0; i < d; i++) {
-                  double gi = a[o + i];
-                  if (gi == 0) {
-                    continue;
-                  }
-                  int li = i * d;
-                  for (int j = 0; j <= i; j++) {
-                    acc[j] += lower[li + j] * gi;
-                  }
-                }
-                double s = 0;
-                for (int j = 0; j < d; j++) {
-                  s += acc[j] * acc[j];
-                }
-                out[r] = Math.sqrt(s);
+    Parallel.run(
+        "causal norms",
+        chunks,
+        n,
+        () -> new double[d],
+        (acc, c) -> {
+          int to = Math.min(n, (c + 1) * chunk);
+          for (int r = c * chunk; r < to; r++) {
+            java.util.Arrays.fill(acc, 0);
+            int o = w.rowOffsetInt(r);
+            // (L^T g)_j = sum_{i >= j} L[i][j] g_i, walking L by rows.
+            for (int i = 0; i < d; i++) {
+              double gi = a[o + i];
+              if (gi == 0) {
+                continue;
               }
-              return to - c * chunk;
-            }, progress);
+              int li = i * d;
+              for (int j = 0; j <= i; j++) {
+                acc[j] += lower[li + j] * gi;
+              }
+            }
+            double s = 0;
+            for (int j = 0; j < d; j++) {
+              s += acc[j] * acc[j];
+            }
+            out[r] = Math.sqrt(s);
+          }
+          return to - c * chunk;
+        },
+        progress);
     return out;
   }
 }

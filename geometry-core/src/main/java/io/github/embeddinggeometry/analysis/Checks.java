@@ -7,7 +7,10 @@ final class Checks {
   static void sameLength(double[] scalar, double[] density) {
     if (scalar.length != density.length) {
       throw new IllegalArgumentException(
-          "need one density per scalar value: " + scalar.length + " scalars, " + density.length
+          "need one density per scalar value: "
+              + scalar.length
+              + " scalars, "
+              + density.length
               + " densities");
     }
     if (scalar.length == 0) {

@@ -7,8 +7,8 @@ import java.util.Objects;
  * Density in the core, shell and outer regions of a scalar such as the causal norm (spec section
  * 5): core = scalar strictly below its 10th percentile, shell = strictly between the 40th and 60th,
  * outer = strictly above the 90th. Percentiles are numpy's default (linear interpolation) over all
- * rows; mean and std of the density are over the finite densities of each region, the infinite
- * ones counted beside them.
+ * rows; mean and std of the density are over the finite densities of each region, the infinite ones
+ * counted beside them.
  *
  * @param p10 10th percentile of the scalar
  * @param p40 40th percentile
@@ -68,8 +68,7 @@ public record CoreShellOuter(
     Region shell = region(scalar, density, p40, p60);
     Region outer = region(scalar, density, p90, Double.POSITIVE_INFINITY);
     double ratio = core.mean() / shell.mean();
-    return new CoreShellOuter(
-        p10, p40, p60, p90, median, core, shell, outer, ratio);
+    return new CoreShellOuter(p10, p40, p60, p90, median, core, shell, outer, ratio);
   }
 
   /** Rows with {@code lo < scalar < hi} (strict both sides). */

@@ -46,8 +46,8 @@ public record DensestPoint(
   /**
    * Analyses the densest row of {@code field} among the rows of {@code w}.
    *
-   * @param w the rows to search the neighbours in (usually the field's own matrix); must contain the
-   *     densest row's vocabulary id
+   * @param w the rows to search the neighbours in (usually the field's own matrix); must contain
+   *     the densest row's vocabulary id
    * @param field the density field
    * @param metricKernel the kernel of the chosen metric (usually the one the field was built with)
    * @param cosineKernel a kernel of {@link MetricSpace#cosine()}

@@ -2,10 +2,10 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import io.github.embeddinggeometry.internal.Parallel;
 
 /**
  * Statistics of the pairwise distances of a set of rows over the strict upper triangle {@code i <
@@ -59,8 +59,7 @@ public record DistanceStatistics(
     Objects.requireNonNull(progress, "progress");
     int n = rows.rows();
     if (n < 2) {
-      throw new IllegalArgumentException(
-          "distance statistics need at least 2 rows; got " + n);
+      throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
     }
     long count = UpperTriangle.pairs(n);
     double[] rowSum = new double[n];
@@ -84,7 +83,12 @@ public record DistanceStatistics(
             float v = block[off + t];
             if (!(v >= 0)) {
               throw new IllegalStateException(
-                  "kernel returned distance " + v + " between rows " + i + " and " + (i + 1 + t)
+                  "kernel returned distance "
+                      + v
+                      + " between rows "
+                      + i
+                      + " and "
+                      + (i + 1 + t)
                       + "; distances must be >= 0");
             }
             v += 0f; // -0.0 becomes +0.0, so its bits sort with the zeros
@@ -121,8 +125,7 @@ public record DistanceStatistics(
     long lowRank = (count - 1) / 2;
     long highRank = count / 2;
     float[] middle = select(rows, kernel, progress, kept, high.merged(), lowRank, highRank);
-    double median =
-        lowRank == highRank ? middle[0] : ((double) middle[0] + middle[1]) / 2;
+    double median = lowRank == highRank ? middle[0] : ((double) middle[0] + middle[1]) / 2;
     return new DistanceStatistics(count, min, median, sum / count, max, zeros);
   }
 
@@ -143,20 +146,26 @@ public record DistanceStatistics(
     if (kept != null) {
       int chunk = 1 << 20;
       int chunks = (kept.length + chunk - 1) / chunk;
-      Parallel.run("distance statistics (median pass)", chunks, kept.length, () -> null,
+      Parallel.run(
+          "distance statistics (median pass)",
+          chunks,
+          kept.length,
+          () -> null,
           (s, c) -> {
             int from = c * chunk;
             int to = Math.min(kept.length, from + chunk);
             histogramLow(kept, from, to, bucketA, bucketB, lowA, lowB);
             return to - from;
-          }, Parallel.silent(progress));
+          },
+          Parallel.silent(progress));
     } else {
       UpperTriangle.stream(
           rows,
           kernel,
           "distance statistics (median pass)",
           progress,
-          (i, block, off, len) -> histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
+          (i, block, off, len) ->
+              histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
     }
     return new float[] {
       valueAt(bucketA, lowA.merged(), within[0]), valueAt(bucketB, lowB.merged(), within[1])
@@ -164,7 +173,13 @@ public record DistanceStatistics(
   }
 
   private static void histogramLow(
-      float[] values, int from, int to, int bucketA, int bucketB, Histograms lowA, Histograms lowB) {
+      float[] values,
+      int from,
+      int to,
+      int bucketA,
+      int bucketB,
+      Histograms lowA,
+      Histograms lowB) {
     long[] la = null;
     long[] lb = null;
     for (int t = from; t < to; t++) {
@@ -209,7 +224,9 @@ public record DistanceStatistics(
     }
   }
 
-  /** The bucket holding {@code rank}; stores the rank within that bucket in {@code within[slot]}. */
+  /**
+   * The bucket holding {@code rank}; stores the rank within that bucket in {@code within[slot]}.
+   */
   private static int bucketOf(long[] hist, long rank, long[] within, int slot) {
     long seen = 0;
     for (int b = 0; b < hist.length; b++) {

@@ -24,16 +24,25 @@ public final class NearDuplicateClusters {
   private final EmbeddingMatrix w;
   private final double eps;
   private final DistanceKernel kernel;
+
   /** Per row: the lowest row of its component. */
   private final int[] labels;
+
   /** Labels of the components, largest first, ties by lowest row. */
   private final int[] order;
+
   /** Size per label (indexed by row; only label rows are meaningful). */
   private final int[] sizeOf;
+
   private Double voidWidth;
 
   private NearDuplicateClusters(
-      EmbeddingMatrix w, double eps, DistanceKernel kernel, int[] labels, int[] order, int[] sizeOf) {
+      EmbeddingMatrix w,
+      double eps,
+      DistanceKernel kernel,
+      int[] labels,
+      int[] order,
+      int[] sizeOf) {
     this.w = w;
     this.eps = eps;
     this.kernel = kernel;
@@ -173,8 +182,8 @@ public final class NearDuplicateClusters {
   }
 
   /**
-   * Label of each row: the row position of the lowest row in its component, so two rows are in
-   * the same component iff their labels are equal. A fresh array.
+   * Label of each row: the row position of the lowest row in its component, so two rows are in the
+   * same component iff their labels are equal. A fresh array.
    */
   public int[] labels() {
     return labels.clone();
@@ -211,8 +220,7 @@ public final class NearDuplicateClusters {
   }
 
   /**
-   * Vocabulary ids of the largest component, ascending (ties: the component holding the lowest
-   * id).
+   * Vocabulary ids of the largest component, ascending (ties: the component holding the lowest id).
    */
   public int[] largestIds() {
     return idsOf(order[0]);

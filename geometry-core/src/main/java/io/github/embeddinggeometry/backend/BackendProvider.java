@@ -3,8 +3,8 @@ package io.github.embeddinggeometry.backend;
 import java.util.List;
 
 /**
- * Service-provider interface: a module offering a backend registers an implementation under
- * {@code META-INF/services/io.github.embeddinggeometry.backend.BackendProvider}.
+ * Service-provider interface: a module offering a backend registers an implementation under {@code
+ * META-INF/services/io.github.embeddinggeometry.backend.BackendProvider}.
  *
  * @since 0.1
  */

@@ -26,7 +26,8 @@ import java.util.ServiceLoader;
  * <p><b>Ownership.</b> {@link #get()} and {@link #cpu()} return a process-wide backend that the
  * library owns: calling {@code close()} on it does nothing, so no caller can close it under
  * another. {@link #create(String)} returns a new backend that the caller owns and must close (a GPU
- * backend holds device memory). Distance kernels are always owned by the caller that asked for them.
+ * backend holds device memory). Distance kernels are always owned by the caller that asked for
+ * them.
  *
  * <p>Thread-safe.
  *
@@ -81,8 +82,8 @@ public final class Backends {
    * A new backend by name: {@code best}, {@code cpu}, {@code cuda}, or any other provider's name.
    * The caller owns it and closes it.
    *
-   * @throws UnsupportedOperationException if that backend cannot run here (listing every reason)
-   *     or no provider has that name (listing the known names)
+   * @throws UnsupportedOperationException if that backend cannot run here (listing every reason) or
+   *     no provider has that name (listing the known names)
    */
   public static ComputeBackend create(String name) {
     Objects.requireNonNull(name, "name");
@@ -95,8 +96,11 @@ public final class Backends {
         if (reasons.isEmpty()) {
           try {
             ComputeBackend b = p.create();
-            LOG.log(System.Logger.Level.INFO, "embedding-geometry backend: " + b.description()
-                + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
+            LOG.log(
+                System.Logger.Level.INFO,
+                "embedding-geometry backend: "
+                    + b.description()
+                    + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
             return checked(b);
           } catch (RuntimeException | LinkageError e) {
             reasons = List.of(String.valueOf(e.getMessage()));
@@ -128,8 +132,13 @@ public final class Backends {
       }
     }
     throw new UnsupportedOperationException(
-        "unknown backend '" + name + "'; known: best, " + String.join(", ", names)
-            + " (-D" + Settings.BACKEND + ")");
+        "unknown backend '"
+            + name
+            + "'; known: best, "
+            + String.join(", ", names)
+            + " (-D"
+            + Settings.BACKEND
+            + ")");
   }
 
   /**
@@ -159,8 +168,10 @@ public final class Backends {
         LOG.log(System.Logger.Level.WARNING, "backend provider could not be loaded: " + e);
       }
     }
-    out.sort(Comparator.comparingInt(BackendProvider::priority).reversed()
-        .thenComparing(BackendProvider::name));
+    out.sort(
+        Comparator.comparingInt(BackendProvider::priority)
+            .reversed()
+            .thenComparing(BackendProvider::name));
     return out;
   }
 

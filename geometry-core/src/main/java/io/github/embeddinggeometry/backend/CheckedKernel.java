@@ -50,11 +50,21 @@ final class CheckedKernel implements DistanceKernel {
     if (m == 0 || n == 0) {
       return;
     }
-    if (outOffset < 0 || outStride < n
+    if (outOffset < 0
+        || outStride < n
         || (long) outOffset + (long) (m - 1) * outStride + n > out.length) {
       throw new IllegalArgumentException(
-          "out (length " + out.length + ", offset " + outOffset + ", stride " + outStride
-              + ") cannot hold " + m + " x " + n + " distances");
+          "out (length "
+              + out.length
+              + ", offset "
+              + outOffset
+              + ", stride "
+              + outStride
+              + ") cannot hold "
+              + m
+              + " x "
+              + n
+              + " distances");
     }
     Checks.finiteRows(a, aFrom, aTo, "first matrix", "a distance");
     Checks.finiteRows(b, bFrom, bTo, "second matrix", "a distance");
@@ -75,8 +85,12 @@ final class CheckedKernel implements DistanceKernel {
       throw new IllegalArgumentException("blockRows must be at least 1; got " + blockRows);
     }
     if ((long) Math.min(blockRows, a.rows()) * b.rows() > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("a block of " + blockRows + " x " + b.rows()
-          + " distances does not fit one array; use fewer block rows");
+      throw new IllegalArgumentException(
+          "a block of "
+              + blockRows
+              + " x "
+              + b.rows()
+              + " distances does not fit one array; use fewer block rows");
     }
     Checks.finiteRows(a, 0, a.rows(), "first matrix", "a distance");
     if (b != a) {
@@ -114,8 +128,13 @@ final class CheckedKernel implements DistanceKernel {
   private void dims(EmbeddingMatrix a, EmbeddingMatrix b) {
     Checks.sameDim(a, b);
     if (metric instanceof MetricSpace.Causal c && c.metric().dim() != a.dim()) {
-      throw new IllegalArgumentException("rows have d = " + a.dim()
-          + " but the causal metric tensor is " + c.metric().dim() + " x " + c.metric().dim());
+      throw new IllegalArgumentException(
+          "rows have d = "
+              + a.dim()
+              + " but the causal metric tensor is "
+              + c.metric().dim()
+              + " x "
+              + c.metric().dim());
     }
   }
 

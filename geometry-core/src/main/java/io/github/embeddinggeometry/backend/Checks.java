@@ -3,7 +3,10 @@ package io.github.embeddinggeometry.backend;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import java.util.Objects;
 
-/** The argument rules of {@link ComputeBackend} and {@code DistanceKernel}, one copy for all backends. */
+/**
+ * The argument rules of {@link ComputeBackend} and {@code DistanceKernel}, one copy for all
+ * backends.
+ */
 final class Checks {
   private Checks() {}
 
@@ -27,9 +30,20 @@ final class Checks {
       int o = m.rowOffsetInt(r);
       for (int c = 0; c < d; c++) {
         if (!Float.isFinite(data[o + c])) {
-          throw new IllegalArgumentException("row " + r + " (vocabulary id " + m.id(r) + ") of the "
-              + what + " holds " + data[o + c] + " at column " + c + "; " + purpose
-              + " is defined for finite rows only");
+          throw new IllegalArgumentException(
+              "row "
+                  + r
+                  + " (vocabulary id "
+                  + m.id(r)
+                  + ") of the "
+                  + what
+                  + " holds "
+                  + data[o + c]
+                  + " at column "
+                  + c
+                  + "; "
+                  + purpose
+                  + " is defined for finite rows only");
         }
       }
     }
@@ -46,10 +60,19 @@ final class Checks {
     }
     if (k > candidates) {
       throw new IllegalArgumentException(
-          "k = " + k + " is too large: each query has only " + candidates + " candidate"
-              + (candidates == 1 ? "" : "s") + " (" + baseRows + " base row"
-              + (baseRows == 1 ? "" : "s") + (selfExcluded ? ", itself excluded" : "")
-              + "); k must be at most " + candidates);
+          "k = "
+              + k
+              + " is too large: each query has only "
+              + candidates
+              + " candidate"
+              + (candidates == 1 ? "" : "s")
+              + " ("
+              + baseRows
+              + " base row"
+              + (baseRows == 1 ? "" : "s")
+              + (selfExcluded ? ", itself excluded" : "")
+              + "); k must be at most "
+              + candidates);
     }
   }
 }

@@ -7,8 +7,8 @@ import io.github.embeddinggeometry.metric.MetricSpace;
 
 /**
  * One way of running the GEMM-shaped work: the pure-Java CPU backend, or a GPU backend plugged in
- * through {@link BackendProvider}. Analyses only talk to this interface, so a caller writes the same
- * code for CPU and GPU.
+ * through {@link BackendProvider}. Analyses only talk to this interface, so a caller writes the
+ * same code for CPU and GPU.
  *
  * @since 0.1
  */

@@ -135,9 +135,7 @@ public final class DensityField {
     return best;
   }
 
-  /**
-   * Row positions ordered densest first (ties: lower row first); at most {@code n} of them.
-   */
+  /** Row positions ordered densest first (ties: lower row first); at most {@code n} of them. */
   public int[] densestRows(int n) {
     Integer[] order = new Integer[rows()];
     for (int i = 0; i < order.length; i++) {
@@ -155,8 +153,8 @@ public final class DensityField {
 
   /**
    * Log volumetric density with effective dimension D (spec section 5): {@code log rho_vol = log k
-   * - [ (D/2) log pi - lgamma(D/2 + 1) + D log r ]}, natural logarithms, computed in log space so it
-   * never overflows; {@code +infinity} where r = 0.
+   * - [ (D/2) log pi - lgamma(D/2 + 1) + D log r ]}, natural logarithms, computed in log space so
+   * it never overflows; {@code +infinity} where r = 0.
    *
    * @param effectiveDimension D &gt;= 1, e.g. {@link #effectiveDimension(double)} of the
    *     participation ratio
@@ -167,8 +165,7 @@ public final class DensityField {
           "effective dimension D must be >= 1; got " + effectiveDimension);
     }
     double dd = effectiveDimension;
-    double constant =
-        Math.log(k()) - (dd / 2 * Math.log(Math.PI) - LogGamma.lgamma(dd / 2 + 1));
+    double constant = Math.log(k()) - (dd / 2 * Math.log(Math.PI) - LogGamma.lgamma(dd / 2 + 1));
     double[] out = new double[rows()];
     for (int i = 0; i < out.length; i++) {
       double r = meanDistance[i];

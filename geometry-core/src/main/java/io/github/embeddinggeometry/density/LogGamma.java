@@ -3,10 +3,10 @@ package io.github.embeddinggeometry.density;
 /**
  * {@code ln Gamma(x)} in double for {@code x > 0}; Java has none.
  *
- * <p>Small arguments are shifted up by the recurrence {@code Gamma(x+1) = x Gamma(x)} until {@code x
- * >= 10}, where the Stirling series with terms up to {@code x^-9} is accurate to about 1e-15
- * relative; this keeps one simple, well-conditioned formula for every x the volumetric density needs
- * (D/2 + 1 for D up to tens of thousands).
+ * <p>Small arguments are shifted up by the recurrence {@code Gamma(x+1) = x Gamma(x)} until {@code
+ * x >= 10}, where the Stirling series with terms up to {@code x^-9} is accurate to about 1e-15
+ * relative; this keeps one simple, well-conditioned formula for every x the volumetric density
+ * needs (D/2 + 1 for D up to tens of thousands).
  */
 final class LogGamma {
   private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);

@@ -12,12 +12,12 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * Lanczos with full reorthogonalisation for the leading eigenpairs of a dense symmetric C.
  *
  * <p>Every new Krylov vector is orthogonalised twice against all previous ones (Gram-Schmidt,
- * repeated), so the basis stays orthonormal to rounding and no spurious copies of
- * converged eigenvalues appear. Convergence of a Ritz pair is read from the last off-diagonal:
- * {@code ||C y - theta y|| = beta_m |s_m|}. If the Krylov space becomes invariant early (C has
- * few distinct eigenvalues), the iteration restarts from a fresh random vector orthogonal to the
- * basis, and checks again only after that block has grown, so repeated eigenvalues are not
- * missed. The start vector comes from a fixed seed: results are deterministic.
+ * repeated), so the basis stays orthonormal to rounding and no spurious copies of converged
+ * eigenvalues appear. Convergence of a Ritz pair is read from the last off-diagonal: {@code ||C y -
+ * theta y|| = beta_m |s_m|}. If the Krylov space becomes invariant early (C has few distinct
+ * eigenvalues), the iteration restarts from a fresh random vector orthogonal to the basis, and
+ * checks again only after that block has grown, so repeated eigenvalues are not missed. The start
+ * vector comes from a fixed seed: results are deterministic.
  */
 final class Lanczos {
   record Result(double[] values, double[] vectors) {}
@@ -80,7 +80,13 @@ final class Lanczos {
 
   /** The k leading Ritz pairs of the m-step tridiagonal, or null if not all have converged. */
   private static Result ritz(
-      double[][] basis, double[] alpha, double[] beta, int m, double lastBeta, int d, int k,
+      double[][] basis,
+      double[] alpha,
+      double[] beta,
+      int m,
+      double lastBeta,
+      int d,
+      int k,
       boolean exact) {
     DMatrixRMaj t = new DMatrixRMaj(m, m);
     for (int i = 0; i < m; i++) {
@@ -92,7 +98,8 @@ final class Lanczos {
     }
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(m, true, true);
     if (!eig.decompose(t)) {
-      throw new IllegalStateException("eigen-decomposition of the " + m + "-step Lanczos matrix failed");
+      throw new IllegalStateException(
+          "eigen-decomposition of the " + m + "-step Lanczos matrix failed");
     }
     Integer[] order = new Integer[m];
     double[] theta = new double[m];
@@ -125,23 +132,28 @@ final class Lanczos {
 
   private static void multiply(double[] c, int d, double[] x, double[] out) {
     final int chunk = 64;
-    Parallel.run("Lanczos", (d + chunk - 1) / chunk, d, () -> null, (state, t) -> {
-      int to = Math.min(d, (t + 1) * chunk);
-      for (int i = t * chunk; i < to; i++) {
-        double s = 0;
-        int o = i * d;
-        for (int j = 0; j < d; j++) {
-          s += c[o + j] * x[j];
-        }
-        out[i] = s;
-      }
-      return to - t * chunk;
-    }, ProgressListener.NONE);
+    Parallel.run(
+        "Lanczos",
+        (d + chunk - 1) / chunk,
+        d,
+        () -> null,
+        (state, t) -> {
+          int to = Math.min(d, (t + 1) * chunk);
+          for (int i = t * chunk; i < to; i++) {
+            double s = 0;
+            int o = i * d;
+            for (int j = 0; j < d; j++) {
+              s += c[o + j] * x[j];
+            }
+            out[i] = s;
+          }
+          return to - t * chunk;
+        },
+        ProgressListener.NONE);
   }
 
   /** A random unit vector orthogonal to {@code basis[0 .. m)}. */
-  private static double[] randomOrthonormal(
-      int d, SplittableRandom rnd, double[][] basis, int m) {
+  private static double[] randomOrthonormal(int d, SplittableRandom rnd, double[][] basis, int m) {
     while (true) {
       double[] v = new double[d];
       for (int i = 0; i < d; i++) {

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.frame;
 
-import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.internal.Parallel;
 import java.util.Arrays;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -22,8 +22,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  *
  * <p>The covariance {@code C = (1/N) (W - mu)^T (W - mu)} (biased) comes from the backend's
  * streaming pass; the mean is accumulated in double. Eigenvectors are signed so that their
- * component of largest absolute value is positive (ties: the lowest index), which makes PCs — and so
- * spherical coordinates — reproducible across machines.
+ * component of largest absolute value is positive (ties: the lowest index), which makes PCs — and
+ * so spherical coordinates — reproducible across machines.
  *
  * @since 0.1
  */
@@ -39,7 +39,8 @@ public final class Pca {
    * @param w the rows; not modified
    * @throws IllegalArgumentException if w has no rows
    */
-  public static PcaResult fit(EmbeddingMatrix w, ComputeBackend backend, ProgressListener progress) {
+  public static PcaResult fit(
+      EmbeddingMatrix w, ComputeBackend backend, ProgressListener progress) {
     double[] mean = mean(w, progress);
     double[] c = covariance(w, mean, backend, progress);
     return fromCovariance(w.rows(), mean, c, progress);
@@ -79,8 +80,8 @@ public final class Pca {
   }
 
   /**
-   * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: partial sums
-   * over fixed row chunks are added in chunk order.
+   * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: partial
+   * sums over fixed row chunks are added in chunk order.
    *
    * @throws IllegalArgumentException if w has no rows
    */
@@ -96,18 +97,24 @@ public final class Pca {
     int chunks = (n + chunk - 1) / chunk;
     double[][] partial = new double[chunks][];
     float[] a = w.backingArray();
-    Parallel.run("mean", chunks, n, () -> null, (state, c) -> {
-              double[] s = new double[d];
-              int to = Math.min(n, (c + 1) * chunk);
-              for (int r = c * chunk; r < to; r++) {
-                int o = w.rowOffsetInt(r);
-                for (int j = 0; j < d; j++) {
-                  s[j] += a[o + j];
-                }
-              }
-              partial[c] = s;
-              return to - c * chunk;
-            }, Parallel.silent(progress));
+    Parallel.run(
+        "mean",
+        chunks,
+        n,
+        () -> null,
+        (state, c) -> {
+          double[] s = new double[d];
+          int to = Math.min(n, (c + 1) * chunk);
+          for (int r = c * chunk; r < to; r++) {
+            int o = w.rowOffsetInt(r);
+            for (int j = 0; j < d; j++) {
+              s[j] += a[o + j];
+            }
+          }
+          partial[c] = s;
+          return to - c * chunk;
+        },
+        Parallel.silent(progress));
     double[] mean = new double[d];
     for (double[] s : partial) {
       for (int j = 0; j < d; j++) {

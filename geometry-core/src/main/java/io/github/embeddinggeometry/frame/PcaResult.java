@@ -39,8 +39,13 @@ public final class PcaResult {
     int k = eigenvalues.length;
     if (k < 1 || k > d || (long) d * k != eigenvectors.length) {
       throw new IllegalArgumentException(
-          "PCA of d = " + d + " needs 1 <= k <= d eigenvalues and d x k eigenvectors; got k = " + k
-              + " and " + eigenvectors.length + " eigenvector values");
+          "PCA of d = "
+              + d
+              + " needs 1 <= k <= d eigenvalues and d x k eigenvectors; got k = "
+              + k
+              + " and "
+              + eigenvectors.length
+              + " eigenvector values");
     }
     this.rows = rows;
     this.dim = d;
@@ -107,7 +112,10 @@ public final class PcaResult {
   public double cumulativeVariance(int n) {
     if (n < 0 || n > eigenvalues.length) {
       throw new IllegalArgumentException(
-          "cumulative variance of the first " + n + " PCs, but only " + eigenvalues.length
+          "cumulative variance of the first "
+              + n
+              + " PCs, but only "
+              + eigenvalues.length
               + " were computed");
     }
     double s = 0;

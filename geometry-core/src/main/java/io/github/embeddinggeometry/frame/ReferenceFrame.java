@@ -17,6 +17,7 @@ public final class ReferenceFrame {
   private final int components;
   private final float[] origin;
   private final double[] eigenvalues;
+
   /** Row-major d x components; column j is PC j+1. */
   private final double[] eigenvectors;
 
@@ -62,7 +63,12 @@ public final class ReferenceFrame {
     }
     if ((long) dim * k != eigenvectors.length) {
       throw new IllegalArgumentException(
-          "eigenvectors must be d x k = " + dim + " x " + k + "; got " + eigenvectors.length
+          "eigenvectors must be d x k = "
+              + dim
+              + " x "
+              + k
+              + "; got "
+              + eigenvectors.length
               + " values");
     }
     if (origin != null && origin.length != dim) {
@@ -120,7 +126,9 @@ public final class ReferenceFrame {
     int pc = Math.abs(signedPc);
     if (pc < 1 || pc > components) {
       throw new IllegalArgumentException(
-          "PC index must be +-1..+-" + components + " (1-based, sign flips the axis); got "
+          "PC index must be +-1..+-"
+              + components
+              + " (1-based, sign flips the axis); got "
               + signedPc);
     }
     double s = signedPc < 0 ? -1 : 1;

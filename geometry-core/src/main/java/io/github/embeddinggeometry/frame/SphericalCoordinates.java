@@ -1,16 +1,16 @@
 package io.github.embeddinggeometry.frame;
 
-import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import java.util.Objects;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Parallel;
+import java.util.Objects;
 
 /**
  * Spherical coordinates of rows in a (NORTH, MERIDIAN, EQUINOX) PC basis (spec section 3), one
  * entry per row of the input, in row order.
  *
- * <p>With {@code v = w - origin} (the frame's origin; zero for the notebooks' uncentred projection):
- * {@code x = v . meridian}, {@code y = v . equinox}, {@code z = v . north}, {@code r =
+ * <p>With {@code v = w - origin} (the frame's origin; zero for the notebooks' uncentred
+ * projection): {@code x = v . meridian}, {@code y = v . equinox}, {@code z = v . north}, {@code r =
  * sqrt(x^2+y^2+z^2)}, {@code lat = asin(clamp(z/r, -1, 1))} and {@code lon = atan2(y, x)}, both in
  * degrees. A row with {@code r = 0} gets {@code lat = lon = 0} (the notebooks produce NaN there).
  * Everything is computed in double from the float32 rows.
@@ -33,7 +33,10 @@ public record SphericalCoordinates(
     for (double[] a : new double[][] {x, y, z, r, latDeg, lonDeg}) {
       if (a.length != n) {
         throw new IllegalArgumentException(
-            "spherical coordinates need one value per row: " + a.length + " values for " + n
+            "spherical coordinates need one value per row: "
+                + a.length
+                + " values for "
+                + n
                 + " ids");
       }
     }
@@ -70,31 +73,37 @@ public record SphericalCoordinates(
     double[] lon = new double[n];
     float[] a = w.backingArray();
     final int chunk = 4096;
-    Parallel.run("spherical coordinates", (n + chunk - 1) / chunk, n, () -> null, (s, t) -> {
-      int to = Math.min(n, (t + 1) * chunk);
-      for (int row = t * chunk; row < to; row++) {
-              int o = w.rowOffsetInt(row);
-              double sx = 0;
-              double sy = 0;
-              double sz = 0;
-              for (int j = 0; j < d; j++) {
-                double v = (double) a[o + j] - origin[j];
-                sx += v * mAxis[j];
-                sy += v * eAxis[j];
-                sz += v * nAxis[j];
-              }
-              double rr = Math.sqrt(sx * sx + sy * sy + sz * sz);
-              x[row] = sx;
-              y[row] = sy;
-              z[row] = sz;
-              r[row] = rr;
-              if (rr > 0) {
-                lat[row] = Math.toDegrees(Math.asin(Math.max(-1, Math.min(1, sz / rr))));
-                lon[row] = Math.toDegrees(Math.atan2(sy, sx));
-              }
-      }
-      return to - t * chunk;
-    }, ProgressListener.NONE);
+    Parallel.run(
+        "spherical coordinates",
+        (n + chunk - 1) / chunk,
+        n,
+        () -> null,
+        (s, t) -> {
+          int to = Math.min(n, (t + 1) * chunk);
+          for (int row = t * chunk; row < to; row++) {
+            int o = w.rowOffsetInt(row);
+            double sx = 0;
+            double sy = 0;
+            double sz = 0;
+            for (int j = 0; j < d; j++) {
+              double v = (double) a[o + j] - origin[j];
+              sx += v * mAxis[j];
+              sy += v * eAxis[j];
+              sz += v * nAxis[j];
+            }
+            double rr = Math.sqrt(sx * sx + sy * sy + sz * sz);
+            x[row] = sx;
+            y[row] = sy;
+            z[row] = sz;
+            r[row] = rr;
+            if (rr > 0) {
+              lat[row] = Math.toDegrees(Math.asin(Math.max(-1, Math.min(1, sz / rr))));
+              lon[row] = Math.toDegrees(Math.atan2(sy, sx));
+            }
+          }
+          return to - t * chunk;
+        },
+        ProgressListener.NONE);
     return new SphericalCoordinates(w.ids(), x, y, z, r, lat, lon);
   }
 

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * Runs tiles of work on all cores: the calling thread plus the workers of one shared daemon
- * {@link ForkJoinPool}, pulling tile numbers from a shared counter (dynamic scheduling, so uneven
- * tiles balance out). The number of threads is {@code -Dembgeo.threads} (default: all available
+ * Runs tiles of work on all cores: the calling thread plus the workers of one shared daemon {@link
+ * ForkJoinPool}, pulling tile numbers from a shared counter (dynamic scheduling, so uneven tiles
+ * balance out). The number of threads is {@code -Dembgeo.threads} (default: all available
  * processors).
  *
  * <p>Progress is reported after every tile under a lock, so {@code done} never decreases;
@@ -27,16 +27,18 @@ public final class Parallel {
   private static final int THREADS = Settings.threads();
 
   private static final class PoolHolder {
-    static final ForkJoinPool POOL = new ForkJoinPool(
-        Math.max(1, THREADS - 1),
-        pool -> {
-          ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-          t.setDaemon(true);
-          t.setName("embgeo-cpu-" + t.getPoolIndex());
-          return t;
-        },
-        null,
-        false);
+    static final ForkJoinPool POOL =
+        new ForkJoinPool(
+            Math.max(1, THREADS - 1),
+            pool -> {
+              ForkJoinWorkerThread t =
+                  ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
+              t.setDaemon(true);
+              t.setName("embgeo-cpu-" + t.getPoolIndex());
+              return t;
+            },
+            null,
+            false);
   }
 
   private Parallel() {}
@@ -60,8 +62,8 @@ public final class Parallel {
   }
 
   /**
-   * A listener for one step of a longer task: reports {@code before + done} out of {@code total}
-   * to {@code progress}, and forwards cancellation.
+   * A listener for one step of a longer task: reports {@code before + done} out of {@code total} to
+   * {@code progress}, and forwards cancellation.
    */
   public static ProgressListener offset(ProgressListener progress, long before, long total) {
     return new ProgressListener() {
@@ -151,7 +153,12 @@ public final class Parallel {
     volatile boolean stop;
     long done;
 
-    Run(String task, int tiles, long totalUnits, Supplier<S> state, Body<S> body,
+    Run(
+        String task,
+        int tiles,
+        long totalUnits,
+        Supplier<S> state,
+        Body<S> body,
         ProgressListener progress) {
       this.task = task;
       this.tiles = tiles;

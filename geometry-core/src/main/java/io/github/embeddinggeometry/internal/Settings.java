@@ -3,8 +3,8 @@ package io.github.embeddinggeometry.internal;
 import java.util.Locale;
 
 /**
- * Every {@code embgeo.*} system property the library reads, read here and nowhere else, so that
- * the README's table of properties is the whole story.
+ * Every {@code embgeo.*} system property the library reads, read here and nowhere else, so that the
+ * README's table of properties is the whole story.
  *
  * <p>Tuning values (threads, tile sizes, budgets) that are malformed or out of range are not fatal:
  * one WARNING names the property and the value, and the default is used, because a typo in a JVM
@@ -14,28 +14,42 @@ import java.util.Locale;
 public final class Settings {
   /** {@code best} (default), {@code cpu}, or a backend provider's name such as {@code cuda}. */
   public static final String BACKEND = "embgeo.backend";
+
   /** Threads of every parallel loop (default: all available processors). */
   public static final String THREADS = "embgeo.threads";
+
   /** {@code false} forces the plain-Java kernels even when the Vector API is present. */
   public static final String VECTOR = "embgeo.vector";
+
   /** {@code false} makes the Vector API kernels use separate multiply and add instead of FMA. */
   public static final String FMA = "embgeo.fma";
+
   /** Depth of one cache block of the float32 micro-kernel loop (default 256). */
   public static final String KC = "embgeo.kc";
+
   /** Rows of A per L2 block of the micro-kernel loop (default 128). */
   public static final String IC = "embgeo.ic";
+
   /** Query rows per distance task (default 240). */
   public static final String MB = "embgeo.mb";
+
   /** Base rows per distance tile (default 256). */
   public static final String NB = "embgeo.nb";
-  /** Heap bytes a pre-packed copy of the base rows may take (default: max heap / 8, at most 1 GiB). */
+
+  /**
+   * Heap bytes a pre-packed copy of the base rows may take (default: max heap / 8, at most 1 GiB).
+   */
   public static final String PREPACK_BYTES = "embgeo.prepack.bytes";
+
   /** GPU ordinal for the CUDA backend (default 0). */
   public static final String CUDA_DEVICE = "embgeo.cuda.device";
+
   /** Device memory the CUDA backend plans with, e.g. {@code 12g} (default 12 GiB). */
   public static final String CUDA_MEMORY = "embgeo.cuda.memory";
+
   /** {@code fp32} (default) or {@code tf32}. */
   public static final String CUDA_PRECISION = "embgeo.cuda.precision";
+
   /** {@code auto} (default), {@code own} or {@code cublas}. */
   public static final String CUDA_GEMM = "embgeo.cuda.gemm";
 
@@ -66,8 +80,8 @@ public final class Settings {
   }
 
   /**
-   * Whether the Vector API kernels use fused multiply-add: {@code embgeo.fma} when set, else
-   * {@code hardwareDefault} (whether the JVM uses FMA instructions).
+   * Whether the Vector API kernels use fused multiply-add: {@code embgeo.fma} when set, else {@code
+   * hardwareDefault} (whether the JVM uses FMA instructions).
    */
   public static boolean fma(boolean hardwareDefault) {
     String v = raw(FMA);
@@ -99,7 +113,9 @@ public final class Settings {
     return dflt;
   }
 
-  /** A positive byte count ({@code 123}, {@code 64m}, {@code 12g}), or {@code dflt} with a WARNING. */
+  /**
+   * A positive byte count ({@code 123}, {@code 64m}, {@code 12g}), or {@code dflt} with a WARNING.
+   */
   public static long bytes(String name, long dflt) {
     String v = raw(name);
     if (v == null) {
@@ -134,11 +150,13 @@ public final class Settings {
     } catch (NumberFormatException | ArithmeticException e) {
       // reported below
     }
-    throw new IllegalArgumentException("not a positive size such as 12g or 8589934592: '" + s + "'");
+    throw new IllegalArgumentException(
+        "not a positive size such as 12g or 8589934592: '" + s + "'");
   }
 
   private static void warn(String name, String value, String expected, String dflt) {
-    LOG.log(System.Logger.Level.WARNING, "-D" + name + "=" + value + " ignored: it must be "
-        + expected + "; using " + dflt);
+    LOG.log(
+        System.Logger.Level.WARNING,
+        "-D" + name + "=" + value + " ignored: it must be " + expected + "; using " + dflt);
   }
 }

@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.metric;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -21,6 +21,7 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 public final class CausalMetric {
   private final int dim;
   private final double[] m;
+
   /** Lower-triangular L, row-major d x d. */
   private final double[] lower;
 
@@ -57,8 +58,18 @@ public final class CausalMetric {
         double b = m[j * dim + i];
         if (Math.abs(a - b) > 1e-6 * scale) {
           throw new IllegalArgumentException(
-              "metric tensor M is not symmetric: M[" + i + "," + j + "] = " + a + " but M[" + j + ","
-                  + i + "] = " + b);
+              "metric tensor M is not symmetric: M["
+                  + i
+                  + ","
+                  + j
+                  + "] = "
+                  + a
+                  + " but M["
+                  + j
+                  + ","
+                  + i
+                  + "] = "
+                  + b);
         }
       }
     }
@@ -73,14 +84,20 @@ public final class CausalMetric {
     CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(dim, true);
     if (!chol.decompose(mat)) {
       throw new IllegalArgumentException(
-          "metric tensor M (d = " + dim + ") is not positive definite: Cholesky factorisation failed;"
+          "metric tensor M (d = "
+              + dim
+              + ") is not positive definite: Cholesky factorisation failed;"
               + " estimate it with a ridge (C + eps I) or check the file");
     }
     DMatrixRMaj l = chol.getT(null);
     for (int i = 0; i < dim; i++) {
       if (!(l.get(i, i) > 0) || !Double.isFinite(l.get(i, i))) {
         throw new IllegalArgumentException(
-            "metric tensor M (d = " + dim + ") is not positive definite: pivot " + i + " is "
+            "metric tensor M (d = "
+                + dim
+                + ") is not positive definite: pivot "
+                + i
+                + " is "
                 + l.get(i, i));
       }
     }
@@ -143,8 +160,8 @@ public final class CausalMetric {
 
   private void checkDim(int d) {
     if (d != dim) {
-      throw new IllegalArgumentException("rows have d = " + d + " but metric tensor M is " + dim
-          + " x " + dim);
+      throw new IllegalArgumentException(
+          "rows have d = " + d + " but metric tensor M is " + dim + " x " + dim);
     }
   }
 }

@@ -10,9 +10,9 @@ import io.github.embeddinggeometry.ProgressListener;
  * negative or NaN for finite input; {@code d(a, b) == 0} exactly when rows a and b are bitwise
  * equal (cosine similarity exactly 1 for non-zero rows); distances below a refinement threshold
  * relative to the row norms are recomputed directly, so small distances carry full relative
- * precision; results agree with a float64 direct computation within 1e-5 absolute or 1e-4
- * relative. Rows holding NaN or infinity are rejected with an {@link IllegalArgumentException}
- * naming the row.
+ * precision; results agree with a float64 direct computation within 1e-5 absolute or 1e-4 relative.
+ * Rows holding NaN or infinity are rejected with an {@link IllegalArgumentException} naming the
+ * row.
  *
  * <p>The N x N matrix is never materialised: {@link #forEachBlock} streams it and {@link #nearest}
  * keeps only N x k results. Implementations are thread-safe and use all cores (or the GPU).
@@ -55,8 +55,8 @@ public interface DistanceKernel extends AutoCloseable {
 
   /**
    * Streams the {@code a.rows() x b.rows()} distance matrix to {@code consumer} in blocks of up to
-   * {@code blockRows} query rows. Each query row is delivered exactly once; blocks may arrive out of
-   * order and concurrently.
+   * {@code blockRows} query rows. Each query row is delivered exactly once; blocks may arrive out
+   * of order and concurrently.
    */
   void forEachBlock(
       EmbeddingMatrix a,
@@ -81,12 +81,12 @@ public interface DistanceKernel extends AutoCloseable {
    * query drawn from the base never finds itself; a bitwise-equal row with another id is a
    * neighbour at distance 0.
    *
-   * <p>Selection is streaming: per query row a bounded top-k is kept while the base rows are
-   * walked in tiles, so memory is {@code O(queries x k)} plus per-thread tiles, never
-   * {@code queries x base}.
+   * <p>Selection is streaming: per query row a bounded top-k is kept while the base rows are walked
+   * in tiles, so memory is {@code O(queries x k)} plus per-thread tiles, never {@code queries x
+   * base}.
    *
-   * @throws IllegalArgumentException if {@code k < 1} or {@code k} exceeds the number of
-   *     candidates ({@code base.rows()}, less one when a query row's id occurs in the base)
+   * @throws IllegalArgumentException if {@code k < 1} or {@code k} exceeds the number of candidates
+   *     ({@code base.rows()}, less one when a query row's id occurs in the base)
    */
   Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress);

@@ -1,17 +1,15 @@
 package io.github.embeddinggeometry.analysis;
 
-import io.github.embeddinggeometry.testing.TestBackends;
-
-import io.github.embeddinggeometry.testing.Float64Oracle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.testing.Float64Oracle;
+import io.github.embeddinggeometry.testing.TestBackends;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -171,8 +169,7 @@ class CausalNormsTest {
   void singularCovarianceNeedsARidge(ComputeBackend backend) {
     // 3 rows in d = 5: C has rank 2.
     EmbeddingMatrix w =
-        EmbeddingMatrix.copyOf(
-            new float[][] {{1, 2, 3, 4, 5}, {0, 1, 0, 1, 0}, {2, 2, 2, 2, 1}});
+        EmbeddingMatrix.copyOf(new float[][] {{1, 2, 3, 4, 5}, {0, 1, 0, 1, 0}, {2, 2, 2, 2, 1}});
     assertThatThrownBy(() -> CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ridge")

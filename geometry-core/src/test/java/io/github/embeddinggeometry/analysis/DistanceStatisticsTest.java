@@ -1,22 +1,18 @@
 package io.github.embeddinggeometry.analysis;
 
-import io.github.embeddinggeometry.testing.TestBackends;
-
-import io.github.embeddinggeometry.testing.ReferenceBackend;
-
-import io.github.embeddinggeometry.testing.ReferenceKernel;
-
-import io.github.embeddinggeometry.testing.Float64Oracle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.testing.Float64Oracle;
+import io.github.embeddinggeometry.testing.ReferenceBackend;
+import io.github.embeddinggeometry.testing.ReferenceKernel;
+import io.github.embeddinggeometry.testing.TestBackends;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicLong;

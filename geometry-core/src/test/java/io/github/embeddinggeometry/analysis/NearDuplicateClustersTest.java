@@ -1,18 +1,15 @@
 package io.github.embeddinggeometry.analysis;
 
-import io.github.embeddinggeometry.testing.TestBackends;
-
-import io.github.embeddinggeometry.testing.ReferenceKernel;
-
-import io.github.embeddinggeometry.testing.Float64Oracle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.testing.Float64Oracle;
+import io.github.embeddinggeometry.testing.ReferenceKernel;
+import io.github.embeddinggeometry.testing.TestBackends;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -46,7 +43,8 @@ class NearDuplicateClustersTest {
     }
     // Shifted ids: results must name vocabulary ids.
     EmbeddingMatrix w =
-        EmbeddingMatrix.copyOf(rows).withIds(IntStream.range(0, n).map(i -> 1000 + 2 * i).toArray());
+        EmbeddingMatrix.copyOf(rows)
+            .withIds(IntStream.range(0, n).map(i -> 1000 + 2 * i).toArray());
     NearDuplicateClusters c =
         NearDuplicateClusters.find(
             w, 0, backend.distanceKernel(MetricSpace.euclidean()), ProgressListener.NONE);

@@ -20,7 +20,8 @@ class BackendPropertyTest {
     String asked = System.getProperty("embgeo.backend", "best");
     if (asked.equals("no-such-backend")) {
       for (int call = 0; call < 3; call++) {
-        assertThatThrownBy(Backends::get).isExactlyInstanceOf(UnsupportedOperationException.class)
+        assertThatThrownBy(Backends::get)
+            .isExactlyInstanceOf(UnsupportedOperationException.class)
             .hasMessageContaining("unknown backend 'no-such-backend'")
             .hasMessageContaining("known: best, cpu");
       }

@@ -1,23 +1,15 @@
 package io.github.embeddinggeometry.density;
 
-import io.github.embeddinggeometry.testing.Float64Oracle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.testing.ReferenceKernel;
-import io.github.embeddinggeometry.testing.TestBackends;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.backend.ComputeBackend;
-import java.util.Arrays;
+import io.github.embeddinggeometry.testing.ReferenceKernel;
 import java.util.Random;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 class KnnDensityTest {
   /** 200 random rows; rows 50..54 are five bitwise copies of row 50. */

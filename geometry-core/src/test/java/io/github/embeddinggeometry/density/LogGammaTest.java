@@ -46,13 +46,16 @@ class LogGammaTest {
       expected += Math.log(k + 0.5);
     }
     assertThat(LogGamma.lgamma(667.5)).isCloseTo(expected, within(1e-12 * expected));
-    assertThat(LogGamma.lgamma(1e10)).isCloseTo(1e10 * Math.log(1e10) - 1e10 - 0.5 * Math.log(1e10)
-        + 0.5 * Math.log(2 * Math.PI), within(1e-3));
+    assertThat(LogGamma.lgamma(1e10))
+        .isCloseTo(
+            1e10 * Math.log(1e10) - 1e10 - 0.5 * Math.log(1e10) + 0.5 * Math.log(2 * Math.PI),
+            within(1e-3));
   }
 
   @Test
   void rejectsNonPositive() {
     assertThatThrownBy(() -> LogGamma.lgamma(0)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> LogGamma.lgamma(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> LogGamma.lgamma(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

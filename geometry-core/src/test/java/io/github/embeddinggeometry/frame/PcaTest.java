@@ -1,15 +1,13 @@
 package io.github.embeddinggeometry.frame;
 
-import io.github.embeddinggeometry.testing.TestBackends;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.testing.ReferenceBackend;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.testing.ReferenceBackend;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,8 +19,8 @@ class PcaTest {
   }
 
   /**
-   * Rows {@code mu +- a_j q_j}: the mean is exactly mu and {@code C = sum_j a_j^2 q_j q_j^T / d}, so
-   * eigenvalue j is {@code a_j^2 / d} with eigenvector {@code q_j} (up to the spec's sign).
+   * Rows {@code mu +- a_j q_j}: the mean is exactly mu and {@code C = sum_j a_j^2 q_j q_j^T / d},
+   * so eigenvalue j is {@code a_j^2 / d} with eigenvector {@code q_j} (up to the spec's sign).
    */
   static EmbeddingMatrix plantedCloud(double[] mu, double[] a, double[][] q) {
     int d = mu.length;

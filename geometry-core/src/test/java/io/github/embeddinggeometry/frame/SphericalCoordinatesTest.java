@@ -81,7 +81,9 @@ class SphericalCoordinatesTest {
         r[i] = (float) rnd.nextGaussian();
       }
     }
-    EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows).withIds(java.util.stream.IntStream.range(0, 500).map(i -> 3 * i + 1).toArray());
+    EmbeddingMatrix w =
+        EmbeddingMatrix.copyOf(rows)
+            .withIds(java.util.stream.IntStream.range(0, 500).map(i -> 3 * i + 1).toArray());
     SphericalCoordinates c = SphericalCoordinates.of(w, f, 2, -1, 3);
     for (int r = 0; r < rows.length; r++) {
       double x = 0;
@@ -111,7 +113,8 @@ class SphericalCoordinatesTest {
     }
     assertThat(ids).containsExactly(expected.stream().mapToInt(Integer::intValue).toArray());
     BoundingBox exact =
-        new BoundingBox(c.latDeg()[7], c.latDeg()[7], c.lonDeg()[7], c.lonDeg()[7], c.r()[7], c.r()[7]);
+        new BoundingBox(
+            c.latDeg()[7], c.latDeg()[7], c.lonDeg()[7], c.lonDeg()[7], c.r()[7], c.r()[7]);
     assertThat(exact.select(c)).containsExactly(22);
   }
 

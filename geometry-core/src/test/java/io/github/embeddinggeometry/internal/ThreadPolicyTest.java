@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One thread-pool policy: every parallel loop of the library runs on the pool sized by {@code
- * embgeo.threads}, never on the JDK's common pool. The build runs this test twice: with the
- * default thread count, and with {@code -Dembgeo.threads=1}, where the calling thread must do all
- * the work and no pool thread may ever start.
+ * embgeo.threads}, never on the JDK's common pool. The build runs this test twice: with the default
+ * thread count, and with {@code -Dembgeo.threads=1}, where the calling thread must do all the work
+ * and no pool thread may ever start.
  */
 class ThreadPolicyTest {
   @Test
@@ -56,12 +56,15 @@ class ThreadPolicyTest {
     for (Thread t : Thread.getAllStackTraces().keySet()) {
       live.add(t.getName());
     }
-    assertThat(live).as("no parallel stream or common-pool task anywhere")
+    assertThat(live)
+        .as("no parallel stream or common-pool task anywhere")
         .noneMatch(name -> name.startsWith("ForkJoinPool.commonPool"));
     if (Settings.threads() == 1) {
-      assertThat(workers).as("with -Dembgeo.threads=1 only the caller computes")
+      assertThat(workers)
+          .as("with -Dembgeo.threads=1 only the caller computes")
           .containsExactly(caller);
-      assertThat(live).as("no pool thread was ever started")
+      assertThat(live)
+          .as("no pool thread was ever started")
           .noneMatch(name -> name.startsWith("embgeo-cpu-"));
     } else {
       assertThat(workers).allMatch(name -> name.equals(caller) || name.startsWith("embgeo-cpu-"));

@@ -5,15 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The metric tensor checks and the blocked float64 mapping {@code w -> L^T w}. */
 class CausalMetricTest {
@@ -76,8 +76,8 @@ class CausalMetricTest {
       for (float v : mg) {
         s += (double) v * v;
       }
-      assertThat(Math.sqrt(s)).isCloseTo(metric.norm(g),
-          org.assertj.core.data.Offset.offset(1e-5 * metric.norm(g)));
+      assertThat(Math.sqrt(s))
+          .isCloseTo(metric.norm(g), org.assertj.core.data.Offset.offset(1e-5 * metric.norm(g)));
     }
     EmbeddingMatrix view = w.select(new int[] {3, 40, 77});
     EmbeddingMatrix mv = metric.map(view);
@@ -88,7 +88,8 @@ class CausalMetricTest {
   @Test
   void rejectsBadTensors() {
     assertThatThrownBy(() -> CausalMetric.of(new double[] {1, 2, 3}, 2))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("d x d");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("d x d");
     assertThatThrownBy(() -> CausalMetric.of(new double[] {1, 2, 0, 1}, 2))
         .hasMessageContaining("not symmetric");
     assertThatThrownBy(() -> CausalMetric.of(new double[] {1, 2, 2, 1}, 2))

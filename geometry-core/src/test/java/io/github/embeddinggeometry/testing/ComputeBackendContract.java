@@ -54,12 +54,16 @@ public abstract class ComputeBackendContract {
     double[] mean = Float64Oracle.mean(w);
     double[] want = Float64Oracle.covariance(w, mean);
     List<Long> done = new ArrayList<>();
-    double[] got = backend.covariance(w, mean, (task, dn, total) -> {
-      synchronized (done) {
-        done.add(dn);
-      }
-      assertThat(total).isEqualTo(n);
-    });
+    double[] got =
+        backend.covariance(
+            w,
+            mean,
+            (task, dn, total) -> {
+              synchronized (done) {
+                done.add(dn);
+              }
+              assertThat(total).isEqualTo(n);
+            });
     for (int i = 0; i < d; i++) {
       for (int j = 0; j < d; j++) {
         double g = got[i * d + j];
@@ -83,9 +87,11 @@ public abstract class ComputeBackendContract {
   void covarianceArgumentsAreChecked() {
     EmbeddingMatrix w = EmbeddingMatrix.wrap(new float[] {1, 2, 3, 4}, 2, 2);
     assertThatThrownBy(() -> backend.covariance(w, new double[3], ProgressListener.NONE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("mean has 3 values");
-    assertThatThrownBy(() -> backend.covariance(w, new double[] {0, Double.NaN},
-        ProgressListener.NONE)).hasMessageContaining("mean[1]");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mean has 3 values");
+    assertThatThrownBy(
+            () -> backend.covariance(w, new double[] {0, Double.NaN}, ProgressListener.NONE))
+        .hasMessageContaining("mean[1]");
     EmbeddingMatrix none = EmbeddingMatrix.wrap(new float[0], 0, 2);
     assertThatThrownBy(() -> backend.covariance(none, new double[2], ProgressListener.NONE))
         .hasMessageContaining("0 rows");

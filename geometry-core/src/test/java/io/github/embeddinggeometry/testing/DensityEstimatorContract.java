@@ -61,8 +61,9 @@ public abstract class DensityEstimatorContract {
     float[][] rows = cloud();
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
     int k = 4;
-    DensityField f = DensityEstimator.knn(k, backend.distanceKernel(MetricSpace.euclidean()))
-        .estimate(w, ProgressListener.NONE);
+    DensityField f =
+        DensityEstimator.knn(k, backend.distanceKernel(MetricSpace.euclidean()))
+            .estimate(w, ProgressListener.NONE);
     assertThat(f.rows()).isEqualTo(200);
     assertThat(f.k()).isEqualTo(k);
     for (int i = 0; i < rows.length; i++) {
@@ -103,8 +104,9 @@ public abstract class DensityEstimatorContract {
   void largestKUsesEveryOtherRow() {
     float[][] rows = Arrays.copyOf(cloud(), 30);
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
-    DensityField f = DensityEstimator.knn(29, backend.distanceKernel(MetricSpace.cosine()))
-        .estimate(w, ProgressListener.NONE);
+    DensityField f =
+        DensityEstimator.knn(29, backend.distanceKernel(MetricSpace.cosine()))
+            .estimate(w, ProgressListener.NONE);
     for (int i = 0; i < rows.length; i++) {
       double sum = 0;
       for (int j = 0; j < rows.length; j++) {

@@ -27,10 +27,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract of {@link DistanceKernel}, for every backend: a subclass says how to {@link
- * #create()} the backend under test (EJML's {@code Generic*Tests} idea). Everything is compared with
- * {@link Float64Oracle}: the exactness contract (never negative, exact zeros for bitwise-equal rows,
- * float64 agreement within 1e-5 absolute or 1e-4 relative, symmetric bits), streamed blocks, k-NN
- * with self excluded by id and ties by lower index, duplicates beyond k, and the argument checks.
+ * #create()} the backend under test (EJML's {@code Generic*Tests} idea). Everything is compared
+ * with {@link Float64Oracle}: the exactness contract (never negative, exact zeros for bitwise-equal
+ * rows, float64 agreement within 1e-5 absolute or 1e-4 relative, symmetric bits), streamed blocks,
+ * k-NN with self excluded by id and ties by lower index, duplicates beyond k, and the argument
+ * checks.
  */
 public abstract class DistanceKernelContract {
   private ComputeBackend backend;
@@ -58,8 +59,8 @@ public abstract class DistanceKernelContract {
 
   static Stream<Arguments> shapes() {
     int[][] shapes = {
-      {1, 1}, {2, 1}, {2, 7}, {3, 8}, {5, 17}, {33, 1}, {33, 207}, {70, 384}, {130, 17},
-      {300, 7}, {300, 8}, {90, 517}
+      {1, 1}, {2, 1}, {2, 7}, {3, 8}, {5, 17}, {33, 1}, {33, 207}, {70, 384}, {130, 17}, {300, 7},
+      {300, 8}, {90, 517}
     };
     return Arrays.stream(shapes).map(s -> Arguments.of(s[0], s[1]));
   }
@@ -125,23 +126,28 @@ public abstract class DistanceKernelContract {
     int n = x.rows();
     for (int blockRows : new int[] {1, 7, n + 3}) {
       AtomicIntegerArray seen = new AtomicIntegerArray(n);
-      dk.forEachBlock(x, x, blockRows, (from, to, block, stride) -> {
-        if (stride < n) {
-          fail(ctx + ": stride " + stride + " < " + n);
-        }
-        if (to - from < 1 || to - from > blockRows) {
-          fail(ctx + ": block of " + (to - from) + " rows for blockRows = " + blockRows);
-        }
-        for (int i = from; i < to; i++) {
-          seen.incrementAndGet(i);
-          for (int j = 0; j < n; j++) {
-            if (Float.floatToRawIntBits(block[(i - from) * stride + j])
-                != Float.floatToRawIntBits(full[i * n + j])) {
-              fail(ctx + ": block value (" + i + ", " + j + ") differs");
+      dk.forEachBlock(
+          x,
+          x,
+          blockRows,
+          (from, to, block, stride) -> {
+            if (stride < n) {
+              fail(ctx + ": stride " + stride + " < " + n);
             }
-          }
-        }
-      }, ProgressListener.NONE);
+            if (to - from < 1 || to - from > blockRows) {
+              fail(ctx + ": block of " + (to - from) + " rows for blockRows = " + blockRows);
+            }
+            for (int i = from; i < to; i++) {
+              seen.incrementAndGet(i);
+              for (int j = 0; j < n; j++) {
+                if (Float.floatToRawIntBits(block[(i - from) * stride + j])
+                    != Float.floatToRawIntBits(full[i * n + j])) {
+                  fail(ctx + ": block value (" + i + ", " + j + ") differs");
+                }
+              }
+            }
+          },
+          ProgressListener.NONE);
       for (int i = 0; i < n; i++) {
         assertThat(seen.get(i)).as(ctx + " row " + i + " delivered").isEqualTo(1);
       }
@@ -149,8 +155,8 @@ public abstract class DistanceKernelContract {
   }
 
   /** A sub-block written at an offset with a stride: right values, nothing else touched. */
-  private static void checkSubRange(DistanceKernel dk, EmbeddingMatrix x, float[] full,
-      String ctx) {
+  private static void checkSubRange(
+      DistanceKernel dk, EmbeddingMatrix x, float[] full, String ctx) {
     int n = x.rows();
     int a0 = n / 3;
     int a1 = n;
@@ -167,8 +173,16 @@ public abstract class DistanceKernelContract {
         int i = a0 + q / stride;
         int j = b0 + q % stride;
         if (out[p] != full[i * n + j]) {
-          fail(ctx + " sub-block (" + i + ", " + j + ") = " + out[p] + ", full matrix has "
-              + full[i * n + j]);
+          fail(
+              ctx
+                  + " sub-block ("
+                  + i
+                  + ", "
+                  + j
+                  + ") = "
+                  + out[p]
+                  + ", full matrix has "
+                  + full[i * n + j]);
         }
       } else if (out[p] != -7f) {
         fail(ctx + ": distances() wrote outside its block at " + p);
@@ -176,8 +190,8 @@ public abstract class DistanceKernelContract {
     }
   }
 
-  private static void checkKnn(DistanceKernel dk, EmbeddingMatrix x, double[] want, int k,
-      String ctx) {
+  private static void checkKnn(
+      DistanceKernel dk, EmbeddingMatrix x, double[] want, int k, String ctx) {
     int n = x.rows();
     Neighbours nb = dk.nearest(x, k, ProgressListener.NONE);
     assertThat(nb.k()).isEqualTo(k);
@@ -197,8 +211,18 @@ public abstract class DistanceKernelContract {
           fail(ctx + " k=" + k + ": row " + q + " is its own neighbour");
         }
         if (!Float64Oracle.close(row[got], dist)) {
-          fail(ctx + " k=" + k + ": neighbour " + got + " of " + q + " at " + dist
-              + ", float64 says " + row[got]);
+          fail(
+              ctx
+                  + " k="
+                  + k
+                  + ": neighbour "
+                  + got
+                  + " of "
+                  + q
+                  + " at "
+                  + dist
+                  + ", float64 says "
+                  + row[got]);
         }
         if (r > 0) {
           float prev = nb.distance(q, r - 1);
@@ -208,8 +232,23 @@ public abstract class DistanceKernelContract {
         }
         int ref = order[r];
         if (got != ref && !Float64Oracle.nearTie(row[got], row[ref])) {
-          fail(ctx + " k=" + k + ": query " + q + " rank " + r + " is " + got + " ("
-              + row[got] + "), float64 says " + ref + " (" + row[ref] + ")");
+          fail(
+              ctx
+                  + " k="
+                  + k
+                  + ": query "
+                  + q
+                  + " rank "
+                  + r
+                  + " is "
+                  + got
+                  + " ("
+                  + row[got]
+                  + "), float64 says "
+                  + ref
+                  + " ("
+                  + row[ref]
+                  + ")");
         }
       }
     }
@@ -220,9 +259,12 @@ public abstract class DistanceKernelContract {
   private static final int DUP_N = 700;
   private static final int DUP_D = 203;
   private static final int DUP_K = 6;
+
   /** Class A: 15 copies (more than k); class B: 3 copies (fewer than k). */
-  private static final int[] CLASS_A = {3, 10, 11, 64, 65, 66, 200, 263, 264, 265, 300, 301, 500,
-    650, 699};
+  private static final int[] CLASS_A = {
+    3, 10, 11, 64, 65, 66, 200, 263, 264, 265, 300, 301, 500, 650, 699
+  };
+
   private static final int[] CLASS_B = {5, 330, 331};
 
   /** bf16-rounded rows, nearly parallel (so many pairs are refined), with planted copies. */
@@ -292,7 +334,8 @@ public abstract class DistanceKernelContract {
             others.add(b);
           }
         }
-        assertThat(List.of(nb.index(a, 0), nb.index(a, 1))).as(ctx)
+        assertThat(List.of(nb.index(a, 0), nb.index(a, 1)))
+            .as(ctx)
             .isEqualTo(new ArrayList<>(others));
         assertThat(nb.distance(a, 1)).isEqualTo(0f);
         assertThat(nb.distance(a, 2)).isGreaterThan(0f);
@@ -360,14 +403,18 @@ public abstract class DistanceKernelContract {
     DistanceKernel euclid = kernel(MetricSpace.euclidean());
     assertThatThrownBy(() -> euclid.nearest(random(1, 8), 1, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("k = 1 is too large").hasMessageContaining("0 candidates");
+        .hasMessageContaining("k = 1 is too large")
+        .hasMessageContaining("0 candidates");
     EmbeddingMatrix ten = random(10, 8);
     assertThatThrownBy(() -> euclid.nearest(ten, 10, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("k = 10 is too large").hasMessageContaining("9 candidates")
-        .hasMessageContaining("itself excluded").hasMessageContaining("at most 9");
+        .hasMessageContaining("k = 10 is too large")
+        .hasMessageContaining("9 candidates")
+        .hasMessageContaining("itself excluded")
+        .hasMessageContaining("at most 9");
     assertThatThrownBy(() -> euclid.nearest(ten, 0, ProgressListener.NONE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1");
     Neighbours all = euclid.nearest(ten, 9, ProgressListener.NONE);
     for (int q = 0; q < 10; q++) {
       TreeSet<Integer> others = new TreeSet<>();
@@ -380,7 +427,8 @@ public abstract class DistanceKernelContract {
     EmbeddingMatrix other = random(3, 8).withIds(new int[] {100, 101, 102});
     assertThat(euclid.nearest(other, ten, 10, ProgressListener.NONE).k()).isEqualTo(10);
     assertThatThrownBy(() -> euclid.nearest(other, ten, 11, ProgressListener.NONE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("10 candidates");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("10 candidates");
   }
 
   @Test
@@ -392,18 +440,21 @@ public abstract class DistanceKernelContract {
       DistanceKernel dk = kernel(metric);
       assertThatThrownBy(() -> dk.nearest(m, 3, ProgressListener.NONE))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("row 7 (vocabulary id 7)").hasMessageContaining("NaN");
+          .hasMessageContaining("row 7 (vocabulary id 7)")
+          .hasMessageContaining("NaN");
       assertThatThrownBy(() -> dk.distances(m, m))
-          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 7");
-      assertThatThrownBy(() -> dk.forEachBlock(m, m, 4, (f, t, b, s) -> { },
-          ProgressListener.NONE)).hasMessageContaining("row 7");
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("row 7");
+      assertThatThrownBy(() -> dk.forEachBlock(m, m, 4, (f, t, b, s) -> {}, ProgressListener.NONE))
+          .hasMessageContaining("row 7");
     }
     EmbeddingMatrix view = m.select(new int[] {1, 7, 9});
     assertThatThrownBy(() -> kernel(MetricSpace.euclidean()).distances(view, view))
         .hasMessageContaining("row 1 (vocabulary id 7)");
     x[7 * 5 + 2] = Float.POSITIVE_INFINITY;
     assertThatThrownBy(() -> backend.covariance(m, new double[5], ProgressListener.NONE))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 7")
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row 7")
         .hasMessageContaining("Infinity");
   }
 
@@ -413,19 +464,25 @@ public abstract class DistanceKernelContract {
     EmbeddingMatrix a = random(4, 3);
     EmbeddingMatrix b = random(4, 5);
     assertThatThrownBy(() -> euclid.distances(a, b))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 vs 5");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("3 vs 5");
     assertThatThrownBy(() -> euclid.distances(a, 0, 4, a, 0, 4, new float[15], 0, 4))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cannot hold 4 x 4");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("cannot hold 4 x 4");
     assertThatThrownBy(() -> euclid.distances(a, 0, 2, a, 0, 4, a.backingArray(), 0, 4))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("backing array");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("backing array");
     assertThatThrownBy(() -> euclid.distances(a, 0, 5, a, 0, 4, new float[40], 0, 4))
         .isInstanceOf(IndexOutOfBoundsException.class);
-    assertThatThrownBy(() -> euclid.forEachBlock(a, a, 0, (f, t, bl, s) -> { },
-        ProgressListener.NONE)).hasMessageContaining("blockRows");
-    DistanceKernel causal = kernel(MetricSpace.causal(Float64Oracle.randomMetric(new Random(2), 4)));
+    assertThatThrownBy(
+            () -> euclid.forEachBlock(a, a, 0, (f, t, bl, s) -> {}, ProgressListener.NONE))
+        .hasMessageContaining("blockRows");
+    DistanceKernel causal =
+        kernel(MetricSpace.causal(Float64Oracle.randomMetric(new Random(2), 4)));
     assertThatThrownBy(() -> causal.distances(a, a))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("d = 3").hasMessageContaining("4 x 4");
+        .hasMessageContaining("d = 3")
+        .hasMessageContaining("4 x 4");
     assertThatThrownBy(() -> backend.covariance(a, new double[2], ProgressListener.NONE))
         .hasMessageContaining("mean has 2 values");
   }

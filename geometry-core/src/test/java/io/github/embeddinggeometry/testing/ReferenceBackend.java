@@ -2,11 +2,14 @@ package io.github.embeddinggeometry.testing;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 
-/** The float64 oracle as a {@link ComputeBackend}: {@link Float64Oracle} covariance and {@link ReferenceKernel}. */
+/**
+ * The float64 oracle as a {@link ComputeBackend}: {@link Float64Oracle} covariance and {@link
+ * ReferenceKernel}.
+ */
 public final class ReferenceBackend implements ComputeBackend {
   @Override
   public String name() {

@@ -10,9 +10,9 @@ import java.util.Arrays;
 import java.util.stream.IntStream;
 
 /**
- * The float64 oracle as a {@link DistanceKernel}: {@link Float64Oracle#distance} rounded to float32,
- * brute-force neighbours with ties by lower index and self excluded by id. Blocks are delivered in
- * parallel and in reverse order, to exercise the callers' thread safety.
+ * The float64 oracle as a {@link DistanceKernel}: {@link Float64Oracle#distance} rounded to
+ * float32, brute-force neighbours with ties by lower index and self excluded by id. Blocks are
+ * delivered in parallel and in reverse order, to exercise the callers' thread safety.
  */
 public final class ReferenceKernel implements DistanceKernel {
   private final MetricSpace metric;
@@ -80,7 +80,9 @@ public final class ReferenceKernel implements DistanceKernel {
       float[] rq = queries.row(q);
       int self = queries.id(q);
       Integer[] cand =
-          IntStream.range(0, base.rows()).filter(j -> base.id(j) != self).boxed()
+          IntStream.range(0, base.rows())
+              .filter(j -> base.id(j) != self)
+              .boxed()
               .toArray(Integer[]::new);
       if (cand.length < k) {
         throw new IllegalArgumentException("fewer than k candidates");

@@ -2,13 +2,13 @@ package io.github.embeddinggeometry.cuda;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.cuda.internal.CudaCovariance;
 import io.github.embeddinggeometry.cuda.internal.CudaDistanceKernel;
 import io.github.embeddinggeometry.cuda.internal.CudaProbe;
 import io.github.embeddinggeometry.cuda.internal.CudaSession;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

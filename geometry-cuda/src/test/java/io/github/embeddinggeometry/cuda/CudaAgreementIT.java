@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.testing.Float64Oracle;
 import java.util.BitSet;
 import java.util.HashSet;
@@ -70,12 +70,14 @@ class CudaAgreementIT {
   }
 
   static void assertClose(float got, double want, String where) {
-    assertThat(Float64Oracle.close(want, got)).as("%s: got %s, float64 %s", where, got, want)
+    assertThat(Float64Oracle.close(want, got))
+        .as("%s: got %s, float64 %s", where, got, want)
         .isTrue();
     assertThat(got).as(where).isGreaterThanOrEqualTo(0f);
   }
 
-  private static void checkBlocks(MetricSpace metric, EmbeddingMatrix w, EmbeddingMatrix rowsForDirect) {
+  private static void checkBlocks(
+      MetricSpace metric, EmbeddingMatrix w, EmbeddingMatrix rowsForDirect) {
     try (DistanceKernel g = gpu.distanceKernel(metric)) {
       float[] dg = g.distances(w, w);
       float[] dc = Backends.cpu().distanceKernel(metric).distances(w, w);
@@ -83,12 +85,17 @@ class CudaAgreementIT {
       for (int i = 0; i < n; i++) {
         for (int j = 0; j < n; j++) {
           float v = dg[i * n + j];
-          assertThat(v == 0f).as("exact zero at (%d, %d) in %s", i, j, metric).isEqualTo(dc[i * n + j] == 0f);
+          assertThat(v == 0f)
+              .as("exact zero at (%d, %d) in %s", i, j, metric)
+              .isEqualTo(dc[i * n + j] == 0f);
           if ((i * 31 + j) % 7 == 0) {
-            assertClose(v, Float64Oracle.distance(metric, rowsForDirect.row(i), rowsForDirect.row(j)),
+            assertClose(
+                v,
+                Float64Oracle.distance(metric, rowsForDirect.row(i), rowsForDirect.row(j)),
                 metric + " (" + i + ", " + j + ")");
           }
-          assertThat(Math.abs(v - dc[i * n + j])).as("gpu vs cpu at (%d, %d)", i, j)
+          assertThat(Math.abs(v - dc[i * n + j]))
+              .as("gpu vs cpu at (%d, %d)", i, j)
               .isLessThanOrEqualTo((float) Math.max(1e-5, 1e-4 * dc[i * n + j]));
         }
       }
@@ -144,7 +151,8 @@ class CudaAgreementIT {
       for (int r = 0; r < k; r++) {
         float dg = g.distance(i, r);
         float dc = c.distance(i, r);
-        assertThat(Math.abs(dg - dc)).as("row %d rank %d", i, r)
+        assertThat(Math.abs(dg - dc))
+            .as("row %d rank %d", i, r)
             .isLessThanOrEqualTo((float) Math.max(1e-5, 1e-4 * dc));
         assertThat(dg == 0f).isEqualTo(dc == 0f);
       }
@@ -163,8 +171,9 @@ class CudaAgreementIT {
       }
       assertThat(gs).as("neighbours of row %d", i).isEqualTo(cs);
       for (int r = 0; r < k; r++) {
-        assertThat(g.index(i, r)).as("self excluded, row %d", i).isNotEqualTo(
-            g.queries() == g.base() ? i : -1);
+        assertThat(g.index(i, r))
+            .as("self excluded, row %d", i)
+            .isNotEqualTo(g.queries() == g.base() ? i : -1);
       }
     }
   }
@@ -192,8 +201,10 @@ class CudaAgreementIT {
     EmbeddingMatrix q = w.select(new int[] {0, 1, 7, 700, 1498, 1499});
     try (DistanceKernel g = gpu.distanceKernel(MetricSpace.euclidean())) {
       Neighbours ng = g.nearest(q, w, 5, ProgressListener.NONE);
-      Neighbours nc = Backends.cpu().distanceKernel(MetricSpace.euclidean())
-          .nearest(q, w, 5, ProgressListener.NONE);
+      Neighbours nc =
+          Backends.cpu()
+              .distanceKernel(MetricSpace.euclidean())
+              .nearest(q, w, 5, ProgressListener.NONE);
       assertThat(ng.indices()).isEqualTo(nc.indices());
       for (int i = 0; i < q.rows(); i++) {
         for (int r = 0; r < 5; r++) {
@@ -210,18 +221,27 @@ class CudaAgreementIT {
     System.setProperty("embgeo.cuda.memory", "1m");
     try (DistanceKernel g = gpu.distanceKernel(MetricSpace.euclidean())) {
       Neighbours ng = g.nearest(w, 7, ProgressListener.NONE);
-      Neighbours nc = Backends.cpu().distanceKernel(MetricSpace.euclidean())
-          .nearest(w, 7, ProgressListener.NONE);
+      Neighbours nc =
+          Backends.cpu()
+              .distanceKernel(MetricSpace.euclidean())
+              .nearest(w, 7, ProgressListener.NONE);
       checkNeighbours(ng, nc);
       BitSet seen = new BitSet();
-      g.forEachBlock(w, w, 333, (from, to, block, stride) -> {
-        assertThat(to - from).isLessThanOrEqualTo(333);
-        seen.set(from, to);
-        for (int i = from; i < to; i++) {
-          assertClose(block[(i - from) * stride + (i * 7 % 3000)],
-              Float64Oracle.distance(MetricSpace.euclidean(), w.row(i), w.row(i * 7 % 3000)), "block " + i);
-        }
-      }, ProgressListener.NONE);
+      g.forEachBlock(
+          w,
+          w,
+          333,
+          (from, to, block, stride) -> {
+            assertThat(to - from).isLessThanOrEqualTo(333);
+            seen.set(from, to);
+            for (int i = from; i < to; i++) {
+              assertClose(
+                  block[(i - from) * stride + (i * 7 % 3000)],
+                  Float64Oracle.distance(MetricSpace.euclidean(), w.row(i), w.row(i * 7 % 3000)),
+                  "block " + i);
+            }
+          },
+          ProgressListener.NONE);
       assertThat(seen.cardinality()).isEqualTo(3000);
     } finally {
       if (old == null) {
@@ -253,13 +273,16 @@ class CudaAgreementIT {
   @Test
   void tensorCoreModeRefinesItsCandidates() {
     try (CudaBackend tc = CudaBackend.create(CudaPrecision.TF32)) {
-      assumeTrue(tc.description().contains("TF32 tensor cores"),
+      assumeTrue(
+          tc.description().contains("TF32 tensor cores"),
           () -> "TF32 needs cuBLAS 12 here: " + tc.description());
       EmbeddingMatrix w = data(2000, 128, 25, SEED + 6);
       try (DistanceKernel g = tc.distanceKernel(MetricSpace.euclidean())) {
         Neighbours ng = g.nearest(w, 10, ProgressListener.NONE);
-        Neighbours nc = Backends.cpu().distanceKernel(MetricSpace.euclidean())
-            .nearest(w, 10, ProgressListener.NONE);
+        Neighbours nc =
+            Backends.cpu()
+                .distanceKernel(MetricSpace.euclidean())
+                .nearest(w, 10, ProgressListener.NONE);
         checkNeighbours(ng, nc);
       }
     }

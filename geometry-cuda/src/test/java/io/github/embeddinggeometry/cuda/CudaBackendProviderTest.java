@@ -17,8 +17,8 @@ class CudaBackendProviderTest {
   void isRegisteredAboveTheCpu() {
     List<BackendProvider> providers = Backends.providers();
     assertThat(providers).extracting(BackendProvider::name).contains("cuda", "cpu");
-    BackendProvider cuda = providers.stream().filter(p -> p.name().equals("cuda")).findFirst()
-        .orElseThrow();
+    BackendProvider cuda =
+        providers.stream().filter(p -> p.name().equals("cuda")).findFirst().orElseThrow();
     assertThat(cuda).isInstanceOf(CudaBackendProvider.class);
     assertThat(cuda.priority()).isPositive();
     assertThat(providers.get(0).name()).isEqualTo("cuda");
@@ -62,7 +62,8 @@ class CudaBackendProviderTest {
       System.setProperty(CudaPrecision.PROPERTY, "TF32");
       assertThat(CudaPrecision.fromProperty()).isEqualTo(CudaPrecision.TF32);
       System.setProperty(CudaPrecision.PROPERTY, "fp16");
-      assertThatThrownBy(CudaPrecision::fromProperty).hasMessageContaining("fp16")
+      assertThatThrownBy(CudaPrecision::fromProperty)
+          .hasMessageContaining("fp16")
           .hasMessageContaining("embgeo.cuda.precision");
     } finally {
       if (old == null) {

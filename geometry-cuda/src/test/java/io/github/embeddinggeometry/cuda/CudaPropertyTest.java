@@ -24,7 +24,8 @@ class CudaPropertyTest {
       return;
     }
     for (int call = 0; call < 3; call++) {
-      assertThatThrownBy(Backends::get).isExactlyInstanceOf(UnsupportedOperationException.class)
+      assertThatThrownBy(Backends::get)
+          .isExactlyInstanceOf(UnsupportedOperationException.class)
           .hasMessageContaining("backend 'cuda' cannot run here")
           .hasMessageContaining(reasons.get(0));
     }

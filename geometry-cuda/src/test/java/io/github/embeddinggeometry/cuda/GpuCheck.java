@@ -4,6 +4,7 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.cuda.internal.ChunkPlan;
 import io.github.embeddinggeometry.cuda.internal.CudaSession;
 import io.github.embeddinggeometry.cuda.internal.DeviceBench;
@@ -11,7 +12,6 @@ import io.github.embeddinggeometry.cuda.internal.MemoryBudget;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import io.github.embeddinggeometry.backend.Backends;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,9 +35,9 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * JUnit launcher, then the GPU benchmarks of issue 7, and prints one table. Without a GPU it prints
  * why and the skipped tests. A test tool, so it prints; the library does not.
  *
- * <p>Properties: {@code check.n}, {@code check.d}, {@code check.m} (benchmark sizes, default 151,936,
- * 2,560, 16,384), {@code check.k} (20), {@code check.torch} (file with {@code torch_mm_seconds=} from
- * torch_mm.py), {@code check.samples} (rows checked against the CPU, 32).
+ * <p>Properties: {@code check.n}, {@code check.d}, {@code check.m} (benchmark sizes, default
+ * 151,936, 2,560, 16,384), {@code check.k} (20), {@code check.torch} (file with {@code
+ * torch_mm_seconds=} from torch_mm.py), {@code check.samples} (rows checked against the CPU, 32).
  */
 public final class GpuCheck {
   private final List<String[]> table = new ArrayList<>();
@@ -57,8 +57,13 @@ public final class GpuCheck {
   }
 
   private void run() throws Exception {
-    System.out.println("java " + System.getProperty("java.version") + " on "
-        + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    System.out.println(
+        "java "
+            + System.getProperty("java.version")
+            + " on "
+            + System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.arch"));
     List<String> reasons = CudaBackend.unavailableReasons();
     if (reasons.isEmpty()) {
       System.out.println("CUDA probe: usable");
@@ -76,44 +81,63 @@ public final class GpuCheck {
   }
 
   private void runTests() {
-    LauncherDiscoveryRequest request = LauncherDiscoveryRequestBuilder.request()
-        // Named, not scanned: scanning a shaded jar would try to load every dependency's classes.
-        .selectors(selectClass(CudaAgreementIT.class), selectClass(CudaContractsIT.class))
-        .build();
+    LauncherDiscoveryRequest request =
+        LauncherDiscoveryRequestBuilder.request()
+            // Named, not scanned: scanning a shaded jar would try to load every dependency's
+            // classes.
+            .selectors(selectClass(CudaAgreementIT.class), selectClass(CudaContractsIT.class))
+            .build();
     Launcher launcher = LauncherFactory.create();
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
     List<String> skipped = new ArrayList<>();
     Set<String> reasons = new java.util.LinkedHashSet<>();
-    TestExecutionListener skips = new TestExecutionListener() {
-      @Override
-      public void executionSkipped(TestIdentifier id, String reason) {
-        skipped.add(id.getDisplayName() + ": " + reason);
-      }
+    TestExecutionListener skips =
+        new TestExecutionListener() {
+          @Override
+          public void executionSkipped(TestIdentifier id, String reason) {
+            skipped.add(id.getDisplayName() + ": " + reason);
+          }
 
-      @Override
-      public void executionFinished(TestIdentifier id, TestExecutionResult result) {
-        if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
-          result.getThrowable().ifPresent(t -> reasons.add(String.valueOf(t.getMessage())));
-        }
-      }
-    };
+          @Override
+          public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+            if (result.getStatus() == TestExecutionResult.Status.ABORTED) {
+              result.getThrowable().ifPresent(t -> reasons.add(String.valueOf(t.getMessage())));
+            }
+          }
+        };
     launcher.execute(request, summary, skips);
     var s = summary.getSummary();
     System.out.println();
-    System.out.println("agreement suite: " + s.getTestsFoundCount() + " found, "
-        + s.getTestsSucceededCount() + " passed, " + s.getTestsAbortedCount()
-        + " aborted (skipped by assumption), " + s.getTestsSkippedCount() + " skipped, "
-        + s.getTestsFailedCount() + " failed");
+    System.out.println(
+        "agreement suite: "
+            + s.getTestsFoundCount()
+            + " found, "
+            + s.getTestsSucceededCount()
+            + " passed, "
+            + s.getTestsAbortedCount()
+            + " aborted (skipped by assumption), "
+            + s.getTestsSkippedCount()
+            + " skipped, "
+            + s.getTestsFailedCount()
+            + " failed");
     for (var f : s.getFailures()) {
-      System.out.println("FAILED " + f.getTestIdentifier().getDisplayName() + ": " + f.getException());
+      System.out.println(
+          "FAILED " + f.getTestIdentifier().getDisplayName() + ": " + f.getException());
       f.getException().printStackTrace(System.out);
     }
     reasons.forEach(r -> System.out.println("  skip reason: " + r));
     skipped.forEach(r -> System.out.println("  skipped: " + r));
     long real = s.getTestsFailedCount();
-    row("agreement suite (*IT)", s.getTestsSucceededCount() + " passed, " + s.getTestsAbortedCount()
-        + " skipped, " + real + " failed", "0 failed", real == 0 ? (s.getTestsSucceededCount() > 0
-        ? Boolean.TRUE : null) : Boolean.FALSE);
+    row(
+        "agreement suite (*IT)",
+        s.getTestsSucceededCount()
+            + " passed, "
+            + s.getTestsAbortedCount()
+            + " skipped, "
+            + real
+            + " failed",
+        "0 failed",
+        real == 0 ? (s.getTestsSucceededCount() > 0 ? Boolean.TRUE : null) : Boolean.FALSE);
   }
 
   private static int intProp(String name, int def) {
@@ -123,12 +147,17 @@ public final class GpuCheck {
   /** n x d rows, Gaussian, rounded to bf16 (as a bf16 checkpoint widened to float32). */
   static EmbeddingMatrix bf16Rows(int n, int d, long seed) {
     float[] x = new float[Math.multiplyExact(n, d)];
-    IntStream.range(0, n).parallel().forEach(r -> {
-      SplittableRandom rnd = new SplittableRandom(seed + r);
-      for (int c = 0; c < d; c++) {
-        x[r * d + c] = io.github.embeddinggeometry.testing.Float64Oracle.bf16((float) (rnd.nextGaussian() * 0.02));
-      }
-    });
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            r -> {
+              SplittableRandom rnd = new SplittableRandom(seed + r);
+              for (int c = 0; c < d; c++) {
+                x[r * d + c] =
+                    io.github.embeddinggeometry.testing.Float64Oracle.bf16(
+                        (float) (rnd.nextGaussian() * 0.02));
+              }
+            });
     return EmbeddingMatrix.wrap(x, n, d);
   }
 
@@ -146,18 +175,35 @@ public final class GpuCheck {
       System.out.println(session.describe());
       DeviceBench.Result r = DeviceBench.distanceBlocks(session, w, m, 3);
       String shape = String.format(Locale.ROOT, "%,d x %,d x %,d", m, n, d);
-      row("GEMM " + shape + " (" + r.gemm() + ")",
-          String.format(Locale.ROOT, "%.3f s, %.1f TFLOP/s", r.gemmSeconds(), r.gemmTflops(m, n, d)),
-          "-", null);
-      row("distance blocks (GEMM + epilogue)", String.format(Locale.ROOT, "%.3f s, %.1f TFLOP/s",
-          r.blockSeconds(), r.blockTflops(m, n, d)), "-", null);
+      row(
+          "GEMM " + shape + " (" + r.gemm() + ")",
+          String.format(
+              Locale.ROOT, "%.3f s, %.1f TFLOP/s", r.gemmSeconds(), r.gemmTflops(m, n, d)),
+          "-",
+          null);
+      row(
+          "distance blocks (GEMM + epilogue)",
+          String.format(
+              Locale.ROOT, "%.3f s, %.1f TFLOP/s", r.blockSeconds(), r.blockTflops(m, n, d)),
+          "-",
+          null);
       String torch = System.getProperty("check.torch");
       Double torchSeconds = torch == null ? null : readTorch(Path.of(torch));
       if (torchSeconds != null) {
         double ratio = torchSeconds / r.blockSeconds();
-        row("torch.mm FP32 same shape", String.format(Locale.ROOT, "%.3f s, %.1f TFLOP/s",
-            torchSeconds, 2.0 * m * n * d / torchSeconds / 1e12), "-", null);
-        row("distance blocks / torch.mm", String.format(Locale.ROOT, "%.2f x", ratio), ">= 0.80 x",
+        row(
+            "torch.mm FP32 same shape",
+            String.format(
+                Locale.ROOT,
+                "%.3f s, %.1f TFLOP/s",
+                torchSeconds,
+                2.0 * m * n * d / torchSeconds / 1e12),
+            "-",
+            null);
+        row(
+            "distance blocks / torch.mm",
+            String.format(Locale.ROOT, "%.2f x", ratio),
+            ">= 0.80 x",
             ratio >= 0.8);
       } else {
         row("torch.mm FP32 same shape", "not measured (no torch result)", ">= 0.80 x", null);
@@ -173,18 +219,28 @@ public final class GpuCheck {
         long t1 = System.nanoTime();
         Neighbours nn = kern.nearest(w, k, ProgressListener.NONE);
         double knn = (System.nanoTime() - t1) / 1e9;
-        row(String.format(Locale.ROOT, "k-NN k=%d of %,d x %,d (end to end)", k, n, d),
-            String.format(Locale.ROOT, "%.2f s (+ %.2f s backend start)", knn, start), "< 10 s",
+        row(
+            String.format(Locale.ROOT, "k-NN k=%d of %,d x %,d (end to end)", k, n, d),
+            String.format(Locale.ROOT, "%.2f s (+ %.2f s backend start)", knn, start),
+            "< 10 s",
             knn < 10);
-        row("k-NN planned GPU memory", String.format(Locale.ROOT, "%.2f GiB (query chunk %d)",
-            plan.bytes() / (double) (1L << 30), plan.queryRows()), "< 16 GB",
+        row(
+            "k-NN planned GPU memory",
+            String.format(
+                Locale.ROOT,
+                "%.2f GiB (query chunk %d)",
+                plan.bytes() / (double) (1L << 30),
+                plan.queryRows()),
+            "< 16 GB",
             plan.bytes() < 16e9);
         agreement(w, nn, k);
       }
     }
   }
 
-  /** Sampled rows of the GPU k-NN against the CPU backend: same sets except ties, 1e-5 distances. */
+  /**
+   * Sampled rows of the GPU k-NN against the CPU backend: same sets except ties, 1e-5 distances.
+   */
   private void agreement(EmbeddingMatrix w, Neighbours nn, int k) {
     int samples = intProp("check.samples", 32);
     int[] ids = new int[samples];
@@ -193,8 +249,10 @@ public final class GpuCheck {
       ids[i] = rnd.nextInt(w.rows());
     }
     EmbeddingMatrix q = w.select(ids);
-    Neighbours cpu = Backends.cpu().distanceKernel(MetricSpace.euclidean())
-        .nearest(q, w, k, ProgressListener.NONE);
+    Neighbours cpu =
+        Backends.cpu()
+            .distanceKernel(MetricSpace.euclidean())
+            .nearest(q, w, k, ProgressListener.NONE);
     int bad = 0;
     double maxDiff = 0;
     for (int i = 0; i < q.rows(); i++) {
@@ -218,8 +276,13 @@ public final class GpuCheck {
         bad++;
       }
     }
-    row("k-NN vs CPU on " + q.rows() + " sampled rows", bad + " rows differ, max dist diff "
-        + String.format(Locale.ROOT, "%.2f", maxDiff) + " x tol", "0 differ, <= 1 x tol",
+    row(
+        "k-NN vs CPU on " + q.rows() + " sampled rows",
+        bad
+            + " rows differ, max dist diff "
+            + String.format(Locale.ROOT, "%.2f", maxDiff)
+            + " x tol",
+        "0 differ, <= 1 x tol",
         bad == 0 && maxDiff <= 1);
   }
 

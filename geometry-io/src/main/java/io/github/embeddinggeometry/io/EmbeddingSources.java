@@ -23,8 +23,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Opens an embedding matrix W from what a researcher has on disk, by one rule for every caller
- * (the {@code geometry} command line included):
+ * Opens an embedding matrix W from what a researcher has on disk, by one rule for every caller (the
+ * {@code geometry} command line included):
  *
  * <ul>
  *   <li>{@code minilm}: the bundled all-MiniLM-L6-v2 vocabulary ({@link MiniLm});
@@ -123,9 +123,12 @@ public final class EmbeddingSources {
         path = Path.of(spec.substring(0, colon));
         name = spec.substring(colon + 1);
       } else {
-        throw new FileNotFoundException(spec + ": no such file or folder (expected " + MINILM
-            + ", a model folder, FILE.safetensors[:TENSOR], FILE.npy, FILE.onnx[:INITIALIZER] or"
-            + " FILE.pt:KEY)");
+        throw new FileNotFoundException(
+            spec
+                + ": no such file or folder (expected "
+                + MINILM
+                + ", a model folder, FILE.safetensors[:TENSOR], FILE.npy, FILE.onnx[:INITIALIZER] or"
+                + " FILE.pt:KEY)");
       }
     }
     String display = String.valueOf(path.getFileName()) + (name == null ? "" : ":" + name);
@@ -187,15 +190,23 @@ public final class EmbeddingSources {
       }
       return matrix(TorchCheckpoint.tensor(d, name), path, name, progress);
     }
-    throw new IllegalArgumentException(path + ": unknown file type (expected a model folder,"
-        + " .safetensors, .npy, .onnx or .pt)");
+    throw new IllegalArgumentException(
+        path
+            + ": unknown file type (expected a model folder,"
+            + " .safetensors, .npy, .onnx or .pt)");
   }
 
-  private static EmbeddingMatrix matrix(Tensor t, Path path, String name,
-      ProgressListener progress) {
+  private static EmbeddingMatrix matrix(
+      Tensor t, Path path, String name, ProgressListener progress) {
     if (t.rank() != 2) {
-      throw new IllegalArgumentException("tensor '" + name + "' in " + path + " has shape "
-          + Arrays.toString(t.shape()) + "; need a 2-D [rows, dim] matrix");
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "' in "
+              + path
+              + " has shape "
+              + Arrays.toString(t.shape())
+              + "; need a 2-D [rows, dim] matrix");
     }
     return t.toEmbeddingMatrix(progress);
   }
@@ -216,9 +227,16 @@ public final class EmbeddingSources {
     if (f.contains("W")) {
       return "W";
     }
-    throw new IllegalArgumentException(f.source() + " holds " + all.size()
-        + " tensors and none is a known embedding; name one as " + f.source() + ":TENSOR"
-        + " (tensors: " + abbreviate(names(f)) + ")");
+    throw new IllegalArgumentException(
+        f.source()
+            + " holds "
+            + all.size()
+            + " tensors and none is a known embedding; name one as "
+            + f.source()
+            + ":TENSOR"
+            + " (tensors: "
+            + abbreviate(names(f))
+            + ")");
   }
 
   private static String defaultOnnxName(OnnxInitializers onnx, Path path) {
@@ -241,9 +259,15 @@ public final class EmbeddingSources {
     if (words.isEmpty() && matrices.size() == 1) {
       return matrices.get(0);
     }
-    throw new IllegalArgumentException(path + " holds " + matrices.size()
-        + " matrices and no single word-embedding initializer; name one as " + path
-        + ":INITIALIZER (matrices: " + abbreviate(matrices) + ")");
+    throw new IllegalArgumentException(
+        path
+            + " holds "
+            + matrices.size()
+            + " matrices and no single word-embedding initializer; name one as "
+            + path
+            + ":INITIALIZER (matrices: "
+            + abbreviate(matrices)
+            + ")");
   }
 
   private static List<String> names(SafetensorsFile f) {

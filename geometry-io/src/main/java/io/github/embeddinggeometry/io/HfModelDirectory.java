@@ -1,13 +1,12 @@
 package io.github.embeddinggeometry.io;
 
-import io.github.embeddinggeometry.io.tensor.Tensor;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.internal.StrictJson;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,35 +24,39 @@ import java.util.TreeSet;
  * listed by {@code model.safetensors.index.json}. Shards are opened (mapped) when first needed.
  *
  * <p>The embedding matrix W is resolved as spec section 1 says: {@code lm_head.weight} when the
- * checkpoint has it; otherwise, when {@code tie_word_embeddings} is true, the input embedding
- * (the first present of {@link #INPUT_EMBEDDING_NAMES}). <b>Choice:</b> a config without the key
- * (or no config.json at all) counts as tied, as transformers' {@code PretrainedConfig} defaults
- * {@code tie_word_embeddings=True}; BERT-family configs rely on that default.
+ * checkpoint has it; otherwise, when {@code tie_word_embeddings} is true, the input embedding (the
+ * first present of {@link #INPUT_EMBEDDING_NAMES}). <b>Choice:</b> a config without the key (or no
+ * config.json at all) counts as tied, as transformers' {@code PretrainedConfig} defaults {@code
+ * tie_word_embeddings=True}; BERT-family configs rely on that default.
  *
  * @since 0.1
  */
 public final class HfModelDirectory implements AutoCloseable {
   /** The output head, preferred when present. */
   public static final String OUTPUT_EMBEDDING_NAME = "lm_head.weight";
+
   /** Input-embedding tensor names of common architectures, tried in this order. */
-  public static final List<String> INPUT_EMBEDDING_NAMES = List.of(
-      "model.embed_tokens.weight", // Llama, Qwen, Mistral, Gemma
-      "embed_tokens.weight",
-      "transformer.wte.weight", // GPT-2
-      "wte.weight",
-      "gpt_neox.embed_in.weight", // Pythia
-      "model.decoder.embed_tokens.weight", // OPT
-      "transformer.word_embeddings.weight", // Bloom, Falcon
-      "word_embeddings.weight",
-      "bert.embeddings.word_embeddings.weight", // BERT with heads
-      "embeddings.word_embeddings.weight", // BertModel, MiniLM
-      "roberta.embeddings.word_embeddings.weight",
-      "shared.weight"); // T5
+  public static final List<String> INPUT_EMBEDDING_NAMES =
+      List.of(
+          "model.embed_tokens.weight", // Llama, Qwen, Mistral, Gemma
+          "embed_tokens.weight",
+          "transformer.wte.weight", // GPT-2
+          "wte.weight",
+          "gpt_neox.embed_in.weight", // Pythia
+          "model.decoder.embed_tokens.weight", // OPT
+          "transformer.word_embeddings.weight", // Bloom, Falcon
+          "word_embeddings.weight",
+          "bert.embeddings.word_embeddings.weight", // BERT with heads
+          "embeddings.word_embeddings.weight", // BertModel, MiniLM
+          "roberta.embeddings.word_embeddings.weight",
+          "shared.weight"); // T5
 
   private final Path dir;
   private final JsonNode config;
+
   /** Tensor name -> shard file name. */
   private final Map<String, String> weightMap;
+
   private final Map<String, SafetensorsFile> open = new LinkedHashMap<>();
 
   private HfModelDirectory(Path dir, JsonNode config, Map<String, String> weightMap) {
@@ -86,15 +89,24 @@ public final class HfModelDirectory implements AutoCloseable {
       JsonNode root = StrictJson.parse(index.toString(), "shard index", Files.readAllBytes(index));
       JsonNode wm = root.get("weight_map");
       if (wm == null || !wm.isObject()) {
-        throw new MalformedFileException(index.toString(), "shard index has no \"weight_map\" object");
+        throw new MalformedFileException(
+            index.toString(), "shard index has no \"weight_map\" object");
       }
       for (Iterator<Map.Entry<String, JsonNode>> it = wm.fields(); it.hasNext(); ) {
         Map.Entry<String, JsonNode> e = it.next();
         String shard = e.getValue().isTextual() ? e.getValue().textValue() : null;
-        if (shard == null || shard.isEmpty() || shard.contains("/") || shard.contains("\\")
+        if (shard == null
+            || shard.isEmpty()
+            || shard.contains("/")
+            || shard.contains("\\")
             || shard.startsWith(".")) {
-          throw new MalformedFileException(index.toString(), "weight_map entry \"" + e.getKey()
-              + "\" names shard " + e.getValue() + ", not a file name in the directory");
+          throw new MalformedFileException(
+              index.toString(),
+              "weight_map entry \""
+                  + e.getKey()
+                  + "\" names shard "
+                  + e.getValue()
+                  + ", not a file name in the directory");
         }
         map.put(e.getKey(), shard);
       }
@@ -107,8 +119,10 @@ public final class HfModelDirectory implements AutoCloseable {
       d = new HfModelDirectory(dir, config, map);
       d.open.put("model.safetensors", f);
     } else {
-      throw new java.io.FileNotFoundException(dir + ": no model.safetensors or"
-          + " model.safetensors.index.json (only safetensors checkpoints are supported)");
+      throw new java.io.FileNotFoundException(
+          dir
+              + ": no model.safetensors or"
+              + " model.safetensors.index.json (only safetensors checkpoints are supported)");
     }
     return d;
   }
@@ -132,24 +146,28 @@ public final class HfModelDirectory implements AutoCloseable {
   /**
    * The name of W per spec section 1.
    *
-   * @throws MalformedFileException when neither an output head nor (if tied) an input embedding
-   *     is present
+   * @throws MalformedFileException when neither an output head nor (if tied) an input embedding is
+   *     present
    */
   public String embeddingTensorName() throws MalformedFileException {
     if (weightMap.containsKey(OUTPUT_EMBEDDING_NAME)) {
       return OUTPUT_EMBEDDING_NAME;
     }
     if (!tieWordEmbeddings()) {
-      throw new MalformedFileException(dir.toString(), "checkpoint has no " + OUTPUT_EMBEDDING_NAME
-          + " and config.json sets tie_word_embeddings=false, so the input embedding is not W");
+      throw new MalformedFileException(
+          dir.toString(),
+          "checkpoint has no "
+              + OUTPUT_EMBEDDING_NAME
+              + " and config.json sets tie_word_embeddings=false, so the input embedding is not W");
     }
     for (String n : INPUT_EMBEDDING_NAMES) {
       if (weightMap.containsKey(n)) {
         return n;
       }
     }
-    throw new MalformedFileException(dir.toString(), "no " + OUTPUT_EMBEDDING_NAME
-        + " and no input embedding among " + INPUT_EMBEDDING_NAMES);
+    throw new MalformedFileException(
+        dir.toString(),
+        "no " + OUTPUT_EMBEDDING_NAME + " and no input embedding among " + INPUT_EMBEDDING_NAMES);
   }
 
   /** One tensor, lazily, opening its shard if needed. */
@@ -164,8 +182,8 @@ public final class HfModelDirectory implements AutoCloseable {
       open.put(shard, f);
     }
     if (!f.contains(name)) {
-      throw new MalformedFileException(f.source(), "shard index maps \"" + name
-          + "\" to this shard, but it has no such tensor");
+      throw new MalformedFileException(
+          f.source(), "shard index maps \"" + name + "\" to this shard, but it has no such tensor");
     }
     return f.tensor(name);
   }

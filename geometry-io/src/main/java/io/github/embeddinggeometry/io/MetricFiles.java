@@ -30,8 +30,8 @@ public final class MetricFiles {
    * Reads M for rows of dimension {@code dim}.
    *
    * @throws FileNotFoundException if the file does not exist
-   * @throws IllegalArgumentException for an unknown file type, a missing tensor, a shape other
-   *     than [dim, dim], or a tensor that is not finite, symmetric and positive definite
+   * @throws IllegalArgumentException for an unknown file type, a missing tensor, a shape other than
+   *     [dim, dim], or a tensor that is not finite, symmetric and positive definite
    * @throws io.github.embeddinggeometry.io.tensor.MalformedFileException for a broken file
    */
   public static CausalMetric read(String spec, int dim) throws IOException {
@@ -47,8 +47,10 @@ public final class MetricFiles {
         path = Path.of(spec.substring(0, colon));
         name = spec.substring(colon + 1);
       } else {
-        throw new FileNotFoundException(spec + ": no such file (expected FILE.pt[:KEY],"
-            + " FILE.safetensors[:TENSOR] or FILE.npy)");
+        throw new FileNotFoundException(
+            spec
+                + ": no such file (expected FILE.pt[:KEY],"
+                + " FILE.safetensors[:TENSOR] or FILE.npy)");
       }
     }
     RegularFiles.require(path);
@@ -59,12 +61,19 @@ public final class MetricFiles {
     }
     if (file.endsWith(".safetensors")) {
       try (SafetensorsFile f = SafetensorsFile.open(path)) {
-        String t = name != null ? name
-            : f.contains("M") || f.tensors().size() != 1 ? "M" : f.tensors().get(0).name();
+        String t =
+            name != null
+                ? name
+                : f.contains("M") || f.tensors().size() != 1 ? "M" : f.tensors().get(0).name();
         if (!f.contains(t)) {
-          throw new IllegalArgumentException("no tensor '" + t + "' in " + path + " (tensors: "
-              + EmbeddingSources.abbreviate(f.tensors().stream().map(i -> i.name()).toList())
-              + ")");
+          throw new IllegalArgumentException(
+              "no tensor '"
+                  + t
+                  + "' in "
+                  + path
+                  + " (tensors: "
+                  + EmbeddingSources.abbreviate(f.tensors().stream().map(i -> i.name()).toList())
+                  + ")");
         }
         return metric(f.tensor(t), path, dim);
       }
@@ -78,12 +87,20 @@ public final class MetricFiles {
         path + ": unknown file type for a metric tensor (expected .pt, .safetensors or .npy)");
   }
 
-  private static CausalMetric metric(Tensor t, Path path,
-      int dim) {
+  private static CausalMetric metric(Tensor t, Path path, int dim) {
     long[] s = t.shape();
     if (s.length != 2 || s[0] != dim || s[1] != dim) {
-      throw new IllegalArgumentException(path + ": metric tensor '" + t.name() + "' has shape "
-          + Arrays.toString(s) + ", the rows need [" + dim + ", " + dim + "]");
+      throw new IllegalArgumentException(
+          path
+              + ": metric tensor '"
+              + t.name()
+              + "' has shape "
+              + Arrays.toString(s)
+              + ", the rows need ["
+              + dim
+              + ", "
+              + dim
+              + "]");
     }
     return CausalMetric.of(t.toDoubleArray(), dim);
   }

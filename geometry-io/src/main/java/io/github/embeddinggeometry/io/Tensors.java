@@ -33,8 +33,8 @@ public final class Tensors {
   }
 
   /**
-   * A tensor of any dtype from its little-endian bytes in C order (copied; not modified), e.g.
-   * bf16 values.
+   * A tensor of any dtype from its little-endian bytes in C order (copied; not modified), e.g. bf16
+   * values.
    *
    * @throws IllegalArgumentException if the byte count does not match shape x dtype
    */

@@ -1,7 +1,5 @@
 package io.github.embeddinggeometry.io;
 
-import io.github.embeddinggeometry.io.tensor.Tensor;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,6 +22,7 @@ class EmbeddingSourcesTest {
     Path txt = dir.resolve("W.txt");
     Files.writeString(txt, "1 2");
     assertThatThrownBy(() -> EmbeddingSources.load(txt.toString()))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown file type");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown file type");
   }
 }

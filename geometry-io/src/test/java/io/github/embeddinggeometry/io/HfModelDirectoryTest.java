@@ -1,9 +1,5 @@
 package io.github.embeddinggeometry.io;
 
-import io.github.embeddinggeometry.io.tensor.Tensor;
-import io.github.embeddinggeometry.io.tensor.DType;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,6 +7,8 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +23,19 @@ class HfModelDirectoryTest {
 
   /** One-tensor shard written by hand: header, then float32 LE values. */
   private static void shard(Path p, String name, int rows, int cols, float first) throws Exception {
-    String json = "{\"" + name + "\":{\"dtype\":\"F32\",\"shape\":[" + rows + "," + cols
-        + "],\"data_offsets\":[0," + 4 * rows * cols + "]}}";
+    String json =
+        "{\""
+            + name
+            + "\":{\"dtype\":\"F32\",\"shape\":["
+            + rows
+            + ","
+            + cols
+            + "],\"data_offsets\":[0,"
+            + 4 * rows * cols
+            + "]}}";
     byte[] h = json.getBytes(StandardCharsets.UTF_8);
-    ByteBuffer b = ByteBuffer.allocate(8 + h.length + 4 * rows * cols).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(8 + h.length + 4 * rows * cols).order(ByteOrder.LITTLE_ENDIAN);
     b.putLong(h.length).put(h);
     for (int i = 0; i < rows * cols; i++) {
       b.putFloat(first + i);
@@ -39,18 +46,27 @@ class HfModelDirectoryTest {
   private void index(String... nameShard) throws Exception {
     StringBuilder w = new StringBuilder("{\"metadata\":{\"total_size\":0},\"weight_map\":{");
     for (int i = 0; i < nameShard.length; i += 2) {
-      w.append(i == 0 ? "" : ",").append('"').append(nameShard[i]).append("\":\"").append(nameShard[i + 1]).append('"');
+      w.append(i == 0 ? "" : ",")
+          .append('"')
+          .append(nameShard[i])
+          .append("\":\"")
+          .append(nameShard[i + 1])
+          .append('"');
     }
     Files.writeString(dir.resolve("model.safetensors.index.json"), w.append("}}").toString());
   }
 
   @Test
   void shardedCheckpointWithTiedEmbeddings() throws Exception {
-    Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"qwen3\",\"tie_word_embeddings\":true}");
+    Files.writeString(
+        dir.resolve("config.json"), "{\"model_type\":\"qwen3\",\"tie_word_embeddings\":true}");
     shard(dir.resolve("model-00001-of-00002.safetensors"), "model.embed_tokens.weight", 3, 2, 10);
     shard(dir.resolve("model-00002-of-00002.safetensors"), "model.norm.weight", 1, 2, 0);
-    index("model.embed_tokens.weight", "model-00001-of-00002.safetensors",
-        "model.norm.weight", "model-00002-of-00002.safetensors");
+    index(
+        "model.embed_tokens.weight",
+        "model-00001-of-00002.safetensors",
+        "model.norm.weight",
+        "model-00002-of-00002.safetensors");
     try (HfModelDirectory d = HfModelDirectory.open(dir)) {
       assertThat(d.tensorNames()).containsExactly("model.embed_tokens.weight", "model.norm.weight");
       assertThat(d.embeddingTensorName()).isEqualTo("model.embed_tokens.weight");
@@ -70,7 +86,8 @@ class HfModelDirectoryTest {
     assertThat(EmbeddingSources.load(dir.toString()).row(0)).containsExactly(100, 101);
     index("model.embed_tokens.weight", "a.safetensors");
     try (HfModelDirectory d = HfModelDirectory.open(dir)) {
-      assertThatThrownBy(d::embeddingTensorName).isInstanceOf(MalformedFileException.class)
+      assertThatThrownBy(d::embeddingTensorName)
+          .isInstanceOf(MalformedFileException.class)
           .hasMessageContaining("tie_word_embeddings=false");
     }
   }
@@ -78,21 +95,25 @@ class HfModelDirectoryTest {
   @Test
   void absentTieKeyMeansTiedAndBertNamesResolve() throws Exception {
     Files.writeString(dir.resolve("config.json"), "{\"model_type\":\"bert\"}");
-    SafetensorsWriter.write(dir.resolve("model.safetensors"), List.of(
-        Tensors.of("bert.embeddings.word_embeddings.weight", new float[] {1, 2, 3, 4}, 2, 2)));
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"),
+        List.of(
+            Tensors.of("bert.embeddings.word_embeddings.weight", new float[] {1, 2, 3, 4}, 2, 2)));
     try (HfModelDirectory d = HfModelDirectory.open(dir)) {
       assertThat(d.tieWordEmbeddings()).isTrue();
       assertThat(d.embeddingTensorName()).isEqualTo("bert.embeddings.word_embeddings.weight");
     }
     Path f = dir.resolve("model.safetensors");
     assertThat(EmbeddingSources.load(f.toString()).row(1)).containsExactly(3, 4);
-    assertThat(EmbeddingSources.load(f + ":bert.embeddings.word_embeddings.weight").rows()).isEqualTo(2);
+    assertThat(EmbeddingSources.load(f + ":bert.embeddings.word_embeddings.weight").rows())
+        .isEqualTo(2);
   }
 
   @Test
   void shardIndexCannotEscapeTheDirectory() throws Exception {
     index("w", "../evil.safetensors");
-    assertThatThrownBy(() -> HfModelDirectory.open(dir)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> HfModelDirectory.open(dir))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("not a file name");
   }
 

@@ -57,9 +57,9 @@ class MetricFilesTest {
     SafetensorsWriter.write(st, List.of(Tensors.of("M", M, 2, 2)));
     assertThatThrownBy(() -> MetricFiles.read(st.toString(), 3))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("[2, 2]").hasMessageContaining("[3, 3]");
-    assertThatThrownBy(() -> MetricFiles.read(st + ":N", 2))
-        .hasMessageContaining("no tensor 'N'");
+        .hasMessageContaining("[2, 2]")
+        .hasMessageContaining("[3, 3]");
+    assertThatThrownBy(() -> MetricFiles.read(st + ":N", 2)).hasMessageContaining("no tensor 'N'");
     assertThatThrownBy(() -> MetricFiles.read(dir.resolve("none.pt").toString(), 2))
         .isInstanceOf(FileNotFoundException.class);
     Path folder = Files.createDirectory(dir.resolve("folder.npy"));

@@ -1,12 +1,11 @@
 package io.github.embeddinggeometry.io;
 
-import io.github.embeddinggeometry.io.tensor.DType;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializer;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
+import io.github.embeddinggeometry.io.tensor.DType;
 import java.io.InputStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,8 +44,11 @@ class MiniLmTest {
   void listsTheWordEmbeddingInitializer() throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(MiniLm.MODEL_RESOURCE)) {
       OnnxInitializers onnx = OnnxInitializers.read("minilm", in);
-      OnnxInitializer w = onnx.list().stream()
-          .filter(i -> i.name().equals(MiniLm.INITIALIZER)).findFirst().orElseThrow();
+      OnnxInitializer w =
+          onnx.list().stream()
+              .filter(i -> i.name().equals(MiniLm.INITIALIZER))
+              .findFirst()
+              .orElseThrow();
       assertThat(w.dtype()).isEqualTo(DType.F32);
       assertThat(w.dims()).containsExactly(30522, 384);
       assertThat(onnx.list().size()).isGreaterThan(50);

@@ -4,8 +4,8 @@ import java.awt.Color;
 import java.util.Locale;
 
 /**
- * Perceptually uniform colormaps from matplotlib, rebuilt from their published 11 anchor colours
- * (t = 0, 0.1, ..., 1) with linear interpolation in sRGB between anchors. Eleven anchors keep the
+ * Perceptually uniform colormaps from matplotlib, rebuilt from their published 11 anchor colours (t
+ * = 0, 0.1, ..., 1) with linear interpolation in sRGB between anchors. Eleven anchors keep the
  * interpolation error below what the eye can tell on a scatter plot.
  *
  * @since 0.1

@@ -68,7 +68,12 @@ public final class Maps {
     for (int lat = -60; lat <= 60; lat += 30) {
       polyline(plot, lat, lat, -180, 180, thin, GRID_ON_DARK);
       double[] p = Mollweide.project(lat, -180);
-      label(plot, (lat > 0 ? "+" : "") + lat + "\u00b0", p[0] - 0.05, p[1], TextAnchor.CENTER_RIGHT,
+      label(
+          plot,
+          (lat > 0 ? "+" : "") + lat + "\u00b0",
+          p[0] - 0.05,
+          p[1],
+          TextAnchor.CENTER_RIGHT,
           Color.LIGHT_GRAY);
     }
     for (int lon = -150; lon <= 150; lon += 30) {
@@ -88,8 +93,7 @@ public final class Maps {
    * A polar map: radius r against longitude, longitude 0 at the top and increasing clockwise (the
    * notebook's convention), points coloured by {@code value}.
    */
-  public static void polar(Figure f, double[] lonDeg, double[] r, String radiusLabel,
-      Colouring c) {
+  public static void polar(Figure f, double[] lonDeg, double[] r, String radiusLabel, Colouring c) {
     double[] value = c.values();
     Scale scale = c.scale();
     int n = r.length;
@@ -129,17 +133,30 @@ public final class Maps {
       if (ring <= 0) {
         continue;
       }
-      circle(plot, ring, ring == outer ? new BasicStroke(1.6f) : thin,
+      circle(
+          plot,
+          ring,
+          ring == outer ? new BasicStroke(1.6f) : thin,
           ring == outer ? Color.GRAY : GRID_ON_DARK);
-      label(plot, format(ring), ring * Math.sin(labelAngle), ring * Math.cos(labelAngle),
-          TextAnchor.BOTTOM_LEFT, Color.LIGHT_GRAY);
+      label(
+          plot,
+          format(ring),
+          ring * Math.sin(labelAngle),
+          ring * Math.cos(labelAngle),
+          TextAnchor.BOTTOM_LEFT,
+          Color.LIGHT_GRAY);
     }
     for (int lon = -180; lon < 180; lon += 30) {
       double t = Math.toRadians(lon);
-      plot.addAnnotation(new XYLineAnnotation(0, 0, outer * Math.sin(t), outer * Math.cos(t), thin,
-          GRID_ON_DARK));
-      label(plot, lon + "\u00b0", outer * 1.06 * Math.sin(t), outer * 1.06 * Math.cos(t),
-          TextAnchor.CENTER, Color.LIGHT_GRAY);
+      plot.addAnnotation(
+          new XYLineAnnotation(0, 0, outer * Math.sin(t), outer * Math.cos(t), thin, GRID_ON_DARK));
+      label(
+          plot,
+          lon + "\u00b0",
+          outer * 1.06 * Math.sin(t),
+          outer * 1.06 * Math.cos(t),
+          TextAnchor.CENTER,
+          Color.LIGHT_GRAY);
     }
     label(plot, radiusLabel, -lim * 0.98, -lim * 0.98, TextAnchor.BOTTOM_LEFT, Color.LIGHT_GRAY);
     JFreeChart chart = chart(f.title(), f.subtitle(), plot);
@@ -151,8 +168,7 @@ public final class Maps {
    * A close-up of a region in longitude and latitude (plate carree, degrees), on the same dark
    * background and colour scale as the Mollweide map, so the structure inside a small box shows.
    */
-  public static void lonLatZoom(Figure f, double[] latDeg, double[] lonDeg, Colouring c,
-      Window w) {
+  public static void lonLatZoom(Figure f, double[] latDeg, double[] lonDeg, Colouring c, Window w) {
     double[] value = c.values();
     Scale scale = c.scale();
     double lonMin = w.lonMin();
@@ -186,7 +202,12 @@ public final class Maps {
   }
 
   private static void polyline(
-      XYPlot plot, double lat0, double lat1, double lon0, double lon1, BasicStroke stroke,
+      XYPlot plot,
+      double lat0,
+      double lat1,
+      double lon0,
+      double lon1,
+      BasicStroke stroke,
       Paint paint) {
     int steps = 90;
     double[] prev = Mollweide.project(lat0, lon0);
@@ -203,8 +224,14 @@ public final class Maps {
     for (int s = 0; s < steps; s++) {
       double a = 2 * Math.PI * s / steps;
       double b = 2 * Math.PI * (s + 1) / steps;
-      plot.addAnnotation(new XYLineAnnotation(radius * Math.cos(a), radius * Math.sin(a),
-          radius * Math.cos(b), radius * Math.sin(b), stroke, paint));
+      plot.addAnnotation(
+          new XYLineAnnotation(
+              radius * Math.cos(a),
+              radius * Math.sin(a),
+              radius * Math.cos(b),
+              radius * Math.sin(b),
+              stroke,
+              paint));
     }
   }
 }

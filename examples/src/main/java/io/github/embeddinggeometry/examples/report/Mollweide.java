@@ -34,7 +34,8 @@ public final class Mollweide {
 
   /** Solves {@code 2 theta + sin 2 theta = pi sin phi} for theta in [-pi/2, pi/2]. */
   static double auxiliaryAngle(double phi) {
-    // The Newton step divides by 2 + 2 cos 2theta, which vanishes at the poles: answer them exactly.
+    // The Newton step divides by 2 + 2 cos 2theta, which vanishes at the poles: answer them
+    // exactly.
     if (Math.abs(phi) >= Math.PI / 2 - 1e-12) {
       return Math.copySign(Math.PI / 2, phi);
     }

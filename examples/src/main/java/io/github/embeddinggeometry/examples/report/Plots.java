@@ -166,8 +166,8 @@ public final class Plots {
   }
 
   /**
-   * Histograms of precomputed bins, one translucent series per name, drawn over each other, with
-   * an optional vertical marker (e.g. a threshold).
+   * Histograms of precomputed bins, one translucent series per name, drawn over each other, with an
+   * optional vertical marker (e.g. a threshold).
    *
    * @param marker the marker line, or null
    */
@@ -206,8 +206,9 @@ public final class Plots {
     if (marker != null) {
       org.jfree.chart.plot.ValueMarker m = new org.jfree.chart.plot.ValueMarker(marker.x());
       m.setPaint(Color.BLACK);
-      m.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
-          new float[] {8, 6}, 0));
+      m.setStroke(
+          new BasicStroke(
+              2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {8, 6}, 0));
       m.setLabel(marker.label());
       m.setLabelFont(TICK);
       m.setLabelAnchor(org.jfree.chart.ui.RectangleAnchor.TOP_RIGHT);
@@ -223,7 +224,9 @@ public final class Plots {
     save(chart, f.png(), 1600, 900);
   }
 
-  /** Bars per PC (share of variance, percent) with the cumulative share as a line on a second axis. */
+  /**
+   * Bars per PC (share of variance, percent) with the cumulative share as a line on a second axis.
+   */
   public static void scree(Figure f, double[] sharePercent, double[] cumulativePercent) {
     XYSeries bars = new XYSeries("variance explained (%)");
     XYSeries cum = new XYSeries("cumulative (%)");

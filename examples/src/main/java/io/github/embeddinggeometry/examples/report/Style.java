@@ -14,19 +14,12 @@ import java.util.Comparator;
 import java.util.stream.IntStream;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.annotations.XYLineAnnotation;
 import org.jfree.chart.annotations.XYTextAnnotation;
-import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.CombinedDomainXYPlot;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.PaintScale;
-import org.jfree.chart.renderer.xy.DeviationRenderer;
-import org.jfree.chart.renderer.xy.StandardXYBarPainter;
-import org.jfree.chart.renderer.xy.XYBarRenderer;
-import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.renderer.xy.XYShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.title.TextTitle;
@@ -34,12 +27,6 @@ import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
 import org.jfree.data.xy.DefaultXYZDataset;
-import org.jfree.data.xy.XYIntervalSeries;
-import org.jfree.data.xy.XYIntervalSeriesCollection;
-import org.jfree.data.xy.XYSeries;
-import org.jfree.data.xy.XYSeriesCollection;
-import org.jfree.data.xy.YIntervalSeries;
-import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
  * What every figure shares: fonts sized for a figure printed at column width (a 1600 px wide image
@@ -72,10 +59,12 @@ final class Style {
   /** Indices sorted so that the colormap's bright end is drawn last, on top. */
   static Integer[] drawOrder(double[] value, Scale scale) {
     Integer[] order = identity(value.length);
-    Comparator<Integer> byT = Comparator.comparingDouble(i -> {
-      double v = value[i];
-      return Double.isNaN(v) ? -1 : scale.fraction(v);
-    });
+    Comparator<Integer> byT =
+        Comparator.comparingDouble(
+            i -> {
+              double v = value[i];
+              return Double.isNaN(v) ? -1 : scale.fraction(v);
+            });
     Arrays.sort(order, byT);
     return order;
   }
@@ -136,12 +125,16 @@ final class Style {
         return to.append('0');
       }
       if (a >= 1e6 || a < 1e-3) {
-        return to.append(String.format(java.util.Locale.ROOT, "%.3g", v).replace("e+0", "e")
-            .replace("e-0", "e-").replace("e+", "e"));
+        return to.append(
+            String.format(java.util.Locale.ROOT, "%.3g", v)
+                .replace("e+0", "e")
+                .replace("e-0", "e-")
+                .replace("e+", "e"));
       }
       java.math.BigDecimal b = new java.math.BigDecimal(v).round(new java.math.MathContext(3));
-      java.text.DecimalFormat f = new java.text.DecimalFormat("#,##0.######",
-          java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+      java.text.DecimalFormat f =
+          new java.text.DecimalFormat(
+              "#,##0.######", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
       return to.append(f.format(b.doubleValue()));
     }
 
@@ -171,8 +164,7 @@ final class Style {
     plot.setOutlineVisible(false);
   }
 
-  static void label(
-      XYPlot plot, String text, double x, double y, TextAnchor anchor, Paint paint) {
+  static void label(XYPlot plot, String text, double x, double y, TextAnchor anchor, Paint paint) {
     XYTextAnnotation a = new XYTextAnnotation(text, x, y);
     a.setFont(TICK);
     a.setPaint(paint);
@@ -248,13 +240,15 @@ final class Style {
       return text;
     }
     StringBuilder b = new StringBuilder();
-    text.codePoints().forEach(cp -> {
-      if (visible(cp) && font.canDisplay(cp)) {
-        b.appendCodePoint(cp);
-      } else {
-        b.append(String.format(java.util.Locale.ROOT, "<U+%04X>", cp));
-      }
-    });
+    text.codePoints()
+        .forEach(
+            cp -> {
+              if (visible(cp) && font.canDisplay(cp)) {
+                b.appendCodePoint(cp);
+              } else {
+                b.append(String.format(java.util.Locale.ROOT, "<U+%04X>", cp));
+              }
+            });
     return b.toString();
   }
 

@@ -23,7 +23,8 @@ class ProjectionAndColormapTest {
     for (double latDeg = -89.99; latDeg <= 89.99; latDeg += 0.37) {
       double phi = Math.toRadians(latDeg);
       double t = Mollweide.auxiliaryAngle(phi);
-      assertThat(2 * t + Math.sin(2 * t)).as("lat %f", latDeg)
+      assertThat(2 * t + Math.sin(2 * t))
+          .as("lat %f", latDeg)
           .isCloseTo(Math.PI * Math.sin(phi), offset(1e-9));
     }
     // Equal area: the map of the band |lat| <= 30 deg covers half the ellipse's area,

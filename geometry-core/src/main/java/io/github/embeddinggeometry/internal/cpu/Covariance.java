@@ -1,10 +1,9 @@
 package io.github.embeddinggeometry.internal.cpu;
 
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 /**
  * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double.
@@ -12,19 +11,19 @@ import io.github.embeddinggeometry.ProgressListener;
  * <p>Rows are centred in double and rounded to float32, then taken in chunks of {@link
  * TileKernel#KC} rows: each chunk's product {@code X^T X} is formed by the float32 micro-kernel
  * (sums of at most 256 terms) and added into the float64 accumulator, so the rounding error does
- * not grow with N. Only the upper triangle is computed (in column bands of roughly equal work,
- * one task per band, so the threads never write the same entry) and mirrored at the end. The
- * accumulators are kept in micro-tile order, so adding a tile touches consecutive memory. Groups
- * of rows are processed one after another, so the summation order, and thus the result, is the
- * same on every run and with any number of threads.
+ * not grow with N. Only the upper triangle is computed (in column bands of roughly equal work, one
+ * task per band, so the threads never write the same entry) and mirrored at the end. The
+ * accumulators are kept in micro-tile order, so adding a tile touches consecutive memory. Groups of
+ * rows are processed one after another, so the summation order, and thus the result, is the same on
+ * every run and with any number of threads.
  */
 final class Covariance {
   private static final int GROUP_ROWS = 1024;
 
   private Covariance() {}
 
-  static double[] compute(TileKernel kern, EmbeddingMatrix w, double[] mean,
-      ProgressListener progress) {
+  static double[] compute(
+      TileKernel kern, EmbeddingMatrix w, double[] mean, ProgressListener progress) {
     int d = w.dim();
     int n = w.rows();
     int mr = kern.mr();
@@ -73,46 +72,58 @@ final class Covariance {
       int groupStart = g0;
       int chunks = (g1 - g0 + kc - 1) / kc;
       ProgressListener silent = Parallel.silent(progress);
-      Parallel.run("covariance", chunks, 0, () -> new float[Math.max(aCols, paddedD)], (row, q) -> {
-        int r0 = groupStart + q * kc;
-        int rows = Math.min(kc, g1 - r0);
-        pack(w, mean, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
-        pack(w, mean, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
-        return 0;
-      }, silent);
+      Parallel.run(
+          "covariance",
+          chunks,
+          0,
+          () -> new float[Math.max(aCols, paddedD)],
+          (row, q) -> {
+            int r0 = groupStart + q * kc;
+            int rows = Math.min(kc, g1 - r0);
+            pack(w, mean, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
+            pack(w, mean, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
+            return 0;
+          },
+          silent);
       ProgressListener step = Parallel.offset(progress, g0, totalUnits);
-      Parallel.run("covariance", bands, g1 - g0, () -> new float[mr * nr], (tile, t) -> {
-        int jp0 = bandStart[t];
-        int jp1 = bandStart[t + 1];
-        if (jp0 == jp1) {
-          return 0;
-        }
-        double[] a = sums[t];
-        int block = mr * nr;
-        int ipMax = ipEnd(jp1 - 1, nr, mr, aPanelsAll);
-        for (int q = 0; q < chunks; q++) {
-          int rows = Math.min(kc, g1 - (groupStart + q * kc));
-          int aBase = q * kc * aCols;
-          int bBase = q * kc * paddedD;
-          // L2 blocking: a block of A panels (IC columns) against every B panel of the band,
-          // so each B micro-panel stays in L1 and the A block in L2.
-          for (int ic = 0; ic < ipMax; ic += icPanels) {
-            int icEnd = Math.min(ipMax, ic + icPanels);
-            for (int jp = jp0; jp < jp1; jp++) {
-              int ipEnd = Math.min(icEnd, ipEnd(jp, nr, mr, aPanelsAll));
-              int bOff = bBase + jp * rows * nr;
-              int o = blockBase[jp] + ic * block;
-              for (int ip = ic; ip < ipEnd; ip++, o += block) {
-                kern.micro(ap, aBase + ip * rows * mr, bp, bOff, rows, tile, 0, nr, false);
-                for (int e = 0; e < block; e++) {
-                  a[o + e] += tile[e];
+      Parallel.run(
+          "covariance",
+          bands,
+          g1 - g0,
+          () -> new float[mr * nr],
+          (tile, t) -> {
+            int jp0 = bandStart[t];
+            int jp1 = bandStart[t + 1];
+            if (jp0 == jp1) {
+              return 0;
+            }
+            double[] a = sums[t];
+            int block = mr * nr;
+            int ipMax = ipEnd(jp1 - 1, nr, mr, aPanelsAll);
+            for (int q = 0; q < chunks; q++) {
+              int rows = Math.min(kc, g1 - (groupStart + q * kc));
+              int aBase = q * kc * aCols;
+              int bBase = q * kc * paddedD;
+              // L2 blocking: a block of A panels (IC columns) against every B panel of the band,
+              // so each B micro-panel stays in L1 and the A block in L2.
+              for (int ic = 0; ic < ipMax; ic += icPanels) {
+                int icEnd = Math.min(ipMax, ic + icPanels);
+                for (int jp = jp0; jp < jp1; jp++) {
+                  int ipEnd = Math.min(icEnd, ipEnd(jp, nr, mr, aPanelsAll));
+                  int bOff = bBase + jp * rows * nr;
+                  int o = blockBase[jp] + ic * block;
+                  for (int ip = ic; ip < ipEnd; ip++, o += block) {
+                    kern.micro(ap, aBase + ip * rows * mr, bp, bOff, rows, tile, 0, nr, false);
+                    for (int e = 0; e < block; e++) {
+                      a[o + e] += tile[e];
+                    }
+                  }
                 }
               }
             }
-          }
-        }
-        return 0;
-      }, step);
+            return 0;
+          },
+          step);
       progress.progress("covariance", g1, totalUnits);
     }
     double[] c = new double[d * d];
@@ -150,13 +161,22 @@ final class Covariance {
 
   /**
    * Centres rows {@code [r0, r0+rows)} and packs them depth-major in panels of {@code panelCols}
-   * columns: {@code dst[off + p*rows*panelCols + k*panelCols + r]} = column {@code p*panelCols +
-   * r} of row {@code r0 + k}, zero for columns at or past d (up to {@code cols}).
+   * columns: {@code dst[off + p*rows*panelCols + k*panelCols + r]} = column {@code p*panelCols + r}
+   * of row {@code r0 + k}, zero for columns at or past d (up to {@code cols}).
    *
    * @param row scratch of at least {@code cols} floats
    */
-  private static void pack(EmbeddingMatrix w, double[] mean, int r0, int rows, int d,
-      int panelCols, int cols, float[] dst, int off, float[] row) {
+  private static void pack(
+      EmbeddingMatrix w,
+      double[] mean,
+      int r0,
+      int rows,
+      int d,
+      int panelCols,
+      int cols,
+      float[] dst,
+      int off,
+      float[] row) {
     float[] src = w.backingArray();
     for (int col = d; col < cols; col++) {
       row[col] = 0f;

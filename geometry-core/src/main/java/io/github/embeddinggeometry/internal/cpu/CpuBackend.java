@@ -1,20 +1,19 @@
 package io.github.embeddinggeometry.internal.cpu;
 
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
-
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.Objects;
 
 /**
- * The pure-Java backend: tiled GEMM-identity distances with the exactness contract, streaming
- * k-NN, and the blocked covariance, on all cores, with the Vector API micro-kernel when available
- * ({@link Kernels}).
+ * The pure-Java backend: tiled GEMM-identity distances with the exactness contract, streaming k-NN,
+ * and the blocked covariance, on all cores, with the Vector API micro-kernel when available ({@link
+ * Kernels}).
  */
 public final class CpuBackend implements ComputeBackend {
   private final TileKernel kern;

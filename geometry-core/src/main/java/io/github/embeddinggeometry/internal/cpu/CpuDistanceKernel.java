@@ -1,10 +1,9 @@
 package io.github.embeddinggeometry.internal.cpu;
 
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-import io.github.embeddinggeometry.internal.linalg.CausalMap;
-
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
@@ -16,9 +15,9 @@ import java.util.Objects;
 
 /**
  * The pure-Java {@link DistanceKernel}: Euclidean and cosine through {@link DistanceEngine}; causal
- * as the Euclidean distance of rows mapped once by {@link CausalMap} (the last two mapped
- * matrices are cached, softly, keyed by identity; a view of a cached matrix, e.g. a slice, reuses
- * its mapped rows, so repeated block calls map only once).
+ * as the Euclidean distance of rows mapped once by {@link CausalMap} (the last two mapped matrices
+ * are cached, softly, keyed by identity; a view of a cached matrix, e.g. a slice, reuses its mapped
+ * rows, so repeated block calls map only once).
  */
 final class CpuDistanceKernel implements DistanceKernel {
   private final MetricSpace metric;
@@ -61,8 +60,10 @@ final class CpuDistanceKernel implements DistanceKernel {
     EmbeddingMatrix ma = mapped(a, ProgressListener.NONE);
     EmbeddingMatrix mb = b == a ? ma : mapped(b, ProgressListener.NONE);
     Operand oa = engine.operand(ma, aFrom, aTo, ProgressListener.NONE);
-    Operand ob = ma == mb && aFrom == bFrom && aTo == bTo
-        ? oa : engine.operand(mb, bFrom, bTo, ProgressListener.NONE);
+    Operand ob =
+        ma == mb && aFrom == bFrom && aTo == bTo
+            ? oa
+            : engine.operand(mb, bFrom, bTo, ProgressListener.NONE);
     engine.distances(oa, ob, out, outOffset, outStride, ProgressListener.NONE);
   }
 
@@ -135,15 +136,16 @@ final class CpuDistanceKernel implements DistanceKernel {
      * the cached contiguous matrix (same backing array, every row where the cached matrix has that
      * id), the same selection of the cached mapped rows.
      */
-    private static EmbeddingMatrix lookup(EmbeddingMatrix raw, EmbeddingMatrix cachedRaw,
-        EmbeddingMatrix cachedMapped) {
+    private static EmbeddingMatrix lookup(
+        EmbeddingMatrix raw, EmbeddingMatrix cachedRaw, EmbeddingMatrix cachedMapped) {
       if (cachedRaw == null || cachedMapped == null) {
         return null;
       }
       if (cachedRaw == raw) {
         return cachedMapped;
       }
-      if (raw.backingArray() != cachedRaw.backingArray() || !cachedRaw.isContiguous()
+      if (raw.backingArray() != cachedRaw.backingArray()
+          || !cachedRaw.isContiguous()
           || raw.dim() != cachedRaw.dim()) {
         return null;
       }

@@ -1,17 +1,16 @@
 package io.github.embeddinggeometry.internal.cpu;
 
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
-
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.util.Objects;
 
 /**
  * {@code C = A B^T} in float32 for row ranges of two matrices, on all cores, with the same tiles
- * and micro-kernel as the distance engine. The entry point for benchmarks (GFLOP/s = {@code 2 m n
- * d / seconds}).
+ * and micro-kernel as the distance engine. The entry point for benchmarks (GFLOP/s = {@code 2 m n d
+ * / seconds}).
  */
 public final class CpuGemm {
   private CpuGemm() {}
@@ -22,15 +21,32 @@ public final class CpuGemm {
    *
    * @param c Modified: receives the {@code (aTo-aFrom) x (bTo-bFrom)} product
    */
-  public static void multiplyTransposed(EmbeddingMatrix a, int aFrom, int aTo, EmbeddingMatrix b,
-      int bFrom, int bTo, float[] c, int cOffset, int ldc) {
-    multiplyTransposed(Kernels.get(), a, aFrom, aTo, b, bFrom, bTo, c, cOffset, ldc,
-        ProgressListener.NONE);
+  public static void multiplyTransposed(
+      EmbeddingMatrix a,
+      int aFrom,
+      int aTo,
+      EmbeddingMatrix b,
+      int bFrom,
+      int bTo,
+      float[] c,
+      int cOffset,
+      int ldc) {
+    multiplyTransposed(
+        Kernels.get(), a, aFrom, aTo, b, bFrom, bTo, c, cOffset, ldc, ProgressListener.NONE);
   }
 
   /** As above, with an explicit micro-kernel and progress listener. */
-  public static void multiplyTransposed(TileKernel kern, EmbeddingMatrix a, int aFrom, int aTo,
-      EmbeddingMatrix b, int bFrom, int bTo, float[] c, int cOffset, int ldc,
+  public static void multiplyTransposed(
+      TileKernel kern,
+      EmbeddingMatrix a,
+      int aFrom,
+      int aTo,
+      EmbeddingMatrix b,
+      int bFrom,
+      int bTo,
+      float[] c,
+      int cOffset,
+      int ldc,
       ProgressListener progress) {
     Objects.requireNonNull(c, "c");
     if (a.dim() != b.dim()) {
@@ -44,8 +60,8 @@ public final class CpuGemm {
       return;
     }
     if (cOffset < 0 || ldc < n || (long) cOffset + (long) (m - 1) * ldc + n > c.length) {
-      throw new IllegalArgumentException("c cannot hold " + m + " x " + n + " at offset "
-          + cOffset + " with stride " + ldc);
+      throw new IllegalArgumentException(
+          "c cannot hold " + m + " x " + n + " at offset " + cOffset + " with stride " + ldc);
     }
     int d = a.dim();
     int mr = kern.mr();
@@ -64,33 +80,39 @@ public final class CpuGemm {
     int chunks = Math.max(1, Math.min(bTiles, (4 * Parallel.threads() + qTiles - 1) / qTiles));
     int perChunk = (bTiles + chunks - 1) / chunks;
     int nChunks = (bTiles + perChunk - 1) / perChunk;
-    Parallel.run("gemm", qTiles * nChunks, (long) m * n, S::new, (s, t) -> {
-      int tq = t / nChunks;
-      int tb = t % nChunks;
-      int i0 = tq * mb;
-      int mm = Math.min(mb, m - i0);
-      int aPanels = Packing.pack(a, aFrom + i0, mm, mr, s.ap, 0);
-      int jStart = tb * perChunk * nb;
-      int jEnd = Math.min(n, jStart + perChunk * nb);
-      for (int j0 = jStart; j0 < jEnd; j0 += nb) {
-        int nn = Math.min(nb, jEnd - j0);
-        int bPanels = (nn + nr - 1) / nr;
-        float[] bArr = packedB != null ? packedB : s.bp;
-        int bOff = packedB != null ? j0 * d : 0;
-        if (packedB == null) {
-          Packing.pack(b, bFrom + j0, nn, nr, s.bp, 0);
-        }
-        if (mm % mr == 0 && nn % nr == 0) {
-          // whole micro-tiles: straight into the caller's C
-          kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, c, cOffset + i0 * ldc + j0, ldc);
-        } else {
-          kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, s.ct, 0, nb);
-          for (int i = 0; i < mm; i++) {
-            System.arraycopy(s.ct, i * nb, c, cOffset + (i0 + i) * ldc + j0, nn);
+    Parallel.run(
+        "gemm",
+        qTiles * nChunks,
+        (long) m * n,
+        S::new,
+        (s, t) -> {
+          int tq = t / nChunks;
+          int tb = t % nChunks;
+          int i0 = tq * mb;
+          int mm = Math.min(mb, m - i0);
+          int aPanels = Packing.pack(a, aFrom + i0, mm, mr, s.ap, 0);
+          int jStart = tb * perChunk * nb;
+          int jEnd = Math.min(n, jStart + perChunk * nb);
+          for (int j0 = jStart; j0 < jEnd; j0 += nb) {
+            int nn = Math.min(nb, jEnd - j0);
+            int bPanels = (nn + nr - 1) / nr;
+            float[] bArr = packedB != null ? packedB : s.bp;
+            int bOff = packedB != null ? j0 * d : 0;
+            if (packedB == null) {
+              Packing.pack(b, bFrom + j0, nn, nr, s.bp, 0);
+            }
+            if (mm % mr == 0 && nn % nr == 0) {
+              // whole micro-tiles: straight into the caller's C
+              kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, c, cOffset + i0 * ldc + j0, ldc);
+            } else {
+              kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, s.ct, 0, nb);
+              for (int i = 0; i < mm; i++) {
+                System.arraycopy(s.ct, i * nb, c, cOffset + (i0 + i) * ldc + j0, nn);
+              }
+            }
           }
-        }
-      }
-      return (long) mm * (jEnd - jStart);
-    }, progress);
+          return (long) mm * (jEnd - jStart);
+        },
+        progress);
   }
 }

@@ -1,35 +1,35 @@
 package io.github.embeddinggeometry.internal.cpu;
 
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-import io.github.embeddinggeometry.internal.kernel.Exact;
-
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.Exact;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 
 /**
  * Tiled distances by the GEMM identity, with the exactness contract of spec section 4 applied in
  * the epilogue of every tile.
  *
- * <p><b>Tiles.</b> A task owns a tile of up to {@link #MB_TARGET} query rows, packs them once, then walks
- * the base rows in tiles of about 256 rows: pack, {@link TileKernel#tile} (C = A B^T in float32),
- * epilogue. Nothing larger than a tile is ever allocated, whatever N is.
+ * <p><b>Tiles.</b> A task owns a tile of up to {@link #MB_TARGET} query rows, packs them once, then
+ * walks the base rows in tiles of about 256 rows: pack, {@link TileKernel#tile} (C = A B^T in
+ * float32), epilogue. Nothing larger than a tile is ever allocated, whatever N is.
  *
  * <p><b>Euclidean.</b> {@code v = (|a|^2 + |b|^2) - 2 a.b} in float32. When {@code v <= REFINE *
  * (|a|^2 + |b|^2)} (with {@link #REFINE} = 0.05, i.e. cosine similarity above about 0.95 for rows
  * of equal norm) the identity has lost too many digits to cancellation, and the distance is
  * recomputed directly as {@code sqrt(sum (a_k - b_k)^2)} in float64; bitwise-equal rows then give
  * exactly 0. Otherwise the distance is {@code sqrt(v)}, where {@code v} is at least 5% of {@code
- * |a|^2 + |b|^2}, so the float32 rounding of the dot product (about {@code sqrt(d) * 6e-8} relative)
- * costs at most about {@code 10 * sqrt(d) * 6e-8} relative in the distance (3e-5 at d = 2560). A
- * NaN from overflow also takes the direct path, so no NaN and no negative value is ever returned.
+ * |a|^2 + |b|^2}, so the float32 rounding of the dot product (about {@code sqrt(d) * 6e-8}
+ * relative) costs at most about {@code 10 * sqrt(d) * 6e-8} relative in the distance (3e-5 at d =
+ * 2560). A NaN from overflow also takes the direct path, so no NaN and no negative value is ever
+ * returned.
  *
  * <p><b>Cosine.</b> {@code sim = a.b * (1/|a| * 1/|b|)}, clamped to [-1, 1], distance {@code 1 -
  * sim}. A distance at most {@link #REFINE} is recomputed in float64; there, bitwise-equal non-zero
- * rows are detected explicitly and get similarity exactly 1 (distance 0). A zero row has
- * similarity 0 (distance 1) to every row, itself included.
+ * rows are detected explicitly and get similarity exactly 1 (distance 0). A zero row has similarity
+ * 0 (distance 1) to every row, itself included.
  *
  * <p>Every step depends only on the two rows, never on their position in a tile, so bitwise-equal
  * rows get bitwise-equal distances and {@code d(a, b) == d(b, a)} bitwise.
@@ -127,11 +127,9 @@ final class DistanceEngine {
 
   // ---------------------------------------------------------------- distances into an array
 
-  /**
-   * {@code out[outOffset + i * stride + j] = d(a_i, b_j)} for all local rows of a and b.
-   */
-  void distances(Operand a, Operand b, float[] out, int outOffset, int stride,
-      ProgressListener progress) {
+  /** {@code out[outOffset + i * stride + j] = d(a_i, b_j)} for all local rows of a and b. */
+  void distances(
+      Operand a, Operand b, float[] out, int outOffset, int stride, ProgressListener progress) {
     int m = a.rows;
     int n = b.rows;
     if (m == 0 || n == 0) {
@@ -145,27 +143,37 @@ final class DistanceEngine {
     int chunks = bChunks;
     int d = a.dim();
     Base bb = qTiles > 1 ? base(b, progress) : new Base(b);
-    Parallel.run("distances", qTiles * chunks, (long) m * n, () -> new Scratch(d, bb.packed == null), (s, t) -> {
-      int tq = t / chunks;
-      int tb = t % chunks;
-      int i0 = tq * mb;
-      int mm = Math.min(mb, m - i0);
-      int aPanels = s.packA(a, i0, mm);
-      int jStart = tb * tilesPerChunk * nb;
-      int jEnd = Math.min(n, jStart + tilesPerChunk * nb);
-      for (int j0 = jStart; j0 < jEnd; j0 += nb) {
-        int nn = Math.min(nb, jEnd - j0);
-        s.multiply(aPanels, bb, j0, nn);
-        writeTile(s, a, i0, mm, b, j0, nn, out, outOffset + i0 * stride + j0, stride);
-      }
-      return (long) mm * (jEnd - jStart);
-    }, progress);
+    Parallel.run(
+        "distances",
+        qTiles * chunks,
+        (long) m * n,
+        () -> new Scratch(d, bb.packed == null),
+        (s, t) -> {
+          int tq = t / chunks;
+          int tb = t % chunks;
+          int i0 = tq * mb;
+          int mm = Math.min(mb, m - i0);
+          int aPanels = s.packA(a, i0, mm);
+          int jStart = tb * tilesPerChunk * nb;
+          int jEnd = Math.min(n, jStart + tilesPerChunk * nb);
+          for (int j0 = jStart; j0 < jEnd; j0 += nb) {
+            int nn = Math.min(nb, jEnd - j0);
+            s.multiply(aPanels, bb, j0, nn);
+            writeTile(s, a, i0, mm, b, j0, nn, out, outOffset + i0 * stride + j0, stride);
+          }
+          return (long) mm * (jEnd - jStart);
+        },
+        progress);
   }
 
   /**
    * Streams {@code a x b} distances to {@code consumer} in blocks of {@code blockRows} query rows.
    */
-  void forEachBlock(Operand a, Operand b, int blockRows, DistanceBlockConsumer consumer,
+  void forEachBlock(
+      Operand a,
+      Operand b,
+      int blockRows,
+      DistanceBlockConsumer consumer,
       ProgressListener progress) {
     int m = a.rows;
     int n = b.rows;
@@ -174,7 +182,11 @@ final class DistanceEngine {
     }
     if ((long) blockRows * n > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
-          "a block of " + blockRows + " x " + n + " distances does not fit one array;"
+          "a block of "
+              + blockRows
+              + " x "
+              + n
+              + " distances does not fit one array;"
               + " use fewer block rows");
     }
     int blocks = (m + blockRows - 1) / blockRows;
@@ -184,25 +196,40 @@ final class DistanceEngine {
       final Scratch s = new Scratch(d, bb.packed == null);
       final float[] block = new float[Math.min(blockRows, m) * n];
     }
-    Parallel.run("distances", blocks, (long) m * n, BlockScratch::new, (bs, t) -> {
-      int r0 = t * blockRows;
-      int r1 = Math.min(m, r0 + blockRows);
-      for (int i0 = r0; i0 < r1; i0 += mb) {
-        int mm = Math.min(mb, r1 - i0);
-        int aPanels = bs.s.packA(a, i0, mm);
-        for (int j0 = 0; j0 < n; j0 += nb) {
-          int nn = Math.min(nb, n - j0);
-          bs.s.multiply(aPanels, bb, j0, nn);
-          writeTile(bs.s, a, i0, mm, b, j0, nn, bs.block, (i0 - r0) * n + j0, n);
-        }
-      }
-      consumer.accept(a.from + r0, a.from + r1, bs.block, n);
-      return (long) (r1 - r0) * n;
-    }, progress);
+    Parallel.run(
+        "distances",
+        blocks,
+        (long) m * n,
+        BlockScratch::new,
+        (bs, t) -> {
+          int r0 = t * blockRows;
+          int r1 = Math.min(m, r0 + blockRows);
+          for (int i0 = r0; i0 < r1; i0 += mb) {
+            int mm = Math.min(mb, r1 - i0);
+            int aPanels = bs.s.packA(a, i0, mm);
+            for (int j0 = 0; j0 < n; j0 += nb) {
+              int nn = Math.min(nb, n - j0);
+              bs.s.multiply(aPanels, bb, j0, nn);
+              writeTile(bs.s, a, i0, mm, b, j0, nn, bs.block, (i0 - r0) * n + j0, n);
+            }
+          }
+          consumer.accept(a.from + r0, a.from + r1, bs.block, n);
+          return (long) (r1 - r0) * n;
+        },
+        progress);
   }
 
-  private void writeTile(Scratch s, Operand a, int i0, int m, Operand b, int j0, int n,
-      float[] out, int outOff, int stride) {
+  private void writeTile(
+      Scratch s,
+      Operand a,
+      int i0,
+      int m,
+      Operand b,
+      int j0,
+      int n,
+      float[] out,
+      int outOff,
+      int stride) {
     float[] c = s.c;
     int ldc = s.ldc;
     float[] ad = a.m.backingArray();
@@ -221,8 +248,7 @@ final class DistanceEngine {
         while (j < n) {
           out[oo + j] =
               (float) Math.sqrt(Exact.squaredDistance(ad, a.offset(ai), bd, b.offset(j0 + j), d));
-          j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, j + 1, n,
-              Float.NEGATIVE_INFINITY);
+          j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, j + 1, n, Float.NEGATIVE_INFINITY);
         }
       } else {
         float ia = a.inv[ai];
@@ -245,7 +271,13 @@ final class DistanceEngine {
    * @param outIdx Modified: {@code rows x k} local base rows, nearest first
    * @param outDist Modified: matching distances
    */
-  void nearest(Operand q, Operand b, int k, int[] self, int[] outIdx, float[] outDist,
+  void nearest(
+      Operand q,
+      Operand b,
+      int k,
+      int[] self,
+      int[] outIdx,
+      float[] outDist,
       ProgressListener progress) {
     int m = q.rows;
     int n = b.rows;
@@ -255,8 +287,8 @@ final class DistanceEngine {
     int threads = Parallel.threads();
     int mr = kern.mr();
     // Smaller tiles when there are few queries, so every thread gets work.
-    int tileRows = Math.min(mb, Math.max(mr, ((m + threads * 2 - 1) / (threads * 2) + mr - 1)
-        / mr * mr));
+    int tileRows =
+        Math.min(mb, Math.max(mr, ((m + threads * 2 - 1) / (threads * 2) + mr - 1) / mr * mr));
     int tiles = (m + tileRows - 1) / tileRows;
     int d = q.dim();
     Base bb = tiles > 1 ? base(b, progress) : new Base(b);
@@ -264,21 +296,27 @@ final class DistanceEngine {
       final Scratch s = new Scratch(d, bb.packed == null);
       final TopK top = new TopK(tileRows, k);
     }
-    Parallel.run("k-NN", tiles, m, KnnScratch::new, (ks, t) -> {
-      int i0 = t * tileRows;
-      int mm = Math.min(tileRows, m - i0);
-      ks.top.reset(mm);
-      int aPanels = ks.s.packA(q, i0, mm);
-      for (int j0 = 0; j0 < n; j0 += nb) {
-        int nn = Math.min(nb, n - j0);
-        ks.s.multiply(aPanels, bb, j0, nn);
-        for (int i = 0; i < mm; i++) {
-          offerRow(ks.top, i, q, i0 + i, ks.s.c, i * ks.s.ldc, b, j0, nn, self[i0 + i], d);
-        }
-      }
-      ks.top.drain(mm, i0, outIdx, outDist);
-      return mm;
-    }, progress);
+    Parallel.run(
+        "k-NN",
+        tiles,
+        m,
+        KnnScratch::new,
+        (ks, t) -> {
+          int i0 = t * tileRows;
+          int mm = Math.min(tileRows, m - i0);
+          ks.top.reset(mm);
+          int aPanels = ks.s.packA(q, i0, mm);
+          for (int j0 = 0; j0 < n; j0 += nb) {
+            int nn = Math.min(nb, n - j0);
+            ks.s.multiply(aPanels, bb, j0, nn);
+            for (int i = 0; i < mm; i++) {
+              offerRow(ks.top, i, q, i0 + i, ks.s.c, i * ks.s.ldc, b, j0, nn, self[i0 + i], d);
+            }
+          }
+          ks.top.drain(mm, i0, outIdx, outDist);
+          return mm;
+        },
+        progress);
   }
 
   /**
@@ -286,9 +324,9 @@ final class DistanceEngine {
    * excluded, exploiting symmetry: the rows are cut into blocks and only the tiles (I, J) with
    * {@code J >= I} are multiplied; each tile feeds the heaps of block I row-wise and those of block
    * J column-wise, so half the arithmetic of the general path. A tile's offers to a block are made
-   * under that block's lock. Heaps order candidates by (distance, index), so the result is the
-   * same whatever order the tiles finish in, and the same as the general path's (d(a, b) ==
-   * d(b, a) bitwise).
+   * under that block's lock. Heaps order candidates by (distance, index), so the result is the same
+   * whatever order the tiles finish in, and the same as the general path's (d(a, b) == d(b, a)
+   * bitwise).
    */
   void nearestSelf(Operand x, int k, int[] outIdx, float[] outDist, ProgressListener progress) {
     int n = x.rows;
@@ -315,38 +353,44 @@ final class DistanceEngine {
       final Scratch s = new Scratch(d, bb.packed == null);
       final float[] ct = new float[blockRows * blockRows];
     }
-    Parallel.run("k-NN", blocks, totalTiles, SelfScratch::new, (ss, bi) -> {
-      int i0 = bi * blockRows;
-      int mi = Math.min(blockRows, n - i0);
-      int aPanels = ss.s.packA(x, i0, mi);
-      float[] c = ss.s.c;
-      int ldc = ss.s.ldc;
-      for (int bj = bi; bj < blocks; bj++) {
-        int j0 = bj * blockRows;
-        int nj = Math.min(blockRows, n - j0);
-        ss.s.multiply(aPanels, bb, j0, nj);
-        synchronized (locks[bi]) {
-          for (int i = 0; i < mi; i++) {
-            offerRow(top, i0 + i, x, i0 + i, c, i * ldc, x, j0, nj, i0 + i, d);
-          }
-        }
-        if (bj != bi) {
-          float[] ct = ss.ct;
-          for (int i = 0; i < mi; i++) {
-            int co = i * ldc;
-            for (int j = 0; j < nj; j++) {
-              ct[j * blockRows + i] = c[co + j];
+    Parallel.run(
+        "k-NN",
+        blocks,
+        totalTiles,
+        SelfScratch::new,
+        (ss, bi) -> {
+          int i0 = bi * blockRows;
+          int mi = Math.min(blockRows, n - i0);
+          int aPanels = ss.s.packA(x, i0, mi);
+          float[] c = ss.s.c;
+          int ldc = ss.s.ldc;
+          for (int bj = bi; bj < blocks; bj++) {
+            int j0 = bj * blockRows;
+            int nj = Math.min(blockRows, n - j0);
+            ss.s.multiply(aPanels, bb, j0, nj);
+            synchronized (locks[bi]) {
+              for (int i = 0; i < mi; i++) {
+                offerRow(top, i0 + i, x, i0 + i, c, i * ldc, x, j0, nj, i0 + i, d);
+              }
+            }
+            if (bj != bi) {
+              float[] ct = ss.ct;
+              for (int i = 0; i < mi; i++) {
+                int co = i * ldc;
+                for (int j = 0; j < nj; j++) {
+                  ct[j * blockRows + i] = c[co + j];
+                }
+              }
+              synchronized (locks[bj]) {
+                for (int j = 0; j < nj; j++) {
+                  offerRow(top, j0 + j, x, j0 + j, ct, j * blockRows, x, i0, mi, -1, d);
+                }
+              }
             }
           }
-          synchronized (locks[bj]) {
-            for (int j = 0; j < nj; j++) {
-              offerRow(top, j0 + j, x, j0 + j, ct, j * blockRows, x, i0, mi, -1, d);
-            }
-          }
-        }
-      }
-      return blocks - bi;
-    }, progress);
+          return blocks - bi;
+        },
+        progress);
     top.drain(n, 0, outIdx, outDist);
   }
 
@@ -366,8 +410,18 @@ final class DistanceEngine {
    * {@code a} against base rows {@code [j0, j0+n)} of {@code b}, skipping base row {@code self}.
    * The vectorised scan skips every pair that can neither enter the heap nor needs refinement.
    */
-  private void offerRow(TopK top, int row, Operand a, int ai, float[] c, int co, Operand b,
-      int j0, int n, int self, int d) {
+  private void offerRow(
+      TopK top,
+      int row,
+      Operand a,
+      int ai,
+      float[] c,
+      int co,
+      Operand b,
+      int j0,
+      int n,
+      int self,
+      int d) {
     float[] ad = a.m.backingArray();
     float[] bd = b.m.backingArray();
     if (kind == Kind.EUCLIDEAN) {

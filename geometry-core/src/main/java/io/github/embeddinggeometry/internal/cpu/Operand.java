@@ -49,22 +49,28 @@ final class Operand {
     float[] data = m.backingArray();
     int chunk = Math.max(256, (int) Math.min(1 << 20, (1L << 22) / Math.max(1, d)));
     int tiles = (rows + chunk - 1) / chunk;
-    Parallel.run("norms", tiles, rows, () -> null, (s, t) -> {
-      int i0 = t * chunk;
-      int i1 = Math.min(rows, i0 + chunk);
-      for (int i = i0; i < i1; i++) {
-        int o = m.rowOffsetInt(from + i);
-        double acc = 0;
-        for (int k = 0; k < d; k++) {
-          double x = data[o + k];
-          acc += x * x;
-        }
-        sq[i] = (float) acc;
-        ref[i] = refine * sq[i];
-        inv[i] = acc == 0 ? 0f : (float) (1.0 / Math.sqrt(acc));
-      }
-      return i1 - i0;
-    }, Parallel.silent(progress));
+    Parallel.run(
+        "norms",
+        tiles,
+        rows,
+        () -> null,
+        (s, t) -> {
+          int i0 = t * chunk;
+          int i1 = Math.min(rows, i0 + chunk);
+          for (int i = i0; i < i1; i++) {
+            int o = m.rowOffsetInt(from + i);
+            double acc = 0;
+            for (int k = 0; k < d; k++) {
+              double x = data[o + k];
+              acc += x * x;
+            }
+            sq[i] = (float) acc;
+            ref[i] = refine * sq[i];
+            inv[i] = acc == 0 ? 0f : (float) (1.0 / Math.sqrt(acc));
+          }
+          return i1 - i0;
+        },
+        Parallel.silent(progress));
     return new Operand(m, from, rows, sq, ref, inv);
   }
 }

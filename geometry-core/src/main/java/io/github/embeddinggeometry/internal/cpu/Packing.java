@@ -1,11 +1,10 @@
 package io.github.embeddinggeometry.internal.cpu;
 
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.Settings;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
-
-import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.ProgressListener;
 
 /**
  * Packs matrix rows into the depth-major micro-panels of {@link TileKernel}: panel p of {@code
@@ -40,7 +39,10 @@ final class Packing {
     return panels;
   }
 
-  /** Bytes of heap a fully packed copy may take (default: an eighth of the maximum heap, at most 1 GiB). */
+  /**
+   * Bytes of heap a fully packed copy may take (default: an eighth of the maximum heap, at most 1
+   * GiB).
+   */
   static long prepackBudget() {
     long max = Runtime.getRuntime().maxMemory();
     long dflt = Math.min(1L << 30, max / 8);
@@ -48,11 +50,11 @@ final class Packing {
   }
 
   /**
-   * All rows {@code [from, from+count)} packed once in panels of {@code panelRows}, or null when that
-   * copy would exceed {@link #prepackBudget()} (then callers pack per tile).
+   * All rows {@code [from, from+count)} packed once in panels of {@code panelRows}, or null when
+   * that copy would exceed {@link #prepackBudget()} (then callers pack per tile).
    */
-  static float[] packAll(EmbeddingMatrix x, int from, int count, int panelRows,
-      ProgressListener progress) {
+  static float[] packAll(
+      EmbeddingMatrix x, int from, int count, int panelRows, ProgressListener progress) {
     int d = x.dim();
     long panels = (count + panelRows - 1) / panelRows;
     long floats = panels * panelRows * d;
@@ -62,14 +64,20 @@ final class Packing {
     float[] dst = new float[(int) floats];
     int perTask = Math.max(1, (1 << 16) / Math.max(1, panelRows * d / 64));
     int tasks = (int) ((panels + perTask - 1) / perTask);
-    Parallel.run("pack", tasks, panels, () -> null, (s, t) -> {
-      int p0 = t * perTask;
-      int p1 = (int) Math.min(panels, p0 + perTask);
-      int r0 = p0 * panelRows;
-      int rows = Math.min(count, p1 * panelRows) - r0;
-      pack(x, from + r0, rows, panelRows, dst, p0 * panelRows * d);
-      return p1 - p0;
-    }, Parallel.silent(progress));
+    Parallel.run(
+        "pack",
+        tasks,
+        panels,
+        () -> null,
+        (s, t) -> {
+          int p0 = t * perTask;
+          int p1 = (int) Math.min(panels, p0 + perTask);
+          int r0 = p0 * panelRows;
+          int rows = Math.min(count, p1 * panelRows) - r0;
+          pack(x, from + r0, rows, panelRows, dst, p0 * panelRows * d);
+          return p1 - p0;
+        },
+        Parallel.silent(progress));
     return dst;
   }
 }

@@ -1,14 +1,13 @@
 package io.github.embeddinggeometry.internal.kernel;
 
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 
 /**
- * bf16 to float32 widening (exact: the 16 bits become the high half of the float), vectorised
- * when {@link Kernels} chose the Vector API. Used by the readers of geometry-io.
+ * bf16 to float32 widening (exact: the 16 bits become the high half of the float), vectorised when
+ * {@link Kernels} chose the Vector API. Used by the readers of geometry-io.
  *
  * <p>Why not a plain loop: JDK 17's C2 does not auto-vectorise {@code intBitsToFloat(s << 16)},
  * which then runs at about 2 GB/s, a fraction of memory bandwidth.
@@ -58,8 +57,9 @@ public final class Bf16 {
     try {
       Class<?> c =
           MethodHandles.lookup().findClass("io.github.embeddinggeometry.internal.simd.VectorBf16");
-      Decoder d = (Decoder) MethodHandles.lookup()
-          .findConstructor(c, MethodType.methodType(void.class)).invoke();
+      Decoder d =
+          (Decoder)
+              MethodHandles.lookup().findConstructor(c, MethodType.methodType(void.class)).invoke();
       // Guard against a broken vector path: every 16-bit pattern must widen exactly.
       short[] probe = new short[1 << 16];
       for (int i = 0; i < probe.length; i++) {

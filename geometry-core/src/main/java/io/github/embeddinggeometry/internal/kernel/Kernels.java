@@ -1,18 +1,18 @@
 package io.github.embeddinggeometry.internal.kernel;
 
+import io.github.embeddinggeometry.internal.Settings;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
-import io.github.embeddinggeometry.internal.Settings;
 import java.util.Optional;
 
 /**
- * Chooses the micro-kernel once, at start-up, the way Apache Lucene's {@code
- * VectorizationProvider} does: the JDK Vector API ({@code internal.simd.VectorTileKernel}) when the
- * incubator module {@code jdk.incubator.vector} is in the boot layer, readable, and passes a small
- * smoke test; otherwise the plain-Java {@link ScalarTileKernel}. One INFO line names the choice;
- * when the Vector API is missing, one WARNING names the fix ({@code --add-modules
- * jdk.incubator.vector}). {@code -Dembgeo.vector=false} forces the scalar kernel.
+ * Chooses the micro-kernel once, at start-up, the way Apache Lucene's {@code VectorizationProvider}
+ * does: the JDK Vector API ({@code internal.simd.VectorTileKernel}) when the incubator module
+ * {@code jdk.incubator.vector} is in the boot layer, readable, and passes a small smoke test;
+ * otherwise the plain-Java {@link ScalarTileKernel}. One INFO line names the choice; when the
+ * Vector API is missing, one WARNING names the fix ({@code --add-modules jdk.incubator.vector}).
+ * {@code -Dembgeo.vector=false} forces the scalar kernel.
  */
 public final class Kernels {
   private static final String MODULE = "jdk.incubator.vector";
@@ -56,27 +56,36 @@ public final class Kernels {
 
   private static TileKernel lookup() {
     if (!Settings.vector()) {
-      LOG.log(System.Logger.Level.INFO,
+      LOG.log(
+          System.Logger.Level.INFO,
           "embedding-geometry CPU kernels: scalar Java (-D" + Settings.VECTOR + "=false)");
       return ScalarTileKernel.INSTANCE;
     }
     Optional<Module> module = ModuleLayer.boot().findModule(MODULE);
     if (module.isEmpty()) {
-      LOG.log(System.Logger.Level.WARNING,
+      LOG.log(
+          System.Logger.Level.WARNING,
           "Java Vector API not available: the CPU kernels run scalar Java, several times slower;"
-              + " start java with --add-modules " + MODULE + " to enable it");
+              + " start java with --add-modules "
+              + MODULE
+              + " to enable it");
       return ScalarTileKernel.INSTANCE;
     }
     if (!Kernels.class.getModule().canRead(module.get())) {
-      LOG.log(System.Logger.Level.WARNING,
-          "Java Vector API present but not readable by " + Kernels.class.getModule()
-              + ": the CPU kernels run scalar Java; add 'requires " + MODULE
-              + "' or start java with --add-modules " + MODULE);
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Java Vector API present but not readable by "
+              + Kernels.class.getModule()
+              + ": the CPU kernels run scalar Java; add 'requires "
+              + MODULE
+              + "' or start java with --add-modules "
+              + MODULE);
       return ScalarTileKernel.INSTANCE;
     }
     String jit = jitProblem();
     if (jit != null) {
-      LOG.log(System.Logger.Level.WARNING,
+      LOG.log(
+          System.Logger.Level.WARNING,
           "Java Vector API not used: " + jit + "; the CPU kernels run scalar Java");
       return ScalarTileKernel.INSTANCE;
     }
@@ -85,7 +94,8 @@ public final class Kernels {
       LOG.log(System.Logger.Level.INFO, "embedding-geometry CPU kernels: " + k.description());
       return k;
     } catch (Exception | LinkageError e) {
-      LOG.log(System.Logger.Level.WARNING,
+      LOG.log(
+          System.Logger.Level.WARNING,
           "Java Vector API unusable (" + e + "): the CPU kernels run scalar Java");
       return ScalarTileKernel.INSTANCE;
     }
@@ -98,9 +108,11 @@ public final class Kernels {
     Class<?> cls = MethodHandles.lookup().findClass(SIMD_CLASS);
     TileKernel k;
     try {
-      k = (TileKernel) MethodHandles.lookup()
-          .findConstructor(cls, MethodType.methodType(void.class))
-          .invoke();
+      k =
+          (TileKernel)
+              MethodHandles.lookup()
+                  .findConstructor(cls, MethodType.methodType(void.class))
+                  .invoke();
     } catch (Exception | Error e) {
       throw e;
     } catch (Throwable t) {
@@ -142,8 +154,8 @@ public final class Kernels {
   /** Why the JIT cannot run vector code fast (C2 disabled), or null. */
   private static String jitProblem() {
     try {
-      var bean = ManagementFactory.getPlatformMXBean(
-          com.sun.management.HotSpotDiagnosticMXBean.class);
+      var bean =
+          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
       if (bean == null) {
         return null;
       }
@@ -156,5 +168,4 @@ public final class Kernels {
       return null;
     }
   }
-
 }

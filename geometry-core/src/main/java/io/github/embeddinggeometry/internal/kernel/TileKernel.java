@@ -10,10 +10,10 @@ import io.github.embeddinggeometry.internal.Settings;
  * <p><b>Packed layout.</b> A micro-panel of {@code mr()} rows of A over a depth of {@code len} is
  * stored depth-major: {@code ap[p + k * mr + r] = A[r][k]}; a B micro-panel likewise with {@code
  * nr()} rows. Panels are zero-padded to full width, so every dot product of the tile goes through
- * the same micro-kernel with the same summation order (sequential over k). The value computed for
- * a pair of rows therefore depends only on the two rows, never on their positions in the tile:
- * bitwise-equal rows get bitwise-equal dot products (spec section 4, contract 5), and {@code
- * dot(a, b) == dot(b, a)}.
+ * the same micro-kernel with the same summation order (sequential over k). The value computed for a
+ * pair of rows therefore depends only on the two rows, never on their positions in the tile:
+ * bitwise-equal rows get bitwise-equal dot products (spec section 4, contract 5), and {@code dot(a,
+ * b) == dot(b, a)}.
  */
 public abstract class TileKernel {
   /** Rows of A per micro-panel. */
@@ -32,15 +32,22 @@ public abstract class TileKernel {
    * @param accumulate add to C when true, overwrite when false
    */
   public abstract void micro(
-      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
+      float[] ap,
+      int apOff,
+      float[] bp,
+      int bpOff,
+      int kc,
+      float[] c,
+      int cOff,
+      int ldc,
       boolean accumulate);
 
   /**
    * {@code C = A B^T} for packed panels spanning the full depth {@code depth}: A holds {@code
-   * aPanels} panels of {@code mr} rows ({@code depth * mr} floats each), B {@code bPanels} panels of
-   * {@code nr} rows from {@code bp[bOff]}. C is row-major {@code (aPanels*mr) x (bPanels*nr)} with row stride {@code ldc}.
-   * Blocked over depth in chunks of at most {@link #KC} so one B micro-panel stays in L1 while the
-   * A panels stream from L2.
+   * aPanels} panels of {@code mr} rows ({@code depth * mr} floats each), B {@code bPanels} panels
+   * of {@code nr} rows from {@code bp[bOff]}. C is row-major {@code (aPanels*mr) x (bPanels*nr)}
+   * with row stride {@code ldc}. Blocked over depth in chunks of at most {@link #KC} so one B
+   * micro-panel stays in L1 while the A panels stream from L2.
    */
   public final void tile(
       float[] ap, int aPanels, float[] bp, int bOff, int bPanels, int depth, float[] c, int ldc) {
@@ -48,8 +55,16 @@ public abstract class TileKernel {
   }
 
   /** As above, with C starting at {@code c[cOff]}. */
-  public final void tile(float[] ap, int aPanels, float[] bp, int bOff, int bPanels, int depth,
-      float[] c, int cOff, int ldc) {
+  public final void tile(
+      float[] ap,
+      int aPanels,
+      float[] bp,
+      int bOff,
+      int bPanels,
+      int depth,
+      float[] c,
+      int cOff,
+      int ldc) {
     int mr = mr();
     int nr = nr();
     int blocks = Math.max(1, (depth + KC - 1) / KC);
@@ -91,8 +106,17 @@ public abstract class TileKernel {
    * <= bound} or needs refinement ({@code !(v > ra + rb[bo + j])}, NaN included); {@code to} if
    * none.
    */
-  public int scanEuclidean(float[] c, int co, float na, float ra, float[] nb, float[] rb, int bo,
-      int from, int to, float bound) {
+  public int scanEuclidean(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int from,
+      int to,
+      float bound) {
     for (int j = from; j < to; j++) {
       float v = (na + nb[bo + j]) - 2f * c[co + j];
       if (v <= bound || !(v > ra + rb[bo + j])) {
@@ -103,8 +127,8 @@ public abstract class TileKernel {
   }
 
   /** {@code out[oo + j] = (float) sqrt(v_j)} for {@code j < n} (NaN where {@code v_j < 0}). */
-  public void sqrtEuclidean(float[] c, int co, float na, float[] nb, int bo, int n, float[] out,
-      int oo) {
+  public void sqrtEuclidean(
+      float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {
     for (int j = 0; j < n; j++) {
       out[oo + j] = (float) Math.sqrt((na + nb[bo + j]) - 2f * c[co + j]);
     }
@@ -114,8 +138,16 @@ public abstract class TileKernel {
    * The first {@code j} in {@code [from, to)} whose cosine distance is below {@code worst} or at
    * most {@code refine} (NaN included); {@code to} if none.
    */
-  public int scanCosine(float[] c, int co, float ia, float[] ib, int bo, int from, int to,
-      float worst, float refine) {
+  public int scanCosine(
+      float[] c,
+      int co,
+      float ia,
+      float[] ib,
+      int bo,
+      int from,
+      int to,
+      float worst,
+      float refine) {
     for (int j = from; j < to; j++) {
       float sim = c[co + j] * (ia * ib[bo + j]);
       float dist = 1f - Math.min(1f, Math.max(-1f, sim));
@@ -127,8 +159,8 @@ public abstract class TileKernel {
   }
 
   /** {@code out[oo + j]} = cosine distance by the formula above, for {@code j < n}. */
-  public void cosineDistances(float[] c, int co, float ia, float[] ib, int bo, int n, float[] out,
-      int oo) {
+  public void cosineDistances(
+      float[] c, int co, float ia, float[] ib, int bo, int n, float[] out, int oo) {
     for (int j = 0; j < n; j++) {
       float sim = c[co + j] * (ia * ib[bo + j]);
       out[oo + j] = 1f - Math.min(1f, Math.max(-1f, sim));

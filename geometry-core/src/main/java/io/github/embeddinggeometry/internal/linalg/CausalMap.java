@@ -1,10 +1,9 @@
 package io.github.embeddinggeometry.internal.linalg;
 
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 /**
  * Maps rows w to {@code L^T w} for a lower-triangular L (the Cholesky factor of a causal metric
@@ -26,8 +25,8 @@ public final class CausalMap {
    * @param lower row-major d x d lower-triangular factor; entries above the diagonal are ignored
    * @return the mapped rows, contiguous, with the ids of {@code w}
    */
-  public static EmbeddingMatrix map(TileKernel kern, EmbeddingMatrix w, double[] lower,
-      ProgressListener progress) {
+  public static EmbeddingMatrix map(
+      TileKernel kern, EmbeddingMatrix w, double[] lower, ProgressListener progress) {
     int d = w.dim();
     int n = w.rows();
     if ((long) d * d != lower.length) {
@@ -57,50 +56,63 @@ public final class CausalMap {
       final double[] ap = new double[mb * d];
       final double[] c = new double[mb * ldc];
     }
-    Parallel.run("causal map", tiles, n, S::new, (s, t) -> {
-      int r0 = t * mb;
-      int rows = Math.min(mb, n - r0);
-      int aPanels = (rows + mr - 1) / mr;
-      for (int p = 0; p < aPanels; p++) {
-        for (int r = 0; r < mr; r++) {
-          int row = p * mr + r;
-          int o = p * d * mr + r;
-          if (row < rows) {
-            int so = w.rowOffsetInt(r0 + row);
-            for (int i = 0; i < d; i++, o += mr) {
-              s.ap[o] = src[so + i];
+    Parallel.run(
+        "causal map",
+        tiles,
+        n,
+        S::new,
+        (s, t) -> {
+          int r0 = t * mb;
+          int rows = Math.min(mb, n - r0);
+          int aPanels = (rows + mr - 1) / mr;
+          for (int p = 0; p < aPanels; p++) {
+            for (int r = 0; r < mr; r++) {
+              int row = p * mr + r;
+              int o = p * d * mr + r;
+              if (row < rows) {
+                int so = w.rowOffsetInt(r0 + row);
+                for (int i = 0; i < d; i++, o += mr) {
+                  s.ap[o] = src[so + i];
+                }
+              } else {
+                for (int i = 0; i < d; i++, o += mr) {
+                  s.ap[o] = 0.0;
+                }
+              }
             }
-          } else {
-            for (int i = 0; i < d; i++, o += mr) {
-              s.ap[o] = 0.0;
+          }
+          java.util.Arrays.fill(s.c, 0, aPanels * mr * ldc, 0.0);
+          for (int k0 = 0; k0 < d; k0 += KC) {
+            int k1 = Math.min(d, k0 + KC);
+            for (int jp = 0; jp < jPanels; jp++) {
+              int ks = Math.max(k0, jp * nr);
+              if (ks >= k1) {
+                break;
+              }
+              int bo = jp * d * nr + ks * nr;
+              for (int ip = 0; ip < aPanels; ip++) {
+                kern.microDouble(
+                    s.ap,
+                    ip * d * mr + ks * mr,
+                    bp,
+                    bo,
+                    k1 - ks,
+                    s.c,
+                    ip * mr * ldc + jp * nr,
+                    ldc);
+              }
             }
           }
-        }
-      }
-      java.util.Arrays.fill(s.c, 0, aPanels * mr * ldc, 0.0);
-      for (int k0 = 0; k0 < d; k0 += KC) {
-        int k1 = Math.min(d, k0 + KC);
-        for (int jp = 0; jp < jPanels; jp++) {
-          int ks = Math.max(k0, jp * nr);
-          if (ks >= k1) {
-            break;
+          for (int r = 0; r < rows; r++) {
+            int co = r * ldc;
+            int oo = (r0 + r) * d;
+            for (int j = 0; j < d; j++) {
+              out[oo + j] = (float) s.c[co + j];
+            }
           }
-          int bo = jp * d * nr + ks * nr;
-          for (int ip = 0; ip < aPanels; ip++) {
-            kern.microDouble(s.ap, ip * d * mr + ks * mr, bp, bo, k1 - ks, s.c,
-                ip * mr * ldc + jp * nr, ldc);
-          }
-        }
-      }
-      for (int r = 0; r < rows; r++) {
-        int co = r * ldc;
-        int oo = (r0 + r) * d;
-        for (int j = 0; j < d; j++) {
-          out[oo + j] = (float) s.c[co + j];
-        }
-      }
-      return rows;
-    }, progress);
+          return rows;
+        },
+        progress);
     EmbeddingMatrix m = EmbeddingMatrix.wrap(out, n, d);
     return w.isContiguous() && w.rows() > 0 && w.id(n - 1) == n - 1 ? m : m.withIds(w.ids());
   }

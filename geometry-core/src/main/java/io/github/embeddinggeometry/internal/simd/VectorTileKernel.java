@@ -1,6 +1,5 @@
 package io.github.embeddinggeometry.internal.simd;
 
-
 import io.github.embeddinggeometry.internal.Settings;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.lang.management.ManagementFactory;
@@ -11,15 +10,15 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The JDK Vector API micro-kernel: 6 rows of A x 2 vectors of B, twelve vector accumulators
- * (with the two B vectors and one broadcast it fits the sixteen registers of AVX2; the layout
- * BLIS uses on Haswell). Each step of k loads two B vectors, broadcasts six A values and issues
- * twelve fused multiply-adds, so every lane of C is the sequential fused sum over k, whatever its
- * position in the tile. Measured in L1 on the reference machine it ran about 1.6 times faster than
- * 4 x 3 vectors, whose four broadcasts plus three loads per step left the FMA units idle.
+ * The JDK Vector API micro-kernel: 6 rows of A x 2 vectors of B, twelve vector accumulators (with
+ * the two B vectors and one broadcast it fits the sixteen registers of AVX2; the layout BLIS uses
+ * on Haswell). Each step of k loads two B vectors, broadcasts six A values and issues twelve fused
+ * multiply-adds, so every lane of C is the sequential fused sum over k, whatever its position in
+ * the tile. Measured in L1 on the reference machine it ran about 1.6 times faster than 4 x 3
+ * vectors, whose four broadcasts plus three loads per step left the FMA units idle.
  *
- * <p>Loaded only reflectively, by {@code internal.kernel.Kernels}, after checking that the
- * {@code jdk.incubator.vector} module is readable; nothing else refers to this package.
+ * <p>Loaded only reflectively, by {@code internal.kernel.Kernels}, after checking that the {@code
+ * jdk.incubator.vector} module is readable; nothing else refers to this package.
  */
 public final class VectorTileKernel extends TileKernel {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -48,8 +47,8 @@ public final class VectorTileKernel extends TileKernel {
   /** Whether HotSpot emits FMA instructions ({@code -XX:+UseFMA}, set from the CPU's features). */
   private static boolean hardwareFma() {
     try {
-      var bean = ManagementFactory.getPlatformMXBean(
-          com.sun.management.HotSpotDiagnosticMXBean.class);
+      var bean =
+          ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
       return bean == null || Boolean.parseBoolean(bean.getVMOption("UseFMA").getValue());
     } catch (RuntimeException | LinkageError e) {
       return true;
@@ -76,13 +75,24 @@ public final class VectorTileKernel extends TileKernel {
 
   @Override
   public String description() {
-    return "Vector API, " + S.vectorBitSize() + "-bit, " + L + " float lanes, "
+    return "Vector API, "
+        + S.vectorBitSize()
+        + "-bit, "
+        + L
+        + " float lanes, "
         + (FMA ? "FMA" : "no FMA");
   }
 
   @Override
   public void micro(
-      float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] c, int cOff, int ldc,
+      float[] ap,
+      int apOff,
+      float[] bp,
+      int bpOff,
+      int kc,
+      float[] c,
+      int cOff,
+      int ldc,
       boolean accumulate) {
     FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
     int o0 = cOff;
@@ -162,15 +172,24 @@ public final class VectorTileKernel extends TileKernel {
   // ------------------------------------------------------------------ distance epilogues
 
   @Override
-  public int scanEuclidean(float[] c, int co, float na, float ra, float[] nb, float[] rb, int bo,
-      int from, int to, float bound) {
+  public int scanEuclidean(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int from,
+      int to,
+      float bound) {
     int j = from;
     for (; j + L <= to; j += L) {
       FloatVector nbv = FloatVector.fromArray(S, nb, bo + j);
       FloatVector v = nbv.add(na).sub(FloatVector.fromArray(S, c, co + j).mul(2f));
       FloatVector thr = FloatVector.fromArray(S, rb, bo + j).add(ra);
-      VectorMask<Float> hit = v.compare(VectorOperators.LE, bound)
-          .or(v.compare(VectorOperators.GT, thr).not());
+      VectorMask<Float> hit =
+          v.compare(VectorOperators.LE, bound).or(v.compare(VectorOperators.GT, thr).not());
       if (hit.anyTrue()) {
         return j + hit.firstTrue();
       }
@@ -179,12 +198,14 @@ public final class VectorTileKernel extends TileKernel {
   }
 
   @Override
-  public void sqrtEuclidean(float[] c, int co, float na, float[] nb, int bo, int n, float[] out,
-      int oo) {
+  public void sqrtEuclidean(
+      float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {
     int j = 0;
     for (; j + L <= n; j += L) {
-      FloatVector v = FloatVector.fromArray(S, nb, bo + j).add(na)
-          .sub(FloatVector.fromArray(S, c, co + j).mul(2f));
+      FloatVector v =
+          FloatVector.fromArray(S, nb, bo + j)
+              .add(na)
+              .sub(FloatVector.fromArray(S, c, co + j).mul(2f));
       v.lanewise(VectorOperators.SQRT).intoArray(out, oo + j);
     }
     for (; j < n; j++) {
@@ -193,16 +214,25 @@ public final class VectorTileKernel extends TileKernel {
   }
 
   @Override
-  public int scanCosine(float[] c, int co, float ia, float[] ib, int bo, int from, int to,
-      float worst, float refine) {
+  public int scanCosine(
+      float[] c,
+      int co,
+      float ia,
+      float[] ib,
+      int bo,
+      int from,
+      int to,
+      float worst,
+      float refine) {
     int j = from;
     FloatVector one = FloatVector.broadcast(S, 1f);
     for (; j + L <= to; j += L) {
-      FloatVector sim = FloatVector.fromArray(S, c, co + j)
-          .mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
+      FloatVector sim =
+          FloatVector.fromArray(S, c, co + j).mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
       FloatVector dist = one.sub(sim.max(-1f).min(1f));
-      VectorMask<Float> hit = dist.compare(VectorOperators.LT, worst)
-          .or(dist.compare(VectorOperators.GT, refine).not());
+      VectorMask<Float> hit =
+          dist.compare(VectorOperators.LT, worst)
+              .or(dist.compare(VectorOperators.GT, refine).not());
       if (hit.anyTrue()) {
         return j + hit.firstTrue();
       }
@@ -211,13 +241,13 @@ public final class VectorTileKernel extends TileKernel {
   }
 
   @Override
-  public void cosineDistances(float[] c, int co, float ia, float[] ib, int bo, int n, float[] out,
-      int oo) {
+  public void cosineDistances(
+      float[] c, int co, float ia, float[] ib, int bo, int n, float[] out, int oo) {
     int j = 0;
     FloatVector one = FloatVector.broadcast(S, 1f);
     for (; j + L <= n; j += L) {
-      FloatVector sim = FloatVector.fromArray(S, c, co + j)
-          .mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
+      FloatVector sim =
+          FloatVector.fromArray(S, c, co + j).mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
       one.sub(sim.max(-1f).min(1f)).intoArray(out, oo + j);
     }
     super.cosineDistances(c, co + j, ia, ib, bo + j, n - j, out, oo + j);

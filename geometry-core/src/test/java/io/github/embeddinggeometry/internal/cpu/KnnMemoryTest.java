@@ -1,16 +1,13 @@
 package io.github.embeddinggeometry.internal.cpu;
 
-import io.github.embeddinggeometry.testing.Float64Oracle;
-
-import io.github.embeddinggeometry.internal.kernel.Kernels;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.testing.Float64Oracle;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -52,12 +49,19 @@ class KnnMemoryTest {
     }
     AtomicLong lastDone = new AtomicLong();
     AtomicLong lastTotal = new AtomicLong();
-    Neighbours nb = Backends.cpu().distanceKernel(MetricSpace.euclidean())
-        .nearest(x, K, (task, done, total) -> {
-          assertThat(done).isGreaterThanOrEqualTo(lastDone.get()).isLessThanOrEqualTo(total);
-          lastDone.set(done);
-          lastTotal.set(total);
-        });
+    Neighbours nb =
+        Backends.cpu()
+            .distanceKernel(MetricSpace.euclidean())
+            .nearest(
+                x,
+                K,
+                (task, done, total) -> {
+                  assertThat(done)
+                      .isGreaterThanOrEqualTo(lastDone.get())
+                      .isLessThanOrEqualTo(total);
+                  lastDone.set(done);
+                  lastTotal.set(total);
+                });
     long peak = 0;
     for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
       if (pool.getType() == MemoryType.HEAP) {
@@ -68,7 +72,9 @@ class KnnMemoryTest {
     System.setProperty("embgeo.test.knn30k.peakHeapBytes", Long.toString(peak));
     long nxn = 4L * N * N;
     // the data itself plus tiles and N x k results; an N x N float matrix would be 3.6 GB
-    assertThat(peak).as("peak heap %d bytes (data %d)", peak, dataBytes).isLessThan(nxn / (N >= 30_000 ? 4 : 2));
+    assertThat(peak)
+        .as("peak heap %d bytes (data %d)", peak, dataBytes)
+        .isLessThan(nxn / (N >= 30_000 ? 4 : 2));
     assertThat(lastDone.get()).isEqualTo(lastTotal.get()).isPositive();
 
     Random pick = new Random(5);
@@ -77,20 +83,31 @@ class KnnMemoryTest {
       float[] row = x.row(q);
       double[] dist = new double[N];
       for (int j = 0; j < N; j++) {
-        dist[j] = j == q ? Double.POSITIVE_INFINITY
-            : Float64Oracle.distance(MetricSpace.euclidean(), row, x.row(j));
+        dist[j] =
+            j == q
+                ? Double.POSITIVE_INFINITY
+                : Float64Oracle.distance(MetricSpace.euclidean(), row, x.row(j));
       }
-      int[] order = java.util.stream.IntStream.range(0, N).boxed()
-          .sorted((a, b) -> a.equals(b) ? 0
-              : Double.compare(dist[a], dist[b]) != 0 ? Double.compare(dist[a], dist[b])
-              : Integer.compare(a, b))
-          .limit(K).mapToInt(Integer::intValue).toArray();
+      int[] order =
+          java.util.stream.IntStream.range(0, N)
+              .boxed()
+              .sorted(
+                  (a, b) ->
+                      a.equals(b)
+                          ? 0
+                          : Double.compare(dist[a], dist[b]) != 0
+                              ? Double.compare(dist[a], dist[b])
+                              : Integer.compare(a, b))
+              .limit(K)
+              .mapToInt(Integer::intValue)
+              .toArray();
       for (int r = 0; r < K; r++) {
         int got = nb.index(q, r);
         assertThat(Float64Oracle.close(dist[got], nb.distance(q, r))).isTrue();
         if (got != order[r]) {
           assertThat(Float64Oracle.nearTie(dist[got], dist[order[r]]))
-              .as("row %d rank %d: %d vs %d", q, r, got, order[r]).isTrue();
+              .as("row %d rank %d: %d vs %d", q, r, got, order[r])
+              .isTrue();
         }
       }
     }

@@ -1,18 +1,16 @@
 package io.github.embeddinggeometry.internal.cpu;
 
-import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-import java.util.ArrayList;
-import java.util.List;
-
-import io.github.embeddinggeometry.testing.Float64Oracle;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.testing.Float64Oracle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,8 +27,19 @@ class TileKernelTest {
   }
 
   @ParameterizedTest(name = "m={0} n={1} d={2}")
-  @CsvSource({"1, 1, 1", "1, 17, 7", "5, 3, 8", "7, 33, 17", "13, 40, 207", "61, 70, 384",
-    "250, 300, 2", "20, 530, 600", "100, 100, 1000", "12, 32, 9", "480, 512, 300"})
+  @CsvSource({
+    "1, 1, 1",
+    "1, 17, 7",
+    "5, 3, 8",
+    "7, 33, 17",
+    "13, 40, 207",
+    "61, 70, 384",
+    "250, 300, 2",
+    "20, 530, 600",
+    "100, 100, 1000",
+    "12, 32, 9",
+    "480, 512, 300"
+  })
   void gemmMatchesFloat64(int m, int n, int d) {
     Random rnd = new Random(m * 7919L + n * 31L + d);
     EmbeddingMatrix a = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, m, d), m, d);
@@ -129,7 +138,11 @@ class TileKernelTest {
     assertThat(Kernels.vectorKernel().isPresent()).isEqualTo(module);
     assertThat(new CpuBackend(Kernels.get()).description()).startsWith("cpu (");
     // -Dembgeo.fma=false (the build's no-fma run) selects the multiply-then-add sequence.
-    Kernels.vectorKernel().ifPresent(k -> assertThat(k.description()).endsWith(
-        "false".equals(System.getProperty(Settings.FMA)) ? ", no FMA" : ", FMA"));
+    Kernels.vectorKernel()
+        .ifPresent(
+            k ->
+                assertThat(k.description())
+                    .endsWith(
+                        "false".equals(System.getProperty(Settings.FMA)) ? ", no FMA" : ", FMA"));
   }
 }

@@ -1,6 +1,5 @@
 package io.github.embeddinggeometry.internal.kernel;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;

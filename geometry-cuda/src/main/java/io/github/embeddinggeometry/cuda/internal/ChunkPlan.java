@@ -4,11 +4,11 @@ package io.github.embeddinggeometry.cuda.internal;
  * How many query rows and base rows one pass puts on the device, so that GPU memory is bounded by a
  * budget and never grows with N^2.
  *
- * <p>Device memory of a pass: the base rows ({@code baseRows x dim} floats, plus norms and ids), the
- * query rows when they are not the base ({@code queryRows x dim}), the distance block ({@code
- * queryRows x baseRows} floats) and the top-k lists ({@code queryRows x k} values and indices).
- * The base stays resident across query chunks when it fits in half the budget; otherwise it is
- * streamed in chunks and the per-row top-k lists are merged on the device.
+ * <p>Device memory of a pass: the base rows ({@code baseRows x dim} floats, plus norms and ids),
+ * the query rows when they are not the base ({@code queryRows x dim}), the distance block ({@code
+ * queryRows x baseRows} floats) and the top-k lists ({@code queryRows x k} values and indices). The
+ * base stays resident across query chunks when it fits in half the budget; otherwise it is streamed
+ * in chunks and the per-row top-k lists are merged on the device.
  *
  * @param queryRows query rows per pass, at least 1
  * @param baseRows base rows per pass, at least 1
@@ -33,11 +33,11 @@ public record ChunkPlan(int queryRows, int baseRows, boolean baseResident, long 
    * @param budget device bytes the plan may use
    * @throws IllegalStateException if not even one query row against {@value #ALIGN} base rows fits
    */
-  public static ChunkPlan plan(int queries, int base, int dim, int k, boolean queriesAreBase,
-      long budget) {
+  public static ChunkPlan plan(
+      int queries, int base, int dim, int k, boolean queriesAreBase, long budget) {
     if (queries < 0 || base < 1 || dim < 1 || k < 0) {
-      throw new IllegalArgumentException("bad shape: " + queries + " queries, " + base
-          + " base rows, d = " + dim + ", k = " + k);
+      throw new IllegalArgumentException(
+          "bad shape: " + queries + " queries, " + base + " base rows, d = " + dim + ", k = " + k);
     }
     long perBaseRow = 4L * dim + 12; // row, squared norm, 1/norm, id
     long perQueryRowFixed = (queriesAreBase ? 0 : 4L * dim + 12) + 8L * k;
@@ -58,10 +58,18 @@ public record ChunkPlan(int queryRows, int baseRows, boolean baseResident, long 
     long left = budget - baseBytes;
     long q = left / perQueryRow;
     if (q < 1) {
-      throw new IllegalStateException("GPU memory budget of " + CudaContext.mib(budget)
-          + " cannot hold one query row against " + baseRows + " base rows of d = " + dim
-          + " (needs " + CudaContext.mib(baseBytes + perQueryRow) + "); raise -D"
-          + MemoryBudget.PROPERTY + " or free the GPU");
+      throw new IllegalStateException(
+          "GPU memory budget of "
+              + CudaContext.mib(budget)
+              + " cannot hold one query row against "
+              + baseRows
+              + " base rows of d = "
+              + dim
+              + " (needs "
+              + CudaContext.mib(baseBytes + perQueryRow)
+              + "); raise -D"
+              + MemoryBudget.PROPERTY
+              + " or free the GPU");
     }
     int queryRows = (int) Math.min(Math.max(queries, 1), Math.min(q, MAX_QUERY_ROWS));
     if (queryRows > ALIGN && queryRows < queries) {

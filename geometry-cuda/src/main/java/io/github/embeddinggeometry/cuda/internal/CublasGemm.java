@@ -43,15 +43,30 @@ final class CublasGemm implements Gemm {
   }
 
   @Override
-  public void abT(int m, int n, int k, CUdeviceptr a, int lda, CUdeviceptr b, int ldb,
-      CUdeviceptr c, int ldc) {
+  public void abT(
+      int m, int n, int k, CUdeviceptr a, int lda, CUdeviceptr b, int ldb, CUdeviceptr c, int ldc) {
     if (m == 0 || n == 0) {
       return;
     }
-    int rc = JCublas2.cublasSgemm(handle, cublasOperation.CUBLAS_OP_T, cublasOperation.CUBLAS_OP_N,
-        n, m, k, one, b, ldb, a, lda, zero, c, ldc);
+    int rc =
+        JCublas2.cublasSgemm(
+            handle,
+            cublasOperation.CUBLAS_OP_T,
+            cublasOperation.CUBLAS_OP_N,
+            n,
+            m,
+            k,
+            one,
+            b,
+            ldb,
+            a,
+            lda,
+            zero,
+            c,
+            ldc);
     if (rc != 0) {
-      throw new CudaException("cublasSgemm(" + m + " x " + n + " x " + k + ") failed: status " + rc, rc);
+      throw new CudaException(
+          "cublasSgemm(" + m + " x " + n + " x " + k + ") failed: status " + rc, rc);
     }
   }
 

@@ -15,10 +15,10 @@ import jcuda.driver.JCudaDriver;
 /**
  * The device's primary context with the kernel module loaded.
  *
- * <p>The primary context (not a private one) is used so that cuBLAS, which works through the runtime
- * API, sees the same allocations. Thread rules: every use of the context, its buffers and kernels
- * happens inside {@link #enter()}, which serialises callers and makes the context current on the
- * calling thread. {@link #close()} is idempotent; use after close throws {@link
+ * <p>The primary context (not a private one) is used so that cuBLAS, which works through the
+ * runtime API, sees the same allocations. Thread rules: every use of the context, its buffers and
+ * kernels happens inside {@link #enter()}, which serialises callers and makes the context current
+ * on the calling thread. {@link #close()} is idempotent; use after close throws {@link
  * IllegalStateException}.
  */
 public final class CudaContext implements AutoCloseable {
@@ -48,20 +48,28 @@ public final class CudaContext implements AutoCloseable {
     CudaContext c = new CudaContext(probe);
     try {
       CudaErrors.check(JCudaDriver.cuDeviceGet(c.device, probe.ordinal()), "cuDeviceGet");
-      CudaErrors.check(JCudaDriver.cuDevicePrimaryCtxRetain(c.context, c.device),
-          "cuDevicePrimaryCtxRetain");
+      CudaErrors.check(
+          JCudaDriver.cuDevicePrimaryCtxRetain(c.context, c.device), "cuDevicePrimaryCtxRetain");
       CudaErrors.check(JCudaDriver.cuCtxSetCurrent(c.context), "cuCtxSetCurrent");
       Ptx ptx = Ptx.load(Ptx.KERNELS);
       int rc = JCudaDriver.cuModuleLoadData(c.module, ptx.image());
       if (rc != CudaErrors.SUCCESS) {
         JCudaDriver.cuDevicePrimaryCtxRelease(c.device);
-        throw new UnsupportedOperationException("the driver cannot JIT-compile the shipped PTX ("
-            + ptx.resource() + ", ISA " + ptx.version() + ", " + ptx.target() + "): "
-            + CudaErrors.name(rc) + "; the driver must support CUDA 12.0+ and the GPU sm_75+");
+        throw new UnsupportedOperationException(
+            "the driver cannot JIT-compile the shipped PTX ("
+                + ptx.resource()
+                + ", ISA "
+                + ptx.version()
+                + ", "
+                + ptx.target()
+                + "): "
+                + CudaErrors.name(rc)
+                + "; the driver must support CUDA 12.0+ and the GPU sm_75+");
       }
       for (String e : ptx.entries()) {
         CUfunction f = new CUfunction();
-        CudaErrors.check(JCudaDriver.cuModuleGetFunction(f, c.module, e), "cuModuleGetFunction(" + e + ")");
+        CudaErrors.check(
+            JCudaDriver.cuModuleGetFunction(f, c.module, e), "cuModuleGetFunction(" + e + ")");
         c.functions.put(e, f);
       }
       return c;
@@ -118,9 +126,17 @@ public final class CudaContext implements AutoCloseable {
       long[] free = new long[1];
       long[] total = new long[1];
       JCudaDriver.cuMemGetInfo(free, total);
-      throw new CudaException("out of GPU memory allocating " + mib(bytes) + " for " + what
-          + " (" + mib(free[0]) + " free of " + mib(total[0])
-          + "); lower -Dembgeo.cuda.memory or free the GPU", rc);
+      throw new CudaException(
+          "out of GPU memory allocating "
+              + mib(bytes)
+              + " for "
+              + what
+              + " ("
+              + mib(free[0])
+              + " free of "
+              + mib(total[0])
+              + "); lower -Dembgeo.cuda.memory or free the GPU",
+          rc);
     }
     check(rc, "cuMemAlloc(" + mib(bytes) + " for " + what + ")");
     return new DeviceBuffer(p, bytes, what, this::free);
@@ -156,7 +172,8 @@ public final class CudaContext implements AutoCloseable {
   }
 
   /** {@link #launch} with a two-dimensional thread block. */
-  public void launch2d(String kernel, int gridX, int gridY, int blockX, int blockY, Object... args) {
+  public void launch2d(
+      String kernel, int gridX, int gridY, int blockX, int blockY, Object... args) {
     requireHeld();
     CUfunction f = functions.get(kernel);
     if (f == null) {
@@ -177,8 +194,10 @@ public final class CudaContext implements AutoCloseable {
         throw new IllegalArgumentException("kernel argument " + i + " of " + kernel + ": " + a);
       }
     }
-    check(JCudaDriver.cuLaunchKernel(f, gridX, gridY, 1, blockX, blockY, 1, 0, null,
-        Pointer.to(params), null), "cuLaunchKernel(" + kernel + ")");
+    check(
+        JCudaDriver.cuLaunchKernel(
+            f, gridX, gridY, 1, blockX, blockY, 1, 0, null, Pointer.to(params), null),
+        "cuLaunchKernel(" + kernel + ")");
   }
 
   /** Waits for all queued work, surfacing asynchronous kernel errors. */

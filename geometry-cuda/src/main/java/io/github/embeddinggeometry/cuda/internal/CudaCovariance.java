@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * {@code C = (1/N) (W - mu)^T (W - mu)} on the GPU: per chunk of rows, centre and transpose on the
- * device (centring in double), one FP32 GEMM gives the chunk's scatter matrix, which is added into a
- * double accumulator on the host. FP32 rounding is thus bounded by the chunk length, not by N.
+ * device (centring in double), one FP32 GEMM gives the chunk's scatter matrix, which is added into
+ * a double accumulator on the host. FP32 rounding is thus bounded by the chunk length, not by N.
  */
 // The context scope is held for its lock, never referenced: "try" lint does not apply.
 @SuppressWarnings("try")
@@ -17,8 +17,8 @@ public final class CudaCovariance {
 
   private CudaCovariance() {}
 
-  public static double[] covariance(CudaSession session, EmbeddingMatrix w, double[] mean,
-      ProgressListener progress) {
+  public static double[] covariance(
+      CudaSession session, EmbeddingMatrix w, double[] mean, ProgressListener progress) {
     Objects.requireNonNull(w, "w");
     Objects.requireNonNull(mean, "mean");
     Objects.requireNonNull(progress, "progress");
@@ -33,8 +33,12 @@ public final class CudaCovariance {
     }
     int bad = w.firstNonFiniteRow();
     if (bad >= 0) {
-      throw new IllegalArgumentException("row " + bad + " (vocabulary id " + w.id(bad)
-          + ") holds NaN or infinity; the covariance is defined for finite rows only");
+      throw new IllegalArgumentException(
+          "row "
+              + bad
+              + " (vocabulary id "
+              + w.id(bad)
+              + ") holds NaN or infinity; the covariance is defined for finite rows only");
     }
     double[] acc = new double[d * d];
     float[] part = new float[d * d];
@@ -54,8 +58,18 @@ public final class CudaCovariance {
           w.copyRow(r0 + r, staging, r * d);
         }
         x.upload(staging, 0, 0, m * d);
-        ctx.launch2d("center_transpose", Gemm.ceilDiv(d, 32), Gemm.ceilDiv(m, 32), 32, 8,
-            x.ptr(), m, d, d, mu.ptr(), t.ptr());
+        ctx.launch2d(
+            "center_transpose",
+            Gemm.ceilDiv(d, 32),
+            Gemm.ceilDiv(m, 32),
+            32,
+            8,
+            x.ptr(),
+            m,
+            d,
+            d,
+            mu.ptr(),
+            t.ptr());
         session.fp32Gemm().abT(d, d, m, t.ptr(), m, t.ptr(), m, c.ptr(), d);
         c.download(0, part, 0, d * d);
         for (int i = 0; i < part.length; i++) {

@@ -1,6 +1,5 @@
 package io.github.embeddinggeometry.cuda.internal;
 
-
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
@@ -16,8 +15,8 @@ import java.util.Objects;
  * The CUDA {@link DistanceKernel}. Rows live on the device (uploaded once per matrix, float32);
  * Gram blocks come from {@link Gemm} on row chunks; the epilogue kernel applies the CPU backend's
  * exactness rule (same refinement threshold, same direct formulas); k-NN keeps per-row top-k lists
- * on the device so only {@code N x k} results come back. Causal distances are Euclidean distances of
- * rows mapped on the CPU by {@link CausalMetric#map}.
+ * on the device so only {@code N x k} results come back. Causal distances are Euclidean distances
+ * of rows mapped on the CPU by {@link CausalMetric#map}.
  *
  * <p>Thread-safe: GPU work is serialised by the session's context lock.
  */
@@ -26,7 +25,8 @@ import java.util.Objects;
 public final class CudaDistanceKernel implements DistanceKernel {
   /**
    * Refinement threshold: the CPU backend's {@code DistanceEngine.REFINE} (Euclidean: share of
-   * {@code |a|^2 + |b|^2}; cosine: the distance). Kept equal so both backends refine the same pairs.
+   * {@code |a|^2 + |b|^2}; cosine: the distance). Kept equal so both backends refine the same
+   * pairs.
    */
   static final float REFINE = 0.05f;
 
@@ -152,21 +152,56 @@ public final class CudaDistanceKernel implements DistanceKernel {
   // ------------------------------------------------------------------------------ device steps
 
   /** D[0..m) x [0..n) = distances of query rows q[qOff..] to base rows b[bOff..]. */
-  private void block(DeviceRows q, int qOff, int m, DeviceRows b, int bOff, int n,
-      DeviceBuffer d, boolean excludeSelf) {
+  private void block(
+      DeviceRows q,
+      int qOff,
+      int m,
+      DeviceRows b,
+      int bOff,
+      int n,
+      DeviceBuffer d,
+      boolean excludeSelf) {
     int dim = q.dim;
     session.distanceGemm().abT(m, n, dim, q.row(qOff), dim, b.row(bOff), dim, d.ptr(), n);
-    session.context().launch("dist_epilogue", Gemm.ceilDiv(n, 256), Math.min(m, 65535), 256,
-        d.ptr(), m, n, n, q.sq(qOff), q.inv(qOff), b.sq(bOff), b.inv(bOff), q.row(qOff), dim,
-        b.row(bOff), dim, dim, excludeSelf ? q.ids(qOff) : null, excludeSelf ? b.ids(bOff) : null,
-        cosine ? 1 : 0, REFINE);
+    session
+        .context()
+        .launch(
+            "dist_epilogue",
+            Gemm.ceilDiv(n, 256),
+            Math.min(m, 65535),
+            256,
+            d.ptr(),
+            m,
+            n,
+            n,
+            q.sq(qOff),
+            q.inv(qOff),
+            b.sq(bOff),
+            b.inv(bOff),
+            q.row(qOff),
+            dim,
+            b.row(bOff),
+            dim,
+            dim,
+            excludeSelf ? q.ids(qOff) : null,
+            excludeSelf ? b.ids(bOff) : null,
+            cosine ? 1 : 0,
+            REFINE);
   }
 
   // ------------------------------------------------------------------------------ API
 
   @Override
-  public void distances(EmbeddingMatrix a, int aFrom, int aTo, EmbeddingMatrix b, int bFrom,
-      int bTo, float[] out, int outOffset, int outStride) {
+  public void distances(
+      EmbeddingMatrix a,
+      int aFrom,
+      int aTo,
+      EmbeddingMatrix b,
+      int bFrom,
+      int bTo,
+      float[] out,
+      int outOffset,
+      int outStride) {
     int m = aTo - aFrom;
     int n = bTo - bFrom;
     try (CudaContext.Scope s = session.context().enter()) {
@@ -174,8 +209,8 @@ public final class CudaDistanceKernel implements DistanceKernel {
       DeviceRows ra = resident(a, b, "first matrix");
       DeviceRows rb = b == a ? ra : resident(b, a, "second matrix");
       ChunkPlan plan = ChunkPlan.plan(m, n, a.dim(), 0, false, session.budget(heldBytes()));
-      try (DeviceBuffer d = session.context().alloc(
-          4L * plan.queryRows() * plan.baseRows(), "distance block")) {
+      try (DeviceBuffer d =
+          session.context().alloc(4L * plan.queryRows() * plan.baseRows(), "distance block")) {
         for (int q0 = 0; q0 < m; q0 += plan.queryRows()) {
           int qm = Math.min(plan.queryRows(), m - q0);
           try (Rows qr = new Rows(ra, a, aFrom + q0, aFrom + q0 + qm, "first matrix")) {
@@ -204,8 +239,12 @@ public final class CudaDistanceKernel implements DistanceKernel {
   }
 
   @Override
-  public void forEachBlock(EmbeddingMatrix a, EmbeddingMatrix b, int blockRows,
-      DistanceBlockConsumer consumer, ProgressListener progress) {
+  public void forEachBlock(
+      EmbeddingMatrix a,
+      EmbeddingMatrix b,
+      int blockRows,
+      DistanceBlockConsumer consumer,
+      ProgressListener progress) {
     int m = a.rows();
     int n = b.rows();
     if (m == 0 || n == 0) {
@@ -227,8 +266,8 @@ public final class CudaDistanceKernel implements DistanceKernel {
   }
 
   @Override
-  public Neighbours nearest(EmbeddingMatrix queries, EmbeddingMatrix base, int k,
-      ProgressListener progress) {
+  public Neighbours nearest(
+      EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
     int nq = queries.rows();
     boolean anySelf = false;
     for (int i = 0; i < nq && !anySelf; i++) {
@@ -254,8 +293,9 @@ public final class CudaDistanceKernel implements DistanceKernel {
       checkOpen();
       DeviceRows rb = resident(base, queries, "base");
       DeviceRows rq = queries == base ? rb : resident(queries, base, "queries");
-      ChunkPlan plan = ChunkPlan.plan(nq, nb, dim, kc, queries == base && rb != null,
-          session.budget(heldBytes()));
+      ChunkPlan plan =
+          ChunkPlan.plan(
+              nq, nb, dim, kc, queries == base && rb != null, session.budget(heldBytes()));
       int qc = plan.queryRows();
       float[] hv = new float[qc * kc];
       int[] hi = new int[qc * kc];
@@ -271,21 +311,44 @@ public final class CudaDistanceKernel implements DistanceKernel {
               int bn = Math.min(plan.baseRows(), nb - b0);
               try (Rows br = new Rows(rb, base, b0, b0 + bn, "base")) {
                 block(qr.rows, qr.offset, qm, br.rows, br.offset, bn, d, true);
-                ctx.launch("topk_merge", qm, 1, 128, d.ptr(), qm, bn, bn, b0, kc, bestVal.ptr(),
-                    bestIdx.ptr(), b0 > 0 ? 1 : 0);
+                ctx.launch(
+                    "topk_merge",
+                    qm,
+                    1,
+                    128,
+                    d.ptr(),
+                    qm,
+                    bn,
+                    bn,
+                    b0,
+                    kc,
+                    bestVal.ptr(),
+                    bestIdx.ptr(),
+                    b0 > 0 ? 1 : 0);
               }
             }
             if (tc && rb != null) {
-              ctx.launch("refine_candidates", Gemm.ceilDiv(qm * kc, 256), 1, 256,
-                  qr.rows.row(qr.offset), dim, rb.row(0), dim, dim, qm, bestIdx.ptr(), kc,
-                  bestVal.ptr(), cosine ? 1 : 0);
+              ctx.launch(
+                  "refine_candidates",
+                  Gemm.ceilDiv(qm * kc, 256),
+                  1,
+                  256,
+                  qr.rows.row(qr.offset),
+                  dim,
+                  rb.row(0),
+                  dim,
+                  dim,
+                  qm,
+                  bestIdx.ptr(),
+                  kc,
+                  bestVal.ptr(),
+                  cosine ? 1 : 0);
             }
             bestVal.download(0, hv, 0, qm * kc);
             bestIdx.download(0, hi, 0, qm * kc);
           }
           if (tc && rb == null) {
-            HostRefine.refine(prepare(queries), q0, qm, prepare(base), hi, hv,
-                kc, cosine);
+            HostRefine.refine(prepare(queries), q0, qm, prepare(base), hi, hv, kc, cosine);
           }
           TopKLists.select(hv, hi, qm, kc, k, dist, idx, q0 * k);
           progress.progress("k-NN", q0 + qm, nq);

@@ -2,7 +2,10 @@ package io.github.embeddinggeometry.cuda.internal;
 
 import jcuda.driver.JCudaDriver;
 
-/** Turns driver result codes into messages that say what to do. Pure mapping, testable without a GPU. */
+/**
+ * Turns driver result codes into messages that say what to do. Pure mapping, testable without a
+ * GPU.
+ */
 final class CudaErrors {
   static final int SUCCESS = 0;
   static final int NOT_INITIALIZED = 3;
@@ -34,12 +37,15 @@ final class CudaErrors {
   static String initFailure(int code, String codeName) {
     switch (code) {
       case NO_DEVICE:
-        return "no CUDA-capable GPU is visible (cuInit: " + codeName + "); check nvidia-smi, "
+        return "no CUDA-capable GPU is visible (cuInit: "
+            + codeName
+            + "); check nvidia-smi, "
             + "CUDA_VISIBLE_DEVICES, or run the container with --gpus all";
       case INSUFFICIENT_DRIVER:
       case SYSTEM_DRIVER_MISMATCH:
       case COMPAT_NOT_SUPPORTED_ON_DEVICE:
-        return "the NVIDIA driver is too old or mismatched for this GPU (cuInit: " + codeName
+        return "the NVIDIA driver is too old or mismatched for this GPU (cuInit: "
+            + codeName
             + "); install driver R525 or newer (CUDA 12.0+)";
       default:
         return "the CUDA driver failed to initialise (cuInit: " + codeName + "); check nvidia-smi";
@@ -51,7 +57,10 @@ final class CudaErrors {
     if (version >= 12000) {
       return null;
     }
-    return "the NVIDIA driver supports CUDA " + version / 1000 + "." + version % 1000 / 10
+    return "the NVIDIA driver supports CUDA "
+        + version / 1000
+        + "."
+        + version % 1000 / 10
         + " only; the shipped PTX needs CUDA 12.0 or newer: install driver R525 or newer";
   }
 
@@ -60,7 +69,12 @@ final class CudaErrors {
     if (major > 7 || (major == 7 && minor >= 5)) {
       return null;
     }
-    return "GPU " + deviceName + " has compute capability " + major + "." + minor
+    return "GPU "
+        + deviceName
+        + " has compute capability "
+        + major
+        + "."
+        + minor
         + "; the shipped PTX targets compute_75 (Turing) or newer";
   }
 
@@ -71,11 +85,15 @@ final class CudaErrors {
       return "the JCuda jar (org.jcuda:jcuda 12.6.0) is not on the class path: " + msg;
     }
     if (msg.contains("libcuda.so") || msg.contains("nvcuda")) {
-      return "no NVIDIA driver: libcuda.so.1 cannot be loaded (" + detail(msg, "libcuda.so")
+      return "no NVIDIA driver: libcuda.so.1 cannot be loaded ("
+          + detail(msg, "libcuda.so")
           + "); install the NVIDIA driver (R525+), or run the container with --gpus all";
     }
-    return "the JCuda native driver binding could not be loaded (" + e.getClass().getSimpleName()
-        + ": " + firstLine(msg) + "); JCuda 12.6 ships natives for linux-x86_64 and "
+    return "the JCuda native driver binding could not be loaded ("
+        + e.getClass().getSimpleName()
+        + ": "
+        + firstLine(msg)
+        + "); JCuda 12.6 ships natives for linux-x86_64 and "
         + "windows-x86_64 (org.jcuda:jcuda-natives) and needs libcuda.so.1 from the NVIDIA driver";
   }
 

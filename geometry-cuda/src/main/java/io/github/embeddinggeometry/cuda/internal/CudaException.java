@@ -1,6 +1,9 @@
 package io.github.embeddinggeometry.cuda.internal;
 
-/** A CUDA driver or cuBLAS call failed; the message names the call, the error and what was being done. */
+/**
+ * A CUDA driver or cuBLAS call failed; the message names the call, the error and what was being
+ * done.
+ */
 public final class CudaException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

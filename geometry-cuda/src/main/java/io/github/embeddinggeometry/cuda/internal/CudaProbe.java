@@ -1,7 +1,6 @@
 package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.internal.Settings;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,9 +33,17 @@ public final class CudaProbe {
 
     /** e.g. "NVIDIA H100 80GB HBM3 (sm_90, 79.1 GiB, driver CUDA 13.0)". */
     public String describe() {
-      return deviceName + " (sm_" + ccMajor + ccMinor + ", "
+      return deviceName
+          + " (sm_"
+          + ccMajor
+          + ccMinor
+          + ", "
           + String.format(java.util.Locale.ROOT, "%.1f GiB", totalMemory / (double) (1L << 30))
-          + ", driver CUDA " + driverVersion / 1000 + "." + driverVersion % 1000 / 10 + ")";
+          + ", driver CUDA "
+          + driverVersion / 1000
+          + "."
+          + driverVersion % 1000 / 10
+          + ")";
     }
   }
 
@@ -55,10 +62,16 @@ public final class CudaProbe {
     List<String> reasons = new ArrayList<>();
     int ordinal;
     try {
-      ordinal = Integer.parseInt(Settings.raw(DEVICE_PROPERTY) == null ? "0" : Settings.raw(DEVICE_PROPERTY));
+      ordinal =
+          Integer.parseInt(
+              Settings.raw(DEVICE_PROPERTY) == null ? "0" : Settings.raw(DEVICE_PROPERTY));
     } catch (NumberFormatException e) {
-      reasons.add("-D" + DEVICE_PROPERTY + " must be a GPU ordinal (0, 1, ...), not '"
-          + Settings.raw(DEVICE_PROPERTY) + "'");
+      reasons.add(
+          "-D"
+              + DEVICE_PROPERTY
+              + " must be a GPU ordinal (0, 1, ...), not '"
+              + Settings.raw(DEVICE_PROPERTY)
+              + "'");
       return new Result(List.copyOf(reasons), -1, "?", 0, 0, 0, 0);
     }
     try {
@@ -87,8 +100,16 @@ public final class CudaProbe {
         return new Result(List.copyOf(reasons), ordinal, "?", 0, 0, 0, driverVersion);
       }
       if (ordinal < 0 || ordinal >= count[0]) {
-        reasons.add("-D" + DEVICE_PROPERTY + "=" + ordinal + " but only " + count[0]
-            + " GPU(s) are visible (ordinals 0.." + (count[0] - 1) + ")");
+        reasons.add(
+            "-D"
+                + DEVICE_PROPERTY
+                + "="
+                + ordinal
+                + " but only "
+                + count[0]
+                + " GPU(s) are visible (ordinals 0.."
+                + (count[0] - 1)
+                + ")");
         return new Result(List.copyOf(reasons), ordinal, "?", 0, 0, 0, driverVersion);
       }
       CUdevice dev = new CUdevice();

@@ -1,7 +1,6 @@
 package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.internal.Settings;
-
 import java.util.Locale;
 
 /**
@@ -35,16 +34,20 @@ public final class CudaSession implements AutoCloseable {
    * @throws UnsupportedOperationException if the GPU cannot be used
    */
   public static CudaSession open(boolean tensorCores) {
-    String mode = Settings.raw(GEMM_PROPERTY) == null ? "auto"
-        : Settings.raw(GEMM_PROPERTY).toLowerCase(Locale.ROOT);
+    String mode =
+        Settings.raw(GEMM_PROPERTY) == null
+            ? "auto"
+            : Settings.raw(GEMM_PROPERTY).toLowerCase(Locale.ROOT);
     if (!mode.equals("auto") && !mode.equals("own") && !mode.equals("cublas")) {
       throw new IllegalArgumentException(
           "-D" + GEMM_PROPERTY + " must be auto, own or cublas, not '" + mode + "'");
     }
     CudaContext ctx = CudaContext.open();
     try (CudaContext.Scope s = ctx.enter()) {
-      String cublasProblem = mode.equals("own") ? "cuBLAS not used (-D" + GEMM_PROPERTY + "=own)"
-          : CudaProbe.cublasProblem();
+      String cublasProblem =
+          mode.equals("own")
+              ? "cuBLAS not used (-D" + GEMM_PROPERTY + "=own)"
+              : CudaProbe.cublasProblem();
       CublasGemm fp32 = null;
       CublasGemm tf32 = null;
       if (cublasProblem == null) {
@@ -96,7 +99,10 @@ public final class CudaSession implements AutoCloseable {
 
   /** One line: device, GEMM and any fallback taken. */
   public String describe() {
-    return "cuda: " + context.device().describe() + ", GEMM: " + distanceGemm.description()
+    return "cuda: "
+        + context.device().describe()
+        + ", GEMM: "
+        + distanceGemm.description()
         + gemmNote;
   }
 

@@ -26,8 +26,8 @@ public final class DeviceBench {
   private DeviceBench() {}
 
   /**
-   * Times distances of the first {@code m} rows of {@code base} to all of its rows, best of
-   * {@code reps} runs after one warm-up.
+   * Times distances of the first {@code m} rows of {@code base} to all of its rows, best of {@code
+   * reps} runs after one warm-up.
    */
   public static Result distanceBlocks(CudaSession session, EmbeddingMatrix base, int m, int reps) {
     CudaContext ctx = session.context();
@@ -48,9 +48,27 @@ public final class DeviceBench {
               int qm = Math.min(qc, m - q0);
               session.distanceGemm().abT(qm, n, d, rows.row(q0), d, rows.row(0), d, out.ptr(), n);
               if (epilogue == 1) {
-                ctx.launch("dist_epilogue", Gemm.ceilDiv(n, 256), Math.min(qm, 65535), 256,
-                    out.ptr(), qm, n, n, rows.sq(q0), rows.inv(q0), rows.sq(0), rows.inv(0),
-                    rows.row(q0), d, rows.row(0), d, d, null, null, 0,
+                ctx.launch(
+                    "dist_epilogue",
+                    Gemm.ceilDiv(n, 256),
+                    Math.min(qm, 65535),
+                    256,
+                    out.ptr(),
+                    qm,
+                    n,
+                    n,
+                    rows.sq(q0),
+                    rows.inv(q0),
+                    rows.sq(0),
+                    rows.inv(0),
+                    rows.row(q0),
+                    d,
+                    rows.row(0),
+                    d,
+                    d,
+                    null,
+                    null,
+                    0,
                     CudaDistanceKernel.REFINE);
               }
             }

@@ -15,7 +15,8 @@ public final class DeviceBuffer implements AutoCloseable {
   private final long bytes;
   private CUdeviceptr ptr;
 
-  DeviceBuffer(CUdeviceptr ptr, long bytes, String what, java.util.function.Consumer<CUdeviceptr> free) {
+  DeviceBuffer(
+      CUdeviceptr ptr, long bytes, String what, java.util.function.Consumer<CUdeviceptr> free) {
     this.free = free;
     this.ptr = ptr;
     this.bytes = bytes;
@@ -48,7 +49,8 @@ public final class DeviceBuffer implements AutoCloseable {
   public void upload(float[] src, int srcOff, long dstByte, int count) {
     range(dstByte, 4L * count);
     CudaErrors.check(
-        JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count),
+        JCudaDriver.cuMemcpyHtoD(
+            at(dstByte), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count),
         "cuMemcpyHtoD(" + what + ")");
   }
 
@@ -56,14 +58,16 @@ public final class DeviceBuffer implements AutoCloseable {
   public void upload(int[] src, int srcOff, long dstByte, int count) {
     range(dstByte, 4L * count);
     CudaErrors.check(
-        JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count),
+        JCudaDriver.cuMemcpyHtoD(
+            at(dstByte), Pointer.to(src).withByteOffset(4L * srcOff), 4L * count),
         "cuMemcpyHtoD(" + what + ")");
   }
 
   /** Copies {@code src} (length d) to byte offset {@code dstByte}. */
   public void upload(double[] src, long dstByte) {
     range(dstByte, 8L * src.length);
-    CudaErrors.check(JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src), 8L * src.length),
+    CudaErrors.check(
+        JCudaDriver.cuMemcpyHtoD(at(dstByte), Pointer.to(src), 8L * src.length),
         "cuMemcpyHtoD(" + what + ")");
   }
 
@@ -71,7 +75,8 @@ public final class DeviceBuffer implements AutoCloseable {
   public void download(long srcByte, float[] dst, int dstOff, int count) {
     range(srcByte, 4L * count);
     CudaErrors.check(
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), at(srcByte), 4L * count),
+        JCudaDriver.cuMemcpyDtoH(
+            Pointer.to(dst).withByteOffset(4L * dstOff), at(srcByte), 4L * count),
         "cuMemcpyDtoH(" + what + ")");
   }
 
@@ -79,14 +84,23 @@ public final class DeviceBuffer implements AutoCloseable {
   public void download(long srcByte, int[] dst, int dstOff, int count) {
     range(srcByte, 4L * count);
     CudaErrors.check(
-        JCudaDriver.cuMemcpyDtoH(Pointer.to(dst).withByteOffset(4L * dstOff), at(srcByte), 4L * count),
+        JCudaDriver.cuMemcpyDtoH(
+            Pointer.to(dst).withByteOffset(4L * dstOff), at(srcByte), 4L * count),
         "cuMemcpyDtoH(" + what + ")");
   }
 
   private void range(long off, long len) {
     if (off < 0 || len < 0 || off + len > bytes) {
-      throw new IndexOutOfBoundsException("copy of " + len + " bytes at " + off
-          + " outside device buffer '" + what + "' of " + bytes + " bytes");
+      throw new IndexOutOfBoundsException(
+          "copy of "
+              + len
+              + " bytes at "
+              + off
+              + " outside device buffer '"
+              + what
+              + "' of "
+              + bytes
+              + " bytes");
     }
   }
 

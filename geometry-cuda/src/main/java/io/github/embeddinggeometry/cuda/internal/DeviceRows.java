@@ -18,8 +18,8 @@ final class DeviceRows implements AutoCloseable {
   private final DeviceBuffer inv;
   private final DeviceBuffer ids;
 
-  private DeviceRows(int rows, int dim, DeviceBuffer data, DeviceBuffer sq, DeviceBuffer inv,
-      DeviceBuffer ids) {
+  private DeviceRows(
+      int rows, int dim, DeviceBuffer data, DeviceBuffer sq, DeviceBuffer inv, DeviceBuffer ids) {
     this.rows = rows;
     this.dim = dim;
     this.data = data;

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.internal.kernel.Exact;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.Exact;
 
 /**
  * Direct recomputation of k-NN candidates on the host, for tensor-core mode when the base rows are
@@ -18,24 +18,38 @@ final class HostRefine {
    * @param idx Not modified: {@code rows x kc} base rows, -1 for empty
    * @param val Modified: matching distances; +inf (an excluded self pair) is kept
    */
-  static void refine(EmbeddingMatrix queries, int q0, int rows, EmbeddingMatrix base, int[] idx,
-      float[] val, int kc, boolean cosine) {
+  static void refine(
+      EmbeddingMatrix queries,
+      int q0,
+      int rows,
+      EmbeddingMatrix base,
+      int[] idx,
+      float[] val,
+      int kc,
+      boolean cosine) {
     float[] qa = queries.backingArray();
     float[] ba = base.backingArray();
     int d = queries.dim();
-    Parallel.run("refine", rows, rows, () -> null, (state, q) -> {
-      for (int t = q * kc; t < (q + 1) * kc; t++) {
-        int c = idx[t];
-        if (c < 0 || Float.isInfinite(val[t])) {
-          continue;
-        }
-        int qo = queries.rowOffsetInt(q0 + q);
-        int bo = base.rowOffsetInt(c);
-        val[t] = cosine
-            ? Exact.cosineDistance(qa, qo, ba, bo, d)
-            : (float) Math.sqrt(Exact.squaredDistance(qa, qo, ba, bo, d));
-      }
-      return 1;
-    }, ProgressListener.NONE);
+    Parallel.run(
+        "refine",
+        rows,
+        rows,
+        () -> null,
+        (state, q) -> {
+          for (int t = q * kc; t < (q + 1) * kc; t++) {
+            int c = idx[t];
+            if (c < 0 || Float.isInfinite(val[t])) {
+              continue;
+            }
+            int qo = queries.rowOffsetInt(q0 + q);
+            int bo = base.rowOffsetInt(c);
+            val[t] =
+                cosine
+                    ? Exact.cosineDistance(qa, qo, ba, bo, d)
+                    : (float) Math.sqrt(Exact.squaredDistance(qa, qo, ba, bo, d));
+          }
+          return 1;
+        },
+        ProgressListener.NONE);
   }
 }

@@ -2,7 +2,6 @@ package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.internal.Settings;
 
-
 /**
  * How much device memory the backend plans with: {@code -Dembgeo.cuda.memory} (bytes, or with a
  * suffix k/m/g, e.g. "12g"), by default 12 GiB, and never more than 90% of what the device has free

@@ -10,7 +10,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A PTX module shipped as a class-path resource, with the header facts the loader checks. */
-public record Ptx(String resource, String text, String version, String target, List<String> entries) {
+public record Ptx(
+    String resource, String text, String version, String target, List<String> entries) {
   /** Resource holding the kernels of {@code src/main/cuda/geometry_kernels.cu}. */
   public static final String KERNELS = "geometry_kernels.ptx";
 
@@ -25,8 +26,11 @@ public record Ptx(String resource, String text, String version, String target, L
   public static Ptx load(String name) {
     try (InputStream in = Ptx.class.getResourceAsStream(name)) {
       if (in == null) {
-        throw new IllegalStateException("PTX resource " + name + " is missing from the class path"
-            + " (geometry-cuda jar incomplete; regenerate with geometry-cuda/build-ptx.sh)");
+        throw new IllegalStateException(
+            "PTX resource "
+                + name
+                + " is missing from the class path"
+                + " (geometry-cuda jar incomplete; regenerate with geometry-cuda/build-ptx.sh)");
       }
       return parse(name, new String(in.readAllBytes(), StandardCharsets.US_ASCII));
     } catch (IOException e) {

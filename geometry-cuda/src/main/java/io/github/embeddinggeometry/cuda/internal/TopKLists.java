@@ -10,8 +10,8 @@ final class TopKLists {
    *
    * @param val Not modified. @param ind Not modified.
    */
-  static void select(float[] val, int[] ind, int rows, int kc, int k, float[] dist, int[] idx,
-      int outOff) {
+  static void select(
+      float[] val, int[] ind, int rows, int kc, int k, float[] dist, int[] idx, int outOff) {
     if (kc < k) {
       throw new IllegalArgumentException(kc + " candidates cannot give k = " + k);
     }
@@ -27,8 +27,12 @@ final class TopKLists {
       for (int j = 0; j < kc; j++) {
         order[j] = base + j;
       }
-      java.util.Arrays.sort(order, (x, y) -> before(val[x], ind[x], val[y], ind[y]) ? -1
-          : before(val[y], ind[y], val[x], ind[x]) ? 1 : 0);
+      java.util.Arrays.sort(
+          order,
+          (x, y) ->
+              before(val[x], ind[x], val[y], ind[y])
+                  ? -1
+                  : before(val[y], ind[y], val[x], ind[x]) ? 1 : 0);
       for (int j = 0; j < k; j++) {
         dist[outOff + r * k + j] = val[order[j]];
         idx[outOff + r * k + j] = ind[order[j]];

@@ -69,8 +69,10 @@ class ChunkPlanTest {
     assertThat(MemoryBudget.parse(" 2G ")).isEqualTo(2 * GIB);
     assertThat(MemoryBudget.parse("4096")).isEqualTo(4096);
     assertThatThrownBy(() -> MemoryBudget.parse("lots"))
-        .hasMessageContaining("embgeo.cuda.memory").hasMessageContaining("lots");
-    assertThatThrownBy(() -> MemoryBudget.parse("-1g")).isInstanceOf(IllegalArgumentException.class);
+        .hasMessageContaining("embgeo.cuda.memory")
+        .hasMessageContaining("lots");
+    assertThatThrownBy(() -> MemoryBudget.parse("-1g"))
+        .isInstanceOf(IllegalArgumentException.class);
     // 90% of free memory caps the default, held bytes count against the cap.
     assertThat(MemoryBudget.budget(10 * GIB, 0)).isEqualTo(10 * GIB / 10 * 9);
     assertThat(MemoryBudget.budget(80 * GIB, 2 * GIB)).isEqualTo(10 * GIB);

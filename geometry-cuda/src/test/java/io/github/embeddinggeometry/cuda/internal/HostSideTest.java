@@ -10,7 +10,9 @@ import java.util.Random;
 import jcuda.driver.CUdeviceptr;
 import org.junit.jupiter.api.Test;
 
-/** The parts of the CUDA backend that run on the host: list selection, refinement, checks, buffers. */
+/**
+ * The parts of the CUDA backend that run on the host: list selection, refinement, checks, buffers.
+ */
 class HostSideTest {
 
   @Test
@@ -52,17 +54,21 @@ class HostSideTest {
     float[] val = {9f, 9f, 9f, 9f, Float.POSITIVE_INFINITY, 9f};
     HostRefine.refine(m, 0, 2, m, cand, val, 3, false);
     assertThat(val[0]).isZero();
-    assertThat((double) val[1]).isCloseTo(euclid(data, 0, 1, d), org.assertj.core.data.Offset.offset(1e-5));
-    assertThat((double) val[2]).isCloseTo(euclid(data, 0, 5, d), org.assertj.core.data.Offset.offset(1e-5));
+    assertThat((double) val[1])
+        .isCloseTo(euclid(data, 0, 1, d), org.assertj.core.data.Offset.offset(1e-5));
+    assertThat((double) val[2])
+        .isCloseTo(euclid(data, 0, 5, d), org.assertj.core.data.Offset.offset(1e-5));
     assertThat(val[3]).isEqualTo(9f); // empty slot untouched
     assertThat(val[4]).isInfinite(); // excluded self pair untouched
-    assertThat((double) val[5]).isCloseTo(euclid(data, 1, 4, d), org.assertj.core.data.Offset.offset(1e-5));
+    assertThat((double) val[5])
+        .isCloseTo(euclid(data, 1, 4, d), org.assertj.core.data.Offset.offset(1e-5));
 
     float[] cv = {9f, 9f, 9f};
     HostRefine.refine(m, 0, 1, m, new int[] {3, 5, 1}, cv, 3, true);
     assertThat(cv[0]).isZero();
     assertThat(cv[1]).isEqualTo(1f);
-    assertThat((double) cv[2]).isCloseTo(1 - cos(data, 0, 1, d), org.assertj.core.data.Offset.offset(1e-6));
+    assertThat((double) cv[2])
+        .isCloseTo(1 - cos(data, 0, 1, d), org.assertj.core.data.Offset.offset(1e-6));
   }
 
   private static double euclid(float[] x, int a, int b, int d) {
@@ -92,15 +98,19 @@ class HostSideTest {
     CUdeviceptr p = new CUdeviceptr();
     DeviceBuffer b = new DeviceBuffer(p, 64, "test buffer", freed::add);
     assertThat(b.ptr()).isSameAs(p);
-    assertThatThrownBy(() -> b.at(65)).isInstanceOf(IndexOutOfBoundsException.class)
+    assertThatThrownBy(() -> b.at(65))
+        .isInstanceOf(IndexOutOfBoundsException.class)
         .hasMessageContaining("test buffer");
     assertThatThrownBy(() -> b.upload(new float[20], 0, 0, 20))
-        .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("80 bytes");
+        .isInstanceOf(IndexOutOfBoundsException.class)
+        .hasMessageContaining("80 bytes");
     b.close();
     b.close();
     assertThat(freed).containsExactly(p);
-    assertThatThrownBy(b::ptr).isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("test buffer").hasMessageContaining("closed");
+    assertThatThrownBy(b::ptr)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("test buffer")
+        .hasMessageContaining("closed");
     assertThatThrownBy(() -> b.download(0, new float[1], 0, 1))
         .isInstanceOf(IllegalStateException.class);
     assertThat(b.toString()).contains("closed");

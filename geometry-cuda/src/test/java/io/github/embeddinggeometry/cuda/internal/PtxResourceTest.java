@@ -8,7 +8,9 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
-/** The shipped PTX is present, JIT-able by every CUDA 12.0+ driver, and built from today's source. */
+/**
+ * The shipped PTX is present, JIT-able by every CUDA 12.0+ driver, and built from today's source.
+ */
 class PtxResourceTest {
   private final Ptx ptx = Ptx.load(Ptx.KERNELS);
 
@@ -22,8 +24,15 @@ class PtxResourceTest {
 
   @Test
   void holdsEveryKernelTheJavaCodeLaunches() {
-    assertThat(ptx.entries()).contains("row_sq_norms", "sgemm_abt", "sgemm_abt_vec4",
-        "dist_epilogue", "topk_merge", "refine_candidates", "center_transpose");
+    assertThat(ptx.entries())
+        .contains(
+            "row_sq_norms",
+            "sgemm_abt",
+            "sgemm_abt_vec4",
+            "dist_epilogue",
+            "topk_merge",
+            "refine_candidates",
+            "center_transpose");
   }
 
   @Test
@@ -49,12 +58,16 @@ class PtxResourceTest {
     assertThat(Ptx.isaAtMost("8.0", "8.0")).isTrue();
     assertThat(Ptx.isaAtMost("8.1", "8.0")).isFalse();
     assertThat(Ptx.isaAtMost("9.0", "8.0")).isFalse();
-    Ptx p = Ptx.parse("x", "//\n.version 7.8\n.target sm_80\n.address_size 64\n"
-        + ".visible .entry foo(\n)\n.visible .entry bar(\n)\n");
+    Ptx p =
+        Ptx.parse(
+            "x",
+            "//\n.version 7.8\n.target sm_80\n.address_size 64\n"
+                + ".visible .entry foo(\n)\n.visible .entry bar(\n)\n");
     assertThat(p.version()).isEqualTo("7.8");
     assertThat(p.target()).isEqualTo("sm_80");
     assertThat(p.entries()).containsExactly("foo", "bar");
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> Ptx.parse("y", "junk"))
-        .hasMessageContaining("y").hasMessageContaining(".version");
+        .hasMessageContaining("y")
+        .hasMessageContaining(".version");
   }
 }

@@ -18,14 +18,17 @@ import java.util.Objects;
 public final class ByteRegion {
   /** Default distance between window starts: 1 GiB. */
   public static final long DEFAULT_STEP = 1L << 30;
+
   /** Default window overlap, and so the largest single access: 1 MiB. */
   public static final int DEFAULT_OVERLAP = 1 << 20;
 
   private final ByteBuffer[] windows;
   private final long step;
   private final int overlap;
+
   /** Offset of this region's byte 0 in the windows' address space (a sub-region's start). */
   private final long base;
+
   private final long size;
 
   private ByteRegion(ByteBuffer[] windows, long step, int overlap, long base, long size) {
@@ -44,7 +47,8 @@ public final class ByteRegion {
   /** A region over a buffer's remaining bytes (not copied). */
   public static ByteRegion of(ByteBuffer buffer) {
     ByteBuffer b = buffer.slice();
-    return new ByteRegion(new ByteBuffer[] {b}, Long.MAX_VALUE / 2, Integer.MAX_VALUE, 0, b.remaining());
+    return new ByteRegion(
+        new ByteBuffer[] {b}, Long.MAX_VALUE / 2, Integer.MAX_VALUE, 0, b.remaining());
   }
 
   /** Maps {@code [pos, pos + length)} of a file read-only in default windows. */
@@ -59,14 +63,18 @@ public final class ByteRegion {
   public static ByteRegion map(FileChannel ch, long pos, long length, long step, int overlap)
       throws IOException {
     if (step <= 0 || overlap <= 0 || step + overlap > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("bad window layout: step " + step + ", overlap " + overlap);
+      throw new IllegalArgumentException(
+          "bad window layout: step " + step + ", overlap " + overlap);
     }
     int count = length == 0 ? 1 : (int) ((length + step - 1) / step);
     ByteBuffer[] w = new ByteBuffer[count];
     for (int i = 0; i < count; i++) {
       long start = i * step;
       long len = Math.min(length - start, step + overlap);
-      w[i] = len <= 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, pos + start, len);
+      w[i] =
+          len <= 0
+              ? ByteBuffer.allocate(0)
+              : ch.map(FileChannel.MapMode.READ_ONLY, pos + start, len);
     }
     return new ByteRegion(w, step, overlap, 0, length);
   }
@@ -92,7 +100,8 @@ public final class ByteRegion {
     int w = windows.length == 1 ? 0 : (int) (abs / step);
     long inWindow = abs - w * step;
     if (windows.length > 1 && len > overlap) {
-      throw new IllegalArgumentException("slice of " + len + " bytes exceeds window overlap " + overlap);
+      throw new IllegalArgumentException(
+          "slice of " + len + " bytes exceeds window overlap " + overlap);
     }
     ByteBuffer b = windows[w].duplicate();
     b.position((int) inWindow).limit((int) inWindow + len);

@@ -13,22 +13,25 @@ import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
- * A {@link Tensor} over a {@link ByteRegion}: dtype, shape, element strides and offset, byte
- * order. Conversion works on contiguous runs in chunks: bulk copies into a small scratch array, then
- * a plain loop the JIT vectorises; bf16 goes through core's Vector API widening (C2 does not
+ * A {@link Tensor} over a {@link ByteRegion}: dtype, shape, element strides and offset, byte order.
+ * Conversion works on contiguous runs in chunks: bulk copies into a small scratch array, then a
+ * plain loop the JIT vectorises; bf16 goes through core's Vector API widening (C2 does not
  * vectorise the shift-and-reinterpret loop by itself).
  */
 public final class RegionTensor implements Tensor {
   /** Elements per conversion chunk: the scratch array stays in L1/L2 cache. */
   private static final int CHUNK = 1 << 13;
+
   private static final BooleanSupplier ALWAYS_OPEN = () -> true;
 
   private final String source;
   private final String name;
   private final DType dtype;
   private final long[] shape;
+
   /** Element strides, or null for C-contiguous. */
   private final long[] strides;
+
   private final long offset;
   private final ByteRegion region;
   private final ByteOrder order;
@@ -40,8 +43,16 @@ public final class RegionTensor implements Tensor {
    * @param open false once the owning file is closed
    * @throws IllegalArgumentException if an element would lie outside the region
    */
-  public RegionTensor(String source, String name, DType dtype, long[] shape, long[] strides,
-      long offset, ByteRegion region, ByteOrder order, BooleanSupplier open) {
+  public RegionTensor(
+      String source,
+      String name,
+      DType dtype,
+      long[] shape,
+      long[] strides,
+      long offset,
+      ByteRegion region,
+      ByteOrder order,
+      BooleanSupplier open) {
     this.source = source;
     this.name = name;
     this.dtype = Objects.requireNonNull(dtype);
@@ -52,7 +63,8 @@ public final class RegionTensor implements Tensor {
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("negative dimension " + d + " in shape " + Arrays.toString(shape));
+        throw new IllegalArgumentException(
+            "negative dimension " + d + " in shape " + Arrays.toString(shape));
       }
       n = d == 0 || n == 0 ? 0 : multiply(n, d, shape);
     }
@@ -73,8 +85,16 @@ public final class RegionTensor implements Tensor {
     long need = multiply(add(last, 1, shape), dtype.bytes(), shape);
     if (offset < 0 || need > region.size()) {
       throw new IllegalArgumentException(
-          "elements up to index " + last + " (offset " + offset + ") of " + dtype + " need "
-              + need + " bytes but the data holds " + region.size());
+          "elements up to index "
+              + last
+              + " (offset "
+              + offset
+              + ") of "
+              + dtype
+              + " need "
+              + need
+              + " bytes but the data holds "
+              + region.size());
     }
   }
 
@@ -102,25 +122,29 @@ public final class RegionTensor implements Tensor {
       s[k] = acc;
       // Saturates: only a tensor with a zero dimension (never read) can get here with overflow.
       long next = acc * Math.max(shape[k], 1);
-      acc = Math.max(shape[k], 1) != 0 && next / Math.max(shape[k], 1) != acc ? Long.MAX_VALUE : next;
+      acc =
+          Math.max(shape[k], 1) != 0 && next / Math.max(shape[k], 1) != acc ? Long.MAX_VALUE : next;
     }
     return s;
   }
 
   public static RegionTensor ofFloats(String name, float[] data, long[] shape) {
-    ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(data.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(Math.multiplyExact(data.length, 4)).order(ByteOrder.LITTLE_ENDIAN);
     b.asFloatBuffer().put(data);
     return heap(name, DType.F32, b, shape);
   }
 
   public static RegionTensor ofDoubles(String name, double[] data, long[] shape) {
-    ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(data.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(Math.multiplyExact(data.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
     b.asDoubleBuffer().put(data);
     return heap(name, DType.F64, b, shape);
   }
 
   public static RegionTensor ofLongs(String name, long[] data, long[] shape) {
-    ByteBuffer b = ByteBuffer.allocate(Math.multiplyExact(data.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer b =
+        ByteBuffer.allocate(Math.multiplyExact(data.length, 8)).order(ByteOrder.LITTLE_ENDIAN);
     b.asLongBuffer().put(data);
     return heap(name, DType.I64, b, shape);
   }
@@ -138,11 +162,26 @@ public final class RegionTensor implements Tensor {
       n = Math.multiplyExact(n, d);
     }
     if (n * dtype.bytes() != b.capacity()) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " of " + dtype
-          + " needs " + n * dtype.bytes() + " bytes; got " + b.capacity());
+      throw new IllegalArgumentException(
+          "shape "
+              + Arrays.toString(shape)
+              + " of "
+              + dtype
+              + " needs "
+              + n * dtype.bytes()
+              + " bytes; got "
+              + b.capacity());
     }
-    return new RegionTensor("memory", name, dtype, shape, null, 0, ByteRegion.of(b),
-        ByteOrder.LITTLE_ENDIAN, ALWAYS_OPEN);
+    return new RegionTensor(
+        "memory",
+        name,
+        dtype,
+        shape,
+        null,
+        0,
+        ByteRegion.of(b),
+        ByteOrder.LITTLE_ENDIAN,
+        ALWAYS_OPEN);
   }
 
   @Override
@@ -186,7 +225,8 @@ public final class RegionTensor implements Tensor {
 
   private void checkRange(long from, int dstLength, int off, int len) {
     if (!open.getAsBoolean()) {
-      throw new IllegalStateException(source + ": closed; tensor " + name + " is no longer readable");
+      throw new IllegalStateException(
+          source + ": closed; tensor " + name + " is no longer readable");
     }
     Objects.checkFromIndexSize(off, len, dstLength);
     Objects.checkFromIndexSize(from, len, numel());
@@ -258,48 +298,53 @@ public final class RegionTensor implements Tensor {
       case BF16:
         Bf16.decode(buf(pos, n), dst, off, n);
         return;
-      case F16: {
-        short[] s = new short[Math.min(n, CHUNK)];
-        for (int done = 0; done < n; done += s.length) {
-          int k = Math.min(s.length, n - done);
-          buf(pos + (long) done * es, k).asShortBuffer().get(s, 0, k);
-          int o = off + done;
-          for (int i = 0; i < k; i++) {
-            dst[o + i] = F16Table.TABLE[s[i] & 0xffff];
+      case F16:
+        {
+          short[] s = new short[Math.min(n, CHUNK)];
+          for (int done = 0; done < n; done += s.length) {
+            int k = Math.min(s.length, n - done);
+            buf(pos + (long) done * es, k).asShortBuffer().get(s, 0, k);
+            int o = off + done;
+            for (int i = 0; i < k; i++) {
+              dst[o + i] = F16Table.TABLE[s[i] & 0xffff];
+            }
           }
+          return;
         }
-        return;
-      }
       case F8_E4M3:
-      case F8_E5M2: {
-        ByteBuffer b = buf(pos, n);
-        boolean e4 = dtype == DType.F8_E4M3;
-        for (int i = 0; i < n; i++) {
-          dst[off + i] = e4 ? FloatFormats.f8e4m3ToFloat(b.get(i)) : FloatFormats.f8e5m2ToFloat(b.get(i));
+      case F8_E5M2:
+        {
+          ByteBuffer b = buf(pos, n);
+          boolean e4 = dtype == DType.F8_E4M3;
+          for (int i = 0; i < n; i++) {
+            dst[off + i] =
+                e4 ? FloatFormats.f8e4m3ToFloat(b.get(i)) : FloatFormats.f8e5m2ToFloat(b.get(i));
+          }
+          return;
         }
-        return;
-      }
-      case F64: {
-        double[] d = new double[Math.min(n, CHUNK)];
-        for (int done = 0; done < n; done += d.length) {
-          int k = Math.min(d.length, n - done);
-          buf(pos + (long) done * es, k).asDoubleBuffer().get(d, 0, k);
-          for (int i = 0; i < k; i++) {
-            dst[off + done + i] = (float) d[i];
+      case F64:
+        {
+          double[] d = new double[Math.min(n, CHUNK)];
+          for (int done = 0; done < n; done += d.length) {
+            int k = Math.min(d.length, n - done);
+            buf(pos + (long) done * es, k).asDoubleBuffer().get(d, 0, k);
+            for (int i = 0; i < k; i++) {
+              dst[off + done + i] = (float) d[i];
+            }
+          }
+          return;
+        }
+      default:
+        {
+          long[] l = new long[Math.min(n, CHUNK)];
+          for (int done = 0; done < n; done += l.length) {
+            int k = Math.min(l.length, n - done);
+            decodeLongs(pos + (long) done * es, l, 0, k);
+            for (int i = 0; i < k; i++) {
+              dst[off + done + i] = dtype == DType.U64 ? unsignedToFloat(l[i]) : (float) l[i];
+            }
           }
         }
-        return;
-      }
-      default: {
-        long[] l = new long[Math.min(n, CHUNK)];
-        for (int done = 0; done < n; done += l.length) {
-          int k = Math.min(l.length, n - done);
-          decodeLongs(pos + (long) done * es, l, 0, k);
-          for (int i = 0; i < k; i++) {
-            dst[off + done + i] = dtype == DType.U64 ? unsignedToFloat(l[i]) : (float) l[i];
-          }
-        }
-      }
     }
   }
 
@@ -310,30 +355,34 @@ public final class RegionTensor implements Tensor {
   @Override
   public void readDoubles(long from, double[] dst, int off, int len) {
     checkRange(from, dst.length, off, len);
-    forEachRun(from, off, len, (pos, o, n) -> {
-      if (dtype == DType.F64) {
-        buf(pos, n).asDoubleBuffer().get(dst, o, n);
-      } else if (dtype.isFloatingPoint()) {
-        float[] f = new float[Math.min(n, CHUNK)];
-        for (int done = 0; done < n; done += f.length) {
-          int k = Math.min(f.length, n - done);
-          decodeFloats(pos + (long) done * dtype.bytes(), f, 0, k);
-          for (int i = 0; i < k; i++) {
-            dst[o + done + i] = f[i];
+    forEachRun(
+        from,
+        off,
+        len,
+        (pos, o, n) -> {
+          if (dtype == DType.F64) {
+            buf(pos, n).asDoubleBuffer().get(dst, o, n);
+          } else if (dtype.isFloatingPoint()) {
+            float[] f = new float[Math.min(n, CHUNK)];
+            for (int done = 0; done < n; done += f.length) {
+              int k = Math.min(f.length, n - done);
+              decodeFloats(pos + (long) done * dtype.bytes(), f, 0, k);
+              for (int i = 0; i < k; i++) {
+                dst[o + done + i] = f[i];
+              }
+            }
+          } else {
+            long[] l = new long[Math.min(n, CHUNK)];
+            for (int done = 0; done < n; done += l.length) {
+              int k = Math.min(l.length, n - done);
+              decodeLongs(pos + (long) done * dtype.bytes(), l, 0, k);
+              for (int i = 0; i < k; i++) {
+                long v = l[i];
+                dst[o + done + i] = dtype == DType.U64 && v < 0 ? 0x1p64 + v : v;
+              }
+            }
           }
-        }
-      } else {
-        long[] l = new long[Math.min(n, CHUNK)];
-        for (int done = 0; done < n; done += l.length) {
-          int k = Math.min(l.length, n - done);
-          decodeLongs(pos + (long) done * dtype.bytes(), l, 0, k);
-          for (int i = 0; i < k; i++) {
-            long v = l[i];
-            dst[o + done + i] = dtype == DType.U64 && v < 0 ? 0x1p64 + v : v;
-          }
-        }
-      }
-    });
+        });
   }
 
   @Override
@@ -397,7 +446,8 @@ public final class RegionTensor implements Tensor {
   public byte[] toLittleEndianBytes() {
     long total = Math.multiplyExact(numel(), (long) dtype.bytes());
     if (total > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("tensor " + name + " has " + total + " bytes, too many for one array");
+      throw new IllegalStateException(
+          "tensor " + name + " has " + total + " bytes, too many for one array");
     }
     byte[] out = new byte[(int) total];
     readLittleEndianBytes(0, out, (int) numel());
@@ -405,7 +455,8 @@ public final class RegionTensor implements Tensor {
   }
 
   /** Writes all elements as little-endian bytes in C order, 1 MiB at a time. */
-  public void writeLittleEndian(java.nio.channels.WritableByteChannel ch) throws java.io.IOException {
+  public void writeLittleEndian(java.nio.channels.WritableByteChannel ch)
+      throws java.io.IOException {
     int es = dtype.bytes();
     int block = (1 << 20) / es;
     byte[] buf = new byte[(int) Math.min((long) block, numel()) * es];
@@ -422,31 +473,47 @@ public final class RegionTensor implements Tensor {
   private void readLittleEndianBytes(long from, byte[] out, int count) {
     int es = dtype.bytes();
     checkRange(from, count, 0, count);
-    forEachRun(from, 0, count, (pos, o, n) -> {
-      region.get(pos, out, o * es, n * es);
-      if (order == ByteOrder.BIG_ENDIAN && es > 1) {
-        for (int e = o * es; e < (o + n) * es; e += es) {
-          for (int a = e, z = e + es - 1; a < z; a++, z--) {
-            byte t = out[a];
-            out[a] = out[z];
-            out[z] = t;
+    forEachRun(
+        from,
+        0,
+        count,
+        (pos, o, n) -> {
+          region.get(pos, out, o * es, n * es);
+          if (order == ByteOrder.BIG_ENDIAN && es > 1) {
+            for (int e = o * es; e < (o + n) * es; e += es) {
+              for (int a = e, z = e + es - 1; a < z; a++, z--) {
+                byte t = out[a];
+                out[a] = out[z];
+                out[z] = t;
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
   @Override
   public EmbeddingMatrix toEmbeddingMatrix(ProgressListener progress) {
     if (shape.length != 2) {
-      throw new IllegalStateException(source + ": tensor " + name + " has shape "
-          + Arrays.toString(shape) + "; an embedding matrix needs rank 2");
+      throw new IllegalStateException(
+          source
+              + ": tensor "
+              + name
+              + " has shape "
+              + Arrays.toString(shape)
+              + "; an embedding matrix needs rank 2");
     }
     long total = numel();
-    if (total > Integer.MAX_VALUE - 8 || shape[0] > Integer.MAX_VALUE
-        || shape[1] > Integer.MAX_VALUE || shape[1] == 0) {
-      throw new IllegalStateException(source + ": tensor " + name + " of shape "
-          + Arrays.toString(shape) + " does not fit one float array (or has no columns)");
+    if (total > Integer.MAX_VALUE - 8
+        || shape[0] > Integer.MAX_VALUE
+        || shape[1] > Integer.MAX_VALUE
+        || shape[1] == 0) {
+      throw new IllegalStateException(
+          source
+              + ": tensor "
+              + name
+              + " of shape "
+              + Arrays.toString(shape)
+              + " does not fit one float array (or has no columns)");
     }
     int rows = (int) shape[0];
     int dim = (int) shape[1];
@@ -454,12 +521,18 @@ public final class RegionTensor implements Tensor {
     // About 1 MiB of source bytes per task: large enough to amortise, small enough to balance.
     int rowsPerChunk = (int) Math.max(1, (1 << 20) / ((long) dim * dtype.bytes()));
     int chunks = (rows + rowsPerChunk - 1) / rowsPerChunk;
-    Parallel.run("read " + name, chunks, rows, () -> null, (state, c) -> {
-      int r0 = c * rowsPerChunk;
-      int r1 = Math.min(rows, r0 + rowsPerChunk);
-      readFloats((long) r0 * dim, data, r0 * dim, (r1 - r0) * dim);
-      return r1 - r0;
-    }, progress);
+    Parallel.run(
+        "read " + name,
+        chunks,
+        rows,
+        () -> null,
+        (state, c) -> {
+          int r0 = c * rowsPerChunk;
+          int r1 = Math.min(rows, r0 + rowsPerChunk);
+          readFloats((long) r0 * dim, data, r0 * dim, (r1 - r0) * dim);
+          return r1 - r0;
+        },
+        progress);
     return EmbeddingMatrix.wrap(data, rows, dim);
   }
 }

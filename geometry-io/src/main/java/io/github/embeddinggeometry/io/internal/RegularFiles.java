@@ -22,7 +22,8 @@ public final class RegularFiles {
       throw new FileNotFoundException(path + ": no such file");
     }
     if (!Files.isRegularFile(path)) {
-      String what = Files.isDirectory(path) ? "a folder" : "a special file (FIFO, socket or device)";
+      String what =
+          Files.isDirectory(path) ? "a folder" : "a special file (FIFO, socket or device)";
       throw new IOException(path + " is " + what + ", not a regular file");
     }
   }

@@ -15,8 +15,8 @@ import java.util.Map;
 
 /**
  * A pickle reader that builds data, never runs code: it accepts what {@code
- * torch.load(weights_only=True)} accepts for plain checkpoints (dicts, OrderedDicts, lists,
- * tuples, strings, bytes, ints, floats, bools, None, tensors rebuilt by {@code
+ * torch.load(weights_only=True)} accepts for plain checkpoints (dicts, OrderedDicts, lists, tuples,
+ * strings, bytes, ints, floats, bools, None, tensors rebuilt by {@code
  * torch._utils._rebuild_tensor_v2} or {@code _rebuild_parameter} over typed storages) and refuses
  * every other global by name, before anything could be called.
  *
@@ -71,7 +71,8 @@ public final class RestrictedUnpickler {
   private final Map<String, Storage> storages = new HashMap<>();
   private int tensorCount;
 
-  private RestrictedUnpickler(String source, byte[] pickle, StorageResolver resolver, ByteOrder order) {
+  private RestrictedUnpickler(
+      String source, byte[] pickle, StorageResolver resolver, ByteOrder order) {
     this.source = source;
     this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
     this.resolver = resolver;
@@ -90,7 +91,8 @@ public final class RestrictedUnpickler {
   }
 
   private MalformedFileException fail(String what) {
-    return new MalformedFileException(source, "pickle: " + what + " (at byte " + in.position() + ")");
+    return new MalformedFileException(
+        source, "pickle: " + what + " (at byte " + in.position() + ")");
   }
 
   private void need(long n) throws MalformedFileException {
@@ -176,15 +178,16 @@ public final class RestrictedUnpickler {
         case 'c': // GLOBAL
           stack.add(global(line(), line()));
           break;
-        case 0x93: { // STACK_GLOBAL
-          Object name = pop();
-          Object module = pop();
-          if (!(module instanceof String) || !(name instanceof String)) {
-            throw fail("STACK_GLOBAL needs two strings");
+        case 0x93:
+          { // STACK_GLOBAL
+            Object name = pop();
+            Object module = pop();
+            if (!(module instanceof String) || !(name instanceof String)) {
+              throw fail("STACK_GLOBAL needs two strings");
+            }
+            stack.add(global((String) module, (String) name));
+            break;
           }
-          stack.add(global((String) module, (String) name));
-          break;
-        }
         case 'q': // BINPUT
           memo.put((long) u8(), top());
           break;
@@ -221,46 +224,52 @@ public final class RestrictedUnpickler {
         case 0x85: // TUPLE1
           stack.add(tuple(pop()));
           break;
-        case 0x86: { // TUPLE2
-          Object b = pop();
-          Object a = pop();
-          stack.add(tuple(a, b));
-          break;
-        }
-        case 0x87: { // TUPLE3
-          Object c = pop();
-          Object b = pop();
-          Object a = pop();
-          stack.add(tuple(a, b, c));
-          break;
-        }
-        case 's': { // SETITEM
-          Object v = pop();
-          Object k = pop();
-          dict(top()).put(key(k), v);
-          break;
-        }
-        case 'u': { // SETITEMS
-          List<Object> items = popToMark();
-          if (items.size() % 2 != 0) {
-            throw fail("SETITEMS with an odd number of items");
+        case 0x86:
+          { // TUPLE2
+            Object b = pop();
+            Object a = pop();
+            stack.add(tuple(a, b));
+            break;
           }
-          Map<Object, Object> d = dict(top());
-          for (int i = 0; i < items.size(); i += 2) {
-            d.put(key(items.get(i)), items.get(i + 1));
+        case 0x87:
+          { // TUPLE3
+            Object c = pop();
+            Object b = pop();
+            Object a = pop();
+            stack.add(tuple(a, b, c));
+            break;
           }
-          break;
-        }
-        case 'a': { // APPEND
-          Object v = pop();
-          list(top()).add(v);
-          break;
-        }
-        case 'e': { // APPENDS
-          List<Object> items = popToMark();
-          list(top()).addAll(items);
-          break;
-        }
+        case 's':
+          { // SETITEM
+            Object v = pop();
+            Object k = pop();
+            dict(top()).put(key(k), v);
+            break;
+          }
+        case 'u':
+          { // SETITEMS
+            List<Object> items = popToMark();
+            if (items.size() % 2 != 0) {
+              throw fail("SETITEMS with an odd number of items");
+            }
+            Map<Object, Object> d = dict(top());
+            for (int i = 0; i < items.size(); i += 2) {
+              d.put(key(items.get(i)), items.get(i + 1));
+            }
+            break;
+          }
+        case 'a':
+          { // APPEND
+            Object v = pop();
+            list(top()).add(v);
+            break;
+          }
+        case 'e':
+          { // APPENDS
+            List<Object> items = popToMark();
+            list(top()).addAll(items);
+            break;
+          }
         case 'J': // BININT
           need(4);
           stack.add((long) in.getInt());
@@ -275,11 +284,12 @@ public final class RestrictedUnpickler {
         case 0x8a: // LONG1
           stack.add(longValue(bytes(u8())));
           break;
-        case 0x8b: { // LONG4
-          need(4);
-          stack.add(longValue(bytes(in.getInt())));
-          break;
-        }
+        case 0x8b:
+          { // LONG4
+            need(4);
+            stack.add(longValue(bytes(in.getInt())));
+            break;
+          }
         case 'G': // BINFLOAT, big endian
           need(8);
           stack.add(Double.longBitsToDouble(Long.reverseBytes(in.getLong())));
@@ -325,28 +335,33 @@ public final class RestrictedUnpickler {
         case 'Q': // BINPERSID
           stack.add(persistent(pop()));
           break;
-        case 'R': { // REDUCE
-          Object args = pop();
-          Object f = pop();
-          stack.add(reduce(f, args));
-          break;
-        }
-        case 0x81: { // NEWOBJ
-          Object args = pop();
-          Object cls = pop();
-          stack.add(reduce(cls, args));
-          break;
-        }
-        case 'b': { // BUILD
-          Object state = pop();
-          Object target = top();
-          boolean emptyState = state == null || (state instanceof Map && ((Map<?, ?>) state).isEmpty())
-              || (state instanceof List && ((List<?>) state).isEmpty());
-          if (!emptyState) {
-            throw fail("BUILD with state on " + typeName(target) + " is not allowed");
+        case 'R':
+          { // REDUCE
+            Object args = pop();
+            Object f = pop();
+            stack.add(reduce(f, args));
+            break;
           }
-          break;
-        }
+        case 0x81:
+          { // NEWOBJ
+            Object args = pop();
+            Object cls = pop();
+            stack.add(reduce(cls, args));
+            break;
+          }
+        case 'b':
+          { // BUILD
+            Object state = pop();
+            Object target = top();
+            boolean emptyState =
+                state == null
+                    || (state instanceof Map && ((Map<?, ?>) state).isEmpty())
+                    || (state instanceof List && ((List<?>) state).isEmpty());
+            if (!emptyState) {
+              throw fail("BUILD with state on " + typeName(target) + " is not allowed");
+            }
+            break;
+          }
         case '0': // POP
           if (!stack.isEmpty() && stack.get(stack.size() - 1) == MARK) {
             popToMark();
@@ -380,28 +395,45 @@ public final class RestrictedUnpickler {
   }
 
   private Object global(String module, String name) throws MalformedFileException {
-    boolean ok = (module.equals("collections") && name.equals("OrderedDict"))
-        || (module.equals("torch._utils")
-            && (name.equals("_rebuild_tensor_v2") || name.equals("_rebuild_parameter")))
-        || (module.equals("torch") && STORAGES.containsKey(name))
-        || (module.equals("_codecs") && name.equals("encode"));
+    boolean ok =
+        (module.equals("collections") && name.equals("OrderedDict"))
+            || (module.equals("torch._utils")
+                && (name.equals("_rebuild_tensor_v2") || name.equals("_rebuild_parameter")))
+            || (module.equals("torch") && STORAGES.containsKey(name))
+            || (module.equals("_codecs") && name.equals("encode"));
     if (!ok) {
-      throw fail("refuses global " + module + "." + name + ": only tensors, dicts, lists, tuples,"
-          + " strings, numbers, bools and None are allowed, as torch.load(weights_only=True)");
+      throw fail(
+          "refuses global "
+              + module
+              + "."
+              + name
+              + ": only tensors, dicts, lists, tuples,"
+              + " strings, numbers, bools and None are allowed, as torch.load(weights_only=True)");
     }
     return new Global(module, name);
   }
 
   private Object key(Object k) throws MalformedFileException {
-    if (k == null || k instanceof String || k instanceof Long || k instanceof BigInteger
-        || k instanceof Double || k instanceof Boolean) {
+    if (k == null
+        || k instanceof String
+        || k instanceof Long
+        || k instanceof BigInteger
+        || k instanceof Double
+        || k instanceof Boolean) {
       return k;
     }
     if (k instanceof List && !(k instanceof ArrayList)) {
       for (Object o : (List<?>) k) {
-        if (!(o == null || o instanceof String || o instanceof Long || o instanceof Double
-            || o instanceof Boolean || o instanceof BigInteger)) {
-          throw fail("dict key tuple holds a " + typeName(o) + "; only flat tuples of scalars are supported");
+        if (!(o == null
+            || o instanceof String
+            || o instanceof Long
+            || o instanceof Double
+            || o instanceof Boolean
+            || o instanceof BigInteger)) {
+          throw fail(
+              "dict key tuple holds a "
+                  + typeName(o)
+                  + "; only flat tuples of scalars are supported");
         }
       }
       return k;
@@ -462,9 +494,12 @@ public final class RestrictedUnpickler {
       throw fail("persistent id is not a 5-tuple ('storage', type, key, location, numel)");
     }
     List<?> t = (List<?>) pid;
-    if (!"storage".equals(t.get(0)) || !(t.get(1) instanceof Global) || !(t.get(2) instanceof String)
+    if (!"storage".equals(t.get(0))
+        || !(t.get(1) instanceof Global)
+        || !(t.get(2) instanceof String)
         || !(t.get(4) instanceof Long)) {
-      throw fail("persistent id " + describe(t) + " is not ('storage', type, key, location, numel)");
+      throw fail(
+          "persistent id " + describe(t) + " is not ('storage', type, key, location, numel)");
     }
     Global type = (Global) t.get(1);
     DType dtype = STORAGES.get(type.name());
@@ -538,11 +573,24 @@ public final class RestrictedUnpickler {
       throw fail("tensor size has " + size.length + " dims but stride has " + stride.length);
     }
     try {
-      return new RegionTensor(source, "tensor" + tensorCount++ + " (storage " + s.key() + ")",
-          s.dtype(), size, stride, offset, s.bytes(), order, null);
+      return new RegionTensor(
+          source,
+          "tensor" + tensorCount++ + " (storage " + s.key() + ")",
+          s.dtype(),
+          size,
+          stride,
+          offset,
+          s.bytes(),
+          order,
+          null);
     } catch (IllegalArgumentException | ArithmeticException e) {
-      throw fail("tensor over storage " + s.key() + " of " + s.bytes().size() + " bytes: "
-          + e.getMessage());
+      throw fail(
+          "tensor over storage "
+              + s.key()
+              + " of "
+              + s.bytes().size()
+              + " bytes: "
+              + e.getMessage());
     }
   }
 

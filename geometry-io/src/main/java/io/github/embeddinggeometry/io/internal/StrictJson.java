@@ -16,15 +16,17 @@ import java.nio.charset.StandardCharsets;
 public final class StrictJson {
   private StrictJson() {}
 
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-      .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   static {
     // Headers are flat; deep nesting is only ever an attack on the parser's stack.
-    MAPPER.getFactory().setStreamReadConstraints(
-        StreamReadConstraints.builder().maxNestingDepth(64).build());
+    MAPPER
+        .getFactory()
+        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
   }
 
   /** The shared mapper (duplicate detection on) for writers and config files. */
@@ -33,9 +35,11 @@ public final class StrictJson {
   }
 
   /** Decodes UTF-8, refusing malformed or unmappable bytes. */
-  public static String utf8(String source, String what, byte[] bytes) throws MalformedFileException {
+  public static String utf8(String source, String what, byte[] bytes)
+      throws MalformedFileException {
     try {
-      return StandardCharsets.UTF_8.newDecoder()
+      return StandardCharsets.UTF_8
+          .newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
           .decode(ByteBuffer.wrap(bytes))
@@ -46,7 +50,8 @@ public final class StrictJson {
   }
 
   /** Parses strictly (UTF-8 checked first); the message names the file and the JSON problem. */
-  public static JsonNode parse(String source, String what, byte[] bytes) throws MalformedFileException {
+  public static JsonNode parse(String source, String what, byte[] bytes)
+      throws MalformedFileException {
     String text = utf8(source, what, bytes);
     try {
       JsonNode node = MAPPER.readTree(text);
@@ -57,7 +62,8 @@ public final class StrictJson {
     } catch (MalformedFileException e) {
       throw e;
     } catch (IOException e) {
-      throw new MalformedFileException(source, what + " is not valid JSON: " + firstLine(e.getMessage()), e);
+      throw new MalformedFileException(
+          source, what + " is not valid JSON: " + firstLine(e.getMessage()), e);
     }
   }
 

@@ -1,11 +1,11 @@
 package io.github.embeddinggeometry.io.npy;
 
-import io.github.embeddinggeometry.io.tensor.DType;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
-import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.StrictJson;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,11 +20,11 @@ import java.util.List;
  * A NumPy {@code .npy} file (format versions 1.0, 2.0 and 3.0), memory-mapped in windows so that
  * arrays over 2 GiB (a 32,000 x 32,000 float32 distance matrix is 4.1 GB) are read lazily.
  *
- * <p>Supported element types: {@code f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1}, little or big endian;
- * C or Fortran order (the returned {@link Tensor} always reads in C order). The header is
- * checked strictly: exactly the keys {@code descr}, {@code fortran_order}, {@code shape}; a
- * header length within the file and under 1 MiB; and a data section of exactly shape x itemsize
- * bytes. Object arrays (pickles) are refused.
+ * <p>Supported element types: {@code f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1}, little or big endian; C
+ * or Fortran order (the returned {@link Tensor} always reads in C order). The header is checked
+ * strictly: exactly the keys {@code descr}, {@code fortran_order}, {@code shape}; a header length
+ * within the file and under 1 MiB; and a data section of exactly shape x itemsize bytes. Object
+ * arrays (pickles) are refused.
  *
  * @since 0.1
  */
@@ -64,7 +64,8 @@ public final class NpyFile implements AutoCloseable {
   static NpyFile parse(String source, ByteRegion whole) throws MalformedFileException {
     long size = whole.size();
     if (size < 10) {
-      throw new MalformedFileException(source, "file of " + size + " bytes is too short for a .npy header (truncated?)");
+      throw new MalformedFileException(
+          source, "file of " + size + " bytes is too short for a .npy header (truncated?)");
     }
     ByteBuffer pre = whole.slice(0, 10);
     byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -82,18 +83,28 @@ public final class NpyFile implements AutoCloseable {
       prefix = 10;
     } else if (major == 2 || major == 3) {
       if (size < 12) {
-        throw new MalformedFileException(source, "file of " + size + " bytes is too short for a v" + major + " .npy header");
+        throw new MalformedFileException(
+            source, "file of " + size + " bytes is too short for a v" + major + " .npy header");
       }
       headerLen = whole.slice(8, 4).getInt(0) & 0xffffffffL;
       prefix = 12;
     } else {
-      throw new MalformedFileException(source, "unsupported .npy format version " + major + "." + minor);
+      throw new MalformedFileException(
+          source, "unsupported .npy format version " + major + "." + minor);
     }
     if (headerLen > MAX_HEADER_BYTES) {
-      throw new MalformedFileException(source, "header length " + headerLen + " exceeds the cap of " + MAX_HEADER_BYTES + " bytes");
+      throw new MalformedFileException(
+          source,
+          "header length " + headerLen + " exceeds the cap of " + MAX_HEADER_BYTES + " bytes");
     }
     if (prefix + headerLen > size) {
-      throw new MalformedFileException(source, "header length " + headerLen + " goes beyond the end of the file of " + size + " bytes (truncated?)");
+      throw new MalformedFileException(
+          source,
+          "header length "
+              + headerLen
+              + " goes beyond the end of the file of "
+              + size
+              + " bytes (truncated?)");
     }
     byte[] hb = new byte[(int) headerLen];
     whole.get(prefix, hb, 0, hb.length);
@@ -103,7 +114,8 @@ public final class NpyFile implements AutoCloseable {
     } else {
       for (byte b : hb) {
         if (b < 0) {
-          throw new MalformedFileException(source, ".npy v" + major + " header has a non-ASCII byte");
+          throw new MalformedFileException(
+              source, ".npy v" + major + " header has a non-ASCII byte");
         }
       }
       text = new String(hb, StandardCharsets.US_ASCII);
@@ -121,9 +133,17 @@ public final class NpyFile implements AutoCloseable {
       throw new MalformedFileException(source, "shape " + h.shapeText() + " overflows 64 bits");
     }
     if (size - start != nbytes) {
-      throw new MalformedFileException(source, "shape " + h.shapeText() + " of " + h.descr + " needs "
-          + nbytes + " data bytes but the file holds " + (size - start)
-          + (size - start < nbytes ? " (truncated?)" : ""));
+      throw new MalformedFileException(
+          source,
+          "shape "
+              + h.shapeText()
+              + " of "
+              + h.descr
+              + " needs "
+              + nbytes
+              + " data bytes but the file holds "
+              + (size - start)
+              + (size - start < nbytes ? " (truncated?)" : ""));
     }
     return new NpyFile(source, h, whole.sub(start, nbytes));
   }
@@ -230,7 +250,8 @@ public final class NpyFile implements AutoCloseable {
       lx.expect('}');
       lx.end();
       if (!sawDescr || !sawFortran || !sawShape) {
-        throw new MalformedFileException(source, ".npy header lacks one of descr, fortran_order, shape: " + text.strip());
+        throw new MalformedFileException(
+            source, ".npy header lacks one of descr, fortran_order, shape: " + text.strip());
       }
       return h;
     }
@@ -244,28 +265,57 @@ public final class NpyFile implements AutoCloseable {
       String code = d.substring(1);
       DType t;
       switch (code) {
-        case "f2": t = DType.F16; break;
-        case "f4": t = DType.F32; break;
-        case "f8": t = DType.F64; break;
-        case "i1": t = DType.I8; break;
-        case "i2": t = DType.I16; break;
-        case "i4": t = DType.I32; break;
-        case "i8": t = DType.I64; break;
-        case "u1": t = DType.U8; break;
-        case "u2": t = DType.U16; break;
-        case "u4": t = DType.U32; break;
-        case "u8": t = DType.U64; break;
-        case "b1": t = DType.BOOL; break;
+        case "f2":
+          t = DType.F16;
+          break;
+        case "f4":
+          t = DType.F32;
+          break;
+        case "f8":
+          t = DType.F64;
+          break;
+        case "i1":
+          t = DType.I8;
+          break;
+        case "i2":
+          t = DType.I16;
+          break;
+        case "i4":
+          t = DType.I32;
+          break;
+        case "i8":
+          t = DType.I64;
+          break;
+        case "u1":
+          t = DType.U8;
+          break;
+        case "u2":
+          t = DType.U16;
+          break;
+        case "u4":
+          t = DType.U32;
+          break;
+        case "u8":
+          t = DType.U64;
+          break;
+        case "b1":
+          t = DType.BOOL;
+          break;
         default:
-          throw new MalformedFileException(source, "unsupported .npy descr '" + d
-              + "' (supported: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1)");
+          throw new MalformedFileException(
+              source,
+              "unsupported .npy descr '"
+                  + d
+                  + "' (supported: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1)");
       }
       if (bo == '<' || (bo == '|' && t.bytes() == 1) || bo == '=') {
-        h.order = ByteOrder.LITTLE_ENDIAN; // '=' is native; every platform we run on is little endian
+        h.order =
+            ByteOrder.LITTLE_ENDIAN; // '=' is native; every platform we run on is little endian
       } else if (bo == '>') {
         h.order = ByteOrder.BIG_ENDIAN;
       } else {
-        throw new MalformedFileException(source, "unsupported byte order in .npy descr '" + d + "'");
+        throw new MalformedFileException(
+            source, "unsupported byte order in .npy descr '" + d + "'");
       }
       h.dtype = t;
     }
@@ -283,12 +333,23 @@ public final class NpyFile implements AutoCloseable {
     }
 
     MalformedFileException fail(String what) {
-      return new MalformedFileException(source, ".npy header: " + what + " at character " + i
-          + " of \"" + (s.length() > 200 ? s.substring(0, 200) + "..." : s.strip()) + "\"");
+      return new MalformedFileException(
+          source,
+          ".npy header: "
+              + what
+              + " at character "
+              + i
+              + " of \""
+              + (s.length() > 200 ? s.substring(0, 200) + "..." : s.strip())
+              + "\"");
     }
 
     void skip() {
-      while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\n' || s.charAt(i) == '\t' || s.charAt(i) == '\r')) {
+      while (i < s.length()
+          && (s.charAt(i) == ' '
+              || s.charAt(i) == '\n'
+              || s.charAt(i) == '\t'
+              || s.charAt(i) == '\r')) {
         i++;
       }
     }

@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.io.npy;
 
+import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.Tensor;
-import io.github.embeddinggeometry.io.internal.RegionTensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -14,9 +14,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Writes {@code .npy} files as {@code numpy.save} does: little endian, C order, version 1.0
- * (2.0 when the header would exceed 65,535 bytes), header padded with spaces and a newline so
- * that the data starts at a multiple of 64 bytes.
+ * Writes {@code .npy} files as {@code numpy.save} does: little endian, C order, version 1.0 (2.0
+ * when the header would exceed 65,535 bytes), header padded with spaces and a newline so that the
+ * data starts at a multiple of 64 bytes.
  *
  * @since 0.1
  */
@@ -31,8 +31,12 @@ public final class NpyWriter {
   public static void write(Path path, Tensor tensor) throws IOException {
     byte[] prefix = header(tensor.dtype(), tensor.shape());
     Path tmp = path.resolveSibling(path.getFileName() + ".tmp" + ProcessHandle.current().pid());
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
       ByteBuffer b = ByteBuffer.wrap(prefix);
       while (b.hasRemaining()) {
         ch.write(b);
@@ -54,8 +58,10 @@ public final class NpyWriter {
 
   /** Magic, version, length and padded header (package-visible for tests). */
   static byte[] header(DType dtype, long[] shape) {
-    StringBuilder dict = new StringBuilder("{'descr': '").append(descr(dtype))
-        .append("', 'fortran_order': False, 'shape': (");
+    StringBuilder dict =
+        new StringBuilder("{'descr': '")
+            .append(descr(dtype))
+            .append("', 'fortran_order': False, 'shape': (");
     for (long d : shape) {
       dict.append(d).append(", ");
     }
@@ -89,18 +95,30 @@ public final class NpyWriter {
 
   private static String descr(DType t) {
     switch (t) {
-      case F16: return "<f2";
-      case F32: return "<f4";
-      case F64: return "<f8";
-      case I8: return "|i1";
-      case I16: return "<i2";
-      case I32: return "<i4";
-      case I64: return "<i8";
-      case U8: return "|u1";
-      case U16: return "<u2";
-      case U32: return "<u4";
-      case U64: return "<u8";
-      case BOOL: return "|b1";
+      case F16:
+        return "<f2";
+      case F32:
+        return "<f4";
+      case F64:
+        return "<f8";
+      case I8:
+        return "|i1";
+      case I16:
+        return "<i2";
+      case I32:
+        return "<i4";
+      case I64:
+        return "<i8";
+      case U8:
+        return "|u1";
+      case U16:
+        return "<u2";
+      case U32:
+        return "<u4";
+      case U64:
+        return "<u8";
+      case BOOL:
+        return "|b1";
       default:
         throw new IllegalArgumentException(".npy has no dtype for " + t + "; convert to F32 first");
     }

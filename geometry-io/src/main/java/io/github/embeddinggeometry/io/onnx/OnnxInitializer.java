@@ -25,8 +25,11 @@ public record OnnxInitializer(String name, DType dtype, long[] dims, boolean ext
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof OnnxInitializer t && name.equals(t.name) && dtype == t.dtype
-        && Arrays.equals(dims, t.dims) && external == t.external;
+    return o instanceof OnnxInitializer t
+        && name.equals(t.name)
+        && dtype == t.dtype
+        && Arrays.equals(dims, t.dims)
+        && external == t.external;
   }
 
   @Override

@@ -2,11 +2,11 @@ package io.github.embeddinggeometry.io.onnx;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
+import io.github.embeddinggeometry.io.internal.ByteRegion;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
-import io.github.embeddinggeometry.io.internal.ByteRegion;
-import io.github.embeddinggeometry.io.internal.RegionTensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -22,11 +22,11 @@ import java.util.Map;
 /**
  * The initializers of an ONNX model, read from the protobuf wire format without generated classes.
  *
- * <p>One pass over the file records where each initializer's data lies and skips the bytes, so a
- * 90 MB model is indexed without copying its weights; {@link #tensor} then reads one lazily. Data
- * may be in {@code raw_data}, in the typed fields ({@code float_data}, {@code double_data}, {@code
- * int32_data}, {@code int64_data}), or in an external file next to the model ({@code
- * data_location = EXTERNAL}, for models opened from a path).
+ * <p>One pass over the file records where each initializer's data lies and skips the bytes, so a 90
+ * MB model is indexed without copying its weights; {@link #tensor} then reads one lazily. Data may
+ * be in {@code raw_data}, in the typed fields ({@code float_data}, {@code double_data}, {@code
+ * int32_data}, {@code int64_data}), or in an external file next to the model ({@code data_location
+ * = EXTERNAL}, for models opened from a path).
  *
  * @since 0.1
  */
@@ -76,7 +76,8 @@ public final class OnnxInitializers {
     }
   }
 
-  private OnnxInitializers(String source, Path directory, ByteRegion file, Map<String, Entry> entries) {
+  private OnnxInitializers(
+      String source, Path directory, ByteRegion file, Map<String, Entry> entries) {
     this.source = source;
     this.directory = directory;
     this.file = file;
@@ -87,8 +88,11 @@ public final class OnnxInitializers {
   public static OnnxInitializers open(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       if (ch.size() > Integer.MAX_VALUE) {
-        throw new MalformedFileException(path.toString(), "file of " + ch.size()
-            + " bytes exceeds the 2 GiB protobuf limit (large models keep weights as external data)");
+        throw new MalformedFileException(
+            path.toString(),
+            "file of "
+                + ch.size()
+                + " bytes exceeds the 2 GiB protobuf limit (large models keep weights as external data)");
       }
       ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
       Path dir = path.toAbsolutePath().getParent();
@@ -138,7 +142,8 @@ public final class OnnxInitializers {
   private static int checkLength(String source, CodedInputStream in, int len)
       throws MalformedFileException {
     if (len < 0) {
-      throw new MalformedFileException(source, "negative length " + len + " at byte " + in.getTotalBytesRead());
+      throw new MalformedFileException(
+          source, "negative length " + len + " at byte " + in.getTotalBytesRead());
     }
     return len;
   }
@@ -190,11 +195,20 @@ public final class OnnxInitializers {
         e.rawPos = in.getTotalBytesRead();
         e.rawLen = len;
         in.skipRawBytes(len);
-      } else if ((field == T_FLOAT_DATA || field == T_INT32_DATA || field == T_INT64_DATA
-          || field == T_DOUBLE_DATA) && e.external == false) {
+      } else if ((field == T_FLOAT_DATA
+              || field == T_INT32_DATA
+              || field == T_INT64_DATA
+              || field == T_DOUBLE_DATA)
+          && e.external == false) {
         if (e.typedField != 0 && e.typedField != field) {
-          throw new MalformedFileException(source, "initializer \"" + e.name
-              + "\" has data in two typed fields " + e.typedField + " and " + field);
+          throw new MalformedFileException(
+              source,
+              "initializer \""
+                  + e.name
+                  + "\" has data in two typed fields "
+                  + e.typedField
+                  + " and "
+                  + field);
         }
         e.typedField = field;
         long pos;
@@ -239,7 +253,8 @@ public final class OnnxInitializers {
     e.dtype = dtype(e.dataType);
     for (long d : e.dims) {
       if (d < 0) {
-        throw new MalformedFileException(source, "initializer \"" + e.name + "\" has negative dimension " + d);
+        throw new MalformedFileException(
+            source, "initializer \"" + e.name + "\" has negative dimension " + d);
       }
     }
     return e;
@@ -247,22 +262,38 @@ public final class OnnxInitializers {
 
   private static DType dtype(int onnxType) {
     switch (onnxType) {
-      case 1: return DType.F32;
-      case 2: return DType.U8;
-      case 3: return DType.I8;
-      case 4: return DType.U16;
-      case 5: return DType.I16;
-      case 6: return DType.I32;
-      case 7: return DType.I64;
-      case 9: return DType.BOOL;
-      case 10: return DType.F16;
-      case 11: return DType.F64;
-      case 12: return DType.U32;
-      case 13: return DType.U64;
-      case 16: return DType.BF16;
-      case 17: return DType.F8_E4M3;
-      case 19: return DType.F8_E5M2;
-      default: return null; // strings, complex, other float8 variants: listed but not readable
+      case 1:
+        return DType.F32;
+      case 2:
+        return DType.U8;
+      case 3:
+        return DType.I8;
+      case 4:
+        return DType.U16;
+      case 5:
+        return DType.I16;
+      case 6:
+        return DType.I32;
+      case 7:
+        return DType.I64;
+      case 9:
+        return DType.BOOL;
+      case 10:
+        return DType.F16;
+      case 11:
+        return DType.F64;
+      case 12:
+        return DType.U32;
+      case 13:
+        return DType.U64;
+      case 16:
+        return DType.BF16;
+      case 17:
+        return DType.F8_E4M3;
+      case 19:
+        return DType.F8_E5M2;
+      default:
+        return null; // strings, complex, other float8 variants: listed but not readable
     }
   }
 
@@ -292,13 +323,19 @@ public final class OnnxInitializers {
     Entry e = entries.get(name);
     if (e == null) {
       List<String> names = new ArrayList<>(entries.keySet());
-      throw new IllegalArgumentException(source + " has no initializer \"" + name + "\"; it has "
-          + (names.size() > 8 ? names.subList(0, 8) + " and " + (names.size() - 8) + " more" : names));
+      throw new IllegalArgumentException(
+          source
+              + " has no initializer \""
+              + name
+              + "\"; it has "
+              + (names.size() > 8
+                  ? names.subList(0, 8) + " and " + (names.size() - 8) + " more"
+                  : names));
     }
     String where = "initializer \"" + name + "\"";
     if (e.dtype == null) {
-      throw new MalformedFileException(source, where + " has ONNX data type " + e.dataType
-          + ", which is not supported");
+      throw new MalformedFileException(
+          source, where + " has ONNX data type " + e.dataType + ", which is not supported");
     }
     long[] dims = e.dimsArray();
     long bytes;
@@ -316,15 +353,23 @@ public final class OnnxInitializers {
       data = external(e, where, bytes);
     } else if (e.rawPos >= 0) {
       if (e.rawLen != bytes) {
-        throw new MalformedFileException(source, where + " dims x " + e.dtype + " need " + bytes
-            + " bytes but raw_data holds " + e.rawLen);
+        throw new MalformedFileException(
+            source,
+            where
+                + " dims x "
+                + e.dtype
+                + " need "
+                + bytes
+                + " bytes but raw_data holds "
+                + e.rawLen);
       }
       data = file.sub(e.rawPos, e.rawLen);
     } else {
       data = typed(e, where, bytes);
     }
     try {
-      return new RegionTensor(source, name, e.dtype, dims, null, 0, data, ByteOrder.LITTLE_ENDIAN, null);
+      return new RegionTensor(
+          source, name, e.dtype, dims, null, 0, data, ByteOrder.LITTLE_ENDIAN, null);
     } catch (IllegalArgumentException x) {
       throw new MalformedFileException(source, where + ": " + x.getMessage());
     }
@@ -333,13 +378,17 @@ public final class OnnxInitializers {
   private ByteRegion external(Entry e, String where, long bytes) throws IOException {
     String loc = e.externalInfo.get("location");
     if (directory == null || loc == null) {
-      throw new MalformedFileException(source, where + " keeps its data in an external file "
-          + loc + ", which needs the model opened from a path");
+      throw new MalformedFileException(
+          source,
+          where
+              + " keeps its data in an external file "
+              + loc
+              + ", which needs the model opened from a path");
     }
     Path p = directory.resolve(loc).normalize();
     if (!p.startsWith(directory)) {
-      throw new MalformedFileException(source, where + " external location " + loc
-          + " leaves the model's directory");
+      throw new MalformedFileException(
+          source, where + " external location " + loc + " leaves the model's directory");
     }
     long off;
     long len;
@@ -350,13 +399,30 @@ public final class OnnxInitializers {
       throw new MalformedFileException(source, where + " external offset/length not a number");
     }
     if (len != bytes || off < 0) {
-      throw new MalformedFileException(source, where + " external length " + len + " (offset "
-          + off + ") does not match dims x " + e.dtype + " = " + bytes + " bytes");
+      throw new MalformedFileException(
+          source,
+          where
+              + " external length "
+              + len
+              + " (offset "
+              + off
+              + ") does not match dims x "
+              + e.dtype
+              + " = "
+              + bytes
+              + " bytes");
     }
     try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
       if (off + len > ch.size()) {
-        throw new MalformedFileException(p.toString(), where + " needs bytes [" + off + ", "
-            + (off + len) + ") but the file holds " + ch.size());
+        throw new MalformedFileException(
+            p.toString(),
+            where
+                + " needs bytes ["
+                + off
+                + ", "
+                + (off + len)
+                + ") but the file holds "
+                + ch.size());
       }
       return ByteRegion.map(ch, off, len);
     }
@@ -366,10 +432,12 @@ public final class OnnxInitializers {
   // fields are decoded into a heap buffer of the tensor's dtype.
   private ByteRegion typed(Entry e, String where, long bytes) throws IOException {
     if (bytes > Integer.MAX_VALUE - 8) {
-      throw new MalformedFileException(source, where + " of " + bytes + " bytes is too large for typed fields");
+      throw new MalformedFileException(
+          source, where + " of " + bytes + " bytes is too large for typed fields");
     }
-    ByteBuffer out = ByteBuffer.allocate((int) Math.min(bytes, file.size() * 8 + 8))
-        .order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer out =
+        ByteBuffer.allocate((int) Math.min(bytes, file.size() * 8 + 8))
+            .order(ByteOrder.LITTLE_ENDIAN);
     int count = 0;
     long needCount = bytes / e.dtype.bytes();
     try {
@@ -379,32 +447,42 @@ public final class OnnxInitializers {
         boolean packed = r[2] == WireFormat.WIRETYPE_LENGTH_DELIMITED;
         while (!in.isAtEnd()) {
           if (count >= needCount) {
-            throw new MalformedFileException(source, where + " has more values than its dims allow ("
-                + needCount + ")");
+            throw new MalformedFileException(
+                source, where + " has more values than its dims allow (" + needCount + ")");
           }
           switch (e.typedField) {
             case T_FLOAT_DATA:
               requireType(e, where, DType.F32);
-              out.putFloat(packed ? in.readFloat() : Float.intBitsToFloat(in.readRawLittleEndian32()));
+              out.putFloat(
+                  packed ? in.readFloat() : Float.intBitsToFloat(in.readRawLittleEndian32()));
               break;
             case T_DOUBLE_DATA:
               requireType(e, where, DType.F64);
-              out.putDouble(packed ? in.readDouble() : Double.longBitsToDouble(in.readRawLittleEndian64()));
+              out.putDouble(
+                  packed ? in.readDouble() : Double.longBitsToDouble(in.readRawLittleEndian64()));
               break;
             case T_INT64_DATA:
               requireType(e, where, DType.I64);
               out.putLong(in.readInt64());
               break;
-            default: { // int32_data holds every narrower type, as bit patterns for f16/bf16
-              int v = in.readInt32();
-              switch (e.dtype.bytes()) {
-                case 1: out.put((byte) v); break;
-                case 2: out.putShort((short) v); break;
-                case 4: out.putInt(v); break;
-                default:
-                  throw new MalformedFileException(source, where + " of " + e.dtype + " cannot use int32_data");
+            default:
+              { // int32_data holds every narrower type, as bit patterns for f16/bf16
+                int v = in.readInt32();
+                switch (e.dtype.bytes()) {
+                  case 1:
+                    out.put((byte) v);
+                    break;
+                  case 2:
+                    out.putShort((short) v);
+                    break;
+                  case 4:
+                    out.putInt(v);
+                    break;
+                  default:
+                    throw new MalformedFileException(
+                        source, where + " of " + e.dtype + " cannot use int32_data");
+                }
               }
-            }
           }
           count++;
           if (!packed) {
@@ -418,10 +496,12 @@ public final class OnnxInitializers {
       throw x;
     } catch (IOException x) {
       // e.g. a packed float field whose length is not a multiple of 4
-      throw new MalformedFileException(source, where + " has a broken typed data field: " + x.getMessage(), x);
+      throw new MalformedFileException(
+          source, where + " has a broken typed data field: " + x.getMessage(), x);
     }
     if (count != needCount) {
-      throw new MalformedFileException(source, where + " has " + count + " values but its dims need " + needCount);
+      throw new MalformedFileException(
+          source, where + " has " + count + " values but its dims need " + needCount);
     }
     out.flip();
     return ByteRegion.of(out);
@@ -429,7 +509,8 @@ public final class OnnxInitializers {
 
   private void requireType(Entry e, String where, DType t) throws MalformedFileException {
     if (e.dtype != t) {
-      throw new MalformedFileException(source, where + " of " + e.dtype + " stores values in the " + t + " field");
+      throw new MalformedFileException(
+          source, where + " of " + e.dtype + " stores values in the " + t + " field");
     }
   }
 }

@@ -1,12 +1,12 @@
 package io.github.embeddinggeometry.io.safetensors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.github.embeddinggeometry.io.tensor.DType;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
-import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.StrictJson;
+import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -25,15 +25,15 @@ import java.util.Map;
  * memory-mapped (in windows of at most 2 GiB, so files of any size work on Java 17) and read only
  * when a {@link Tensor} is converted.
  *
- * <p>The header is checked as Python's {@code safetensors} does, and strictly: a length within
- * the file and under 100 MB, strict UTF-8 JSON without duplicate keys, known dtypes, non-negative
+ * <p>The header is checked as Python's {@code safetensors} does, and strictly: a length within the
+ * file and under 100 MB, strict UTF-8 JSON without duplicate keys, known dtypes, non-negative
  * dimensions whose product times the dtype size does not overflow and equals the tensor's byte
- * range, and ranges that tile the data section exactly (sorted, no overlap, no gap, none beyond
- * the end). Any violation is a {@link MalformedFileException} naming the file, the tensor and the
+ * range, and ranges that tile the data section exactly (sorted, no overlap, no gap, none beyond the
+ * end). Any violation is a {@link MalformedFileException} naming the file, the tensor and the
  * numbers.
  *
- * <p>Thread-safe for reading. {@link #close()} is idempotent; tensors of a closed file throw
- * {@link IllegalStateException}.
+ * <p>Thread-safe for reading. {@link #close()} is idempotent; tensors of a closed file throw {@link
+ * IllegalStateException}.
  *
  * @since 0.1
  */
@@ -47,8 +47,11 @@ public final class SafetensorsFile implements AutoCloseable {
   private final ByteRegion data;
   private volatile boolean closed;
 
-  private SafetensorsFile(String source, Map<String, String> metadata,
-      Map<String, TensorInfo> tensors, ByteRegion data) {
+  private SafetensorsFile(
+      String source,
+      Map<String, String> metadata,
+      Map<String, TensorInfo> tensors,
+      ByteRegion data) {
     this.source = source;
     this.metadata = metadata;
     this.tensors = tensors;
@@ -81,25 +84,41 @@ public final class SafetensorsFile implements AutoCloseable {
   static SafetensorsFile parse(String source, ByteRegion whole) throws MalformedFileException {
     long size = whole.size();
     if (size < 8) {
-      throw new MalformedFileException(source, "file of " + size
-          + " bytes is too short for the 8-byte safetensors header length (truncated?)");
+      throw new MalformedFileException(
+          source,
+          "file of "
+              + size
+              + " bytes is too short for the 8-byte safetensors header length (truncated?)");
     }
     long n = whole.slice(0, 8).getLong(0);
     if (n < 0 || n > MAX_HEADER_BYTES) {
-      throw new MalformedFileException(source, "header length " + Long.toUnsignedString(n)
-          + " exceeds the cap of " + MAX_HEADER_BYTES + " bytes");
+      throw new MalformedFileException(
+          source,
+          "header length "
+              + Long.toUnsignedString(n)
+              + " exceeds the cap of "
+              + MAX_HEADER_BYTES
+              + " bytes");
     }
     if (8 + n > size) {
-      throw new MalformedFileException(source, "header length " + n
-          + " goes beyond the end of the file of " + size + " bytes (truncated?)");
+      throw new MalformedFileException(
+          source,
+          "header length "
+              + n
+              + " goes beyond the end of the file of "
+              + size
+              + " bytes (truncated?)");
     }
     byte[] header = new byte[(int) n];
     whole.get(8, header, 0, (int) n);
     long dataLength = size - 8 - n;
     Map<String, String> meta = new LinkedHashMap<>();
     Map<String, TensorInfo> infos = parseHeader(source, header, dataLength, meta);
-    return new SafetensorsFile(source, Collections.unmodifiableMap(meta),
-        Collections.unmodifiableMap(infos), whole.sub(8 + n, dataLength));
+    return new SafetensorsFile(
+        source,
+        Collections.unmodifiableMap(meta),
+        Collections.unmodifiableMap(infos),
+        whole.sub(8 + n, dataLength));
   }
 
   /**
@@ -108,8 +127,9 @@ public final class SafetensorsFile implements AutoCloseable {
    * @param metaOut receives {@code __metadata__}. Modified.
    * @return tensors sorted by offset
    */
-  static Map<String, TensorInfo> parseHeader(String source, byte[] header, long dataLength,
-      Map<String, String> metaOut) throws MalformedFileException {
+  static Map<String, TensorInfo> parseHeader(
+      String source, byte[] header, long dataLength, Map<String, String> metaOut)
+      throws MalformedFileException {
     JsonNode root = StrictJson.parse(source, "safetensors header", header);
     if (!root.isObject()) {
       throw new MalformedFileException(source, "safetensors header is not a JSON object");
@@ -126,8 +146,8 @@ public final class SafetensorsFile implements AutoCloseable {
         for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
           Map.Entry<String, JsonNode> me = m.next();
           if (!me.getValue().isTextual()) {
-            throw new MalformedFileException(source,
-                "__metadata__ value of \"" + me.getKey() + "\" is not a string");
+            throw new MalformedFileException(
+                source, "__metadata__ value of \"" + me.getKey() + "\" is not a string");
           }
           metaOut.put(me.getKey(), me.getValue().textValue());
         }
@@ -140,25 +160,47 @@ public final class SafetensorsFile implements AutoCloseable {
     TensorInfo previous = null;
     for (TensorInfo t : list) {
       if (t.end() > dataLength) {
-        throw new MalformedFileException(source, "tensor \"" + t.name() + "\" ends at byte "
-            + t.end() + ", beyond the data section of " + dataLength + " bytes (truncated?)");
+        throw new MalformedFileException(
+            source,
+            "tensor \""
+                + t.name()
+                + "\" ends at byte "
+                + t.end()
+                + ", beyond the data section of "
+                + dataLength
+                + " bytes (truncated?)");
       }
       if (t.begin() < expected) {
-        throw new MalformedFileException(source, "tensor \"" + t.name() + "\" at bytes ["
-            + t.begin() + ", " + t.end() + ") overlaps tensor \"" + previous.name() + "\" ending at "
-            + expected);
+        throw new MalformedFileException(
+            source,
+            "tensor \""
+                + t.name()
+                + "\" at bytes ["
+                + t.begin()
+                + ", "
+                + t.end()
+                + ") overlaps tensor \""
+                + previous.name()
+                + "\" ending at "
+                + expected);
       }
       if (t.begin() > expected) {
-        throw new MalformedFileException(source, "tensor \"" + t.name() + "\" starts at byte "
-            + t.begin() + " but the data before it ends at " + expected
-            + " (gap; offsets must tile the data section)");
+        throw new MalformedFileException(
+            source,
+            "tensor \""
+                + t.name()
+                + "\" starts at byte "
+                + t.begin()
+                + " but the data before it ends at "
+                + expected
+                + " (gap; offsets must tile the data section)");
       }
       expected = t.end();
       previous = t;
     }
     if (expected != dataLength) {
-      throw new MalformedFileException(source, "tensors cover " + expected
-          + " bytes but the data section holds " + dataLength);
+      throw new MalformedFileException(
+          source, "tensors cover " + expected + " bytes but the data section holds " + dataLength);
     }
     Map<String, TensorInfo> out = new LinkedHashMap<>();
     for (TensorInfo t : list) {
@@ -204,19 +246,32 @@ public final class SafetensorsFile implements AutoCloseable {
     long begin = nonNegativeLong(source, where + " data_offsets[0]", off.get(0));
     long end = nonNegativeLong(source, where + " data_offsets[1]", off.get(1));
     if (end < begin) {
-      throw new MalformedFileException(source, where + " has data_offsets out of order: begin "
-          + begin + " > end " + end);
+      throw new MalformedFileException(
+          source, where + " has data_offsets out of order: begin " + begin + " > end " + end);
     }
     long nbytes;
     try {
       nbytes = Math.multiplyExact(numel, (long) dtype.bytes());
     } catch (ArithmeticException e) {
-      throw new MalformedFileException(source, where + " shape " + sh + " x " + dtype
-          + " overflows 64 bits");
+      throw new MalformedFileException(
+          source, where + " shape " + sh + " x " + dtype + " overflows 64 bits");
     }
     if (end - begin != nbytes) {
-      throw new MalformedFileException(source, where + " shape " + sh + " x " + dtype + " needs "
-          + nbytes + " bytes but data_offsets [" + begin + ", " + end + ") span " + (end - begin));
+      throw new MalformedFileException(
+          source,
+          where
+              + " shape "
+              + sh
+              + " x "
+              + dtype
+              + " needs "
+              + nbytes
+              + " bytes but data_offsets ["
+              + begin
+              + ", "
+              + end
+              + ") span "
+              + (end - begin));
     }
     return new TensorInfo(name, dtype, shape, begin, end);
   }
@@ -252,8 +307,8 @@ public final class SafetensorsFile implements AutoCloseable {
   public TensorInfo info(String name) {
     TensorInfo t = tensors.get(name);
     if (t == null) {
-      throw new IllegalArgumentException(source + " has no tensor \"" + name + "\"; it has "
-          + abbreviate(tensors.keySet()));
+      throw new IllegalArgumentException(
+          source + " has no tensor \"" + name + "\"; it has " + abbreviate(tensors.keySet()));
     }
     return t;
   }
@@ -262,8 +317,16 @@ public final class SafetensorsFile implements AutoCloseable {
   public Tensor tensor(String name) {
     checkOpen();
     TensorInfo t = info(name);
-    return new RegionTensor(source, name, t.dtype(), t.shape(), null, 0,
-        data.sub(t.begin(), t.end() - t.begin()), ByteOrder.LITTLE_ENDIAN, () -> !closed);
+    return new RegionTensor(
+        source,
+        name,
+        t.dtype(),
+        t.shape(),
+        null,
+        0,
+        data.sub(t.begin(), t.end() - t.begin()),
+        ByteOrder.LITTLE_ENDIAN,
+        () -> !closed);
   }
 
   /** Where the file came from. */
@@ -279,8 +342,7 @@ public final class SafetensorsFile implements AutoCloseable {
 
   static String abbreviate(java.util.Collection<String> names) {
     List<String> l = new ArrayList<>(names);
-    return l.size() <= 8 ? l.toString()
-        : l.subList(0, 8) + " and " + (l.size() - 8) + " more";
+    return l.size() <= 8 ? l.toString() : l.subList(0, 8) + " and " + (l.size() - 8) + " more";
   }
 
   /** Marks the file closed; mapped memory is released by the garbage collector (Java 17). */

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.io.safetensors;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.StrictJson;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -23,8 +23,8 @@ import java.util.Set;
 /**
  * Writes safetensors files that Python's {@code safetensors} accepts: an 8-byte little-endian
  * header length, a compact JSON header ({@code __metadata__} first, then the tensors in the order
- * given) padded with spaces to a multiple of 8 bytes, then the tensors' little-endian bytes back
- * to back, so that offsets are sorted and tile the data section.
+ * given) padded with spaces to a multiple of 8 bytes, then the tensors' little-endian bytes back to
+ * back, so that offsets are sorted and tile the data section.
  *
  * <p>The file is written to a temporary sibling and moved into place, so a failed write leaves no
  * half-written file under the target name.
@@ -45,13 +45,19 @@ public final class SafetensorsWriter {
    * @param metadata string pairs for {@code __metadata__}; omitted when empty
    * @throws IllegalArgumentException on duplicate, empty or reserved names
    */
-  public static void write(Path path, Map<String, String> metadata,
-      Collection<? extends Tensor> tensors) throws IOException {
+  public static void write(
+      Path path, Map<String, String> metadata, Collection<? extends Tensor> tensors)
+      throws IOException {
     byte[] header = header(metadata, tensors);
     Path tmp = path.resolveSibling(path.getFileName() + ".tmp" + ProcessHandle.current().pid());
-    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+    try (FileChannel ch =
+        FileChannel.open(
+            tmp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer len =
+          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
       writeFully(ch, len);
       writeFully(ch, ByteBuffer.wrap(header));
       for (Tensor t : tensors) {
@@ -92,8 +98,8 @@ public final class SafetensorsWriter {
       for (Tensor t : tensors) {
         String name = t.name();
         if (name == null || name.isEmpty() || name.equals("__metadata__") || !seen.add(name)) {
-          throw new IllegalArgumentException("tensor name \"" + name
-              + "\" is empty, reserved or used twice");
+          throw new IllegalArgumentException(
+              "tensor name \"" + name + "\" is empty, reserved or used twice");
         }
         long bytes = Math.multiplyExact(t.numel(), (long) t.dtype().bytes());
         g.writeObjectFieldStart(name);

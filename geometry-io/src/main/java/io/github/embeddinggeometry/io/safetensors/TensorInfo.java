@@ -35,8 +35,12 @@ public record TensorInfo(String name, DType dtype, long[] shape, long begin, lon
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof TensorInfo t && name.equals(t.name) && dtype == t.dtype
-        && Arrays.equals(shape, t.shape) && begin == t.begin && end == t.end;
+    return o instanceof TensorInfo t
+        && name.equals(t.name)
+        && dtype == t.dtype
+        && Arrays.equals(shape, t.shape)
+        && begin == t.begin
+        && end == t.end;
   }
 
   @Override

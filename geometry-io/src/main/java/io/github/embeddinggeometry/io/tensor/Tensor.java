@@ -4,12 +4,12 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 
 /**
- * A typed n-dimensional array read from (or to be written to) a file: its data stays where it is
- * (a memory-mapped file, a heap buffer) until a {@code read}/{@code to} method converts it.
+ * A typed n-dimensional array read from (or to be written to) a file: its data stays where it is (a
+ * memory-mapped file, a heap buffer) until a {@code read}/{@code to} method converts it.
  *
- * <p>Element order in every method is C order (row-major, last index fastest), whatever the
- * layout on disk (Fortran-order .npy, strided torch tensors). Floating-point values widen exactly
- * to float32 except F64 (rounded to nearest) ; integers convert like a Java cast.
+ * <p>Element order in every method is C order (row-major, last index fastest), whatever the layout
+ * on disk (Fortran-order .npy, strided torch tensors). Floating-point values widen exactly to
+ * float32 except F64 (rounded to nearest) ; integers convert like a Java cast.
  *
  * <p>A tensor from a file that has been closed throws {@link IllegalStateException}. Reads are
  * thread-safe. {@code io.github.embeddinggeometry.io.Tensors} makes tensors over arrays, for the
@@ -102,7 +102,11 @@ public interface Tensor {
     long n = t.numel();
     if (n > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException(
-          "tensor " + t.name() + " has " + n + " elements, too many for one Java array;"
+          "tensor "
+              + t.name()
+              + " has "
+              + n
+              + " elements, too many for one Java array;"
               + " read it in pieces with readFloats");
     }
     return (int) n;

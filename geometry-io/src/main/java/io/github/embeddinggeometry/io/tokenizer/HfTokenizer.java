@@ -16,8 +16,8 @@ import java.util.Map;
  * A Hugging Face {@code tokenizer.json} (byte-level BPE as in Qwen/GPT-2, WordPiece as in BERT,
  * ...) decoded by the Rust {@code tokenizers} library through DJL, so decoding matches Python's
  * {@code tokenizers} exactly. DJL's native library ships inside its jar for linux-x86_64,
- * linux-aarch64, macOS aarch64 and Windows x86_64 and is extracted to {@code ~/.djl.ai}; no
- * network access is needed.
+ * linux-aarch64, macOS aarch64 and Windows x86_64 and is extracted to {@code ~/.djl.ai}; no network
+ * access is needed.
  *
  * <p>Special tokens are kept when decoding ({@code skip_special_tokens=False}, the default of
  * transformers' {@code tokenizer.decode}). Thread-safe. Holds native memory: close it.
@@ -54,11 +54,13 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
     HuggingFaceTokenizer t;
     try {
       // Decoding only: no truncation or padding, and special tokens kept on decode.
-      t = HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(json),
-          Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
+      t =
+          HuggingFaceTokenizer.newInstance(
+              new ByteArrayInputStream(json),
+              Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
     } catch (RuntimeException e) {
-      throw new MalformedFileException(source, "not a tokenizer.json the tokenizers library accepts: "
-          + e.getMessage(), e);
+      throw new MalformedFileException(
+          source, "not a tokenizer.json the tokenizers library accepts: " + e.getMessage(), e);
     }
     return new HfTokenizer(t, size);
   }
@@ -113,7 +115,8 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
     } catch (MalformedFileException e) {
       throw e;
     } catch (IOException e) {
-      throw new MalformedFileException(source, "tokenizer.json is not valid JSON: " + e.getMessage(), e);
+      throw new MalformedFileException(
+          source, "tokenizer.json is not valid JSON: " + e.getMessage(), e);
     }
     if (max < 0 || max >= Integer.MAX_VALUE) {
       throw new MalformedFileException(source, "tokenizer.json has no usable model.vocab");

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.io.torch;
 
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
-import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RestrictedUnpickler;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
@@ -30,8 +30,8 @@ import java.util.zip.ZipFile;
  * {@code builtins.eval}, a user class) is a {@link MalformedFileException} naming it.
  *
  * <p>Storages are read into heap memory (each at most 2 GiB); the total read is capped at the
- * file's size, so a zip bomb (an entry inflating beyond the file) is refused. The legacy
- * pre-1.6 format is not supported.
+ * file's size, so a zip bomb (an entry inflating beyond the file) is refused. The legacy pre-1.6
+ * format is not supported.
  *
  * @since 0.1
  */
@@ -46,8 +46,10 @@ public final class TorchCheckpoint {
     try (InputStream in = Files.newInputStream(path)) {
       int n = in.readNBytes(head, 0, 4);
       if (n < 4 || head[0] != 'P' || head[1] != 'K') {
-        throw new MalformedFileException(source, "not a zip-format torch.save file (the legacy"
-            + " pre-1.6 format is not supported; re-save with a current PyTorch)");
+        throw new MalformedFileException(
+            source,
+            "not a zip-format torch.save file (the legacy"
+                + " pre-1.6 format is not supported; re-save with a current PyTorch)");
       }
     }
     try (ZipFile zip = new ZipFile(path.toFile())) {
@@ -66,8 +68,11 @@ public final class TorchCheckpoint {
   public static Map<String, Object> loadDict(Path path) throws IOException {
     Object root = load(path);
     if (!(root instanceof Map)) {
-      throw new MalformedFileException(path.toString(), "root object is a "
-          + (root == null ? "None" : root.getClass().getSimpleName()) + ", not a dict");
+      throw new MalformedFileException(
+          path.toString(),
+          "root object is a "
+              + (root == null ? "None" : root.getClass().getSimpleName())
+              + ", not a dict");
     }
     for (Object k : ((Map<?, ?>) root).keySet()) {
       if (!(k instanceof String)) {
@@ -85,9 +90,13 @@ public final class TorchCheckpoint {
   public static Tensor tensor(Map<String, ?> dict, String key) {
     Object v = dict.get(key);
     if (!(v instanceof Tensor)) {
-      throw new IllegalArgumentException("entry \"" + key + "\" is "
-          + (v == null ? "absent" : "a " + v.getClass().getSimpleName()) + ", not a tensor; keys: "
-          + dict.keySet());
+      throw new IllegalArgumentException(
+          "entry \""
+              + key
+              + "\" is "
+              + (v == null ? "absent" : "a " + v.getClass().getSimpleName())
+              + ", not a tensor; keys: "
+              + dict.keySet());
     }
     return (Tensor) v;
   }
@@ -106,8 +115,10 @@ public final class TorchCheckpoint {
       }
     }
     if (prefix == null) {
-      throw new MalformedFileException(source, "no <archive>/data.pkl entry; entries: "
-          + (names.size() > 10 ? names.subList(0, 10) + "..." : names));
+      throw new MalformedFileException(
+          source,
+          "no <archive>/data.pkl entry; entries: "
+              + (names.size() > 10 ? names.subList(0, 10) + "..." : names));
     }
     Budget budget = new Budget(fileSize);
     ByteOrder order = ByteOrder.LITTLE_ENDIAN;
@@ -122,23 +133,46 @@ public final class TorchCheckpoint {
     }
     byte[] pickle = readEntry(source, zip, zip.getEntry(prefix + "data.pkl"), budget);
     final String dataPrefix = prefix + "data/";
-    return RestrictedUnpickler.load(source, pickle, (key, dtype, numel) -> {
-      ZipEntry e = zip.getEntry(dataPrefix + key);
-      if (e == null || key.contains("/") || key.contains("..")) {
-        throw new MalformedFileException(source, "storage \"" + key + "\" has no entry " + dataPrefix + key);
-      }
-      if (numel > fileSize / dtype.bytes()) {
-        throw new MalformedFileException(source, "storage " + key + " declares " + numel + " x "
-            + dtype + ", more bytes than the file's " + fileSize);
-      }
-      long need = numel * dtype.bytes();
-      byte[] bytes = readEntry(source, zip, e, budget);
-      if (bytes.length < need) {
-        throw new MalformedFileException(source, "storage " + key + " holds " + bytes.length
-            + " bytes but the pickle declares " + numel + " x " + dtype + " = " + need);
-      }
-      return ByteRegion.of(bytes);
-    }, order);
+    return RestrictedUnpickler.load(
+        source,
+        pickle,
+        (key, dtype, numel) -> {
+          ZipEntry e = zip.getEntry(dataPrefix + key);
+          if (e == null || key.contains("/") || key.contains("..")) {
+            throw new MalformedFileException(
+                source, "storage \"" + key + "\" has no entry " + dataPrefix + key);
+          }
+          if (numel > fileSize / dtype.bytes()) {
+            throw new MalformedFileException(
+                source,
+                "storage "
+                    + key
+                    + " declares "
+                    + numel
+                    + " x "
+                    + dtype
+                    + ", more bytes than the file's "
+                    + fileSize);
+          }
+          long need = numel * dtype.bytes();
+          byte[] bytes = readEntry(source, zip, e, budget);
+          if (bytes.length < need) {
+            throw new MalformedFileException(
+                source,
+                "storage "
+                    + key
+                    + " holds "
+                    + bytes.length
+                    + " bytes but the pickle declares "
+                    + numel
+                    + " x "
+                    + dtype
+                    + " = "
+                    + need);
+          }
+          return ByteRegion.of(bytes);
+        },
+        order);
   }
 
   /** Total bytes this file may make us allocate: its own size. */
@@ -154,16 +188,29 @@ public final class TorchCheckpoint {
       throws IOException {
     long declared = e.getSize();
     if (declared < 0 || declared > budget.left || declared > Integer.MAX_VALUE - 8) {
-      throw new MalformedFileException(source, "entry " + e.getName() + " expands to "
-          + declared + " bytes, more than the " + budget.left + " bytes left of the file's size"
-          + " (zip bomb or oversized storage?)");
+      throw new MalformedFileException(
+          source,
+          "entry "
+              + e.getName()
+              + " expands to "
+              + declared
+              + " bytes, more than the "
+              + budget.left
+              + " bytes left of the file's size"
+              + " (zip bomb or oversized storage?)");
     }
     try (InputStream in = zip.getInputStream(e)) {
       // Read one byte more than declared: an entry that inflates beyond its header is refused.
       byte[] b = in.readNBytes((int) declared + 1);
       if (b.length != declared) {
-        throw new MalformedFileException(source, "entry " + e.getName() + " holds "
-            + (b.length > declared ? "more" : "fewer") + " bytes than its declared " + declared);
+        throw new MalformedFileException(
+            source,
+            "entry "
+                + e.getName()
+                + " holds "
+                + (b.length > declared ? "more" : "fewer")
+                + " bytes than its declared "
+                + declared);
       }
       budget.left -= declared;
       return b;
@@ -171,5 +218,4 @@ public final class TorchCheckpoint {
       throw new MalformedFileException(source, "entry " + e.getName() + ": " + ex.getMessage(), ex);
     }
   }
-
 }

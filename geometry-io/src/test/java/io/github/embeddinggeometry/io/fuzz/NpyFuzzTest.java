@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.npy.NpyFile;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 
 /** Any byte string is a readable .npy or a {@link MalformedFileException}. */
 class NpyFuzzTest {

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializer;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.io.IOException;
 
 /** Any byte string is a model whose initializers read, or a {@link MalformedFileException}. */

@@ -1,10 +1,10 @@
 package io.github.embeddinggeometry.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
-import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.RestrictedUnpickler;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
+import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteOrder;
 import java.util.ArrayDeque;
@@ -13,9 +13,8 @@ import java.util.Deque;
 import java.util.Map;
 
 /**
- * Any pickle either loads into plain data and tensors or fails with {@link
- * MalformedFileException}; every storage resolves to the same 256 bytes, so tensors reaching
- * beyond them must be refused.
+ * Any pickle either loads into plain data and tensors or fails with {@link MalformedFileException};
+ * every storage resolves to the same 256 bytes, so tensors reaching beyond them must be refused.
  */
 class PickleFuzzTest {
   private static final byte[] STORAGE = new byte[256];
@@ -24,18 +23,24 @@ class PickleFuzzTest {
   void unpickle(byte[] data) throws IOException {
     Object root;
     try {
-      root = RestrictedUnpickler.load("fuzz", data, (key, dtype, numel) -> {
-        if (numel * dtype.bytes() > STORAGE.length) {
-          throw new MalformedFileException("fuzz", "storage too large");
-        }
-        return ByteRegion.of(STORAGE);
-      }, ByteOrder.LITTLE_ENDIAN);
+      root =
+          RestrictedUnpickler.load(
+              "fuzz",
+              data,
+              (key, dtype, numel) -> {
+                if (numel * dtype.bytes() > STORAGE.length) {
+                  throw new MalformedFileException("fuzz", "storage too large");
+                }
+                return ByteRegion.of(STORAGE);
+              },
+              ByteOrder.LITTLE_ENDIAN);
     } catch (MalformedFileException expected) {
       return;
     }
     // Walk what came back (iteratively: self-referencing lists are legal pickles).
     Deque<Object> todo = new ArrayDeque<>();
-    java.util.Set<Object> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    java.util.Set<Object> seen =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     todo.push(root == null ? "" : root);
     while (!todo.isEmpty()) {
       Object o = todo.pop();

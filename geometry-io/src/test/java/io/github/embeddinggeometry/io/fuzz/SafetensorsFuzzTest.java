@@ -1,14 +1,14 @@
 package io.github.embeddinggeometry.io.fuzz;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.safetensors.TensorInfo;
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 
 /**
  * Any byte string is either a valid safetensors file whose tensors all read, or a {@link
- * MalformedFileException}; nothing else may escape. The normal test run replays the seeds in
- * {@code SafetensorsFuzzTestInputs/}; {@code mvn -Pfuzz} fuzzes for real.
+ * MalformedFileException}; nothing else may escape. The normal test run replays the seeds in {@code
+ * SafetensorsFuzzTestInputs/}; {@code mvn -Pfuzz} fuzzes for real.
  */
 class SafetensorsFuzzTest {
   @FuzzTest(maxDuration = "60s")

@@ -27,8 +27,9 @@ class ByteRegionTest {
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
       ByteRegion mapped = ByteRegion.map(ch, 3, 2L * n, 4096, 512).sub(0, 2L * n);
       assertThat(mapped.maxSlice()).isEqualTo(512);
-      RegionTensor t = new RegionTensor("f", "x", DType.BF16, new long[] {n}, null, 0, mapped,
-          ByteOrder.LITTLE_ENDIAN, null);
+      RegionTensor t =
+          new RegionTensor(
+              "f", "x", DType.BF16, new long[] {n}, null, 0, mapped, ByteOrder.LITTLE_ENDIAN, null);
       float[] got = t.toFloatArray();
       ByteBuffer ref = ByteBuffer.wrap(bytes, 3, 2 * n).slice().order(ByteOrder.LITTLE_ENDIAN);
       for (int i = 0; i < n; i++) {
@@ -42,7 +43,8 @@ class ByteRegionTest {
       float[] part = new float[777];
       t.readFloats(4001, part, 0, 777);
       for (int i = 0; i < 777; i++) {
-        assertThat(Float.floatToRawIntBits(part[i])).isEqualTo(Float.floatToRawIntBits(got[4001 + i]));
+        assertThat(Float.floatToRawIntBits(part[i]))
+            .isEqualTo(Float.floatToRawIntBits(got[4001 + i]));
       }
     }
   }

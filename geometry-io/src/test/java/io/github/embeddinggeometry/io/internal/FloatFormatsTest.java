@@ -66,7 +66,9 @@ class FloatFormatsTest {
       if (Float.isInfinite(f)) {
         expected = lo >>> 16;
       }
-      assertThat(FloatFormats.floatToBf16(f) & 0xffff).as("float %s", f).isEqualTo(expected & 0xffff);
+      assertThat(FloatFormats.floatToBf16(f) & 0xffff)
+          .as("float %s", f)
+          .isEqualTo(expected & 0xffff);
     }
     // Hand-checked ties: 1 + 2^-8 lies halfway between 1 and 1 + 2^-7 -> even (1.0).
     assertThat(FloatFormats.floatToBf16(1f + 0x1p-8f)).isEqualTo((short) 0x3f80);

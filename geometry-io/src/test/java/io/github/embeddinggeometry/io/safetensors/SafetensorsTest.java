@@ -1,11 +1,11 @@
 package io.github.embeddinggeometry.io.safetensors;
 
-import io.github.embeddinggeometry.io.Tensors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
@@ -55,12 +55,13 @@ class SafetensorsTest {
 
   @Test
   void readsAHandWrittenFileWithBf16AndMetadata() throws Exception {
-    String header = "{\"__metadata__\":{\"format\":\"pt\"},"
-        + "\"b\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[8,14]},"
-        + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
+    String header =
+        "{\"__metadata__\":{\"format\":\"pt\"},"
+            + "\"b\":{\"dtype\":\"BF16\",\"shape\":[3],\"data_offsets\":[8,14]},"
+            + "\"a\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,8]}}";
     // a = [1.5, -2.0] as float32 LE; b = [1.0, -2.0, NaN] as bf16 LE.
-    byte[] data = bytes(0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00, 0x00, 0xC0,
-        0x80, 0x3F, 0x00, 0xC0, 0xC0, 0x7F);
+    byte[] data =
+        bytes(0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00, 0x00, 0xC0, 0x80, 0x3F, 0x00, 0xC0, 0xC0, 0x7F);
     try (SafetensorsFile f = SafetensorsFile.open(write("x.safetensors", file(header, data)))) {
       assertThat(f.metadata()).containsExactly(Map.entry("format", "pt"));
       assertThat(f.tensors()).extracting(TensorInfo::name).containsExactly("a", "b");
@@ -70,10 +71,12 @@ class SafetensorsTest {
       assertThat(b[0]).isEqualTo(1f);
       assertThat(b[1]).isEqualTo(-2f);
       assertThat(b[2]).isNaN();
-      assertThat(f.tensor("b").toLittleEndianBytes()).isEqualTo(bytes(0x80, 0x3F, 0x00, 0xC0, 0xC0, 0x7F));
+      assertThat(f.tensor("b").toLittleEndianBytes())
+          .isEqualTo(bytes(0x80, 0x3F, 0x00, 0xC0, 0xC0, 0x7F));
       Tensor a = f.tensor("a");
       f.close();
-      assertThatThrownBy(a::toFloatArray).isInstanceOf(IllegalStateException.class)
+      assertThatThrownBy(a::toFloatArray)
+          .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("closed");
     }
   }
@@ -81,12 +84,15 @@ class SafetensorsTest {
   @Test
   void writerOutputIsByteExact() throws Exception {
     Path p = dir.resolve("w.safetensors");
-    SafetensorsWriter.write(p, Map.of("format", "pt"), List.of(
-        Tensors.of("W", new float[] {1.5f, -2f}, 1, 2),
-        Tensors.of("ids", new long[] {7}, 1)));
-    String json = "{\"__metadata__\":{\"format\":\"pt\"},"
-        + "\"W\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[0,8]},"
-        + "\"ids\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
+    SafetensorsWriter.write(
+        p,
+        Map.of("format", "pt"),
+        List.of(
+            Tensors.of("W", new float[] {1.5f, -2f}, 1, 2), Tensors.of("ids", new long[] {7}, 1)));
+    String json =
+        "{\"__metadata__\":{\"format\":\"pt\"},"
+            + "\"W\":{\"dtype\":\"F32\",\"shape\":[1,2],\"data_offsets\":[0,8]},"
+            + "\"ids\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[8,16]}}";
     int padded = (json.length() + 7) / 8 * 8;
     String header = json + " ".repeat(padded - json.length());
     byte[] data = bytes(0x00, 0x00, 0xC0, 0x3F, 0x00, 0x00, 0x00, 0xC0, 7, 0, 0, 0, 0, 0, 0, 0);
@@ -118,18 +124,41 @@ class SafetensorsTest {
         for (int i = 0; i < 15; i++) {
           double expected;
           switch (t) {
-            case F64: expected = bb.getDouble(8 * i); break;
-            case F32: expected = bb.getFloat(4 * i); break;
-            case BF16: expected = Float.intBitsToFloat((bb.getShort(2 * i) & 0xffff) << 16); break;
-            case I64: expected = bb.getLong(8 * i); break;
-            case I32: expected = bb.getInt(4 * i); break;
-            case U32: expected = bb.getInt(4 * i) & 0xffffffffL; break;
-            case I16: expected = bb.getShort(2 * i); break;
-            case U16: expected = bb.getShort(2 * i) & 0xffff; break;
-            case I8: expected = bb.get(i); break;
-            case U8: expected = bb.get(i) & 0xff; break;
-            case BOOL: expected = bb.get(i) != 0 ? 1 : 0; break;
-            default: continue; // F16/F8 decoding is covered by FloatFormatsTest; U64 below
+            case F64:
+              expected = bb.getDouble(8 * i);
+              break;
+            case F32:
+              expected = bb.getFloat(4 * i);
+              break;
+            case BF16:
+              expected = Float.intBitsToFloat((bb.getShort(2 * i) & 0xffff) << 16);
+              break;
+            case I64:
+              expected = bb.getLong(8 * i);
+              break;
+            case I32:
+              expected = bb.getInt(4 * i);
+              break;
+            case U32:
+              expected = bb.getInt(4 * i) & 0xffffffffL;
+              break;
+            case I16:
+              expected = bb.getShort(2 * i);
+              break;
+            case U16:
+              expected = bb.getShort(2 * i) & 0xffff;
+              break;
+            case I8:
+              expected = bb.get(i);
+              break;
+            case U8:
+              expected = bb.get(i) & 0xff;
+              break;
+            case BOOL:
+              expected = bb.get(i) != 0 ? 1 : 0;
+              break;
+            default:
+              continue; // F16/F8 decoding is covered by FloatFormatsTest; U64 below
           }
           if (Double.isNaN(expected)) {
             assertThat(d[i]).isNaN();
@@ -172,10 +201,17 @@ class SafetensorsTest {
   @Test
   void mapsFilesBeyondTwoGibibytes() throws Exception {
     long dataLen = (1L << 31) + 4096;
-    assumeTrue(Files.getFileStore(dir).getUsableSpace() > 4L * dataLen,
+    assumeTrue(
+        Files.getFileStore(dir).getUsableSpace() > 4L * dataLen,
         "not enough disk for a sparse 2 GiB file");
-    String json = "{\"big\":{\"dtype\":\"U8\",\"shape\":[" + dataLen + "],\"data_offsets\":[0," + dataLen + "]}}";
-    byte[] h = (json + " ".repeat((8 - (json.length() + 8) % 8) % 8)).getBytes(StandardCharsets.US_ASCII);
+    String json =
+        "{\"big\":{\"dtype\":\"U8\",\"shape\":["
+            + dataLen
+            + "],\"data_offsets\":[0,"
+            + dataLen
+            + "]}}";
+    byte[] h =
+        (json + " ".repeat((8 - (json.length() + 8) % 8) % 8)).getBytes(StandardCharsets.US_ASCII);
     Path p = dir.resolve("big.safetensors");
     try (RandomAccessFile raf = new RandomAccessFile(p.toFile(), "rw")) {
       ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, h.length);
@@ -214,7 +250,15 @@ class SafetensorsTest {
   }
 
   private static String one(String dtype, String shape, long begin, long end) {
-    return "{\"t\":{\"dtype\":\"" + dtype + "\",\"shape\":" + shape + ",\"data_offsets\":[" + begin + "," + end + "]}}";
+    return "{\"t\":{\"dtype\":\""
+        + dtype
+        + "\",\"shape\":"
+        + shape
+        + ",\"data_offsets\":["
+        + begin
+        + ","
+        + end
+        + "]}}";
   }
 
   @Test
@@ -235,8 +279,9 @@ class SafetensorsTest {
 
   @Test
   void overlappingOffsets() throws Exception {
-    String h = "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
-        + "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}";
+    String h =
+        "{\"a\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[0,4]},"
+            + "\"b\":{\"dtype\":\"U8\",\"shape\":[4],\"data_offsets\":[2,6]}}";
     assertMalformed(file(h, new byte[6]), "overlaps");
   }
 
@@ -252,8 +297,10 @@ class SafetensorsTest {
 
   @Test
   void offsetsBeyondTheFile() throws Exception {
-    assertMalformed(file(one("U8", "[8]", 0, 8), new byte[4]), "beyond the data section of 4 bytes");
-    assertMalformed(file(one("U8", "[1]", 9_000_000_000_000L, 9_000_000_000_001L), new byte[4]), "beyond");
+    assertMalformed(
+        file(one("U8", "[8]", 0, 8), new byte[4]), "beyond the data section of 4 bytes");
+    assertMalformed(
+        file(one("U8", "[1]", 9_000_000_000_000L, 9_000_000_000_001L), new byte[4]), "beyond");
   }
 
   @Test
@@ -284,10 +331,12 @@ class SafetensorsTest {
     h[3] = (byte) 0xC3; // starts a 2-byte sequence that the next byte does not continue
     h[4] = (byte) 0x28;
     assertMalformed(file(h, new byte[1]), "not valid UTF-8");
-    String dup = "{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},"
-        + "\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}";
+    String dup =
+        "{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},"
+            + "\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}";
     assertMalformed(file(dup, new byte[2]), "Duplicate field 't'");
-    String dupInner = "{\"t\":{\"dtype\":\"U8\",\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,1]}}";
+    String dupInner =
+        "{\"t\":{\"dtype\":\"U8\",\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,1]}}";
     assertMalformed(file(dupInner, new byte[1]), "Duplicate field 'dtype'");
   }
 

@@ -54,11 +54,21 @@ public final class Pickle {
     return op('(');
   }
 
-  /** Pushes torch._utils._rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict()). */
-  public Pickle tensor(String storageType, String key, int numel, int offset, int[] size, int[] stride) {
+  /**
+   * Pushes torch._utils._rebuild_tensor_v2(storage, offset, size, stride, False, OrderedDict()).
+   */
+  public Pickle tensor(
+      String storageType, String key, int numel, int offset, int[] size, int[] stride) {
     global("torch._utils", "_rebuild_tensor_v2");
     mark();
-    mark().str("storage").global("torch", storageType).str(key).str("cpu").integer(numel).op('t').put();
+    mark()
+        .str("storage")
+        .global("torch", storageType)
+        .str(key)
+        .str("cpu")
+        .integer(numel)
+        .op('t')
+        .put();
     op('Q');
     integer(offset);
     mark();
@@ -86,7 +96,8 @@ public final class Pickle {
   }
 
   /** torch.save's zip: archive/data.pkl, archive/byteorder, archive/data/KEY (stored). */
-  public static void zip(Path path, byte[] pickle, Map<String, byte[]> storages) throws IOException {
+  public static void zip(Path path, byte[] pickle, Map<String, byte[]> storages)
+      throws IOException {
     try (ZipOutputStream z = new ZipOutputStream(java.nio.file.Files.newOutputStream(path))) {
       stored(z, "archive/data.pkl", pickle);
       stored(z, "archive/byteorder", "little".getBytes(StandardCharsets.US_ASCII));

@@ -10,7 +10,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -36,7 +35,10 @@ class TorchCheckpointTest {
     return b.array();
   }
 
-  /** {'token_indices': int64 [3], 'M': f32 [2, 2] transposed view at offset 1, 'n': 3, 'tag': ('a', None, 2.5)}. */
+  /**
+   * {'token_indices': int64 [3], 'M': f32 [2, 2] transposed view at offset 1, 'n': 3, 'tag': ('a',
+   * None, 2.5)}.
+   */
   private Path notebookFile() throws Exception {
     Pickle p = new Pickle();
     p.op('}').put().mark();
@@ -65,11 +67,14 @@ class TorchCheckpointTest {
     assertThat(d.get("tag")).isEqualTo(java.util.Arrays.asList("a", null, 2.5));
   }
 
-  private void assertRefused(byte[] pickle, Map<String, byte[]> storages, String... fragments) throws Exception {
+  private void assertRefused(byte[] pickle, Map<String, byte[]> storages, String... fragments)
+      throws Exception {
     Path f = dir.resolve("bad.pt");
     Pickle.zip(f, pickle, storages);
-    assertThatThrownBy(() -> TorchCheckpoint.load(f)).isInstanceOf(MalformedFileException.class)
-        .hasMessageContaining(f.toString()).hasMessageContainingAll(fragments);
+    assertThatThrownBy(() -> TorchCheckpoint.load(f))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining(f.toString())
+        .hasMessageContainingAll(fragments);
   }
 
   @Test
@@ -102,17 +107,23 @@ class TorchCheckpointTest {
     assertRefused(new Pickle().op('I').stop(), Map.of(), "opcode 0x49");
     assertRefused(new Pickle().op('X', 0xff, 0xff, 0xff, 0x7f).stop(), Map.of(), "truncated");
     // A storage key escaping the archive, and a tensor reaching beyond its storage.
-    byte[] escape = new Pickle().tensor("FloatStorage", "../x", 1, 0, new int[] {1}, new int[] {1}).stop();
+    byte[] escape =
+        new Pickle().tensor("FloatStorage", "../x", 1, 0, new int[] {1}, new int[] {1}).stop();
     assertRefused(escape, Map.of(), "storage \"../x\"");
-    byte[] beyond = new Pickle().tensor("FloatStorage", "0", 2, 1, new int[] {2}, new int[] {1}).stop();
+    byte[] beyond =
+        new Pickle().tensor("FloatStorage", "0", 2, 1, new int[] {2}, new int[] {1}).stop();
     assertRefused(beyond, Map.of("0", floats(1, 2)), "need 12 bytes", "holds 8");
   }
 
   @Test
   void refusesOversizedStoragesAndZipBombs() throws Exception {
-    byte[] big = new Pickle().tensor("FloatStorage", "0", 1_000_000_000, 0, new int[] {1}, new int[] {1}).stop();
+    byte[] big =
+        new Pickle()
+            .tensor("FloatStorage", "0", 1_000_000_000, 0, new int[] {1}, new int[] {1})
+            .stop();
     assertRefused(big, Map.of("0", floats(1)), "more bytes than the file");
-    byte[] small = new Pickle().tensor("FloatStorage", "0", 2, 0, new int[] {2}, new int[] {1}).stop();
+    byte[] small =
+        new Pickle().tensor("FloatStorage", "0", 2, 0, new int[] {2}, new int[] {1}).stop();
     assertRefused(small, Map.of("0", floats(1)), "holds 4 bytes", "declares 2");
     // A deflated entry of 64 MiB zeros: a few KB on disk.
     Path f = dir.resolve("bomb.pt");
@@ -125,15 +136,18 @@ class TorchCheckpointTest {
       }
       z.closeEntry();
     }
-    assertThatThrownBy(() -> TorchCheckpoint.load(f)).isInstanceOf(MalformedFileException.class)
-        .hasMessageContaining(f.toString()).hasMessageContaining("zip bomb");
+    assertThatThrownBy(() -> TorchCheckpoint.load(f))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContaining(f.toString())
+        .hasMessageContaining("zip bomb");
   }
 
   @Test
   void refusesNonZipFiles() throws Exception {
     Path f = dir.resolve("legacy.pt");
     Files.write(f, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10});
-    assertThatThrownBy(() -> TorchCheckpoint.load(f)).isInstanceOf(MalformedFileException.class)
+    assertThatThrownBy(() -> TorchCheckpoint.load(f))
+        .isInstanceOf(MalformedFileException.class)
         .hasMessageContaining("legacy");
   }
 }
