@@ -64,6 +64,15 @@ public final class CausalNorms {
     }
     ProgressListener.checkCancelled(progress);
     progress.progress("inverse covariance", 0, 1);
+    if (ridge == 0 && isZero(covariance)) {
+      throw new IllegalArgumentException(
+          "the covariance of these "
+              + rows
+              + " rows is zero: "
+              + (rows == 1 ? "a single row has" : "all rows are equal, so they have")
+              + " no spread to invert and no causal metric can be estimated from them; pass a"
+              + " metric tensor, or a ridge > 0 for M = I / ridge");
+    }
     DMatrixRMaj a = new DMatrixRMaj(d, d);
     double maxDiag = 0;
     for (int i = 0; i < d; i++) {
@@ -134,6 +143,15 @@ public final class CausalNorms {
     }
     progress.progress("inverse covariance", 1, 1);
     return CausalMetric.of(m, d);
+  }
+
+  private static boolean isZero(double[] c) {
+    for (double x : c) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Inverse of a lower-triangular row-major d x d matrix by forward substitution, in double. */

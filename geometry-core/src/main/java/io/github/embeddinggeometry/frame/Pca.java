@@ -141,7 +141,8 @@ public final class Pca {
     checkSquare(covariance, d);
     ProgressListener.checkCancelled(progress);
     progress.progress("eigen-decomposition", 0, 1);
-    DMatrixRMaj c = DMatrixRMaj.wrap(d, d, covariance.clone());
+    int exp = exponentOf(covariance);
+    DMatrixRMaj c = DMatrixRMaj.wrap(d, d, scaled(covariance, -exp));
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
     if (!eig.decompose(c)) {
       throw new IllegalStateException(
@@ -151,7 +152,7 @@ public final class Pca {
     double[] values = new double[d];
     for (int i = 0; i < d; i++) {
       order[i] = i;
-      values[i] = eig.getEigenvalue(i).getReal();
+      values[i] = Math.scalb(eig.getEigenvalue(i).getReal(), exp);
     }
     // Stable sort, descending; equal eigenvalues keep EJML's order.
     Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
@@ -190,9 +191,36 @@ public final class Pca {
       PcaResult full = fromCovariance(rows, mean, covariance, progress);
       return truncate(full, k);
     }
-    Lanczos.Result r = Lanczos.leading(covariance, d, k, progress);
+    int exp = exponentOf(covariance);
+    Lanczos.Result r = Lanczos.leading(scaled(covariance, -exp), d, k, progress);
+    double[] values = r.values();
+    for (int i = 0; i < values.length; i++) {
+      values[i] = Math.scalb(values[i], exp);
+    }
     return new PcaResult(
-        rows, mean, r.values(), r.vectors(), trace(covariance, d), frobeniusSquared(covariance));
+        rows, mean, values, r.vectors(), trace(covariance, d), frobeniusSquared(covariance));
+  }
+
+  /**
+   * The exponent that brings the largest |entry| of C into [1, 2). The eigensolvers run on C times
+   * that power of two (exact), so their thresholds and intermediate products see the same numbers
+   * whatever the scale of the data (a covariance of 1e-80 or of 1e60), and the eigenvalues come
+   * back by the same power, exactly; eigenvectors do not change.
+   */
+  private static int exponentOf(double[] c) {
+    double max = 0;
+    for (double x : c) {
+      max = Math.max(max, Math.abs(x));
+    }
+    return max == 0 || !Double.isFinite(max) ? 0 : Math.getExponent(max);
+  }
+
+  private static double[] scaled(double[] c, int exp) {
+    double[] out = new double[c.length];
+    for (int i = 0; i < c.length; i++) {
+      out[i] = Math.scalb(c[i], exp);
+    }
+    return out;
   }
 
   /**

@@ -44,6 +44,11 @@ final class Covariance {
     while (b <= bands) {
       bandStart[b++] = jPanels;
     }
+    // The centred rows are taken to a scaled domain whose largest entry lies in [1, 2) (a power
+    // of two: exact), so float32 products neither overflow for rows of 1e30 nor underflow for
+    // rows of 1e-41 or rows that barely differ from the mean; C comes back by 2^(2e), also exact.
+    int exp = exponentOfCentred(w, mean);
+    double scale = Math.scalb(1.0, -exp);
     int kc = TileKernel.KC;
     int paddedD = jPanels * nr;
     int aPanelsAll = (paddedD + mr - 1) / mr;
@@ -80,8 +85,8 @@ final class Covariance {
           (row, q) -> {
             int r0 = groupStart + q * kc;
             int rows = Math.min(kc, g1 - r0);
-            pack(w, mean, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
-            pack(w, mean, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
+            pack(w, mean, scale, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
+            pack(w, mean, scale, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
             return 0;
           },
           silent);
@@ -138,7 +143,7 @@ final class Covariance {
             for (int q = 0; q < nr; q++) {
               int j = jp * nr + q;
               if (i <= j && j < d) {
-                double v = sums[t][o + r * nr + q] * inv;
+                double v = Math.scalb(sums[t][o + r * nr + q] * inv, 2 * exp);
                 c[i * d + j] = v;
                 c[j * d + i] = v;
               }
@@ -148,6 +153,42 @@ final class Covariance {
       }
     }
     return c;
+  }
+
+  /**
+   * The exponent that brings the largest centred magnitude {@code max |w_ij - mu_j|} into [1, 2); 0
+   * when every row equals the mean.
+   */
+  private static int exponentOfCentred(EmbeddingMatrix w, double[] mean) {
+    int n = w.rows();
+    int d = w.dim();
+    float[] src = w.backingArray();
+    int chunk = Math.max(64, (1 << 16) / Math.max(1, d));
+    int tiles = (n + chunk - 1) / chunk;
+    double[] tileMax = new double[tiles];
+    Parallel.run(
+        "covariance",
+        tiles,
+        0,
+        () -> null,
+        (state, t) -> {
+          double max = 0;
+          int to = Math.min(n, (t + 1) * chunk);
+          for (int r = t * chunk; r < to; r++) {
+            int o = w.rowOffsetInt(r);
+            for (int c = 0; c < d; c++) {
+              max = Math.max(max, Math.abs(src[o + c] - mean[c]));
+            }
+          }
+          tileMax[t] = max;
+          return 0;
+        },
+        ProgressListener.NONE);
+    double max = 0;
+    for (double m : tileMax) {
+      max = Math.max(max, m);
+    }
+    return max == 0 ? 0 : Math.getExponent(max);
   }
 
   /** A panels holding columns {@code i <=} the last column of B panel {@code jp}. */
@@ -169,6 +210,7 @@ final class Covariance {
   private static void pack(
       EmbeddingMatrix w,
       double[] mean,
+      double scale,
       int r0,
       int rows,
       int d,
@@ -185,7 +227,7 @@ final class Covariance {
     for (int k = 0; k < rows; k++) {
       int so = w.rowOffsetInt(r0 + k);
       for (int col = 0; col < d; col++) {
-        row[col] = (float) (src[so + col] - mean[col]);
+        row[col] = (float) ((src[so + col] - mean[col]) * scale);
       }
       int o = off + k * panelCols;
       for (int col = 0; col < cols; col += panelCols, o += stride) {

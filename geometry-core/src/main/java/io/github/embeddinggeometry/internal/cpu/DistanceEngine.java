@@ -73,7 +73,8 @@ final class DistanceEngine {
 
     Base(Operand op, ProgressListener progress) {
       this.op = op;
-      this.packed = Packing.packAll(op.m, op.from, op.rows, kern.nr(), progress);
+      this.packed =
+          Packing.packAll(op.m, op.from, op.rows, kern.nr(), op.scale, op.rowScale, progress);
     }
 
     /** Packed tile by tile. */
@@ -87,8 +88,23 @@ final class DistanceEngine {
     return new Base(op, progress);
   }
 
+  /** Measures rows {@code [from, to)}; the engine's methods scale both operands to one domain. */
   Operand operand(EmbeddingMatrix m, int from, int to, ProgressListener progress) {
-    return Operand.of(m, from, to, REFINE, progress);
+    return Operand.measure(m, from, to, progress);
+  }
+
+  /**
+   * Both operands in their scaled domain (the same object twice when a == b): one common power of
+   * two for Euclidean, one per row for cosine.
+   */
+  private Operand[] scaled(Operand a, Operand b) {
+    if (kind == Kind.COSINE) {
+      Operand sa = a.scaledPerRow();
+      return new Operand[] {sa, b == a ? sa : b.scaledPerRow()};
+    }
+    int e = Operand.exponent(a, b);
+    Operand sa = a.scaled(e, REFINE);
+    return new Operand[] {sa, b == a ? sa : b.scaled(e, REFINE)};
   }
 
   /** Per-worker scratch: packed panels and the C tile. */
@@ -109,7 +125,7 @@ final class DistanceEngine {
 
     /** Packs query rows {@code [i0, i0+m)} of {@code a}. */
     int packA(Operand a, int i0, int m) {
-      return Packing.pack(a.m, a.from + i0, m, kern.mr(), ap, 0);
+      return Packing.pack(a.m, a.from + i0, m, kern.mr(), ap, 0, a.scale, a.rowScale, i0);
     }
 
     /** Multiplies the packed A with base rows {@code [j0, j0+n)} (j0 a multiple of nb). */
@@ -119,7 +135,7 @@ final class DistanceEngine {
       if (b.packed != null) {
         kern.tile(ap, aPanels, b.packed, j0 * d, bPanels, d, c, ldc);
       } else {
-        Packing.pack(b.op.m, b.op.from + j0, n, nr, bp, 0);
+        Packing.pack(b.op.m, b.op.from + j0, n, nr, bp, 0, b.op.scale, b.op.rowScale, j0);
         kern.tile(ap, aPanels, bp, 0, bPanels, d, c, ldc);
       }
     }
@@ -129,7 +145,15 @@ final class DistanceEngine {
 
   /** {@code out[outOffset + i * stride + j] = d(a_i, b_j)} for all local rows of a and b. */
   void distances(
-      Operand a, Operand b, float[] out, int outOffset, int stride, ProgressListener progress) {
+      Operand rawA,
+      Operand rawB,
+      float[] out,
+      int outOffset,
+      int stride,
+      ProgressListener progress) {
+    Operand[] ab = scaled(rawA, rawB);
+    Operand a = ab[0];
+    Operand b = ab[1];
     int m = a.rows;
     int n = b.rows;
     if (m == 0 || n == 0) {
@@ -170,11 +194,14 @@ final class DistanceEngine {
    * Streams {@code a x b} distances to {@code consumer} in blocks of {@code blockRows} query rows.
    */
   void forEachBlock(
-      Operand a,
-      Operand b,
+      Operand rawA,
+      Operand rawB,
       int blockRows,
       DistanceBlockConsumer consumer,
       ProgressListener progress) {
+    Operand[] ab = scaled(rawA, rawB);
+    Operand a = ab[0];
+    Operand b = ab[1];
     int m = a.rows;
     int n = b.rows;
     if (m == 0) {
@@ -243,6 +270,11 @@ final class DistanceEngine {
         float na = a.sq[ai];
         float ra = a.ref[ai];
         kern.sqrtEuclidean(c, co, na, b.sq, j0, n, out, oo);
+        if (a.exponent != 0) {
+          for (int j = 0; j < n; j++) {
+            out[oo + j] = Math.scalb(out[oo + j], a.exponent);
+          }
+        }
         // bound -inf: only the pairs that need refinement
         int j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, 0, n, Float.NEGATIVE_INFINITY);
         while (j < n) {
@@ -272,13 +304,16 @@ final class DistanceEngine {
    * @param outDist Modified: matching distances
    */
   void nearest(
-      Operand q,
-      Operand b,
+      Operand rawQ,
+      Operand rawB,
       int k,
       int[] self,
       int[] outIdx,
       float[] outDist,
       ProgressListener progress) {
+    Operand[] qb = scaled(rawQ, rawB);
+    Operand q = qb[0];
+    Operand b = qb[1];
     int m = q.rows;
     int n = b.rows;
     if (m == 0) {
@@ -294,7 +329,7 @@ final class DistanceEngine {
     Base bb = tiles > 1 ? base(b, progress) : new Base(b);
     class KnnScratch {
       final Scratch s = new Scratch(d, bb.packed == null);
-      final TopK top = new TopK(tileRows, k);
+      final TopK top = new TopK(tileRows, k, q.scale);
     }
     Parallel.run(
         "k-NN",
@@ -328,7 +363,8 @@ final class DistanceEngine {
    * whatever order the tiles finish in, and the same as the general path's (d(a, b) == d(b, a)
    * bitwise).
    */
-  void nearestSelf(Operand x, int k, int[] outIdx, float[] outDist, ProgressListener progress) {
+  void nearestSelf(Operand rawX, int k, int[] outIdx, float[] outDist, ProgressListener progress) {
+    Operand x = scaled(rawX, rawX)[0];
     int n = x.rows;
     if (n == 0) {
       return;
@@ -342,7 +378,7 @@ final class DistanceEngine {
     int blocks = (n + sb - 1) / sb;
     int d = x.dim();
     Base bb = base(x, progress);
-    TopK top = new TopK(n, k);
+    TopK top = new TopK(n, k, x.scale);
     top.reset(n);
     Object[] locks = new Object[blocks];
     for (int i = 0; i < blocks; i++) {
@@ -437,7 +473,7 @@ final class DistanceEngine {
           if (!(v > ra + b.ref[bj])) {
             dist = (float) Math.sqrt(Exact.squaredDistance(ad, a.offset(ai), bd, b.offset(bj), d));
           } else {
-            dist = (float) Math.sqrt(v);
+            dist = Math.scalb((float) Math.sqrt(v), a.exponent);
           }
           if (top.offer(row, dist, bj)) {
             bound = top.bound(row);

@@ -16,6 +16,38 @@ final class Packing {
 
   /** Packs rows {@code [from, from+count)} of {@code x}; returns the number of panels. */
   static int pack(EmbeddingMatrix x, int from, int count, int panelRows, float[] dst, int dstOff) {
+    return pack(x, from, count, panelRows, dst, dstOff, 1.0);
+  }
+
+  /**
+   * As {@link #pack(EmbeddingMatrix, int, int, int, float[], int)}, multiplying every value by
+   * {@code scale}, a power of two (through double, so the factor itself never overflows).
+   */
+  static int pack(
+      EmbeddingMatrix x,
+      int from,
+      int count,
+      int panelRows,
+      float[] dst,
+      int dstOff,
+      double scale) {
+    return pack(x, from, count, panelRows, dst, dstOff, scale, null, 0);
+  }
+
+  /**
+   * As above, with a power of two per row when {@code rowScale} is not null: row {@code from + r}
+   * is multiplied by {@code rowScale[rowScaleFrom + r]}.
+   */
+  static int pack(
+      EmbeddingMatrix x,
+      int from,
+      int count,
+      int panelRows,
+      float[] dst,
+      int dstOff,
+      double scale,
+      double[] rowScale,
+      int rowScaleFrom) {
     int d = x.dim();
     float[] src = x.backingArray();
     int panels = (count + panelRows - 1) / panelRows;
@@ -26,8 +58,15 @@ final class Packing {
         int o = pBase + r;
         if (row < count) {
           int so = x.rowOffsetInt(from + row);
-          for (int k = 0; k < d; k++, o += panelRows) {
-            dst[o] = src[so + k];
+          double f = rowScale == null ? scale : rowScale[rowScaleFrom + row];
+          if (f == 1.0) {
+            for (int k = 0; k < d; k++, o += panelRows) {
+              dst[o] = src[so + k];
+            }
+          } else {
+            for (int k = 0; k < d; k++, o += panelRows) {
+              dst[o] = (float) (src[so + k] * f);
+            }
           }
         } else {
           for (int k = 0; k < d; k++, o += panelRows) {
@@ -55,6 +94,21 @@ final class Packing {
    */
   static float[] packAll(
       EmbeddingMatrix x, int from, int count, int panelRows, ProgressListener progress) {
+    return packAll(x, from, count, panelRows, 1.0, null, progress);
+  }
+
+  /**
+   * As above, every value times the power of two {@code scale}, or, when {@code rowScale} is not
+   * null, row {@code from + r} times {@code rowScale[r]}.
+   */
+  static float[] packAll(
+      EmbeddingMatrix x,
+      int from,
+      int count,
+      int panelRows,
+      double scale,
+      double[] rowScale,
+      ProgressListener progress) {
     int d = x.dim();
     long panels = (count + panelRows - 1) / panelRows;
     long floats = panels * panelRows * d;
@@ -74,7 +128,7 @@ final class Packing {
           int p1 = (int) Math.min(panels, p0 + perTask);
           int r0 = p0 * panelRows;
           int rows = Math.min(count, p1 * panelRows) - r0;
-          pack(x, from + r0, rows, panelRows, dst, p0 * panelRows * d);
+          pack(x, from + r0, rows, panelRows, dst, p0 * panelRows * d, scale, rowScale, r0);
           return p1 - p0;
         },
         Parallel.silent(progress));

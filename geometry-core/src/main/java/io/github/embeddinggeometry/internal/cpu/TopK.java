@@ -12,9 +12,15 @@ final class TopK {
   private final int[] idx;
   private final int[] count;
   private final float[] bound;
+  private final double boundScale;
 
-  TopK(int rows, int k) {
+  /**
+   * @param boundScale the power of two that takes a distance to the caller's scaled domain: {@link
+   *     #bound} is a squared value in that domain (see Operand)
+   */
+  TopK(int rows, int k, double boundScale) {
     this.k = k;
+    this.boundScale = boundScale;
     this.keys = new float[rows * k];
     this.idx = new int[rows * k];
     this.count = new int[rows];
@@ -35,9 +41,9 @@ final class TopK {
   }
 
   /**
-   * A bound in the squared domain: a candidate whose squared value {@code v > bound(row)} has
-   * {@code (float) sqrt(v) > worst(row)} and cannot enter. +infinity while fewer than k are held
-   * (so that even an overflowed {@code v = +inf} is offered then).
+   * A bound in the scaled squared domain: a candidate whose scaled squared value {@code v >
+   * bound(row)} has {@code 2^e (float) sqrt(v) > worst(row)} and cannot enter. +infinity while
+   * fewer than k are held (so that even an overflowed {@code v = +inf} is offered then).
    */
   float bound(int row) {
     return bound[row];
@@ -108,7 +114,7 @@ final class TopK {
       bound[row] = Float.POSITIVE_INFINITY;
       return;
     }
-    double t = Math.nextUp(worst);
+    double t = Math.nextUp(worst) * boundScale;
     bound[row] = Math.nextUp((float) (t * t));
   }
 
