@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.BiConsumer;
 
 /**
  * The one place that chooses a backend, and the entry point for getting one.
@@ -36,6 +37,10 @@ import java.util.ServiceLoader;
 public final class Backends {
   private static final System.Logger LOG = System.getLogger(Backends.class.getName());
 
+  /** Where the choice is reported; tests replace it to see the lines. */
+  static volatile BiConsumer<System.Logger.Level, String> log = LOG::log;
+
+  private static final String CPU = "cpu";
   private static final Object LOCK = new Object();
   private static ComputeBackend shared;
   private static String sharedFailure;
@@ -72,7 +77,7 @@ public final class Backends {
   public static ComputeBackend cpu() {
     synchronized (LOCK) {
       if (sharedCpu == null) {
-        sharedCpu = new CheckedBackend(create("cpu"), true);
+        sharedCpu = new CheckedBackend(create(CPU), true);
       }
       return sharedCpu;
     }
@@ -87,29 +92,42 @@ public final class Backends {
    */
   public static ComputeBackend create(String name) {
     Objects.requireNonNull(name, "name");
+    return create(name, providers());
+  }
+
+  /** The choice itself, over a given list of providers (highest priority first). */
+  static ComputeBackend create(String name, List<BackendProvider> providers) {
     String wanted = name.trim().toLowerCase(Locale.ROOT);
-    List<BackendProvider> providers = providers();
     if (wanted.equals("best")) {
-      List<String> skipped = new ArrayList<>();
+      List<String> unavailable = new ArrayList<>();
+      List<String> failed = new ArrayList<>();
       for (BackendProvider p : providers) {
         List<String> reasons = safeReasons(p);
-        if (reasons.isEmpty()) {
-          try {
-            ComputeBackend b = p.create();
-            LOG.log(
-                System.Logger.Level.INFO,
-                "embedding-geometry backend: "
-                    + b.description()
-                    + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
-            return checked(b);
-          } catch (RuntimeException | LinkageError e) {
-            reasons = List.of(String.valueOf(e.getMessage()));
-          }
+        if (!reasons.isEmpty()) {
+          // the normal case on a machine without that hardware: said at INFO, not as a warning
+          unavailable.add(p.name() + " not used: " + String.join("; ", reasons));
+          continue;
         }
-        skipped.add(p.name() + " not used: " + String.join("; ", reasons));
+        String problem;
+        try {
+          ComputeBackend b = verified(p, p.create());
+          String line =
+              "embedding-geometry backend: "
+                  + b.description()
+                  + (failed.isEmpty() && unavailable.isEmpty()
+                      ? ""
+                      : " (" + String.join("; ", join(failed, unavailable)) + ")");
+          // One line: a WARNING when a backend that should have run did not, else INFO.
+          log.accept(
+              failed.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, line);
+          return b;
+        } catch (RuntimeException | LinkageError e) {
+          problem = String.valueOf(e.getMessage());
+        }
+        failed.add(p.name() + " not used: " + problem);
       }
       throw new UnsupportedOperationException(
-          "no backend can run here: " + String.join("; ", skipped));
+          "no backend can run here: " + String.join("; ", join(failed, unavailable)));
     }
     List<String> names = new ArrayList<>();
     for (BackendProvider p : providers) {
@@ -120,15 +138,12 @@ public final class Backends {
           throw new UnsupportedOperationException(
               "backend '" + p.name() + "' cannot run here: " + String.join("; ", reasons));
         }
-        ComputeBackend b;
         try {
-          b = p.create();
+          return verified(p, p.create());
         } catch (LinkageError e) {
           throw new UnsupportedOperationException(
               "backend '" + p.name() + "' cannot run here: " + e, e);
         }
-        LOG.log(System.Logger.Level.DEBUG, "embedding-geometry backend: " + b.description());
-        return checked(b);
       }
     }
     throw new UnsupportedOperationException(
@@ -139,6 +154,33 @@ public final class Backends {
             + " (-D"
             + Settings.BACKEND
             + ")");
+  }
+
+  /**
+   * A new backend, checked, after it passed the start-up agreement check against the CPU backend
+   * (every backend but the CPU one, which is the reference).
+   *
+   * @throws UnsupportedOperationException naming the disagreement; the candidate is closed
+   */
+  private static ComputeBackend verified(BackendProvider p, ComputeBackend candidate) {
+    if (!p.name().equals(CPU)) {
+      String problem = AgreementCheck.disagreement(checked(candidate), cpu());
+      if (problem != null) {
+        candidate.close();
+        throw new UnsupportedOperationException(
+            "backend '"
+                + p.name()
+                + "' failed its start-up agreement check with the CPU: "
+                + problem);
+      }
+    }
+    return checked(candidate);
+  }
+
+  private static List<String> join(List<String> a, List<String> b) {
+    List<String> out = new ArrayList<>(a);
+    out.addAll(b);
+    return out;
   }
 
   /**

@@ -18,7 +18,11 @@ import java.util.Objects;
  * GPU memory bounded by row chunks.
  *
  * <p>Usually obtained through {@code Backends} ({@code -Dembgeo.backend=cuda}, or {@code best},
- * which falls back to the CPU when no GPU can be used). Direct use:
+ * which falls back to the CPU when no GPU can be used). {@code Backends} lets it serve only after
+ * it agreed with the CPU backend on a start-up check problem (distances, k-NN with duplicates and
+ * near-ties, covariance); {@link #create()} does not run that check. Rows whose magnitudes the
+ * device's float32 products cannot hold (beyond about 2^50, or all below 2^-50) are answered by the
+ * CPU backend. Direct use:
  *
  * <pre>{@code
  * try (CudaBackend gpu = CudaBackend.create();

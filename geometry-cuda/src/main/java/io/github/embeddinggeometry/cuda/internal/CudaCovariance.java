@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.Backends;
 import java.util.Objects;
 
 /**
@@ -22,6 +23,9 @@ public final class CudaCovariance {
     Objects.requireNonNull(w, "w");
     Objects.requireNonNull(mean, "mean");
     Objects.requireNonNull(progress, "progress");
+    if (!Magnitudes.safe(w)) {
+      return Backends.cpu().covariance(w, mean, progress);
+    }
     int n = w.rows();
     int d = w.dim();
     if (mean.length != d) {

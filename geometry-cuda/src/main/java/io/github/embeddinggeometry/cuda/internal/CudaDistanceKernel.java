@@ -202,6 +202,10 @@ public final class CudaDistanceKernel implements DistanceKernel {
       float[] out,
       int outOffset,
       int outStride) {
+    if (!Magnitudes.safe(a) || !Magnitudes.safe(b)) {
+      cpu().distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
+      return;
+    }
     int m = aTo - aFrom;
     int n = bTo - bFrom;
     try (CudaContext.Scope s = session.context().enter()) {
@@ -245,6 +249,10 @@ public final class CudaDistanceKernel implements DistanceKernel {
       int blockRows,
       DistanceBlockConsumer consumer,
       ProgressListener progress) {
+    if (!Magnitudes.safe(a) || !Magnitudes.safe(b)) {
+      cpu().forEachBlock(a, b, blockRows, consumer, progress);
+      return;
+    }
     int m = a.rows();
     int n = b.rows();
     if (m == 0 || n == 0) {
@@ -268,6 +276,9 @@ public final class CudaDistanceKernel implements DistanceKernel {
   @Override
   public Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
+    if (!Magnitudes.safe(queries) || !Magnitudes.safe(base)) {
+      return cpu().nearest(queries, base, k, progress);
+    }
     int nq = queries.rows();
     boolean anySelf = false;
     for (int i = 0; i < nq && !anySelf; i++) {
@@ -282,7 +293,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
     if (k > TOPK_MAX) {
       // The device top-k lists hold at most TOPK_MAX entries; longer lists are the CPU's job (the
       // same exact answer, by the contract both backends pass).
-      return Backends.cpu().distanceKernel(metric).nearest(queries, base, k, progress);
+      return cpu().nearest(queries, base, k, progress);
     }
     boolean tc = session.tensorCores();
     // Tensor-core Gram values carry TF32 rounding: select extra candidates, refine them directly.
@@ -356,6 +367,11 @@ public final class CudaDistanceKernel implements DistanceKernel {
       }
     }
     return new Neighbours(queries, base, metric, k, idx, dist);
+  }
+
+  /** The CPU backend's kernel of this metric: the answer for rows outside {@link Magnitudes}. */
+  private DistanceKernel cpu() {
+    return Backends.cpu().distanceKernel(metric);
   }
 
   private void checkOpen() {
