@@ -7,29 +7,14 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.testing.DensityEstimatorContract;
 import io.github.embeddinggeometry.testing.ReferenceKernel;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class KnnDensityTest {
-  /** 200 random rows; rows 50..54 are five bitwise copies of row 50. */
-  static float[][] cloud() {
-    Random rnd = new Random(3);
-    float[][] rows = new float[200][12];
-    for (float[] r : rows) {
-      for (int i = 0; i < r.length; i++) {
-        r[i] = (float) rnd.nextGaussian();
-      }
-    }
-    for (int i = 51; i < 55; i++) {
-      rows[i] = rows[50].clone();
-    }
-    return rows;
-  }
-
   @Test
   void logVolumetricMatchesLogSpaceFormulaAndNeverOverflows() {
-    float[][] rows = cloud();
+    float[][] rows = DensityEstimatorContract.cloud();
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
     DensityField f =
         KnnDensity.of(20, new ReferenceKernel(MetricSpace.euclidean()))

@@ -8,6 +8,7 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
+import io.github.embeddinggeometry.testing.Float64Oracle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -19,21 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CausalMetricTest {
 
   static double[] spd(Random rnd, int d) {
-    double[] a = new double[d * d];
-    for (int i = 0; i < a.length; i++) {
-      a[i] = rnd.nextGaussian();
-    }
-    double[] m = new double[d * d];
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j < d; j++) {
-        double s = 0;
-        for (int k = 0; k < d; k++) {
-          s += a[k * d + i] * a[k * d + j];
-        }
-        m[i * d + j] = s / d + (i == j ? 0.1 : 0);
-      }
-    }
-    return m;
+    return Float64Oracle.spd(rnd, d, 0.1);
   }
 
   @ParameterizedTest(name = "d={0}")

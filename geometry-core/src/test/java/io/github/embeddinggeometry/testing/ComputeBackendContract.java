@@ -11,8 +11,6 @@ import io.github.embeddinggeometry.backend.ComputeBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -22,25 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * Float64Oracle} (1e-6 relative), symmetric and the same bits on every run, progress that never
  * goes back and ends at N, the argument checks, and an idempotent close.
  */
-public abstract class ComputeBackendContract {
-  private ComputeBackend backend;
-
-  /** A new instance of the backend under test; closed after each test. */
-  protected abstract ComputeBackend create();
-
-  @BeforeEach
-  void openBackend() {
-    backend = Backends.checked(create());
-  }
-
-  @AfterEach
-  void closeBackend() {
-    if (backend != null) {
-      backend.close();
-      backend = null;
-    }
-  }
-
+public abstract class ComputeBackendContract extends BackendContract {
   @ParameterizedTest(name = "N={0} d={1}")
   @CsvSource({"1, 5", "2, 1", "7, 17", "300, 7", "1000, 8", "5000, 33", "700, 207", "257, 300"})
   void covarianceMatchesFloat64(int n, int d) {

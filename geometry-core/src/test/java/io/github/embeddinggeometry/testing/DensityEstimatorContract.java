@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityEstimator;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Arrays;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,27 +18,9 @@ import org.junit.jupiter.api.Test;
  * distance} against {@link Float64Oracle}, self excluded by index so that k or more exact copies
  * give +infinity, infinite densities ranked densest and summarised beside the finite ones.
  */
-public abstract class DensityEstimatorContract {
-  private ComputeBackend backend;
-
-  /** A new instance of the backend under test; closed after each test. */
-  protected abstract ComputeBackend create();
-
-  @BeforeEach
-  void openBackend() {
-    backend = Backends.checked(create());
-  }
-
-  @AfterEach
-  void closeBackend() {
-    if (backend != null) {
-      backend.close();
-      backend = null;
-    }
-  }
-
+public abstract class DensityEstimatorContract extends BackendContract {
   /** 200 random rows; rows 50..54 are five bitwise copies of row 50. */
-  static float[][] cloud() {
+  public static float[][] cloud() {
     Random rnd = new Random(3);
     float[][] rows = new float[200][12];
     for (float[] r : rows) {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.fail;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
@@ -18,8 +16,6 @@ import java.util.Random;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,25 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * k-NN with self excluded by id and ties by lower index, duplicates beyond k, and the argument
  * checks.
  */
-public abstract class DistanceKernelContract {
-  private ComputeBackend backend;
-
-  /** A new instance of the backend under test; closed after each test. */
-  protected abstract ComputeBackend create();
-
-  @BeforeEach
-  void openBackend() {
-    backend = Backends.checked(create());
-  }
-
-  @AfterEach
-  void closeBackend() {
-    if (backend != null) {
-      backend.close();
-      backend = null;
-    }
-  }
-
+public abstract class DistanceKernelContract extends BackendContract {
   /** A kernel of the backend under test. */
   protected final DistanceKernel kernel(MetricSpace metric) {
     return backend.distanceKernel(metric);

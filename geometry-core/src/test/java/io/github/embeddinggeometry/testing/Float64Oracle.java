@@ -204,6 +204,11 @@ public final class Float64Oracle {
 
   /** A random SPD tensor {@code A^T A / d + 0.5 I}. */
   public static CausalMetric randomMetric(Random rnd, int d) {
+    return CausalMetric.of(spd(rnd, d, 0.5), d);
+  }
+
+  /** A random symmetric positive-definite d x d matrix {@code A^T A / d + ridge I}, row-major. */
+  public static double[] spd(Random rnd, int d, double ridge) {
     double[] a = new double[d * d];
     for (int i = 0; i < a.length; i++) {
       a[i] = rnd.nextGaussian();
@@ -215,10 +220,10 @@ public final class Float64Oracle {
         for (int k = 0; k < d; k++) {
           s += a[k * d + i] * a[k * d + j];
         }
-        m[i * d + j] = s / d + (i == j ? 0.5 : 0);
+        m[i * d + j] = s / d + (i == j ? ridge : 0);
       }
     }
-    return CausalMetric.of(m, d);
+    return m;
   }
 
   /** Euclidean, cosine and a random causal metric of dimension d. */

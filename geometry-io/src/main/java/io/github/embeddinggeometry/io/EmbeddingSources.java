@@ -115,22 +115,14 @@ public final class EmbeddingSources {
       MiniLm.Dataset d = MiniLm.load();
       return new Source(MiniLm.NAME, d.matrix(), d.tokenizer());
     }
-    Path path = Path.of(spec);
-    String name = null;
-    if (!Files.exists(path)) {
-      int colon = spec.lastIndexOf(':');
-      if (colon > 0 && Files.exists(Path.of(spec.substring(0, colon)))) {
-        path = Path.of(spec.substring(0, colon));
-        name = spec.substring(colon + 1);
-      } else {
-        throw new FileNotFoundException(
-            spec
-                + ": no such file or folder (expected "
-                + MINILM
+    SpecPath sp =
+        SpecPath.parse(
+            spec,
+            MINILM
                 + ", a model folder, FILE.safetensors[:TENSOR], FILE.npy, FILE.onnx[:INITIALIZER] or"
-                + " FILE.pt:KEY)");
-      }
-    }
+                + " FILE.pt:KEY");
+    Path path = sp.path();
+    String name = sp.name();
     String display = String.valueOf(path.getFileName()) + (name == null ? "" : ":" + name);
     if (Files.isDirectory(path)) {
       try (HfModelDirectory d = HfModelDirectory.open(path)) {

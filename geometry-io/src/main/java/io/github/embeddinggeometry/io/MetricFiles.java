@@ -8,7 +8,6 @@ import io.github.embeddinggeometry.io.torch.TorchCheckpoint;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
@@ -39,20 +38,9 @@ public final class MetricFiles {
     if (dim < 1) {
       throw new IllegalArgumentException("dimension must be at least 1; got " + dim);
     }
-    Path path = Path.of(spec);
-    String name = null;
-    if (!Files.exists(path)) {
-      int colon = spec.lastIndexOf(':');
-      if (colon > 0 && Files.exists(Path.of(spec.substring(0, colon)))) {
-        path = Path.of(spec.substring(0, colon));
-        name = spec.substring(colon + 1);
-      } else {
-        throw new FileNotFoundException(
-            spec
-                + ": no such file (expected FILE.pt[:KEY],"
-                + " FILE.safetensors[:TENSOR] or FILE.npy)");
-      }
-    }
+    SpecPath sp = SpecPath.parse(spec, "FILE.pt[:KEY], FILE.safetensors[:TENSOR] or FILE.npy");
+    Path path = sp.path();
+    String name = sp.name();
     RegularFiles.require(path);
     String file = path.getFileName().toString().toLowerCase(Locale.ROOT);
     if (file.endsWith(".pt") || file.endsWith(".pth")) {
