@@ -38,9 +38,13 @@ public record DistanceStatistics(
    * Streams the distance matrix of {@code rows} through {@code kernel} (never materialising it
    * unless it fits the heap comfortably, see above) and computes the statistics exactly.
    *
-   * @param rows at least 2 rows; not modified
-   * @throws IllegalArgumentException if there are fewer than 2 rows
+   * @param rows at least 2 rows. Not modified.
+   * @param kernel computes the distances; fixes metric and units
+   * @param progress receives progress (pairs) and may cancel. Not modified.
+   * @return the statistics, in the kernel's distance units
+   * @throws IllegalArgumentException if there are fewer than 2 rows or a row is not finite
    * @throws IllegalStateException if the kernel returns a negative or NaN distance
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
@@ -52,7 +56,23 @@ public record DistanceStatistics(
     return of(rows, kernel, progress, keep);
   }
 
-  /** As {@link #of}, choosing whether to keep the pairs in memory (for tests of both paths). */
+  /**
+   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, without progress reports.
+   *
+   * @param rows at least 2 rows. Not modified.
+   * @param kernel computes the distances; fixes metric and units
+   * @return the statistics, in the kernel's distance units
+   * @throws IllegalArgumentException if there are fewer than 2 rows or a row is not finite
+   * @throws IllegalStateException if the kernel returns a negative or NaN distance
+   */
+  public static DistanceStatistics of(EmbeddingMatrix rows, DistanceKernel kernel) {
+    return of(rows, kernel, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, choosing whether to keep the
+   * pairs in memory (for tests of both paths).
+   */
   static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress, boolean keepPairs) {
     Objects.requireNonNull(kernel, "kernel");

@@ -54,8 +54,14 @@ public final class NearDuplicateClusters {
   /**
    * Finds the components.
    *
-   * @param w the rows, at least 1; not modified
-   * @param eps distance threshold, finite and &gt;= 0
+   * @param w the rows, at least 1. Not modified; kept by the result (for ids and the void).
+   * @param eps distance threshold, finite and &gt;= 0, in the kernel's distance units
+   * @param kernel computes the distances; kept by the result for {@link #voidWidth}
+   * @param progress receives progress (pairs) and may cancel. Not modified.
+   * @return the components
+   * @throws IllegalArgumentException if {@code w} has no rows, {@code eps} is negative or not
+   *     finite, or a row is not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static NearDuplicateClusters find(
       EmbeddingMatrix w, double eps, DistanceKernel kernel, ProgressListener progress) {
@@ -126,6 +132,21 @@ public final class NearDuplicateClusters {
       order[i] = ord[i];
     }
     return new NearDuplicateClusters(w, eps, kernel, labels, order, sizeOf);
+  }
+
+  /**
+   * As {@link #find(EmbeddingMatrix, double, DistanceKernel, ProgressListener)}, without progress
+   * reports.
+   *
+   * @param w the rows, at least 1. Not modified; kept by the result (for ids and the void).
+   * @param eps distance threshold, finite and &gt;= 0, in the kernel's distance units
+   * @param kernel computes the distances; kept by the result for {@link #voidWidth}
+   * @return the components
+   * @throws IllegalArgumentException if {@code w} has no rows, {@code eps} is negative or not
+   *     finite, or a row is not finite
+   */
+  public static NearDuplicateClusters find(EmbeddingMatrix w, double eps, DistanceKernel kernel) {
+    return find(w, eps, kernel, ProgressListener.NONE);
   }
 
   private static int find(int[] parent, int x) {
@@ -232,13 +253,26 @@ public final class NearDuplicateClusters {
    * is separated from the rest by more than its own spacing. Computed on the first call with the
    * kernel given to {@link #find} (a pass over cluster size x N distances), then cached.
    *
-   * @return NaN when the largest component is a singleton or holds every row
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the void width in the kernel's distance units; NaN when the largest component is a
+   *     singleton or holds every row
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public synchronized double voidWidth(ProgressListener progress) {
     if (voidWidth == null) {
       voidWidth = computeVoid(progress);
     }
     return voidWidth;
+  }
+
+  /**
+   * As {@link #voidWidth(ProgressListener)}, without progress reports.
+   *
+   * @return the void width in the kernel's distance units; NaN when the largest component is a
+   *     singleton or holds every row
+   */
+  public double voidWidth() {
+    return voidWidth(ProgressListener.NONE);
   }
 
   private double computeVoid(ProgressListener progress) {

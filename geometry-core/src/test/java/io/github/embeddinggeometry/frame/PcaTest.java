@@ -170,6 +170,32 @@ class PcaTest {
         .hasMessageContaining("k");
   }
 
+  /** A NaN or infinite row is named by row and vocabulary id, before any covariance. */
+  @Test
+  void meanAndFitRejectNonFiniteRowsNamingTheRow() {
+    float[] data = new float[10 * 3];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = i % 7;
+    }
+    data[7 * 3 + 2] = Float.NaN;
+    EmbeddingMatrix w =
+        EmbeddingMatrix.wrap(data, 10, 3).withIds(new int[] {0, 1, 2, 3, 4, 5, 6, 17, 18, 19});
+    String expected =
+        "row 7 (vocabulary id 17) of the rows holds NaN at column 2; the mean is defined for finite"
+            + " rows only";
+    assertThatThrownBy(() -> Pca.mean(w))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
+    assertThatThrownBy(() -> Pca.fit(w, new ReferenceBackend()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
+    data[7 * 3 + 2] = 0;
+    data[3 * 3] = Float.NEGATIVE_INFINITY;
+    assertThatThrownBy(() -> Pca.fit(w, io.github.embeddinggeometry.backend.Backends.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("row 3 (vocabulary id 3) of the rows holds -Infinity at column 0");
+  }
+
   static double[][] randomOrthonormal(int d, Random rnd) {
     double[][] q = new double[d][d];
     for (int j = 0; j < d; j++) {

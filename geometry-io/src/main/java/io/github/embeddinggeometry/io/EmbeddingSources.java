@@ -104,6 +104,21 @@ public final class EmbeddingSources {
     return open(spec, true, progress);
   }
 
+  /**
+   * As {@link #open(String, ProgressListener)}, without progress reports.
+   *
+   * @param spec what to open (see the class comment)
+   * @return W, its display name and its tokenizer (null when the source has none); the caller
+   *     closes it
+   * @throws FileNotFoundException if the path does not exist
+   * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   */
+  public static Source open(String spec) throws IOException {
+    return open(spec, ProgressListener.NONE);
+  }
+
   private static Source open(String spec, boolean withTokenizer, ProgressListener progress)
       throws IOException {
     Objects.requireNonNull(spec, "spec");
@@ -194,6 +209,20 @@ public final class EmbeddingSources {
         path
             + ": unknown file type (expected a model folder,"
             + " .safetensors, .npy, .onnx or .pt)");
+  }
+
+  /**
+   * As {@link #load(Path, String, ProgressListener)}, without progress reports.
+   *
+   * @param path a file, or a model folder
+   * @param name the tensor or initializer name, or null for the format's default
+   * @return W, row i = vocabulary id i
+   * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   */
+  public static EmbeddingMatrix load(Path path, String name) throws IOException {
+    return load(path, name, ProgressListener.NONE);
   }
 
   private static EmbeddingMatrix matrix(

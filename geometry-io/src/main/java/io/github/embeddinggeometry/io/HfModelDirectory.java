@@ -188,9 +188,32 @@ public final class HfModelDirectory implements AutoCloseable {
     return f.tensor(name);
   }
 
-  /** W (spec section 1) widened to float32. */
+  /**
+   * W widened to float32 (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/definitions.html#loading-an-embedding-matrix">loading
+   * an embedding matrix</a>).
+   *
+   * @param progress receives progress (rows) and may cancel. Not modified.
+   * @return W, row i = vocabulary id i
+   * @throws MalformedFileException if the folder does not say which tensor is W, or that tensor is
+   *     broken
+   * @throws IOException if reading fails
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
   public EmbeddingMatrix embeddingMatrix(ProgressListener progress) throws IOException {
     return tensor(embeddingTensorName()).toEmbeddingMatrix(progress);
+  }
+
+  /**
+   * As {@link #embeddingMatrix(ProgressListener)}, without progress reports.
+   *
+   * @return W, row i = vocabulary id i
+   * @throws MalformedFileException if the folder does not say which tensor is W, or that tensor is
+   *     broken
+   * @throws IOException if reading fails
+   */
+  public EmbeddingMatrix embeddingMatrix() throws IOException {
+    return embeddingMatrix(ProgressListener.NONE);
   }
 
   /** The directory's tokenizer.json. */
