@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one place that chooses a backend, and the entry point for getting one.
@@ -15,8 +16,15 @@ import java.util.ServiceLoader;
  * <p>Backends are found with {@link ServiceLoader} as {@link BackendProvider}s (the CPU backend of
  * this module like any other; {@code geometry-cuda} adds {@code cuda}). The system property {@code
  * embgeo.backend} names the one {@link #get()} returns: {@code best} (the default: the available
- * backend of highest priority, with one log line saying which and why others were not used), {@code
- * cpu}, or a provider's name such as {@code cuda}.
+ * backend of highest priority), {@code cpu}, or a provider's name such as {@code cuda}.
+ *
+ * <p><b>Logging.</b> The library logs through {@link System.Logger}, under names starting with
+ * {@code io.github.embeddinggeometry}. The first backend chosen as {@code best} is announced in one
+ * INFO line per JVM, saying which backend runs and why others were not used (e.g. no NVIDIA driver:
+ * that is the normal case on a machine without a GPU, never a warning); later choices and backends
+ * asked for by name are logged at DEBUG. Set the level of the logger {@code
+ * io.github.embeddinggeometry} to WARNING to turn that line off (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/using.html#logging">logging</a>).
  *
  * <p>Every backend this class returns runs behind one argument-checking layer: shapes, row ranges,
  * output buffers, {@code k}, and finiteness of the rows are checked there, with messages that name
@@ -40,6 +48,9 @@ public final class Backends {
   private static ComputeBackend shared;
   private static String sharedFailure;
   private static ComputeBackend sharedCpu;
+
+  /** Set once the INFO line naming the chosen backend has been logged: one per JVM. */
+  private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
 
   private Backends() {}
 
@@ -97,7 +108,9 @@ public final class Backends {
           try {
             ComputeBackend b = p.create();
             LOG.log(
-                System.Logger.Level.INFO,
+                ANNOUNCED.compareAndSet(false, true)
+                    ? System.Logger.Level.INFO
+                    : System.Logger.Level.DEBUG,
                 "embedding-geometry backend: "
                     + b.description()
                     + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
