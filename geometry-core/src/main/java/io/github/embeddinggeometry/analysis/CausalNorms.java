@@ -212,12 +212,26 @@ public final class CausalNorms {
   /**
    * Causal norms {@code ||g||_M = sqrt(g^T M g)} of the raw (uncentred) rows, computed as {@code
    * ||L^T g||} in double (the notebook's definition), one per row in row order.
+   *
+   * @param w the rows. Not modified.
+   * @param m the metric
+   * @return a new array, one norm per row, in logometers
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension
    */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m) {
     return norms(w, m, ProgressListener.NONE);
   }
 
-  /** As {@link #norms(EmbeddingMatrix, CausalMetric)}, reporting progress per row chunk. */
+  /**
+   * As {@link #norms(EmbeddingMatrix, CausalMetric)}, reporting progress per row chunk.
+   *
+   * @param w the rows. Not modified.
+   * @param m the metric
+   * @param progress receives progress and may cancel. Not modified.
+   * @return a new array, one norm per row, in logometers
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m, ProgressListener progress) {
     Objects.requireNonNull(w, "w");
     Objects.requireNonNull(m, "metric");

@@ -10,9 +10,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The densest row of a density field and its neighbourhood (spec section 5, notebook "Densest
- * Point"): its top-N neighbours in the field's metric and in cosine similarity, the overlap of the
- * two id sets.
+ * The densest row of a density field and its neighbourhood (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#densest-point">densest
+ * point</a>, notebook "Densest Point Neighborhood"): its top-N neighbours in the field's metric and
+ * in cosine similarity, the overlap of the two id sets.
  *
  * <p>Neighbours exclude the densest row itself by vocabulary id, never by value, so exact
  * duplicates appear (at distance 0, similarity 1); ties go to the lower row index.
@@ -158,7 +159,11 @@ public record DensestPoint(
     return n;
   }
 
-  /** Top-N size. */
+  /**
+   * Number of neighbours listed.
+   *
+   * @return N, the length of each list
+   */
   public int topN() {
     return metricIds.length;
   }

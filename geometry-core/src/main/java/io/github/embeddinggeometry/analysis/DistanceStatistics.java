@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Statistics of the pairwise distances of a set of rows over the strict upper triangle {@code i <
- * j} (spec section 4, notebook 1.4b): count, min, exact median, mean, max and the number of exact
+ * j} (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#distance-statistics">distance
+ * statistics</a>, notebook 1.4b): count, min, exact median, mean, max and the number of exact
  * zeros.
  *
  * <p><b>How the median stays exact without holding all pairs twice.</b> Distances are non-negative

@@ -58,6 +58,7 @@ public final class Backends {
    * The backend named by {@code -Dembgeo.backend} (default {@code best}), created on first use and
    * shared by the whole process; {@code close()} on it does nothing.
    *
+   * @return the shared backend
    * @throws UnsupportedOperationException on every call, with every reason, when the backend asked
    *     for cannot run here or no provider has that name
    */
@@ -79,7 +80,11 @@ public final class Backends {
     }
   }
 
-  /** The pure-Java CPU backend, shared by the process; {@code close()} on it does nothing. */
+  /**
+   * The pure-Java CPU backend, shared by the process; {@code close()} on it does nothing.
+   *
+   * @return the shared CPU backend
+   */
   public static ComputeBackend cpu() {
     synchronized (LOCK) {
       if (sharedCpu == null) {
@@ -93,6 +98,8 @@ public final class Backends {
    * A new backend by name: {@code best}, {@code cpu}, {@code cuda}, or any other provider's name.
    * The caller owns it and closes it.
    *
+   * @param name the backend's name, ignoring case and surrounding blanks
+   * @return a new backend behind the library's argument checks
    * @throws UnsupportedOperationException if that backend cannot run here (listing every reason) or
    *     no provider has that name (listing the known names)
    */
@@ -157,13 +164,21 @@ public final class Backends {
   /**
    * Puts the library's argument checks in front of a backend (idempotent). For implementers of
    * {@link BackendProvider} and their tests; backends from this class already have them.
+   *
+   * @param backend any backend
+   * @return a backend that checks every argument, then delegates; closing it closes {@code backend}
    */
   public static ComputeBackend checked(ComputeBackend backend) {
     Objects.requireNonNull(backend, "backend");
     return backend instanceof CheckedBackend ? backend : new CheckedBackend(backend, false);
   }
 
-  /** All providers found, highest priority first (ties: by name). */
+  /**
+   * All providers found.
+   *
+   * @return the providers, highest priority first (ties: by name); a provider that fails to load is
+   *     left out with a WARNING
+   */
   public static List<BackendProvider> providers() {
     List<BackendProvider> out = new ArrayList<>();
     ServiceLoader<BackendProvider> loader =

@@ -132,6 +132,7 @@ public sealed interface MetricSpace
     /**
      * Checks the tensor.
      *
+     * @param metric the tensor M with its Cholesky factor
      * @throws NullPointerException if {@code metric} is null
      */
     public Causal {

@@ -77,7 +77,7 @@ class KnnDensityTest {
     String kernelMessage;
     try (DistanceKernel checked = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
       kernelMessage =
-          catchThrowableOfType(() -> checked.nearest(w, 3), IllegalArgumentException.class)
+          catchThrowableOfType(IllegalArgumentException.class, () -> checked.nearest(w, 3))
               .getMessage();
     }
     assertThat(kernelMessage).contains("k = 3 is too large").contains("at most 2");
