@@ -20,7 +20,8 @@ class PcaTest {
 
   /**
    * Rows {@code mu +- a_j q_j}: the mean is exactly mu and {@code C = sum_j a_j^2 q_j q_j^T / d},
-   * so eigenvalue j is {@code a_j^2 / d} with eigenvector {@code q_j} (up to the spec's sign).
+   * so eigenvalue j is {@code a_j^2 / d} with eigenvector {@code q_j} (up to the library's sign
+   * convention).
    */
   static EmbeddingMatrix plantedCloud(double[] mu, double[] a, double[][] q) {
     int d = mu.length;
