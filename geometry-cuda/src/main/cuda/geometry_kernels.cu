@@ -8,7 +8,7 @@
 // elements). "Rows" are embedding rows (one token each), "dim" is d.
 //
 // Determinism: every reduction below runs in an order that depends only on the shape, never on the
-// position of the output element, so bitwise-equal rows get bitwise-equal results (spec section 4.5).
+// position of the output element, so bitwise-equal rows get bitwise-equal results (docs/definitions.md, exactness contract, rule 5).
 
 #include <cuda_runtime.h>
 #include <math_constants.h>

@@ -4,7 +4,8 @@
  * Backends.create("cuda")} or {@code -Dembgeo.backend=cuda}.
  */
 module io.github.embeddinggeometry.cuda {
-  requires io.github.embeddinggeometry;
+  // Transitive: CudaBackend's public methods take and return core types.
+  requires transitive io.github.embeddinggeometry;
   requires jcuda;
   requires jcublas;
 

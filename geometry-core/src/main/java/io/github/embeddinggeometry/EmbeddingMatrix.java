@@ -8,8 +8,8 @@ import java.util.Objects;
  *
  * <p>Every row carries its <em>vocabulary id</em>: a matrix read from a checkpoint has ids {@code
  * 0..N-1}; a {@linkplain #select(int[]) selection} keeps the ids of the rows it selects, so results
- * always name vocabulary ids, never positions in a subset (spec section 7). Ids are strictly
- * ascending in every matrix.
+ * always name vocabulary ids, never positions in a subset. Ids are strictly ascending in every
+ * matrix.
  *
  * <p>A selection is a view: it shares the backing array and copies nothing but its index. Call
  * {@link #compact()} to get a contiguous copy when a kernel benefits from one.
@@ -40,11 +40,14 @@ public final class EmbeddingMatrix {
   }
 
   /**
-   * Wraps a row-major array without copying it.
+   * Wraps a row-major array without copying it; row r gets vocabulary id r.
    *
    * @param data row-major values, {@code rows * dim} long. Not copied: the caller must not modify
    *     it afterwards.
-   * @throws IllegalArgumentException if the shape does not match the array length
+   * @param rows N, at least 0
+   * @param dim d, at least 1
+   * @return a contiguous matrix over {@code data}
+   * @throws IllegalArgumentException if the shape is negative or does not match the array length
    */
   public static EmbeddingMatrix wrap(float[] data, int rows, int dim) {
     Objects.requireNonNull(data, "data");
@@ -59,7 +62,13 @@ public final class EmbeddingMatrix {
     return new EmbeddingMatrix(data, rows, dim, null, null);
   }
 
-  /** Copies a rectangular {@code float[rows][dim]} array. */
+  /**
+   * Copies a rectangular {@code float[rows][dim]} array; row r gets vocabulary id r.
+   *
+   * @param rowsData at least one row, all of the same length. Not modified.
+   * @return a new contiguous matrix
+   * @throws IllegalArgumentException if there are no rows or the rows differ in length
+   */
   public static EmbeddingMatrix copyOf(float[][] rowsData) {
     Objects.requireNonNull(rowsData, "rows");
     if (rowsData.length == 0) {
@@ -80,7 +89,10 @@ public final class EmbeddingMatrix {
   /**
    * The same rows under other vocabulary ids, e.g. for a matrix holding a sample of a vocabulary.
    *
-   * @param newIds one id per row, strictly ascending, non-negative. Copied.
+   * @param newIds one id per row, strictly ascending, non-negative. Not modified (copied).
+   * @return a matrix sharing the rows of this one
+   * @throws IllegalArgumentException if the count differs from the rows or the ids are not strictly
+   *     ascending and non-negative
    */
   public EmbeddingMatrix withIds(int[] newIds) {
     Objects.requireNonNull(newIds, "ids");
@@ -96,23 +108,41 @@ public final class EmbeddingMatrix {
     return new EmbeddingMatrix(data, rows, dim, newIds.clone(), offsets);
   }
 
-  /** Number of rows N. */
+  /**
+   * Number of rows.
+   *
+   * @return N
+   */
   public int rows() {
     return rows;
   }
 
-  /** Row length d. */
+  /**
+   * Row length.
+   *
+   * @return d
+   */
   public int dim() {
     return dim;
   }
 
-  /** Vocabulary id of row {@code row}. */
+  /**
+   * Vocabulary id of a row.
+   *
+   * @param row row position, in [0, N)
+   * @return its vocabulary id
+   * @throws IndexOutOfBoundsException if {@code row} is outside [0, N)
+   */
   public int id(int row) {
     Objects.checkIndex(row, rows);
     return ids == null ? row : ids[row];
   }
 
-  /** Vocabulary ids of all rows, ascending (a fresh array). */
+  /**
+   * Vocabulary ids of all rows.
+   *
+   * @return a new array, ascending
+   */
   public int[] ids() {
     if (ids != null) {
       return ids.clone();
@@ -122,7 +152,12 @@ public final class EmbeddingMatrix {
     return out;
   }
 
-  /** Row position of vocabulary id {@code id}, or a negative number if no row has that id. */
+  /**
+   * Row position of a vocabulary id.
+   *
+   * @param id a vocabulary id
+   * @return its row position, or a negative number if no row has that id
+   */
   public int rowOf(int id) {
     if (ids == null) {
       return id >= 0 && id < rows ? id : -1;
@@ -131,27 +166,51 @@ public final class EmbeddingMatrix {
     return p >= 0 ? p : -1;
   }
 
-  /** Value at (row, col). */
+  /**
+   * One value.
+   *
+   * @param row row position, in [0, N)
+   * @param col column, in [0, d)
+   * @return the value at (row, col)
+   * @throws IndexOutOfBoundsException if {@code row} or {@code col} is out of range
+   */
   public float get(int row, int col) {
     Objects.checkIndex(col, dim);
     return data[(int) (rowOffset(row) + col)];
   }
 
-  /** A fresh copy of one row. */
+  /**
+   * A copy of one row.
+   *
+   * @param row row position, in [0, N)
+   * @return a new array of length d
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
+   */
   public float[] row(int row) {
     float[] out = new float[dim];
     copyRow(row, out, 0);
     return out;
   }
 
-  /** Copies row {@code row} into {@code dst[dstOffset .. dstOffset + dim)}. */
+  /**
+   * Copies one row into an array.
+   *
+   * @param row row position, in [0, N)
+   * @param dst Modified: receives the row at {@code [dstOffset, dstOffset + d)}
+   * @param dstOffset where the row starts in {@code dst}
+   * @throws IndexOutOfBoundsException if {@code row} is out of range or {@code dst} is too short
+   */
   public void copyRow(int row, float[] dst, int dstOffset) {
     System.arraycopy(data, rowOffsetInt(row), dst, dstOffset, dim);
   }
 
   /**
-   * Offset of row {@code row} in {@link #backingArray()}. For backends: together they give
-   * allocation-free access to the rows.
+   * Offset of a row in {@link #backingArray()}. For backends: together they give allocation-free
+   * access to the rows.
+   *
+   * @param row row position, in [0, N)
+   * @return index of the row's first value in the backing array
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
    */
   public int rowOffsetInt(int row) {
     return (int) rowOffset(row);
@@ -165,21 +224,29 @@ public final class EmbeddingMatrix {
   /**
    * The backing array, shared, not copied; rows may not be contiguous in a selection. For backends
    * only: never write into it.
+   *
+   * @return the array the rows live in
    */
   public float[] backingArray() {
     return data;
   }
 
-  /** True when row r starts at {@code r * dim} in the backing array (no selection). */
+  /**
+   * Whether row r starts at {@code r * dim} in the backing array (no selection).
+   *
+   * @return true for a matrix that is not a view
+   */
   public boolean isContiguous() {
     return offsets == null;
   }
 
   /**
    * The rows with the given vocabulary ids, as a view. The ids are sorted ascending and
-   * de-duplicated first (spec section 7).
+   * de-duplicated first (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#notation">notation</a>).
    *
-   * @param vocabularyIds not modified
+   * @param vocabularyIds ids present in this matrix. Not modified.
+   * @return a view sharing the rows, ids ascending
    * @throws IllegalArgumentException naming the first id that no row has
    */
   public EmbeddingMatrix select(int[] vocabularyIds) {
@@ -196,7 +263,14 @@ public final class EmbeddingMatrix {
     return new EmbeddingMatrix(data, sorted.length, dim, sorted, offs);
   }
 
-  /** Rows {@code [from, to)} as a view. */
+  /**
+   * Rows {@code [from, to)} as a view, keeping their ids.
+   *
+   * @param from first row position, inclusive
+   * @param to last row position, exclusive
+   * @return a view sharing the rows
+   * @throws IndexOutOfBoundsException if the range is not within [0, N]
+   */
   public EmbeddingMatrix slice(int from, int to) {
     Objects.checkFromToIndex(from, to, rows);
     int[] sel = new int[to - from];
@@ -206,7 +280,11 @@ public final class EmbeddingMatrix {
     return select(sel);
   }
 
-  /** A contiguous copy (or this, if already contiguous); ids are kept. */
+  /**
+   * A contiguous copy, keeping the ids.
+   *
+   * @return this, if already contiguous; otherwise a new matrix
+   */
   public EmbeddingMatrix compact() {
     if (offsets == null) {
       return this;
@@ -219,8 +297,10 @@ public final class EmbeddingMatrix {
   }
 
   /**
-   * Index of the first row holding a NaN or infinity, or -1. Distances are defined for finite rows
-   * only; backends reject the rest with this row's id in the message.
+   * Index of the first row holding a NaN or infinity. Distances are defined for finite rows only;
+   * every backend rejects the others with this row's position and id in the message.
+   *
+   * @return a row position, or -1 when every row is finite
    */
   public int firstNonFiniteRow() {
     for (int r = 0; r < rows; r++) {

@@ -12,10 +12,12 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 
 /**
- * The causal (Mahalanobis) metric estimated from the data, and causal norms (spec section 4).
+ * The causal (Mahalanobis) metric estimated from the data, and causal norms (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#causal-metric">causal
+ * metric</a>).
  *
  * <p>{@link #inverseCovariance} estimates {@code M = (C + ridge I)^-1} from the biased covariance C
- * of section 2; a given M is wrapped with {@link CausalMetric#of(double[], int)} instead. Causal
+ * (the PCA's); a given M is wrapped with {@link CausalMetric#of(double[], int)} instead. Causal
  * distances come from a kernel of {@code MetricSpace.causal(m)}, which maps rows by the Cholesky
  * factor; {@link #norms} uses the same map.
  *
@@ -33,10 +35,15 @@ public final class CausalNorms {
   /**
    * Estimates {@code M = (C + ridge I)^-1} (EJML, via Cholesky of the symmetric C).
    *
-   * @param w the rows; not modified
-   * @param ridge added to the diagonal of C before inverting, &gt;= 0 (0 for the plain inverse)
+   * @param w the rows. Not modified.
+   * @param ridge added to the diagonal of C before inverting, &gt;= 0 (0 for the plain inverse), in
+   *     the units of C (embedding units squared)
+   * @param backend computes the covariance
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the metric M with its Cholesky factor
    * @throws IllegalArgumentException if {@code C + ridge I} is singular or not positive definite
-   *     (e.g. fewer rows than dimensions), with a suggested ridge
+   *     (e.g. fewer rows than dimensions), with a suggested ridge; or a row is not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static CausalMetric inverseCovariance(
       EmbeddingMatrix w, double ridge, ComputeBackend backend, ProgressListener progress) {
@@ -53,8 +60,15 @@ public final class CausalNorms {
   /**
    * {@code M = (C + ridge I)^-1} of a given symmetric covariance.
    *
-   * @param covariance row-major d x d; not modified
+   * @param covariance row-major d x d. Not modified.
+   * @param d the dimension
+   * @param ridge added to the diagonal before inverting, &gt;= 0
    * @param rows N the covariance came from, for the error message only
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the metric M with its Cholesky factor
+   * @throws IllegalArgumentException if {@code covariance} is not d x d, or {@code C + ridge I} is
+   *     singular or not positive definite (with a suggested ridge)
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static CausalMetric inverse(
       double[] covariance, int d, double ridge, int rows, ProgressListener progress) {
@@ -154,6 +168,37 @@ public final class CausalNorms {
     return true;
   }
 
+  /**
+   * As {@link #inverseCovariance(EmbeddingMatrix, double, ComputeBackend, ProgressListener)},
+   * without progress reports.
+   *
+   * @param w the rows. Not modified.
+   * @param ridge added to the diagonal of C before inverting, &gt;= 0 (0 for the plain inverse)
+   * @param backend computes the covariance
+   * @return the metric M with its Cholesky factor
+   * @throws IllegalArgumentException if {@code C + ridge I} is singular or not positive definite,
+   *     with a suggested ridge; or a row is not finite
+   */
+  public static CausalMetric inverseCovariance(
+      EmbeddingMatrix w, double ridge, ComputeBackend backend) {
+    return inverseCovariance(w, ridge, backend, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #inverse(double[], int, double, int, ProgressListener)}, without progress reports.
+   *
+   * @param covariance row-major d x d. Not modified.
+   * @param d the dimension
+   * @param ridge added to the diagonal before inverting, &gt;= 0
+   * @param rows N the covariance came from, for the error message only
+   * @return the metric M with its Cholesky factor
+   * @throws IllegalArgumentException if {@code covariance} is not d x d, or {@code C + ridge I} is
+   *     singular or not positive definite (with a suggested ridge)
+   */
+  public static CausalMetric inverse(double[] covariance, int d, double ridge, int rows) {
+    return inverse(covariance, d, ridge, rows, ProgressListener.NONE);
+  }
+
   /** Inverse of a lower-triangular row-major d x d matrix by forward substitution, in double. */
   private static double[] invertLower(double[] l, int d, ProgressListener progress) {
     double[] inv = new double[d * d];
@@ -185,12 +230,26 @@ public final class CausalNorms {
   /**
    * Causal norms {@code ||g||_M = sqrt(g^T M g)} of the raw (uncentred) rows, computed as {@code
    * ||L^T g||} in double (the notebook's definition), one per row in row order.
+   *
+   * @param w the rows. Not modified.
+   * @param m the metric
+   * @return a new array, one norm per row, in logometers
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension
    */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m) {
     return norms(w, m, ProgressListener.NONE);
   }
 
-  /** As {@link #norms(EmbeddingMatrix, CausalMetric)}, reporting progress per row chunk. */
+  /**
+   * As {@link #norms(EmbeddingMatrix, CausalMetric)}, reporting progress per row chunk.
+   *
+   * @param w the rows. Not modified.
+   * @param m the metric
+   * @param progress receives progress and may cancel. Not modified.
+   * @return a new array, one norm per row, in logometers
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m, ProgressListener progress) {
     Objects.requireNonNull(w, "w");
     Objects.requireNonNull(m, "metric");

@@ -4,11 +4,12 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Density in the core, shell and outer regions of a scalar such as the causal norm (spec section
- * 5): core = scalar strictly below its 10th percentile, shell = strictly between the 40th and 60th,
- * outer = strictly above the 90th. Percentiles are numpy's default (linear interpolation) over all
- * rows; mean and std of the density are over the finite densities of each region, the infinite ones
- * counted beside them.
+ * Density in the core, shell and outer regions of a scalar such as the causal norm (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#core-shell-and-outer">core,
+ * shell and outer</a>): core = scalar strictly below its 10th percentile, shell = strictly between
+ * the 40th and 60th, outer = strictly above the 90th. Percentiles are numpy's default (linear
+ * interpolation) over all rows; mean and std of the density are over the finite densities of each
+ * region, the infinite ones counted beside them.
  *
  * @param p10 10th percentile of the scalar
  * @param p40 40th percentile
@@ -48,6 +49,9 @@ public record CoreShellOuter(
    *
    * @param scalar one finite value per row (e.g. causal norms). Not modified.
    * @param density one value per row, possibly +infinity. Not modified.
+   * @return percentiles, regions and the core/shell ratio
+   * @throws IllegalArgumentException if the lengths differ, there are no rows, a scalar is not
+   *     finite or a density is NaN
    */
   public static CoreShellOuter of(double[] scalar, double[] density) {
     Objects.requireNonNull(scalar, "scalar");
@@ -99,10 +103,13 @@ public record CoreShellOuter(
   }
 
   /**
-   * The q-th percentile (0..100) of {@code values} by linear interpolation between closest ranks,
-   * numpy's default: position {@code (n - 1) q / 100}.
+   * The q-th percentile by linear interpolation between closest ranks, numpy's default: position
+   * {@code (n - 1) q / 100}.
    *
-   * @param values not modified; must be non-empty
+   * @param values at least one value. Not modified.
+   * @param q the percentile, in [0, 100]
+   * @return the interpolated value
+   * @throws IllegalArgumentException if there are no values or q is outside [0, 100]
    */
   public static double percentile(double[] values, double q) {
     double[] sorted = values.clone();

@@ -10,9 +10,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * The densest row of a density field and its neighbourhood (spec section 5, notebook "Densest
- * Point"): its top-N neighbours in the field's metric and in cosine similarity, the overlap of the
- * two id sets.
+ * The densest row of a density field and its neighbourhood (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#densest-point">densest
+ * point</a>, notebook "Densest Point Neighborhood"): its top-N neighbours in the field's metric and
+ * in cosine similarity, the overlap of the two id sets.
  *
  * <p>Neighbours exclude the densest row itself by vocabulary id, never by value, so exact
  * duplicates appear (at distance 0, similarity 1); ties go to the lower row index.
@@ -52,8 +53,11 @@ public record DensestPoint(
    * @param metricKernel the kernel of the chosen metric (usually the one the field was built with)
    * @param cosineKernel a kernel of {@link MetricSpace#cosine()}
    * @param topN neighbours to report (the notebook uses 30)
-   * @throws IllegalArgumentException if topN is not in [1, w.rows() - 1] or a kernel's metric is
-   *     wrong
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the densest row and its two neighbour lists
+   * @throws IllegalArgumentException if topN is not in [1, w.rows() - 1], a kernel's metric is
+   *     wrong, the densest row is not in {@code w}, or a row is not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static DensestPoint of(
       EmbeddingMatrix w,
@@ -109,6 +113,29 @@ public record DensestPoint(
         share);
   }
 
+  /**
+   * As {@link #of(EmbeddingMatrix, DensityField, DistanceKernel, DistanceKernel, int,
+   * ProgressListener)}, without progress reports.
+   *
+   * @param w the rows to search the neighbours in (usually the field's own matrix); must contain
+   *     the densest row's vocabulary id. Not modified.
+   * @param field the density field
+   * @param metricKernel the kernel of the chosen metric (usually the one the field was built with)
+   * @param cosineKernel a kernel of {@link MetricSpace#cosine()}
+   * @param topN neighbours to report (the notebook uses 30)
+   * @return the densest row and its two neighbour lists
+   * @throws IllegalArgumentException if topN is not in [1, w.rows() - 1], a kernel's metric is
+   *     wrong, the densest row is not in {@code w}, or a row is not finite
+   */
+  public static DensestPoint of(
+      EmbeddingMatrix w,
+      DensityField field,
+      DistanceKernel metricKernel,
+      DistanceKernel cosineKernel,
+      int topN) {
+    return of(w, field, metricKernel, cosineKernel, topN, ProgressListener.NONE);
+  }
+
   /** Size of the intersection of two id sets (each free of repeats). */
   static int overlap(int[] a, int[] b) {
     int[] sa = a.clone();
@@ -132,7 +159,11 @@ public record DensestPoint(
     return n;
   }
 
-  /** Top-N size. */
+  /**
+   * Number of neighbours listed.
+   *
+   * @return N, the length of each list
+   */
   public int topN() {
     return metricIds.length;
   }

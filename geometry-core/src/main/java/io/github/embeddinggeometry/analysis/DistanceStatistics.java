@@ -9,7 +9,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Statistics of the pairwise distances of a set of rows over the strict upper triangle {@code i <
- * j} (spec section 4, notebook 1.4b): count, min, exact median, mean, max and the number of exact
+ * j} (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#distance-statistics">distance
+ * statistics</a>, notebook 1.4b): count, min, exact median, mean, max and the number of exact
  * zeros.
  *
  * <p><b>How the median stays exact without holding all pairs twice.</b> Distances are non-negative
@@ -38,9 +40,13 @@ public record DistanceStatistics(
    * Streams the distance matrix of {@code rows} through {@code kernel} (never materialising it
    * unless it fits the heap comfortably, see above) and computes the statistics exactly.
    *
-   * @param rows at least 2 rows; not modified
-   * @throws IllegalArgumentException if there are fewer than 2 rows
+   * @param rows at least 2 rows. Not modified.
+   * @param kernel computes the distances; fixes metric and units
+   * @param progress receives progress (pairs) and may cancel. Not modified.
+   * @return the statistics, in the kernel's distance units
+   * @throws IllegalArgumentException if there are fewer than 2 rows or a row is not finite
    * @throws IllegalStateException if the kernel returns a negative or NaN distance
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
@@ -52,7 +58,23 @@ public record DistanceStatistics(
     return of(rows, kernel, progress, keep);
   }
 
-  /** As {@link #of}, choosing whether to keep the pairs in memory (for tests of both paths). */
+  /**
+   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, without progress reports.
+   *
+   * @param rows at least 2 rows. Not modified.
+   * @param kernel computes the distances; fixes metric and units
+   * @return the statistics, in the kernel's distance units
+   * @throws IllegalArgumentException if there are fewer than 2 rows or a row is not finite
+   * @throws IllegalStateException if the kernel returns a negative or NaN distance
+   */
+  public static DistanceStatistics of(EmbeddingMatrix rows, DistanceKernel kernel) {
+    return of(rows, kernel, ProgressListener.NONE);
+  }
+
+  /**
+   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, choosing whether to keep the
+   * pairs in memory (for tests of both paths).
+   */
   static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress, boolean keepPairs) {
     Objects.requireNonNull(kernel, "kernel");

@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Near-duplicate clusters (spec section 6, notebooks 1.4g-1.4h): the connected components of the
- * graph joining rows at distance {@code <= eps} ({@code eps = 0}: the exact-duplicate classes).
+ * Near-duplicate clusters (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#near-duplicate-clusters">near-duplicate
+ * clusters</a>, notebooks 1.4g-1.4h): the connected components of the graph joining rows at
+ * distance {@code <= eps} ({@code eps = 0}: the exact-duplicate classes).
  *
  * <p>Components are found by union-find fed from a streaming pass over the upper triangle of the
  * distance matrix (never materialised). Pairs whose distance lies within float32 rounding of eps
@@ -54,8 +56,14 @@ public final class NearDuplicateClusters {
   /**
    * Finds the components.
    *
-   * @param w the rows, at least 1; not modified
-   * @param eps distance threshold, finite and &gt;= 0
+   * @param w the rows, at least 1. Not modified; kept by the result (for ids and the void).
+   * @param eps distance threshold, finite and &gt;= 0, in the kernel's distance units
+   * @param kernel computes the distances; kept by the result for {@link #voidWidth}
+   * @param progress receives progress (pairs) and may cancel. Not modified.
+   * @return the components
+   * @throws IllegalArgumentException if {@code w} has no rows, {@code eps} is negative or not
+   *     finite, or a row is not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static NearDuplicateClusters find(
       EmbeddingMatrix w, double eps, DistanceKernel kernel, ProgressListener progress) {
@@ -128,6 +136,21 @@ public final class NearDuplicateClusters {
     return new NearDuplicateClusters(w, eps, kernel, labels, order, sizeOf);
   }
 
+  /**
+   * As {@link #find(EmbeddingMatrix, double, DistanceKernel, ProgressListener)}, without progress
+   * reports.
+   *
+   * @param w the rows, at least 1. Not modified; kept by the result (for ids and the void).
+   * @param eps distance threshold, finite and &gt;= 0, in the kernel's distance units
+   * @param kernel computes the distances; kept by the result for {@link #voidWidth}
+   * @return the components
+   * @throws IllegalArgumentException if {@code w} has no rows, {@code eps} is negative or not
+   *     finite, or a row is not finite
+   */
+  public static NearDuplicateClusters find(EmbeddingMatrix w, double eps, DistanceKernel kernel) {
+    return find(w, eps, kernel, ProgressListener.NONE);
+  }
+
   private static int find(int[] parent, int x) {
     while (parent[x] != x) {
       parent[x] = parent[parent[x]];
@@ -146,22 +169,38 @@ public final class NearDuplicateClusters {
     }
   }
 
-  /** The rows the components are of. */
+  /**
+   * The rows the components are of.
+   *
+   * @return the matrix given to {@link #find}
+   */
   public EmbeddingMatrix matrix() {
     return w;
   }
 
-  /** The threshold eps. */
+  /**
+   * The threshold eps.
+   *
+   * @return eps, in the kernel's distance units
+   */
   public double eps() {
     return eps;
   }
 
-  /** Number of components (singletons included). */
+  /**
+   * Number of components, singletons included.
+   *
+   * @return the count
+   */
   public int componentCount() {
     return order.length;
   }
 
-  /** Number of components of size 1. */
+  /**
+   * Number of components of one row.
+   *
+   * @return the count
+   */
   public int singletonCount() {
     int s = 0;
     for (int label : order) {
@@ -172,7 +211,11 @@ public final class NearDuplicateClusters {
     return s;
   }
 
-  /** Component sizes, largest first (ties: the component holding the lower row first). */
+  /**
+   * Component sizes, largest first (ties: the component holding the lower row first).
+   *
+   * @return a new array, one size per component
+   */
   public int[] sizes() {
     int[] out = new int[order.length];
     for (int i = 0; i < order.length; i++) {
@@ -183,15 +226,20 @@ public final class NearDuplicateClusters {
 
   /**
    * Label of each row: the row position of the lowest row in its component, so two rows are in the
-   * same component iff their labels are equal. A fresh array.
+   * same component if and only if their labels are equal.
+   *
+   * @return a new array, one label per row
    */
   public int[] labels() {
     return labels.clone();
   }
 
   /**
-   * Vocabulary ids of every component of at least {@code minSize} rows, each ascending; components
-   * ordered largest first (ties: the one holding the lowest id first).
+   * Vocabulary ids of every component of at least {@code minSize} rows.
+   *
+   * @param minSize smallest component size to list (2: the clusters, no singletons)
+   * @return one array of ids per component, each ascending; components largest first (ties: the one
+   *     holding the lowest id first)
    */
   public List<int[]> components(int minSize) {
     List<int[]> out = new ArrayList<>();
@@ -214,13 +262,19 @@ public final class NearDuplicateClusters {
     return ids;
   }
 
-  /** Size of the largest component. */
+  /**
+   * Size of the largest component.
+   *
+   * @return the number of rows in it
+   */
   public int largestSize() {
     return sizeOf[order[0]];
   }
 
   /**
-   * Vocabulary ids of the largest component, ascending (ties: the component holding the lowest id).
+   * Vocabulary ids of the largest component (ties: the component holding the lowest id).
+   *
+   * @return a new array, ascending
    */
   public int[] largestIds() {
     return idsOf(order[0]);
@@ -232,13 +286,26 @@ public final class NearDuplicateClusters {
    * is separated from the rest by more than its own spacing. Computed on the first call with the
    * kernel given to {@link #find} (a pass over cluster size x N distances), then cached.
    *
-   * @return NaN when the largest component is a singleton or holds every row
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the void width in the kernel's distance units; NaN when the largest component is a
+   *     singleton or holds every row
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public synchronized double voidWidth(ProgressListener progress) {
     if (voidWidth == null) {
       voidWidth = computeVoid(progress);
     }
     return voidWidth;
+  }
+
+  /**
+   * As {@link #voidWidth(ProgressListener)}, without progress reports.
+   *
+   * @return the void width in the kernel's distance units; NaN when the largest component is a
+   *     singleton or holds every row
+   */
+  public double voidWidth() {
+    return voidWidth(ProgressListener.NONE);
   }
 
   private double computeVoid(ProgressListener progress) {
@@ -277,16 +344,23 @@ public final class NearDuplicateClusters {
     return (double) outside[0] - spacing;
   }
 
-  /** Centroid of the largest component (float32, accumulated in double). */
+  /**
+   * Centroid of the largest component (float32, accumulated in double).
+   *
+   * @return a new array of length d
+   */
   public float[] largestCentroid() {
     return centroid(w, largestIds());
   }
 
   /**
-   * The unweighted mean of the rows with the given vocabulary ids (spec section 6), accumulated in
-   * double and rounded to float32.
+   * The unweighted mean of the rows with the given vocabulary ids (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#cluster-centroid">cluster
+   * centroid</a>), accumulated in double and rounded to float32.
    *
-   * @param ids vocabulary ids, sorted and de-duplicated before use; at least one
+   * @param w the rows. Not modified.
+   * @param ids vocabulary ids, sorted and de-duplicated before use; at least one. Not modified.
+   * @return a new array of length d
    * @throws IllegalArgumentException if no id is given or one is not a row of w
    */
   public static float[] centroid(EmbeddingMatrix w, int[] ids) {

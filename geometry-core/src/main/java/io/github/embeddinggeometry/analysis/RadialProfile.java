@@ -3,9 +3,11 @@ package io.github.embeddinggeometry.analysis;
 import java.util.Objects;
 
 /**
- * Density binned by a scalar such as the causal norm (spec section 5, notebook "Local Density vs
- * Causal Norm"): B equal-width bins with edges {@code min + (max - min) * i / B}, bin i half-open
- * {@code [e_i, e_{i+1})} and the last one closed, so the maximum falls in it.
+ * Density binned by a scalar such as the causal norm (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#radial-profile">radial
+ * profile</a>, notebook "Local Density vs Causal Norm"): B equal-width bins with edges {@code min +
+ * (max - min) * i / B}, bin i half-open {@code [e_i, e_{i+1})} and the last one closed, so the
+ * maximum falls in it.
  *
  * <p>Per bin: the number of rows, how many of them have an infinite density, and the mean and
  * population standard deviation (1/n) of the finite densities. An empty bin (or one with no finite
@@ -27,6 +29,7 @@ public record RadialProfile(
    * @param scalar one finite value per row, e.g. the causal norm. Not modified.
    * @param density one value per row, possibly +infinity. Not modified.
    * @param bins B &gt;= 1 (the notebook uses 30)
+   * @return the profile
    * @throws IllegalArgumentException on length mismatch, no rows, a non-finite scalar or a NaN
    *     density
    */
@@ -101,12 +104,22 @@ public record RadialProfile(
     return b;
   }
 
-  /** Number of bins B. */
+  /**
+   * Number of bins.
+   *
+   * @return B
+   */
   public int bins() {
     return counts.length;
   }
 
-  /** Centre of bin {@code b}, {@code (e_b + e_{b+1}) / 2}. */
+  /**
+   * Centre of a bin, {@code (e_b + e_{b+1}) / 2}.
+   *
+   * @param b bin index, in [0, B)
+   * @return the centre, in the scalar's units
+   * @throws IndexOutOfBoundsException if {@code b} is out of range
+   */
   public double center(int b) {
     return 0.5 * (edges[b] + edges[b + 1]);
   }

@@ -3,27 +3,43 @@ package io.github.embeddinggeometry.backend;
 import java.util.List;
 
 /**
- * Service-provider interface: a module offering a backend registers an implementation under {@code
- * META-INF/services/io.github.embeddinggeometry.backend.BackendProvider}.
+ * Service-provider interface: a module offering a backend provides an implementation ({@code
+ * provides io.github.embeddinggeometry.backend.BackendProvider with ...} in its module descriptor,
+ * and {@code META-INF/services/io.github.embeddinggeometry.backend.BackendProvider} for the class
+ * path). {@link Backends} finds providers with {@link java.util.ServiceLoader}.
+ *
+ * <p>Implementations are instantiated by the service loader and must be cheap to create: probing
+ * for hardware happens in {@link #unavailableReasons()}, never in the constructor.
  *
  * @since 0.1
  */
 public interface BackendProvider {
-  /** Name used to request the backend, e.g. "cuda" (with {@code -Dembgeo.backend=cuda}). */
+  /**
+   * The name used to request the backend.
+   *
+   * @return e.g. "cuda" (asked for with {@code -Dembgeo.backend=cuda}); compared ignoring case
+   */
   String name();
 
-  /** Higher is preferred when choosing the best available backend; the CPU backend has 0. */
+  /**
+   * Preference when choosing the best available backend.
+   *
+   * @return higher is preferred; the CPU backend has 0
+   */
   int priority();
 
   /**
    * Why this backend cannot run here (no GPU, no driver, missing library ...), each reason naming
-   * the fix; empty when it can. Must not throw, not even {@link LinkageError}.
+   * the fix. Must not throw, not even {@link LinkageError}.
+   *
+   * @return the reasons; empty when the backend can run
    */
   List<String> unavailableReasons();
 
   /**
    * Creates the backend. Called only when {@link #unavailableReasons()} is empty.
    *
+   * @return a new backend; {@link Backends} puts its argument checks in front of it
    * @throws UnsupportedOperationException if it still cannot start, with the reason
    */
   ComputeBackend create();

@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.function.BiConsumer;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one place that chooses a backend, and the entry point for getting one.
@@ -16,8 +17,15 @@ import java.util.function.BiConsumer;
  * <p>Backends are found with {@link ServiceLoader} as {@link BackendProvider}s (the CPU backend of
  * this module like any other; {@code geometry-cuda} adds {@code cuda}). The system property {@code
  * embgeo.backend} names the one {@link #get()} returns: {@code best} (the default: the available
- * backend of highest priority, with one log line saying which and why others were not used), {@code
- * cpu}, or a provider's name such as {@code cuda}.
+ * backend of highest priority), {@code cpu}, or a provider's name such as {@code cuda}.
+ *
+ * <p><b>Logging.</b> The library logs through {@link System.Logger}, under names starting with
+ * {@code io.github.embeddinggeometry}. The first backend chosen as {@code best} is announced in one
+ * INFO line per JVM, saying which backend runs and why others were not used (e.g. no NVIDIA driver:
+ * that is the normal case on a machine without a GPU, never a warning); later choices and backends
+ * asked for by name are logged at DEBUG. Set the level of the logger {@code
+ * io.github.embeddinggeometry} to WARNING to turn that line off (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/using.html#logging">logging</a>).
  *
  * <p>Every backend this class returns runs behind one argument-checking layer: shapes, row ranges,
  * output buffers, {@code k}, and finiteness of the rows are checked there, with messages that name
@@ -46,12 +54,16 @@ public final class Backends {
   private static String sharedFailure;
   private static ComputeBackend sharedCpu;
 
+  /** Set once the INFO line naming the chosen backend has been logged: one per JVM. */
+  private static final AtomicBoolean ANNOUNCED = new AtomicBoolean();
+
   private Backends() {}
 
   /**
    * The backend named by {@code -Dembgeo.backend} (default {@code best}), created on first use and
    * shared by the whole process; {@code close()} on it does nothing.
    *
+   * @return the shared backend
    * @throws UnsupportedOperationException on every call, with every reason, when the backend asked
    *     for cannot run here or no provider has that name
    */
@@ -73,7 +85,11 @@ public final class Backends {
     }
   }
 
-  /** The pure-Java CPU backend, shared by the process; {@code close()} on it does nothing. */
+  /**
+   * The pure-Java CPU backend, shared by the process; {@code close()} on it does nothing.
+   *
+   * @return the shared CPU backend
+   */
   public static ComputeBackend cpu() {
     synchronized (LOCK) {
       if (sharedCpu == null) {
@@ -87,6 +103,8 @@ public final class Backends {
    * A new backend by name: {@code best}, {@code cpu}, {@code cuda}, or any other provider's name.
    * The caller owns it and closes it.
    *
+   * @param name the backend's name, ignoring case and surrounding blanks
+   * @return a new backend behind the library's argument checks
    * @throws UnsupportedOperationException if that backend cannot run here (listing every reason) or
    *     no provider has that name (listing the known names)
    */
@@ -117,9 +135,15 @@ public final class Backends {
                   + (failed.isEmpty() && unavailable.isEmpty()
                       ? ""
                       : " (" + String.join("; ", join(failed, unavailable)) + ")");
-          // One line: a WARNING when a backend that should have run did not, else INFO.
+          // One line: a WARNING when a backend that should have run did not; else INFO for the
+          // first choice in this JVM and DEBUG after it, so a library stays quiet.
           log.accept(
-              failed.isEmpty() ? System.Logger.Level.INFO : System.Logger.Level.WARNING, line);
+              !failed.isEmpty()
+                  ? System.Logger.Level.WARNING
+                  : ANNOUNCED.compareAndSet(false, true)
+                      ? System.Logger.Level.INFO
+                      : System.Logger.Level.DEBUG,
+              line);
           return b;
         } catch (RuntimeException | LinkageError e) {
           problem = String.valueOf(e.getMessage());
@@ -186,13 +210,21 @@ public final class Backends {
   /**
    * Puts the library's argument checks in front of a backend (idempotent). For implementers of
    * {@link BackendProvider} and their tests; backends from this class already have them.
+   *
+   * @param backend any backend
+   * @return a backend that checks every argument, then delegates; closing it closes {@code backend}
    */
   public static ComputeBackend checked(ComputeBackend backend) {
     Objects.requireNonNull(backend, "backend");
     return backend instanceof CheckedBackend ? backend : new CheckedBackend(backend, false);
   }
 
-  /** All providers found, highest priority first (ties: by name). */
+  /**
+   * All providers found.
+   *
+   * @return the providers, highest priority first (ties: by name); a provider that fails to load is
+   *     left out with a WARNING
+   */
   public static List<BackendProvider> providers() {
     List<BackendProvider> out = new ArrayList<>();
     ServiceLoader<BackendProvider> loader =

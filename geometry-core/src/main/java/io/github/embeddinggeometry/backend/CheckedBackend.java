@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.backend;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Objects;
@@ -52,7 +53,7 @@ final class CheckedBackend implements ComputeBackend {
     if (w.rows() == 0) {
       throw new IllegalArgumentException("the covariance of 0 rows is undefined");
     }
-    Checks.finiteRows(w, 0, w.rows(), "rows", "the covariance");
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "the covariance");
     return impl.covariance(w, mean, progress);
   }
 

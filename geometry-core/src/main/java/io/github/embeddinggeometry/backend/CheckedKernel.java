@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.backend;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -66,8 +67,8 @@ final class CheckedKernel implements DistanceKernel {
               + n
               + " distances");
     }
-    Checks.finiteRows(a, aFrom, aTo, "first matrix", "a distance");
-    Checks.finiteRows(b, bFrom, bTo, "second matrix", "a distance");
+    Arguments.finiteRows(a, aFrom, aTo, "first matrix", "a distance");
+    Arguments.finiteRows(b, bFrom, bTo, "second matrix", "a distance");
     impl.distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
   }
 
@@ -92,9 +93,9 @@ final class CheckedKernel implements DistanceKernel {
               + b.rows()
               + " distances does not fit one array; use fewer block rows");
     }
-    Checks.finiteRows(a, 0, a.rows(), "first matrix", "a distance");
+    Arguments.finiteRows(a, 0, a.rows(), "first matrix", "a distance");
     if (b != a) {
-      Checks.finiteRows(b, 0, b.rows(), "second matrix", "a distance");
+      Arguments.finiteRows(b, 0, b.rows(), "second matrix", "a distance");
     }
     impl.forEachBlock(a, b, blockRows, consumer, progress);
   }
@@ -103,8 +104,8 @@ final class CheckedKernel implements DistanceKernel {
   public Neighbours nearest(EmbeddingMatrix x, int k, ProgressListener progress) {
     Objects.requireNonNull(progress, "progress");
     dims(x, x);
-    Checks.k(k, x.rows() - 1, x.rows(), true);
-    Checks.finiteRows(x, 0, x.rows(), "rows", "a distance");
+    Arguments.k(k, x.rows() - 1, x.rows(), true);
+    Arguments.finiteRows(x, 0, x.rows(), "rows", "a distance");
     return impl.nearest(x, k, progress);
   }
 
@@ -117,10 +118,10 @@ final class CheckedKernel implements DistanceKernel {
     for (int i = 0; i < queries.rows() && !anySelf; i++) {
       anySelf = base.rowOf(queries.id(i)) >= 0;
     }
-    Checks.k(k, base.rows() - (anySelf ? 1 : 0), base.rows(), anySelf);
-    Checks.finiteRows(queries, 0, queries.rows(), "queries", "a distance");
+    Arguments.k(k, base.rows() - (anySelf ? 1 : 0), base.rows(), anySelf);
+    Arguments.finiteRows(queries, 0, queries.rows(), "queries", "a distance");
     if (base != queries) {
-      Checks.finiteRows(base, 0, base.rows(), "base", "a distance");
+      Arguments.finiteRows(base, 0, base.rows(), "base", "a distance");
     }
     return impl.nearest(queries, base, k, progress);
   }

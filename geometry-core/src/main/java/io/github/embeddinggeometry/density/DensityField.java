@@ -6,12 +6,16 @@ import io.github.embeddinggeometry.metric.Neighbours;
 import java.util.Objects;
 
 /**
- * A k-NN density value for every row (spec section 5), with the neighbours it came from.
+ * A k-NN density value for every row, with the neighbours it came from (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#k-nearest-neighbours-and-density">k
+ * nearest neighbours and density</a>).
  *
  * <p>Per row i: {@code r_i} = mean distance to its k nearest neighbours (accumulated in double),
  * {@code rho_k(i) = 1 / r_i} ({@code +infinity} when {@code r_i = 0}, flagged as a duplicate), the
  * nearest-neighbour distance (1st neighbour) and, on request, the log volumetric density. Rows are
  * in the order of the input matrix; {@link #id} gives vocabulary ids.
+ *
+ * <p>Immutable and safe to share between threads.
  *
  * @since 0.1
  */
@@ -24,7 +28,13 @@ public final class DensityField {
     this.meanDistance = meanDistance;
   }
 
-  /** The field of the given k-NN lists (each row's neighbours among the rows themselves). */
+  /**
+   * The field of given k-NN lists (each row's neighbours among the rows themselves).
+   *
+   * @param neighbours the lists, from {@link
+   *     io.github.embeddinggeometry.metric.DistanceKernel#nearest}; kept by the field
+   * @return one density per query row
+   */
   public static DensityField of(Neighbours neighbours) {
     Objects.requireNonNull(neighbours, "neighbours");
     int n = neighbours.rows();
@@ -35,53 +45,99 @@ public final class DensityField {
     return new DensityField(neighbours, r);
   }
 
-  /** Number of rows N. */
+  /**
+   * Number of rows.
+   *
+   * @return N
+   */
   public int rows() {
     return meanDistance.length;
   }
 
-  /** Neighbours per row. */
+  /**
+   * Neighbours per row.
+   *
+   * @return k
+   */
   public int k() {
     return neighbours.k();
   }
 
-  /** The metric the distances are in. */
+  /**
+   * The metric the distances are in; densities are in its reciprocal units.
+   *
+   * @return the kernel's metric
+   */
   public MetricSpace metric() {
     return neighbours.metric();
   }
 
-  /** The rows the field was estimated on. */
+  /**
+   * The rows the field was estimated on.
+   *
+   * @return the matrix, shared
+   */
   public EmbeddingMatrix matrix() {
     return neighbours.queries();
   }
 
-  /** The k-NN lists behind the field. */
+  /**
+   * The k-NN lists behind the field.
+   *
+   * @return the lists, shared
+   */
   public Neighbours neighbours() {
     return neighbours;
   }
 
-  /** Vocabulary id of row {@code row}. */
+  /**
+   * Vocabulary id of a row.
+   *
+   * @param row row position
+   * @return its vocabulary id
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
+   */
   public int id(int row) {
     return neighbours.queries().id(row);
   }
 
-  /** Mean distance r to the k nearest neighbours of {@code row}. */
+  /**
+   * Mean distance r to the k nearest neighbours of a row.
+   *
+   * @param row row position
+   * @return r, in the metric's units; 0 for a row with k or more exact duplicates
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
+   */
   public double meanDistance(int row) {
     return meanDistance[row];
   }
 
-  /** All mean distances, a copy. */
+  /**
+   * All mean distances.
+   *
+   * @return a copy, one per row
+   */
   public double[] meanDistances() {
     return meanDistance.clone();
   }
 
-  /** {@code rho_k = 1 / r}, {@code +infinity} when r = 0. */
+  /**
+   * The k-NN density of a row.
+   *
+   * @param row row position
+   * @return {@code rho_k = 1 / r}, in the metric's reciprocal units; {@code +infinity} when r = 0
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
+   */
   public double density(int row) {
     double r = meanDistance[row];
     return r == 0 ? Double.POSITIVE_INFINITY : 1 / r;
   }
 
-  /** All densities, a fresh array. */
+  /**
+   * All densities.
+   *
+   * @return a new array, one per row, {@code +infinity} for rows with r = 0
+   */
   public double[] densities() {
     double[] out = new double[rows()];
     for (int i = 0; i < out.length; i++) {
@@ -90,12 +146,22 @@ public final class DensityField {
     return out;
   }
 
-  /** True when r = 0: row {@code row} has at least k exact duplicates, rho is infinite. */
+  /**
+   * Whether a row has at least k exact duplicates, so that r = 0 and its density is infinite.
+   *
+   * @param row row position
+   * @return true when r = 0
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
+   */
   public boolean isDuplicate(int row) {
     return meanDistance[row] == 0;
   }
 
-  /** Number of rows with r = 0 (infinite density). */
+  /**
+   * Number of rows with r = 0 (infinite density).
+   *
+   * @return the count
+   */
   public int duplicateCount() {
     int c = 0;
     for (double r : meanDistance) {
@@ -106,12 +172,22 @@ public final class DensityField {
     return c;
   }
 
-  /** Distance from {@code row} to its nearest neighbour (the 1st of the k). */
+  /**
+   * Distance from a row to its nearest neighbour (the first of the k).
+   *
+   * @param row row position
+   * @return the distance, 0 for an exact duplicate
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
+   */
   public double nearestDistance(int row) {
     return neighbours.distance(row, 0);
   }
 
-  /** All nearest-neighbour distances, a fresh array. */
+  /**
+   * All nearest-neighbour distances.
+   *
+   * @return a new array, one per row
+   */
   public double[] nearestDistances() {
     double[] out = new double[rows()];
     for (int i = 0; i < out.length; i++) {
@@ -121,7 +197,7 @@ public final class DensityField {
   }
 
   /**
-   * The densest row: largest rho (an infinite one first), ties broken by the lowest row index.
+   * The densest row: largest density (an infinite one first), ties broken by the lowest row index.
    *
    * @return a row position; {@link #id} gives its vocabulary id
    */
@@ -135,7 +211,12 @@ public final class DensityField {
     return best;
   }
 
-  /** Row positions ordered densest first (ties: lower row first); at most {@code n} of them. */
+  /**
+   * Rows ordered densest first (ties: lower row first).
+   *
+   * @param n how many; fewer are returned when the field has fewer rows, none when n &lt;= 0
+   * @return row positions
+   */
   public int[] densestRows(int n) {
     Integer[] order = new Integer[rows()];
     for (int i = 0; i < order.length; i++) {
@@ -152,12 +233,16 @@ public final class DensityField {
   }
 
   /**
-   * Log volumetric density with effective dimension D (spec section 5): {@code log rho_vol = log k
-   * - [ (D/2) log pi - lgamma(D/2 + 1) + D log r ]}, natural logarithms, computed in log space so
-   * it never overflows; {@code +infinity} where r = 0.
+   * Log volumetric density with effective dimension D (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#log-volumetric-density">log
+   * volumetric density</a>): {@code log rho_vol = log k - [ (D/2) log pi - lgamma(D/2 + 1) + D log
+   * r ]}, natural logarithms, computed in log space so it never overflows; {@code +infinity} where
+   * r = 0.
    *
    * @param effectiveDimension D &gt;= 1, e.g. {@link #effectiveDimension(double)} of the
    *     participation ratio
+   * @return a new array, one value per row
+   * @throws IllegalArgumentException if D &lt; 1
    */
   public double[] logVolumetric(int effectiveDimension) {
     if (effectiveDimension < 1) {
@@ -178,6 +263,9 @@ public final class DensityField {
    * The default effective dimension: the participation ratio rounded half-up (the notebook used
    * 1333).
    *
+   * @param participationRatio e.g. {@link
+   *     io.github.embeddinggeometry.frame.PcaResult#participationRatio()}
+   * @return the ratio rounded half-up, at least 1
    * @throws IllegalArgumentException if the ratio is not finite or rounds below 1
    */
   public static int effectiveDimension(double participationRatio) {
@@ -189,12 +277,20 @@ public final class DensityField {
     return (int) Math.floor(participationRatio + 0.5);
   }
 
-  /** Summary of the densities over finite values, with the count of infinite ones. */
+  /**
+   * Summary of the densities over the finite values, with the count of infinite ones.
+   *
+   * @return the summary
+   */
   public FiniteSummary densitySummary() {
     return FiniteSummary.of(densities());
   }
 
-  /** Summary of the nearest-neighbour distances. */
+  /**
+   * Summary of the nearest-neighbour distances.
+   *
+   * @return the summary
+   */
   public FiniteSummary nearestDistanceSummary() {
     return FiniteSummary.of(nearestDistances());
   }

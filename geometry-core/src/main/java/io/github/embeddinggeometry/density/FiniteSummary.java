@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Summary statistics over the finite values of an array, with the number of non-finite ones beside
- * them (spec section 5: "means, standard deviations, medians ... are computed over the finite
- * values; the number of infinite ones is reported beside them").
+ * them (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#infinite-values">infinite
+ * values</a>).
  *
  * @param finite number of finite values the statistics are over
  * @param infinite number of values left out: +-infinity (and NaN, which no analysis produces)
@@ -19,7 +20,12 @@ import java.util.Arrays;
 public record FiniteSummary(
     int finite, int infinite, double min, double max, double mean, double median, double std) {
 
-  /** Summarises {@code values} (not modified). */
+  /**
+   * Summarises an array.
+   *
+   * @param values any values. Not modified.
+   * @return the summary of the finite ones
+   */
   public static FiniteSummary of(double[] values) {
     double[] f = Arrays.stream(values).filter(Double::isFinite).toArray();
     int n = f.length;

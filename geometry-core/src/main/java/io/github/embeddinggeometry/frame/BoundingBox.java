@@ -4,16 +4,34 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A box in spherical coordinates (spec section 3, notebook 1.4a): {@code latMin <= lat <= latMax},
- * {@code lonMin <= lon <= lonMax}, {@code rMin <= r <= rMax}, all bounds inclusive, angles in
- * degrees. A box does not wrap around the +-180 degree meridian.
+ * A box in spherical coordinates (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#bounding-box">bounding
+ * box</a>, notebook 1.4a): {@code latMin <= lat <= latMax}, {@code lonMin <= lon <= lonMax}, {@code
+ * rMin <= r <= rMax}, all bounds inclusive, angles in degrees, r in the units of W. A box does not
+ * wrap around the +-180 degree meridian.
  *
+ * @param latMin smallest latitude, degrees
+ * @param latMax largest latitude, degrees
+ * @param lonMin smallest longitude, degrees
+ * @param lonMax largest longitude, degrees
+ * @param rMin smallest radius
+ * @param rMax largest radius
  * @since 0.1
  */
 public record BoundingBox(
     double latMin, double latMax, double lonMin, double lonMax, double rMin, double rMax) {
 
-  /** Rejects NaN bounds and empty ranges (min &gt; max). */
+  /**
+   * Checks the bounds.
+   *
+   * @param latMin smallest latitude, degrees
+   * @param latMax largest latitude, degrees
+   * @param lonMin smallest longitude, degrees
+   * @param lonMax largest longitude, degrees
+   * @param rMin smallest radius
+   * @param rMax largest radius
+   * @throws IllegalArgumentException for a NaN bound or an empty range (min &gt; max)
+   */
   public BoundingBox {
     check("lat", latMin, latMax);
     check("lon", lonMin, lonMax);
@@ -27,7 +45,14 @@ public record BoundingBox(
     }
   }
 
-  /** True when the point lies inside the box (bounds inclusive). */
+  /**
+   * Whether a point lies inside the box, bounds inclusive.
+   *
+   * @param latDeg latitude, degrees
+   * @param lonDeg longitude, degrees
+   * @param r radius
+   * @return true inside
+   */
   public boolean contains(double latDeg, double lonDeg, double r) {
     return latDeg >= latMin
         && latDeg <= latMax
@@ -37,7 +62,12 @@ public record BoundingBox(
         && r <= rMax;
   }
 
-  /** The vocabulary ids of the rows inside the box, ascending. */
+  /**
+   * The vocabulary ids of the rows inside the box.
+   *
+   * @param c spherical coordinates of the rows. Not modified.
+   * @return a new array of ids, ascending
+   */
   public int[] select(SphericalCoordinates c) {
     Objects.requireNonNull(c, "coordinates");
     int[] out = new int[c.size()];

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.frame;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.Parallel;
 import java.util.Arrays;
 import java.util.Objects;
@@ -11,8 +12,9 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Principal component analysis of an embedding matrix (spec section 2), computing only what is
- * asked:
+ * Principal component analysis of an embedding matrix (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA
+ * basis</a>), computing only what is asked:
  *
  * <ul>
  *   <li>{@link #participationRatio} needs no eigenvectors: {@code PR = trace(C)^2 / ||C||_F^2};
@@ -25,6 +27,11 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * component of largest absolute value is positive (ties: the lowest index), which makes PCs — and
  * so spherical coordinates — reproducible across machines.
  *
+ * <p><b>Exceptions.</b> A matrix with no rows, or a row holding NaN or infinity (named by row and
+ * vocabulary id), is refused with {@link IllegalArgumentException} before any work; {@link
+ * java.util.concurrent.CancellationException} when a {@link ProgressListener} cancels. Stateless
+ * and thread-safe; each call uses all cores (or the backend's GPU).
+ *
  * @since 0.1
  */
 public final class Pca {
@@ -36,8 +43,12 @@ public final class Pca {
   /**
    * The full PCA: all d eigenpairs.
    *
-   * @param w the rows; not modified
-   * @throws IllegalArgumentException if w has no rows
+   * @param w the rows. Not modified.
+   * @param backend computes the covariance
+   * @param progress receives progress and may cancel. Not modified.
+   * @return mean, eigenvalues (descending) and signed eigenvectors of the biased covariance
+   * @throws IllegalArgumentException if w has no rows or a row is not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static PcaResult fit(
       EmbeddingMatrix w, ComputeBackend backend, ProgressListener progress) {
@@ -47,11 +58,29 @@ public final class Pca {
   }
 
   /**
+   * As {@link #fit(EmbeddingMatrix, ComputeBackend, ProgressListener)}, without progress reports.
+   *
+   * @param w the rows. Not modified.
+   * @param backend computes the covariance
+   * @return mean, eigenvalues (descending) and signed eigenvectors of the biased covariance
+   * @throws IllegalArgumentException if w has no rows or a row is not finite
+   */
+  public static PcaResult fit(EmbeddingMatrix w, ComputeBackend backend) {
+    return fit(w, backend, ProgressListener.NONE);
+  }
+
+  /**
    * The k leading PCs only, by a Lanczos iteration with full reorthogonalisation on C (converged to
    * a residual {@code ||C v - lambda v|| <= 1e-12 lambda_1}). Variance shares and the participation
    * ratio of the result are exact (they use trace and Frobenius norm of C).
    *
-   * @throws IllegalArgumentException if k is not in [1, d] or w has no rows
+   * @param w the rows. Not modified.
+   * @param k number of leading PCs, in [1, d]
+   * @param backend computes the covariance
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the k leading eigenpairs, with exact variance shares
+   * @throws IllegalArgumentException if k is not in [1, d], w has no rows or a row is not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static PcaResult top(
       EmbeddingMatrix w, int k, ComputeBackend backend, ProgressListener progress) {
@@ -62,8 +91,29 @@ public final class Pca {
   }
 
   /**
+   * As {@link #top(EmbeddingMatrix, int, ComputeBackend, ProgressListener)}, without progress
+   * reports.
+   *
+   * @param w the rows. Not modified.
+   * @param k number of leading PCs, in [1, d]
+   * @param backend computes the covariance
+   * @return the k leading eigenpairs, with exact variance shares
+   * @throws IllegalArgumentException if k is not in [1, d], w has no rows or a row is not finite
+   */
+  public static PcaResult top(EmbeddingMatrix w, int k, ComputeBackend backend) {
+    return top(w, k, backend, ProgressListener.NONE);
+  }
+
+  /**
    * The participation ratio {@code (sum lambda)^2 / sum lambda^2 = trace(C)^2 / ||C||_F^2} without
    * any eigen-decomposition. 0 when all rows are equal.
+   *
+   * @param w the rows. Not modified.
+   * @param backend computes the covariance
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the participation ratio, in [0, d]
+   * @throws IllegalArgumentException if w has no rows or a row is not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static double participationRatio(
       EmbeddingMatrix w, ComputeBackend backend, ProgressListener progress) {
@@ -71,7 +121,27 @@ public final class Pca {
     return participationRatio(covariance(w, mean, backend, progress), w.dim());
   }
 
-  /** The participation ratio of a symmetric row-major d x d covariance. */
+  /**
+   * As {@link #participationRatio(EmbeddingMatrix, ComputeBackend, ProgressListener)}, without
+   * progress reports.
+   *
+   * @param w the rows. Not modified.
+   * @param backend computes the covariance
+   * @return the participation ratio, in [0, d]
+   * @throws IllegalArgumentException if w has no rows or a row is not finite
+   */
+  public static double participationRatio(EmbeddingMatrix w, ComputeBackend backend) {
+    return participationRatio(w, backend, ProgressListener.NONE);
+  }
+
+  /**
+   * The participation ratio of a symmetric row-major d x d covariance.
+   *
+   * @param covariance row-major d x d. Not modified.
+   * @param d the dimension
+   * @return {@code trace(C)^2 / ||C||_F^2}, 0 when C is zero
+   * @throws IllegalArgumentException if {@code covariance} does not hold d x d values
+   */
   public static double participationRatio(double[] covariance, int d) {
     checkSquare(covariance, d);
     double t = trace(covariance, d);
@@ -83,7 +153,12 @@ public final class Pca {
    * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: partial
    * sums over fixed row chunks are added in chunk order.
    *
-   * @throws IllegalArgumentException if w has no rows
+   * @param w the rows. Not modified.
+   * @param progress may cancel. Not modified.
+   * @return a new array of length d
+   * @throws IllegalArgumentException if w has no rows, or a row holds NaN or infinity (naming the
+   *     first such row, its vocabulary id and the column)
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static double[] mean(EmbeddingMatrix w, ProgressListener progress) {
     Objects.requireNonNull(w, "w");
@@ -122,18 +197,38 @@ public final class Pca {
       }
     }
     for (int j = 0; j < d; j++) {
+      // A float32 sum in double cannot overflow, so a non-finite sum means a non-finite input:
+      // only then are the rows scanned again, to name the first bad one.
+      if (!Double.isFinite(mean[j])) {
+        Arguments.finiteRows(w, 0, n, "rows", "the mean");
+      }
       mean[j] /= n;
     }
     return mean;
   }
 
   /**
+   * As {@link #mean(EmbeddingMatrix, ProgressListener)}, without cancellation.
+   *
+   * @param w the rows. Not modified.
+   * @return a new array of length d
+   * @throws IllegalArgumentException if w has no rows or a row is not finite
+   */
+  public static double[] mean(EmbeddingMatrix w) {
+    return mean(w, ProgressListener.NONE);
+  }
+
+  /**
    * The full decomposition of a given covariance (e.g. one computed elsewhere).
    *
    * @param rows N, recorded in the result
-   * @param mean length d; copied
-   * @param covariance symmetric row-major d x d; not modified
-   * @throws IllegalStateException if EJML's symmetric eigen-decomposition fails
+   * @param mean length d. Not modified (copied).
+   * @param covariance symmetric row-major d x d. Not modified.
+   * @param progress receives progress and may cancel. Not modified.
+   * @return all d eigenpairs, descending, signed
+   * @throws IllegalArgumentException if {@code covariance} does not hold d x d values
+   * @throws IllegalStateException if the symmetric eigen-decomposition fails
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static PcaResult fromCovariance(
       int rows, double[] mean, double[] covariance, ProgressListener progress) {
@@ -178,9 +273,32 @@ public final class Pca {
   }
 
   /**
+   * As {@link #fromCovariance(int, double[], double[], ProgressListener)}, without progress
+   * reports.
+   *
+   * @param rows N, recorded in the result
+   * @param mean length d. Not modified (copied).
+   * @param covariance symmetric row-major d x d. Not modified.
+   * @return all d eigenpairs, descending, signed
+   * @throws IllegalArgumentException if {@code covariance} does not hold d x d values
+   * @throws IllegalStateException if the symmetric eigen-decomposition fails
+   */
+  public static PcaResult fromCovariance(int rows, double[] mean, double[] covariance) {
+    return fromCovariance(rows, mean, covariance, ProgressListener.NONE);
+  }
+
+  /**
    * The k leading eigenpairs of a given covariance by Lanczos (see {@link #top}).
    *
-   * @param covariance symmetric row-major d x d; not modified
+   * @param rows N, recorded in the result
+   * @param mean length d. Not modified (copied).
+   * @param covariance symmetric row-major d x d. Not modified.
+   * @param k number of leading PCs, in [1, d]
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the k leading eigenpairs, with exact variance shares
+   * @throws IllegalArgumentException if k is not in [1, d] or {@code covariance} does not hold d x
+   *     d values
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static PcaResult topFromCovariance(
       int rows, double[] mean, double[] covariance, int k, ProgressListener progress) {
@@ -224,8 +342,24 @@ public final class Pca {
   }
 
   /**
+   * As {@link #topFromCovariance(int, double[], double[], int, ProgressListener)}, without progress
+   * reports.
+   *
+   * @param rows N, recorded in the result
+   * @param mean length d. Not modified (copied).
+   * @param covariance symmetric row-major d x d. Not modified.
+   * @param k number of leading PCs, in [1, d]
+   * @return the k leading eigenpairs, with exact variance shares
+   * @throws IllegalArgumentException if k is not in [1, d] or {@code covariance} does not hold d x
+   *     d values
+   */
+  public static PcaResult topFromCovariance(int rows, double[] mean, double[] covariance, int k) {
+    return topFromCovariance(rows, mean, covariance, k, ProgressListener.NONE);
+  }
+
+  /**
    * Signs a unit vector in place so that its component of largest absolute value is positive (ties:
-   * the lowest index), the spec's convention.
+   * the lowest index), the library's sign convention.
    */
   static void fixSign(double[] v) {
     int best = 0;

@@ -6,14 +6,16 @@ import io.github.embeddinggeometry.internal.Parallel;
 import java.util.Objects;
 
 /**
- * Spherical coordinates of rows in a (NORTH, MERIDIAN, EQUINOX) PC basis (spec section 3), one
- * entry per row of the input, in row order.
+ * Spherical coordinates of rows in a (NORTH, MERIDIAN, EQUINOX) PC basis (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#spherical-coordinates">spherical
+ * coordinates</a>), one entry per row of the input, in row order.
  *
  * <p>With {@code v = w - origin} (the frame's origin; zero for the notebooks' uncentred
  * projection): {@code x = v . meridian}, {@code y = v . equinox}, {@code z = v . north}, {@code r =
  * sqrt(x^2+y^2+z^2)}, {@code lat = asin(clamp(z/r, -1, 1))} and {@code lon = atan2(y, x)}, both in
  * degrees. A row with {@code r = 0} gets {@code lat = lon = 0} (the notebooks produce NaN there).
- * Everything is computed in double from the float32 rows.
+ * Everything is computed in double from the float32 rows. The arrays are shared, not copied: treat
+ * them as read-only.
  *
  * @param ids vocabulary id of each row
  * @param x projection on MERIDIAN
@@ -27,7 +29,18 @@ import java.util.Objects;
 public record SphericalCoordinates(
     int[] ids, double[] x, double[] y, double[] z, double[] r, double[] latDeg, double[] lonDeg) {
 
-  /** Checks that all arrays have one entry per row. Arrays are not copied. */
+  /**
+   * Checks that all arrays have one entry per row. Arrays are not copied.
+   *
+   * @param ids vocabulary id of each row
+   * @param x projection on MERIDIAN
+   * @param y projection on EQUINOX
+   * @param z projection on NORTH
+   * @param r radius
+   * @param latDeg latitude in degrees
+   * @param lonDeg longitude in degrees
+   * @throws IllegalArgumentException if the lengths differ
+   */
   public SphericalCoordinates {
     int n = ids.length;
     for (double[] a : new double[][] {x, y, z, r, latDeg, lonDeg}) {
@@ -45,9 +58,12 @@ public record SphericalCoordinates(
   /**
    * Projects every row of {@code w}.
    *
+   * @param w the rows, d values each. Not modified.
+   * @param frame origin and PCs; the basis vectors are its axes
    * @param north signed 1-based PC index of the NORTH axis (notebook default 2); negative flips
    * @param meridian signed PC index of the MERIDIAN axis (default 1)
    * @param equinox signed PC index of the EQUINOX axis (default 3)
+   * @return one entry per row of {@code w}, in row order
    * @throws IllegalArgumentException if a PC index is 0 or beyond the frame's PCs, or the
    *     dimensions differ
    */
@@ -107,7 +123,11 @@ public record SphericalCoordinates(
     return new SphericalCoordinates(w.ids(), x, y, z, r, lat, lon);
   }
 
-  /** Number of rows. */
+  /**
+   * Number of rows.
+   *
+   * @return the length of every array
+   */
   public int size() {
     return ids.length;
   }

@@ -13,8 +13,12 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
  * A symmetric positive-definite d x d metric tensor M with its Cholesky factor {@code M = L L^T}.
  *
  * <p>Every row w is mapped once to {@code L^T w}; causal distances are then Euclidean distances of
- * mapped rows and the causal norm is {@code ||L^T w||} (spec section 4). The mapping is
- * deterministic, so bitwise-equal rows map to bitwise-equal rows and keep distance exactly 0.
+ * mapped rows and the causal norm is {@code ||L^T w||}, in logometers (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#causal-metric">causal
+ * metric</a>). The mapping is deterministic, so bitwise-equal rows map to bitwise-equal rows and
+ * keep distance exactly 0.
+ *
+ * <p>Immutable and safe to share between threads.
  *
  * @since 0.1
  */
@@ -34,8 +38,10 @@ public final class CausalMetric {
   /**
    * Wraps a given tensor after checking it.
    *
-   * @param m row-major d x d values, copied
-   * @throws IllegalArgumentException if m is not square, not finite, not symmetric (relative 1e-6)
+   * @param m row-major d x d values. Not modified (copied).
+   * @param dim d
+   * @return the metric with its Cholesky factor
+   * @throws IllegalArgumentException if m is not d x d, not finite, not symmetric (relative 1e-6)
    *     or not positive definite
    */
   public static CausalMetric of(double[] m, int dim) {
@@ -104,7 +110,15 @@ public final class CausalMetric {
     return new CausalMetric(dim, sym, l.data.clone());
   }
 
-  /** Wraps a float32 tensor, e.g. as read from a {@code .pt} file. */
+  /**
+   * Wraps a float32 tensor, e.g. as read from a {@code .pt} file, after checking it.
+   *
+   * @param m row-major d x d values. Not modified (widened to double).
+   * @param dim d
+   * @return the metric with its Cholesky factor
+   * @throws IllegalArgumentException if m is not d x d, not finite, not symmetric (relative 1e-6)
+   *     or not positive definite
+   */
   public static CausalMetric of(float[] m, int dim) {
     double[] d = new double[m.length];
     for (int i = 0; i < m.length; i++) {
@@ -113,37 +127,68 @@ public final class CausalMetric {
     return of(d, dim);
   }
 
-  /** Dimension d. */
+  /**
+   * Dimension d.
+   *
+   * @return the size of M
+   */
   public int dim() {
     return dim;
   }
 
-  /** A copy of M, row-major. */
+  /**
+   * The tensor M.
+   *
+   * @return a copy, row-major d x d, symmetrised
+   */
   public double[] tensor() {
     return m.clone();
   }
 
-  /** A copy of the lower-triangular Cholesky factor L, row-major. */
+  /**
+   * The lower-triangular Cholesky factor L of {@code M = L L^T}.
+   *
+   * @return a copy, row-major d x d
+   */
   public double[] choleskyLower() {
     return lower.clone();
   }
 
   /**
-   * Maps every row w to {@code L^T w}, accumulated in double, rounded to float32. Ids are kept.
-   * Runs as a blocked float64 product on all cores (the CPU backend's micro-kernels); the result
-   * does not depend on the number of threads, and bitwise-equal rows map to bitwise-equal rows.
+   * Maps every row w to {@code L^T w}, accumulated in double, rounded to float32; Euclidean
+   * distances of mapped rows are causal distances. Runs as a blocked float64 product on all cores;
+   * the result does not depend on the number of threads, and bitwise-equal rows map to
+   * bitwise-equal rows.
+   *
+   * @param w the rows, d values each. Not modified.
+   * @return a new N x d matrix with the ids of {@code w}
+   * @throws IllegalArgumentException if the rows do not have d values
    */
   public EmbeddingMatrix map(EmbeddingMatrix w) {
     return map(w, ProgressListener.NONE);
   }
 
-  /** As {@link #map(EmbeddingMatrix)}, reporting progress (rows) and honouring cancellation. */
+  /**
+   * As {@link #map(EmbeddingMatrix)}, reporting progress (rows) and honouring cancellation.
+   *
+   * @param w the rows, d values each. Not modified.
+   * @param progress receives progress and may cancel. Not modified.
+   * @return a new N x d matrix with the ids of {@code w}
+   * @throws IllegalArgumentException if the rows do not have d values
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
   public EmbeddingMatrix map(EmbeddingMatrix w, ProgressListener progress) {
     checkDim(w.dim());
     return CausalMap.map(Kernels.get(), w, lower, progress);
   }
 
-  /** Causal norm {@code sqrt(g^T M g)} of one raw row, in double. */
+  /**
+   * Causal norm {@code sqrt(g^T M g)} of one raw (uncentred) row, in double.
+   *
+   * @param g a row of d values. Not modified.
+   * @return the norm in logometers
+   * @throws IllegalArgumentException if {@code g} does not have d values
+   */
   public double norm(float[] g) {
     checkDim(g.length);
     double s = 0;

@@ -9,6 +9,8 @@ package io.github.embeddinggeometry.metric;
 @FunctionalInterface
 public interface DistanceBlockConsumer {
   /**
+   * Receives the distances of query rows {@code [rowFrom, rowTo)} to every base row.
+   *
    * @param rowFrom first query row of the block (inclusive)
    * @param rowTo last query row (exclusive)
    * @param block distances, {@code block[(i - rowFrom) * stride + j]} = d(query i, base j) for all

@@ -1,7 +1,9 @@
 package io.github.embeddinggeometry.metric;
 
 /**
- * How distance between two rows is measured (spec section 4).
+ * How distance between two rows is measured (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#distances">the
+ * definitions</a>).
  *
  * <ul>
  *   <li>{@link #euclidean()}: {@code ||a - b||_2}.
@@ -11,33 +13,67 @@ package io.github.embeddinggeometry.metric;
  *       as the Euclidean distance of the rows mapped by {@code L^T} where {@code M = L L^T}.
  * </ul>
  *
+ * <p><b>Units.</b> A metric fixes the unit of every distance computed in it: embedding units
+ * (whatever W is stored in) for Euclidean, logometers for a causal metric (M turns differences of
+ * unembedding rows into log-probability units), none for cosine. Densities are the reciprocals.
+ *
+ * <p><b>Thread safety.</b> Values: immutable and safe to share. The interface is sealed; a metric
+ * is turned into distances by {@link
+ * io.github.embeddinggeometry.backend.ComputeBackend#distanceKernel ComputeBackend.distanceKernel}.
+ *
  * @since 0.1
  */
 public sealed interface MetricSpace
     permits MetricSpace.Euclidean, MetricSpace.Cosine, MetricSpace.Causal {
 
-  /** Euclidean distance. */
+  /**
+   * Euclidean distance.
+   *
+   * @return the one Euclidean metric
+   */
   static MetricSpace euclidean() {
     return Euclidean.INSTANCE;
   }
 
-  /** Cosine distance {@code 1 - similarity}. */
+  /**
+   * Cosine distance {@code 1 - similarity}.
+   *
+   * @return the one cosine metric
+   */
   static MetricSpace cosine() {
     return Cosine.INSTANCE;
   }
 
-  /** Causal (Mahalanobis) distance under {@code metric}. */
+  /**
+   * Causal (Mahalanobis) distance under {@code metric}.
+   *
+   * @param metric the tensor M with its Cholesky factor
+   * @return a causal metric; equal to another one exactly when their tensors are the same object
+   * @throws NullPointerException if {@code metric} is null
+   */
   static MetricSpace causal(CausalMetric metric) {
     return new Causal(metric);
   }
 
-  /** Short name: "euclidean", "cosine" or "causal". */
+  /**
+   * Short name.
+   *
+   * @return "euclidean", "cosine" or "causal"
+   */
   String name();
 
-  /** True when the triangle inequality holds (not for cosine distance). */
+  /**
+   * Whether this is a metric in the mathematical sense.
+   *
+   * @return true when the triangle inequality holds (not for cosine distance)
+   */
   boolean isMetric();
 
-  /** Euclidean distance, {@code ||a - b||_2}. */
+  /**
+   * Euclidean distance, {@code ||a - b||_2}.
+   *
+   * @since 0.1
+   */
   final class Euclidean implements MetricSpace {
     static final Euclidean INSTANCE = new Euclidean();
 
@@ -59,7 +95,12 @@ public sealed interface MetricSpace
     }
   }
 
-  /** Cosine distance, {@code 1 - clamp(a.b / (||a|| ||b||), -1, 1)}. */
+  /**
+   * Cosine distance, {@code 1 - clamp(a.b / (||a|| ||b||), -1, 1)}; a zero row has similarity 0 to
+   * every row.
+   *
+   * @since 0.1
+   */
   final class Cosine implements MetricSpace {
     static final Cosine INSTANCE = new Cosine();
 
@@ -81,8 +122,19 @@ public sealed interface MetricSpace
     }
   }
 
-  /** Causal (Mahalanobis) distance {@code sqrt((a-b)^T M (a-b))}. */
+  /**
+   * Causal (Mahalanobis) distance {@code sqrt((a-b)^T M (a-b))}.
+   *
+   * @param metric the tensor M with its Cholesky factor
+   * @since 0.1
+   */
   record Causal(CausalMetric metric) implements MetricSpace {
+    /**
+     * Checks the tensor.
+     *
+     * @param metric the tensor M with its Cholesky factor
+     * @throws NullPointerException if {@code metric} is null
+     */
     public Causal {
       java.util.Objects.requireNonNull(metric, "metric");
     }

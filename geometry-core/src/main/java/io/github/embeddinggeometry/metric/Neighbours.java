@@ -10,6 +10,8 @@ import java.util.Objects;
  * cosine, {@link #distance} is the cosine distance {@code 1 - similarity}; {@link #similarity}
  * converts back.
  *
+ * <p>Immutable (the arrays are kept, never written) and safe to share between threads.
+ *
  * @since 0.1
  */
 public final class Neighbours {
@@ -21,8 +23,18 @@ public final class Neighbours {
   private final float[] distances;
 
   /**
-   * @param indices base row positions, {@code queries.rows() * k}, row-major. Not copied.
-   * @param distances matching distances, ascending within each row. Not copied.
+   * Wraps k-NN lists computed by a kernel. For backends; callers get instances from {@link
+   * DistanceKernel#nearest}.
+   *
+   * @param queries the query rows
+   * @param base the rows the neighbours were drawn from
+   * @param metric the metric of the distances
+   * @param k neighbours per query row
+   * @param indices base row positions, {@code queries.rows() * k}, row-major. Not copied: the
+   *     caller must not modify it afterwards.
+   * @param distances matching distances, ascending within each row. Not copied: the caller must not
+   *     modify it afterwards.
+   * @throws IllegalArgumentException if the arrays do not hold {@code queries.rows() * k} entries
    */
   public Neighbours(
       EmbeddingMatrix queries,
@@ -44,47 +56,96 @@ public final class Neighbours {
     this.distances = distances;
   }
 
-  /** Neighbours per row. */
+  /**
+   * Neighbours per row.
+   *
+   * @return k
+   */
   public int k() {
     return k;
   }
 
-  /** Number of query rows. */
+  /**
+   * Number of query rows.
+   *
+   * @return the rows of {@link #queries()}
+   */
   public int rows() {
     return queries.rows();
   }
 
-  /** The metric the distances are in. */
+  /**
+   * The metric the distances are in.
+   *
+   * @return the kernel's metric
+   */
   public MetricSpace metric() {
     return metric;
   }
 
-  /** The query rows. */
+  /**
+   * The query rows.
+   *
+   * @return the matrix whose rows the lists belong to
+   */
   public EmbeddingMatrix queries() {
     return queries;
   }
 
-  /** The rows the neighbours were drawn from. */
+  /**
+   * The rows the neighbours were drawn from.
+   *
+   * @return the base matrix (the query matrix itself for a self search)
+   */
   public EmbeddingMatrix base() {
     return base;
   }
 
-  /** Base row position of the {@code rank}-th (0-based) neighbour of query row {@code row}. */
+  /**
+   * Base row position of one neighbour.
+   *
+   * @param row query row position
+   * @param rank 0-based rank, 0 being the nearest
+   * @return the neighbour's row position in {@link #base()}
+   * @throws IndexOutOfBoundsException if {@code row} or {@code rank} is out of range
+   */
   public int index(int row, int rank) {
     return indices[pos(row, rank)];
   }
 
-  /** Vocabulary id of the {@code rank}-th neighbour of query row {@code row}. */
+  /**
+   * Vocabulary id of one neighbour.
+   *
+   * @param row query row position
+   * @param rank 0-based rank, 0 being the nearest
+   * @return the neighbour's vocabulary id
+   * @throws IndexOutOfBoundsException if {@code row} or {@code rank} is out of range
+   */
   public int id(int row, int rank) {
     return base.id(index(row, rank));
   }
 
-  /** Distance to the {@code rank}-th neighbour of query row {@code row}. */
+  /**
+   * Distance to one neighbour, in the metric's units.
+   *
+   * @param row query row position
+   * @param rank 0-based rank, 0 being the nearest
+   * @return the distance, never negative
+   * @throws IndexOutOfBoundsException if {@code row} or {@code rank} is out of range
+   */
   public float distance(int row, int rank) {
     return distances[pos(row, rank)];
   }
 
-  /** Cosine similarity {@code 1 - distance}, for neighbours in the cosine metric. */
+  /**
+   * Cosine similarity {@code 1 - distance}, for neighbours in the cosine metric.
+   *
+   * @param row query row position
+   * @param rank 0-based rank, 0 being the most similar
+   * @return the similarity, in [-1, 1]
+   * @throws IllegalStateException if the metric is not cosine
+   * @throws IndexOutOfBoundsException if {@code row} or {@code rank} is out of range
+   */
   public float similarity(int row, int rank) {
     if (!(metric instanceof MetricSpace.Cosine)) {
       throw new IllegalStateException("similarity is defined for cosine neighbours, not " + metric);
@@ -92,7 +153,13 @@ public final class Neighbours {
     return 1f - distance(row, rank);
   }
 
-  /** Mean distance of row {@code row} to its k neighbours, accumulated in double. */
+  /**
+   * Mean distance of one query row to its k neighbours, summed in double.
+   *
+   * @param row query row position
+   * @return the mean distance, 0 when all k neighbours are exact duplicates
+   * @throws IndexOutOfBoundsException if {@code row} is out of range
+   */
   public double meanDistance(int row) {
     double s = 0;
     int o = pos(row, 0);
@@ -102,12 +169,20 @@ public final class Neighbours {
     return s / k;
   }
 
-  /** Row-major base positions, a copy. */
+  /**
+   * All base row positions.
+   *
+   * @return a copy, row-major, {@code rows() * k} entries
+   */
   public int[] indices() {
     return indices.clone();
   }
 
-  /** Row-major distances, a copy. */
+  /**
+   * All distances.
+   *
+   * @return a copy, row-major, {@code rows() * k} entries
+   */
   public float[] distances() {
     return distances.clone();
   }

@@ -2,10 +2,13 @@ package io.github.embeddinggeometry.density;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.testing.DensityEstimatorContract;
 import io.github.embeddinggeometry.testing.ReferenceKernel;
@@ -50,15 +53,29 @@ class KnnDensityTest {
     assertThat(DensityField.effectiveDimension(1332.49)).isEqualTo(1332);
   }
 
+  /** k = N - 1 is the largest k; beyond it, the same message as the kernels' own check. */
   @Test
-  void rejectsTooFewRows() {
-    EmbeddingMatrix w = EmbeddingMatrix.copyOf(new float[][] {{1}, {2}, {3}});
-    assertThatThrownBy(
-            () ->
-                KnnDensity.of(3, new ReferenceKernel(MetricSpace.euclidean()))
-                    .estimate(w, ProgressListener.NONE))
-        .hasMessageContaining("k = 3");
+  void kRangesToNMinusOneWithTheKernelsMessage() {
+    EmbeddingMatrix w = EmbeddingMatrix.copyOf(new float[][] {{1}, {2}, {4}});
+    // An unchecked kernel: the estimator must refuse k by itself.
+    DensityEstimator knn3 = KnnDensity.of(3, new ReferenceKernel(MetricSpace.euclidean()));
+    String kernelMessage;
+    try (DistanceKernel checked = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
+      kernelMessage =
+          catchThrowableOfType(IllegalArgumentException.class, () -> checked.nearest(w, 3))
+              .getMessage();
+    }
+    assertThat(kernelMessage).contains("k = 3 is too large").contains("at most 2");
+    assertThatThrownBy(() -> knn3.estimate(w))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(kernelMessage);
+    // k = N - 1 = 2: the mean distance to both other rows.
+    DensityField f = KnnDensity.of(2, new ReferenceKernel(MetricSpace.euclidean())).estimate(w);
+    assertThat(f.meanDistance(0)).isEqualTo((1 + 3) / 2.0);
+    assertThat(f.meanDistance(1)).isEqualTo((1 + 2) / 2.0);
+    assertThat(f.meanDistance(2)).isEqualTo((3 + 2) / 2.0);
     assertThatThrownBy(() -> KnnDensity.of(0, new ReferenceKernel(MetricSpace.euclidean())))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("k must be at least 1; got 0");
   }
 }

@@ -20,7 +20,8 @@ class PcaTest {
 
   /**
    * Rows {@code mu +- a_j q_j}: the mean is exactly mu and {@code C = sum_j a_j^2 q_j q_j^T / d},
-   * so eigenvalue j is {@code a_j^2 / d} with eigenvector {@code q_j} (up to the spec's sign).
+   * so eigenvalue j is {@code a_j^2 / d} with eigenvector {@code q_j} (up to the library's sign
+   * convention).
    */
   static EmbeddingMatrix plantedCloud(double[] mu, double[] a, double[][] q) {
     int d = mu.length;
@@ -168,6 +169,32 @@ class PcaTest {
     assertThatThrownBy(() -> Pca.top(w, 3, new ReferenceBackend(), ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("k");
+  }
+
+  /** A NaN or infinite row is named by row and vocabulary id, before any covariance. */
+  @Test
+  void meanAndFitRejectNonFiniteRowsNamingTheRow() {
+    float[] data = new float[10 * 3];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = i % 7;
+    }
+    data[7 * 3 + 2] = Float.NaN;
+    EmbeddingMatrix w =
+        EmbeddingMatrix.wrap(data, 10, 3).withIds(new int[] {0, 1, 2, 3, 4, 5, 6, 17, 18, 19});
+    String expected =
+        "row 7 (vocabulary id 17) of the rows holds NaN at column 2; the mean is defined for finite"
+            + " rows only";
+    assertThatThrownBy(() -> Pca.mean(w))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
+    assertThatThrownBy(() -> Pca.fit(w, new ReferenceBackend()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(expected);
+    data[7 * 3 + 2] = 0;
+    data[3 * 3] = Float.NEGATIVE_INFINITY;
+    assertThatThrownBy(() -> Pca.fit(w, io.github.embeddinggeometry.backend.Backends.cpu()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("row 3 (vocabulary id 3) of the rows holds -Infinity at column 0");
   }
 
   static double[][] randomOrthonormal(int d, Random rnd) {

@@ -51,12 +51,20 @@ public final class CudaBackend implements ComputeBackend {
     this.precision = precision;
   }
 
-  /** True when a usable GPU is present; never throws. */
+  /**
+   * Whether a usable GPU is present. Never throws.
+   *
+   * @return true when {@link #unavailableReasons()} is empty
+   */
   public static boolean isAvailable() {
     return unavailableReasons().isEmpty();
   }
 
-  /** Why the backend cannot run here, each naming the fix; empty when it can. Never throws. */
+  /**
+   * Why the backend cannot run here, each reason naming the fix. Never throws.
+   *
+   * @return the reasons (no driver, no device, driver too old, ...); empty when a GPU can be used
+   */
   public static List<String> unavailableReasons() {
     try {
       return CudaProbe.result().reasons();
@@ -65,14 +73,23 @@ public final class CudaBackend implements ComputeBackend {
     }
   }
 
-  /** Opens the GPU with the precision of {@code -Dembgeo.cuda.precision} (default FP32). */
+  /**
+   * Opens the GPU with the precision of {@code -Dembgeo.cuda.precision} (default FP32). The caller
+   * owns the backend and closes it.
+   *
+   * @return a new backend
+   * @throws UnsupportedOperationException listing the reasons if no GPU can be used
+   * @throws IllegalArgumentException if the precision property is malformed
+   */
   public static CudaBackend create() {
     return create(CudaPrecision.fromProperty());
   }
 
   /**
-   * Opens the GPU.
+   * Opens the GPU. The caller owns the backend and closes it.
    *
+   * @param precision arithmetic of the distance blocks
+   * @return a new backend
    * @throws UnsupportedOperationException listing the reasons if no GPU can be used
    */
   public static CudaBackend create(CudaPrecision precision) {
@@ -90,12 +107,23 @@ public final class CudaBackend implements ComputeBackend {
     return session.describe() + ", precision " + precision;
   }
 
-  /** The precision asked for at creation. */
+  /**
+   * The precision asked for at creation.
+   *
+   * @return the precision
+   */
   public CudaPrecision precision() {
     return precision;
   }
 
-  /** A kernel for {@code metric}; it keeps rows resident on the GPU until closed (or this is). */
+  /**
+   * A kernel for {@code metric}; it keeps rows resident on the GPU until closed (or this backend
+   * is).
+   *
+   * @param metric the metric of the distances
+   * @return a new kernel, owned by the caller
+   * @throws IllegalStateException if this backend is closed
+   */
   @Override
   public synchronized DistanceKernel distanceKernel(MetricSpace metric) {
     if (closed) {

@@ -23,7 +23,12 @@ public enum CudaPrecision {
   /** System property naming the precision: fp32 (default) or tf32. */
   public static final String PROPERTY = Settings.CUDA_PRECISION;
 
-  /** The precision named by {@code -Dembgeo.cuda.precision}, default FP32. */
+  /**
+   * The precision named by {@code -Dembgeo.cuda.precision}.
+   *
+   * @return that precision; FP32 when the property is unset
+   * @throws IllegalArgumentException if the property is neither fp32 nor tf32
+   */
   public static CudaPrecision fromProperty() {
     String v = Settings.raw(PROPERTY) == null ? "fp32" : Settings.raw(PROPERTY);
     for (CudaPrecision p : values()) {

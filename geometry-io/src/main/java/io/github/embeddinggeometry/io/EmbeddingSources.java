@@ -39,7 +39,9 @@ import java.util.Objects;
  *       anything.
  * </ul>
  *
- * The tensor must be rank 2 with at most 2^31-1 elements; every dtype is widened to float32.
+ * The tensor must be rank 2 with at most 2^31-1 elements; every dtype is widened to float32 (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/definitions.html#loading-an-embedding-matrix">loading
+ * an embedding matrix</a>).
  *
  * @since 0.1
  */
@@ -63,7 +65,14 @@ public final class EmbeddingSources {
    */
   public record Source(String name, EmbeddingMatrix matrix, HfTokenizer tokenizer)
       implements AutoCloseable {
-    /** Requires a name and a matrix. */
+    /**
+     * Requires a name and a matrix.
+     *
+     * @param name a short display name
+     * @param matrix W
+     * @param tokenizer its tokenizer, or null
+     * @throws NullPointerException if {@code name} or {@code matrix} is null
+     */
     public Source {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(matrix, "matrix");
@@ -77,7 +86,17 @@ public final class EmbeddingSources {
     }
   }
 
-  /** Same as {@link #load(String, ProgressListener)} without progress. */
+  /**
+   * As {@link #load(String, ProgressListener)}, without progress reports.
+   *
+   * @param spec what to load (see the class comment)
+   * @return W, row i = vocabulary id i
+   * @throws java.io.FileNotFoundException if the path does not exist
+   * @throws IllegalArgumentException for an unknown file type, a missing or ambiguous tensor name
+   *     (the message lists the names), or a tensor that is not a matrix
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   */
   public static EmbeddingMatrix load(String spec) throws IOException {
     return load(spec, ProgressListener.NONE);
   }
@@ -85,10 +104,15 @@ public final class EmbeddingSources {
   /**
    * Loads W from a spec (see the class comment).
    *
-   * @throws FileNotFoundException if the path does not exist
+   * @param spec what to load
+   * @param progress receives progress (rows) and may cancel. Not modified.
+   * @return W, row i = vocabulary id i
+   * @throws java.io.FileNotFoundException if the path does not exist
    * @throws IllegalArgumentException for an unknown file type, a missing or ambiguous tensor name
    *     (the message lists the names), or a tensor that is not a matrix
-   * @throws io.github.embeddinggeometry.io.tensor.MalformedFileException for a broken file
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static EmbeddingMatrix load(String spec, ProgressListener progress) throws IOException {
     return open(spec, false, progress).matrix();
@@ -97,11 +121,32 @@ public final class EmbeddingSources {
   /**
    * Loads W and, where the source has one, its tokenizer. The caller closes the result.
    *
-   * @throws FileNotFoundException if the path does not exist
+   * @param spec what to open (see the class comment)
+   * @param progress receives progress (rows) and may cancel. Not modified.
+   * @return W, its display name and its tokenizer (null when the source has none)
+   * @throws java.io.FileNotFoundException if the path does not exist
    * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static Source open(String spec, ProgressListener progress) throws IOException {
     return open(spec, true, progress);
+  }
+
+  /**
+   * As {@link #open(String, ProgressListener)}, without progress reports.
+   *
+   * @param spec what to open (see the class comment)
+   * @return W, its display name and its tokenizer (null when the source has none); the caller
+   *     closes it
+   * @throws FileNotFoundException if the path does not exist
+   * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   */
+  public static Source open(String spec) throws IOException {
+    return open(spec, ProgressListener.NONE);
   }
 
   private static Source open(String spec, boolean withTokenizer, ProgressListener progress)
@@ -136,9 +181,16 @@ public final class EmbeddingSources {
   }
 
   /**
-   * Loads W from a file (not a folder) and an optional tensor name (null: the format's default).
+   * Loads W from a file (or a model folder) and an optional tensor name.
    *
+   * @param path a file, or a model folder
+   * @param name the tensor or initializer name, or null for the format's default
+   * @param progress receives progress (rows) and may cancel. Not modified.
+   * @return W, row i = vocabulary id i
    * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static EmbeddingMatrix load(Path path, String name, ProgressListener progress)
       throws IOException {
@@ -186,6 +238,20 @@ public final class EmbeddingSources {
         path
             + ": unknown file type (expected a model folder,"
             + " .safetensors, .npy, .onnx or .pt)");
+  }
+
+  /**
+   * As {@link #load(Path, String, ProgressListener)}, without progress reports.
+   *
+   * @param path a file, or a model folder
+   * @param name the tensor or initializer name, or null for the format's default
+   * @return W, row i = vocabulary id i
+   * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
+   */
+  public static EmbeddingMatrix load(Path path, String name) throws IOException {
+    return load(path, name, ProgressListener.NONE);
   }
 
   private static EmbeddingMatrix matrix(

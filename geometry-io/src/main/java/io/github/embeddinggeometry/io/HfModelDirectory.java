@@ -23,10 +23,12 @@ import java.util.TreeSet;
  * A Hugging Face model directory: {@code config.json} plus {@code model.safetensors}, or shards
  * listed by {@code model.safetensors.index.json}. Shards are opened (mapped) when first needed.
  *
- * <p>The embedding matrix W is resolved as spec section 1 says: {@code lm_head.weight} when the
- * checkpoint has it; otherwise, when {@code tie_word_embeddings} is true, the input embedding (the
- * first present of {@link #INPUT_EMBEDDING_NAMES}). <b>Choice:</b> a config without the key (or no
- * config.json at all) counts as tied, as transformers' {@code PretrainedConfig} defaults {@code
+ * <p>The embedding matrix W is resolved as <a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/definitions.html#loading-an-embedding-matrix">loading
+ * an embedding matrix</a> says: {@code lm_head.weight} when the checkpoint has it; otherwise, when
+ * {@code tie_word_embeddings} is true, the input embedding (the first present of {@link
+ * #INPUT_EMBEDDING_NAMES}). <b>Choice:</b> a config without the key (or no config.json at all)
+ * counts as tied, as transformers' {@code PretrainedConfig} defaults {@code
  * tie_word_embeddings=True}; BERT-family configs rely on that default.
  *
  * @since 0.1
@@ -67,10 +69,13 @@ public final class HfModelDirectory implements AutoCloseable {
 
   /**
    * Opens a directory: reads config.json (if present) and the shard index or the single file's
-   * header.
+   * header. The caller closes it.
    *
+   * @param dir the model folder
+   * @return the opened directory; shards are mapped when first needed
    * @throws MalformedFileException for a broken config, index or header
    * @throws java.io.FileNotFoundException if the directory holds no safetensors checkpoint
+   * @throws IOException if reading fails
    */
   public static HfModelDirectory open(Path dir) throws IOException {
     Path cfgPath = dir.resolve("config.json");
@@ -127,25 +132,38 @@ public final class HfModelDirectory implements AutoCloseable {
     return d;
   }
 
-  /** The directory. */
+  /**
+   * The directory.
+   *
+   * @return the path given to {@link #open}
+   */
   public Path directory() {
     return dir;
   }
 
-  /** {@code tie_word_embeddings} from config.json; true when absent (transformers' default). */
+  /**
+   * {@code tie_word_embeddings} from config.json.
+   *
+   * @return the flag; true when absent (transformers' default)
+   */
   public boolean tieWordEmbeddings() {
     JsonNode t = config == null ? null : config.get("tie_word_embeddings");
     return t == null || t.isNull() || t.asBoolean(true);
   }
 
-  /** All tensor names, sorted. */
+  /**
+   * All tensor names.
+   *
+   * @return an unmodifiable sorted set
+   */
   public Set<String> tensorNames() {
     return Collections.unmodifiableSet(new TreeSet<>(weightMap.keySet()));
   }
 
   /**
-   * The name of W per spec section 1.
+   * The name of W: {@code lm_head.weight}, or the input embedding when the embeddings are tied.
    *
+   * @return a tensor name of this checkpoint
    * @throws MalformedFileException when neither an output head nor (if tied) an input embedding is
    *     present
    */
@@ -170,7 +188,15 @@ public final class HfModelDirectory implements AutoCloseable {
         "no " + OUTPUT_EMBEDDING_NAME + " and no input embedding among " + INPUT_EMBEDDING_NAMES);
   }
 
-  /** One tensor, lazily, opening its shard if needed. */
+  /**
+   * One tensor, lazily, opening its shard if needed.
+   *
+   * @param name a tensor name of this checkpoint
+   * @return a lazy view of the tensor's data
+   * @throws IllegalArgumentException if no tensor has that name
+   * @throws MalformedFileException if the shard is broken or lacks the tensor its index names
+   * @throws IOException if reading fails
+   */
   public synchronized Tensor tensor(String name) throws IOException {
     String shard = weightMap.get(name);
     if (shard == null) {
@@ -188,12 +214,41 @@ public final class HfModelDirectory implements AutoCloseable {
     return f.tensor(name);
   }
 
-  /** W (spec section 1) widened to float32. */
+  /**
+   * W widened to float32 (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/definitions.html#loading-an-embedding-matrix">loading
+   * an embedding matrix</a>).
+   *
+   * @param progress receives progress (rows) and may cancel. Not modified.
+   * @return W, row i = vocabulary id i
+   * @throws MalformedFileException if the folder does not say which tensor is W, or that tensor is
+   *     broken
+   * @throws IOException if reading fails
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
   public EmbeddingMatrix embeddingMatrix(ProgressListener progress) throws IOException {
     return tensor(embeddingTensorName()).toEmbeddingMatrix(progress);
   }
 
-  /** The directory's tokenizer.json. */
+  /**
+   * As {@link #embeddingMatrix(ProgressListener)}, without progress reports.
+   *
+   * @return W, row i = vocabulary id i
+   * @throws MalformedFileException if the folder does not say which tensor is W, or that tensor is
+   *     broken
+   * @throws IOException if reading fails
+   */
+  public EmbeddingMatrix embeddingMatrix() throws IOException {
+    return embeddingMatrix(ProgressListener.NONE);
+  }
+
+  /**
+   * The directory's {@code tokenizer.json}. The caller closes it.
+   *
+   * @return the tokenizer
+   * @throws java.nio.file.NoSuchFileException if the folder has no tokenizer.json
+   * @throws IOException if reading fails; a {@link MalformedFileException} for a broken file
+   */
   public HfTokenizer tokenizer() throws IOException {
     return HfTokenizer.open(dir.resolve("tokenizer.json"));
   }

@@ -28,10 +28,14 @@ public final class MetricFiles {
   /**
    * Reads M for rows of dimension {@code dim}.
    *
+   * @param spec {@code FILE.pt[:KEY]}, {@code FILE.safetensors[:TENSOR]} or {@code FILE.npy}
+   * @param dim d, the row length of the embedding matrix M is for
+   * @return the metric with its Cholesky factor
    * @throws FileNotFoundException if the file does not exist
    * @throws IllegalArgumentException for an unknown file type, a missing tensor, a shape other than
    *     [dim, dim], or a tensor that is not finite, symmetric and positive definite
-   * @throws io.github.embeddinggeometry.io.tensor.MalformedFileException for a broken file
+   * @throws IOException if reading fails; a {@link
+   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
    */
   public static CausalMetric read(String spec, int dim) throws IOException {
     Objects.requireNonNull(spec, "spec");

@@ -43,16 +43,22 @@ public final class MiniLm {
     }
   }
 
-  /** True when the artifact's resources are on the classpath. */
+  /**
+   * Whether the artifact's resources are on the class path.
+   *
+   * @return true when {@link #load()} can succeed
+   */
   public static boolean isAvailable() {
     ClassLoader cl = loader();
     return cl.getResource(MODEL_RESOURCE) != null && cl.getResource(TOKENIZER_RESOURCE) != null;
   }
 
   /**
-   * Loads matrix and tokenizer.
+   * Loads matrix and tokenizer. The caller closes the result.
    *
-   * @throws java.io.FileNotFoundException naming the artifact when it is not on the classpath
+   * @return the 30,522 x 384 matrix and its tokenizer
+   * @throws java.io.FileNotFoundException naming the artifact when it is not on the class path
+   * @throws IOException if reading the resources fails
    */
   public static Dataset load() throws IOException {
     EmbeddingMatrix m = loadMatrix();
@@ -61,7 +67,13 @@ public final class MiniLm {
     }
   }
 
-  /** Loads only the matrix. */
+  /**
+   * Loads only the matrix.
+   *
+   * @return the 30,522 x 384 matrix, row i = vocabulary id i
+   * @throws java.io.FileNotFoundException naming the artifact when it is not on the class path
+   * @throws IOException if reading the resource fails
+   */
   public static EmbeddingMatrix loadMatrix() throws IOException {
     try (InputStream in = open(MODEL_RESOURCE)) {
       return OnnxInitializers.read("classpath:" + MODEL_RESOURCE, in)

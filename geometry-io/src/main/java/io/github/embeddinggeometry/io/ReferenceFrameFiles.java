@@ -11,9 +11,11 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reference frame files (spec section 6): a safetensors file with {@code cluster_centroid} [d],
- * {@code W_eigenvalues} [d] and {@code W_eigenvectors} [d, d] (row-major, columns are PCs), all
- * float32, as notebook 1.6a writes them.
+ * Reference frame files (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/definitions.html#reference-frame-file">reference
+ * frame file</a>): a safetensors file with {@code cluster_centroid} [d], {@code W_eigenvalues} [d]
+ * and {@code W_eigenvectors} [d, d] (row-major, columns are PCs), all float32, as notebook 1.6a
+ * writes them.
  *
  * <p>The frame's float64 eigen-data is rounded to float32 on saving; loading widens exactly, so
  * saving a loaded frame reproduces the file's tensors bit for bit.
@@ -33,10 +35,14 @@ public final class ReferenceFrameFiles {
   public static final String EIGENVECTORS = "W_eigenvectors";
 
   /**
-   * Writes a frame; its origin is stored as the centroid.
+   * Writes a frame, whole or not at all (temporary file, then rename); its origin is stored as the
+   * centroid.
    *
+   * @param path the file to write; replaced if it exists
+   * @param frame a full frame (d PCs)
    * @throws IllegalArgumentException if the frame holds fewer than d PCs (e.g. from {@code
-   *     Pca.top}): the file layout of spec section 6 is a full d x d basis
+   *     Pca.top}): the file layout is a full d x d basis
+   * @throws IOException if writing fails
    */
   public static void save(Path path, ReferenceFrame frame) throws IOException {
     int d = frame.dim();
@@ -63,7 +69,10 @@ public final class ReferenceFrameFiles {
   /**
    * Reads a frame.
    *
+   * @param path a reference frame file
+   * @return the frame, widened exactly from float32
    * @throws MalformedFileException if a tensor is missing or shapes disagree
+   * @throws IOException if reading fails
    */
   public static ReferenceFrame load(Path path) throws IOException {
     try (SafetensorsFile f = SafetensorsFile.open(path)) {

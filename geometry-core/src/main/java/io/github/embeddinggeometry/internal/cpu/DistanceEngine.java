@@ -9,8 +9,8 @@ import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 
 /**
- * Tiled distances by the GEMM identity, with the exactness contract of spec section 4 applied in
- * the epilogue of every tile.
+ * Tiled distances by the GEMM identity, with the exactness contract of docs/definitions.md applied
+ * in the epilogue of every tile.
  *
  * <p><b>Tiles.</b> A task owns a tile of up to {@link #MB_TARGET} query rows, packs them once, then
  * walks the base rows in tiles of about 256 rows: pack, {@link TileKernel#tile} (C = A B^T in

@@ -10,9 +10,11 @@ import java.util.Optional;
  * Chooses the micro-kernel once, at start-up, the way Apache Lucene's {@code VectorizationProvider}
  * does: the JDK Vector API ({@code internal.simd.VectorTileKernel}) when the incubator module
  * {@code jdk.incubator.vector} is in the boot layer, readable, and passes a small smoke test;
- * otherwise the plain-Java {@link ScalarTileKernel}. One INFO line names the choice; when the
- * Vector API is missing, one WARNING names the fix ({@code --add-modules jdk.incubator.vector}).
- * {@code -Dembgeo.vector=false} forces the scalar kernel.
+ * otherwise the plain-Java {@link ScalarTileKernel}. The choice is logged at DEBUG only: the CPU
+ * backend's description names the kernel, and that description is the library's one INFO line (see
+ * {@code Backends}). When the Vector API is missing, one WARNING names the fix ({@code
+ * --add-modules jdk.incubator.vector}). {@code -Dembgeo.vector=false} forces the scalar kernel,
+ * without a warning.
  */
 public final class Kernels {
   private static final String MODULE = "jdk.incubator.vector";
@@ -57,7 +59,7 @@ public final class Kernels {
   private static TileKernel lookup() {
     if (!Settings.vector()) {
       LOG.log(
-          System.Logger.Level.INFO,
+          System.Logger.Level.DEBUG,
           "embedding-geometry CPU kernels: scalar Java (-D" + Settings.VECTOR + "=false)");
       return ScalarTileKernel.INSTANCE;
     }
@@ -91,7 +93,7 @@ public final class Kernels {
     }
     try {
       TileKernel k = createVector();
-      LOG.log(System.Logger.Level.INFO, "embedding-geometry CPU kernels: " + k.description());
+      LOG.log(System.Logger.Level.DEBUG, "embedding-geometry CPU kernels: " + k.description());
       return k;
     } catch (Exception | LinkageError e) {
       LOG.log(

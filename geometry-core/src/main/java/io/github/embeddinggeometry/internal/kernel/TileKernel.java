@@ -12,8 +12,8 @@ import io.github.embeddinggeometry.internal.Settings;
  * nr()} rows. Panels are zero-padded to full width, so every dot product of the tile goes through
  * the same micro-kernel with the same summation order (sequential over k). The value computed for a
  * pair of rows therefore depends only on the two rows, never on their positions in the tile:
- * bitwise-equal rows get bitwise-equal dot products (spec section 4, contract 5), and {@code dot(a,
- * b) == dot(b, a)}.
+ * bitwise-equal rows get bitwise-equal dot products (docs/definitions.md, exactness contract, rule
+ * 5), and {@code dot(a, b) == dot(b, a)}.
  */
 public abstract class TileKernel {
   /** Rows of A per micro-panel. */

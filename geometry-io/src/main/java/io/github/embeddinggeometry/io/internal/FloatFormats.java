@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.io.internal;
 
 /**
  * Conversions between float32 and the narrow float formats. Widening is exact for every format;
- * narrowing rounds to nearest, ties to even, and keeps NaN a NaN (spec section 1, ANCHORS 8).
+ * narrowing rounds to nearest, ties to even, and keeps NaN a NaN (docs/definitions.md, loading).
  */
 public final class FloatFormats {
   private FloatFormats() {}

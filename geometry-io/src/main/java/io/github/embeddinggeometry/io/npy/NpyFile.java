@@ -49,14 +49,29 @@ public final class NpyFile implements AutoCloseable {
     this.data = data;
   }
 
-  /** Opens a file and checks its header; data is mapped, not read. */
+  /**
+   * Opens a file and checks its header; data is mapped, not read. The caller closes it.
+   *
+   * @param path the file
+   * @return the opened file
+   * @throws MalformedFileException if the header breaks the format's rules or the data size does
+   *     not match it
+   * @throws IOException if reading fails
+   */
   public static NpyFile open(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       return parse(path.toString(), ByteRegion.map(ch, 0, ch.size()));
     }
   }
 
-  /** Parses a whole file held in memory ({@code bytes} is not copied). */
+  /**
+   * Parses a whole file held in memory.
+   *
+   * @param sourceName names the bytes in error messages
+   * @param bytes the file's content. Not copied: do not modify it while the file is in use.
+   * @return the parsed file
+   * @throws MalformedFileException if the bytes break the format's rules
+   */
   public static NpyFile of(String sourceName, byte[] bytes) throws MalformedFileException {
     return parse(sourceName, ByteRegion.of(bytes));
   }
@@ -148,7 +163,11 @@ public final class NpyFile implements AutoCloseable {
     return new NpyFile(source, h, whole.sub(start, nbytes));
   }
 
-  /** The array, read lazily in C order. */
+  /**
+   * The array, read lazily in C order.
+   *
+   * @return a view valid until {@link #close()}
+   */
   public Tensor tensor() {
     if (closed) {
       throw new IllegalStateException(source + " is closed");
@@ -165,22 +184,38 @@ public final class NpyFile implements AutoCloseable {
     return new RegionTensor(source, "", dtype, shape, strides, 0, data, order, () -> !closed);
   }
 
-  /** Element type. */
+  /**
+   * Element type.
+   *
+   * @return the dtype
+   */
   public DType dtype() {
     return dtype;
   }
 
-  /** Dimensions, a copy. */
+  /**
+   * Dimensions.
+   *
+   * @return a copy
+   */
   public long[] shape() {
     return shape.clone();
   }
 
-  /** True when the file stores the array in Fortran (column-major) order. */
+  /**
+   * Whether the file stores the array in Fortran (column-major) order.
+   *
+   * @return the header's {@code fortran_order}
+   */
   public boolean isFortranOrder() {
     return fortranOrder;
   }
 
-  /** Byte order of the stored elements. */
+  /**
+   * Byte order of the stored elements.
+   *
+   * @return the order from the header's {@code descr}
+   */
   public ByteOrder byteOrder() {
     return order;
   }

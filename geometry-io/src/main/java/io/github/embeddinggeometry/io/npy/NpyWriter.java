@@ -24,9 +24,12 @@ public final class NpyWriter {
   private NpyWriter() {}
 
   /**
-   * Writes one tensor.
+   * Writes one tensor, whole or not at all (temporary file, then rename).
    *
+   * @param path the file to write; replaced if it exists
+   * @param tensor the array. Not modified.
    * @throws IllegalArgumentException for dtypes NumPy lacks (BF16, F8)
+   * @throws IOException if writing fails
    */
   public static void write(Path path, Tensor tensor) throws IOException {
     byte[] prefix = header(tensor.dtype(), tensor.shape());

@@ -13,11 +13,23 @@ import java.util.Arrays;
  * @since 0.1
  */
 public record OnnxInitializer(String name, DType dtype, long[] dims, boolean external) {
-  /** Copies the dims. */
+  /**
+   * Copies the dims.
+   *
+   * @param name initializer name
+   * @param dtype element type
+   * @param dims dimensions. Not modified (copied).
+   * @param external true when the data lives in an external file
+   */
   public OnnxInitializer {
     dims = dims.clone();
   }
 
+  /**
+   * Dimensions.
+   *
+   * @return a copy
+   */
   @Override
   public long[] dims() {
     return dims.clone();

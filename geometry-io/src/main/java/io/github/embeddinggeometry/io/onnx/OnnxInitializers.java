@@ -84,7 +84,14 @@ public final class OnnxInitializers {
     this.entries = entries;
   }
 
-  /** Maps and indexes a model file (at most 2 GiB, the protobuf limit). */
+  /**
+   * Maps and indexes a model file (at most 2 GiB, the protobuf limit).
+   *
+   * @param path the model
+   * @return the index; external data is looked up next to {@code path}
+   * @throws MalformedFileException if the file is not a well-formed ONNX model
+   * @throws IOException if reading fails
+   */
   public static OnnxInitializers open(Path path) throws IOException {
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       if (ch.size() > Integer.MAX_VALUE) {
@@ -100,12 +107,27 @@ public final class OnnxInitializers {
     }
   }
 
-  /** Reads a model from a stream (e.g. a classpath resource) into memory and indexes it. */
+  /**
+   * Reads a model from a stream (e.g. a class path resource) into memory and indexes it.
+   *
+   * @param sourceName names the model in error messages
+   * @param in the model's bytes; read to the end, not closed
+   * @return the index (external data cannot be resolved)
+   * @throws MalformedFileException if the bytes are not a well-formed ONNX model
+   * @throws IOException if reading fails
+   */
   public static OnnxInitializers read(String sourceName, InputStream in) throws IOException {
     return of(sourceName, in.readAllBytes());
   }
 
-  /** Indexes a model held in memory ({@code bytes} is not copied). */
+  /**
+   * Indexes a model held in memory.
+   *
+   * @param sourceName names the model in error messages
+   * @param bytes the model. Not copied: do not modify it while the index is in use.
+   * @return the index (external data cannot be resolved)
+   * @throws MalformedFileException if the bytes are not a well-formed ONNX model
+   */
   public static OnnxInitializers of(String sourceName, byte[] bytes) throws MalformedFileException {
     ByteBuffer b = ByteBuffer.wrap(bytes);
     return index(sourceName, null, ByteRegion.of(b), b);
@@ -297,7 +319,11 @@ public final class OnnxInitializers {
     }
   }
 
-  /** All initializers in file order (those of unsupported types are left out). */
+  /**
+   * All initializers in file order (those of unsupported types are left out).
+   *
+   * @return an unmodifiable list
+   */
   public List<OnnxInitializer> list() {
     List<OnnxInitializer> out = new ArrayList<>();
     for (Entry e : entries.values()) {
@@ -308,7 +334,12 @@ public final class OnnxInitializers {
     return out;
   }
 
-  /** True when an initializer of this name exists. */
+  /**
+   * Whether an initializer of this name exists.
+   *
+   * @param name an initializer name
+   * @return true when {@link #tensor} can read it
+   */
   public boolean contains(String name) {
     return entries.containsKey(name);
   }
@@ -316,8 +347,11 @@ public final class OnnxInitializers {
   /**
    * One initializer's data.
    *
+   * @param name an initializer name
+   * @return a view of its data
    * @throws IllegalArgumentException if no initializer has that name
    * @throws MalformedFileException if its data does not match its type and dims
+   * @throws IOException if reading external data fails
    */
   public Tensor tensor(String name) throws IOException {
     Entry e = entries.get(name);

@@ -59,9 +59,12 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
-   * Opens and validates a file; the data is mapped, not read.
+   * Opens and validates a file; the data is mapped, not read. The caller closes it.
    *
+   * @param path the file
+   * @return the opened file
    * @throws MalformedFileException if the file breaks the format's rules
+   * @throws IOException if reading fails
    */
   public static SafetensorsFile open(Path path) throws IOException {
     String source = path.toString();
@@ -72,7 +75,14 @@ public final class SafetensorsFile implements AutoCloseable {
     }
   }
 
-  /** Parses a whole file held in memory (e.g. a resource); {@code bytes} is not copied. */
+  /**
+   * Parses a whole file held in memory (e.g. a resource).
+   *
+   * @param sourceName names the bytes in error messages
+   * @param bytes the file's content. Not copied: do not modify it while the file is in use.
+   * @return the parsed file
+   * @throws MalformedFileException if the bytes break the format's rules
+   */
   public static SafetensorsFile of(String sourceName, byte[] bytes) throws MalformedFileException {
     return parse(sourceName, ByteRegion.of(bytes));
   }
@@ -284,17 +294,30 @@ public final class SafetensorsFile implements AutoCloseable {
     return n.longValue();
   }
 
-  /** The file's {@code __metadata__} (empty when absent), unmodifiable. */
+  /**
+   * The file's {@code __metadata__}.
+   *
+   * @return an unmodifiable map, empty when absent
+   */
   public Map<String, String> metadata() {
     return metadata;
   }
 
-  /** All tensors, ordered by data offset, unmodifiable. */
+  /**
+   * All tensors, ordered by data offset.
+   *
+   * @return an unmodifiable list
+   */
   public List<TensorInfo> tensors() {
     return List.copyOf(tensors.values());
   }
 
-  /** True when the file holds a tensor of this name. */
+  /**
+   * Whether the file holds a tensor of this name.
+   *
+   * @param name a tensor name
+   * @return true when present
+   */
   public boolean contains(String name) {
     return tensors.containsKey(name);
   }
@@ -302,7 +325,9 @@ public final class SafetensorsFile implements AutoCloseable {
   /**
    * The header entry of a tensor.
    *
-   * @throws IllegalArgumentException naming the tensor and the file
+   * @param name a tensor name
+   * @return its dtype, shape and byte range
+   * @throws IllegalArgumentException naming the tensor and the file when absent
    */
   public TensorInfo info(String name) {
     TensorInfo t = tensors.get(name);
@@ -313,7 +338,13 @@ public final class SafetensorsFile implements AutoCloseable {
     return t;
   }
 
-  /** A lazy view of a tensor's data (nothing is read until it is converted). */
+  /**
+   * A lazy view of a tensor's data (nothing is read until it is converted).
+   *
+   * @param name a tensor name
+   * @return a view valid until {@link #close()}
+   * @throws IllegalArgumentException naming the tensor and the file when absent
+   */
   public Tensor tensor(String name) {
     checkOpen();
     TensorInfo t = info(name);
@@ -329,7 +360,11 @@ public final class SafetensorsFile implements AutoCloseable {
         () -> !closed);
   }
 
-  /** Where the file came from. */
+  /**
+   * Where the file came from.
+   *
+   * @return the path or source name, as used in error messages
+   */
   public String source() {
     return source;
   }

@@ -34,16 +34,26 @@ import java.util.Set;
 public final class SafetensorsWriter {
   private SafetensorsWriter() {}
 
-  /** Writes tensors without metadata. */
+  /**
+   * Writes tensors without metadata, whole or not at all.
+   *
+   * @param path the file to write; replaced if it exists
+   * @param tensors named by {@link Tensor#name()}, written in iteration order. Not modified.
+   * @throws IllegalArgumentException on duplicate, empty or reserved names
+   * @throws IOException if writing fails
+   */
   public static void write(Path path, Collection<? extends Tensor> tensors) throws IOException {
     write(path, Map.of(), tensors);
   }
 
   /**
-   * Writes tensors, named by {@link Tensor#name()}, in iteration order.
+   * Writes tensors, named by {@link Tensor#name()}, in iteration order, whole or not at all.
    *
-   * @param metadata string pairs for {@code __metadata__}; omitted when empty
+   * @param path the file to write; replaced if it exists
+   * @param metadata string pairs for {@code __metadata__}; omitted when empty. Not modified.
+   * @param tensors the tensors. Not modified.
    * @throws IllegalArgumentException on duplicate, empty or reserved names
+   * @throws IOException if writing fails
    */
   public static void write(
       Path path, Map<String, String> metadata, Collection<? extends Tensor> tensors)

@@ -14,17 +14,34 @@ import java.util.Arrays;
  * @since 0.1
  */
 public record TensorInfo(String name, DType dtype, long[] shape, long begin, long end) {
-  /** Copies the shape. */
+  /**
+   * Copies the shape.
+   *
+   * @param name tensor name
+   * @param dtype element type
+   * @param shape dimensions. Not modified (copied).
+   * @param begin first byte, relative to the start of the data section
+   * @param end one past the last byte, relative to the start of the data section
+   */
   public TensorInfo {
     shape = shape.clone();
   }
 
+  /**
+   * Dimensions.
+   *
+   * @return a copy
+   */
   @Override
   public long[] shape() {
     return shape.clone();
   }
 
-  /** Number of elements. */
+  /**
+   * Number of elements.
+   *
+   * @return the product of the dimensions
+   */
   public long numel() {
     long n = 1;
     for (long d : shape) {

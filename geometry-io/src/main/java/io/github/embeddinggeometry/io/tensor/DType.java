@@ -49,19 +49,29 @@ public enum DType {
     this.floating = floating;
   }
 
-  /** Bytes per element. */
+  /**
+   * Bytes per element.
+   *
+   * @return 1, 2, 4 or 8
+   */
   public int bytes() {
     return bytes;
   }
 
-  /** True for the floating-point types. */
+  /**
+   * Whether this is a floating-point type.
+   *
+   * @return true for F64, F32, F16, BF16 and the F8 types
+   */
   public boolean isFloatingPoint() {
     return floating;
   }
 
   /**
-   * The type with this safetensors name ("F32", "BF16", ...), case-sensitive as the format is.
+   * The type with a safetensors name, case-sensitive as the format is.
    *
+   * @param name e.g. "F32", "BF16"
+   * @return the type
    * @throws IllegalArgumentException for an unknown name
    */
   public static DType fromSafetensorsName(String name) {

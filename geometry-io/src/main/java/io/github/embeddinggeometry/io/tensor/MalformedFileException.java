@@ -13,6 +13,8 @@ public class MalformedFileException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /**
+   * A file refused for a reason the message states.
+   *
    * @param source the file (or resource) name
    * @param problem what is wrong, with the numbers involved
    */
@@ -20,7 +22,13 @@ public class MalformedFileException extends IOException {
     super(source + ": " + problem);
   }
 
-  /** The same, with the low-level cause. */
+  /**
+   * The same, with the low-level cause.
+   *
+   * @param source the file (or resource) name
+   * @param problem what is wrong, with the numbers involved
+   * @param cause the exception that revealed the problem
+   */
   public MalformedFileException(String source, String problem, Throwable cause) {
     super(source + ": " + problem, cause);
   }

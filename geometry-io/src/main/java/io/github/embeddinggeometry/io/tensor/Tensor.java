@@ -18,21 +18,41 @@ import io.github.embeddinggeometry.ProgressListener;
  * @since 0.1
  */
 public interface Tensor {
-  /** The tensor's name in its file ("" when it has none, e.g. a .npy array). */
+  /**
+   * The tensor's name in its file.
+   *
+   * @return the name; "" when it has none, e.g. a .npy array
+   */
   String name();
 
-  /** Element type as stored. */
+  /**
+   * Element type as stored.
+   *
+   * @return the dtype
+   */
   DType dtype();
 
-  /** Dimensions, a copy; {@code []} for a scalar. */
+  /**
+   * Dimensions.
+   *
+   * @return a copy; {@code []} for a scalar
+   */
   long[] shape();
 
-  /** Number of dimensions. */
+  /**
+   * Number of dimensions.
+   *
+   * @return the rank
+   */
   default int rank() {
     return shape().length;
   }
 
-  /** Number of elements: the product of the dimensions (1 for a scalar). */
+  /**
+   * Number of elements: the product of the dimensions (1 for a scalar).
+   *
+   * @return the element count
+   */
   default long numel() {
     long n = 1;
     for (long d : shape()) {
@@ -44,35 +64,71 @@ public interface Tensor {
   /**
    * Converts {@code len} elements starting at C-order element {@code from} to float32.
    *
-   * @param dst receives the values at {@code [off, off + len)}. Modified.
+   * @param from first element, C order
+   * @param dst Modified: receives the values at {@code [off, off + len)}
+   * @param off where the first value goes in {@code dst}
+   * @param len number of elements
+   * @throws IndexOutOfBoundsException if the range lies outside the tensor or {@code dst}
+   * @throws IllegalStateException if the file has been closed
    */
   void readFloats(long from, float[] dst, int off, int len);
 
-  /** Like {@link #readFloats} in float64 (exact for every float type and for ints up to 2^53). */
+  /**
+   * Like {@link #readFloats} in float64 (exact for every float type and for integers up to 2^53).
+   *
+   * @param from first element, C order
+   * @param dst Modified: receives the values at {@code [off, off + len)}
+   * @param off where the first value goes in {@code dst}
+   * @param len number of elements
+   * @throws IndexOutOfBoundsException if the range lies outside the tensor or {@code dst}
+   * @throws IllegalStateException if the file has been closed
+   */
   void readDoubles(long from, double[] dst, int off, int len);
 
   /**
    * Reads integer (or BOOL as 0/1) elements exactly.
    *
+   * @param from first element, C order
+   * @param dst Modified: receives the values at {@code [off, off + len)}
+   * @param off where the first value goes in {@code dst}
+   * @param len number of elements
    * @throws UnsupportedOperationException for floating-point tensors
+   * @throws IndexOutOfBoundsException if the range lies outside the tensor or {@code dst}
+   * @throws IllegalStateException if the file has been closed
    */
   void readLongs(long from, long[] dst, int off, int len);
 
-  /** All elements as float32, C order. */
+  /**
+   * All elements as float32, C order.
+   *
+   * @return a new array
+   * @throws IllegalStateException if the tensor has too many elements for one array
+   */
   default float[] toFloatArray() {
     float[] out = new float[checkedSize(this)];
     readFloats(0, out, 0, out.length);
     return out;
   }
 
-  /** All elements as float64, C order. */
+  /**
+   * All elements as float64, C order.
+   *
+   * @return a new array
+   * @throws IllegalStateException if the tensor has too many elements for one array
+   */
   default double[] toDoubleArray() {
     double[] out = new double[checkedSize(this)];
     readDoubles(0, out, 0, out.length);
     return out;
   }
 
-  /** All elements of an integer tensor, C order. */
+  /**
+   * All elements of an integer tensor, C order.
+   *
+   * @return a new array
+   * @throws UnsupportedOperationException for floating-point tensors
+   * @throws IllegalStateException if the tensor has too many elements for one array
+   */
   default long[] toLongArray() {
     long[] out = new long[checkedSize(this)];
     readLongs(0, out, 0, out.length);
@@ -80,21 +136,32 @@ public interface Tensor {
   }
 
   /**
-   * A rank-2 tensor as an {@link EmbeddingMatrix} (rows = dimension 0), widened to float32 in
-   * parallel chunks.
+   * A rank-2 tensor as an {@link EmbeddingMatrix} (rows = dimension 0, row i = vocabulary id i),
+   * widened to float32 in parallel chunks.
    *
+   * @return a new matrix
    * @throws IllegalStateException if the tensor is not rank 2 or exceeds 2^31-1 elements
    */
   default EmbeddingMatrix toEmbeddingMatrix() {
     return toEmbeddingMatrix(ProgressListener.NONE);
   }
 
-  /** Like {@link #toEmbeddingMatrix()}, reporting rows converted and honouring cancellation. */
+  /**
+   * Like {@link #toEmbeddingMatrix()}, reporting rows converted and honouring cancellation.
+   *
+   * @param progress receives progress and may cancel. Not modified.
+   * @return a new matrix
+   * @throws IllegalStateException if the tensor is not rank 2 or exceeds 2^31-1 elements
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
   EmbeddingMatrix toEmbeddingMatrix(ProgressListener progress);
 
   /**
    * The elements as little-endian bytes in C order, in this tensor's own dtype (for writers and
    * bit-exact comparisons).
+   *
+   * @return a new array
+   * @throws IllegalStateException if the tensor has too many bytes for one array
    */
   byte[] toLittleEndianBytes();
 

@@ -35,16 +35,27 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
   }
 
   /**
-   * Loads {@code tokenizer.json}, or the one inside a model directory.
+   * Loads {@code tokenizer.json}, or the one inside a model directory. The caller closes it.
    *
+   * @param path the file, or a folder holding {@code tokenizer.json}
+   * @return the tokenizer
    * @throws MalformedFileException if the file cannot be parsed
+   * @throws IOException if reading fails
    */
   public static HfTokenizer open(Path path) throws IOException {
     Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
     return read(file.toString(), Files.readAllBytes(file));
   }
 
-  /** Loads a tokenizer.json from a stream (e.g. a classpath resource). */
+  /**
+   * Loads a tokenizer.json from a stream (e.g. a class path resource). The caller closes it.
+   *
+   * @param sourceName names the file in error messages
+   * @param in the JSON; read to the end, not closed
+   * @return the tokenizer
+   * @throws MalformedFileException if the JSON cannot be parsed
+   * @throws IOException if reading fails
+   */
   public static HfTokenizer read(String sourceName, InputStream in) throws IOException {
     return read(sourceName, in.readAllBytes());
   }

@@ -38,7 +38,14 @@ import java.util.zip.ZipFile;
 public final class TorchCheckpoint {
   private TorchCheckpoint() {}
 
-  /** Reads the pickled root object. */
+  /**
+   * Reads the pickled root object.
+   *
+   * @param path a {@code torch.save} file
+   * @return the root, converted as the class comment says
+   * @throws MalformedFileException for a broken file or a forbidden global, naming it
+   * @throws IOException if reading fails
+   */
   public static Object load(Path path) throws IOException {
     String source = path.toString();
     long fileSize = Files.size(path);
@@ -62,7 +69,10 @@ public final class TorchCheckpoint {
   /**
    * Reads a file whose root is a dict with string keys (as the notebooks' {@code .pt} files are).
    *
-   * @throws MalformedFileException if the root is something else
+   * @param path a {@code torch.save} file
+   * @return the root dict, insertion-ordered
+   * @throws MalformedFileException if the root is something else, or the file is broken
+   * @throws IOException if reading fails
    */
   @SuppressWarnings("unchecked")
   public static Map<String, Object> loadDict(Path path) throws IOException {
@@ -85,6 +95,9 @@ public final class TorchCheckpoint {
   /**
    * The tensor stored under {@code key} in a dict from {@link #loadDict}.
    *
+   * @param dict a dict from {@link #loadDict}
+   * @param key the entry's key
+   * @return the tensor
    * @throws IllegalArgumentException naming the key when it is absent or not a tensor
    */
   public static Tensor tensor(Map<String, ?> dict, String key) {
