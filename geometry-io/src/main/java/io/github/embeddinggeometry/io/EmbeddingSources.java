@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.io;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.io.internal.Excerpt;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.npy.NpyFile;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializer;
@@ -186,7 +187,7 @@ public final class EmbeddingSources {
       Map<String, Object> d = TorchCheckpoint.loadDict(path);
       if (name == null) {
         throw new IllegalArgumentException(
-            path + ": name the tensor as " + path + ":KEY; keys: " + abbreviate(d.keySet()));
+            path + ": name the tensor as " + path + ":KEY; keys: " + Excerpt.names(d.keySet(), 8));
       }
       return matrix(TorchCheckpoint.tensor(d, name), path, name, progress);
     }
@@ -235,7 +236,7 @@ public final class EmbeddingSources {
             + f.source()
             + ":TENSOR"
             + " (tensors: "
-            + abbreviate(names(f))
+            + Excerpt.names(names(f), 8)
             + ")");
   }
 
@@ -266,7 +267,7 @@ public final class EmbeddingSources {
             + " matrices and no single word-embedding initializer; name one as "
             + path
             + ":INITIALIZER (matrices: "
-            + abbreviate(matrices)
+            + Excerpt.names(matrices, 8)
             + ")");
   }
 
@@ -281,16 +282,7 @@ public final class EmbeddingSources {
   private static void requireName(boolean present, Path path, String name, List<String> names) {
     if (!present) {
       throw new IllegalArgumentException(
-          "no tensor '" + name + "' in " + path + " (tensors: " + abbreviate(names) + ")");
+          "no tensor '" + name + "' in " + path + " (tensors: " + Excerpt.names(names, 8) + ")");
     }
-  }
-
-  /** At most eight names, then how many there are. */
-  static String abbreviate(java.util.Collection<String> names) {
-    List<String> l = new ArrayList<>(names);
-    if (l.size() <= 8) {
-      return String.join(", ", l);
-    }
-    return String.join(", ", l.subList(0, 8)) + ", ... (" + l.size() + " in all)";
   }
 }

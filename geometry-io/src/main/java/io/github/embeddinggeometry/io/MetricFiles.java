@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.io;
 
+import io.github.embeddinggeometry.io.internal.Excerpt;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.npy.NpyFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
@@ -72,7 +73,7 @@ public final class MetricFiles {
                   + "' in "
                   + path
                   + " (tensors: "
-                  + EmbeddingSources.abbreviate(f.tensors().stream().map(i -> i.name()).toList())
+                  + Excerpt.names(f.tensors().stream().map(i -> i.name()).toList(), 8)
                   + ")");
         }
         return metric(f.tensor(t), path, dim);
