@@ -14,6 +14,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -452,8 +453,22 @@ public final class OnnxInitializers {
           source,
           where + " external location " + Excerpt.quote(loc) + " leaves the model's directory");
     }
-    RegularFiles.require(p);
-    Path real = p.toRealPath();
+    // The location comes from the file: messages quote it cut, not the whole path.
+    String quoted = where + " external location " + Excerpt.quote(loc);
+    if (!Files.exists(p)) {
+      throw new MalformedFileException(source, quoted + " does not exist");
+    }
+    if (!Files.isRegularFile(p)) {
+      throw new MalformedFileException(
+          source, quoted + " is not a regular file (a folder, FIFO or device)");
+    }
+    Path real;
+    try {
+      real = p.toRealPath();
+    } catch (IOException e) {
+      throw new MalformedFileException(
+          source, quoted + " cannot be resolved: " + Excerpt.message(String.valueOf(e)), e);
+    }
     if (!real.startsWith(folder)) {
       throw new MalformedFileException(
           source,
