@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.io;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.npy.NpyFile;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializer;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -201,12 +201,12 @@ public final class EmbeddingSources {
       Tensor t, Path path, String name, ProgressListener progress) {
     if (t.rank() != 2) {
       throw new IllegalArgumentException(
-          "tensor '"
-              + name
-              + "' in "
+          "tensor "
+              + Excerpt.quote(name)
+              + " in "
               + path
               + " has shape "
-              + Arrays.toString(t.shape())
+              + RegionTensor.shapeText(t.shape())
               + "; need a 2-D [rows, dim] matrix");
     }
     return t.toEmbeddingMatrix(progress);

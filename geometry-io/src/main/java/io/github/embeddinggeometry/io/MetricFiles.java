@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.io;
 
 import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.npy.NpyFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
@@ -11,7 +12,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -93,10 +93,10 @@ public final class MetricFiles {
     if (s.length != 2 || s[0] != dim || s[1] != dim) {
       throw new IllegalArgumentException(
           path
-              + ": metric tensor '"
-              + t.name()
-              + "' has shape "
-              + Arrays.toString(s)
+              + ": metric tensor "
+              + Excerpt.quote(t.name())
+              + " has shape "
+              + RegionTensor.shapeText(s)
               + ", the rows need ["
               + dim
               + ", "

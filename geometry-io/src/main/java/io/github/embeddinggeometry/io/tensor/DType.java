@@ -70,6 +70,7 @@ public enum DType {
         return t;
       }
     }
-    throw new IllegalArgumentException("unknown dtype \"" + name + "\"");
+    throw new IllegalArgumentException(
+        "unknown dtype " + io.github.embeddinggeometry.io.internal.Excerpt.quote(name));
   }
 }

@@ -103,7 +103,7 @@ public interface Tensor {
     if (n > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException(
           "tensor "
-              + t.name()
+              + io.github.embeddinggeometry.io.internal.Excerpt.quote(t.name())
               + " has "
               + n
               + " elements, too many for one Java array;"

@@ -64,7 +64,8 @@ public final class TorchCheckpoint {
     try (ZipFile zip = new ZipFile(path.toFile())) {
       return read(source, zip, fileSize);
     } catch (ZipException e) {
-      throw new MalformedFileException(source, "broken zip archive: " + e.getMessage(), e);
+      throw new MalformedFileException(
+          source, "broken zip archive: " + Excerpt.message(e.getMessage()), e);
     }
   }
 
