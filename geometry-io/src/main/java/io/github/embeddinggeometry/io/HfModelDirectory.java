@@ -203,6 +203,22 @@ public final class HfModelDirectory implements AutoCloseable {
       }
       String known = shards.get(shard);
       if (known == null) {
+        Path file = dir.resolve(shard);
+        // Links are followed (a Hugging Face cache links to blobs); what exists must be a file.
+        // A missing shard is only an error once a tensor in it is asked for (partial downloads).
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+          throw new MalformedFileException(
+              source,
+              "weight_map entry "
+                  + Excerpt.quote(tensor)
+                  + " names shard "
+                  + Excerpt.quote(shard)
+                  + ", which is "
+                  + (Files.isDirectory(file)
+                      ? "a folder"
+                      : "a special file (FIFO, socket or device)")
+                  + ", not a regular file");
+        }
         heap.charge(HeapBudget.MAP_ENTRY_BYTES + HeapBudget.stringBytes(shard));
         shards.put(shard, shard);
         known = shard;

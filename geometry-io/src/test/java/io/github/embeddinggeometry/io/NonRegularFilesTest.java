@@ -89,6 +89,14 @@ class NonRegularFilesTest {
           .isInstanceOf(IOException.class)
           .hasMessageContaining(p + " is a special file");
     }
+    Path sharded = Files.createDirectories(dir.resolve("model-fifo-shard"));
+    new ProcessBuilder("mkfifo", sharded.resolve("pipe.safetensors").toString()).start().waitFor();
+    Files.writeString(
+        sharded.resolve("model.safetensors.index.json"),
+        "{\"weight_map\":{\"lm_head.weight\":\"pipe.safetensors\"}}");
+    assertThatThrownBy(() -> HfModelDirectory.open(sharded))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("names shard \"pipe.safetensors\", which is a special file");
     Path model = Files.createDirectories(dir.resolve("model-tokenizer"));
     Path tok = model.resolve("tokenizer.json");
     new ProcessBuilder("mkfifo", tok.toString()).start().waitFor();
