@@ -70,7 +70,6 @@ public enum DType {
         return t;
       }
     }
-    throw new IllegalArgumentException(
-        "unknown dtype " + io.github.embeddinggeometry.io.internal.Excerpt.quote(name));
+    throw new IllegalArgumentException("unknown dtype \"" + name + "\"");
   }
 }
