@@ -19,7 +19,7 @@ public final class Excerpt {
     if (s == null) {
       return "null";
     }
-    return '"' + escape(s, MAX_CHARS, true) + '"' + lengthNote(s);
+    return excerpt(s, MAX_CHARS, true);
   }
 
   /**
@@ -39,7 +39,7 @@ public final class Excerpt {
 
   /** Text as written in the file (digits, a JSON token), escaped and cut, without quotes. */
   public static String token(String s) {
-    return escape(s, MAX_CHARS, false) + lengthNote(s);
+    return excerpt(s, MAX_CHARS, false);
   }
 
   /**
@@ -52,7 +52,7 @@ public final class Excerpt {
     }
     int nl = s.indexOf('\n');
     String line = nl < 0 ? s : s.substring(0, nl);
-    return escape(line, 2 * MAX_CHARS, false);
+    return excerpt(line, 2 * MAX_CHARS, false);
   }
 
   /** The first {@code max} names, quoted and cut, then how many more there are. */
@@ -70,28 +70,48 @@ public final class Excerpt {
     return b.append(']').toString();
   }
 
-  private static String lengthNote(String s) {
-    return s.length() > MAX_CHARS ? " (" + s.length() + " characters)" : "";
-  }
-
-  private static String escape(String s, int max, boolean quoted) {
-    int end = Math.min(s.length(), max);
-    if (end < s.length() && Character.isHighSurrogate(s.charAt(end - 1))) {
-      end--; // never split a surrogate pair
+  /**
+   * Escapes {@code s} until the result holds {@code max} characters (an escape writes six for one,
+   * so the cut counts what is written, not what is read), in quotes if {@code quoted}, then says
+   * how long {@code s} was if it was cut.
+   */
+  private static String excerpt(String s, int max, boolean quoted) {
+    StringBuilder b = new StringBuilder(Math.min(s.length(), max) + 32);
+    if (quoted) {
+      b.append('"');
     }
-    StringBuilder b = new StringBuilder(end + 8);
-    for (int i = 0; i < end; i++) {
+    int i = 0;
+    while (i < s.length() && b.length() < max + (quoted ? 1 : 0)) {
       char c = s.charAt(i);
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
+        b.append(c).append(s.charAt(i + 1)); // never split a surrogate pair
+        i += 2;
+        continue;
+      }
       if (quoted && (c == '"' || c == '\\')) {
         b.append('\\').append(c);
-      } else if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+      } else if (c < 0x20
+          || c == 0x7f
+          || (c >= 0x80 && c < 0xa0)
+          || c == 0x2028
+          || c == 0x2029
+          || Character.isSurrogate(c)) { // a surrogate without its pair
         b.append(String.format("\\u%04x", (int) c));
       } else {
         b.append(c);
       }
+      i++;
     }
-    if (end < s.length()) {
+    if (i < s.length()) {
       b.append("...");
+    }
+    if (quoted) {
+      b.append('"');
+    }
+    if (i < s.length()) {
+      b.append(" (").append(s.length()).append(" characters)");
     }
     return b.toString();
   }
