@@ -2,6 +2,8 @@ package io.github.embeddinggeometry.io;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.npy.NpyFile;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializer;
@@ -16,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -230,7 +231,7 @@ public final class EmbeddingSources {
       Map<String, Object> d = TorchCheckpoint.loadDict(path);
       if (name == null) {
         throw new IllegalArgumentException(
-            path + ": name the tensor as " + path + ":KEY; keys: " + abbreviate(d.keySet()));
+            path + ": name the tensor as " + path + ":KEY; keys: " + Excerpt.names(d.keySet(), 8));
       }
       return matrix(TorchCheckpoint.tensor(d, name), path, name, progress);
     }
@@ -258,12 +259,12 @@ public final class EmbeddingSources {
       Tensor t, Path path, String name, ProgressListener progress) {
     if (t.rank() != 2) {
       throw new IllegalArgumentException(
-          "tensor '"
-              + name
-              + "' in "
+          "tensor "
+              + Excerpt.quote(name)
+              + " in "
               + path
               + " has shape "
-              + Arrays.toString(t.shape())
+              + RegionTensor.shapeText(t.shape())
               + "; need a 2-D [rows, dim] matrix");
     }
     return t.toEmbeddingMatrix(progress);
@@ -293,7 +294,7 @@ public final class EmbeddingSources {
             + f.source()
             + ":TENSOR"
             + " (tensors: "
-            + abbreviate(names(f))
+            + Excerpt.names(names(f), 8)
             + ")");
   }
 
@@ -324,7 +325,7 @@ public final class EmbeddingSources {
             + " matrices and no single word-embedding initializer; name one as "
             + path
             + ":INITIALIZER (matrices: "
-            + abbreviate(matrices)
+            + Excerpt.names(matrices, 8)
             + ")");
   }
 
@@ -339,16 +340,7 @@ public final class EmbeddingSources {
   private static void requireName(boolean present, Path path, String name, List<String> names) {
     if (!present) {
       throw new IllegalArgumentException(
-          "no tensor '" + name + "' in " + path + " (tensors: " + abbreviate(names) + ")");
+          "no tensor '" + name + "' in " + path + " (tensors: " + Excerpt.names(names, 8) + ")");
     }
-  }
-
-  /** At most eight names, then how many there are. */
-  static String abbreviate(java.util.Collection<String> names) {
-    List<String> l = new ArrayList<>(names);
-    if (l.size() <= 8) {
-      return String.join(", ", l);
-    }
-    return String.join(", ", l.subList(0, 8)) + ", ... (" + l.size() + " in all)";
   }
 }

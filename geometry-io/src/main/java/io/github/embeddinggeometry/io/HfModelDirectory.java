@@ -1,18 +1,29 @@
 package io.github.embeddinggeometry.io;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.io.internal.ByteRegion;
+import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.HeapBudget;
+import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.internal.StrictJson;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collections;
-import java.util.Iterator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -67,69 +78,179 @@ public final class HfModelDirectory implements AutoCloseable {
     this.weightMap = weightMap;
   }
 
+  /** Largest config.json read: they are kilobytes; the cap keeps a hostile one off the heap. */
+  public static final int MAX_CONFIG_BYTES = 16 << 20;
+
+  /** Largest shard index read, as large as a safetensors header may be. */
+  public static final long MAX_INDEX_BYTES = SafetensorsFile.MAX_HEADER_BYTES;
+
   /**
    * Opens a directory: reads config.json (if present) and the shard index or the single file's
-   * header. The caller closes it.
+   * header. Shards are opened when a tensor in them is first asked for.
+   *
+   * <p>Shard names in the index must be file names in the directory: no path separators, not {@code
+   * .} or {@code ..}. A shard may be a symbolic link (a Hugging Face cache links every file to a
+   * blob elsewhere) as long as it resolves to a regular file.
    *
    * @param dir the model folder
-   * @return the opened directory; shards are mapped when first needed
-   * @throws MalformedFileException for a broken config, index or header
+   * @return the opened directory; the caller closes it
+   * @throws MalformedFileException for a broken config, index or header, or a shard name that
+   *     leaves the directory
    * @throws java.io.FileNotFoundException if the directory holds no safetensors checkpoint
-   * @throws IOException if reading fails
+   * @throws IOException naming the path if the directory or one of its files is not what it should
+   *     be (a file instead of the directory, a FIFO or device instead of a file)
    */
   public static HfModelDirectory open(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      if (!Files.exists(dir)) {
+        throw new FileNotFoundException(dir + ": no such folder");
+      }
+      throw new IOException(dir + " is not a folder");
+    }
     Path cfgPath = dir.resolve("config.json");
     JsonNode config = null;
     if (Files.exists(cfgPath)) {
-      config = StrictJson.parse(cfgPath.toString(), "config.json", Files.readAllBytes(cfgPath));
+      byte[] text = RegularFiles.readAll(cfgPath, "config.json", MAX_CONFIG_BYTES);
+      config = StrictJson.parse(cfgPath.toString(), "config.json", text);
       if (!config.isObject()) {
         throw new MalformedFileException(cfgPath.toString(), "config.json is not a JSON object");
       }
     }
     Path index = dir.resolve("model.safetensors.index.json");
     Path single = dir.resolve("model.safetensors");
-    Map<String, String> map = new LinkedHashMap<>();
     HfModelDirectory d;
     if (Files.exists(index)) {
-      JsonNode root = StrictJson.parse(index.toString(), "shard index", Files.readAllBytes(index));
-      JsonNode wm = root.get("weight_map");
-      if (wm == null || !wm.isObject()) {
-        throw new MalformedFileException(
-            index.toString(), "shard index has no \"weight_map\" object");
-      }
-      for (Iterator<Map.Entry<String, JsonNode>> it = wm.fields(); it.hasNext(); ) {
-        Map.Entry<String, JsonNode> e = it.next();
-        String shard = e.getValue().isTextual() ? e.getValue().textValue() : null;
-        if (shard == null
-            || shard.isEmpty()
-            || shard.contains("/")
-            || shard.contains("\\")
-            || shard.startsWith(".")) {
-          throw new MalformedFileException(
-              index.toString(),
-              "weight_map entry \""
-                  + e.getKey()
-                  + "\" names shard "
-                  + e.getValue()
-                  + ", not a file name in the directory");
-        }
-        map.put(e.getKey(), shard);
-      }
-      d = new HfModelDirectory(dir, config, map);
+      d = new HfModelDirectory(dir, config, readIndex(dir, index));
     } else if (Files.exists(single)) {
       SafetensorsFile f = SafetensorsFile.open(single);
+      Map<String, String> map = new LinkedHashMap<>();
       for (var t : f.tensors()) {
         map.put(t.name(), "model.safetensors");
       }
       d = new HfModelDirectory(dir, config, map);
       d.open.put("model.safetensors", f);
     } else {
-      throw new java.io.FileNotFoundException(
+      throw new FileNotFoundException(
           dir
               + ": no model.safetensors or"
               + " model.safetensors.index.json (only safetensors checkpoints are supported)");
     }
     return d;
+  }
+
+  /** The weight_map of a shard index, read by a streaming parser from the mapped file. */
+  private static Map<String, String> readIndex(Path dir, Path index) throws IOException {
+    RegularFiles.require(index);
+    String source = index.toString();
+    try (FileChannel ch = FileChannel.open(index, StandardOpenOption.READ)) {
+      long size = ch.size();
+      if (size > MAX_INDEX_BYTES) {
+        throw new MalformedFileException(
+            source, "shard index of " + size + " bytes exceeds the cap of " + MAX_INDEX_BYTES);
+      }
+      try (JsonParser p = StrictJson.parser(ByteRegion.map(ch, 0, size))) {
+        return readIndex(dir, source, p, new HeapBudget(source, "shard index", size));
+      } catch (MalformedFileException e) {
+        throw e;
+      } catch (IOException e) {
+        throw StrictJson.malformed(source, "shard index", e);
+      }
+    }
+  }
+
+  private static Map<String, String> readIndex(
+      Path dir, String source, JsonParser p, HeapBudget heap) throws IOException {
+    if (p.nextToken() != JsonToken.START_OBJECT) {
+      throw new MalformedFileException(source, "shard index is not a JSON object");
+    }
+    Set<String> keys = new HashSet<>();
+    Map<String, String> map = null;
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String key = p.currentName();
+      JsonToken v = p.nextToken();
+      heap.charge(HeapBudget.MAP_ENTRY_BYTES + HeapBudget.stringBytes(key));
+      if (!keys.add(key)) {
+        throw new MalformedFileException(
+            source, "shard index has the key " + Excerpt.quote(key) + " twice");
+      }
+      if (key.equals("weight_map") && v == JsonToken.START_OBJECT) {
+        map = readWeightMap(dir, source, p, heap);
+      } else {
+        p.skipChildren();
+      }
+    }
+    if (p.currentToken() != JsonToken.END_OBJECT || p.nextToken() != null) {
+      throw new MalformedFileException(source, "shard index has content after its JSON object");
+    }
+    if (map == null) {
+      throw new MalformedFileException(source, "shard index has no \"weight_map\" object");
+    }
+    return map;
+  }
+
+  private static Map<String, String> readWeightMap(
+      Path dir, String source, JsonParser p, HeapBudget heap) throws IOException {
+    Map<String, String> map = new LinkedHashMap<>();
+    Map<String, String> shards = new HashMap<>(); // one String per shard, however many tensors
+    while (p.nextToken() == JsonToken.FIELD_NAME) {
+      String tensor = p.currentName();
+      JsonToken v = p.nextToken();
+      String shard = v == JsonToken.VALUE_STRING ? p.getText() : null;
+      if (shard == null || !isFileName(dir, shard)) {
+        throw new MalformedFileException(
+            source,
+            "weight_map entry "
+                + Excerpt.quote(tensor)
+                + " names shard "
+                + (shard == null ? "a JSON " + v : Excerpt.quote(shard))
+                + ", not a file name in the directory");
+      }
+      String known = shards.get(shard);
+      if (known == null) {
+        Path file = dir.resolve(shard);
+        // Links are followed (a Hugging Face cache links to blobs); what exists must be a file.
+        // A missing shard is only an error once a tensor in it is asked for (partial downloads).
+        if (Files.exists(file) && !Files.isRegularFile(file)) {
+          throw new MalformedFileException(
+              source,
+              "weight_map entry "
+                  + Excerpt.quote(tensor)
+                  + " names shard "
+                  + Excerpt.quote(shard)
+                  + ", which is "
+                  + (Files.isDirectory(file)
+                      ? "a folder"
+                      : "a special file (FIFO, socket or device)")
+                  + ", not a regular file");
+        }
+        heap.charge(HeapBudget.MAP_ENTRY_BYTES + HeapBudget.stringBytes(shard));
+        shards.put(shard, shard);
+        known = shard;
+      }
+      heap.charge(HeapBudget.MAP_ENTRY_BYTES + HeapBudget.stringBytes(tensor));
+      if (map.putIfAbsent(tensor, known) != null) {
+        throw new MalformedFileException(
+            source, "weight_map has the tensor " + Excerpt.quote(tensor) + " twice");
+      }
+    }
+    return map;
+  }
+
+  /** True for a name that resolves to a direct child of {@code dir}, and nothing else. */
+  private static boolean isFileName(Path dir, String name) {
+    if (name.isEmpty()
+        || name.equals(".")
+        || name.equals("..")
+        || name.indexOf('/') >= 0
+        || name.indexOf('\\') >= 0) {
+      return false;
+    }
+    try {
+      Path p = dir.resolve(name);
+      return !Path.of(name).isAbsolute() && dir.equals(p.getParent());
+    } catch (InvalidPathException e) {
+      return false; // a NUL character, or a name the platform's paths cannot hold
+    }
   }
 
   /**
@@ -200,16 +321,18 @@ public final class HfModelDirectory implements AutoCloseable {
   public synchronized Tensor tensor(String name) throws IOException {
     String shard = weightMap.get(name);
     if (shard == null) {
-      throw new IllegalArgumentException(dir + " has no tensor \"" + name + "\"");
+      throw new IllegalArgumentException(dir + " has no tensor " + Excerpt.quote(name));
     }
     SafetensorsFile f = open.get(shard);
     if (f == null) {
+      // Follows symbolic links (a Hugging Face cache's blobs); what they reach must be a file.
       f = SafetensorsFile.open(dir.resolve(shard));
       open.put(shard, f);
     }
     if (!f.contains(name)) {
       throw new MalformedFileException(
-          f.source(), "shard index maps \"" + name + "\" to this shard, but it has no such tensor");
+          f.source(),
+          "shard index maps " + Excerpt.quote(name) + " to this shard, but it has no such tensor");
     }
     return f.tensor(name);
   }

@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.io;
 
+import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.npy.NpyFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
@@ -9,7 +11,6 @@ import io.github.embeddinggeometry.metric.CausalMetric;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -64,7 +65,7 @@ public final class MetricFiles {
                   + "' in "
                   + path
                   + " (tensors: "
-                  + EmbeddingSources.abbreviate(f.tensors().stream().map(i -> i.name()).toList())
+                  + Excerpt.names(f.tensors().stream().map(i -> i.name()).toList(), 8)
                   + ")");
         }
         return metric(f.tensor(t), path, dim);
@@ -84,10 +85,10 @@ public final class MetricFiles {
     if (s.length != 2 || s[0] != dim || s[1] != dim) {
       throw new IllegalArgumentException(
           path
-              + ": metric tensor '"
-              + t.name()
-              + "' has shape "
-              + Arrays.toString(s)
+              + ": metric tensor "
+              + Excerpt.quote(t.name())
+              + " has shape "
+              + RegionTensor.shapeText(s)
               + ", the rows need ["
               + dim
               + ", "

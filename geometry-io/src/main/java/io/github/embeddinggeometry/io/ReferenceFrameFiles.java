@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.io;
 
 import io.github.embeddinggeometry.frame.ReferenceFrame;
+import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
@@ -96,15 +97,15 @@ public final class ReferenceFrameFiles {
             "reference frame shapes disagree: "
                 + CENTROID
                 + " "
-                + Arrays.toString(c.shape())
+                + RegionTensor.shapeText(c.shape())
                 + ", "
                 + EIGENVALUES
                 + " "
-                + Arrays.toString(l.shape())
+                + RegionTensor.shapeText(l.shape())
                 + ", "
                 + EIGENVECTORS
                 + " "
-                + Arrays.toString(v.shape()));
+                + RegionTensor.shapeText(v.shape()));
       }
       return ReferenceFrame.of(c.toFloatArray(), l.toDoubleArray(), v.toDoubleArray());
     }

@@ -127,6 +127,33 @@ public final class ByteRegion {
     }
   }
 
+  /** The bytes as a stream, read through the mapping without copying the region first. */
+  public java.io.InputStream stream() {
+    return new java.io.InputStream() {
+      private long pos;
+
+      @Override
+      public int read() {
+        return pos < size ? get(pos++) & 0xff : -1;
+      }
+
+      @Override
+      public int read(byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, b.length);
+        if (len == 0) {
+          return 0;
+        }
+        if (pos >= size) {
+          return -1;
+        }
+        int n = (int) Math.min(len, size - pos);
+        get(pos, b, off, n);
+        pos += n;
+        return n;
+      }
+    };
+  }
+
   /** One byte. */
   public byte get(long pos) {
     return slice(pos, 1).get(0);

@@ -64,7 +64,7 @@ public final class RegionTensor implements Tensor {
     for (long d : shape) {
       if (d < 0) {
         throw new IllegalArgumentException(
-            "negative dimension " + d + " in shape " + Arrays.toString(shape));
+            "negative dimension " + d + " in shape " + shapeText(shape));
       }
       n = d == 0 || n == 0 ? 0 : multiply(n, d, shape);
     }
@@ -102,7 +102,7 @@ public final class RegionTensor implements Tensor {
     try {
       return Math.multiplyExact(a, b);
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " overflows 64 bits");
+      throw new IllegalArgumentException("shape " + shapeText(shape) + " overflows 64 bits");
     }
   }
 
@@ -110,8 +110,13 @@ public final class RegionTensor implements Tensor {
     try {
       return Math.addExact(a, b);
     } catch (ArithmeticException e) {
-      throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " overflows 64 bits");
+      throw new IllegalArgumentException("shape " + shapeText(shape) + " overflows 64 bits");
     }
+  }
+
+  /** A shape for a message: a file may give a tensor thousands of dimensions. */
+  public static String shapeText(long[] shape) {
+    return Excerpt.token(Arrays.toString(shape));
   }
 
   /** C-order element strides of a shape (overflow-checked). */
@@ -157,14 +162,14 @@ public final class RegionTensor implements Tensor {
     long n = 1;
     for (long d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(shape));
+        throw new IllegalArgumentException("negative dimension in shape " + shapeText(shape));
       }
       n = Math.multiplyExact(n, d);
     }
     if (n * dtype.bytes() != b.capacity()) {
       throw new IllegalArgumentException(
           "shape "
-              + Arrays.toString(shape)
+              + shapeText(shape)
               + " of "
               + dtype
               + " needs "
@@ -226,7 +231,7 @@ public final class RegionTensor implements Tensor {
   private void checkRange(long from, int dstLength, int off, int len) {
     if (!open.getAsBoolean()) {
       throw new IllegalStateException(
-          source + ": closed; tensor " + name + " is no longer readable");
+          source + ": closed; tensor " + Excerpt.quote(name) + " is no longer readable");
     }
     Objects.checkFromIndexSize(off, len, dstLength);
     Objects.checkFromIndexSize(from, len, numel());
@@ -389,7 +394,7 @@ public final class RegionTensor implements Tensor {
   public void readLongs(long from, long[] dst, int off, int len) {
     if (dtype.isFloatingPoint()) {
       throw new UnsupportedOperationException(
-          source + ": tensor " + name + " holds " + dtype + ", not integers");
+          source + ": tensor " + Excerpt.quote(name) + " holds " + dtype + ", not integers");
     }
     checkRange(from, dst.length, off, len);
     forEachRun(from, off, len, (pos, o, n) -> decodeLongs(pos, dst, o, n));
@@ -447,7 +452,7 @@ public final class RegionTensor implements Tensor {
     long total = Math.multiplyExact(numel(), (long) dtype.bytes());
     if (total > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException(
-          "tensor " + name + " has " + total + " bytes, too many for one array");
+          "tensor " + Excerpt.quote(name) + " has " + total + " bytes, too many for one array");
     }
     byte[] out = new byte[(int) total];
     readLittleEndianBytes(0, out, (int) numel());
@@ -497,9 +502,9 @@ public final class RegionTensor implements Tensor {
       throw new IllegalStateException(
           source
               + ": tensor "
-              + name
+              + Excerpt.quote(name)
               + " has shape "
-              + Arrays.toString(shape)
+              + shapeText(shape)
               + "; an embedding matrix needs rank 2");
     }
     long total = numel();
@@ -510,9 +515,9 @@ public final class RegionTensor implements Tensor {
       throw new IllegalStateException(
           source
               + ": tensor "
-              + name
+              + Excerpt.quote(name)
               + " of shape "
-              + Arrays.toString(shape)
+              + shapeText(shape)
               + " does not fit one float array (or has no columns)");
     }
     int rows = (int) shape[0];

@@ -1,7 +1,9 @@
 package io.github.embeddinggeometry.io.internal;
 
+import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -26,5 +28,32 @@ public final class RegularFiles {
           Files.isDirectory(path) ? "a folder" : "a special file (FIFO, socket or device)";
       throw new IOException(path + " is " + what + ", not a regular file");
     }
+  }
+
+  /**
+   * The whole of a regular file of at most {@code maxBytes} bytes (a file that grows past it while
+   * being read is refused too).
+   *
+   * @param what the file's role, for the message ("config.json")
+   * @throws MalformedFileException naming the file and the cap when it is larger
+   */
+  public static byte[] readAll(Path path, String what, int maxBytes) throws IOException {
+    require(path);
+    long size = Files.size(path);
+    if (size > maxBytes) {
+      throw tooLarge(path, what, size, maxBytes);
+    }
+    try (InputStream in = Files.newInputStream(path)) {
+      byte[] b = in.readNBytes(maxBytes + 1);
+      if (b.length > maxBytes) {
+        throw tooLarge(path, what, b.length, maxBytes);
+      }
+      return b;
+    }
+  }
+
+  private static MalformedFileException tooLarge(Path path, String what, long size, int max) {
+    return new MalformedFileException(
+        path.toString(), what + " of " + size + " bytes or more exceeds the cap of " + max);
   }
 }

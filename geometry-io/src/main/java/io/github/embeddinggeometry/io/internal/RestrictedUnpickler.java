@@ -23,6 +23,14 @@ import java.util.Map;
  * <p>Python values map to: dict/OrderedDict -> {@link LinkedHashMap}, list -> {@link ArrayList},
  * tuple -> unmodifiable {@link List}, str -> String, bytes -> byte[], int -> Long (BigInteger
  * beyond 64 bits), float -> Double, bool -> Boolean, None -> null, tensor -> {@link RegionTensor}.
+ *
+ * <p>What a pickle makes us build is bounded by its size: every memo entry, container element,
+ * tensor dimension, dict-key element hashed, and 8 bytes of a copied string count one item, and a
+ * pickle may create at most {@value #ITEMS_PER_BYTE} items per byte of its own plus {@value
+ * #BASE_ITEMS}. Without the bound a few bytes that re-use memoized objects (a 64-dimension shape
+ * tuple passed to thousands of tensor rebuilds, a long string encoded again and again) build
+ * gigabytes. An honest pickle needs at most about one item per byte: each item it builds was
+ * written into it at least once.
  */
 public final class RestrictedUnpickler {
   /** Resolves a storage named by a persistent id to its bytes. */
@@ -44,6 +52,12 @@ public final class RestrictedUnpickler {
   }
 
   private record Storage(String key, DType dtype, ByteRegion bytes) {}
+
+  /** Items a pickle may create per byte of its own size. */
+  public static final int ITEMS_PER_BYTE = 2;
+
+  /** Items any pickle may create, however small. */
+  public static final int BASE_ITEMS = 1 << 16;
 
   private static final Object MARK = new Object();
   private static final Map<String, DType> STORAGES = new HashMap<>();
@@ -70,6 +84,8 @@ public final class RestrictedUnpickler {
   private final Map<Long, Object> memo = new HashMap<>();
   private final Map<String, Storage> storages = new HashMap<>();
   private int tensorCount;
+  private final long itemLimit;
+  private long items;
 
   private RestrictedUnpickler(
       String source, byte[] pickle, StorageResolver resolver, ByteOrder order) {
@@ -77,6 +93,7 @@ public final class RestrictedUnpickler {
     this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
     this.resolver = resolver;
     this.order = order;
+    this.itemLimit = BASE_ITEMS + (long) ITEMS_PER_BYTE * pickle.length;
   }
 
   /**
@@ -93,6 +110,30 @@ public final class RestrictedUnpickler {
   private MalformedFileException fail(String what) {
     return new MalformedFileException(
         source, "pickle: " + what + " (at byte " + in.position() + ")");
+  }
+
+  /** Counts {@code n} more items built, refusing the pickle once it passes its limit. */
+  private void charge(long n) throws MalformedFileException {
+    items += n;
+    if (items > itemLimit) {
+      throw fail(
+          "builds more than "
+              + itemLimit
+              + " items (memo entries, container elements, tensor dimensions; the limit is "
+              + ITEMS_PER_BYTE
+              + " per byte of the "
+              + in.capacity()
+              + "-byte pickle + "
+              + BASE_ITEMS
+              + ")");
+    }
+  }
+
+  private void memoize(long index) throws MalformedFileException {
+    Object value = top();
+    if (memo.put(index, value) == null) {
+      charge(1);
+    }
   }
 
   private void need(long n) throws MalformedFileException {
@@ -189,14 +230,14 @@ public final class RestrictedUnpickler {
             break;
           }
         case 'q': // BINPUT
-          memo.put((long) u8(), top());
+          memoize(u8());
           break;
         case 'r': // LONG_BINPUT
           need(4);
-          memo.put(in.getInt() & 0xffffffffL, top());
+          memoize(in.getInt() & 0xffffffffL);
           break;
         case 0x94: // MEMOIZE
-          memo.put((long) memo.size(), top());
+          memoize(memo.size());
           break;
         case 'h': // BINGET
           get(u8());
@@ -210,17 +251,23 @@ public final class RestrictedUnpickler {
           stack.add(MARK);
           break;
         case '}': // EMPTY_DICT
+          charge(1);
           stack.add(new LinkedHashMap<>());
           break;
         case ']': // EMPTY_LIST
+          charge(1);
           stack.add(new ArrayList<>());
           break;
         case ')': // EMPTY_TUPLE
           stack.add(List.of());
           break;
-        case 't': // TUPLE
-          stack.add(Collections.unmodifiableList(popToMark()));
-          break;
+        case 't':
+          { // TUPLE
+            List<Object> items = popToMark();
+            charge(items.size() + 1);
+            stack.add(Collections.unmodifiableList(items));
+            break;
+          }
         case 0x85: // TUPLE1
           stack.add(tuple(pop()));
           break;
@@ -243,7 +290,9 @@ public final class RestrictedUnpickler {
           { // SETITEM
             Object v = pop();
             Object k = pop();
-            dict(top()).put(key(k), v);
+            Map<Object, Object> d = dict(top());
+            charge(1 + hashCost(k));
+            d.put(key(k), v);
             break;
           }
         case 'u':
@@ -254,6 +303,7 @@ public final class RestrictedUnpickler {
             }
             Map<Object, Object> d = dict(top());
             for (int i = 0; i < items.size(); i += 2) {
+              charge(1 + hashCost(items.get(i)));
               d.put(key(items.get(i)), items.get(i + 1));
             }
             break;
@@ -261,13 +311,17 @@ public final class RestrictedUnpickler {
         case 'a':
           { // APPEND
             Object v = pop();
-            list(top()).add(v);
+            List<Object> l = list(top());
+            charge(1);
+            l.add(v);
             break;
           }
         case 'e':
           { // APPENDS
             List<Object> items = popToMark();
-            list(top()).addAll(items);
+            List<Object> l = list(top());
+            charge(items.size());
+            l.addAll(items);
             break;
           }
         case 'J': // BININT
@@ -381,7 +435,8 @@ public final class RestrictedUnpickler {
     }
   }
 
-  private static List<Object> tuple(Object... items) {
+  private List<Object> tuple(Object... items) throws MalformedFileException {
+    charge(items.length + 1);
     List<Object> l = new ArrayList<>(items.length);
     Collections.addAll(l, items);
     return Collections.unmodifiableList(l);
@@ -395,6 +450,7 @@ public final class RestrictedUnpickler {
   }
 
   private Object global(String module, String name) throws MalformedFileException {
+    charge(1);
     boolean ok =
         (module.equals("collections") && name.equals("OrderedDict"))
             || (module.equals("torch._utils")
@@ -404,13 +460,22 @@ public final class RestrictedUnpickler {
     if (!ok) {
       throw fail(
           "refuses global "
-              + module
-              + "."
-              + name
+              + Excerpt.token(module + "." + name)
               + ": only tensors, dicts, lists, tuples,"
               + " strings, numbers, bools and None are allowed, as torch.load(weights_only=True)");
     }
     return new Global(module, name);
+  }
+
+  /** Items that hashing a dict key costs: its elements or 64-bit words (none for cached hashes). */
+  private static long hashCost(Object k) {
+    if (k instanceof List<?> l) {
+      return l.size();
+    }
+    if (k instanceof BigInteger b) {
+      return b.bitLength() / 64;
+    }
+    return 0;
   }
 
   private Object key(Object k) throws MalformedFileException {
@@ -509,14 +574,15 @@ public final class RestrictedUnpickler {
     String key = (String) t.get(2);
     long numel = (Long) t.get(4);
     if (numel < 0) {
-      throw fail("storage " + key + " has negative size " + numel);
+      throw fail("storage " + Excerpt.quote(key) + " has negative size " + numel);
     }
     Storage s = storages.get(key);
     if (s == null) {
+      charge(1);
       s = new Storage(key, dtype, resolver.storage(key, dtype, numel));
       storages.put(key, s);
     } else if (s.dtype() != dtype) {
-      throw fail("storage " + key + " used as both " + s.dtype() + " and " + dtype);
+      throw fail("storage " + Excerpt.quote(key) + " used as both " + s.dtype() + " and " + dtype);
     }
     return s;
   }
@@ -524,7 +590,7 @@ public final class RestrictedUnpickler {
   private static String describe(List<?> t) {
     StringBuilder b = new StringBuilder("(");
     for (Object o : t) {
-      b.append(o instanceof String ? "'" + o + "'" : typeName(o)).append(", ");
+      b.append(o instanceof String ? Excerpt.quote((String) o) : typeName(o)).append(", ");
     }
     return b.append(')').toString();
   }
@@ -543,6 +609,7 @@ public final class RestrictedUnpickler {
         if (!a.isEmpty()) {
           throw fail("OrderedDict called with arguments");
         }
+        charge(1);
         return new LinkedHashMap<>();
       case "_rebuild_tensor_v2":
         return rebuildTensor(a);
@@ -555,6 +622,7 @@ public final class RestrictedUnpickler {
         if (a.size() != 2 || !(a.get(0) instanceof String) || !"latin1".equals(a.get(1))) {
           throw fail("_codecs.encode is only allowed as encode(str, 'latin1')");
         }
+        charge(((String) a.get(0)).length() / 8 + 1);
         return ((String) a.get(0)).getBytes(StandardCharsets.ISO_8859_1);
       default:
         throw fail("global " + g + " cannot be called");
@@ -572,10 +640,11 @@ public final class RestrictedUnpickler {
     if (size.length != stride.length) {
       throw fail("tensor size has " + size.length + " dims but stride has " + stride.length);
     }
+    charge(2L * size.length + 8);
     try {
       return new RegionTensor(
           source,
-          "tensor" + tensorCount++ + " (storage " + s.key() + ")",
+          "tensor" + tensorCount++ + " (storage " + Excerpt.quote(s.key()) + ")",
           s.dtype(),
           size,
           stride,
@@ -586,7 +655,7 @@ public final class RestrictedUnpickler {
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw fail(
           "tensor over storage "
-              + s.key()
+              + Excerpt.quote(s.key())
               + " of "
               + s.bytes().size()
               + " bytes: "

@@ -1,7 +1,9 @@
 package io.github.embeddinggeometry.io.npy;
 
 import io.github.embeddinggeometry.io.internal.ByteRegion;
+import io.github.embeddinggeometry.io.internal.Excerpt;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
+import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.internal.StrictJson;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
@@ -23,8 +25,9 @@ import java.util.List;
  * <p>Supported element types: {@code f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1}, little or big endian; C
  * or Fortran order (the returned {@link Tensor} always reads in C order). The header is checked
  * strictly: exactly the keys {@code descr}, {@code fortran_order}, {@code shape}; a header length
- * within the file and under 1 MiB; and a data section of exactly shape x itemsize bytes. Object
- * arrays (pickles) are refused.
+ * within the file and under 1 MiB; dimensions written in ASCII digits (as NumPy writes them; the
+ * other Unicode digits Python's parser would take are refused) whose product fits 64 bits; and a
+ * data section of exactly shape x itemsize bytes. Object arrays (pickles) are refused.
  *
  * @since 0.1
  */
@@ -50,15 +53,16 @@ public final class NpyFile implements AutoCloseable {
   }
 
   /**
-   * Opens a file and checks its header; data is mapped, not read. The caller closes it.
+   * Opens a file and checks its header; data is mapped, not read.
    *
    * @param path the file
-   * @return the opened file
-   * @throws MalformedFileException if the header breaks the format's rules or the data size does
-   *     not match it
-   * @throws IOException if reading fails
+   * @return the opened file; the caller closes it
+   * @throws java.io.FileNotFoundException if nothing is at {@code path}
+   * @throws IOException naming the path if it is not a regular file (a folder, FIFO or device)
+   * @throws MalformedFileException if the file breaks the format's rules
    */
   public static NpyFile open(Path path) throws IOException {
+    RegularFiles.require(path);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       return parse(path.toString(), ByteRegion.map(ch, 0, ch.size()));
     }
@@ -276,7 +280,8 @@ public final class NpyFile implements AutoCloseable {
             h.shape = lx.tuple();
             break;
           default:
-            throw lx.fail("unexpected key '" + key + "' (only descr, fortran_order, shape)");
+            throw lx.fail(
+                "unexpected key " + Excerpt.quote(key) + " (only descr, fortran_order, shape)");
         }
         if (!lx.peek('}')) {
           lx.expect(',');
@@ -286,7 +291,8 @@ public final class NpyFile implements AutoCloseable {
       lx.end();
       if (!sawDescr || !sawFortran || !sawShape) {
         throw new MalformedFileException(
-            source, ".npy header lacks one of descr, fortran_order, shape: " + text.strip());
+            source,
+            ".npy header lacks one of descr, fortran_order, shape: " + Excerpt.quote(text.strip()));
       }
       return h;
     }
@@ -294,7 +300,7 @@ public final class NpyFile implements AutoCloseable {
     private static void decodeDescr(String source, NpyHeader h) throws MalformedFileException {
       String d = h.descr;
       if (d.length() < 3) {
-        throw new MalformedFileException(source, "unsupported .npy descr '" + d + "'");
+        throw new MalformedFileException(source, "unsupported .npy descr " + Excerpt.quote(d));
       }
       char bo = d.charAt(0);
       String code = d.substring(1);
@@ -339,9 +345,9 @@ public final class NpyFile implements AutoCloseable {
         default:
           throw new MalformedFileException(
               source,
-              "unsupported .npy descr '"
-                  + d
-                  + "' (supported: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1)");
+              "unsupported .npy descr "
+                  + Excerpt.quote(d)
+                  + " (supported: f2 f4 f8 i1 i2 i4 i8 u1 u2 u4 u8 b1)");
       }
       if (bo == '<' || (bo == '|' && t.bytes() == 1) || bo == '=') {
         h.order =
@@ -350,7 +356,7 @@ public final class NpyFile implements AutoCloseable {
         h.order = ByteOrder.BIG_ENDIAN;
       } else {
         throw new MalformedFileException(
-            source, "unsupported byte order in .npy descr '" + d + "'");
+            source, "unsupported byte order in .npy descr " + Excerpt.quote(d));
       }
       h.dtype = t;
     }
@@ -370,13 +376,7 @@ public final class NpyFile implements AutoCloseable {
     MalformedFileException fail(String what) {
       return new MalformedFileException(
           source,
-          ".npy header: "
-              + what
-              + " at character "
-              + i
-              + " of \""
-              + (s.length() > 200 ? s.substring(0, 200) + "..." : s.strip())
-              + "\"");
+          ".npy header: " + what + " at character " + i + " of " + Excerpt.quote(s.strip()));
     }
 
     void skip() {
@@ -427,6 +427,40 @@ public final class NpyFile implements AutoCloseable {
       return s.substring(start, i++);
     }
 
+    /**
+     * A non-negative decimal integer in ASCII digits: Long.parseLong and Character.isDigit would
+     * also take Arabic-Indic, fullwidth and other Unicode digits, which NumPy never writes.
+     */
+    long dimension() throws MalformedFileException {
+      int start = i;
+      long v = 0;
+      while (i < s.length() && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        int digit = s.charAt(i) - '0';
+        if (v > (Long.MAX_VALUE - digit) / 10) {
+          throw fail(
+              "dimension "
+                  + Excerpt.token(digitsFrom(start))
+                  + " does not fit 64 bits (largest "
+                  + Long.MAX_VALUE
+                  + ")");
+        }
+        v = v * 10 + digit;
+        i++;
+      }
+      if (i == start) {
+        throw fail("expected a non-negative dimension in ASCII digits");
+      }
+      return v;
+    }
+
+    private String digitsFrom(int start) {
+      int end = start;
+      while (end < s.length() && s.charAt(end) >= '0' && s.charAt(end) <= '9') {
+        end++;
+      }
+      return s.substring(start, end);
+    }
+
     boolean bool() throws MalformedFileException {
       skip();
       if (s.startsWith("True", i)) {
@@ -445,17 +479,7 @@ public final class NpyFile implements AutoCloseable {
       List<Long> dims = new ArrayList<>();
       while (!peek(')')) {
         skip();
-        int start = i;
-        while (i < s.length() && Character.isDigit(s.charAt(i)) && i - start < 19) {
-          i++;
-        }
-        if (i == start) {
-          throw fail("expected a non-negative dimension");
-        }
-        if (i < s.length() && Character.isDigit(s.charAt(i))) {
-          throw fail("dimension too large");
-        }
-        dims.add(Long.parseLong(s.substring(start, i)));
+        dims.add(dimension());
         if (i < s.length() && s.charAt(i) == 'L') {
           i++; // Python 2 long suffix
         }

@@ -3,7 +3,9 @@ package io.github.embeddinggeometry.io.onnx;
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
+import io.github.embeddinggeometry.io.internal.Excerpt;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
+import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
@@ -12,9 +14,13 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +32,9 @@ import java.util.Map;
  * MB model is indexed without copying its weights; {@link #tensor} then reads one lazily. Data may
  * be in {@code raw_data}, in the typed fields ({@code float_data}, {@code double_data}, {@code
  * int32_data}, {@code int64_data}), or in an external file next to the model ({@code data_location
- * = EXTERNAL}, for models opened from a path).
+ * = EXTERNAL}, for models opened from a path). External data must lie inside the model's folder
+ * once symbolic links are resolved, in a regular file, at an offset and length (checked without
+ * overflow) within it.
  *
  * @since 0.1
  */
@@ -54,25 +62,35 @@ public final class OnnxInitializers {
   private final ByteRegion file;
   private final Map<String, Entry> entries;
 
-  /** Where one initializer's data is. */
+  /** Most dimensions an initializer may have (as the pickle reader allows). */
+  static final int MAX_DIMS = 64;
+
+  /**
+   * Where one initializer's data is. Typed fields are found again by re-reading the TensorProto
+   * ({@code messagePos}, {@code messageLen}) when the tensor is read, so indexing allocates nothing
+   * per value: a model of millions of one-byte unpacked values costs no more than its name.
+   */
   private static final class Entry {
     String name = "";
     int dataType;
     DType dtype;
-    final List<Long> dims = new ArrayList<>();
+    long[] dims = new long[0];
     long rawPos = -1;
     long rawLen;
     int typedField;
-    final List<long[]> typedRanges = new ArrayList<>(); // [pos, len, wireType]
+    long messagePos;
+    int messageLen;
     boolean external;
-    final Map<String, String> externalInfo = new LinkedHashMap<>();
+    Map<String, String> externalInfo;
 
-    long[] dimsArray() {
-      long[] d = new long[dims.size()];
-      for (int i = 0; i < d.length; i++) {
-        d[i] = dims.get(i);
+    void addDim(String source, long d) throws MalformedFileException {
+      if (dims.length == MAX_DIMS) {
+        throw new MalformedFileException(
+            source,
+            "initializer " + Excerpt.quote(name) + " has more than " + MAX_DIMS + " dimensions");
       }
-      return d;
+      dims = Arrays.copyOf(dims, dims.length + 1);
+      dims[dims.length - 1] = d;
     }
   }
 
@@ -89,10 +107,12 @@ public final class OnnxInitializers {
    *
    * @param path the model
    * @return the index; external data is looked up next to {@code path}
-   * @throws MalformedFileException if the file is not a well-formed ONNX model
-   * @throws IOException if reading fails
+   * @throws java.io.FileNotFoundException if nothing is at {@code path}
+   * @throws IOException naming the path if it is not a regular file (a folder, FIFO or device)
+   * @throws MalformedFileException if the file is not a valid ONNX protobuf
    */
   public static OnnxInitializers open(Path path) throws IOException {
+    RegularFiles.require(path);
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       if (ch.size() > Integer.MAX_VALUE) {
         throw new MalformedFileException(
@@ -156,7 +176,8 @@ public final class OnnxInitializers {
     } catch (MalformedFileException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new MalformedFileException(source, "not a valid ONNX protobuf: " + e.getMessage(), e);
+      throw new MalformedFileException(
+          source, "not a valid ONNX protobuf: " + Excerpt.message(e.getMessage()), e);
     }
     return new OnnxInitializers(source, dir, region, entries);
   }
@@ -179,11 +200,15 @@ public final class OnnxInitializers {
       }
       if (tag == tag(GRAPH_INITIALIZER, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
         int len = checkLength(source, in, in.readRawVarint32());
+        long pos = in.getTotalBytesRead();
         int old = in.pushLimit(len);
         Entry e = readTensor(source, in);
         in.popLimit(old);
+        e.messagePos = pos;
+        e.messageLen = len;
         if (entries.putIfAbsent(e.name, e) != null) {
-          throw new MalformedFileException(source, "initializer \"" + e.name + "\" appears twice");
+          throw new MalformedFileException(
+              source, "initializer " + Excerpt.quote(e.name) + " appears twice");
         }
       } else if (!in.skipField(tag)) {
         return;
@@ -201,11 +226,11 @@ public final class OnnxInitializers {
       int field = WireFormat.getTagFieldNumber(tag);
       int wire = WireFormat.getTagWireType(tag);
       if (field == T_DIMS && wire == WireFormat.WIRETYPE_VARINT) {
-        e.dims.add(in.readInt64());
+        e.addDim(source, in.readInt64());
       } else if (field == T_DIMS && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
         int old = in.pushLimit(checkLength(source, in, in.readRawVarint32()));
         while (in.getBytesUntilLimit() > 0) {
-          e.dims.add(in.readInt64());
+          e.addDim(source, in.readInt64());
         }
         in.popLimit(old);
       } else if (field == T_DATA_TYPE && wire == WireFormat.WIRETYPE_VARINT) {
@@ -225,26 +250,15 @@ public final class OnnxInitializers {
         if (e.typedField != 0 && e.typedField != field) {
           throw new MalformedFileException(
               source,
-              "initializer \""
-                  + e.name
-                  + "\" has data in two typed fields "
+              "initializer "
+                  + Excerpt.quote(e.name)
+                  + " has data in two typed fields "
                   + e.typedField
                   + " and "
                   + field);
         }
         e.typedField = field;
-        long pos;
-        long len;
-        if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
-          len = checkLength(source, in, in.readRawVarint32());
-          pos = in.getTotalBytesRead();
-          in.skipRawBytes((int) len);
-        } else {
-          pos = in.getTotalBytesRead();
-          in.skipField(tag);
-          len = in.getTotalBytesRead() - pos;
-        }
-        e.typedRanges.add(new long[] {pos, len, wire});
+        in.skipField(tag);
       } else if (field == T_EXTERNAL_DATA && wire == WireFormat.WIRETYPE_LENGTH_DELIMITED) {
         int old = in.pushLimit(checkLength(source, in, in.readRawVarint32()));
         String k = null;
@@ -264,6 +278,13 @@ public final class OnnxInitializers {
         }
         in.popLimit(old);
         if (k != null) {
+          if (e.externalInfo == null) {
+            e.externalInfo = new LinkedHashMap<>();
+          }
+          if (e.externalInfo.size() == 16) {
+            throw new MalformedFileException(
+                source, "initializer " + Excerpt.quote(e.name) + " has over 16 external_data keys");
+          }
           e.externalInfo.put(k, v == null ? "" : v);
         }
       } else if (field == T_DATA_LOCATION && wire == WireFormat.WIRETYPE_VARINT) {
@@ -276,7 +297,7 @@ public final class OnnxInitializers {
     for (long d : e.dims) {
       if (d < 0) {
         throw new MalformedFileException(
-            source, "initializer \"" + e.name + "\" has negative dimension " + d);
+            source, "initializer " + Excerpt.quote(e.name) + " has negative dimension " + d);
       }
     }
     return e;
@@ -328,7 +349,7 @@ public final class OnnxInitializers {
     List<OnnxInitializer> out = new ArrayList<>();
     for (Entry e : entries.values()) {
       if (e.dtype != null) {
-        out.add(new OnnxInitializer(e.name, e.dtype, e.dimsArray(), e.external));
+        out.add(new OnnxInitializer(e.name, e.dtype, e.dims.clone(), e.external));
       }
     }
     return out;
@@ -356,22 +377,19 @@ public final class OnnxInitializers {
   public Tensor tensor(String name) throws IOException {
     Entry e = entries.get(name);
     if (e == null) {
-      List<String> names = new ArrayList<>(entries.keySet());
       throw new IllegalArgumentException(
           source
-              + " has no initializer \""
-              + name
-              + "\"; it has "
-              + (names.size() > 8
-                  ? names.subList(0, 8) + " and " + (names.size() - 8) + " more"
-                  : names));
+              + " has no initializer "
+              + Excerpt.quote(name)
+              + "; it has "
+              + Excerpt.names(entries.keySet(), 8));
     }
-    String where = "initializer \"" + name + "\"";
+    String where = "initializer " + Excerpt.quote(name);
     if (e.dtype == null) {
       throw new MalformedFileException(
           source, where + " has ONNX data type " + e.dataType + ", which is not supported");
     }
-    long[] dims = e.dimsArray();
+    long[] dims = e.dims.clone();
     long bytes;
     try {
       long n = 1;
@@ -410,118 +428,160 @@ public final class OnnxInitializers {
   }
 
   private ByteRegion external(Entry e, String where, long bytes) throws IOException {
-    String loc = e.externalInfo.get("location");
+    String loc = e.externalInfo == null ? null : e.externalInfo.get("location");
     if (directory == null || loc == null) {
       throw new MalformedFileException(
           source,
           where
               + " keeps its data in an external file "
-              + loc
+              + Excerpt.of(loc)
               + ", which needs the model opened from a path");
     }
-    Path p = directory.resolve(loc).normalize();
-    if (!p.startsWith(directory)) {
-      throw new MalformedFileException(
-          source, where + " external location " + loc + " leaves the model's directory");
-    }
-    long off;
-    long len;
-    try {
-      off = Long.parseLong(e.externalInfo.getOrDefault("offset", "0"));
-      len = Long.parseLong(e.externalInfo.getOrDefault("length", Long.toString(bytes)));
-    } catch (NumberFormatException x) {
-      throw new MalformedFileException(source, where + " external offset/length not a number");
-    }
-    if (len != bytes || off < 0) {
+    Path p = confined(where, loc);
+    long off = externalNumber(e, where, "offset", 0);
+    long len = externalNumber(e, where, "length", bytes);
+    if (len != bytes) {
       throw new MalformedFileException(
           source,
           where
               + " external length "
               + len
-              + " (offset "
-              + off
-              + ") does not match dims x "
+              + " does not match dims x "
               + e.dtype
               + " = "
               + bytes
               + " bytes");
     }
-    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-      if (off + len > ch.size()) {
+    // NOFOLLOW_LINKS: p is already the resolved path; a link planted there since is not followed.
+    try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      long size = ch.size();
+      if (off > size || len > size - off) { // never off + len: it may overflow
         throw new MalformedFileException(
             p.toString(),
-            where
-                + " needs bytes ["
-                + off
-                + ", "
-                + (off + len)
-                + ") but the file holds "
-                + ch.size());
+            where + " needs " + len + " bytes from offset " + off + " but the file holds " + size);
       }
       return ByteRegion.map(ch, off, len);
     }
   }
 
+  /**
+   * The real path of an external data file: inside the model's folder once every symbolic link is
+   * resolved (a link from the folder to elsewhere is refused like {@code ../}), and a regular file.
+   */
+  private Path confined(String where, String loc) throws IOException {
+    Path folder = directory.toRealPath();
+    Path p;
+    try {
+      p = directory.resolve(loc);
+    } catch (InvalidPathException x) {
+      throw new MalformedFileException(
+          source, where + " external location " + Excerpt.quote(loc) + " is not a file name");
+    }
+    if (Path.of(loc).isAbsolute() || !p.normalize().startsWith(directory.normalize())) {
+      throw new MalformedFileException(
+          source,
+          where + " external location " + Excerpt.quote(loc) + " leaves the model's directory");
+    }
+    // The location comes from the file: messages quote it cut, not the whole path.
+    String quoted = where + " external location " + Excerpt.quote(loc);
+    if (!Files.exists(p)) {
+      throw new MalformedFileException(source, quoted + " does not exist");
+    }
+    if (!Files.isRegularFile(p)) {
+      throw new MalformedFileException(
+          source, quoted + " is not a regular file (a folder, FIFO or device)");
+    }
+    Path real;
+    try {
+      real = p.toRealPath();
+    } catch (IOException e) {
+      throw new MalformedFileException(
+          source, quoted + " cannot be resolved: " + Excerpt.message(String.valueOf(e)), e);
+    }
+    if (!real.startsWith(folder)) {
+      throw new MalformedFileException(
+          source,
+          where
+              + " external location "
+              + Excerpt.quote(loc)
+              + " leaves the model's directory through a symbolic link (it resolves to "
+              + Excerpt.quote(real.toString())
+              + ")");
+    }
+    return real;
+  }
+
+  /** A non-negative decimal from external_data, in ASCII digits as ONNX writes it. */
+  private long externalNumber(Entry e, String where, String key, long absent)
+      throws MalformedFileException {
+    String v = e.externalInfo.get(key);
+    if (v == null) {
+      return absent;
+    }
+    boolean digits = !v.isEmpty() && v.length() <= 19;
+    for (int i = 0; digits && i < v.length(); i++) {
+      digits = v.charAt(i) >= '0' && v.charAt(i) <= '9';
+    }
+    if (digits) {
+      try {
+        return Long.parseLong(v);
+      } catch (NumberFormatException overflow) {
+        // falls through to the message below
+      }
+    }
+    throw new MalformedFileException(
+        source,
+        where
+            + " external "
+            + key
+            + " "
+            + Excerpt.quote(v)
+            + " is not a non-negative integer of at most 63 bits");
+  }
+
   // Typed fields: floats and doubles are already little-endian IEEE when packed; the varint
-  // fields are decoded into a heap buffer of the tensor's dtype.
+  // fields are decoded into a heap buffer of the tensor's dtype. The TensorProto is read again and
+  // every occurrence of the typed field, packed or not, is decoded in order.
   private ByteRegion typed(Entry e, String where, long bytes) throws IOException {
     if (bytes > Integer.MAX_VALUE - 8) {
       throw new MalformedFileException(
           source, where + " of " + bytes + " bytes is too large for typed fields");
     }
-    ByteBuffer out =
-        ByteBuffer.allocate((int) Math.min(bytes, file.size() * 8 + 8))
-            .order(ByteOrder.LITTLE_ENDIAN);
-    int count = 0;
+    // A value takes at least one byte of the message, so a message cannot fill more than this.
+    long most = Math.min(bytes, (long) e.messageLen * e.dtype.bytes());
+    ByteBuffer out = ByteBuffer.allocate((int) most).order(ByteOrder.LITTLE_ENDIAN);
+    long count = 0;
     long needCount = bytes / e.dtype.bytes();
     try {
-      for (long[] r : e.typedRanges) {
-        ByteBuffer slice = file.slice(r[0], (int) r[1]);
-        CodedInputStream in = CodedInputStream.newInstance(slice);
-        boolean packed = r[2] == WireFormat.WIRETYPE_LENGTH_DELIMITED;
-        while (!in.isAtEnd()) {
+      CodedInputStream in = CodedInputStream.newInstance(file.slice(e.messagePos, e.messageLen));
+      while (true) {
+        int tag = in.readTag();
+        if (tag == 0) {
+          break;
+        }
+        if (WireFormat.getTagFieldNumber(tag) != e.typedField) {
+          if (!in.skipField(tag)) {
+            break;
+          }
+          continue;
+        }
+        int wire = WireFormat.getTagWireType(tag);
+        boolean packed = wire == WireFormat.WIRETYPE_LENGTH_DELIMITED;
+        if (!packed && wire != unpackedWireType(e.typedField)) {
+          throw new MalformedFileException(
+              source, where + " has typed field " + e.typedField + " with wire type " + wire);
+        }
+        int old = packed ? in.pushLimit(checkLength(source, in, in.readRawVarint32())) : 0;
+        do {
           if (count >= needCount) {
             throw new MalformedFileException(
                 source, where + " has more values than its dims allow (" + needCount + ")");
           }
-          switch (e.typedField) {
-            case T_FLOAT_DATA:
-              requireType(e, where, DType.F32);
-              out.putFloat(
-                  packed ? in.readFloat() : Float.intBitsToFloat(in.readRawLittleEndian32()));
-              break;
-            case T_DOUBLE_DATA:
-              requireType(e, where, DType.F64);
-              out.putDouble(
-                  packed ? in.readDouble() : Double.longBitsToDouble(in.readRawLittleEndian64()));
-              break;
-            case T_INT64_DATA:
-              requireType(e, where, DType.I64);
-              out.putLong(in.readInt64());
-              break;
-            default:
-              { // int32_data holds every narrower type, as bit patterns for f16/bf16
-                int v = in.readInt32();
-                switch (e.dtype.bytes()) {
-                  case 1:
-                    out.put((byte) v);
-                    break;
-                  case 2:
-                    out.putShort((short) v);
-                    break;
-                  case 4:
-                    out.putInt(v);
-                    break;
-                  default:
-                    throw new MalformedFileException(
-                        source, where + " of " + e.dtype + " cannot use int32_data");
-                }
-              }
-          }
+          readValue(e, where, in, packed, out);
           count++;
-          if (!packed) {
-            break;
-          }
+        } while (packed && !in.isAtEnd());
+        if (packed) {
+          in.popLimit(old);
         }
       }
     } catch (java.nio.BufferOverflowException x) {
@@ -531,7 +591,7 @@ public final class OnnxInitializers {
     } catch (IOException x) {
       // e.g. a packed float field whose length is not a multiple of 4
       throw new MalformedFileException(
-          source, where + " has a broken typed data field: " + x.getMessage(), x);
+          source, where + " has a broken typed data field: " + Excerpt.message(x.getMessage()), x);
     }
     if (count != needCount) {
       throw new MalformedFileException(
@@ -539,6 +599,54 @@ public final class OnnxInitializers {
     }
     out.flip();
     return ByteRegion.of(out);
+  }
+
+  private static int unpackedWireType(int field) {
+    switch (field) {
+      case T_FLOAT_DATA:
+        return WireFormat.WIRETYPE_FIXED32;
+      case T_DOUBLE_DATA:
+        return WireFormat.WIRETYPE_FIXED64;
+      default:
+        return WireFormat.WIRETYPE_VARINT;
+    }
+  }
+
+  private void readValue(Entry e, String where, CodedInputStream in, boolean packed, ByteBuffer out)
+      throws IOException {
+    switch (e.typedField) {
+      case T_FLOAT_DATA:
+        requireType(e, where, DType.F32);
+        out.putFloat(packed ? in.readFloat() : Float.intBitsToFloat(in.readRawLittleEndian32()));
+        break;
+      case T_DOUBLE_DATA:
+        requireType(e, where, DType.F64);
+        out.putDouble(
+            packed ? in.readDouble() : Double.longBitsToDouble(in.readRawLittleEndian64()));
+        break;
+      case T_INT64_DATA:
+        requireType(e, where, DType.I64);
+        out.putLong(in.readInt64());
+        break;
+      default:
+        { // int32_data holds every narrower type, as bit patterns for f16/bf16
+          int v = in.readInt32();
+          switch (e.dtype.bytes()) {
+            case 1:
+              out.put((byte) v);
+              break;
+            case 2:
+              out.putShort((short) v);
+              break;
+            case 4:
+              out.putInt(v);
+              break;
+            default:
+              throw new MalformedFileException(
+                  source, where + " of " + e.dtype + " cannot use int32_data");
+          }
+        }
+    }
   }
 
   private void requireType(Entry e, String where, DType t) throws MalformedFileException {

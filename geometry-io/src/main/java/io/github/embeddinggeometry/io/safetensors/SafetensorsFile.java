@@ -1,10 +1,9 @@
 package io.github.embeddinggeometry.io.safetensors;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
+import io.github.embeddinggeometry.io.internal.Excerpt;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
-import io.github.embeddinggeometry.io.internal.StrictJson;
-import io.github.embeddinggeometry.io.tensor.DType;
+import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
@@ -12,10 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +26,8 @@ import java.util.Map;
  * dimensions whose product times the dtype size does not overflow and equals the tensor's byte
  * range, and ranges that tile the data section exactly (sorted, no overlap, no gap, none beyond the
  * end). Any violation is a {@link MalformedFileException} naming the file, the tensor and the
- * numbers.
+ * numbers. The header is decoded by a streaming parser straight from the mapped file (no copy of it
+ * on the heap); the index it describes may take at most 16 MiB plus the header's size of heap.
  *
  * <p>Thread-safe for reading. {@link #close()} is idempotent; tensors of a closed file throw {@link
  * IllegalStateException}.
@@ -63,10 +60,13 @@ public final class SafetensorsFile implements AutoCloseable {
    *
    * @param path the file
    * @return the opened file
+   * @throws java.io.FileNotFoundException if nothing is at {@code path}
+   * @throws IOException naming the path if it is not a regular file (a folder, FIFO or device)
    * @throws MalformedFileException if the file breaks the format's rules
    * @throws IOException if reading fails
    */
   public static SafetensorsFile open(Path path) throws IOException {
+    RegularFiles.require(path);
     String source = path.toString();
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       long size = ch.size();
@@ -119,11 +119,10 @@ public final class SafetensorsFile implements AutoCloseable {
               + size
               + " bytes (truncated?)");
     }
-    byte[] header = new byte[(int) n];
-    whole.get(8, header, 0, (int) n);
     long dataLength = size - 8 - n;
     Map<String, String> meta = new LinkedHashMap<>();
-    Map<String, TensorInfo> infos = parseHeader(source, header, dataLength, meta);
+    Map<String, TensorInfo> infos =
+        SafetensorsHeader.parse(source, whole.sub(8, n), dataLength, meta);
     return new SafetensorsFile(
         source,
         Collections.unmodifiableMap(meta),
@@ -132,172 +131,9 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
-   * Validates a header against a data section of {@code dataLength} bytes.
-   *
-   * @param metaOut receives {@code __metadata__}. Modified.
-   * @return tensors sorted by offset
-   */
-  static Map<String, TensorInfo> parseHeader(
-      String source, byte[] header, long dataLength, Map<String, String> metaOut)
-      throws MalformedFileException {
-    JsonNode root = StrictJson.parse(source, "safetensors header", header);
-    if (!root.isObject()) {
-      throw new MalformedFileException(source, "safetensors header is not a JSON object");
-    }
-    List<TensorInfo> list = new ArrayList<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String name = e.getKey();
-      JsonNode v = e.getValue();
-      if (name.equals("__metadata__")) {
-        if (!v.isObject()) {
-          throw new MalformedFileException(source, "__metadata__ is not a JSON object");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> m = v.fields(); m.hasNext(); ) {
-          Map.Entry<String, JsonNode> me = m.next();
-          if (!me.getValue().isTextual()) {
-            throw new MalformedFileException(
-                source, "__metadata__ value of \"" + me.getKey() + "\" is not a string");
-          }
-          metaOut.put(me.getKey(), me.getValue().textValue());
-        }
-        continue;
-      }
-      list.add(parseEntry(source, name, v));
-    }
-    list.sort(Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
-    long expected = 0;
-    TensorInfo previous = null;
-    for (TensorInfo t : list) {
-      if (t.end() > dataLength) {
-        throw new MalformedFileException(
-            source,
-            "tensor \""
-                + t.name()
-                + "\" ends at byte "
-                + t.end()
-                + ", beyond the data section of "
-                + dataLength
-                + " bytes (truncated?)");
-      }
-      if (t.begin() < expected) {
-        throw new MalformedFileException(
-            source,
-            "tensor \""
-                + t.name()
-                + "\" at bytes ["
-                + t.begin()
-                + ", "
-                + t.end()
-                + ") overlaps tensor \""
-                + previous.name()
-                + "\" ending at "
-                + expected);
-      }
-      if (t.begin() > expected) {
-        throw new MalformedFileException(
-            source,
-            "tensor \""
-                + t.name()
-                + "\" starts at byte "
-                + t.begin()
-                + " but the data before it ends at "
-                + expected
-                + " (gap; offsets must tile the data section)");
-      }
-      expected = t.end();
-      previous = t;
-    }
-    if (expected != dataLength) {
-      throw new MalformedFileException(
-          source, "tensors cover " + expected + " bytes but the data section holds " + dataLength);
-    }
-    Map<String, TensorInfo> out = new LinkedHashMap<>();
-    for (TensorInfo t : list) {
-      out.put(t.name(), t);
-    }
-    return out;
-  }
-
-  private static TensorInfo parseEntry(String source, String name, JsonNode v)
-      throws MalformedFileException {
-    String where = "tensor \"" + name + "\"";
-    if (!v.isObject()) {
-      throw new MalformedFileException(source, where + " is not a JSON object");
-    }
-    JsonNode dt = v.get("dtype");
-    JsonNode sh = v.get("shape");
-    JsonNode off = v.get("data_offsets");
-    if (dt == null || !dt.isTextual()) {
-      throw new MalformedFileException(source, where + " has no string \"dtype\"");
-    }
-    DType dtype;
-    try {
-      dtype = DType.fromSafetensorsName(dt.textValue());
-    } catch (IllegalArgumentException e) {
-      throw new MalformedFileException(source, where + ": " + e.getMessage());
-    }
-    if (sh == null || !sh.isArray()) {
-      throw new MalformedFileException(source, where + " has no \"shape\" array");
-    }
-    long[] shape = new long[sh.size()];
-    long numel = 1;
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = nonNegativeLong(source, where + " shape[" + i + "]", sh.get(i));
-      try {
-        numel = Math.multiplyExact(numel, shape[i]);
-      } catch (ArithmeticException e) {
-        throw new MalformedFileException(source, where + " shape " + sh + " overflows 64 bits");
-      }
-    }
-    if (off == null || !off.isArray() || off.size() != 2) {
-      throw new MalformedFileException(source, where + " has no \"data_offsets\" [begin, end]");
-    }
-    long begin = nonNegativeLong(source, where + " data_offsets[0]", off.get(0));
-    long end = nonNegativeLong(source, where + " data_offsets[1]", off.get(1));
-    if (end < begin) {
-      throw new MalformedFileException(
-          source, where + " has data_offsets out of order: begin " + begin + " > end " + end);
-    }
-    long nbytes;
-    try {
-      nbytes = Math.multiplyExact(numel, (long) dtype.bytes());
-    } catch (ArithmeticException e) {
-      throw new MalformedFileException(
-          source, where + " shape " + sh + " x " + dtype + " overflows 64 bits");
-    }
-    if (end - begin != nbytes) {
-      throw new MalformedFileException(
-          source,
-          where
-              + " shape "
-              + sh
-              + " x "
-              + dtype
-              + " needs "
-              + nbytes
-              + " bytes but data_offsets ["
-              + begin
-              + ", "
-              + end
-              + ") span "
-              + (end - begin));
-    }
-    return new TensorInfo(name, dtype, shape, begin, end);
-  }
-
-  private static long nonNegativeLong(String source, String what, JsonNode n)
-      throws MalformedFileException {
-    if (n == null || !n.isIntegralNumber() || !n.canConvertToLong() || n.longValue() < 0) {
-      throw new MalformedFileException(source, what + " must be an integer in [0, 2^63); got " + n);
-    }
-    return n.longValue();
-  }
-
-  /**
    * The file's {@code __metadata__}.
    *
-   * @return an unmodifiable map, empty when absent
+   * @return the metadata (empty when absent), unmodifiable
    */
   public Map<String, String> metadata() {
     return metadata;
@@ -333,7 +169,11 @@ public final class SafetensorsFile implements AutoCloseable {
     TensorInfo t = tensors.get(name);
     if (t == null) {
       throw new IllegalArgumentException(
-          source + " has no tensor \"" + name + "\"; it has " + abbreviate(tensors.keySet()));
+          source
+              + " has no tensor "
+              + Excerpt.quote(name)
+              + "; it has "
+              + Excerpt.names(tensors.keySet(), 8));
     }
     return t;
   }
@@ -373,11 +213,6 @@ public final class SafetensorsFile implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException(source + " is closed");
     }
-  }
-
-  static String abbreviate(java.util.Collection<String> names) {
-    List<String> l = new ArrayList<>(names);
-    return l.size() <= 8 ? l.toString() : l.subList(0, 8) + " and " + (l.size() - 8) + " more";
   }
 
   /** Marks the file closed; mapped memory is released by the garbage collector (Java 17). */

@@ -168,9 +168,10 @@ public interface Tensor {
   private static int checkedSize(Tensor t) {
     long n = t.numel();
     if (n > Integer.MAX_VALUE - 8) {
+      String name = t.name(); // from a file: cut here, as io.tensor must not use io.internal
       throw new IllegalStateException(
           "tensor "
-              + t.name()
+              + (name.length() <= 100 ? name : name.substring(0, 100) + "...")
               + " has "
               + n
               + " elements, too many for one Java array;"

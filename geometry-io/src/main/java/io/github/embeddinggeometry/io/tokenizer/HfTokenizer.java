@@ -4,6 +4,8 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,8 +18,10 @@ import java.util.Map;
  * A Hugging Face {@code tokenizer.json} (byte-level BPE as in Qwen/GPT-2, WordPiece as in BERT,
  * ...) decoded by the Rust {@code tokenizers} library through DJL, so decoding matches Python's
  * {@code tokenizers} exactly. DJL's native library ships inside its jar for linux-x86_64,
- * linux-aarch64, macOS aarch64 and Windows x86_64 and is extracted to {@code ~/.djl.ai}; no network
- * access is needed.
+ * linux-aarch64, macOS aarch64 and Windows x86_64 and is extracted on first use, without network
+ * access, to {@code $DJL_CACHE_DIR} (or {@code $ENGINE_CACHE_DIR}; system properties of those names
+ * work too) when set, else to {@code ~/.djl.ai}; when that folder cannot be written (a read-only
+ * home), to a private temporary folder removed when the JVM ends.
  *
  * <p>Special tokens are kept when decoding ({@code skip_special_tokens=False}, the default of
  * transformers' {@code tokenizer.decode}). Thread-safe. Holds native memory: close it.
@@ -34,17 +38,22 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
     this.size = size;
   }
 
+  /** Largest tokenizer.json read (the largest vocabularies' are about 35 MB). */
+  public static final int MAX_FILE_BYTES = 256 << 20;
+
   /**
    * Loads {@code tokenizer.json}, or the one inside a model directory. The caller closes it.
    *
-   * @param path the file, or a folder holding {@code tokenizer.json}
+   * @param path tokenizer.json or a folder holding it
    * @return the tokenizer
-   * @throws MalformedFileException if the file cannot be parsed
-   * @throws IOException if reading fails
+   * @throws java.io.FileNotFoundException if there is no such file
+   * @throws IOException naming the path if it is not a regular file, or if the native library
+   *     cannot be loaded
+   * @throws MalformedFileException if the file cannot be parsed or is over {@link #MAX_FILE_BYTES}
    */
   public static HfTokenizer open(Path path) throws IOException {
     Path file = Files.isDirectory(path) ? path.resolve("tokenizer.json") : path;
-    return read(file.toString(), Files.readAllBytes(file));
+    return read(file.toString(), RegularFiles.readAll(file, "tokenizer.json", MAX_FILE_BYTES));
   }
 
   /**
@@ -62,6 +71,7 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
 
   private static HfTokenizer read(String source, byte[] json) throws IOException {
     int size = vocabularySize(source, json);
+    NativeCache.prepare();
     HuggingFaceTokenizer t;
     try {
       // Decoding only: no truncation or padding, and special tokens kept on decode.
@@ -69,9 +79,20 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
           HuggingFaceTokenizer.newInstance(
               new ByteArrayInputStream(json),
               Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | LinkageError e) {
+      // ai.djl.engine.EngineException (DJL's API module is not read by this one): no library
+      if (e instanceof LinkageError || e.getClass().getName().startsWith("ai.djl.engine.")) {
+        throw new IOException(
+            "the tokenizers native library could not be unpacked or loaded (cache folder "
+                + NativeCache.folder()
+                + "; set DJL_CACHE_DIR to a writable folder): "
+                + Excerpt.message(String.valueOf(e)),
+            e);
+      }
       throw new MalformedFileException(
-          source, "not a tokenizer.json the tokenizers library accepts: " + e.getMessage(), e);
+          source,
+          "not a tokenizer.json the tokenizers library accepts: " + Excerpt.message(e.getMessage()),
+          e);
     }
     return new HfTokenizer(t, size);
   }
@@ -127,7 +148,7 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
       throw e;
     } catch (IOException e) {
       throw new MalformedFileException(
-          source, "tokenizer.json is not valid JSON: " + e.getMessage(), e);
+          source, "tokenizer.json is not valid JSON: " + Excerpt.message(e.getMessage()), e);
     }
     if (max < 0 || max >= Integer.MAX_VALUE) {
       throw new MalformedFileException(source, "tokenizer.json has no usable model.vocab");

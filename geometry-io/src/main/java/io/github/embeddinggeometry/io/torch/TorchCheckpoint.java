@@ -1,6 +1,8 @@
 package io.github.embeddinggeometry.io.torch;
 
 import io.github.embeddinggeometry.io.internal.ByteRegion;
+import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.internal.RestrictedUnpickler;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
@@ -41,12 +43,14 @@ public final class TorchCheckpoint {
   /**
    * Reads the pickled root object.
    *
-   * @param path a {@code torch.save} file
-   * @return the root, converted as the class comment says
-   * @throws MalformedFileException for a broken file or a forbidden global, naming it
-   * @throws IOException if reading fails
+   * @param path the checkpoint
+   * @return the root object (tensors as lazy views)
+   * @throws java.io.FileNotFoundException if nothing is at {@code path}
+   * @throws IOException naming the path if it is not a regular file (a folder, FIFO or device)
+   * @throws MalformedFileException for a broken archive or pickle, or a forbidden global
    */
   public static Object load(Path path) throws IOException {
+    RegularFiles.require(path);
     String source = path.toString();
     long fileSize = Files.size(path);
     byte[] head = new byte[4];
@@ -62,7 +66,8 @@ public final class TorchCheckpoint {
     try (ZipFile zip = new ZipFile(path.toFile())) {
       return read(source, zip, fileSize);
     } catch (ZipException e) {
-      throw new MalformedFileException(source, "broken zip archive: " + e.getMessage(), e);
+      throw new MalformedFileException(
+          source, "broken zip archive: " + Excerpt.message(e.getMessage()), e);
     }
   }
 
@@ -86,7 +91,10 @@ public final class TorchCheckpoint {
     }
     for (Object k : ((Map<?, ?>) root).keySet()) {
       if (!(k instanceof String)) {
-        throw new MalformedFileException(path.toString(), "root dict has a non-string key " + k);
+        throw new MalformedFileException(
+            path.toString(),
+            "root dict has a non-string key "
+                + (k instanceof List<?> t ? "(a tuple of " + t.size() + " items)" : Excerpt.of(k)));
       }
     }
     return (Map<String, Object>) root;
@@ -104,12 +112,12 @@ public final class TorchCheckpoint {
     Object v = dict.get(key);
     if (!(v instanceof Tensor)) {
       throw new IllegalArgumentException(
-          "entry \""
-              + key
-              + "\" is "
+          "entry "
+              + Excerpt.quote(key)
+              + " is "
               + (v == null ? "absent" : "a " + v.getClass().getSimpleName())
               + ", not a tensor; keys: "
-              + dict.keySet());
+              + Excerpt.names(dict.keySet(), 8));
     }
     return (Tensor) v;
   }
@@ -129,9 +137,7 @@ public final class TorchCheckpoint {
     }
     if (prefix == null) {
       throw new MalformedFileException(
-          source,
-          "no <archive>/data.pkl entry; entries: "
-              + (names.size() > 10 ? names.subList(0, 10) + "..." : names));
+          source, "no <archive>/data.pkl entry; entries: " + Excerpt.names(names, 10));
     }
     Budget budget = new Budget(fileSize);
     ByteOrder order = ByteOrder.LITTLE_ENDIAN;
@@ -141,7 +147,7 @@ public final class TorchCheckpoint {
       if (s.equals("big")) {
         order = ByteOrder.BIG_ENDIAN;
       } else if (!s.equals("little")) {
-        throw new MalformedFileException(source, "byteorder entry says \"" + s + "\"");
+        throw new MalformedFileException(source, "byteorder entry says " + Excerpt.quote(s));
       }
     }
     byte[] pickle = readEntry(source, zip, zip.getEntry(prefix + "data.pkl"), budget);
@@ -153,13 +159,17 @@ public final class TorchCheckpoint {
           ZipEntry e = zip.getEntry(dataPrefix + key);
           if (e == null || key.contains("/") || key.contains("..")) {
             throw new MalformedFileException(
-                source, "storage \"" + key + "\" has no entry " + dataPrefix + key);
+                source,
+                "storage "
+                    + Excerpt.quote(key)
+                    + " has no entry "
+                    + Excerpt.quote(dataPrefix + key));
           }
           if (numel > fileSize / dtype.bytes()) {
             throw new MalformedFileException(
                 source,
                 "storage "
-                    + key
+                    + Excerpt.quote(key)
                     + " declares "
                     + numel
                     + " x "
@@ -173,7 +183,7 @@ public final class TorchCheckpoint {
             throw new MalformedFileException(
                 source,
                 "storage "
-                    + key
+                    + Excerpt.quote(key)
                     + " holds "
                     + bytes.length
                     + " bytes but the pickle declares "
@@ -204,7 +214,7 @@ public final class TorchCheckpoint {
       throw new MalformedFileException(
           source,
           "entry "
-              + e.getName()
+              + Excerpt.quote(e.getName())
               + " expands to "
               + declared
               + " bytes, more than the "
@@ -219,7 +229,7 @@ public final class TorchCheckpoint {
         throw new MalformedFileException(
             source,
             "entry "
-                + e.getName()
+                + Excerpt.quote(e.getName())
                 + " holds "
                 + (b.length > declared ? "more" : "fewer")
                 + " bytes than its declared "
@@ -228,7 +238,8 @@ public final class TorchCheckpoint {
       budget.left -= declared;
       return b;
     } catch (ZipException ex) {
-      throw new MalformedFileException(source, "entry " + e.getName() + ": " + ex.getMessage(), ex);
+      throw new MalformedFileException(
+          source, "entry " + Excerpt.quote(e.getName()) + ": " + ex.getMessage(), ex);
     }
   }
 }

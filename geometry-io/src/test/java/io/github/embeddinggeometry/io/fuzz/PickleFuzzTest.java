@@ -19,7 +19,7 @@ import java.util.Map;
 class PickleFuzzTest {
   private static final byte[] STORAGE = new byte[256];
 
-  @FuzzTest(maxDuration = "60s")
+  @FuzzTest(maxDuration = "2h", maxExecutions = 10_000_000)
   void unpickle(byte[] data) throws IOException {
     Object root;
     try {
@@ -35,6 +35,7 @@ class PickleFuzzTest {
               },
               ByteOrder.LITTLE_ENDIAN);
     } catch (MalformedFileException expected) {
+      FuzzChecks.refused(expected);
       return;
     }
     // Walk what came back (iteratively: self-referencing lists are legal pickles).

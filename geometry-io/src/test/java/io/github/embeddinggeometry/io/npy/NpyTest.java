@@ -233,7 +233,7 @@ class NpyTest {
             1,
             "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,), }",
             new byte[4]),
-        "too large");
+        "dimension 99999999999999999999 does not fit 64 bits");
     assertMalformed(
         npy(1, "{'descr': '|O', 'fortran_order': False, 'shape': (1,), }", new byte[8]),
         "unsupported");
@@ -245,7 +245,7 @@ class NpyTest {
         "duplicate key 'descr'");
     assertMalformed(
         npy(1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), 'x': 1}", new byte[4]),
-        "unexpected key 'x'");
+        "unexpected key \"x\"");
     assertMalformed(npy(1, "{'descr': '<f4', 'shape': (1,), }", new byte[4]), "lacks");
     assertMalformed(npy(1, "__import__('os').system('x')", new byte[4]), "expected '{'");
     byte[] lenBeyond =
@@ -260,5 +260,52 @@ class NpyTest {
         npy(3, "{'descr': '<f4', 'fortran_order': False, 'shape': (1,), }", new byte[4]);
     nonUtf8[14] = (byte) 0xff;
     assertMalformed(nonUtf8, "UTF-8");
+  }
+
+  @Test
+  void dimensionsAreAsciiDigitsThatFit64Bits() throws Exception {
+    String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (%s,), }";
+    // Arabic-Indic and fullwidth 3: Character.isDigit and Long.parseLong take them, NumPy never
+    // writes them; read as 3 they would make this 12-byte array valid.
+    for (String three : new String[] {"\u0663", "\uff13"}) {
+      assertMalformed(
+          npy(3, String.format(dict, three), new byte[12]),
+          "expected a non-negative dimension in ASCII digits");
+    }
+    // 19 digits, one more than fits: once a NumberFormatException out of the reader.
+    assertMalformed(
+        npy(1, String.format(dict, "9999999999999999999"), new byte[4]),
+        "dimension 9999999999999999999 does not fit 64 bits");
+    assertMalformed(
+        npy(1, String.format(dict, "9223372036854775808"), new byte[4]), "does not fit 64 bits");
+    // The largest long itself is a dimension (its product with the item size overflows).
+    assertMalformed(
+        npy(1, String.format(dict, "9223372036854775807"), new byte[4]), "overflows 64 bits");
+  }
+
+  @Test
+  void longNumbersAndStringsAreCutInMessages() throws Exception {
+    String digits = "1".repeat(5000);
+    Path p =
+        write(
+            npy(
+                2,
+                "{'descr': '<f4', 'fortran_order': False, 'shape': (" + digits + ",), }",
+                new byte[4]));
+    assertThatThrownBy(() -> NpyFile.open(p))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContainingAll(p.toString(), "1".repeat(100) + "... (5000 characters)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
+    String descr = "<" + "x".repeat(100_000);
+    Path q =
+        write(
+            npy(
+                2,
+                "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (1,), }",
+                new byte[4]));
+    assertThatThrownBy(() -> NpyFile.open(q))
+        .isInstanceOf(MalformedFileException.class)
+        .hasMessageContainingAll("unsupported .npy descr", "(100001 characters)")
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400));
   }
 }

@@ -334,10 +334,10 @@ class SafetensorsTest {
     String dup =
         "{\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[0,1]},"
             + "\"t\":{\"dtype\":\"U8\",\"shape\":[1],\"data_offsets\":[1,2]}}";
-    assertMalformed(file(dup, new byte[2]), "Duplicate field 't'");
+    assertMalformed(file(dup, new byte[2]), "has the key \"t\" twice");
     String dupInner =
         "{\"t\":{\"dtype\":\"U8\",\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,1]}}";
-    assertMalformed(file(dupInner, new byte[1]), "Duplicate field 'dtype'");
+    assertMalformed(file(dupInner, new byte[1]), "tensor \"t\" has the key \"dtype\" twice");
   }
 
   @Test

@@ -27,7 +27,7 @@ class TorchCheckpointTest {
     return b.array();
   }
 
-  private static byte[] floats(float... v) {
+  static byte[] floats(float... v) {
     ByteBuffer b = ByteBuffer.allocate(4 * v.length).order(ByteOrder.LITTLE_ENDIAN);
     for (float x : v) {
       b.putFloat(x);
