@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.frame;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import io.github.embeddinggeometry.spi.ComputeBackend;
 import java.util.Arrays;
 import java.util.Objects;
@@ -18,7 +19,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <ul>
  *   <li>{@link #participationRatio} needs no eigenvectors: {@code PR = trace(C)^2 / ||C||_F^2};
  *   <li>{@link #top} finds the k leading PCs by a Lanczos iteration on C;
- *   <li>{@link #fit} does the full d x d decomposition (EJML), needed to save a whole frame.
+ *   <li>{@link #fit} does the full d x d decomposition, needed to save a whole frame: {@link
+ *       SymmetricEigen} (blocked Householder, divide and conquer) from d = {@value
+ *       #OWN_SOLVER_FROM} on, EJML below.
  * </ul>
  *
  * <p>The covariance {@code C = (1/N) (W - mu)^T (W - mu)} (biased) comes from the backend's
@@ -31,6 +34,12 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class Pca {
   /** Below this d the full decomposition is cheaper than any iteration; {@link #top} uses it. */
   private static final int DENSE_BELOW = 64;
+
+  /**
+   * From this d on the full decomposition uses {@link SymmetricEigen}; below it EJML's
+   * eigensolver, which has less set-up per call and is as fast there.
+   */
+  static final int OWN_SOLVER_FROM = 64;
 
   private Pca() {}
 
@@ -130,7 +139,8 @@ public final class Pca {
    * @param rows N, recorded in the result
    * @param mean length d; copied
    * @param covariance symmetric row-major d x d; not modified
-   * @throws IllegalStateException if EJML's symmetric eigen-decomposition fails
+   * @throws IllegalArgumentException if the covariance holds a NaN or infinity
+   * @throws IllegalStateException if the symmetric eigen-decomposition fails
    */
   public static PcaResult fromCovariance(
       int rows, double[] mean, double[] covariance, ProgressListener progress) {
@@ -138,6 +148,40 @@ public final class Pca {
     checkSquare(covariance, d);
     ProgressListener.checkCancelled(progress);
     progress.progress("eigen-decomposition", 0, 1);
+    double[] sortedValues;
+    double[] vectors;
+    if (d >= OWN_SOLVER_FROM) {
+      SymmetricEigen eig = SymmetricEigen.decompose(covariance, d, progress);
+      sortedValues = eig.values();
+      vectors = eig.vectors(); // normalised and signed in place
+      double[] column = new double[d];
+      for (int col = 0; col < d; col++) {
+        for (int i = 0; i < d; i++) {
+          column[i] = vectors[i * d + col];
+        }
+        storeColumn(column, vectors, d, col);
+      }
+    } else {
+      sortedValues = new double[d];
+      vectors = new double[d * d];
+      ejml(covariance, d, sortedValues, vectors);
+    }
+    progress.progress("eigen-decomposition", 1, 1);
+    return new PcaResult(
+        rows, mean, sortedValues, vectors, trace(covariance, d), frobeniusSquared(covariance));
+  }
+
+  /** Normalises and signs a column, then stores it as column {@code col} of {@code vectors}. */
+  private static void storeColumn(double[] column, double[] vectors, int d, int col) {
+    normalise(column);
+    fixSign(column);
+    for (int i = 0; i < d; i++) {
+      vectors[i * d + col] = column[i];
+    }
+  }
+
+  /** EJML's symmetric eigensolver, values descending into {@code sortedValues}. */
+  private static void ejml(double[] covariance, int d, double[] sortedValues, double[] vectors) {
     DMatrixRMaj c = DMatrixRMaj.wrap(d, d, covariance.clone());
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
     if (!eig.decompose(c)) {
@@ -152,8 +196,6 @@ public final class Pca {
     }
     // Stable sort, descending; equal eigenvalues keep EJML's order.
     Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
-    double[] sortedValues = new double[d];
-    double[] vectors = new double[d * d];
     for (int col = 0; col < d; col++) {
       int src = order[col];
       sortedValues[col] = values[src];
@@ -162,15 +204,8 @@ public final class Pca {
       for (int i = 0; i < d; i++) {
         column[i] = v.get(i, 0);
       }
-      normalise(column);
-      fixSign(column);
-      for (int i = 0; i < d; i++) {
-        vectors[i * d + col] = column[i];
-      }
+      storeColumn(column, vectors, d, col);
     }
-    progress.progress("eigen-decomposition", 1, 1);
-    return new PcaResult(
-        rows, mean, sortedValues, vectors, trace(covariance, d), frobeniusSquared(covariance));
   }
 
   /**

@@ -51,18 +51,17 @@ final class Gemm {
   static Operand depthMajor(double[] src, int off, int ld, double scale, int split,
       double[] second, int off2, int ld2) {
     return (dst, o, width, r0, rows, depth) -> {
+      // Plain loops: a System.arraycopy per panel row costs more than the copy at these widths.
       for (int k = 0; k < depth; k++) {
         int d = o + k * width;
-        int s = k < split ? off + k * ld + r0 : off2 + (k - split) * ld2 + r0;
         double[] from = k < split ? src : second;
-        if (scale == 1) {
-          System.arraycopy(from, s, dst, d, rows);
-        } else {
-          for (int rr = 0; rr < rows; rr++) {
-            dst[d + rr] = scale * from[s + rr];
-          }
+        int s = k < split ? off + k * ld + r0 : off2 + (k - split) * ld2 + r0;
+        for (int rr = 0; rr < rows; rr++) {
+          dst[d + rr] = scale * from[s + rr];
         }
-        Arrays.fill(dst, d + rows, d + width, 0.0);
+        for (int rr = rows; rr < width; rr++) {
+          dst[d + rr] = 0.0;
+        }
       }
     };
   }
@@ -149,6 +148,19 @@ final class Gemm {
   static void multiply(TileKernel kern, double[] ap, int aOff, int m, double[] bp, int bOff, int n,
       int depth, double[] c, int cOff, int ldc, Shape shape, boolean parallel,
       ProgressListener cancel) {
+    multiply(kern, ap, aOff, m, bp, bOff, depth * kern.nrDouble(), n, depth, c, cOff, ldc,
+        kern.nrDouble(), shape, parallel, cancel);
+  }
+
+  /**
+   * As above, for B panels {@code bPanel} doubles apart (a panel may hold more depth than is
+   * used) and C addressed by panels: element {@code (r, col)} at {@code c[cOff + r * ldc + (col /
+   * nr) * cPanel + col % nr]}. Row-major C has {@code cPanel = nr}; C stored as column panels of
+   * width nr (rows nr apart) has {@code ldc = nr} and {@code cPanel} = the panel size.
+   */
+  static void multiply(TileKernel kern, double[] ap, int aOff, int m, double[] bp, int bOff,
+      int bPanel, int n, int depth, double[] c, int cOff, int ldc, int cPanel, Shape shape,
+      boolean parallel, ProgressListener cancel) {
     if (m <= 0 || n <= 0 || depth <= 0) {
       return;
     }
@@ -172,7 +184,7 @@ final class Gemm {
     Parallel.Body<double[]> body = (tmp, t) -> {
       int ti = tiles[t] / tileCols;
       int tj = tiles[t] % tileCols;
-      tile(kern, ap, aOff, m, bp, bOff, n, depth, c, cOff, ldc, shape, ti * mb,
+      tile(kern, ap, aOff, m, bp, bOff, bPanel, n, depth, c, cOff, ldc, cPanel, shape, ti * mb,
           Math.min(m, (ti + 1) * mb), tj * nb, Math.min(n, (tj + 1) * nb), tmp);
       return 1;
     };
@@ -187,14 +199,14 @@ final class Gemm {
   }
 
   private static void tile(TileKernel kern, double[] ap, int aOff, int m, double[] bp, int bOff,
-      int n, int depth, double[] c, int cOff, int ldc, Shape shape, int r0, int r1, int c0, int c1,
-      double[] tmp) {
+      int bPanel, int n, int depth, double[] c, int cOff, int ldc, int cPanel, Shape shape, int r0,
+      int r1, int c0, int c1, double[] tmp) {
     int mr = kern.mrDouble();
     int nr = kern.nrDouble();
     for (int k0 = 0; k0 < depth; k0 += KC) {
       int kc = Math.min(KC, depth - k0);
       for (int cb = c0; cb < c1; cb += nr) {
-        int bo = bOff + (cb / nr) * depth * nr + k0 * nr;
+        int bo = bOff + (cb / nr) * bPanel + k0 * nr;
         int cols = Math.min(nr, n - cb);
         for (int rb = r0; rb < r1; rb += mr) {
           if (shape == Shape.UPPER && cb + nr <= rb) {
@@ -202,7 +214,7 @@ final class Gemm {
           }
           int ao = aOff + (rb / mr) * depth * mr + k0 * mr;
           int rows = Math.min(mr, m - rb);
-          int co = cOff + rb * ldc + cb;
+          int co = cOff + rb * ldc + (cb / nr) * cPanel;
           if (rows == mr && cols == nr) {
             kern.microDouble(ap, ao, bp, bo, kc, c, co, ldc);
           } else {

@@ -117,29 +117,23 @@ public final class SymmetricEigen {
     double[] tau = new double[Math.max(0, n - 1)];
     Tridiagonal.reduce(kern, Level2.forKernel(kern), work, n, TRIDIAGONAL_BLOCK, diag, off, tau,
         progress);
-    double[] z = vectors;
-    DivideConquer.solve(kern, diag, off, n, z, progress);
-    BackTransform.apply(kern, work, tau, n, BACK_BLOCK, z, progress);
-    // Descending order: reverse the columns; make each exactly unit length.
-    double[] norms = new double[n];
-    for (int r = 0; r < n; r++) {
-      int o = r * n;
-      for (int c = 0; c < n; c++) {
-        norms[c] += z[o + c] * z[o + c];
-      }
-    }
+    DivideConquer.solve(kern, diag, off, n, vectors, progress);
+    int nr = kern.nrDouble();
+    double[] zp = BackTransform.toPanels(vectors, n, nr);
+    BackTransform.apply(kern, work, tau, n, BACK_BLOCK, zp, progress);
+    // Back to row-major, columns reversed for descending order, each made exactly unit length.
+    int panel = n * nr;
     for (int c = 0; c < n; c++) {
-      norms[c] = 1 / Math.sqrt(norms[c]);
-    }
-    for (int r = 0; r < n; r++) {
-      int o = r * n;
-      for (int c = 0, f = n - 1; c < f; c++, f--) {
-        double x = z[o + c];
-        z[o + c] = z[o + f] * norms[f];
-        z[o + f] = x * norms[c];
+      int o = (c / nr) * panel + c % nr;
+      double ss = 0;
+      for (int r = 0; r < n; r++) {
+        double x = zp[o + r * nr];
+        ss += x * x;
       }
-      if (n % 2 == 1) {
-        z[o + n / 2] *= norms[n / 2];
+      double inv = 1 / Math.sqrt(ss);
+      int f = n - 1 - c;
+      for (int r = 0; r < n; r++) {
+        vectors[r * n + f] = zp[o + r * nr] * inv;
       }
     }
     for (int i = 0; i < n; i++) {
