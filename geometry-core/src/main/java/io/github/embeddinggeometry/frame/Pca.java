@@ -37,9 +37,11 @@ public final class Pca {
 
   /**
    * From this d on the full decomposition uses {@link SymmetricEigen}; below it EJML's
-   * eigensolver, which has less set-up per call and is as fast there.
+   * eigensolver, which has less set-up per call: measured on 2 threads (AMD EPYC Zen 3), EJML is
+   * 2x faster at d = 32, both take about 1.9 ms at d = 96, ours is 1.3x faster at 128 and 2.5x at
+   * 256.
    */
-  static final int OWN_SOLVER_FROM = 64;
+  static final int OWN_SOLVER_FROM = 96;
 
   private Pca() {}
 

@@ -35,19 +35,24 @@ final class DivideConquer {
 
   private static final double EPS = Math.ulp(1.0) / 2;
 
+  /** Secular equations smaller than this are solved on one thread (O(k^2) work). */
+  private static final int PARALLEL_K = 128;
+
   /** Merges below this size run on one thread each, many at once. */
   private static final int SMALL_MERGE = 256;
 
   private final TileKernel kern;
+  private final Level2 l2;
   private final double[] d;
   private final double[] e;
   private final int n;
   private final double[] q;
   private final ProgressListener cancel;
 
-  private DivideConquer(TileKernel kern, double[] d, double[] e, int n, double[] q,
+  private DivideConquer(TileKernel kern, Level2 l2, double[] d, double[] e, int n, double[] q,
       ProgressListener cancel) {
     this.kern = kern;
+    this.l2 = l2;
     this.d = d;
     this.e = e;
     this.n = n;
@@ -61,18 +66,17 @@ final class DivideConquer {
    * @param q row-major n x n, all zero on entry; receives the eigenvectors as columns
    * @param progress receives "eigen: divide and conquer" after each merge; polled for cancellation
    */
-  static void solve(TileKernel kern, double[] d, double[] e, int n, double[] q,
+  static void solve(TileKernel kern, Level2 l2, double[] d, double[] e, int n, double[] q,
       ProgressListener progress) {
     ProgressListener cancel = Parallel.silent(progress);
-    DivideConquer dc = new DivideConquer(kern, d, e, n, q, cancel);
+    DivideConquer dc = new DivideConquer(kern, l2, d, e, n, q, cancel);
     List<int[]> leaves = new ArrayList<>();
     List<List<int[]>> levels = new ArrayList<>();
     dc.tear(0, n, 0, leaves, levels);
-    Parallel.run("eigen: leaves", leaves.size(), leaves.size(), () -> null, (s, t) -> {
+    dc.run(leaves.size() >= 4, leaves.size(), t -> {
       int[] leaf = leaves.get(t);
       TridiagonalQl.solve(d, e, leaf[0], leaf[1] - leaf[0], q, leaf[0] * n + leaf[0], n);
-      return 1;
-    }, cancel);
+    });
     int merges = levels.stream().mapToInt(List::size).sum();
     int done = 0;
     for (int level = levels.size() - 1; level >= 0; level--) {
@@ -214,16 +218,18 @@ final class DivideConquer {
     }
     double[] u = new double[k * k];
     int per = 8;
-    run(parallel && k > 32, (k + per - 1) / per, t -> {
+    boolean big = parallel && k >= PARALLEL_K;
+    run(big, (k + per - 1) / per, t -> {
+      double[] sums = new double[2];
       for (int j = t * per; j < Math.min(k, (t + 1) * per); j++) {
-        lambda[j] = Secular.root(j, k, dl, zz, rho, u, j * k);
+        lambda[j] = Secular.root(l2, j, k, dl, zz, rho, u, j * k, sums);
       }
     });
     // Löwner: zhat_i^2 = (lambda_i - d_i)/rho prod_{j != i} (lambda_j - d_i)/(d_j - d_i),
     // with lambda_j - d_i = -u[j][i] computed accurately by the root finder.
     double[] zhat = new double[k];
     int chunk = 64;
-    run(parallel && k > 64, (k + chunk - 1) / chunk, t -> {
+    run(big, (k + chunk - 1) / chunk, t -> {
       int i0 = t * chunk;
       int i1 = Math.min(k, i0 + chunk);
       for (int i = i0; i < i1; i++) {
@@ -231,10 +237,13 @@ final class DivideConquer {
       }
       for (int j = 0; j < k; j++) {
         int o = j * k;
-        for (int i = i0; i < i1; i++) {
-          if (i != j) {
-            zhat[i] *= -u[o + i] / (dl[j] - dl[i]);
-          }
+        double dj = dl[j];
+        // Two loops around i = j, so that the JIT can vectorise them.
+        for (int i = i0; i < Math.min(i1, j); i++) {
+          zhat[i] *= -u[o + i] / (dj - dl[i]);
+        }
+        for (int i = Math.max(i0, j + 1); i < i1; i++) {
+          zhat[i] *= -u[o + i] / (dj - dl[i]);
         }
       }
       for (int i = i0; i < i1; i++) {
@@ -242,15 +251,13 @@ final class DivideConquer {
       }
     });
     // Row j of u becomes the unit eigenvector of root j: zhat_i / (d_i - lambda_j).
-    run(parallel && k > 64, (k + chunk - 1) / chunk, t -> {
+    run(big, (k + chunk - 1) / chunk, t -> {
       for (int j = t * chunk; j < Math.min(k, (t + 1) * chunk); j++) {
         int o = j * k;
-        double ss = 0;
         for (int i = 0; i < k; i++) {
-          double x = zhat[i] / u[o + i];
-          u[o + i] = x;
-          ss += x * x;
+          u[o + i] = zhat[i] / u[o + i];
         }
+        double ss = l2.dot(u, o, u, o, k);
         double inv = 1 / Math.sqrt(ss);
         for (int i = 0; i < k; i++) {
           u[o + i] *= inv;

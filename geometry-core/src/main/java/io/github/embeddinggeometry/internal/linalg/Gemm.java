@@ -21,8 +21,11 @@ final class Gemm {
   /** Depth of one cache block; fixed, because it fixes the summation order. */
   static final int KC = 256;
 
-  /** Below this many multiply-adds a product runs on the calling thread only. */
-  private static final long PARALLEL_FLOPS = 1L << 18;
+  /**
+   * Below this many multiply-adds (some 0.1 ms) a product runs on the calling thread only: handing
+   * tiles to the pool costs more than it saves.
+   */
+  private static final long PARALLEL_FLOPS = 1L << 21;
 
   private Gemm() {}
 

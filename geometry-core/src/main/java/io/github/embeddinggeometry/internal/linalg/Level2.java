@@ -63,6 +63,28 @@ public abstract class Level2 {
   protected abstract void rectangle4(
       double[] a, int lda, int r, int end, double[] x, double[] y, int yOff);
 
+  /**
+   * The secular sums over {@code i in [from, to)}: {@code out[0] = sum zz[i] / (delta[dOff + i] -
+   * tau)} and {@code out[1] = sum zz[i] / (delta[dOff + i] - tau)^2}.
+   */
+  public abstract void secularSums(
+      double[] zz, double[] delta, int dOff, double tau, int from, int to, double[] out);
+
+  /** Adds the terms {@code i in [from, to)} of {@link #secularSums} to {@code out}, one by one. */
+  protected static void addSecularTerms(
+      double[] zz, double[] delta, int dOff, double tau, int from, int to, double[] out) {
+    double s = out[0];
+    double ds = out[1];
+    for (int i = from; i < to; i++) {
+      double t = 1 / (delta[dOff + i] - tau);
+      double u = zz[i] * t;
+      s += u;
+      ds += u * t;
+    }
+    out[0] = s;
+    out[1] = ds;
+  }
+
   /** {@code sum_{i < len} x[xo + i] * y[yo + i]}. */
   public abstract double dot(double[] x, int xo, double[] y, int yo, int len);
 

@@ -99,4 +99,12 @@ final class ScalarLevel2 extends Level2 {
       y[yo + q] = s;
     }
   }
+
+  @Override
+  public void secularSums(
+      double[] zz, double[] delta, int dOff, double tau, int from, int to, double[] out) {
+    out[0] = 0;
+    out[1] = 0;
+    addSecularTerms(zz, delta, dOff, tau, from, to, out);
+  }
 }

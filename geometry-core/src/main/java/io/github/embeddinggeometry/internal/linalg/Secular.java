@@ -30,64 +30,45 @@ final class Secular {
    *
    * @param zz the squares {@code z_i^2}
    * @param delta out: {@code delta[dOff + i] = d_i - lambda_j}
+   * @param sums scratch of length 2
    * @return {@code lambda_j}
    */
-  static double root(int j, int k, double[] d, double[] zz, double rho, double[] delta,
-      int dOff) {
+  static double root(Level2 l2, int j, int k, double[] d, double[] zz, double rho,
+      double[] delta, int dOff, double[] sums) {
     double rhoInv = 1 / rho;
-    int origin;
-    double lo;
+    int left = Math.min(j, k - 1);
+    int origin = j;
+    double half = j < k - 1 ? (d[j + 1] - d[j]) / 2 : 0;
+    double lo = 0;
     double hi;
     if (j < k - 1) {
-      double half = (d[j + 1] - d[j]) / 2;
-      // f at the midpoint, about d_j.
-      double f = rhoInv;
-      for (int i = 0; i < k; i++) {
-        f += zz[i] / ((d[i] - d[j]) - half);
-      }
-      if (f >= 0) {
-        origin = j;
-        lo = 0;
-        hi = half;
-      } else {
-        origin = j + 1;
-        lo = -half;
-        hi = 0;
-      }
+      hi = half;
     } else {
-      origin = j;
       double s = 0;
       for (int i = 0; i < k; i++) {
         s += zz[i];
       }
-      lo = 0;
       hi = rho * s * (1 + 4 * k * EPS);
     }
-    double dOrigin = d[origin];
-    for (int i = 0; i < k; i++) {
-      delta[dOff + i] = d[i] - dOrigin;
-    }
-    // Start from the bracket end away from the pole: f's sign is known there.
-    double tau = origin == j ? hi : lo;
-    int left = Math.min(j, k - 1);
+    setOrigin(d, origin, k, delta, dOff);
+    // Start from the bracket end away from d_j: the midpoint (or the last root's upper bound).
+    double tau = hi;
     for (int step = 0; step < MAX_STEPS; step++) {
-      double psi = 0;
-      double dpsi = 0;
-      double phi = 0;
-      double dphi = 0;
-      for (int i = 0; i <= left; i++) {
-        double t = 1 / (delta[dOff + i] - tau);
-        double u = zz[i] * t;
-        psi += u;
-        dpsi += u * t;
-      }
-      for (int i = left + 1; i < k; i++) {
-        double t = 1 / (delta[dOff + i] - tau);
-        double u = zz[i] * t;
-        phi += u;
-        dphi += u * t;
-      }
+      l2.secularSums(zz, delta, dOff, tau, 0, left + 1, sums);
+      double psi = sums[0];
+      double dpsi = sums[1];
+      l2.secularSums(zz, delta, dOff, tau, left + 1, k, sums);
+      double phi = sums[0];
+      double dphi = sums[1];
       double f = rhoInv + psi + phi;
+      if (step == 0 && j < k - 1 && f < 0) {
+        // The root lies nearer d_{j+1}: measure from there; same point, so f stays valid.
+        origin = j + 1;
+        setOrigin(d, origin, k, delta, dOff);
+        tau = -half;
+        lo = -half;
+        hi = 0;
+      }
       double err = EPS * (8 * (rhoInv + phi - psi) + Math.abs(tau) * (dpsi + dphi));
       if (Math.abs(f) <= err) {
         break;
@@ -109,7 +90,14 @@ final class Secular {
     for (int i = 0; i < k; i++) {
       delta[dOff + i] -= tau;
     }
-    return dOrigin + tau;
+    return d[origin] + tau;
+  }
+
+  private static void setOrigin(double[] d, int origin, int k, double[] delta, int dOff) {
+    double o = d[origin];
+    for (int i = 0; i < k; i++) {
+      delta[dOff + i] = d[i] - o;
+    }
   }
 
   /**

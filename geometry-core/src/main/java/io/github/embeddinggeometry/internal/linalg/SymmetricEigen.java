@@ -115,9 +115,9 @@ public final class SymmetricEigen {
     double[] diag = new double[n];
     double[] off = new double[Math.max(0, n - 1)];
     double[] tau = new double[Math.max(0, n - 1)];
-    Tridiagonal.reduce(kern, Level2.forKernel(kern), work, n, TRIDIAGONAL_BLOCK, diag, off, tau,
-        progress);
-    DivideConquer.solve(kern, diag, off, n, vectors, progress);
+    Level2 l2 = Level2.forKernel(kern);
+    Tridiagonal.reduce(kern, l2, work, n, TRIDIAGONAL_BLOCK, diag, off, tau, progress);
+    DivideConquer.solve(kern, l2, diag, off, n, vectors, progress);
     int nr = kern.nrDouble();
     double[] zp = BackTransform.toPanels(vectors, n, nr);
     BackTransform.apply(kern, work, tau, n, BACK_BLOCK, zp, progress);

@@ -31,8 +31,8 @@ final class Tridiagonal {
   /** At most this many row slices per symmetric product. */
   private static final int MAX_SLICES = 16;
 
-  /** Elements of the trailing triangle per slice, roughly. */
-  private static final int SLICE_WORK = 1 << 15;
+  /** Elements of the trailing triangle per slice, roughly (some 20 us of work). */
+  private static final int SLICE_WORK = 1 << 16;
 
   private final TileKernel kern;
   private final Level2 l2;

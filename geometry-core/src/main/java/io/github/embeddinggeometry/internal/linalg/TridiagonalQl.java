@@ -23,9 +23,10 @@ final class TridiagonalQl {
   static void solve(double[] d, double[] eIn, int lo, int m, double[] z, int zOff, int ldz) {
     double[] e = new double[m];
     System.arraycopy(eIn, lo, e, 0, m - 1);
+    // The eigenvectors as the rows of vt, so that a rotation of two of them is a contiguous loop.
+    double[] vt = new double[m * m];
     for (int r = 0; r < m; r++) {
-      java.util.Arrays.fill(z, zOff + r * ldz, zOff + r * ldz + m, 0.0);
-      z[zOff + r * ldz + r] = 1;
+      vt[r * m + r] = 1;
     }
     for (int l = 0; l < m; l++) {
       int sweeps = 0;
@@ -40,18 +41,22 @@ final class TridiagonalQl {
         if (++sweeps > MAX_SWEEPS) {
           throw new IllegalStateException("implicit QL did not converge for eigenvalue " + l);
         }
-        sweep(d, e, lo, l, k, z, zOff, ldz, m);
+        sweep(d, e, lo, l, k, vt, m);
       }
     }
-    sort(d, lo, m, z, zOff, ldz);
+    sort(d, lo, m, vt);
+    for (int r = 0; r < m; r++) {
+      for (int c = 0; c < m; c++) {
+        z[zOff + r * ldz + c] = vt[c * m + r];
+      }
+    }
   }
 
   /**
    * One QL step on the unreduced block {@code [l, k]} with the shift from the leading 2 x 2, chased
-   * by plane rotations from the bottom; the rotations also turn the columns of z.
+   * by plane rotations from the bottom; the rotations also turn the rows of vt.
    */
-  private static void sweep(double[] d, double[] e, int lo, int l, int k, double[] z, int zOff,
-      int ldz, int m) {
+  private static void sweep(double[] d, double[] e, int lo, int l, int k, double[] vt, int m) {
     double g = (d[lo + l + 1] - d[lo + l]) / (2 * e[l]);
     double r = Math.hypot(g, 1);
     g = d[lo + k] - d[lo + l] + e[l] / (g + Math.copySign(r, g));
@@ -76,12 +81,13 @@ final class TridiagonalQl {
       p = s * r;
       d[lo + i + 1] = g + p;
       g = c * r - b;
+      int oi = i * m;
+      int on = oi + m;
       for (int row = 0; row < m; row++) {
-        int o = zOff + row * ldz + i;
-        double zi = z[o];
-        double zn = z[o + 1];
-        z[o + 1] = s * zi + c * zn;
-        z[o] = c * zi - s * zn;
+        double zi = vt[oi + row];
+        double zn = vt[on + row];
+        vt[on + row] = s * zi + c * zn;
+        vt[oi + row] = c * zi - s * zn;
       }
     }
     d[lo + l] -= p;
@@ -89,8 +95,8 @@ final class TridiagonalQl {
     e[k] = 0;
   }
 
-  /** Selection sort, ascending, moving the eigenvector columns along. */
-  private static void sort(double[] d, int lo, int m, double[] z, int zOff, int ldz) {
+  /** Selection sort, ascending, moving the eigenvectors (rows of vt) along. */
+  private static void sort(double[] d, int lo, int m, double[] vt) {
     for (int i = 0; i < m - 1; i++) {
       int best = i;
       for (int j = i + 1; j < m; j++) {
@@ -103,10 +109,9 @@ final class TridiagonalQl {
         d[lo + i] = d[lo + best];
         d[lo + best] = t;
         for (int row = 0; row < m; row++) {
-          int o = zOff + row * ldz;
-          double u = z[o + i];
-          z[o + i] = z[o + best];
-          z[o + best] = u;
+          double u = vt[i * m + row];
+          vt[i * m + row] = vt[best * m + row];
+          vt[best * m + row] = u;
         }
       }
     }

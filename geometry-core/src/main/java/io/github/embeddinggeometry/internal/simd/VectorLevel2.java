@@ -109,4 +109,23 @@ public final class VectorLevel2 extends Level2 {
       y[yo + q] = s;
     }
   }
+
+  @Override
+  public void secularSums(
+      double[] zz, double[] delta, int dOff, double tau, int from, int to, double[] out) {
+    DoubleVector vt = DoubleVector.broadcast(S, tau);
+    DoubleVector one = DoubleVector.broadcast(S, 1.0);
+    DoubleVector s = DoubleVector.zero(S);
+    DoubleVector ds = s;
+    int i = from;
+    for (int vend = from + (to - from) / L * L; i < vend; i += L) {
+      DoubleVector t = one.div(DoubleVector.fromArray(S, delta, dOff + i).sub(vt));
+      DoubleVector u = DoubleVector.fromArray(S, zz, i).mul(t);
+      s = s.add(u);
+      ds = madd(u, t, ds);
+    }
+    out[0] = s.reduceLanes(VectorOperators.ADD);
+    out[1] = ds.reduceLanes(VectorOperators.ADD);
+    addSecularTerms(zz, delta, dOff, tau, i, to, out);
+  }
 }
