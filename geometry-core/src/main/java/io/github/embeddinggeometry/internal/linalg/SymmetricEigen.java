@@ -73,6 +73,7 @@ public final class SymmetricEigen {
    * @param progress receives the phases "eigen: tridiagonal", "eigen: divide and conquer" and
    *     "eigen: back-transformation"; polled for cancellation between panels and merges
    * @throws IllegalArgumentException if {@code a} is not n x n or holds a NaN or infinity
+   * @throws IllegalStateException if the computation fails (not expected for finite input)
    * @throws java.util.concurrent.CancellationException if progress asks to cancel
    */
   public static SymmetricEigen decompose(double[] a, int n, ProgressListener progress) {
@@ -118,6 +119,13 @@ public final class SymmetricEigen {
     Level2 l2 = Level2.forKernel(kern);
     Tridiagonal.reduce(kern, l2, work, n, TRIDIAGONAL_BLOCK, diag, off, tau, progress);
     DivideConquer.solve(kern, l2, diag, off, n, vectors, progress);
+    for (double x : diag) {
+      if (!Double.isFinite(x)) {
+        // Not expected for finite input: a guard so that a defect cannot pass as a result.
+        throw new IllegalStateException("symmetric eigen-decomposition of a " + n + " x " + n
+            + " matrix failed: non-finite eigenvalue");
+      }
+    }
     int nr = kern.nrDouble();
     double[] zp = BackTransform.toPanels(vectors, n, nr);
     BackTransform.apply(kern, work, tau, n, BACK_BLOCK, zp, progress);

@@ -194,6 +194,64 @@ class SymmetricEigenTest {
 
   @ParameterizedTest
   @MethodSource("kernelCases")
+  void gluedWilkinsonMatricesMatchEjml(TileKernel kern) {
+    // Copies of Wilkinson's W21+ (eigenvalues in pairs equal to 1e-13 and closer) glued by small
+    // couplings: the classic stress test of deflation in divide and conquer.
+    int block = 21;
+    int copies = 12;
+    int n = block * copies;
+    double[] a = new double[n * n];
+    for (int b = 0; b < copies; b++) {
+      for (int i = 0; i < block; i++) {
+        int r = b * block + i;
+        a[r * n + r] = Math.abs(10 - i);
+        if (i + 1 < block) {
+          a[r * n + r + 1] = 1;
+          a[(r + 1) * n + r] = 1;
+        } else if (b + 1 < copies) {
+          a[r * n + r + 1] = 1e-9;
+          a[(r + 1) * n + r] = 1e-9;
+        }
+      }
+    }
+    SymmetricEigen e = SymmetricEigen.decompose(kern, a, n, ProgressListener.NONE);
+    checkDecomposition(a, n, e.values(), e.vectors(), 0);
+    checkAgainstEjml(a, n, e.values(), e.vectors(), 0);
+  }
+
+  @ParameterizedTest
+  @MethodSource("kernelCases")
+  void gradedSpectrumIsNormwiseAccurate(TileKernel kern) {
+    // Eigenvalues from 1 down to 1e-15: small ones are only determined to about eps ||A||, which
+    // is what the residual, orthogonality and EJML bounds (all relative to the largest) allow.
+    int n = 128;
+    double[] lambda = new double[n];
+    for (int i = 0; i < n; i++) {
+      lambda[i] = Math.pow(10, -15.0 * i / (n - 1)) * (i % 2 == 0 ? 1 : -1);
+    }
+    double[] q = randomOrthogonal(n, 8);
+    double[] a = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = 0;
+        for (int t = 0; t < n; t++) {
+          s += q[i * n + t] * lambda[t] * q[j * n + t];
+        }
+        a[i * n + j] = s;
+        a[j * n + i] = s;
+      }
+    }
+    SymmetricEigen e = SymmetricEigen.decompose(kern, a, n, ProgressListener.NONE);
+    checkDecomposition(a, n, e.values(), e.vectors(), 0);
+    checkAgainstEjml(a, n, e.values(), e.vectors(), 0);
+    double[] want = descending(lambda);
+    for (int i = 0; i < n; i++) {
+      assertThat(Math.abs(e.values()[i] - want[i])).isLessThanOrEqualTo(1e-13);
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("kernelCases")
   void tinyAndHugeScalesMatchEjmlOnTheUnscaledMatrix(TileKernel kern) {
     int n = 70;
     double[] base = randomSymmetric(n, 77);
