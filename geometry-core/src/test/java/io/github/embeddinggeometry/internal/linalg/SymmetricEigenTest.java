@@ -170,18 +170,7 @@ class SymmetricEigenTest {
       lambda[i] = cluster == 3 ? rnd.nextDouble(-1, 1) : (cluster + 1) * 0.5 + i * 1e-13;
     }
     lambda[7] = lambda[11]; // an exact repeat inside a cluster
-    double[] q = randomOrthogonal(n, 21);
-    double[] a = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = 0;
-        for (int t = 0; t < n; t++) {
-          s += q[i * n + t] * lambda[t] * q[j * n + t];
-        }
-        a[i * n + j] = s;
-        a[j * n + i] = s;
-      }
-    }
+    double[] a = withSpectrum(lambda, 21);
     SymmetricEigen e = SymmetricEigen.decompose(kern, a, n, ProgressListener.NONE);
     checkDecomposition(a, n, e.values(), e.vectors(), 0);
     double[] want = descending(lambda);
@@ -229,18 +218,7 @@ class SymmetricEigenTest {
     for (int i = 0; i < n; i++) {
       lambda[i] = Math.pow(10, -15.0 * i / (n - 1)) * (i % 2 == 0 ? 1 : -1);
     }
-    double[] q = randomOrthogonal(n, 8);
-    double[] a = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double s = 0;
-        for (int t = 0; t < n; t++) {
-          s += q[i * n + t] * lambda[t] * q[j * n + t];
-        }
-        a[i * n + j] = s;
-        a[j * n + i] = s;
-      }
-    }
+    double[] a = withSpectrum(lambda, 8);
     SymmetricEigen e = SymmetricEigen.decompose(kern, a, n, ProgressListener.NONE);
     checkDecomposition(a, n, e.values(), e.vectors(), 0);
     checkAgainstEjml(a, n, e.values(), e.vectors(), 0);
@@ -518,6 +496,24 @@ class SymmetricEigenTest {
         }
         a[p * n + q] = s / m;
         a[q * n + p] = s / m;
+      }
+    }
+    return a;
+  }
+
+  /** {@code Q diag(lambda) Q^T} for a random orthogonal Q, exactly symmetric. */
+  static double[] withSpectrum(double[] lambda, long seed) {
+    int n = lambda.length;
+    double[] q = randomOrthogonal(n, seed);
+    double[] a = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double s = 0;
+        for (int t = 0; t < n; t++) {
+          s += q[i * n + t] * lambda[t] * q[j * n + t];
+        }
+        a[i * n + j] = s;
+        a[j * n + i] = s;
       }
     }
     return a;
