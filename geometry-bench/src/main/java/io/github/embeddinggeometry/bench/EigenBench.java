@@ -28,9 +28,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * of {@code 2d} seeded Gaussian rows whose column j has scale {@code 1 / sqrt(1 + j)}, so the
  * spectrum decays like an embedding matrix's.
  *
- * <p>HOW TO RUN: {@code mvn -pl geometry-bench -am package -DskipTests}, then {@code java
- * -Dembgeo.threads=2 -jar geometry-bench/target/benchmarks.jar EigenBench -wi 2 -i 3 -f 1}
- * (EJML takes about half a minute per call at d = 2560).
+ * <p>HOW TO RUN: {@code mvn -pl geometry-bench -am package -DskipTests}, then {@code java -jar
+ * geometry-bench/target/benchmarks.jar EigenBench -wi 2 -i 3 -f 1 -jvmArgs -Dembgeo.threads=2}
+ * (the thread count must go to the forked JVM; EJML takes about half a minute per call at d =
+ * 2560).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
