@@ -277,45 +277,42 @@ final class DivideConquer {
     int n1 = mid - lo;
     int mr = kern.mrDouble();
     int nr = kern.nrDouble();
-    int[] colsUp = new int[k];
-    int[] rowsUp = new int[k];
-    int[] colsLo = new int[k];
-    int[] rowsLo = new int[k];
-    int ku = 0;
-    int kl = 0;
+    // The kept columns in kind order UPPER, DENSE, LOWER: the upper rows use the first ku of
+    // them, the lower rows the last kl, so one packing of U (rows in that order) serves both.
+    int[] cols = new int[k];
+    int[] rows = new int[k];
+    int t = 0;
+    int k1 = 0;
+    int k3 = 0;
     for (int want = UPPER; want <= LOWER; want++) {
       for (int s = 0; s < k; s++) {
-        int kd = kind[kept[s]];
-        if (kd != want) {
-          continue;
-        }
-        if (kd != LOWER) {
-          colsUp[ku] = kept[s];
-          rowsUp[ku++] = s;
-        }
-        if (kd != UPPER) {
-          colsLo[kl] = kept[s];
-          rowsLo[kl++] = s;
+        if (kind[kept[s]] == want) {
+          cols[t] = kept[s];
+          rows[t++] = s;
+          k1 += want == UPPER ? 1 : 0;
+          k3 += want == LOWER ? 1 : 0;
         }
       }
     }
+    int ku = k - k3;
+    int kl = k - k1;
     int n2 = m - n1;
-    double[] aUp = packed(Gemm.rowMajor(q, lo * n + lo, n, colsUp), n1, ku, mr, parallel);
-    double[] aLo = packed(Gemm.rowMajor(q, mid * n + lo, n, colsLo), n2, kl, mr, parallel);
-    double[] bUp = packed(Gemm.rowMajor(u, 0, k, rowsUp), k, ku, nr, parallel);
-    double[] bLo = packed(Gemm.rowMajor(u, 0, k, rowsLo), k, kl, nr, parallel);
+    double[] aUp = packed(Gemm.rowMajor(q, lo * n + lo, n, cols), n1, ku, mr, parallel);
+    double[] aLo = packed(Gemm.rowMajor(q, mid * n + lo, n, Arrays.copyOfRange(cols, k1, k)), n2,
+        kl, mr, parallel);
+    double[] b = packed(Gemm.rowMajor(u, 0, k, rows), k, k, nr, parallel);
     double[] saved = new double[m * nd];
     for (int r = 0; r < m; r++) {
       int o = (lo + r) * n + lo;
-      for (int t = 0; t < nd; t++) {
-        saved[r * nd + t] = q[o + deflated[t]];
+      for (int x = 0; x < nd; x++) {
+        saved[r * nd + x] = q[o + deflated[x]];
       }
       Arrays.fill(q, o, o + k, 0.0);
     }
-    Gemm.multiply(kern, aUp, 0, n1, bUp, 0, k, ku, q, lo * n + lo, n, Gemm.Shape.FULL, parallel,
-        cancel);
-    Gemm.multiply(kern, aLo, 0, n2, bLo, 0, k, kl, q, mid * n + lo, n, Gemm.Shape.FULL, parallel,
-        cancel);
+    Gemm.multiply(kern, aUp, 0, n1, b, 0, k * nr, k, ku, q, lo * n + lo, n, nr, Gemm.Shape.FULL,
+        parallel, cancel);
+    Gemm.multiply(kern, aLo, 0, n2, b, k1 * nr, k * nr, k, kl, q, mid * n + lo, n, nr,
+        Gemm.Shape.FULL, parallel, cancel);
     finish(lo, m, dv, lambda, null, k, deflated, nd, saved);
   }
 
