@@ -78,6 +78,9 @@ final class DivideConquer {
       TridiagonalQl.solve(d, e, leaf[0], leaf[1] - leaf[0], q, leaf[0] * n + leaf[0], n);
     });
     int merges = levels.stream().mapToInt(List::size).sum();
+    if (merges == 0) {
+      progress.progress("eigen: divide and conquer", 1, 1);
+    }
     int done = 0;
     for (int level = levels.size() - 1; level >= 0; level--) {
       List<int[]> list = levels.get(level);
