@@ -30,9 +30,11 @@ import java.util.Objects;
  *
  * <p><b>Determinism.</b> Every parallel loop cuts its work into pieces that depend only on the
  * matrix size, computes each piece on one thread in a fixed order, and combines partial results
- * (the slices of a symmetric product) in piece order; the micro-kernel sums in a fixed order. The
- * result is therefore the same to the bit on every run and for any {@code embgeo.threads}, for a
- * given micro-kernel (the Vector API and the scalar kernel round differently).
+ * (the slices of a symmetric product) in piece order; the micro-kernel sums in a fixed order, and
+ * vector lanes are added in lane order (never by a reduction of unspecified order, whose result
+ * can change once the JIT compiles it). The result is therefore the same to the bit on every run
+ * and for any {@code embgeo.threads}, for a given micro-kernel (the Vector API and the scalar
+ * kernel round differently).
  *
  * <p><b>Cost.</b> About {@code 4.7 n^3} flops at most, and about 4 n x n double arrays of memory
  * besides the input and output.

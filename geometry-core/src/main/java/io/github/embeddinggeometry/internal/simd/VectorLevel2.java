@@ -2,7 +2,6 @@ package io.github.embeddinggeometry.internal.simd;
 
 import io.github.embeddinggeometry.internal.linalg.Level2;
 import jdk.incubator.vector.DoubleVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -27,6 +26,19 @@ public final class VectorLevel2 extends Level2 {
 
   private DoubleVector madd(DoubleVector a, DoubleVector b, DoubleVector c) {
     return fma ? a.fma(b, c) : a.mul(b).add(c);
+  }
+
+  /**
+   * The lanes added in lane order. {@code reduceLanes(ADD)} leaves the order of a floating-point
+   * sum unspecified, and the JIT's intrinsic and the interpreter do differ: results would change
+   * with the JIT's progress.
+   */
+  private static double sum(DoubleVector v) {
+    double s = v.lane(0);
+    for (int i = 1; i < L; i++) {
+      s += v.lane(i);
+    }
+    return s;
   }
 
   @Override
@@ -60,13 +72,13 @@ public final class VectorLevel2 extends Level2 {
       yq = madd(b3, bx3, yq);
       yq.intoArray(y, yOff + q);
     }
-    y[yOff + r] += d0.reduceLanes(VectorOperators.ADD)
+    y[yOff + r] += sum(d0)
         + rowPart(a, row, x[r], q, end, x, y, yOff);
-    y[yOff + r + 1] += d1.reduceLanes(VectorOperators.ADD)
+    y[yOff + r + 1] += sum(d1)
         + rowPart(a, row + lda, x[r + 1], q, end, x, y, yOff);
-    y[yOff + r + 2] += d2.reduceLanes(VectorOperators.ADD)
+    y[yOff + r + 2] += sum(d2)
         + rowPart(a, row + 2 * lda, x[r + 2], q, end, x, y, yOff);
-    y[yOff + r + 3] += d3.reduceLanes(VectorOperators.ADD)
+    y[yOff + r + 3] += sum(d3)
         + rowPart(a, row + 3 * lda, x[r + 3], q, end, x, y, yOff);
   }
 
@@ -81,7 +93,7 @@ public final class VectorLevel2 extends Level2 {
       acc1 = madd(DoubleVector.fromArray(S, x, xo + i + L),
           DoubleVector.fromArray(S, y, yo + i + L), acc1);
     }
-    double s = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    double s = sum(acc0.add(acc1));
     for (; i < len; i++) {
       s += x[xo + i] * y[yo + i];
     }
@@ -124,8 +136,8 @@ public final class VectorLevel2 extends Level2 {
       s = s.add(u);
       ds = madd(u, t, ds);
     }
-    out[0] = s.reduceLanes(VectorOperators.ADD);
-    out[1] = ds.reduceLanes(VectorOperators.ADD);
+    out[0] = sum(s);
+    out[1] = sum(ds);
     addSecularTerms(zz, delta, dOff, tau, i, to, out);
   }
 }

@@ -313,7 +313,9 @@ class SymmetricEigenTest {
   @Test
   void sameBitsWithOneAndThreeThreads() throws Exception {
     // The thread count is fixed when a JVM starts, so other counts run in child JVMs; n is large
-    // enough for every parallel path (sliced products, parallel merges and tiles).
+    // enough for every parallel path (sliced products, parallel merges and tiles). The children
+    // are also cold where this JVM is warm: results must not depend on what the JIT has compiled
+    // (a Vector API reduceLanes(ADD) did, on JDK 25).
     int n = DETERMINISM_N;
     SymmetricEigen e = SymmetricEigen.decompose(randomSymmetric(n, DETERMINISM_SEED), n,
         ProgressListener.NONE);
