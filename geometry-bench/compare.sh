@@ -4,7 +4,8 @@
 #
 # Usage: geometry-bench/compare.sh [--quick] [--reps N] [--stream-queries Q] [--data DIR]
 #                                  [--no-build] [WORKLOAD ...]
-#   WORKLOAD: kernel knn cov pca pairwise stream (default: all of them)
+#   WORKLOAD: kernel knn cov pca pairwise stream (default: all of them); pca also times the
+#             eigensolver alone on the same float64 covariance (eigh) and checks ours against LAPACK
 #   --quick            small sizes, a smoke run (under two minutes)
 #   --reps N           timed repetitions after one untimed warm-up (default 3; stream: always 1)
 #   --stream-queries Q time the streaming k-NN for the first Q query rows against all rows
@@ -36,7 +37,7 @@ while (($#)); do
     --data) data=$2; shift ;;
     --no-build) build=0 ;;
     kernel|knn|cov|pca|pairwise|stream) workloads+=("$1") ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift

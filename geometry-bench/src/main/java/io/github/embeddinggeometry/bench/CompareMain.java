@@ -9,6 +9,7 @@ import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
 import io.github.embeddinggeometry.internal.cpu.CpuGemm;
+import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
@@ -16,8 +17,12 @@ import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -167,6 +172,45 @@ public final class CompareMain {
               return r;
             });
     pcaResult("pca-full", full, shape);
+    eigh(w);
+  }
+
+  /**
+   * The eigensolver alone, on the covariance of the pca input. The covariance and our leading
+   * eigenpairs go to {@code eigh_cov.f64} and {@code eigh_java_top.f64} (little-endian doubles), so
+   * that compare.py times numpy's eigh on the very same matrix and checks our eigenpairs against
+   * LAPACK's.
+   */
+  private void eigh(EmbeddingMatrix w) throws Exception {
+    int d = w.dim();
+    double[] c = cpu.covariance(w, Pca.mean(w, ProgressListener.NONE), ProgressListener.NONE);
+    Timed<SymmetricEigen> t =
+        timed(reps, () -> SymmetricEigen.decompose(c, d, ProgressListener.NONE));
+    result("eigh", t, "shape", d + "x" + d);
+    writeDoubles(data.resolve("eigh_cov.f64"), c);
+    int k = Math.min(d, 100);
+    double[] top = new double[k + d * k]; // k values, then the d x k vectors row-major
+    SymmetricEigen e = t.last();
+    System.arraycopy(e.values(), 0, top, 0, k);
+    for (int i = 0; i < d; i++) {
+      System.arraycopy(e.vectors(), i * d, top, k + i * k, k);
+    }
+    writeDoubles(data.resolve("eigh_java_top.f64"), top);
+  }
+
+  private static void writeDoubles(Path file, double[] values) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(values.length * Double.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.asDoubleBuffer().put(values);
+    try (FileChannel ch =
+        FileChannel.open(
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.WRITE,
+            StandardOpenOption.TRUNCATE_EXISTING)) {
+      while (b.hasRemaining()) {
+        ch.write(b);
+      }
+    }
   }
 
   private void pcaResult(String workload, Timed<PcaResult> t, String shape) {

@@ -5,6 +5,7 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import java.util.Arrays;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -19,7 +20,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * <ul>
  *   <li>{@link #participationRatio} needs no eigenvectors: {@code PR = trace(C)^2 / ||C||_F^2};
  *   <li>{@link #top} finds the k leading PCs by a Lanczos iteration on C;
- *   <li>{@link #fit} does the full d x d decomposition (EJML), needed to save a whole frame.
+ *   <li>{@link #fit} does the full d x d decomposition, needed to save a whole frame: {@link
+ *       SymmetricEigen} (blocked Householder, divide and conquer) from d = {@value
+ *       #OWN_SOLVER_FROM} on, EJML below.
  * </ul>
  *
  * <p>The covariance {@code C = (1/N) (W - mu)^T (W - mu)} (biased) comes from the backend's
@@ -37,6 +40,13 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 public final class Pca {
   /** Below this d the full decomposition is cheaper than any iteration; {@link #top} uses it. */
   private static final int DENSE_BELOW = 64;
+
+  /**
+   * From this d on the full decomposition uses {@link SymmetricEigen}; below it EJML's eigensolver,
+   * which has less set-up per call: measured on 2 threads (AMD EPYC Zen 3), EJML is 2x faster at d
+   * = 32, both take about 1.9 ms at d = 96, ours is 1.3x faster at 128 and 2.5x at 256.
+   */
+  static final int OWN_SOLVER_FROM = 96;
 
   private Pca() {}
 
@@ -236,8 +246,50 @@ public final class Pca {
     checkSquare(covariance, d);
     ProgressListener.checkCancelled(progress);
     progress.progress("eigen-decomposition", 0, 1);
+    // Scaled to [1, 2) by a power of two (exact): no eigensolver step overflows or underflows.
     int exp = exponentOf(covariance);
-    DMatrixRMaj c = DMatrixRMaj.wrap(d, d, scaled(covariance, -exp));
+    double[] c = scaled(covariance, -exp);
+    double[] sortedValues;
+    double[] vectors;
+    if (d >= OWN_SOLVER_FROM) {
+      SymmetricEigen eig = SymmetricEigen.decompose(c, d, progress);
+      sortedValues = eig.values();
+      vectors = eig.vectors(); // normalised and signed in place
+      double[] column = new double[d];
+      for (int col = 0; col < d; col++) {
+        for (int i = 0; i < d; i++) {
+          column[i] = vectors[i * d + col];
+        }
+        storeColumn(column, vectors, d, col);
+      }
+    } else {
+      sortedValues = new double[d];
+      vectors = new double[d * d];
+      ejml(c, d, sortedValues, vectors);
+    }
+    for (int i = 0; i < d; i++) {
+      sortedValues[i] = Math.scalb(sortedValues[i], exp);
+    }
+    progress.progress("eigen-decomposition", 1, 1);
+    return new PcaResult(
+        rows, mean, sortedValues, vectors, trace(covariance, d), frobeniusSquared(covariance));
+  }
+
+  /** Normalises and signs a column, then stores it as column {@code col} of {@code vectors}. */
+  private static void storeColumn(double[] column, double[] vectors, int d, int col) {
+    normalise(column);
+    fixSign(column);
+    for (int i = 0; i < d; i++) {
+      vectors[i * d + col] = column[i];
+    }
+  }
+
+  /**
+   * EJML's symmetric eigensolver, values descending into {@code sortedValues}; decomposes {@code
+   * covariance} in place.
+   */
+  private static void ejml(double[] covariance, int d, double[] sortedValues, double[] vectors) {
+    DMatrixRMaj c = DMatrixRMaj.wrap(d, d, covariance);
     EigenDecomposition_F64<DMatrixRMaj> eig = DecompositionFactory_DDRM.eig(d, true, true);
     if (!eig.decompose(c)) {
       throw new IllegalStateException(
@@ -247,12 +299,10 @@ public final class Pca {
     double[] values = new double[d];
     for (int i = 0; i < d; i++) {
       order[i] = i;
-      values[i] = Math.scalb(eig.getEigenvalue(i).getReal(), exp);
+      values[i] = eig.getEigenvalue(i).getReal();
     }
     // Stable sort, descending; equal eigenvalues keep EJML's order.
     Arrays.sort(order, (x, y) -> Double.compare(values[y], values[x]));
-    double[] sortedValues = new double[d];
-    double[] vectors = new double[d * d];
     for (int col = 0; col < d; col++) {
       int src = order[col];
       sortedValues[col] = values[src];
@@ -261,15 +311,8 @@ public final class Pca {
       for (int i = 0; i < d; i++) {
         column[i] = v.get(i, 0);
       }
-      normalise(column);
-      fixSign(column);
-      for (int i = 0; i < d; i++) {
-        vectors[i * d + col] = column[i];
-      }
+      storeColumn(column, vectors, d, col);
     }
-    progress.progress("eigen-decomposition", 1, 1);
-    return new PcaResult(
-        rows, mean, sortedValues, vectors, trace(covariance, d), frobeniusSquared(covariance));
   }
 
   /**

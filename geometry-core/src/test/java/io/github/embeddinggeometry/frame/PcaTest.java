@@ -12,6 +12,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class PcaTest {
   static java.util.stream.Stream<ComputeBackend> backends() {
@@ -135,6 +136,65 @@ class PcaTest {
           s += v[i * d + c1] * v[i * d + c2];
         }
         assertThat(s).isCloseTo(c1 == c2 ? 1 : 0, within(1e-10));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {Pca.OWN_SOLVER_FROM - 1, Pca.OWN_SOLVER_FROM, 170})
+  void fullDecompositionMatchesEjmlOnBothSidesOfTheSolverThreshold(int d) {
+    // C = X^T X / m: below the threshold Pca uses EJML itself, from it on SymmetricEigen; either
+    // way it must give EJML's eigenpairs with the spec's normalisation and signs.
+    Random rnd = new Random(d);
+    int m = 3 * d;
+    double[] x = new double[m * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rnd.nextGaussian() / (1 + (i % d) * 0.05);
+    }
+    double[] c = new double[d * d];
+    for (int p = 0; p < d; p++) {
+      for (int q = 0; q < d; q++) {
+        double s = 0;
+        for (int i = 0; i < m; i++) {
+          s += x[i * d + p] * x[i * d + q];
+        }
+        c[p * d + q] = s / m;
+      }
+    }
+    PcaResult r = Pca.fromCovariance(m, new double[d], c, ProgressListener.NONE);
+    org.ejml.interfaces.decomposition.EigenDecomposition_F64<org.ejml.data.DMatrixRMaj> eig =
+        org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(d, true, true);
+    assertThat(eig.decompose(org.ejml.data.DMatrixRMaj.wrap(d, d, c.clone()))).isTrue();
+    Integer[] order = new Integer[d];
+    for (int i = 0; i < d; i++) {
+      order[i] = i;
+    }
+    java.util.Arrays.sort(
+        order,
+        (u, w) -> Double.compare(eig.getEigenvalue(w).getReal(), eig.getEigenvalue(u).getReal()));
+    double top = eig.getEigenvalue(order[0]).getReal();
+    double[] v = r.eigenvectors();
+    for (int col = 0; col < d; col++) {
+      double lambda = eig.getEigenvalue(order[col]).getReal();
+      assertThat(r.eigenvalue(col)).isCloseTo(lambda, within(1e-12 * top));
+      double[] mine = new double[d];
+      double[] ref = new double[d];
+      double norm = 0;
+      for (int i = 0; i < d; i++) {
+        mine[i] = v[i * d + col];
+        ref[i] = eig.getEigenVector(order[col]).get(i, 0);
+        norm += ref[i] * ref[i];
+      }
+      assertThat(signed(mine)).as("column %d is signed", col).containsExactly(mine);
+      double gap =
+          Math.min(
+              col > 0 ? r.eigenvalue(col - 1) - r.eigenvalue(col) : top,
+              col < d - 1 ? r.eigenvalue(col) - r.eigenvalue(col + 1) : top);
+      if (gap > 1e-6 * top) {
+        double[] expected = signed(ref);
+        for (int i = 0; i < d; i++) {
+          assertThat(mine[i]).isCloseTo(expected[i] / Math.sqrt(norm), within(1e-9));
+        }
       }
     }
   }
