@@ -6,9 +6,11 @@ import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reference frame files (spec section 6): a safetensors file with {@code cluster_centroid} [d],
@@ -39,11 +41,26 @@ public final class ReferenceFrameFiles {
    *     Pca.top}): the file layout of spec section 6 is a full d x d basis
    */
   public static void save(Path path, ReferenceFrame frame) throws IOException {
+    SafetensorsWriter.write(path, tensors(String.valueOf(path), frame));
+  }
+
+  /**
+   * Writes a frame's file bytes to a channel the caller owns, for callers that place the file
+   * themselves (temporary file, fsync, atomic rename).
+   *
+   * @throws IllegalArgumentException as {@link #save(Path, ReferenceFrame)}
+   * @since 0.1
+   */
+  public static void save(WritableByteChannel out, ReferenceFrame frame) throws IOException {
+    SafetensorsWriter.write(out, Map.of(), tensors("the reference frame file", frame));
+  }
+
+  private static List<Tensor> tensors(String target, ReferenceFrame frame) {
     int d = frame.dim();
     if (!frame.isFull()) {
       throw new IllegalArgumentException(
           "cannot save "
-              + path
+              + target
               + ": the reference frame holds "
               + frame.components()
               + " of "
@@ -52,12 +69,10 @@ public final class ReferenceFrameFiles {
               + d
               + " (compute it with Pca.fit)");
     }
-    SafetensorsWriter.write(
-        path,
-        List.of(
-            Tensors.of(CENTROID, frame.origin(), d),
-            Tensors.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
-            Tensors.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d)));
+    return List.of(
+        Tensors.of(CENTROID, frame.origin(), d),
+        Tensors.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
+        Tensors.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d));
   }
 
   /**

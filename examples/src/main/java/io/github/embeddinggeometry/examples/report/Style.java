@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.examples.report;
 
+import io.github.embeddinggeometry.examples.output.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -284,11 +285,14 @@ final class Style {
     return s;
   }
 
+  /** Renders the chart and writes the PNG whole or not at all. */
   static void save(JFreeChart chart, Path png, int width, int height) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 16);
     try {
-      ChartUtils.saveChartAsPNG(png.toFile(), chart, width, height);
+      ChartUtils.writeChartAsPNG(bytes, chart, width, height);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write figure " + png + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot render figure " + png + ": " + e.getMessage(), e);
     }
+    AtomicFiles.write(png, bytes.toByteArray());
   }
 }
