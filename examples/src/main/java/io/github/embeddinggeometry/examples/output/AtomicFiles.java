@@ -27,10 +27,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * @since 0.1
  */
 public final class AtomicFiles {
-  /** Temporary files being written now; guarded by the class lock with {@link #abandoned}. */
+  /** Temporary files being written now; guarded by the class lock. */
   private static final Set<Path> PENDING = new HashSet<>();
 
-  private static boolean abandoned;
+  /** Set under the class lock; read without it by the computations that poll it. */
+  private static volatile boolean abandoned;
 
   private AtomicFiles() {}
 
@@ -121,7 +122,7 @@ public final class AtomicFiles {
   }
 
   /** True once {@link #abandon()} ran: long computations stop. */
-  public static synchronized boolean isAbandoned() {
+  public static boolean isAbandoned() {
     return abandoned;
   }
 
