@@ -41,8 +41,12 @@ final class Failures {
    */
   static int report(
       String command, Throwable e, String where, Path logDir, boolean debug, PrintStream err) {
-    if (e instanceof CancellationException || AtomicFiles.isAbandoned()) {
+    if (AtomicFiles.isAbandoned()) {
       // Stopped by a signal: the shutdown hook says so, the JVM sets 130 or 143.
+      return INTERRUPTED;
+    }
+    if (e instanceof CancellationException) {
+      err.println(command + ": cancelled during " + where);
       return INTERRUPTED;
     }
     if (e instanceof OutOfMemoryError) {

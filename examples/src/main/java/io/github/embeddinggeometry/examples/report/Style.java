@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
@@ -40,6 +41,12 @@ final class Style {
   static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
   static final Color DARK = new Color(0x10, 0x10, 0x14);
   static final Color GRID_ON_DARK = new Color(255, 255, 255, 90);
+
+  static {
+    // ImageIO buffers an encoded PNG in a temporary file under java.io.tmpdir by default: that
+    // would write outside the output folder, and fail there under a quota before the figure does.
+    ImageIO.setUseCache(false);
+  }
 
   private Style() {}
 
