@@ -75,9 +75,16 @@ public final class AtomicFiles {
                 + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1)
                 + ".tmp");
     checkSpace(target, dir, expectedBytes);
+    FileChannel ch;
+    try {
+      ch = create(tmp);
+    } catch (IOException e) {
+      throw failure(target, dir, expectedBytes, e);
+    }
+    // From here the temporary file is ours: removed unless it became the target.
     boolean moved = false;
     try {
-      try (FileChannel ch = create(tmp)) {
+      try (ch) {
         body.write(ch);
         ch.force(true);
       }
@@ -85,10 +92,7 @@ public final class AtomicFiles {
       moved = true;
       syncFolder(dir);
     } catch (IOException e) {
-      if (OutOfSpaceException.isOutOfSpace(e)) {
-        throw new OutOfSpaceException(target, expectedBytes, free(dir), e);
-      }
-      throw new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
+      throw failure(target, dir, expectedBytes, e);
     } finally {
       synchronized (AtomicFiles.class) {
         PENDING.remove(tmp);
@@ -101,6 +105,13 @@ public final class AtomicFiles {
         }
       }
     }
+  }
+
+  private static RuntimeException failure(Path target, Path dir, long expected, IOException e) {
+    if (OutOfSpaceException.isOutOfSpace(e)) {
+      return new OutOfSpaceException(target, expected, free(dir), e);
+    }
+    return new UncheckedIOException("cannot write " + target + ": " + e.getMessage(), e);
   }
 
   /**
