@@ -205,6 +205,11 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
+    void check() {
+      basis.box(model.isMinilm());
+    }
+
+    @Override
     void run(Session s, Path root, String sub) {
       BoundingBox box = basis.box(model.isMinilm());
       PairwiseStep.run(s, basis, box, pairwise.force, Outputs.stepFolder(root, sub));
@@ -228,6 +233,7 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void check() {
+      basis.box(model.isMinilm());
       Colormap.parse(figure.colormap);
     }
 
@@ -255,6 +261,12 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
+    void check() {
+      basis.box(model.isMinilm());
+      cluster.eps(model.isMinilm());
+    }
+
+    @Override
     void run(Session s, Path root, String sub) {
       boolean minilm = model.isMinilm();
       ClustersStep.run(
@@ -275,6 +287,12 @@ public final class GeometryCli implements Callable<Integer> {
     @Override
     String name() {
       return "frame";
+    }
+
+    @Override
+    void check() {
+      basis.box(model.isMinilm());
+      cluster.eps(model.isMinilm());
     }
 
     @Override
@@ -361,6 +379,8 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void check() {
+      basis.box(model.isMinilm());
+      cluster.eps(model.isMinilm());
       Colormap.parse(figure.colormap);
       knn.check();
       profile.check();

@@ -675,8 +675,17 @@ class GeometryCliTest {
     badInput("--top must be in 1..10,000", "densest", "--top", "0");
     badInput("--k must be in 1..10,000", "all", "--k", "99999");
     badInput("Unknown option", "frame", "--bogus");
+    String out = tmp.resolve("malformed").toString();
     badInput(
-        "PC index 99", "pairwise", "--model", model.dir.toString(), "--north", "99", "--quiet");
+        "PC index 99",
+        "pairwise",
+        "--model",
+        model.dir.toString(),
+        "--north",
+        "99",
+        "--out",
+        out,
+        "--quiet");
     badInput(
         "--metric",
         "densest",
@@ -684,6 +693,8 @@ class GeometryCliTest {
         model.dir.toString(),
         "--metric",
         tmp.resolve("missing.pt").toString(),
+        "--out",
+        out,
         "--quiet");
   }
 }
