@@ -3,10 +3,11 @@ package io.github.embeddinggeometry.examples;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
 import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.examples.notebooks.BoxSelection;
+import io.github.embeddinggeometry.examples.notebooks.ClusterReferenceFrame;
 import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.examples.report.Plots;
 import io.github.embeddinggeometry.frame.BoundingBox;
-import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
@@ -25,8 +26,7 @@ final class ClustersStep {
   /** Finds (or reuses) the components; the frame step needs the same ones. */
   static NearDuplicateClusters find(
       Session s, Options.BasisOptions basis, BoundingBox box, double eps) {
-    SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
-    EmbeddingMatrix sel = s.select(c, box, 2).compact();
+    EmbeddingMatrix sel = s.select(basis, box).rows();
     String key =
         basis.north
             + "/"
@@ -34,7 +34,7 @@ final class ClustersStep {
             + "/"
             + basis.equinox
             + "/"
-            + Session.boxText(box)
+            + BoxSelection.text(box)
             + "/"
             + eps;
     return s.clusters(
@@ -62,6 +62,7 @@ final class ClustersStep {
   static void run(Session s, Options.BasisOptions basis, BoundingBox box, double eps, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
+    con.step("clusters");
     NearDuplicateClusters cl = find(s, basis, box, eps);
     double voidWidth = cl.voidWidth(con);
     con.finishBars();
@@ -87,17 +88,17 @@ final class ClustersStep {
     r.put("cluster_sizes", top);
     r.put("largest_size", cl.largestSize());
     r.put("void", voidWidth);
-    r.put("largest_centroid_norm", norm(cl.largestCentroid()));
+    r.put("largest_centroid_norm", ClusterReferenceFrame.norm(cl.largestCentroid()));
     List<Map<String, Object>> texts = new ArrayList<>();
     for (int i = 0; i < Math.min(TEXT_SAMPLE, largest.length); i++) {
-      texts.add(Report.obj("id", largest[i], "text", s.text(largest[i])));
+      texts.add(Report.obj("id", largest[i], "text", s.rawText(largest[i])));
     }
     r.put("largest_sample", texts);
     r.put("largest_ids", largest);
     r.file("cluster_tokens.safetensors");
 
     // Figure: nearest-neighbour distances inside and outside the largest cluster, with eps:
-    // shows whether a void separates the cluster (spec section 6).
+    // shows whether a void separates the cluster.
     EmbeddingMatrix rows = cl.matrix();
     double[] nn =
         KnnDensity.of(1, s.kernel("euclidean", MetricSpace.euclidean()))
@@ -151,13 +152,5 @@ final class ClustersStep {
             cl.largestSize(),
             voidWidth,
             Session.seconds(t0)));
-  }
-
-  static double norm(float[] v) {
-    double s = 0;
-    for (float x : v) {
-      s += (double) x * x;
-    }
-    return Math.sqrt(s);
   }
 }

@@ -1,10 +1,12 @@
 package io.github.embeddinggeometry.examples;
 
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.examples.output.AtomicFiles;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -26,6 +28,11 @@ final class Console implements ProgressListener {
   private final boolean interactive = System.console() != null;
   private final Map<String, Task> tasks = new HashMap<>();
 
+  /** What runs now, for the one-line message when memory runs out. */
+  private volatile String step = "starting";
+
+  private volatile String task;
+
   private static final class Task {
     final long startNanos = System.nanoTime();
     ProgressBar bar;
@@ -42,6 +49,35 @@ final class Console implements ProgressListener {
     return quiet;
   }
 
+  /** Marks the start of a step (a subcommand of {@code all}, loading the model ...). */
+  void step(String name) {
+    step = name;
+    task = null;
+  }
+
+  /** The running step and, when one reported progress, its current task. */
+  String where() {
+    String t = task;
+    return t == null ? step : step + " (" + t + ")";
+  }
+
+  /** Long computations stop once the command is shutting down (SIGINT, SIGTERM). */
+  @Override
+  public boolean isCancelled() {
+    return AtomicFiles.isAbandoned();
+  }
+
+  /** Lets {@code table} print to stdout unless quiet (the examples' tables). */
+  void print(Consumer<PrintStream> table) {
+    if (!quiet) {
+      synchronized (this) {
+        finishBars();
+        table.accept(out);
+        out.flush();
+      }
+    }
+  }
+
   /** One line on stdout unless quiet. */
   void line(String text) {
     if (!quiet) {
@@ -55,6 +91,7 @@ final class Console implements ProgressListener {
 
   @Override
   public synchronized void progress(String task, long done, long total) {
+    this.task = task;
     if (quiet) {
       return;
     }

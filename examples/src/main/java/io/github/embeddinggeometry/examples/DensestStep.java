@@ -2,28 +2,36 @@ package io.github.embeddinggeometry.examples;
 
 import io.github.embeddinggeometry.analysis.DensestPoint;
 import io.github.embeddinggeometry.density.DensityField;
+import io.github.embeddinggeometry.examples.notebooks.DensestPointNeighbourhood;
 import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.examples.report.Plots;
-import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
-/** Notebook "Densest Point Neighborhood": causal vs cosine neighbours of the densest token. */
+/**
+ * Notebook "Densest Point Neighborhood" ({@link DensestPointNeighbourhood}) as a command: both
+ * neighbour lists in report.json with the exact token texts, two rank plots, and the first rows of
+ * the notebook's tables on the terminal.
+ */
 final class DensestStep {
+  /** Rows of each neighbour table printed on the terminal (report.json has all). */
+  static final int PRINTED = 10;
+
   private DensestStep() {}
 
-  static void run(Session s, Options.KnnOptions knn, int top, Path dir) {
+  static void run(Session s, Options.KnnOptions knn, Options.DensestOptions opt, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
+    con.step("densest");
     knn.check();
+    opt.check();
+    int top = opt.top;
     DensityField field = s.causalField(knn.metric, knn.ridge, knn.k, knn.sample, knn.seed);
-    if (top < 1 || top > field.rows() - 1) {
+    if (top > field.rows() - 1) {
       throw new UserInputException(
           "--top must be in 1.."
               + (field.rows() - 1)
@@ -32,28 +40,23 @@ final class DensestStep {
               + " rows; got "
               + top);
     }
-    CausalMetric m = s.metric(knn.metric, knn.ridge);
     String metricKey = "causal:" + knn.metric + "@" + knn.ridge;
-    DensestPoint dp =
-        DensestPoint.of(
-            field.matrix(),
+    DensestPointNeighbourhood.Result res =
+        DensestPointNeighbourhood.analyse(
             field,
-            s.kernel(metricKey, MetricSpace.causal(m)),
+            s.kernel(metricKey, MetricSpace.causal(s.metric(knn.metric, knn.ridge))),
             s.kernel("cosine", MetricSpace.cosine()),
             top,
             con);
     con.finishBars();
+    DensestPoint dp = res.point();
 
-    Set<Integer> cosineSet = new HashSet<>();
-    for (int id : dp.cosineIds()) {
-      cosineSet.add(id);
-    }
-    Set<Integer> causalSet = new HashSet<>();
     List<Map<String, Object>> causal = new ArrayList<>();
+    List<Map<String, Object>> cosine = new ArrayList<>();
     double[] causalD = new double[top];
+    double[] cosS = new double[top];
     for (int i = 0; i < top; i++) {
       int id = dp.metricIds()[i];
-      causalSet.add(id);
       causalD[i] = dp.metricDistances()[i];
       causal.add(
           Report.obj(
@@ -62,16 +65,12 @@ final class DensestStep {
               "id",
               id,
               "distance",
-              dp.metricDistances()[i],
+              causalD[i],
               "text",
-              s.text(id),
+              s.rawText(id),
               "in_cosine_top",
-              cosineSet.contains(id)));
-    }
-    List<Map<String, Object>> cosine = new ArrayList<>();
-    double[] cosS = new double[top];
-    for (int i = 0; i < top; i++) {
-      int id = dp.cosineIds()[i];
+              DensestPointNeighbourhood.rank(dp.cosineIds(), id) > 0));
+      id = dp.cosineIds()[i];
       cosS[i] = dp.cosineSimilarities()[i];
       cosine.add(
           Report.obj(
@@ -80,14 +79,14 @@ final class DensestStep {
               "id",
               id,
               "similarity",
-              dp.cosineSimilarities()[i],
+              cosS[i],
               "text",
-              s.text(id),
+              s.rawText(id),
               "in_causal_top",
-              causalSet.contains(id)));
+              DensestPointNeighbourhood.rank(dp.metricIds(), id) > 0));
     }
     boolean infinite = Double.isInfinite(dp.density());
-    String densestText = s.text(dp.id());
+    String verdict = res.verdict().name().toLowerCase(Locale.ROOT);
 
     Report r = new Report("densest", s);
     r.put("k", knn.k);
@@ -96,7 +95,7 @@ final class DensestStep {
     r.put("sample_rows", field.rows());
     r.put("top", top);
     r.put("densest_token_id", dp.id());
-    r.put("densest_text", densestText);
+    r.put("densest_text", s.rawText(dp.id()));
     r.put("density", dp.density());
     r.put("density_infinite_duplicate", infinite);
     r.put("mean_knn_distance", dp.meanDistance());
@@ -104,14 +103,14 @@ final class DensestStep {
     r.put("cosine_neighbors", cosine);
     r.put("overlap", dp.overlap());
     r.put("overlap_share", dp.overlapShare());
-    r.put("verdict", Verdicts.Overlap.of(dp.overlapShare()).name().toLowerCase(Locale.ROOT));
+    r.put("verdict", verdict);
 
     String sub =
         String.format(
             Locale.ROOT,
-            "densest token %d %s, k = %d, %,d tokens; overlap" + " of the top %d: %d (%.1f%%)",
+            "densest token %d %s, k = %d, %,d tokens; overlap of the top %d: %d (%.1f%%)",
             dp.id(),
-            densestText,
+            s.text(dp.id()),
             knn.k,
             field.rows(),
             top,
@@ -144,7 +143,7 @@ final class DensestStep {
             "densest: token %d %s, density %s (mean %d-NN distance %.4g); overlap causal/cosine top"
                 + " %d: %d (%.1f%%, %s) (%s)",
             dp.id(),
-            densestText,
+            s.text(dp.id()),
             infinite
                 ? "infinite (>= k exact duplicates)"
                 : String.format(Locale.ROOT, "%.4g", dp.density()),
@@ -153,27 +152,8 @@ final class DensestStep {
             top,
             dp.overlap(),
             100 * dp.overlapShare(),
-            Verdicts.Overlap.of(dp.overlapShare()).name().toLowerCase(Locale.ROOT),
+            verdict,
             Session.seconds(t0)));
-    if (!con.quiet()) {
-      con.line("  rank  causal id  distance    text            | cosine id  similarity  text");
-      for (int i = 0; i < Math.min(top, 10); i++) {
-        con.line(
-            String.format(
-                Locale.ROOT,
-                "  %4d  %9d  %.6f  %-15s | %9d  %.6f    %s",
-                i + 1,
-                dp.metricIds()[i],
-                dp.metricDistances()[i],
-                clip(s.text(dp.metricIds()[i])),
-                dp.cosineIds()[i],
-                dp.cosineSimilarities()[i],
-                clip(s.text(dp.cosineIds()[i]))));
-      }
-    }
-  }
-
-  private static String clip(String t) {
-    return t.length() > 15 ? t.substring(0, 14) + "\u2026" : t;
+    con.print(out -> DensestPointNeighbourhood.print(res, s::rawText, PRINTED, out));
   }
 }

@@ -1,23 +1,21 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
-import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.examples.notebooks.BoxSelection;
+import io.github.embeddinggeometry.examples.notebooks.DensityFieldVisualization;
 import io.github.embeddinggeometry.examples.report.Colormap;
 import io.github.embeddinggeometry.examples.report.Colouring;
 import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.examples.report.Maps;
 import io.github.embeddinggeometry.examples.report.Scale;
 import io.github.embeddinggeometry.frame.BoundingBox;
-import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Notebook 1.5b: nearest-neighbour distance of every row in the box, drawn on a Mollweide map and a
- * polar map.
+ * Notebook 1.5b ({@link DensityFieldVisualization}) as a command: the nearest-neighbour distance of
+ * every row in the box, drawn on a Mollweide map, a polar map and a close-up of the box.
  *
  * <p>Choice: the notebook coloured by distance with inferno, which paints the densest tokens black
  * on a black background although its text says "small distance: hot colours". We reverse the
@@ -30,36 +28,25 @@ final class DensityFieldStep {
       Session s, Options.BasisOptions basis, BoundingBox box, Colormap colormap, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
-    SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
-    EmbeddingMatrix sel = s.select(c, box, 2).compact();
-    int n = sel.rows();
-    DensityField field =
-        KnnDensity.of(1, s.kernel("euclidean", MetricSpace.euclidean())).estimate(sel, con);
+    con.step("density-field");
+    DensityFieldVisualization.Result res =
+        DensityFieldVisualization.analyse(
+            s.select(basis, box), s.kernel("euclidean", MetricSpace.euclidean()), con);
     con.finishBars();
-    double[] nn = field.nearestDistances();
-    double[] lat = new double[n];
-    double[] lon = new double[n];
-    double[] r = new double[n];
-    for (int i = 0; i < n; i++) {
-      int row = s.w().rowOf(sel.id(i));
-      lat[i] = c.latDeg()[row];
-      lon[i] = c.lonDeg()[row];
-      r[i] = c.r()[row];
-    }
-    FiniteSummary sum = field.nearestDistanceSummary();
-    long zeros = 0;
-    for (double v : nn) {
-      if (v == 0) {
-        zeros++;
-      }
-    }
+    int n = res.tokens().rows().rows();
+    double[] nn = res.field().nearestDistances();
+    double[] lat = res.tokens().latDeg();
+    double[] lon = res.tokens().lonDeg();
+    double[] r = res.tokens().r();
+    FiniteSummary sum = res.summary();
+    long zeros = res.zeroDistances();
     Scale scale = Scale.over(nn, colormap, true, false);
     String sub =
         String.format(
             Locale.ROOT,
             "%,d tokens in box %s; basis N=PC%d, M=PC%d, E=PC%d; bright = close neighbour (dense)",
             n,
-            Session.boxText(box),
+            BoxSelection.text(box),
             basis.north,
             basis.meridian,
             basis.equinox);

@@ -1,55 +1,50 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.CoreShellOuter;
 import io.github.embeddinggeometry.analysis.RadialProfile;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
+import io.github.embeddinggeometry.examples.notebooks.LocalDensityVsCausalNorm;
+import io.github.embeddinggeometry.examples.notebooks.Verdicts;
 import io.github.embeddinggeometry.examples.report.Colormap;
 import io.github.embeddinggeometry.examples.report.Colouring;
 import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.examples.report.Plots;
 import io.github.embeddinggeometry.examples.report.Scale;
-import io.github.embeddinggeometry.metric.CausalMetric;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 
-/** Notebook "Local Density vs Causal Norm": is the core of the causal-norm distribution dense? */
+/**
+ * Notebook "Local Density vs Causal Norm" ({@link LocalDensityVsCausalNorm}) as a command: its
+ * statistics in report.json, two scatter plots and the radial profile.
+ */
 final class DensityVsNormStep {
   private DensityVsNormStep() {}
 
   static void run(Session s, Options.KnnOptions knn, Options.ProfileOptions prof, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
+    con.step("density-vs-norm");
     knn.check();
-    if (prof.bins < 1) {
-      throw new UserInputException("--bins must be >= 1; got " + prof.bins);
-    }
+    prof.check();
     DensityField field = s.causalField(knn.metric, knn.ridge, knn.k, knn.sample, knn.seed);
-    CausalMetric m = s.metric(knn.metric, knn.ridge);
-    EmbeddingMatrix rows = field.matrix();
-    double[] norms = CausalNorms.norms(rows, m, con);
-    con.finishBars();
-    double[] density = field.densities();
     double pr = s.pca().participationRatio();
-    int dEff;
-    if (prof.dEff != null) {
-      if (prof.dEff < 1) {
-        throw new UserInputException("--d-eff must be >= 1; got " + prof.dEff);
-      }
-      dEff = prof.dEff;
-    } else {
-      dEff = DensityField.effectiveDimension(pr);
-    }
-    double[] logVol = field.logVolumetric(dEff);
-    RadialProfile profile = RadialProfile.of(norms, density, prof.bins);
-    CoreShellOuter cso = CoreShellOuter.of(norms, density);
+    int dEff = prof.dEff != null ? prof.dEff : DensityField.effectiveDimension(pr);
+    LocalDensityVsCausalNorm.Result res =
+        LocalDensityVsCausalNorm.analyse(
+            field, s.metric(knn.metric, knn.ridge), dEff, prof.bins, con);
+    con.finishBars();
+    double[] norms = res.causalNorms();
+    double[] density = field.densities();
+    double[] logVol = res.logVolumetric();
+    RadialProfile profile = res.profile();
+    CoreShellOuter cso = res.regions();
+    Verdicts.CoreShell verdict = Verdicts.CoreShell.of(res.regions().coreShellRatio());
     FiniteSummary ds = field.densitySummary();
     FiniteSummary ns = FiniteSummary.of(norms);
     FiniteSummary ls = FiniteSummary.of(logVol);
-    int n = rows.rows();
+    int n = field.rows();
 
     String sub =
         String.format(
@@ -98,7 +93,7 @@ final class DensityVsNormStep {
                 "%d bins of causal norm; core/shell density ratio %.2f: %s",
                 prof.bins,
                 cso.coreShellRatio(),
-                Verdicts.CoreShell.of(cso.coreShellRatio()).text)),
+                verdict.text())),
         new Plots.Profile(
             profile.edges(), toLongs(profile.counts()), profile.means(), profile.stds()),
         "Causal norm (logometers)",
@@ -145,7 +140,7 @@ final class DensityVsNormStep {
     r.put("shell", region(cso.shell()));
     r.put("outer", region(cso.outer()));
     r.put("core_shell_ratio", cso.coreShellRatio());
-    r.put("verdict", Verdicts.CoreShell.of(cso.coreShellRatio()).name().toLowerCase(Locale.ROOT));
+    r.put("verdict", verdict.name().toLowerCase(Locale.ROOT));
     r.figure("density_vs_norm.png");
     r.figure("volumetric_density_vs_norm.png");
     r.figure("radial_profile.png");
@@ -159,7 +154,7 @@ final class DensityVsNormStep {
             ns.min(),
             ns.max(),
             cso.coreShellRatio(),
-            Verdicts.CoreShell.of(cso.coreShellRatio()).text,
+            verdict.text(),
             Session.seconds(t0)));
   }
 

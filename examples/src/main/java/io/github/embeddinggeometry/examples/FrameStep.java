@@ -1,13 +1,13 @@
 package io.github.embeddinggeometry.examples;
 
-import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
+import io.github.embeddinggeometry.examples.notebooks.ClusterReferenceFrame;
+import io.github.embeddinggeometry.examples.output.AtomicFiles;
 import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.examples.report.Plots;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
 import io.github.embeddinggeometry.io.ReferenceFrameFiles;
-import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -18,54 +18,49 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Notebook 1.6a: the cluster-centric reference frame (centroid of the largest near-duplicate
- * cluster + the full PCA of W), saved and verified by reading it back bit for bit.
+ * Notebook 1.6a ({@link ClusterReferenceFrame}) as a command: the reference frame file, verified by
+ * reading it back bit for bit, the scree plot and the eigenvalue table.
  */
 final class FrameStep {
+  static final String FILE = "cluster_reference_frame.safetensors";
+
   private FrameStep() {}
 
   static void run(Session s, Options.BasisOptions basis, BoundingBox box, double eps, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
+    con.step("frame");
     PcaResult pca = s.pca();
-    NearDuplicateClusters cl = ClustersStep.find(s, basis, box, eps);
-    int[] ids = cl.largestIds();
-    float[] centroid = NearDuplicateClusters.centroid(s.w(), ids);
+    int[] ids = ClustersStep.find(s, basis, box, eps).largestIds();
+    ReferenceFrame frame = ClusterReferenceFrame.analyse(s.w(), pca, ids);
+    float[] centroid = frame.origin();
     int d = s.w().dim();
 
-    float[] values = toFloats(pca.eigenvalues());
-    float[] vectors = toFloats(pca.eigenvectors());
-    Path file = dir.resolve("cluster_reference_frame.safetensors");
+    Path file = dir.resolve(FILE);
+    long bytes = 4L * d * (d + 2);
+    AtomicFiles.write(file, bytes, ch -> ReferenceFrameFiles.save(ch, frame));
     try {
-      ReferenceFrameFiles.save(file, pca.frame(centroid));
+      if (!ClusterReferenceFrame.verify(file, frame)) {
+        throw new IllegalStateException("read-back of " + file + " differs from what was written");
+      }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot read back " + file + ": " + e.getMessage(), e);
     }
-    boolean verified = verify(file, centroid, values, vectors, d);
-    if (!verified) {
-      throw new IllegalStateException("read-back of " + file + " differs from what was written");
-    }
+    con.print(out -> ClusterReferenceFrame.printPca(pca, out));
 
-    int top = Math.min(10, d);
     List<Map<String, Object>> table = new ArrayList<>();
-    con.line(
-        String.format(
-            Locale.ROOT, "frame: top %d eigenvalues of W (%,d x %,d):", top, s.w().rows(), d));
-    for (int i = 0; i < top; i++) {
-      double share = pca.varianceExplained(i);
+    for (int i = 0; i < Math.min(10, d); i++) {
       table.add(
-          Report.obj("pc", i + 1, "eigenvalue", pca.eigenvalue(i), "variance_explained", share));
-      con.line(
-          String.format(
-              Locale.ROOT,
-              "  PC%-3d %.6f  (%5.2f%% variance)",
+          Report.obj(
+              "pc",
               i + 1,
+              "eigenvalue",
               pca.eigenvalue(i),
-              100 * share));
+              "variance_explained",
+              pca.varianceExplained(i)));
     }
     double cum10 = pca.cumulativeVariance(Math.min(10, d));
     double cum100 = pca.cumulativeVariance(Math.min(100, d));
-
     int shown = Math.min(50, d);
     double[] share = new double[shown];
     double[] cum = new double[shown];
@@ -89,18 +84,21 @@ final class FrameStep {
         share,
         cum);
 
+    double norm = ClusterReferenceFrame.norm(centroid);
     Report r = new Report("frame", s);
     r.selection(basis, box);
     r.put("eps", eps);
     r.put("cluster_size", ids.length);
-    r.put("centroid_norm", ClustersStep.norm(centroid));
-    r.put("centroid_first10", toDoubles(Arrays.copyOf(centroid, Math.min(10, d))));
+    r.put("centroid_norm", norm);
+    double[] first10 = new double[Math.min(10, d)];
+    Arrays.setAll(first10, i -> centroid[i]);
+    r.put("centroid_first10", first10);
     r.put("top_eigenvalues", table);
     r.put("cumulative_variance_10", cum10);
     r.put("cumulative_variance_100", cum100);
     r.put("participation_ratio", pca.participationRatio());
-    r.put("verified", verified);
-    r.file("cluster_reference_frame.safetensors");
+    r.put("verified", true);
+    r.file(FILE);
     r.figure("variance_explained.png");
     r.write(dir, t0);
     con.line(
@@ -109,44 +107,9 @@ final class FrameStep {
             "frame: centroid of %,d cluster tokens (norm %.6f); first 10 PCs %.2f%%, first 100 %.2f%%;"
                 + " saved and verified (%s)",
             ids.length,
-            ClustersStep.norm(centroid),
+            norm,
             100 * cum10,
             100 * cum100,
             Session.seconds(t0)));
-  }
-
-  /**
-   * Reads the file back twice: as a frame (the io reader a user calls) and tensor by tensor, and
-   * compares with what was meant to be written, bit for bit (float32).
-   */
-  private static boolean verify(Path file, float[] c, float[] values, float[] vectors, int d) {
-    try (SafetensorsFile f = SafetensorsFile.open(file)) {
-      ReferenceFrame back = ReferenceFrameFiles.load(file);
-      return Arrays.equals(back.origin(), c)
-          && Arrays.equals(toFloats(back.eigenvalues()), values)
-          && Arrays.equals(toFloats(back.eigenvectors()), vectors)
-          && Arrays.equals(f.tensor("cluster_centroid").toFloatArray(), c)
-          && Arrays.equals(f.tensor("W_eigenvalues").toFloatArray(), values)
-          && Arrays.equals(f.tensor("W_eigenvectors").toFloatArray(), vectors)
-          && Arrays.equals(f.tensor("W_eigenvectors").shape(), new long[] {d, d});
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read back " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  static float[] toFloats(double[] a) {
-    float[] out = new float[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = (float) a[i];
-    }
-    return out;
-  }
-
-  static double[] toDoubles(float[] a) {
-    double[] out = new double[a.length];
-    for (int i = 0; i < a.length; i++) {
-      out[i] = a[i];
-    }
-    return out;
   }
 }

@@ -1,24 +1,37 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.notebooks.ClusterReferenceFrame;
+import io.github.embeddinggeometry.examples.notebooks.DensestPointNeighbourhood;
+import io.github.embeddinggeometry.examples.notebooks.DensityFieldVisualization;
+import io.github.embeddinggeometry.examples.notebooks.GpuBackend;
+import io.github.embeddinggeometry.examples.notebooks.HuggingFaceFolder;
+import io.github.embeddinggeometry.examples.notebooks.LocalDensityVsCausalNorm;
+import io.github.embeddinggeometry.examples.notebooks.PairwiseDistances;
+import io.github.embeddinggeometry.examples.output.AtomicFiles;
 import io.github.embeddinggeometry.examples.report.Colormap;
 import io.github.embeddinggeometry.frame.BoundingBox;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * The {@code geometry} command line: each subcommand reproduces one research notebook on a model's
- * embedding matrix and writes PNG figures and a {@code report.json} (keys in the README, section
- * "Reports").
+ * embedding matrix, with the code of the notebook examples ({@code examples.notebooks}), and writes
+ * PNG figures and a {@code report.json} (keys in the README, section "Reports"); {@code geometry
+ * example NAME} runs one example as it is.
  *
- * <p>Exit codes: 0 success; 2 bad arguments or bad input (one line on stderr naming the problem); 1
- * an unexpected failure (stack trace).
+ * <p>Exit codes: 0 success; 2 bad arguments or input; 3 out of memory or disk space; 130/143 on
+ * SIGINT/SIGTERM; 1 a bug (stack trace in {@code geometry-error.log} in the output folder). Each
+ * failure prints one line on stderr.
  *
  * @since 0.1
  */
@@ -34,11 +47,12 @@ import picocli.CommandLine.Mixin;
       GeometryCli.Frame.class,
       GeometryCli.DensityVsNorm.class,
       GeometryCli.Densest.class,
-      GeometryCli.All.class
+      GeometryCli.All.class,
+      GeometryCli.Example.class
     })
 public final class GeometryCli implements Callable<Integer> {
   /** Exit code for bad arguments or input. */
-  public static final int EXIT_BAD_INPUT = 2;
+  public static final int EXIT_BAD_INPUT = Failures.BAD_INPUT;
 
   private final PrintStream out;
   private final PrintStream err;
@@ -49,6 +63,9 @@ public final class GeometryCli implements Callable<Integer> {
    */
   private static final java.util.logging.Logger LIBRARY_LOG =
       java.util.logging.Logger.getLogger("io.github.embeddinggeometry");
+
+  /** Set just before a normal {@code System.exit}: the shutdown hook then has nothing to do. */
+  private static volatile boolean exiting;
 
   private GeometryCli(PrintStream out, PrintStream err) {
     this.out = out;
@@ -62,7 +79,26 @@ public final class GeometryCli implements Callable<Integer> {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
     }
     System.setProperty("java.awt.headless", "true");
-    System.exit(run(System.out, System.err, args));
+    // SIGINT/SIGTERM: remove the files being written (finished ones stay, each step's report.json
+    // says whether the step completed); the JVM then exits with 130 or 143.
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (!exiting) {
+                    AtomicFiles.abandon();
+                    System.err.println(
+                        "geometry: interrupted; files being written were removed (a folder"
+                            + " without report.json is incomplete)");
+                  }
+                },
+                "geometry-shutdown"));
+    // A failure in another thread (not the pool's: those reach the caller) gets one line too.
+    Thread.setDefaultUncaughtExceptionHandler(
+        (t, e) -> System.err.println("geometry: " + t.getName() + ": " + Failures.oneLine(e)));
+    int code = run(System.out, System.err, args);
+    exiting = true;
+    System.exit(code);
   }
 
   /** Runs the command line in-process (for tests): returns the exit code. */
@@ -78,17 +114,16 @@ public final class GeometryCli implements Callable<Integer> {
           err.println(cmd + ": " + ex.getMessage() + " (see '" + cmd + " --help')");
           return EXIT_BAD_INPUT;
         });
+    // Subcommands report their own failures (Base.call); this catches what escapes them.
     cl.setExecutionExceptionHandler(
-        (ex, line, parse) -> {
-          String cmd = line.getCommandSpec().qualifiedName();
-          if (isBadInput(ex)) {
-            err.println(cmd + ": error: " + oneLine(ex));
-            return EXIT_BAD_INPUT;
-          }
-          err.println(cmd + ": internal error: " + oneLine(ex));
-          ex.printStackTrace(err);
-          return 1;
-        });
+        (ex, line, parse) ->
+            Failures.report(
+                line.getCommandSpec().qualifiedName(),
+                ex,
+                "the command",
+                Path.of("out"),
+                false,
+                err));
     return cl.execute(args);
   }
 
@@ -98,21 +133,6 @@ public final class GeometryCli implements Callable<Integer> {
     return EXIT_BAD_INPUT;
   }
 
-  static boolean isBadInput(Throwable ex) {
-    return ex instanceof UserInputException
-        || ex instanceof IllegalArgumentException
-        || ex instanceof IOException
-        || ex instanceof UncheckedIOException;
-  }
-
-  private static String oneLine(Throwable ex) {
-    String m = ex.getMessage();
-    if (m == null || m.isBlank()) {
-      m = ex.getClass().getSimpleName();
-    }
-    return m.replaceAll("\\s*\\R\\s*", " ");
-  }
-
   /** Shared by the subcommands: loads the model, opens a session, reports where results are. */
   abstract static class Base implements Callable<Integer> {
     @Mixin Options.ModelOptions model;
@@ -120,37 +140,52 @@ public final class GeometryCli implements Callable<Integer> {
 
     abstract String name();
 
-    abstract void run(Session s, Path out);
+    /** Runs the analyses; {@code root} is --out (default out), {@code sub} the step folder. */
+    abstract void run(Session s, Path root, String sub);
+
+    /** Checks the options that need no data, before anything is loaded. */
+    void check() {}
 
     @Override
-    public final Integer call() throws IOException {
+    public final Integer call() {
       Console console = new Console(root.out, root.err, model.quiet);
       // --quiet: errors only, not even the library's warnings (e.g. "no GPU, using the CPU").
       LIBRARY_LOG.setLevel(
           model.quiet ? java.util.logging.Level.SEVERE : java.util.logging.Level.WARNING);
       long t0 = System.nanoTime();
-      Path out = model.out != null ? model.out : Path.of("out", name());
-      try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
-          Session s = new Session(m, console)) {
+      Path outRoot = model.out != null ? model.out : Path.of("out");
+      // A single subcommand writes into --out itself, or into out/<name> by default.
+      String sub = model.out != null || name().isEmpty() ? null : name();
+      Path shown = sub == null ? outRoot : outRoot.resolve(sub);
+      try {
+        check();
+        console.step("loading the model");
+        try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
+            Session s = new Session(m, console)) {
+          console.finishBars();
+          console.line(
+              String.format(
+                  Locale.ROOT,
+                  "model: %s, %,d x %,d (%s)",
+                  m.name(),
+                  m.matrix().rows(),
+                  m.matrix().dim(),
+                  Session.seconds(t0)));
+          console.line("backend: " + s.backend().description());
+          run(s, outRoot, sub);
+        }
+      } catch (Throwable e) {
         console.finishBars();
-        console.line(
-            String.format(
-                Locale.ROOT,
-                "model: %s, %,d x %,d (%s)",
-                m.name(),
-                m.matrix().rows(),
-                m.matrix().dim(),
-                Session.seconds(t0)));
-        console.line("backend: " + s.backend().description());
-        run(s, out);
+        String cmd = "geometry" + (name().isEmpty() ? " all" : " " + name());
+        return Failures.report(cmd, e, console.where(), shown, model.debug, root.err);
       }
       console.line(
           String.format(
               Locale.ROOT,
               "figures and report.json in %s (%s in all)",
-              out.toAbsolutePath().normalize(),
+              shown.toAbsolutePath().normalize(),
               Session.seconds(t0)));
-      return 0;
+      return Failures.OK;
     }
   }
 
@@ -170,8 +205,14 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
-    void run(Session s, Path out) {
-      PairwiseStep.run(s, basis, basis.box(model.isMinilm()), pairwise.force, Outputs.folder(out));
+    void check() {
+      basis.box(model.isMinilm());
+    }
+
+    @Override
+    void run(Session s, Path root, String sub) {
+      BoundingBox box = basis.box(model.isMinilm());
+      PairwiseStep.run(s, basis, box, pairwise.force, Outputs.stepFolder(root, sub));
     }
   }
 
@@ -191,9 +232,16 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
-    void run(Session s, Path out) {
+    void check() {
+      basis.box(model.isMinilm());
+      Colormap.parse(figure.colormap);
+    }
+
+    @Override
+    void run(Session s, Path root, String sub) {
       Colormap cm = Colormap.parse(figure.colormap);
-      DensityFieldStep.run(s, basis, basis.box(model.isMinilm()), cm, Outputs.folder(out));
+      BoundingBox box = basis.box(model.isMinilm());
+      DensityFieldStep.run(s, basis, box, cm, Outputs.stepFolder(root, sub));
     }
   }
 
@@ -213,9 +261,16 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
-    void run(Session s, Path out) {
+    void check() {
+      basis.box(model.isMinilm());
+      cluster.eps(model.isMinilm());
+    }
+
+    @Override
+    void run(Session s, Path root, String sub) {
       boolean minilm = model.isMinilm();
-      ClustersStep.run(s, basis, basis.box(minilm), cluster.eps(minilm), Outputs.folder(out));
+      ClustersStep.run(
+          s, basis, basis.box(minilm), cluster.eps(minilm), Outputs.stepFolder(root, sub));
     }
   }
 
@@ -235,9 +290,16 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
-    void run(Session s, Path out) {
+    void check() {
+      basis.box(model.isMinilm());
+      cluster.eps(model.isMinilm());
+    }
+
+    @Override
+    void run(Session s, Path root, String sub) {
       boolean minilm = model.isMinilm();
-      FrameStep.run(s, basis, basis.box(minilm), cluster.eps(minilm), Outputs.folder(out));
+      FrameStep.run(
+          s, basis, basis.box(minilm), cluster.eps(minilm), Outputs.stepFolder(root, sub));
     }
   }
 
@@ -257,8 +319,14 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
-    void run(Session s, Path out) {
-      DensityVsNormStep.run(s, knn, profile, Outputs.folder(out));
+    void check() {
+      knn.check();
+      profile.check();
+    }
+
+    @Override
+    void run(Session s, Path root, String sub) {
+      DensityVsNormStep.run(s, knn, profile, Outputs.stepFolder(root, sub));
     }
   }
 
@@ -278,8 +346,14 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
-    void run(Session s, Path out) {
-      DensestStep.run(s, knn, densest.top, Outputs.folder(out));
+    void check() {
+      knn.check();
+      densest.check();
+    }
+
+    @Override
+    void run(Session s, Path root, String sub) {
+      DensestStep.run(s, knn, densest, Outputs.stepFolder(root, sub));
     }
   }
 
@@ -304,18 +378,88 @@ public final class GeometryCli implements Callable<Integer> {
     }
 
     @Override
-    void run(Session s, Path out) {
+    void check() {
+      basis.box(model.isMinilm());
+      cluster.eps(model.isMinilm());
+      Colormap.parse(figure.colormap);
+      knn.check();
+      profile.check();
+      densest.check();
+    }
+
+    @Override
+    void run(Session s, Path root, String sub) {
       boolean minilm = model.isMinilm();
       BoundingBox box = basis.box(minilm);
       double eps = cluster.eps(minilm);
       Colormap cm = Colormap.parse(figure.colormap);
-      knn.check();
-      PairwiseStep.run(s, basis, box, pairwise.force, Outputs.folder(out.resolve("pairwise")));
-      DensityFieldStep.run(s, basis, box, cm, Outputs.folder(out.resolve("density-field")));
-      ClustersStep.run(s, basis, box, eps, Outputs.folder(out.resolve("clusters")));
-      FrameStep.run(s, basis, box, eps, Outputs.folder(out.resolve("frame")));
-      DensityVsNormStep.run(s, knn, profile, Outputs.folder(out.resolve("density-vs-norm")));
-      DensestStep.run(s, knn, densest.top, Outputs.folder(out.resolve("densest")));
+      PairwiseStep.run(s, basis, box, pairwise.force, Outputs.stepFolder(root, "pairwise"));
+      DensityFieldStep.run(s, basis, box, cm, Outputs.stepFolder(root, "density-field"));
+      ClustersStep.run(s, basis, box, eps, Outputs.stepFolder(root, "clusters"));
+      FrameStep.run(s, basis, box, eps, Outputs.stepFolder(root, "frame"));
+      DensityVsNormStep.run(s, knn, profile, Outputs.stepFolder(root, "density-vs-norm"));
+      DensestStep.run(s, knn, densest, Outputs.stepFolder(root, "densest"));
+    }
+  }
+
+  /** One notebook example, run as it is: what {@code ./geometry example NAME} starts. */
+  @FunctionalInterface
+  interface ExampleMain {
+    void main(String[] args) throws Exception;
+  }
+
+  /** The examples by name, in the notebooks' order. */
+  static final Map<String, ExampleMain> EXAMPLES = new LinkedHashMap<>();
+
+  static {
+    EXAMPLES.put("pairwise", PairwiseDistances::main);
+    EXAMPLES.put("density-field", DensityFieldVisualization::main);
+    EXAMPLES.put("frame", ClusterReferenceFrame::main);
+    EXAMPLES.put("density-vs-norm", LocalDensityVsCausalNorm::main);
+    EXAMPLES.put("densest", DensestPointNeighbourhood::main);
+    EXAMPLES.put("gpu", GpuBackend::main);
+    EXAMPLES.put("hf-folder", HuggingFaceFolder::main);
+  }
+
+  @Command(
+      name = "example",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Runs one notebook example on the default dataset and prints the notebook's tables:",
+        "pairwise, density-field, frame [FOLDER], density-vs-norm, densest, gpu,"
+            + " hf-folder [FOLDER]. Sources: examples/src/main/java/.../examples/notebooks/."
+      })
+  static final class Example implements Callable<Integer> {
+    @CommandLine.Parameters(index = "0", paramLabel = "NAME", description = "the example")
+    String name;
+
+    @CommandLine.Parameters(
+        index = "1..*",
+        paramLabel = "ARG",
+        description = "passed to the example (a folder for frame and hf-folder)")
+    List<String> args = new ArrayList<>();
+
+    @Option(names = "--debug", description = "print the stack trace of an internal error")
+    boolean debug;
+
+    @CommandLine.ParentCommand GeometryCli root;
+
+    @Override
+    public Integer call() {
+      LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
+      ExampleMain main = EXAMPLES.get(name);
+      if (main == null) {
+        root.err.println(
+            "geometry example: no example '" + name + "'; there are " + EXAMPLES.keySet());
+        return EXIT_BAD_INPUT;
+      }
+      try {
+        main.main(args.toArray(String[]::new));
+        return Failures.OK;
+      } catch (Throwable e) {
+        String cmd = "geometry example " + name;
+        return Failures.report(cmd, e, "the example", Path.of("out", "examples"), debug, root.err);
+      }
     }
   }
 }

@@ -21,21 +21,12 @@ final class ModelLoader {
 
   /** W plus the tokenizer that decodes its ids (null when there is none). */
   record Model(String name, EmbeddingMatrix matrix, HfTokenizer vocab) implements AutoCloseable {
-    /** The decoded text of one id ("" for ids the tokenizer does not know), null without one. */
+    /**
+     * The exact decoded text of one id ("" for ids the tokenizer does not know), null when the
+     * model has no tokenizer. Data, not display: reports store it as is.
+     */
     String rawText(int id) {
       return vocab == null ? null : vocab.decode(id);
-    }
-
-    /** Token text for display: blank tokens are shown quoted and escaped (the notebooks' repr). */
-    String decode(int id) {
-      String t = rawText(id);
-      if (t == null) {
-        return "";
-      }
-      if (t.isBlank()) {
-        return "'" + t.replace("\n", "\\n").replace("\t", "\\t").replace("\r", "\\r") + "'";
-      }
-      return t;
     }
 
     @Override

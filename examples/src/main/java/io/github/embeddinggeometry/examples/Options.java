@@ -1,12 +1,28 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.notebooks.Defaults;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** The command-line options, grouped so that each subcommand mixes in the groups it uses. */
 final class Options {
+  /**
+   * Upper bound of {@code --k}, {@code --top} and {@code --bins}, checked before anything is
+   * allocated: the notebooks use 20, 30 and 30; k-NN lists take k x rows x 8 bytes.
+   */
+  static final int MAX_SIZE = 10_000;
+
   private Options() {}
+
+  /** Fails with exit 2 unless {@code value} is in {@code 1..max}. */
+  static void checkSize(String option, long value, long max) {
+    if (value < 1 || value > max) {
+      throw new UserInputException(
+          String.format(
+              java.util.Locale.ROOT, "%s must be in 1..%,d; got %,d", option, max, value));
+    }
+  }
 
   /** Where the data comes from and where results go. */
   static final class ModelOptions {
@@ -38,6 +54,11 @@ final class Options {
         description = "print nothing but errors")
     boolean quiet;
 
+    @Option(
+        names = "--debug",
+        description = "print the stack trace of an internal error (it always goes to a log file)")
+    boolean debug;
+
     boolean isMinilm() {
       return model.equals("minilm");
     }
@@ -47,21 +68,21 @@ final class Options {
   static final class BasisOptions {
     @Option(
         names = "--north",
-        defaultValue = "2",
+        defaultValue = "" + Defaults.NORTH,
         paramLabel = "PC",
         description = "signed 1-based PC index of the NORTH axis (default: ${DEFAULT-VALUE})")
     int north;
 
     @Option(
         names = "--meridian",
-        defaultValue = "1",
+        defaultValue = "" + Defaults.MERIDIAN,
         paramLabel = "PC",
         description = "PC index of the MERIDIAN axis (default: ${DEFAULT-VALUE})")
     int meridian;
 
     @Option(
         names = "--equinox",
-        defaultValue = "3",
+        defaultValue = "" + Defaults.EQUINOX,
         paramLabel = "PC",
         description = "PC index of the EQUINOX axis (default: ${DEFAULT-VALUE})")
     int equinox;
@@ -119,7 +140,7 @@ final class Options {
   static final class KnnOptions {
     @Option(
         names = "--k",
-        defaultValue = "20",
+        defaultValue = "" + Defaults.K,
         paramLabel = "K",
         description = "neighbours of the k-NN density (default: ${DEFAULT-VALUE})")
     int k;
@@ -143,7 +164,7 @@ final class Options {
 
     @Option(
         names = "--sample",
-        defaultValue = "32000",
+        defaultValue = "" + Defaults.SAMPLE,
         paramLabel = "N",
         description =
             "rows sampled for the k-NN analyses, all when fewer (default: ${DEFAULT-VALUE})")
@@ -157,9 +178,7 @@ final class Options {
     long seed;
 
     void check() {
-      if (k < 1) {
-        throw new UserInputException("--k must be >= 1; got " + k);
-      }
+      checkSize("--k", k, MAX_SIZE);
       if (sample < 2) {
         throw new UserInputException("--sample must be >= 2; got " + sample);
       }
@@ -181,20 +200,31 @@ final class Options {
 
     @Option(
         names = "--bins",
-        defaultValue = "30",
+        defaultValue = "" + Defaults.BINS,
         paramLabel = "B",
         description = "bins of the radial profile (default: ${DEFAULT-VALUE})")
     int bins;
+
+    void check() {
+      checkSize("--bins", bins, MAX_SIZE);
+      if (dEff != null && dEff < 1) {
+        throw new UserInputException("--d-eff must be >= 1; got " + dEff);
+      }
+    }
   }
 
   /** Densest point. */
   static final class DensestOptions {
     @Option(
         names = "--top",
-        defaultValue = "30",
+        defaultValue = "" + Defaults.TOP,
         paramLabel = "N",
         description = "neighbours listed for the densest point (default: ${DEFAULT-VALUE})")
     int top;
+
+    void check() {
+      checkSize("--top", top, MAX_SIZE);
+    }
   }
 
   /** Figures. */

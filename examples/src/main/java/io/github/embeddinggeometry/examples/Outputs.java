@@ -1,34 +1,73 @@
 package io.github.embeddinggeometry.examples;
 
+import io.github.embeddinggeometry.examples.output.AtomicFiles;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
-/** Output folders and files of the commands. */
+/**
+ * Output folders and files of the commands. Every file goes through {@link AtomicFiles} (whole or
+ * not at all, links at the target replaced, never followed); a step's {@code report.json} is
+ * removed when the step starts and written last, so it marks a complete folder.
+ */
 final class Outputs {
+  static final String REPORT = "report.json";
+
   private Outputs() {}
 
-  static Path folder(Path dir) {
+  /**
+   * The folder a step writes into, ready for a new run: {@code root} itself when {@code sub} is
+   * null (the user's {@code --out}, which may be a link), else the real folder {@code root/sub},
+   * never a link. Its previous report.json is removed first, so an interrupted rerun never leaves
+   * an old report beside new data.
+   */
+  static Path stepFolder(Path root, String sub) {
+    Path dir = sub == null ? root : root.resolve(sub);
     try {
-      Files.createDirectories(dir);
+      Files.createDirectories(root);
+      if (sub != null) {
+        if (Files.isSymbolicLink(dir)) {
+          throw new UserInputException(
+              dir
+                  + " is a symbolic link: the command writes only into real folders under --out;"
+                  + " remove it or choose another --out");
+        }
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+          Files.createDirectory(dir);
+        }
+      }
     } catch (IOException e) {
       throw new UserInputException("--out " + dir + ": cannot create the folder (" + e + ")", e);
     }
-    if (!Files.isWritable(dir)) {
-      throw new UserInputException("--out " + dir + ": folder is not writable");
+    if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+      throw new UserInputException("--out " + dir + ": not a writable folder");
+    }
+    try {
+      Files.deleteIfExists(dir.resolve(REPORT));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the old " + dir.resolve(REPORT), e);
     }
     return dir;
   }
 
+  /** A safetensors file, written atomically. */
   static void safetensors(Path file, List<Tensor> tensors) {
+    long bytes = tensors.stream().mapToLong(t -> t.numel() * t.dtype().bytes()).sum();
+    AtomicFiles.write(file, bytes, ch -> SafetensorsWriter.write(ch, Map.of(), tensors));
+  }
+
+  /** Removes a file this step did not write this time, so it cannot pass for a result. */
+  static void remove(Path file) {
     try {
-      SafetensorsWriter.write(file, tensors);
+      Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot remove the old " + file, e);
     }
   }
 

@@ -2,10 +2,11 @@ package io.github.embeddinggeometry.examples;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
+import io.github.embeddinggeometry.examples.notebooks.BoxSelection;
+import io.github.embeddinggeometry.examples.notebooks.PairwiseDistances;
 import io.github.embeddinggeometry.examples.report.Figure;
 import io.github.embeddinggeometry.examples.report.Plots;
 import io.github.embeddinggeometry.frame.BoundingBox;
-import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -13,23 +14,28 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 
-/** Notebook 1.4b: exact pairwise distances of the rows in the box. */
+/**
+ * Notebook 1.4b ({@link PairwiseDistances}) as a command: its statistics in report.json, the
+ * histogram of the distances and the distance matrix file the notebook saves.
+ */
 final class PairwiseStep {
   static final int HISTOGRAM_BINS = 120;
+
+  /** The distance matrix file is written only up to this many rows unless {@code --force}. */
+  static final int FILE_CAP = 20_000;
+
+  static final String MATRIX_FILE = "distances.safetensors";
 
   private PairwiseStep() {}
 
   static void run(Session s, Options.BasisOptions basis, BoundingBox box, boolean force, Path dir) {
     long t0 = System.nanoTime();
     Console con = s.console();
-    SphericalCoordinates c = s.coordinates(basis.north, basis.meridian, basis.equinox);
-    EmbeddingMatrix sel = s.select(c, box, 2).compact();
+    con.step("pairwise");
+    BoxSelection spike = s.select(basis, box);
+    EmbeddingMatrix sel = spike.rows();
     int n = sel.rows();
-    DistanceKernel kernel = s.kernel("euclidean", MetricSpace.euclidean());
-    DistanceStatistics st = DistanceStatistics.of(sel, kernel, con);
-    con.finishBars();
-
-    boolean writeFile = n <= Defaults.PAIRWISE_FILE_CAP || force;
+    boolean writeFile = n <= FILE_CAP || force;
     if (writeFile && (long) n * n > Integer.MAX_VALUE - 8) {
       throw new UserInputException(
           String.format(
@@ -40,6 +46,11 @@ final class PairwiseStep {
               n,
               n));
     }
+    DistanceKernel kernel = s.kernel("euclidean", MetricSpace.euclidean());
+    DistanceStatistics st = PairwiseDistances.analyse(spike, kernel, con).statistics();
+    con.finishBars();
+
+    // The notebook's file and the histogram, from one more pass over the distances.
     float[] matrix = writeFile ? new float[n * n] : null;
     double hi = st.max() > 0 ? st.max() : 1;
     long[] counts = new long[HISTOGRAM_BINS];
@@ -77,23 +88,23 @@ final class PairwiseStep {
     r.put("mean", st.mean());
     r.put("max", st.max());
     r.put("exact_zero_pairs", st.exactZeroPairs());
-    int unusedLike = countBracketed(s, sel);
-    r.put("bracketed_tokens", unusedLike);
+    r.put("bracketed_tokens", countBracketed(s, sel));
     if (matrix != null) {
       Outputs.safetensors(
-          dir.resolve("distances.safetensors"),
+          dir.resolve(MATRIX_FILE),
           List.of(
               Tensors.of("distances", matrix, n, n),
               Tensors.of("spike_token_ids", Outputs.longs(sel.ids()), n)));
-      r.file("distances.safetensors");
+      r.file(MATRIX_FILE);
     } else {
+      Outputs.remove(dir.resolve(MATRIX_FILE));
       r.put(
           "distances_file_skipped",
           String.format(
               Locale.ROOT,
               "%,d rows exceed the cap of %,d (%.1f GB); rerun with --force",
               n,
-              Defaults.PAIRWISE_FILE_CAP,
+              FILE_CAP,
               4.0 * n * n / 1e9));
     }
     double[] edges = new double[HISTOGRAM_BINS + 1];
@@ -123,7 +134,7 @@ final class PairwiseStep {
             "pairwise: %,d tokens in box %s, %,d pairs: min %.6g, median %.6g, mean %.6g, max %.6g,"
                 + " %,d exact zeros (%s)",
             n,
-            Session.boxText(box),
+            BoxSelection.text(box),
             st.count(),
             st.min(),
             st.median(),
@@ -133,11 +144,7 @@ final class PairwiseStep {
             Session.seconds(t0)));
     if (matrix == null) {
       con.line(
-          "pairwise: distances.safetensors skipped: "
-              + n
-              + " rows > "
-              + Defaults.PAIRWISE_FILE_CAP
-              + " (use --force)");
+          "pairwise: " + MATRIX_FILE + " skipped: " + n + " rows > " + FILE_CAP + " (use --force)");
     }
   }
 
@@ -145,7 +152,7 @@ final class PairwiseStep {
   static int countBracketed(Session s, EmbeddingMatrix rows) {
     int c = 0;
     for (int i = 0; i < rows.rows(); i++) {
-      String t = s.model().rawText(rows.id(i));
+      String t = s.rawText(rows.id(i));
       if (t != null && t.startsWith("[") && t.endsWith("]")) {
         c++;
       }

@@ -2,6 +2,8 @@ package io.github.embeddinggeometry.examples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.github.embeddinggeometry.examples.output.AtomicFiles;
+import io.github.embeddinggeometry.frame.BoundingBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -13,8 +15,7 @@ import java.util.Map;
 /**
  * A {@code report.json}: keys in insertion order (stable, documented in the README, section
  * "Reports"). Non-finite numbers become {@code null}; where a value may be infinite by definition
- * (a density of a row with k or more exact duplicates) the caller adds a flag beside it (spec
- * section 5).
+ * (a density of a row with k or more exact duplicates) the caller adds a flag beside it.
  */
 final class Report {
   private static final ObjectMapper JSON =
@@ -38,7 +39,7 @@ final class Report {
   }
 
   /** The {@code basis} and {@code box} keys of a selection by spherical coordinates. */
-  void selection(Options.BasisOptions basis, io.github.embeddinggeometry.frame.BoundingBox b) {
+  void selection(Options.BasisOptions basis, BoundingBox b) {
     put("basis", obj("north", basis.north, "meridian", basis.meridian, "equinox", basis.equinox));
     put(
         "box",
@@ -96,16 +97,19 @@ final class Report {
     return v;
   }
 
+  /** Writes report.json, the step's last file: it marks the folder complete. */
   Path write(Path dir, long t0) {
     root.put("elapsed_seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     root.put("figures", figures);
     root.put("files", files);
-    Path p = dir.resolve("report.json");
+    Path p = dir.resolve(Outputs.REPORT);
+    byte[] bytes;
     try {
-      JSON.writeValue(p.toFile(), root);
+      bytes = JSON.writeValueAsBytes(root);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + p + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot encode " + p + ": " + e.getMessage(), e);
     }
+    AtomicFiles.write(p, bytes);
     return p;
   }
 }

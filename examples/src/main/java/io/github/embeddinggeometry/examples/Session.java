@@ -7,10 +7,11 @@ import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.examples.notebooks.BoxSelection;
+import io.github.embeddinggeometry.examples.notebooks.TokenText;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
-import io.github.embeddinggeometry.frame.SphericalCoordinates;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -37,6 +38,7 @@ final class Session implements AutoCloseable {
   private final Map<String, DensityField> fields = new HashMap<>();
   private final Map<String, DistanceKernel> kernels = new HashMap<>();
   private final Map<String, NearDuplicateClusters> clusters = new HashMap<>();
+  private final Map<String, BoxSelection> selections = new HashMap<>();
 
   Session(ModelLoader.Model model, Console console) {
     this.model = model;
@@ -60,12 +62,17 @@ final class Session implements AutoCloseable {
     return backend;
   }
 
-  /** Token text for a vocabulary id, made visible when blank (the notebooks' repr()). */
+  /** Token text for the terminal: escaped, and quoted when blank (the notebooks' repr()). */
   String text(int id) {
-    return model.decode(id);
+    return TokenText.display(model.rawText(id));
   }
 
-  /** The biased covariance of W (spec section 2), once. */
+  /** Token text for reports: the exact decoded string, null without a tokenizer. */
+  String rawText(int id) {
+    return model.rawText(id);
+  }
+
+  /** The biased covariance of W, once. */
   double[] covariance() {
     if (covariance == null) {
       long t0 = System.nanoTime();
@@ -103,47 +110,19 @@ final class Session implements AutoCloseable {
     return pca;
   }
 
-  /** Spherical coordinates of all rows in the given basis. */
-  SphericalCoordinates coordinates(int north, int meridian, int equinox) {
-    int d = w().dim();
-    for (int pc : new int[] {north, meridian, equinox}) {
-      if (pc == 0 || Math.abs(pc) > d) {
-        throw new UserInputException(
-            "PC index "
-                + pc
-                + " is out of range: the model has d = "
-                + d
-                + " PCs (use 1.."
-                + d
-                + ", negative to flip)");
+  /** The rows inside the box in the given basis, once per basis and box. */
+  BoxSelection select(Options.BasisOptions b, BoundingBox box) {
+    String key = b.north + "/" + b.meridian + "/" + b.equinox + "/" + BoxSelection.text(box);
+    BoxSelection sel = selections.get(key);
+    if (sel == null) {
+      try {
+        sel = BoxSelection.of(w(), pca().frame(), b.north, b.meridian, b.equinox, box);
+      } catch (IllegalArgumentException e) {
+        throw new UserInputException(e.getMessage(), e);
       }
+      selections.put(key, sel);
     }
-    return SphericalCoordinates.of(w(), pca().frame(), north, meridian, equinox);
-  }
-
-  /**
-   * The rows inside the box, as a view; fails with exit 2 when it selects fewer than {@code min}.
-   */
-  EmbeddingMatrix select(SphericalCoordinates c, BoundingBox box, int min) {
-    int[] ids = box.select(c);
-    if (ids.length < min) {
-      throw new UserInputException(
-          String.format(
-              Locale.ROOT,
-              "--box %s selects %d row%s, need at least %d (the data spans lat %.1f..%.1f, lon"
-                  + " %.1f..%.1f, r %.4g..%.4g)",
-              boxText(box),
-              ids.length,
-              ids.length == 1 ? "" : "s",
-              min,
-              minOf(c.latDeg()),
-              maxOf(c.latDeg()),
-              minOf(c.lonDeg()),
-              maxOf(c.lonDeg()),
-              minOf(c.r()),
-              maxOf(c.r())));
-    }
-    return w().select(ids);
+    return sel;
   }
 
   /** Near-duplicate components, once per parameter set (clusters and frame share them). */
@@ -218,7 +197,7 @@ final class Session implements AutoCloseable {
       EmbeddingMatrix rows = sample(sample, seed);
       if (k < 1 || k >= rows.rows()) {
         throw new UserInputException(
-            "--k " + k + " must be in 1.." + (rows.rows() - 1) + " for " + rows.rows() + " rows");
+            "--k must be in 1.." + (rows.rows() - 1) + " for " + rows.rows() + " rows; got " + k);
       }
       long t0 = System.nanoTime();
       DistanceKernel kernel = kernel("causal:" + metricSpec + "@" + ridge, MetricSpace.causal(m));
@@ -239,30 +218,6 @@ final class Session implements AutoCloseable {
 
   static String seconds(long t0) {
     return String.format(Locale.ROOT, "%.1f s", (System.nanoTime() - t0) / 1e9);
-  }
-
-  static String boxText(BoundingBox b) {
-    return String.format(
-        Locale.ROOT,
-        "%s,%s,%s,%s,%s,%s",
-        num(b.latMin()),
-        num(b.latMax()),
-        num(b.lonMin()),
-        num(b.lonMax()),
-        num(b.rMin()),
-        num(b.rMax()));
-  }
-
-  private static String num(double v) {
-    return v == Math.rint(v) && Math.abs(v) < 1e9 ? Long.toString((long) v) : Double.toString(v);
-  }
-
-  private static double minOf(double[] a) {
-    return Arrays.stream(a).min().orElse(Double.NaN);
-  }
-
-  private static double maxOf(double[] a) {
-    return Arrays.stream(a).max().orElse(Double.NaN);
   }
 
   @Override

@@ -62,8 +62,12 @@ class GeometryCliTest {
         code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 
+  /** The last run of {@link #ok}: what it printed. */
+  static Result last;
+
   static JsonNode ok(Path out, String... args) throws IOException {
     Result r = run(args);
+    last = r;
     assertThat(r.code()).as("exit code; stderr: %s", r.err()).isZero();
     JsonNode report = new ObjectMapper().readTree(out.resolve("report.json").toFile());
     for (JsonNode f : report.get("figures")) {
@@ -510,10 +514,16 @@ class GeometryCliTest {
             "--top",
             "10",
             "--out",
-            out.toString(),
-            "--quiet");
+            out.toString());
     int n = TinyModel.N;
     assertThat(r.get("densest_token_id").asInt()).isEqualTo(TinyModel.DUP_OF);
+    // Token text: reports keep the exact decoded strings (the duplicates of DUP_OF are its
+    // nearest neighbours); the terminal shows a blank token quoted and never receives a control
+    // character.
+    List<String> texts = new ArrayList<>();
+    r.get("causal_neighbors").forEach(c -> texts.add(c.get("text").asText()));
+    assertThat(texts).contains(" ", "\u001b[2J");
+    assertThat(last.out()).contains("' '", "\\x1b[2J").doesNotContain("\u001b");
     assertThat(r.get("densest_text").asText()).isEqualTo(TinyModel.token(TinyModel.DUP_OF));
     assertThat(r.get("density").isNull()).isTrue();
     assertThat(r.get("density_infinite_duplicate").asBoolean()).isTrue();
@@ -634,8 +644,11 @@ class GeometryCliTest {
         "--quiet");
   }
 
+  /** Also: the step removed the folder's old report.json first, so it cannot pass for a result. */
   @Test
-  void boxSelectingNothing() {
+  void boxSelectingNothing() throws IOException {
+    Path out = java.nio.file.Files.createDirectories(tmp.resolve("empty"));
+    java.nio.file.Files.writeString(out.resolve("report.json"), "{\"command\":\"pairwise\"}");
     badInput(
         "selects 0 rows",
         "pairwise",
@@ -643,8 +656,9 @@ class GeometryCliTest {
         model.dir.toString(),
         "--box=89,90,179,180,1e8,1e9",
         "--out",
-        tmp.resolve("empty").toString(),
+        out.toString(),
         "--quiet");
+    assertThat(out.resolve("report.json")).doesNotExist();
   }
 
   @Test
@@ -652,9 +666,26 @@ class GeometryCliTest {
     badInput(
         "--box needs 6", "clusters", "--model", model.dir.toString(), "--box", "1,2", "--quiet");
     badInput("--k must be", "densest", "--model", model.dir.toString(), "--k", "0", "--quiet");
-    badInput("Unknown option", "frame", "--bogus");
+    // Sizes are bounded before anything is loaded or allocated.
     badInput(
-        "PC index 99", "pairwise", "--model", model.dir.toString(), "--north", "99", "--quiet");
+        "--bins must be in 1..10,000; got 2,000,000,000",
+        "density-vs-norm",
+        "--bins",
+        "2000000000");
+    badInput("--top must be in 1..10,000", "densest", "--top", "0");
+    badInput("--k must be in 1..10,000", "all", "--k", "99999");
+    badInput("Unknown option", "frame", "--bogus");
+    String out = tmp.resolve("malformed").toString();
+    badInput(
+        "PC index 99",
+        "pairwise",
+        "--model",
+        model.dir.toString(),
+        "--north",
+        "99",
+        "--out",
+        out,
+        "--quiet");
     badInput(
         "--metric",
         "densest",
@@ -662,6 +693,8 @@ class GeometryCliTest {
         model.dir.toString(),
         "--metric",
         tmp.resolve("missing.pt").toString(),
+        "--out",
+        out,
         "--quiet");
   }
 }

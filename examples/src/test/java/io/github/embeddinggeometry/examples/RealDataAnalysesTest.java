@@ -12,6 +12,7 @@ import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.examples.notebooks.Verdicts;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.MiniLm;

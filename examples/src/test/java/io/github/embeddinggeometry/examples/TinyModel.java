@@ -65,7 +65,8 @@ final class TinyModel {
         List.of(Tensors.of("model.embed_tokens.weight", flat, N, D)));
     StringBuilder vocab = new StringBuilder();
     for (int i = 0; i < N; i++) {
-      vocab.append(i == 0 ? "" : ",").append('"').append(token(i)).append("\":").append(i);
+      String json = token(i).replace("\u001b", "\\u001b");
+      vocab.append(i == 0 ? "" : ",").append('"').append(json).append("\":").append(i);
     }
     String tokenizer =
         "{\"version\":\"1.0\",\"truncation\":null,\"padding\":null,"
@@ -80,8 +81,20 @@ final class TinyModel {
     Files.writeString(dir.resolve("tokenizer.json"), tokenizer, StandardCharsets.UTF_8);
   }
 
-  /** The token text of id i: [PAD], [UNK], then tok2, tok3 ... */
+  /** A token that is one space: reports keep it as is, the terminal shows it quoted. */
+  static final int SPACE = DUPS_FROM;
+
+  /** A token holding an escape sequence (clear screen): the terminal must never receive it. */
+  static final int ESCAPE = DUPS_FROM + 1;
+
+  /** The token text of id i: [PAD], [UNK], then tok2, tok3 ..., and the two above. */
   static String token(int i) {
+    if (i == SPACE) {
+      return " ";
+    }
+    if (i == ESCAPE) {
+      return "\u001b[2J";
+    }
     return i == 0 ? "[PAD]" : i == 1 ? "[UNK]" : "tok" + i;
   }
 

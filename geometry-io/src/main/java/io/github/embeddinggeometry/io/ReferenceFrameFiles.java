@@ -7,9 +7,11 @@ import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reference frame files (see <a
@@ -46,11 +48,29 @@ public final class ReferenceFrameFiles {
    * @throws IOException if writing fails
    */
   public static void save(Path path, ReferenceFrame frame) throws IOException {
+    SafetensorsWriter.write(path, tensors(String.valueOf(path), frame));
+  }
+
+  /**
+   * Writes a frame's file bytes to a channel the caller owns, for callers that place the file
+   * themselves (temporary file, fsync, atomic rename).
+   *
+   * @param out receives the file's bytes; left open. Modified.
+   * @param frame a full frame (d PCs)
+   * @throws IllegalArgumentException as {@link #save(Path, ReferenceFrame)}
+   * @throws IOException if writing fails
+   * @since 0.1
+   */
+  public static void save(WritableByteChannel out, ReferenceFrame frame) throws IOException {
+    SafetensorsWriter.write(out, Map.of(), tensors("the reference frame file", frame));
+  }
+
+  private static List<Tensor> tensors(String target, ReferenceFrame frame) {
     int d = frame.dim();
     if (!frame.isFull()) {
       throw new IllegalArgumentException(
           "cannot save "
-              + path
+              + target
               + ": the reference frame holds "
               + frame.components()
               + " of "
@@ -59,12 +79,10 @@ public final class ReferenceFrameFiles {
               + d
               + " (compute it with Pca.fit)");
     }
-    SafetensorsWriter.write(
-        path,
-        List.of(
-            Tensors.of(CENTROID, frame.origin(), d),
-            Tensors.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
-            Tensors.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d)));
+    return List.of(
+        Tensors.of(CENTROID, frame.origin(), d),
+        Tensors.of(EIGENVALUES, toFloats(frame.eigenvalues()), d),
+        Tensors.of(EIGENVECTORS, toFloats(frame.eigenvectors()), d, d));
   }
 
   /**

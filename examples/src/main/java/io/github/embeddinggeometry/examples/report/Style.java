@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.examples.report;
 
+import io.github.embeddinggeometry.examples.output.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -12,6 +13,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
+import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
@@ -39,6 +41,12 @@ final class Style {
   static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
   static final Color DARK = new Color(0x10, 0x10, 0x14);
   static final Color GRID_ON_DARK = new Color(255, 255, 255, 90);
+
+  static {
+    // ImageIO buffers an encoded PNG in a temporary file under java.io.tmpdir by default: that
+    // would write outside the output folder, and fail there under a quota before the figure does.
+    ImageIO.setUseCache(false);
+  }
 
   private Style() {}
 
@@ -284,11 +292,14 @@ final class Style {
     return s;
   }
 
+  /** Renders the chart and writes the PNG whole or not at all. */
   static void save(JFreeChart chart, Path png, int width, int height) {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 16);
     try {
-      ChartUtils.saveChartAsPNG(png.toFile(), chart, width, height);
+      ChartUtils.writeChartAsPNG(bytes, chart, width, height);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write figure " + png + ": " + e.getMessage(), e);
+      throw new UncheckedIOException("cannot render figure " + png + ": " + e.getMessage(), e);
     }
+    AtomicFiles.write(png, bytes.toByteArray());
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,17 +67,8 @@ public final class SafetensorsWriter {
             StandardOpenOption.CREATE,
             StandardOpenOption.TRUNCATE_EXISTING,
             StandardOpenOption.WRITE)) {
-      ByteBuffer len =
-          ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-      writeFully(ch, len);
-      writeFully(ch, ByteBuffer.wrap(header));
-      for (Tensor t : tensors) {
-        if (t instanceof RegionTensor) {
-          ((RegionTensor) t).writeLittleEndian(ch);
-        } else {
-          writeFully(ch, ByteBuffer.wrap(t.toLittleEndianBytes()));
-        }
-      }
+      write(ch, header, tensors);
+      ch.force(true); // on disk before the rename makes it visible
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
       throw e;
@@ -84,7 +76,40 @@ public final class SafetensorsWriter {
     Files.move(tmp, path, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+  /**
+   * Writes the file's bytes to a channel the caller owns (and closes), for callers that place the
+   * file themselves, e.g. through their own temporary file, fsync and atomic rename.
+   *
+   * @param out receives the file's bytes; left open. Modified.
+   * @param metadata string pairs for {@code __metadata__}; omitted when empty
+   * @param tensors written in this order
+   * @throws IllegalArgumentException on duplicate, empty or reserved names
+   * @throws IOException if writing fails
+   * @since 0.1
+   */
+  public static void write(
+      WritableByteChannel out, Map<String, String> metadata, Collection<? extends Tensor> tensors)
+      throws IOException {
+    write(out, header(metadata, tensors), tensors);
+  }
+
+  private static void write(
+      WritableByteChannel ch, byte[] header, Collection<? extends Tensor> tensors)
+      throws IOException {
+    ByteBuffer len =
+        ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
+    writeFully(ch, len);
+    writeFully(ch, ByteBuffer.wrap(header));
+    for (Tensor t : tensors) {
+      if (t instanceof RegionTensor) {
+        ((RegionTensor) t).writeLittleEndian(ch);
+      } else {
+        writeFully(ch, ByteBuffer.wrap(t.toLittleEndianBytes()));
+      }
+    }
+  }
+
+  private static void writeFully(WritableByteChannel ch, ByteBuffer b) throws IOException {
     while (b.hasRemaining()) {
       ch.write(b);
     }

@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.examples;
+package io.github.embeddinggeometry.examples.notebooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
