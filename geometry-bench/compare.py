@@ -12,6 +12,7 @@ process starts, because OpenBLAS reads them only when it is loaded.
 import argparse
 import json
 import os
+import signal
 import statistics
 import sys
 import time
@@ -25,14 +26,25 @@ K = 20
 # Full sizes are the issue's; --quick sizes finish the whole script in well under two minutes.
 SIZES = {
     "full": dict(kernel=(8192, 8192, 2560), cov=(151936, 2560), pairwise=(20000, 2560),
-                 stream=(151936, 2560), knn_rows=None),
+                 knn_full=(151936, 2560), knn_rows=None),
     "quick": dict(kernel=(1024, 1024, 512), cov=(16384, 384), pairwise=(3000, 384),
-                  stream=(8192, 384), knn_rows=4000),
+                  knn_full=(8192, 384), knn_rows=4000),
 }
 
 
 def log(msg):
     print(msg, file=sys.stderr, flush=True)
+
+
+def blas_info():
+    """The BLAS numpy runs and the kernel it chose (threadpoolctl, when installed)."""
+    try:
+        import threadpoolctl
+        infos = [i for i in threadpoolctl.threadpool_info() if i.get("user_api") == "blas"]
+        return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} "
+                         f"kernel, {i.get('num_threads')} threads" for i in infos) or "unknown"
+    except ImportError:
+        return "unknown (pip install threadpoolctl to see the kernel)"
 
 
 def result(workload, **kv):
@@ -229,8 +241,8 @@ def gen(args):
             rows = rng.choice(n, size=g, replace=False)
             x[rows] = x[rows[0]]
         save_f32(path("pairwise_x.safetensors"), x)
-    if "stream" in want and need("stream_w.safetensors"):
-        n, d = size["stream"]
+    if "knn-full" in want and need("stream_w.safetensors"):
+        n, d = size["knn_full"]
         w = structured_matrix(np.random.default_rng(SEED + 3), n, d)
         write_safetensors(path("stream_w.safetensors"), {"W": ("BF16", to_bf16_bits(w))})
 
@@ -238,8 +250,12 @@ def gen(args):
 # ---------------------------------------------------------------- workloads
 
 def sq_distances_gemm(x, y):
-    """The notebooks' GEMM trick, materialised: ||x||^2 + ||y||^2 - 2 x.y, clamped at 0, sqrt."""
-    d = x @ y.T
+    """The notebooks' GEMM trick, materialised: ||x||^2 + ||y||^2 - 2 x.y, clamped at 0, sqrt.
+
+    For x is y, numpy's `x @ x.T` calls OpenBLAS's SYRK, and OpenBLAS 0.3.31 (numpy 2.4's wheel)
+    segfaults in SYRK for N >= ~28,000 rows on AMD Zen 5. So the product is always a GEMM, on a
+    contiguous copy of the transpose: the fastest form that does not crash (BENCHMARKS.md)."""
+    d = x @ np.ascontiguousarray(y.T)
     d *= -2
     d += np.einsum("ij,ij->i", x, x)[:, None]
     d += np.einsum("ij,ij->i", y, y)[None, :]
@@ -397,15 +413,24 @@ def check_knn(args):
 # ---------------------------------------------------------------- table
 
 TARGETS = {
-    # workload: (how the ratio is formed, target text, pass test on ratio)
-    "kernel": ("ours/numpy GFLOP/s", ">= 0.6", lambda r: r >= 0.6),
-    "knn": ("numpy/ours time", ">= 3", lambda r: r >= 3),
-    "cov": ("ours/numpy time", "<= 1.7", lambda r: r <= 1.7),
-    "pca-top3": ("ours/numpy time", "<= 2", lambda r: r <= 2),
+    # workload: (how the ratio is formed, target text, pass test on ratio); issue 14's targets
+    "kernel": ("ours/numpy GFLOP/s", ">= 0.95", lambda r: r >= 0.95),
+    "knn": ("numpy/ours time", ">= 8", lambda r: r >= 8),
+    "cov": ("ours/numpy time", "<= 1.0", lambda r: r <= 1.0),
+    "pca-top3": ("ours/numpy time", "<= 1.0", lambda r: r <= 1.0),
     "pca-full": ("ours/numpy time", "<= 1.3", lambda r: r <= 1.3),
     "eigh": ("ours/numpy time", "<= 1.5", lambda r: r <= 1.5),
-    "pairwise": ("ours/numpy time", "< 1", lambda r: r < 1),
+    "pairwise": ("ours/numpy time", "<= 0.5", lambda r: r <= 0.5),
 }
+
+
+def side_text(row):
+    """'crashed (signal 11)' / 'failed (exit 1)' for a side that died, else None."""
+    if row is None or "status" not in row:
+        return None
+    if row["status"] == "crashed":
+        return f"crashed (signal {row.get('signal', '?')})"
+    return f"failed (exit {row.get('exit', '?')})"
 
 
 def table(args):
@@ -417,41 +442,52 @@ def table(args):
         rows[(kv["workload"], kv["side"])] = kv
     out = ["| workload | size | ours (s) | numpy (s) | ratio | target | met |",
            "| --- | --- | ---: | ---: | --- | --- | --- |"]
-    for w in ["kernel", "knn", "cov", "pca-top3", "pca-full", "eigh", "pairwise", "stream"]:
+    for w in ["kernel", "knn", "cov", "pca-top3", "pca-full", "eigh", "pairwise", "knn-full"]:
         ours = rows.get((w, "java"))
         np_key = "pca" if w.startswith("pca") else w
         theirs = rows.get((np_key, "numpy"))
+        if w.startswith("pca") and ours is None and rows.get(("pca", "java")):
+            ours = rows.get(("pca", "java"))  # our side died before it printed either PCA row
         if ours is None and theirs is None:
             continue
-        t_ours = float(ours["best_s"]) if ours else None
-        t_np = float(theirs["best_s"]) if theirs else None
-        size = (ours or theirs).get("shape", "")
+        dead_ours, dead_np = side_text(ours), side_text(theirs)
+        t_ours = float(ours["best_s"]) if ours and not dead_ours else None
+        t_np = float(theirs["best_s"]) if theirs and not dead_np else None
+        size = (ours or {}).get("shape") or (theirs or {}).get("shape", "")
         ratio_txt, target, met = "", "", ""
-        if w in TARGETS and t_ours and t_np:
+        if w in TARGETS:
             how, target, ok = TARGETS[w]
-            if w == "kernel":
-                r = float(ours["gflops"]) / float(theirs["gflops"])
-            elif how.startswith("numpy/ours"):
-                r = t_np / t_ours
+            if t_ours and t_np:
+                if w == "kernel":
+                    r = float(ours["gflops"]) / float(theirs["gflops"])
+                elif how.startswith("numpy/ours"):
+                    r = t_np / t_ours
+                else:
+                    r = t_ours / t_np
+                ratio_txt = f"{r:.2f} ({how})"
+                met = "yes" if ok(r) else "NO"
             else:
-                r = t_ours / t_np
-            ratio_txt = f"{r:.2f} ({how})"
-            met = "yes" if ok(r) else "NO"
-        elif w == "stream" and ours:
-            ratio_txt = f"{ours.get('gflops', '?')} GFLOP/s"
-            if ours.get("queries") and ours["queries"] != size.split("x")[0]:
-                ratio_txt += (f"; {ours['queries']} query rows timed, all rows est. "
-                              f"{float(ours['full_estimate_s']):.0f} s")
-            ratio_txt += f"; bf16 load {ours.get('load_s', '?')} s"
+                met = "not measured"
+        elif w == "knn-full" and t_ours:
             whole = ours.get("queries") == size.split("x")[0]
-            target, met = "finishes in -Xmx4g", "yes" if whole else "not shown (subset)"
+            r = float(ours["overhead"])
+            ratio_txt = (f"{r:.3f} (k-NN / bare GEMM: {ours['bare_gemm_s']} s of "
+                         f"{float(ours['gemm_tflop']):.1f} TFLOP at the kernel's measured "
+                         f"{ours['kernel_gflops']} GFLOP/s); {ours['gflops']} GFLOP/s effective; "
+                         f"bf16 load {ours.get('load_s', '?')} s")
+            if not whole:
+                ratio_txt += (f"; only {ours['queries']} query rows (general path, no symmetric "
+                              "saving; nothing extrapolated)")
+            target = "<= 1.15"
+            met = "yes" if r <= 1.15 else "NO"
         extra = ""
-        if w == "kernel":
-            extra = f" [{ours['gflops'] if ours else '-'} vs {theirs['gflops'] if theirs else '-'} GFLOP/s]"
-        fmt = lambda t: f"{t:.3f}" if t is not None else "-"
-        out.append(f"| {w} | {size} | {fmt(t_ours)} | {fmt(t_np)} | {ratio_txt}{extra} | {target} | {met} |")
+        if w == "kernel" and t_ours and t_np:
+            extra = f" [{ours['gflops']} vs {theirs['gflops']} GFLOP/s]"
+        fmt = lambda t, dead: dead if dead else (f"{t:.3f}" if t is not None else "-")
+        out.append(f"| {w} | {size} | {fmt(t_ours, dead_ours)} | {fmt(t_np, dead_np)} | "
+                   f"{ratio_txt}{extra} | {target} | {met} |")
     chk = rows.get(("knn-check", "numpy"))
-    if chk:
+    if chk and not side_text(chk):
         out.append("")
         out.append(f"k-NN neighbour sets: {chk['identical_rows']}/{chk['rows']} rows identical; "
                    f"{chk['differing_rows']} differ, of which {chk['differing_near_ties']} are "
@@ -463,7 +499,7 @@ def table(args):
         out.append("")
         out.append("PCA check: " + "; ".join(
             f"{name}: PR {r['pr']}, lambda1-3 {r['lambda1']} {r['lambda2']} {r['lambda3']}"
-            for name, r in pcas if r))
+            for name, r in pcas if r and not side_text(r)))
     chk = rows.get(("eigh-check", "numpy"))
     if chk:
         out.append("")
@@ -473,7 +509,7 @@ def table(args):
                    f"{chk['max_1mcos']} (smallest gap {chk['min_rel_gap']} of lambda1).")
     for w in ("pairwise",):
         a, b = rows.get((w, "java")), rows.get((w, "numpy"))
-        if a and b:
+        if a and b and not side_text(a) and not side_text(b):
             out.append("")
             out.append("pairwise statistics (ours | numpy): " + ", ".join(
                 f"{k} {a.get(k, '?')} | {b.get(k, '?')}"
@@ -499,6 +535,11 @@ def main():
     t = sub.add_parser("table")
     t.add_argument("results")
     args = p.parse_args()
+    if os.environ.get("COMPARE_PY_CRASH"):
+        # compare.sh's COMPARE_CRASH test hook: die the way OpenBLAS's SYRK does on Zen 5.
+        os.kill(os.getpid(), signal.SIGSEGV)
+    if args.cmd in ("kernel", "knn", "cov", "pca", "pairwise"):
+        print(f"# numpy side: numpy {np.__version__}, BLAS {blas_info()}", flush=True)
     {"gen": gen, "kernel": run_kernel, "knn": run_knn, "cov": run_cov, "pca": run_pca,
      "pairwise": run_pairwise, "check-knn": check_knn, "table": table}[args.cmd](args)
 

@@ -24,10 +24,22 @@ public final class Settings {
   /** {@code false} makes the Vector API kernels use separate multiply and add instead of FMA. */
   public static final String FMA = "embgeo.fma";
 
-  /** Depth of one cache block of the float32 micro-kernel loop (default 256). */
+  /**
+   * Vector width in bits the Vector API kernels use (default: the CPU's preferred width); a
+   * narrower or wider species for tests and tuning.
+   */
+  public static final String VECTOR_BITS = "embgeo.vector.bits";
+
+  /**
+   * Rows of A per float32 micro-tile, 6 or 12 (default: from the vector width and the register
+   * file, see {@code internal.kernel.Kernels#tileRows}).
+   */
+  public static final String TILE_ROWS = "embgeo.tile.rows";
+
+  /** Depth of one cache block of the float32 micro-kernel loop (default: fitted to L1). */
   public static final String KC = "embgeo.kc";
 
-  /** Rows of A per L2 block of the micro-kernel loop (default 128). */
+  /** Rows of A per L2 block of the micro-kernel loop (default: fitted to L2). */
   public static final String IC = "embgeo.ic";
 
   /** Query rows per distance task (default 240). */
@@ -93,6 +105,37 @@ public final class Settings {
     }
     warn(FMA, v, "true or false", Boolean.toString(hardwareDefault));
     return hardwareDefault;
+  }
+
+  /**
+   * {@code embgeo.vector.bits} when it is 64, 128, 256, 512 or 1024, else 0 (the CPU's preferred
+   * width; a malformed value with one WARNING).
+   */
+  public static int vectorBits() {
+    String v = raw(VECTOR_BITS);
+    if (v == null) {
+      return 0;
+    }
+    for (int bits = 64; bits <= 1024; bits *= 2) {
+      if (v.equals(Integer.toString(bits))) {
+        return bits;
+      }
+    }
+    warn(VECTOR_BITS, v, "64, 128, 256, 512 or 1024", "the preferred width");
+    return 0;
+  }
+
+  /** {@code embgeo.tile.rows} when it is 6 or 12, else 0 (choose; a malformed value warns). */
+  public static int tileRows() {
+    String v = raw(TILE_ROWS);
+    if (v == null) {
+      return 0;
+    }
+    if (v.equals("6") || v.equals("12")) {
+      return Integer.parseInt(v);
+    }
+    warn(TILE_ROWS, v, "6 or 12", "the choice by vector width");
+    return 0;
   }
 
   /** A positive integer property, or {@code dflt} (with a WARNING when the value is malformed). */

@@ -4,6 +4,9 @@ import io.github.embeddinggeometry.internal.Settings;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -15,6 +18,10 @@ import java.util.Optional;
  * {@code Backends}). When the Vector API is missing, one WARNING names the fix ({@code
  * --add-modules jdk.incubator.vector}). {@code -Dembgeo.vector=false} forces the scalar kernel,
  * without a warning.
+ *
+ * <p>The Vector API kernel's micro-tile is chosen from the vector width and the register file
+ * ({@link #tileRows}), as OpenBLAS and BLIS choose a kernel per architecture; its cache blocking
+ * from the machine's caches ({@link CacheSizes}).
  */
 public final class Kernels {
   private static final String MODULE = "jdk.incubator.vector";
@@ -54,6 +61,55 @@ public final class Kernels {
     } catch (Exception | LinkageError e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * The Vector API kernel of every micro-tile shape (6 and 12 rows) on this JVM's species, for
+   * tests: each must give the same bits as the one {@link #vectorKernel()} chose.
+   *
+   * @return the kernels, or an empty list when the module is absent or unusable
+   */
+  public static List<TileKernel> vectorKernels() {
+    List<TileKernel> out = new ArrayList<>();
+    for (int rows : TILE_ROWS) {
+      try {
+        TileKernel k =
+            (TileKernel)
+                simd("create", MethodType.methodType(TileKernel.class, int.class)).invoke(rows);
+        smokeTest(k);
+        out.add(k);
+      } catch (Throwable e) {
+        return List.of();
+      }
+    }
+    return out;
+  }
+
+  /** The micro-tile row counts there are kernels for. */
+  private static final int[] TILE_ROWS = {6, 12};
+
+  /**
+   * Rows of A per micro-tile for vectors of {@code vectorBits} on architecture {@code osArch}
+   * ({@code os.arch}): 12 where the vector register file has thirty-two registers (AVX-512 on x86,
+   * always on aarch64: NEON and SVE), so 24 accumulators, two B vectors and a broadcast fit (BLIS's
+   * 32 x 12 float kernel on Skylake-X); else 6 (sixteen registers: SSE, AVX, AVX2; BLIS's 6 x 16 on
+   * Haswell). Too many rows spill accumulators to the stack, too few leave the FMA units waiting on
+   * loads and broadcasts.
+   */
+  public static int tileRows(int vectorBits, String osArch) {
+    return vectorRegisters(vectorBits, osArch) >= 32 ? 12 : 6;
+  }
+
+  /** Vector registers the JIT can use for vectors of this width on this architecture. */
+  static int vectorRegisters(int vectorBits, String osArch) {
+    String arch = osArch == null ? "" : osArch.toLowerCase(Locale.ROOT);
+    if (arch.equals("aarch64") || arch.equals("arm64")) {
+      return 32;
+    }
+    // x86: AVX-512 (the only source of 512-bit vectors) doubles the register file to 32; with
+    // 128- and 256-bit vectors the JIT uses xmm/ymm 0-15 (HotSpot does not use 16-31 without
+    // AVX-512VL, and a CPU that offers only 256-bit preferred vectors is not assumed to have it).
+    return vectorBits >= 512 ? 32 : 16;
   }
 
   private static TileKernel lookup() {
@@ -107,14 +163,9 @@ public final class Kernels {
     if (ModuleLayer.boot().findModule(MODULE).isEmpty()) {
       throw new UnsupportedOperationException("module " + MODULE + " is not in the boot layer");
     }
-    Class<?> cls = MethodHandles.lookup().findClass(SIMD_CLASS);
     TileKernel k;
     try {
-      k =
-          (TileKernel)
-              MethodHandles.lookup()
-                  .findConstructor(cls, MethodType.methodType(void.class))
-                  .invoke();
+      k = (TileKernel) simd("create", MethodType.methodType(TileKernel.class)).invoke();
     } catch (Exception | Error e) {
       throw e;
     } catch (Throwable t) {
@@ -124,7 +175,16 @@ public final class Kernels {
     return k;
   }
 
-  /** Multiplies a small pair of panels and compares with exact integer arithmetic. */
+  private static java.lang.invoke.MethodHandle simd(String method, MethodType type)
+      throws ReflectiveOperationException {
+    Class<?> cls = MethodHandles.lookup().findClass(SIMD_CLASS);
+    return MethodHandles.lookup().findStatic(cls, method, type);
+  }
+
+  /**
+   * Multiplies a small pair of panels, into float32 and added into float64, and compares with exact
+   * integer arithmetic.
+   */
   private static void smokeTest(TileKernel k) {
     int mr = k.mr();
     int nr = k.nr();
@@ -139,17 +199,32 @@ public final class Kernels {
     }
     float[] c = new float[mr * nr];
     k.micro(ap, 0, bp, 0, kc, c, 0, nr, false);
+    double[] acc = new double[mr * nr + 1];
+    java.util.Arrays.fill(acc, 0.5);
+    k.microAddDouble(ap, 0, bp, 0, kc, acc, 1, new float[mr * nr]);
     for (int r = 0; r < mr; r++) {
       for (int j = 0; j < nr; j++) {
         float want = 0;
         for (int t = 0; t < kc; t++) {
           want += ap[t * mr + r] * bp[t * nr + j];
         }
-        if (c[r * nr + j] != want) {
+        if (c[r * nr + j] != want || acc[1 + r * nr + j] != want + 0.5) {
           throw new IllegalStateException(
-              "smoke test failed at (" + r + ", " + j + "): " + c[r * nr + j] + " != " + want);
+              "smoke test failed at ("
+                  + r
+                  + ", "
+                  + j
+                  + "): "
+                  + c[r * nr + j]
+                  + ", "
+                  + acc[1 + r * nr + j]
+                  + " - 0.5 != "
+                  + want);
         }
       }
+    }
+    if (acc[0] != 0.5) {
+      throw new IllegalStateException("smoke test: wrote before its offset");
     }
   }
 

@@ -14,8 +14,17 @@ import io.github.embeddinggeometry.internal.Settings;
  * pair of rows therefore depends only on the two rows, never on their positions in the tile:
  * bitwise-equal rows get bitwise-equal dot products (docs/definitions.md, exactness contract, rule
  * 5), and {@code dot(a, b) == dot(b, a)}.
+ *
+ * <p><b>Blocking.</b> {@link #tile} walks the depth in blocks of {@link #kc()} and A in blocks of
+ * {@link #ic()} rows, chosen per kernel from its panel widths and this machine's caches ({@link
+ * CacheSizes}) unless {@code -Dembgeo.kc} / {@code -Dembgeo.ic} say otherwise. Between depth blocks
+ * C goes through memory as float32, exactly, so the blocking never changes a value: every dot
+ * product is still the sequential sum over k.
  */
 public abstract class TileKernel {
+  private int kc;
+  private int ic;
+
   /** Rows of A per micro-panel. */
   public abstract int mr();
 
@@ -67,9 +76,10 @@ public abstract class TileKernel {
       int ldc) {
     int mr = mr();
     int nr = nr();
-    int blocks = Math.max(1, (depth + KC - 1) / KC);
+    int kcMax = kc();
+    int blocks = Math.max(1, (depth + kcMax - 1) / kcMax);
     int kcFull = (depth + blocks - 1) / blocks;
-    int icPanels = Math.max(1, IC / mr);
+    int icPanels = Math.max(1, ic() / mr);
     int k0 = 0;
     do {
       int kc = Math.min(kcFull, depth - k0);
@@ -88,11 +98,62 @@ public abstract class TileKernel {
     } while (k0 < depth);
   }
 
-  /** Rows of A per L2 block: a B micro-panel is reused from L1 across this many rows. */
+  /**
+   * {@code -Dembgeo.ic}, or 128: a machine-independent row block for code that blocks by a
+   * constant; {@link #tile} uses {@link #ic()}.
+   */
   public static final int IC = Settings.positiveInt(Settings.IC, 128);
 
-  /** Depth of one cache block of the micro-kernel loop. */
+  /**
+   * {@code -Dembgeo.kc}, or 256: a machine-independent depth block for code that blocks by a
+   * constant; {@link #tile} uses {@link #kc()}.
+   */
   public static final int KC = Settings.positiveInt(Settings.KC, 256);
+
+  /**
+   * Depth of one cache block of {@link #tile}: {@code -Dembgeo.kc} when set, else fitted to this
+   * machine's L1 for this kernel's B panel width ({@link CacheSizes#kc}).
+   */
+  public final int kc() {
+    if (kc == 0) {
+      kc = Settings.positiveInt(Settings.KC, CacheSizes.machine().kc(nr()));
+    }
+    return kc;
+  }
+
+  /**
+   * Rows of A per L2 block of {@link #tile} (a B micro-panel is reused from L1 across them): {@code
+   * -Dembgeo.ic} when set, else fitted to this machine's L2 ({@link CacheSizes#ic}).
+   */
+  public final int ic() {
+    if (ic == 0) {
+      ic = Settings.positiveInt(Settings.IC, CacheSizes.machine().ic(mr(), kc()));
+    }
+    return ic;
+  }
+
+  /**
+   * The float32 micro-kernel over {@code kc} steps from zero, its {@code mr x nr} tile then added
+   * into float64: {@code acc[accOff + r * nr + col] += (double) sum_k ap[..] * bp[..]}, the sum
+   * formed exactly as {@link #micro} forms it. The covariance's float64 accumulation across row
+   * chunks. {@code tile} is scratch of at least {@code mr * nr} floats (unused by kernels that add
+   * straight from their registers).
+   */
+  public void microAddDouble(
+      float[] ap,
+      int apOff,
+      float[] bp,
+      int bpOff,
+      int kc,
+      double[] acc,
+      int accOff,
+      float[] tile) {
+    int n = mr() * nr();
+    micro(ap, apOff, bp, bpOff, kc, tile, 0, nr(), false);
+    for (int e = 0; e < n; e++) {
+      acc[accOff + e] += tile[e];
+    }
+  }
 
   // ------------------------------------------------------------------ distance epilogues
   //

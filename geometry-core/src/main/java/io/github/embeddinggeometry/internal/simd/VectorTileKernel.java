@@ -1,30 +1,38 @@
 package io.github.embeddinggeometry.internal.simd;
 
 import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The JDK Vector API micro-kernel: 6 rows of A x 2 vectors of B, twelve vector accumulators (with
- * the two B vectors and one broadcast it fits the sixteen registers of AVX2; the layout BLIS uses
- * on Haswell). Each step of k loads two B vectors, broadcasts six A values and issues twelve fused
- * multiply-adds, so every lane of C is the sequential fused sum over k, whatever its position in
- * the tile. Measured in L1 on the reference machine it ran about 1.6 times faster than 4 x 3
- * vectors, whose four broadcasts plus three loads per step left the FMA units idle.
+ * The JDK Vector API micro-kernels: R rows of A x 2 vectors of B, with R chosen once per JVM from
+ * the vector width and the register file ({@link Kernels#tileRows}): 6 rows (12 accumulators) where
+ * there are sixteen vector registers (AVX2), 12 rows (24 accumulators) where there are thirty-two
+ * (AVX-512, NEON, SVE), as OpenBLAS and BLIS pick a kernel per architecture. Each step of k loads
+ * two B vectors, broadcasts R A values and issues 2R fused multiply-adds, so every lane of C is the
+ * sequential fused sum over k, whatever its position in the tile and whatever R or the lane count:
+ * every shape gives the same bits. Measured in L1 on the reference machine (AVX2) 6 x 2 ran about
+ * 1.6 times faster than 4 x 3 vectors, whose four broadcasts plus three loads per step left the FMA
+ * units idle, and faster than a k-counted loop or a loop unrolled twice (both tried).
+ *
+ * <p>The species is a static final ({@code -Dembgeo.vector.bits} may force another width, for
+ * tests: a 128-bit species runs here as on NEON or SSE machines, a 512-bit one as on AVX-512, there
+ * without intrinsics but with the same results), so the JIT folds it into every kernel.
  *
  * <p>Loaded only reflectively, by {@code internal.kernel.Kernels}, after checking that the {@code
  * jdk.incubator.vector} module is readable; nothing else refers to this package.
  */
-public final class VectorTileKernel extends TileKernel {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
-  private static final int L = S.length();
-  private static final int MR = 6;
-  private static final int NR = 2 * L;
+public abstract class VectorTileKernel extends TileKernel {
+  static final VectorSpecies<Float> S = species();
+  static final int L = S.length();
+  static final int NR = 2 * L;
 
   /**
    * Fused multiply-add, or multiply then add where the CPU has no FMA unit (the Vector API's
@@ -37,11 +45,44 @@ public final class VectorTileKernel extends TileKernel {
   /**
    * @throws UnsupportedOperationException if vectors are narrower than 128 bits
    */
-  public VectorTileKernel() {
+  VectorTileKernel() {
     if (S.vectorBitSize() < 128) {
       throw new UnsupportedOperationException(
-          "preferred vector size is " + S.vectorBitSize() + " bits; at least 128 needed");
+          "vector size is " + S.vectorBitSize() + " bits; at least 128 needed");
     }
+  }
+
+  /**
+   * The kernel for this JVM: {@link Kernels#tileRows} rows for this species' width and the
+   * machine's architecture, unless {@code -Dembgeo.tile.rows} says otherwise.
+   */
+  public static TileKernel create() {
+    int rows = Settings.tileRows();
+    return create(
+        rows != 0 ? rows : Kernels.tileRows(S.vectorBitSize(), System.getProperty("os.arch")));
+  }
+
+  /**
+   * The kernel of {@code rows} rows (6 or 12) on this JVM's species.
+   *
+   * @throws IllegalArgumentException for another row count
+   */
+  public static TileKernel create(int rows) {
+    switch (rows) {
+      case 6:
+        return new Rows6();
+      case 12:
+        return new Rows12();
+      default:
+        throw new IllegalArgumentException("no " + rows + "-row micro-kernel (6 or 12)");
+    }
+  }
+
+  private static VectorSpecies<Float> species() {
+    int bits = Settings.vectorBits();
+    return bits == 0
+        ? FloatVector.SPECIES_PREFERRED
+        : VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
   }
 
   /** Whether HotSpot emits FMA instructions ({@code -XX:+UseFMA}, set from the CPU's features). */
@@ -55,7 +96,7 @@ public final class VectorTileKernel extends TileKernel {
     }
   }
 
-  private static FloatVector madd(FloatVector a, FloatVector b, FloatVector c) {
+  static FloatVector madd(FloatVector a, FloatVector b, FloatVector c) {
     return FMA ? a.fma(b, c) : a.mul(b).add(c);
   }
 
@@ -64,12 +105,7 @@ public final class VectorTileKernel extends TileKernel {
   }
 
   @Override
-  public int mr() {
-    return MR;
-  }
-
-  @Override
-  public int nr() {
+  public final int nr() {
     return NR;
   }
 
@@ -80,93 +116,288 @@ public final class VectorTileKernel extends TileKernel {
         + "-bit, "
         + L
         + " float lanes, "
+        + mr()
+        + "x"
+        + NR
+        + " tile, "
         + (FMA ? "FMA" : "no FMA");
   }
 
-  @Override
-  public void micro(
-      float[] ap,
-      int apOff,
-      float[] bp,
-      int bpOff,
-      int kc,
-      float[] c,
-      int cOff,
-      int ldc,
-      boolean accumulate) {
-    FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-    int o0 = cOff;
-    int o1 = o0 + ldc;
-    int o2 = o1 + ldc;
-    int o3 = o2 + ldc;
-    int o4 = o3 + ldc;
-    int o5 = o4 + ldc;
-    if (accumulate) {
-      c00 = FloatVector.fromArray(S, c, o0);
-      c01 = FloatVector.fromArray(S, c, o0 + L);
-      c10 = FloatVector.fromArray(S, c, o1);
-      c11 = FloatVector.fromArray(S, c, o1 + L);
-      c20 = FloatVector.fromArray(S, c, o2);
-      c21 = FloatVector.fromArray(S, c, o2 + L);
-      c30 = FloatVector.fromArray(S, c, o3);
-      c31 = FloatVector.fromArray(S, c, o3 + L);
-      c40 = FloatVector.fromArray(S, c, o4);
-      c41 = FloatVector.fromArray(S, c, o4 + L);
-      c50 = FloatVector.fromArray(S, c, o5);
-      c51 = FloatVector.fromArray(S, c, o5 + L);
-    } else {
-      FloatVector z = FloatVector.zero(S);
-      c00 = z;
-      c01 = z;
-      c10 = z;
-      c11 = z;
-      c20 = z;
-      c21 = z;
-      c30 = z;
-      c31 = z;
-      c40 = z;
-      c41 = z;
-      c50 = z;
-      c51 = z;
+  /**
+   * 6 rows of A x 2 vectors of B: 12 accumulators, two B vectors and one broadcast (fits the
+   * sixteen registers of AVX2; the layout BLIS uses on Haswell).
+   */
+  static final class Rows6 extends VectorTileKernel {
+    @Override
+    public int mr() {
+      return 6;
     }
-    // The loop runs on the A index alone (no separate counter): C2 then keeps every value in a
-    // register and hoists the range checks; measured about 25% faster than counting k.
-    int end = apOff + kc * MR;
-    int b = bpOff;
-    for (int a = apOff; a < end; a += MR, b += NR) {
-      FloatVector b0 = FloatVector.fromArray(S, bp, b);
-      FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
-      FloatVector a0 = FloatVector.broadcast(S, ap[a]);
-      c00 = madd(a0, b0, c00);
-      c01 = madd(a0, b1, c01);
-      FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
-      c10 = madd(a1, b0, c10);
-      c11 = madd(a1, b1, c11);
-      FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
-      c20 = madd(a2, b0, c20);
-      c21 = madd(a2, b1, c21);
-      FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
-      c30 = madd(a3, b0, c30);
-      c31 = madd(a3, b1, c31);
-      FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
-      c40 = madd(a4, b0, c40);
-      c41 = madd(a4, b1, c41);
-      FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
-      c50 = madd(a5, b0, c50);
-      c51 = madd(a5, b1, c51);
+
+    @Override
+    public void micro(
+        float[] ap,
+        int apOff,
+        float[] bp,
+        int bpOff,
+        int kc,
+        float[] c,
+        int cOff,
+        int ldc,
+        boolean accumulate) {
+      FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+      int o0 = cOff;
+      int o1 = o0 + ldc;
+      int o2 = o1 + ldc;
+      int o3 = o2 + ldc;
+      int o4 = o3 + ldc;
+      int o5 = o4 + ldc;
+      if (accumulate) {
+        c00 = FloatVector.fromArray(S, c, o0);
+        c01 = FloatVector.fromArray(S, c, o0 + L);
+        c10 = FloatVector.fromArray(S, c, o1);
+        c11 = FloatVector.fromArray(S, c, o1 + L);
+        c20 = FloatVector.fromArray(S, c, o2);
+        c21 = FloatVector.fromArray(S, c, o2 + L);
+        c30 = FloatVector.fromArray(S, c, o3);
+        c31 = FloatVector.fromArray(S, c, o3 + L);
+        c40 = FloatVector.fromArray(S, c, o4);
+        c41 = FloatVector.fromArray(S, c, o4 + L);
+        c50 = FloatVector.fromArray(S, c, o5);
+        c51 = FloatVector.fromArray(S, c, o5 + L);
+      } else {
+        FloatVector z = FloatVector.zero(S);
+        c00 = z;
+        c01 = z;
+        c10 = z;
+        c11 = z;
+        c20 = z;
+        c21 = z;
+        c30 = z;
+        c31 = z;
+        c40 = z;
+        c41 = z;
+        c50 = z;
+        c51 = z;
+      }
+      // The loop runs on the A index alone (no separate counter): C2 then keeps every value in a
+      // register and hoists the range checks; measured about 25% faster than counting k.
+      int end = apOff + kc * 6;
+      int b = bpOff;
+      for (int a = apOff; a < end; a += 6, b += NR) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, b);
+        FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
+        FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+        c40 = madd(a4, b0, c40);
+        c41 = madd(a4, b1, c41);
+        FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+        c50 = madd(a5, b0, c50);
+        c51 = madd(a5, b1, c51);
+      }
+      c00.intoArray(c, o0);
+      c01.intoArray(c, o0 + L);
+      c10.intoArray(c, o1);
+      c11.intoArray(c, o1 + L);
+      c20.intoArray(c, o2);
+      c21.intoArray(c, o2 + L);
+      c30.intoArray(c, o3);
+      c31.intoArray(c, o3 + L);
+      c40.intoArray(c, o4);
+      c41.intoArray(c, o4 + L);
+      c50.intoArray(c, o5);
+      c51.intoArray(c, o5 + L);
     }
-    c00.intoArray(c, o0);
-    c01.intoArray(c, o0 + L);
-    c10.intoArray(c, o1);
-    c11.intoArray(c, o1 + L);
-    c20.intoArray(c, o2);
-    c21.intoArray(c, o2 + L);
-    c30.intoArray(c, o3);
-    c31.intoArray(c, o3 + L);
-    c40.intoArray(c, o4);
-    c41.intoArray(c, o4 + L);
-    c50.intoArray(c, o5);
-    c51.intoArray(c, o5 + L);
+  }
+
+  /**
+   * 12 rows of A x 2 vectors of B: 24 accumulators, two B vectors and one broadcast (fits the
+   * thirty-two registers of AVX-512 or NEON/SVE; the layout BLIS uses on Skylake-X).
+   */
+  static final class Rows12 extends VectorTileKernel {
+    @Override
+    public int mr() {
+      return 12;
+    }
+
+    @Override
+    public void micro(
+        float[] ap,
+        int apOff,
+        float[] bp,
+        int bpOff,
+        int kc,
+        float[] c,
+        int cOff,
+        int ldc,
+        boolean accumulate) {
+      FloatVector c00,
+          c01,
+          c10,
+          c11,
+          c20,
+          c21,
+          c30,
+          c31,
+          c40,
+          c41,
+          c50,
+          c51,
+          c60,
+          c61,
+          c70,
+          c71,
+          c80,
+          c81,
+          c90,
+          c91,
+          c100,
+          c101,
+          c110,
+          c111;
+      int o0 = cOff;
+      int o1 = o0 + ldc;
+      int o2 = o1 + ldc;
+      int o3 = o2 + ldc;
+      int o4 = o3 + ldc;
+      int o5 = o4 + ldc;
+      int o6 = o5 + ldc;
+      int o7 = o6 + ldc;
+      int o8 = o7 + ldc;
+      int o9 = o8 + ldc;
+      int o10 = o9 + ldc;
+      int o11 = o10 + ldc;
+      if (accumulate) {
+        c00 = FloatVector.fromArray(S, c, o0);
+        c01 = FloatVector.fromArray(S, c, o0 + L);
+        c10 = FloatVector.fromArray(S, c, o1);
+        c11 = FloatVector.fromArray(S, c, o1 + L);
+        c20 = FloatVector.fromArray(S, c, o2);
+        c21 = FloatVector.fromArray(S, c, o2 + L);
+        c30 = FloatVector.fromArray(S, c, o3);
+        c31 = FloatVector.fromArray(S, c, o3 + L);
+        c40 = FloatVector.fromArray(S, c, o4);
+        c41 = FloatVector.fromArray(S, c, o4 + L);
+        c50 = FloatVector.fromArray(S, c, o5);
+        c51 = FloatVector.fromArray(S, c, o5 + L);
+        c60 = FloatVector.fromArray(S, c, o6);
+        c61 = FloatVector.fromArray(S, c, o6 + L);
+        c70 = FloatVector.fromArray(S, c, o7);
+        c71 = FloatVector.fromArray(S, c, o7 + L);
+        c80 = FloatVector.fromArray(S, c, o8);
+        c81 = FloatVector.fromArray(S, c, o8 + L);
+        c90 = FloatVector.fromArray(S, c, o9);
+        c91 = FloatVector.fromArray(S, c, o9 + L);
+        c100 = FloatVector.fromArray(S, c, o10);
+        c101 = FloatVector.fromArray(S, c, o10 + L);
+        c110 = FloatVector.fromArray(S, c, o11);
+        c111 = FloatVector.fromArray(S, c, o11 + L);
+      } else {
+        FloatVector z = FloatVector.zero(S);
+        c00 = z;
+        c01 = z;
+        c10 = z;
+        c11 = z;
+        c20 = z;
+        c21 = z;
+        c30 = z;
+        c31 = z;
+        c40 = z;
+        c41 = z;
+        c50 = z;
+        c51 = z;
+        c60 = z;
+        c61 = z;
+        c70 = z;
+        c71 = z;
+        c80 = z;
+        c81 = z;
+        c90 = z;
+        c91 = z;
+        c100 = z;
+        c101 = z;
+        c110 = z;
+        c111 = z;
+      }
+      // The loop runs on the A index alone (no separate counter): C2 then keeps every value in a
+      // register and hoists the range checks; measured about 25% faster than counting k.
+      int end = apOff + kc * 12;
+      int b = bpOff;
+      for (int a = apOff; a < end; a += 12, b += NR) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, b);
+        FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
+        FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+        c40 = madd(a4, b0, c40);
+        c41 = madd(a4, b1, c41);
+        FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+        c50 = madd(a5, b0, c50);
+        c51 = madd(a5, b1, c51);
+        FloatVector a6 = FloatVector.broadcast(S, ap[a + 6]);
+        c60 = madd(a6, b0, c60);
+        c61 = madd(a6, b1, c61);
+        FloatVector a7 = FloatVector.broadcast(S, ap[a + 7]);
+        c70 = madd(a7, b0, c70);
+        c71 = madd(a7, b1, c71);
+        FloatVector a8 = FloatVector.broadcast(S, ap[a + 8]);
+        c80 = madd(a8, b0, c80);
+        c81 = madd(a8, b1, c81);
+        FloatVector a9 = FloatVector.broadcast(S, ap[a + 9]);
+        c90 = madd(a9, b0, c90);
+        c91 = madd(a9, b1, c91);
+        FloatVector a10 = FloatVector.broadcast(S, ap[a + 10]);
+        c100 = madd(a10, b0, c100);
+        c101 = madd(a10, b1, c101);
+        FloatVector a11 = FloatVector.broadcast(S, ap[a + 11]);
+        c110 = madd(a11, b0, c110);
+        c111 = madd(a11, b1, c111);
+      }
+      c00.intoArray(c, o0);
+      c01.intoArray(c, o0 + L);
+      c10.intoArray(c, o1);
+      c11.intoArray(c, o1 + L);
+      c20.intoArray(c, o2);
+      c21.intoArray(c, o2 + L);
+      c30.intoArray(c, o3);
+      c31.intoArray(c, o3 + L);
+      c40.intoArray(c, o4);
+      c41.intoArray(c, o4 + L);
+      c50.intoArray(c, o5);
+      c51.intoArray(c, o5 + L);
+      c60.intoArray(c, o6);
+      c61.intoArray(c, o6 + L);
+      c70.intoArray(c, o7);
+      c71.intoArray(c, o7 + L);
+      c80.intoArray(c, o8);
+      c81.intoArray(c, o8 + L);
+      c90.intoArray(c, o9);
+      c91.intoArray(c, o9 + L);
+      c100.intoArray(c, o10);
+      c101.intoArray(c, o10 + L);
+      c110.intoArray(c, o11);
+      c111.intoArray(c, o11 + L);
+    }
   }
 
   // ------------------------------------------------------------------ distance epilogues
@@ -255,7 +486,8 @@ public final class VectorTileKernel extends TileKernel {
 
   // ------------------------------------------------------------------ float64 micro-kernel
 
-  private static final VectorSpecies<Double> SD = DoubleVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Double> SD =
+      VectorSpecies.of(double.class, VectorShape.forBitSize(S.vectorBitSize()));
   private static final int LD = SD.length();
   private static final int MRD = 6;
   private static final int NRD = 2 * LD;

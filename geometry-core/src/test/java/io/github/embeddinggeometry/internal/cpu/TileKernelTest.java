@@ -6,23 +6,28 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.CacheSizes;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.testing.Float64Oracle;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** The micro-kernels and the tiled product against float64, over every tail. */
 class TileKernelTest {
-  /** The scalar kernel always; the Vector API kernel when the module is present. */
+  /** The scalar kernel always; every Vector API micro-tile shape when the module is present. */
   static List<TileKernel> kernels() {
     List<TileKernel> out = new ArrayList<>();
     out.add(Kernels.scalar());
-    Kernels.vectorKernel().ifPresent(out::add);
+    out.addAll(Kernels.vectorKernels());
     return out;
   }
 
@@ -98,6 +103,55 @@ class TileKernelTest {
   }
 
   @Test
+  void everyShapeGivesTheSameBits() {
+    List<TileKernel> shapes = Kernels.vectorKernels();
+    assumeTrue(shapes.size() > 1, "jdk.incubator.vector not present");
+    Random rnd = new Random(5);
+    for (int d : new int[] {1, 9, 300, 2561}) {
+      int m = 2 * 12 + 5;
+      int n = 3 * shapes.get(0).nr() + 7;
+      EmbeddingMatrix a = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, m, d), m, d);
+      EmbeddingMatrix b = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, n, d), n, d);
+      float[] first = null;
+      for (TileKernel k : shapes) {
+        float[] c = new float[m * n];
+        CpuGemm.multiplyTransposed(k, a, 0, m, b, 0, n, c, 0, n, ProgressListener.NONE);
+        if (first == null) {
+          first = c;
+        } else {
+          for (int i = 0; i < c.length; i++) {
+            assertThat(Float.floatToRawIntBits(c[i]))
+                .as("%s vs %s at %d, d=%d", k.description(), shapes.get(0).description(), i, d)
+                .isEqualTo(Float.floatToRawIntBits(first[i]));
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void microAddDoubleAddsTheFloatTileExactly() {
+    for (TileKernel k : kernels()) {
+      Random rnd = new Random(17);
+      int kc = 37;
+      float[] ap = Float64Oracle.gaussian(rnd, kc, k.mr());
+      float[] bp = Float64Oracle.gaussian(rnd, kc, k.nr());
+      float[] c = new float[k.mr() * k.nr()];
+      k.micro(ap, 0, bp, 0, kc, c, 0, k.nr(), false);
+      double[] acc = new double[c.length + 2];
+      for (int i = 0; i < acc.length; i++) {
+        acc[i] = 1e-3 * i;
+      }
+      k.microAddDouble(ap, 0, bp, 0, kc, acc, 1, new float[c.length]);
+      assertThat(acc[0]).isEqualTo(0.0);
+      assertThat(acc[acc.length - 1]).isEqualTo(1e-3 * (acc.length - 1));
+      for (int e = 0; e < c.length; e++) {
+        assertThat(acc[1 + e]).as(k.description()).isEqualTo(1e-3 * (1 + e) + c[e]);
+      }
+    }
+  }
+
+  @Test
   void dotProductsDoNotDependOnTilePosition() {
     // row 0 of b copied to positions that land in different panels, tiles and tails
     for (TileKernel k : kernels()) {
@@ -144,5 +198,64 @@ class TileKernelTest {
                 assertThat(k.description())
                     .endsWith(
                         "false".equals(System.getProperty(Settings.FMA)) ? ", no FMA" : ", FMA"));
+    // The chosen shape follows the forced width (the build runs this with 128 and 512 bits too).
+    String bits = System.getProperty(Settings.VECTOR_BITS);
+    Kernels.vectorKernel()
+        .ifPresent(
+            k -> {
+              if (bits != null) {
+                assertThat(k.description()).startsWith("Vector API, " + bits + "-bit, ");
+              }
+              int width = Integer.parseInt(k.description().split("[ -]")[2]);
+              assertThat(k.mr()).isEqualTo(Kernels.tileRows(width, System.getProperty("os.arch")));
+              assertThat(k.nr()).isEqualTo(2 * width / 32);
+            });
+  }
+
+  @Test
+  void tileRowsFollowTheRegisterFile() {
+    // sixteen vector registers: SSE, AVX, AVX2
+    assertThat(Kernels.tileRows(128, "amd64")).isEqualTo(6);
+    assertThat(Kernels.tileRows(256, "amd64")).isEqualTo(6);
+    assertThat(Kernels.tileRows(256, "x86_64")).isEqualTo(6);
+    // thirty-two: AVX-512, and every aarch64 (NEON, SVE)
+    assertThat(Kernels.tileRows(512, "amd64")).isEqualTo(12);
+    assertThat(Kernels.tileRows(128, "aarch64")).isEqualTo(12);
+    assertThat(Kernels.tileRows(256, "aarch64")).isEqualTo(12);
+    assertThat(Kernels.tileRows(512, null)).isEqualTo(12);
+  }
+
+  @Test
+  void blockingFitsTheCaches(@TempDir Path dir) throws IOException {
+    // A Zen 3 core as Linux describes it: 32K L1d, 32K L1i, 512K L2, 32M L3.
+    writeCache(dir, 0, 1, "Data", "32K");
+    writeCache(dir, 1, 1, "Instruction", "32K");
+    writeCache(dir, 2, 2, "Unified", "512K");
+    writeCache(dir, 3, 3, "Unified", "32768K");
+    CacheSizes zen3 = CacheSizes.read(dir);
+    assertThat(zen3).isEqualTo(new CacheSizes(32 << 10, 512 << 10));
+    // B micro-panel kc x nr floats in half of L1; A block ic x kc floats in half of L2
+    assertThat(zen3.kc(16)).isEqualTo(256);
+    assertThat(zen3.ic(6, 256)).isEqualTo(252);
+    // AVX-512 with 48K L1d and 2M L2 (Sapphire Rapids, Zen 5): 12 x 32 tiles
+    CacheSizes avx512 = new CacheSizes(48 << 10, 2 << 20);
+    assertThat(avx512.kc(32)).isEqualTo(192);
+    assertThat(avx512.ic(12, 192)).isEqualTo(1356);
+    assertThat(new CacheSizes(32 << 10, 1 << 20).kc(32)).isEqualTo(128);
+    // nothing readable: the fallback; an unparsable size counts as absent
+    assertThat(CacheSizes.read(dir.resolve("missing"))).isEqualTo(CacheSizes.FALLBACK);
+    Path odd = dir.resolve("odd");
+    writeCache(odd, 0, 1, "Data", "lots");
+    writeCache(odd, 1, 2, "Unified", "1M");
+    assertThat(CacheSizes.read(odd)).isEqualTo(new CacheSizes(CacheSizes.FALLBACK.l1d(), 1 << 20));
+    assertThat(CacheSizes.machine().kc(16) % 16).isZero();
+  }
+
+  private static void writeCache(Path dir, int index, int level, String type, String size)
+      throws IOException {
+    Path idx = Files.createDirectories(dir.resolve("index" + index));
+    Files.writeString(idx.resolve("level"), level + "\n");
+    Files.writeString(idx.resolve("type"), type + "\n");
+    Files.writeString(idx.resolve("size"), size + "\n");
   }
 }
