@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.cpu.CanonicalSums;
 import java.util.Arrays;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -80,8 +81,9 @@ public final class Pca {
   }
 
   /**
-   * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: partial
-   * sums over fixed row chunks are added in chunk order.
+   * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: the
+   * summation order is the canonical one of the covariance (per-group sums of 1,024 rows combined
+   * by a fixed pairwise tree), so a distributed run gives the same bits.
    *
    * @throws IllegalArgumentException if w has no rows
    */
@@ -89,42 +91,28 @@ public final class Pca {
     Objects.requireNonNull(w, "w");
     Objects.requireNonNull(progress, "progress");
     int n = w.rows();
-    int d = w.dim();
     if (n == 0) {
       throw new IllegalArgumentException("the mean of a matrix with 0 rows is undefined");
     }
-    final int chunk = 2048;
-    int chunks = (n + chunk - 1) / chunk;
-    double[][] partial = new double[chunks][];
-    float[] a = w.backingArray();
+    int groups = CanonicalSums.groups(n);
+    double[][] partial = new double[groups][];
     Parallel.run(
         "mean",
-        chunks,
+        groups,
         n,
         () -> null,
-        (state, c) -> {
-          double[] s = new double[d];
-          int to = Math.min(n, (c + 1) * chunk);
-          for (int r = c * chunk; r < to; r++) {
-            int o = w.rowOffsetInt(r);
-            for (int j = 0; j < d; j++) {
-              s[j] += a[o + j];
-            }
-          }
-          partial[c] = s;
-          return to - c * chunk;
+        (state, g) -> {
+          int from = g * CanonicalSums.GROUP_ROWS;
+          int to = Math.min(n, from + CanonicalSums.GROUP_ROWS);
+          partial[g] = CanonicalSums.meanPartial(w, from, to);
+          return to - from;
         },
         Parallel.silent(progress));
-    double[] mean = new double[d];
-    for (double[] s : partial) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += s[j];
-      }
+    CanonicalSums.Nodes tree = new CanonicalSums.Nodes(groups);
+    for (int g = 0; g < groups; g++) {
+      tree.addLeaf(g, partial[g]);
     }
-    for (int j = 0; j < d; j++) {
-      mean[j] /= n;
-    }
-    return mean;
+    return CanonicalSums.mean(tree.root(), n);
   }
 
   /**

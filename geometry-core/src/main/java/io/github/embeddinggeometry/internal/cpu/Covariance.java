@@ -6,86 +6,126 @@ import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 /**
- * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double.
+ * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double, in the summation
+ * order of {@link CanonicalSums} (groups of 1,024 rows, pairwise tree over groups), so a
+ * distributed run gives the same bits.
  *
- * <p>Rows are centred in double and rounded to float32, then taken in chunks of {@link
- * TileKernel#KC} rows: each chunk's product {@code X^T X} is formed by the float32 micro-kernel
- * (sums of at most 256 terms) and added into the float64 accumulator, so the rounding error does
- * not grow with N. Only the upper triangle is computed (in column bands of roughly equal work, one
- * task per band, so the threads never write the same entry) and mirrored at the end. The
- * accumulators are kept in micro-tile order, so adding a tile touches consecutive memory. Groups of
- * rows are processed one after another, so the summation order, and thus the result, is the same on
+ * <p>Within a group ({@link GroupSums}), rows are centred in double and rounded to float32, then
+ * taken in chunks of {@link CanonicalSums#CHUNK_ROWS} rows: each chunk's product {@code X^T X} is
+ * formed by the float32 micro-kernel (sums of at most 256 terms) and added into the group's float64
+ * accumulator, so the rounding error does not grow with N. Only the upper triangle is computed (in
+ * column bands of roughly equal work, one task per band, so the threads never write the same
+ * entry). The accumulators are kept in micro-tile order, so adding a tile touches consecutive
+ * memory; a finished group is copied out as a packed upper triangle. The result is the same on
  * every run and with any number of threads.
  */
 final class Covariance {
-  private static final int GROUP_ROWS = 1024;
-
   private Covariance() {}
 
   static double[] compute(
       TileKernel kern, EmbeddingMatrix w, double[] mean, ProgressListener progress) {
     int d = w.dim();
     int n = w.rows();
-    int mr = kern.mr();
-    int nr = kern.nr();
-    int jPanels = (d + nr - 1) / nr;
-    int bands = bands(jPanels, Parallel.threads());
-    int[] bandStart = new int[bands + 1];
-    // Work of B panel jp is proportional to (jp + 1); split the cumulative work evenly.
-    long totalWork = (long) jPanels * (jPanels + 1) / 2;
-    int b = 1;
-    long acc = 0;
-    for (int jp = 0; jp < jPanels && b < bands; jp++) {
-      acc += jp + 1;
-      if (acc * bands >= totalWork * b) {
-        bandStart[b++] = jp + 1;
+    int groups = CanonicalSums.groups(n);
+    GroupSums sums = new GroupSums(kern, d);
+    CanonicalSums.Nodes tree = new CanonicalSums.Nodes(Math.max(1, groups));
+    for (int g = 0; g < groups; g++) {
+      int g0 = g * CanonicalSums.GROUP_ROWS;
+      int g1 = Math.min(n, g0 + CanonicalSums.GROUP_ROWS);
+      tree.addLeaf(g, sums.partial(w, mean, g0, g1, Parallel.offset(progress, g0, n)));
+      progress.progress("covariance", g1, n);
+    }
+    if (groups == 0) {
+      tree.addLeaf(0, new double[CanonicalSums.packedLength(d)]);
+    }
+    return CanonicalSums.covariance(tree.root(), d, n);
+  }
+
+  /**
+   * The float64 partial sums of one group of rows, as a packed upper triangle; buffers are reused
+   * from group to group. Uses the calling thread and the library pool.
+   */
+  static final class GroupSums {
+    private final TileKernel kern;
+    private final int d;
+    private final int mr;
+    private final int nr;
+    private final int jPanels;
+    private final int bands;
+    private final int[] bandStart;
+    private final int aPanelsAll;
+    private final int aCols;
+    private final int paddedD;
+    private final int[] blockBase;
+    private final double[][] sums;
+    private final float[] ap;
+    private final float[] bp;
+
+    GroupSums(TileKernel kern, int d) {
+      this.kern = kern;
+      this.d = d;
+      this.mr = kern.mr();
+      this.nr = kern.nr();
+      this.jPanels = (d + nr - 1) / nr;
+      this.bands = bands(jPanels, Parallel.threads());
+      this.bandStart = new int[bands + 1];
+      // Work of B panel jp is proportional to (jp + 1); split the cumulative work evenly.
+      long totalWork = (long) jPanels * (jPanels + 1) / 2;
+      int b = 1;
+      long acc = 0;
+      for (int jp = 0; jp < jPanels && b < bands; jp++) {
+        acc += jp + 1;
+        if (acc * bands >= totalWork * b) {
+          bandStart[b++] = jp + 1;
+        }
       }
-    }
-    while (b <= bands) {
-      bandStart[b++] = jPanels;
-    }
-    int kc = TileKernel.KC;
-    int paddedD = jPanels * nr;
-    int aPanelsAll = (paddedD + mr - 1) / mr;
-    // Per band, a float64 accumulator in micro-tile order: block (jp, ip) for ip < ipEnd(jp), so
-    // each micro-kernel call adds its tile into mr*nr consecutive doubles (no scattered writes).
-    double[][] sums = new double[bands][];
-    int[] blockBase = new int[jPanels];
-    for (int t = 0; t < bands; t++) {
-      long size = 0;
-      for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
-        blockBase[jp] = Math.toIntExact(size);
-        size += (long) ipEnd(jp, nr, mr, aPanelsAll) * mr * nr;
+      while (b <= bands) {
+        bandStart[b++] = jPanels;
       }
-      sums[t] = new double[Math.toIntExact(size)];
+      this.paddedD = jPanels * nr;
+      this.aPanelsAll = (paddedD + mr - 1) / mr;
+      // Per band, a float64 accumulator in micro-tile order: block (jp, ip) for ip < ipEnd(jp), so
+      // each micro-kernel call adds its tile into mr*nr consecutive doubles (no scattered writes).
+      this.sums = new double[bands][];
+      this.blockBase = new int[jPanels];
+      for (int t = 0; t < bands; t++) {
+        long size = 0;
+        for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
+          blockBase[jp] = Math.toIntExact(size);
+          size += (long) ipEnd(jp, nr, mr, aPanelsAll) * mr * nr;
+        }
+        sums[t] = new double[Math.toIntExact(size)];
+      }
+      // The group's rows, centred and packed once for all bands: chunk q as A panels at
+      // ap[q * CHUNK * aCols ...] and as B panels at bp[q * CHUNK * paddedD ...].
+      this.aCols = aPanelsAll * mr;
+      this.ap = new float[CanonicalSums.GROUP_ROWS * aCols];
+      this.bp = new float[CanonicalSums.GROUP_ROWS * paddedD];
     }
-    int icPanels = Math.max(1, TileKernel.IC / mr);
-    long totalUnits = (long) n;
-    int chunksPerGroup = GROUP_ROWS / kc;
-    // The group's rows, centred and packed once for all bands: chunk q (kc rows) as A panels at
-    // ap[q * kc * aCols ...] and as B panels at bp[q * kc * paddedD ...].
-    int aCols = aPanelsAll * mr;
-    float[] ap = new float[GROUP_ROWS * aCols];
-    float[] bp = new float[GROUP_ROWS * paddedD];
-    for (int g0 = 0; g0 < n; g0 += GROUP_ROWS) {
-      int g1 = Math.min(n, g0 + GROUP_ROWS);
-      int groupStart = g0;
+
+    double[] partial(EmbeddingMatrix w, double[] mean, int g0, int g1, ProgressListener progress) {
+      if (g1 - g0 > CanonicalSums.GROUP_ROWS || g1 < g0) {
+        throw new IllegalArgumentException("rows [" + g0 + ", " + g1 + ") are not one group");
+      }
+      int kc = CanonicalSums.CHUNK_ROWS;
       int chunks = (g1 - g0 + kc - 1) / kc;
-      ProgressListener silent = Parallel.silent(progress);
+      for (double[] a : sums) {
+        java.util.Arrays.fill(a, 0.0);
+      }
       Parallel.run(
           "covariance",
           chunks,
           0,
           () -> new float[Math.max(aCols, paddedD)],
           (row, q) -> {
-            int r0 = groupStart + q * kc;
+            int r0 = g0 + q * kc;
             int rows = Math.min(kc, g1 - r0);
             pack(w, mean, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
             pack(w, mean, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
             return 0;
           },
-          silent);
-      ProgressListener step = Parallel.offset(progress, g0, totalUnits);
+          Parallel.silent(progress));
+      int icPanels = Math.max(1, TileKernel.IC / mr);
       Parallel.run(
           "covariance",
           bands,
@@ -101,7 +141,7 @@ final class Covariance {
             int block = mr * nr;
             int ipMax = ipEnd(jp1 - 1, nr, mr, aPanelsAll);
             for (int q = 0; q < chunks; q++) {
-              int rows = Math.min(kc, g1 - (groupStart + q * kc));
+              int rows = Math.min(kc, g1 - (g0 + q * kc));
               int aBase = q * kc * aCols;
               int bBase = q * kc * paddedD;
               // L2 blocking: a block of A panels (IC columns) against every B panel of the band,
@@ -123,31 +163,28 @@ final class Covariance {
             }
             return 0;
           },
-          step);
-      progress.progress("covariance", g1, totalUnits);
-    }
-    double[] c = new double[d * d];
-    double inv = 1.0 / n;
-    for (int t = 0; t < bands; t++) {
-      int o = 0;
-      for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
-        int ipEnd = ipEnd(jp, nr, mr, aPanelsAll);
-        for (int ip = 0; ip < ipEnd; ip++, o += mr * nr) {
-          for (int r = 0; r < mr; r++) {
-            int i = ip * mr + r;
-            for (int q = 0; q < nr; q++) {
-              int j = jp * nr + q;
-              if (i <= j && j < d) {
-                double v = sums[t][o + r * nr + q] * inv;
-                c[i * d + j] = v;
-                c[j * d + i] = v;
+          progress);
+      double[] packed = new double[CanonicalSums.packedLength(d)];
+      for (int t = 0; t < bands; t++) {
+        int o = 0;
+        for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
+          int ipEnd = ipEnd(jp, nr, mr, aPanelsAll);
+          for (int ip = 0; ip < ipEnd; ip++, o += mr * nr) {
+            for (int r = 0; r < mr; r++) {
+              int i = ip * mr + r;
+              for (int q = 0; q < nr; q++) {
+                int j = jp * nr + q;
+                if (i <= j && j < d) {
+                  // packed row-major upper triangle: row i starts at i*d - i*(i-1)/2
+                  packed[i * d - i * (i - 1) / 2 + (j - i)] = sums[t][o + r * nr + q];
+                }
               }
             }
           }
         }
       }
+      return packed;
     }
-    return c;
   }
 
   /** A panels holding columns {@code i <=} the last column of B panel {@code jp}. */

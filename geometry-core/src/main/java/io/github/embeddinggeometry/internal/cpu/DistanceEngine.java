@@ -409,8 +409,9 @@ final class DistanceEngine {
    * Offers the candidates of one row of a C tile to heap {@code row}: query row {@code ai} of
    * {@code a} against base rows {@code [j0, j0+n)} of {@code b}, skipping base row {@code self}.
    * The vectorised scan skips every pair that can neither enter the heap nor needs refinement.
+   * Package-private for {@link BlockKnn}, which sweeps row blocks of a distributed matrix.
    */
-  private void offerRow(
+  void offerRow(
       TopK top,
       int row,
       Operand a,
