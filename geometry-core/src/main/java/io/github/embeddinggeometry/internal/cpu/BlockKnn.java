@@ -126,7 +126,7 @@ public final class BlockKnn {
     if (topX == null && topY == null) {
       return;
     }
-    int step = lcm(kern.mr(), kern.nr());
+    int step = DistanceEngine.lcm(kern.mr(), kern.nr());
     // As DistanceEngine.nearestSelf: square tiles that fit the engine's scratch.
     int sb = Math.min(DistanceEngine.MB_TARGET, DistanceEngine.NB_TARGET) / step * step;
     if (sb == 0) {
@@ -165,16 +165,5 @@ public final class BlockKnn {
         }
       }
     }
-  }
-
-  private static int lcm(int a, int b) {
-    int x = a;
-    int y = b;
-    while (y != 0) {
-      int t = x % y;
-      x = y;
-      y = t;
-    }
-    return a / x * b;
   }
 }

@@ -394,7 +394,7 @@ final class DistanceEngine {
     top.drain(n, 0, outIdx, outDist);
   }
 
-  private static int lcm(int a, int b) {
+  static int lcm(int a, int b) {
     int x = a;
     int y = b;
     while (y != 0) {
