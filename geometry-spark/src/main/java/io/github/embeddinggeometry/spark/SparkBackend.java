@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 
 /**
  * A {@link ComputeBackend} whose k-NN and covariance run on a Spark cluster (the backend {@code
@@ -20,9 +21,9 @@ import org.apache.spark.api.java.JavaSparkContext;
  * driver's memory, and are shipped as blocks; for matrices the driver should not hold, use {@link
  * SparkAnalyses} on {@link RowBlocks#read}.
  *
- * <p>{@code nearest} (all rows, or query rows) and {@code covariance} run as Spark jobs; {@code
- * distances} and {@code forEachBlock} hand every distance to the caller on the driver, so they run
- * on the driver's CPU backend (the same arithmetic).
+ * <p>{@code nearest} (all rows, or query rows), {@code covariance} and {@code forEachBlock} run as
+ * Spark jobs (the last streams its blocks back to the driver, in row order); {@code distances}
+ * fills one array of the caller's and runs on the driver's CPU backend (the same arithmetic).
  *
  * @since 0.1
  */
@@ -122,6 +123,11 @@ public final class SparkBackend implements ComputeBackend {
       local.distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
     }
 
+    /**
+     * Computed on the cluster: the query rows in blocks of {@code blockRows}, the base rows as a
+     * broadcast; the blocks come back to the driver in row order (above 64 MB of distances, one
+     * partition at a time).
+     */
     @Override
     public void forEachBlock(
         EmbeddingMatrix a,
@@ -129,7 +135,47 @@ public final class SparkBackend implements ComputeBackend {
         int blockRows,
         DistanceBlockConsumer consumer,
         ProgressListener progress) {
-      local.forEachBlock(a, b, blockRows, consumer, progress);
+      int n = b.rows();
+      int m = a.rows();
+      if (m == 0) {
+        return;
+      }
+      EmbeddingMatrix base = b.compact();
+      Broadcast<float[]> bb = sc.broadcast(base.backingArray());
+      int[] baseIds = base.ids();
+      int d = b.dim();
+      Metric shipped = Metric.of(sc, metric);
+      RowBlocks q = spark.of(a, (m + blockRows - 1) / blockRows);
+      JavaRDD<RowBlock> blocks =
+          q.rdd()
+              .map(
+                  blk -> {
+                    float[] out = new float[blk.rows() * n];
+                    EmbeddingMatrix y = EmbeddingMatrix.wrap(bb.value(), n, d);
+                    y = n > 0 ? y.withIds(baseIds) : y;
+                    try (DistanceKernel k = Backends.cpu().distanceKernel(shipped.space())) {
+                      k.distances(blk.matrix(), 0, blk.rows(), y, 0, n, out, 0, n);
+                    }
+                    return new RowBlock(
+                        blk.index(),
+                        blk.start(),
+                        Math.max(1, n),
+                        blk.idArray(),
+                        n == 0 ? new float[blk.rows()] : out);
+                  });
+      // Small results in one job; large ones one partition at a time.
+      java.util.Iterator<RowBlock> it =
+          4L * m * n <= 64L << 20 ? blocks.collect().iterator() : blocks.toLocalIterator();
+      long done = 0;
+      while (it.hasNext()) {
+        ProgressListener.checkCancelled(progress);
+        RowBlock r = it.next();
+        consumer.accept(r.start(), r.start() + r.rows(), r.data(), n);
+        done += r.rows();
+        progress.progress("distances", done, m);
+      }
+      bb.destroy();
+      shipped.destroy();
     }
 
     @Override

@@ -11,18 +11,33 @@ final class SparkContexts {
 
   private SparkContexts() {}
 
-  static SparkBackend backend() {
+  /** A context from Spark's own properties, or the one already running; see {@link Opened}. */
+  static Opened open(String appName) {
     String token = UUID.randomUUID().toString();
     SparkConf conf =
         new SparkConf()
             .setIfMissing("spark.master", "local[*]")
-            .setIfMissing("spark.app.name", "embedding-geometry")
+            .setIfMissing("spark.app.name", appName)
             .set(OWNER, token);
     // A context the application already started (e.g. under spark-submit) is joined and left
-    // running; one started here carries the token and is stopped with the backend.
+    // running; one started here carries the token.
     SparkContext sc = SparkContext.getOrCreate(conf);
-    boolean owned = token.equals(sc.getConf().get(OWNER, ""));
-    return new SparkBackend(
-        JavaSparkContext.fromSparkContext(sc), conf.getInt("spark.embgeo.blocks", 0), owned);
+    return new Opened(
+        JavaSparkContext.fromSparkContext(sc), token.equals(sc.getConf().get(OWNER, "")));
+  }
+
+  /** A context and whether this class started it (and its user must stop it). */
+  record Opened(JavaSparkContext sc, boolean owned) implements AutoCloseable {
+    @Override
+    public void close() {
+      if (owned) {
+        sc.stop();
+      }
+    }
+  }
+
+  static SparkBackend backend() {
+    Opened o = open("embedding-geometry");
+    return new SparkBackend(o.sc(), o.sc().getConf().getInt("spark.embgeo.blocks", 0), o.owned());
   }
 }

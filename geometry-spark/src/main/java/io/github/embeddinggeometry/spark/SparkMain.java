@@ -99,8 +99,9 @@ public final class SparkMain {
 
   private static int analysis(String cmd, PrintStream out, Args a) throws java.io.IOException {
     a.positional(cmd.equals("knn") ? 2 : 1, cmd + " INPUT" + (cmd.equals("knn") ? " OUT" : ""));
-    SparkConf conf = new SparkConf().setIfMissing("spark.app.name", "geometry-spark " + cmd);
-    try (JavaSparkContext sc = new JavaSparkContext(conf)) {
+    try (SparkContexts.Opened opened = SparkContexts.open("geometry-spark " + cmd)) {
+      JavaSparkContext sc = opened.sc();
+      SparkConf conf = sc.getConf();
       SparkAnalyses spark = SparkAnalyses.on(sc);
       String input = a.pos.get(0);
       int k = Integer.parseInt(a.get("k", "20"));

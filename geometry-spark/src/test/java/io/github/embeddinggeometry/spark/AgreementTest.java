@@ -43,7 +43,7 @@ class AgreementTest {
     "1002, 64, 3, 20, cosine",
     "1002, 64, 8, 20, causal",
     "2500, 256, 8, 20, euclidean",
-    "5003, 32, 8, 20, euclidean",
+    "5003, 32, 3, 20, euclidean",
   })
   void knnDensityAndDensestAreTheSameBits(int n, int d, int b, int k, String metricName) {
     EmbeddingMatrix w = TestSpark.matrix(n, d, Math.min(k + 3, 40), n * 31L + d);
@@ -51,7 +51,7 @@ class AgreementTest {
     DistanceKernel kernel = CPU.distanceKernel(metric);
     Neighbours want = kernel.nearest(w, k, ProgressListener.NONE);
     RowBlocks m = spark.of(w, b).cache();
-    JavaRDD<NeighbourBlock> knn = spark.nearest(m, metric, k).cache();
+    JavaRDD<NeighbourBlock> knn = spark.nearest(m, metric, k);
     List<NeighbourBlock> got = knn.collect();
     assertThat(got).hasSize(Math.min(b, n));
     int seen = 0;
@@ -110,7 +110,6 @@ class AgreementTest {
     "300, 17, 8, euclidean",
     "1001, 33, 3, euclidean",
     "1002, 33, 8, causal",
-    "2048, 8, 3, euclidean",
   })
   void pairwiseStatisticsAreTheSameBits(int n, int d, int b, String metricName) {
     EmbeddingMatrix w = TestSpark.matrix(n, d, 5, n * 7L + d);
@@ -130,9 +129,7 @@ class AgreementTest {
     "1, 5, 1",
     "2, 1, 1",
     "7, 17, 3",
-    "1023, 20, 8",
-    "1025, 7, 3",
-    "3000, 65, 8",
+    "1025, 7, 8",
     "5003, 31, 3",
     "4100, 256, 8",
   })

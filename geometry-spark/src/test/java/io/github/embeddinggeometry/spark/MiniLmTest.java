@@ -20,7 +20,7 @@ class MiniLmTest {
   void knnDensityMeanAndCovarianceOfMiniLm() throws Exception {
     EmbeddingMatrix w = MiniLm.loadMatrix();
     SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
-    RowBlocks m = spark.of(w, 5).cache();
+    RowBlocks m = spark.of(w, 4).cache();
     JavaRDD<NeighbourBlock> knn = spark.nearest(m, MetricSpace.euclidean(), 20);
     Neighbours want =
         Backends.cpu()
