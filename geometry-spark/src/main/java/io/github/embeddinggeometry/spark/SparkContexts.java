@@ -18,6 +18,8 @@ final class SparkContexts {
         new SparkConf()
             .setIfMissing("spark.master", "local[*]")
             .setIfMissing("spark.app.name", appName)
+            // A context started here logs warnings only (-Dspark.log.level=INFO for more).
+            .setIfMissing("spark.log.level", "WARN")
             .set(OWNER, token);
     // A context the application already started (e.g. under spark-submit) is joined and left
     // running; one started here carries the token.
