@@ -82,7 +82,7 @@ public final class Pca {
 
   /**
    * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: the
-   * summation order is the canonical one of the covariance (per-group sums of 1,024 rows combined
+   * summation order is the canonical one of the covariance (per-group sums of 4,096 rows combined
    * by a fixed pairwise tree), so a distributed run gives the same bits.
    *
    * @throws IllegalArgumentException if w has no rows

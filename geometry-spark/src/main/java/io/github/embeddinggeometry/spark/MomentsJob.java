@@ -15,7 +15,7 @@ import scala.Tuple2;
 
 /**
  * Mean and covariance in the summation order of {@link CanonicalSums}: float64 partials of groups
- * of 1,024 rows, combined by a fixed pairwise tree over group indices. Blocks need not be aligned
+ * of 4,096 rows, combined by a fixed pairwise tree over group indices. Blocks need not be aligned
  * with groups.
  *
  * <p>Each block task computes the groups lying wholly inside it and merges them into tree nodes

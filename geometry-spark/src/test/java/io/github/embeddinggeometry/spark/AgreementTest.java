@@ -130,8 +130,9 @@ class AgreementTest {
     "2, 1, 1",
     "7, 17, 3",
     "1025, 7, 8",
-    "5003, 31, 3",
     "4100, 256, 8",
+    "9000, 33, 3",
+    "20000, 8, 7",
   })
   void meanCovarianceAndPcaAreTheSameBits(int n, int d, int b) {
     EmbeddingMatrix w = TestSpark.matrix(n, d, 0, n * 3L + d);

@@ -13,8 +13,8 @@ import java.util.TreeMap;
  * and distributed ones (geometry-spark), so that both give the same bits whatever the partitioning
  * and the number of threads.
  *
- * <p><b>The order.</b> Rows are cut into groups of {@link #GROUP_ROWS} consecutive rows, group g
- * holding rows {@code [g * 1024, min((g + 1) * 1024, N))}.
+ * <p><b>The order.</b> Rows are cut into groups of {@link #GROUP_ROWS} (4,096) consecutive rows,
+ * group g holding rows {@code [4096 g, min(4096 (g + 1), N))}.
  *
  * <ul>
  *   <li>Mean: a group's partial is {@code s_j = sum w_ij} over its rows in row order, in double,
@@ -34,8 +34,12 @@ import java.util.TreeMap;
  * on one machine: at most {@code log2(groups) + 1} partials at once.
  */
 public final class CanonicalSums {
-  /** Rows per group. */
-  public static final int GROUP_ROWS = 1024;
+  /**
+   * Rows per group. Large enough that the tree's additions (one d x d/2 array per group) cost
+   * little next to a group's products (4,096 d^2 multiply-adds per entry pair), small enough that
+   * the rows of a group cut by a block boundary are cheap to ship.
+   */
+  public static final int GROUP_ROWS = 4096;
 
   /** Rows per float32 chunk of a covariance group (fixed: not the tuning knob {@code KC}). */
   public static final int CHUNK_ROWS = 256;
@@ -99,22 +103,20 @@ public final class CanonicalSums {
    */
   public static final class CovarianceGroups {
     private final Covariance.GroupSums sums;
+    private final double[] scratch;
 
     /**
      * @param kern the micro-kernel; every machine combining partials must use the same arithmetic
      */
     public CovarianceGroups(TileKernel kern, int d) {
       this.sums = new Covariance.GroupSums(kern, d);
+      this.scratch = sums.newAccumulator();
     }
 
     /** The packed partial of rows {@code [from, to)}, at most {@link #GROUP_ROWS} of them. */
     public double[] partial(EmbeddingMatrix w, double[] mean, int from, int to) {
-      return sums.partial(w, mean, from, to, ProgressListener.NONE);
-    }
-
-    double[] partial(
-        EmbeddingMatrix w, double[] mean, int from, int to, ProgressListener progress) {
-      return sums.partial(w, mean, from, to, progress);
+      sums.partial(w, mean, from, to, ProgressListener.NONE, scratch);
+      return sums.packed(scratch);
     }
   }
 
@@ -133,6 +135,9 @@ public final class CanonicalSums {
     /** Key {@code (level << 32) | index} to the node's partial. */
     private final TreeMap<Long, double[]> nodes = new TreeMap<>();
 
+    /** Where arrays absorbed by a merge go, for reuse; null: left to the collector. */
+    private transient java.util.Deque<double[]> spare;
+
     /** An empty set for a tree over {@code groups} groups. */
     public Nodes(int groups) {
       if (groups < 1) {
@@ -140,6 +145,12 @@ public final class CanonicalSums {
       }
       this.groups = groups;
       this.top = 32 - Integer.numberOfLeadingZeros(groups - 1);
+    }
+
+    /** Hands every array a merge absorbs to {@code pool} (one machine reusing its buffers). */
+    public Nodes recycleInto(java.util.Deque<double[]> pool) {
+      this.spare = pool;
+      return this;
     }
 
     /**
@@ -150,6 +161,12 @@ public final class CanonicalSums {
         throw new IllegalArgumentException("group " + g + " outside [0, " + groups + ")");
       }
       add(0, g, partial);
+      return this;
+    }
+
+    /** Adds an already summed node {@code (level, index)} (not copied). */
+    Nodes addNode(int level, int index, double[] value) {
+      add(level, index, value);
       return this;
     }
 
@@ -204,11 +221,12 @@ public final class CanonicalSums {
           if (other == null) {
             break;
           }
-          double[] sum = value;
-          for (int i = 0; i < sum.length; i++) {
-            sum[i] += other[i];
+          for (int i = 0; i < value.length; i++) {
+            value[i] += other[i];
           }
-          value = sum;
+          if (spare != null) {
+            spare.push(other);
+          }
         }
         level++;
         index >>>= 1;

@@ -7,7 +7,7 @@ import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 /**
  * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double, in the summation
- * order of {@link CanonicalSums} (groups of 1,024 rows, pairwise tree over groups), so a
+ * order of {@link CanonicalSums} (groups of 4,096 rows, pairwise tree over groups), so a
  * distributed run gives the same bits.
  *
  * <p>Within a group ({@link GroupSums}), rows are centred in double and rounded to float32, then
@@ -28,24 +28,53 @@ final class Covariance {
     int n = w.rows();
     int groups = CanonicalSums.groups(n);
     GroupSums sums = new GroupSums(kern, d);
-    CanonicalSums.Nodes tree = new CanonicalSums.Nodes(Math.max(1, groups));
+    // Partials stay in micro-tile order (adding is elementwise, so the layout does not change a
+    // bit of the result). Complete sibling pairs are merged at once, binary-counter style: group
+    // g closes as many tree levels as g has trailing one bits, and those additions run inside the
+    // group's own band tasks, on memory the tasks just wrote. Absorbed arrays are reused.
+    java.util.ArrayDeque<double[]> spare = new java.util.ArrayDeque<>();
+    java.util.ArrayList<double[]> stack = new java.util.ArrayList<>();
+    java.util.ArrayList<int[]> where = new java.util.ArrayList<>(); // {level, index}
     for (int g = 0; g < groups; g++) {
       int g0 = g * CanonicalSums.GROUP_ROWS;
       int g1 = Math.min(n, g0 + CanonicalSums.GROUP_ROWS);
-      tree.addLeaf(g, sums.partial(w, mean, g0, g1, Parallel.offset(progress, g0, n)));
+      int carries = Integer.numberOfTrailingZeros(~g);
+      double[][] carry = new double[carries][];
+      for (int c = 0; c < carries; c++) {
+        carry[c] = stack.get(stack.size() - 1 - c);
+      }
+      double[] into = spare.isEmpty() ? sums.newAccumulator() : spare.pop();
+      sums.partial(w, mean, g0, g1, Parallel.offset(progress, g0, n), into, carry);
+      for (int c = 0; c < carries; c++) {
+        spare.push(stack.remove(stack.size() - 1));
+        where.remove(where.size() - 1);
+      }
+      stack.add(into);
+      where.add(new int[] {carries, g >>> carries});
       progress.progress("covariance", g1, n);
     }
-    if (groups == 0) {
-      tree.addLeaf(0, new double[CanonicalSums.packedLength(d)]);
+    CanonicalSums.Nodes tree = new CanonicalSums.Nodes(Math.max(1, groups));
+    for (int t = 0; t < stack.size(); t++) {
+      tree.addNode(where.get(t)[0], where.get(t)[1], stack.get(t));
     }
-    return CanonicalSums.covariance(tree.root(), d, n);
+    if (groups == 0) {
+      tree.addLeaf(0, sums.newAccumulator());
+    }
+    return CanonicalSums.covariance(sums.packed(tree.root()), d, n);
   }
 
   /**
-   * The float64 partial sums of one group of rows, as a packed upper triangle; buffers are reused
-   * from group to group. Uses the calling thread and the library pool.
+   * The float64 partial sums of one group of rows, into an accumulator in micro-tile order (block
+   * {@code (jp, ip)} for every B panel jp of the upper triangle, so each micro-kernel call adds its
+   * tile into mr*nr consecutive doubles); {@link #packed} turns one into the canonical packed upper
+   * triangle. The layout depends on the kernel's mr and nr only, not on the thread count. Buffers
+   * are reused from group to group. Uses the calling thread and the library pool: threads own
+   * column bands of roughly equal work and never write the same entry.
    */
   static final class GroupSums {
+    /** Rows packed at a time: a group is taken in windows, its sums carry on across them. */
+    private static final int WINDOW_ROWS = 1024;
+
     private final TileKernel kern;
     private final int d;
     private final int mr;
@@ -57,7 +86,7 @@ final class Covariance {
     private final int aCols;
     private final int paddedD;
     private final int[] blockBase;
-    private final double[][] sums;
+    private final int size;
     private final float[] ap;
     private final float[] bp;
 
@@ -84,34 +113,81 @@ final class Covariance {
       }
       this.paddedD = jPanels * nr;
       this.aPanelsAll = (paddedD + mr - 1) / mr;
-      // Per band, a float64 accumulator in micro-tile order: block (jp, ip) for ip < ipEnd(jp), so
-      // each micro-kernel call adds its tile into mr*nr consecutive doubles (no scattered writes).
-      this.sums = new double[bands][];
       this.blockBase = new int[jPanels];
-      for (int t = 0; t < bands; t++) {
-        long size = 0;
-        for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
-          blockBase[jp] = Math.toIntExact(size);
-          size += (long) ipEnd(jp, nr, mr, aPanelsAll) * mr * nr;
-        }
-        sums[t] = new double[Math.toIntExact(size)];
+      long total = 0;
+      for (int jp = 0; jp < jPanels; jp++) {
+        blockBase[jp] = Math.toIntExact(total);
+        total += (long) ipEnd(jp, nr, mr, aPanelsAll) * mr * nr;
       }
+      this.size = Math.toIntExact(total);
       // The group's rows, centred and packed once for all bands: chunk q as A panels at
       // ap[q * CHUNK * aCols ...] and as B panels at bp[q * CHUNK * paddedD ...].
       this.aCols = aPanelsAll * mr;
-      this.ap = new float[CanonicalSums.GROUP_ROWS * aCols];
-      this.bp = new float[CanonicalSums.GROUP_ROWS * paddedD];
+      this.ap = new float[WINDOW_ROWS * aCols];
+      this.bp = new float[WINDOW_ROWS * paddedD];
     }
 
-    double[] partial(EmbeddingMatrix w, double[] mean, int g0, int g1, ProgressListener progress) {
+    double[] newAccumulator() {
+      return new double[size];
+    }
+
+    /**
+     * Writes the partial of rows {@code [g0, g1)} (at most one group) into {@code into}, whatever
+     * it held: the first chunk's tile is stored as {@code 0.0 + tile} (the sum from 0), the next
+     * ones added.
+     */
+    void partial(
+        EmbeddingMatrix w,
+        double[] mean,
+        int g0,
+        int g1,
+        ProgressListener progress,
+        double[] into) {
       if (g1 - g0 > CanonicalSums.GROUP_ROWS || g1 < g0) {
         throw new IllegalArgumentException("rows [" + g0 + ", " + g1 + ") are not one group");
       }
+      partial(w, mean, g0, g1, progress, into, new double[0][]);
+    }
+
+    /**
+     * As above, then adds the {@code carry} arrays (lower tree levels first) into {@code into},
+     * each band task its own region: the tree merges that this group completes.
+     */
+    void partial(
+        EmbeddingMatrix w,
+        double[] mean,
+        int g0,
+        int g1,
+        ProgressListener progress,
+        double[] into,
+        double[][] carry) {
+      if (g1 == g0) {
+        java.util.Arrays.fill(into, 0.0);
+        for (double[] c : carry) {
+          for (int e = 0; e < into.length; e++) {
+            into[e] += c[e];
+          }
+        }
+        return;
+      }
+      for (int w0 = g0; w0 < g1; w0 += WINDOW_ROWS) {
+        int w1 = Math.min(g1, w0 + WINDOW_ROWS);
+        window(w, mean, w0, w1, w0 == g0, progress, into, w1 == g1 ? carry : new double[0][]);
+      }
+    }
+
+    /** Rows {@code [g0, g1)} of a group, chunk by chunk; {@code start}: its first window. */
+    private void window(
+        EmbeddingMatrix w,
+        double[] mean,
+        int g0,
+        int g1,
+        boolean start,
+        ProgressListener progress,
+        double[] into,
+        double[][] carry) {
       int kc = CanonicalSums.CHUNK_ROWS;
       int chunks = (g1 - g0 + kc - 1) / kc;
-      for (double[] a : sums) {
-        java.util.Arrays.fill(a, 0.0);
-      }
       Parallel.run(
           "covariance",
           chunks,
@@ -137,13 +213,13 @@ final class Covariance {
             if (jp0 == jp1) {
               return 0;
             }
-            double[] a = sums[t];
             int block = mr * nr;
             int ipMax = ipEnd(jp1 - 1, nr, mr, aPanelsAll);
             for (int q = 0; q < chunks; q++) {
               int rows = Math.min(kc, g1 - (g0 + q * kc));
               int aBase = q * kc * aCols;
               int bBase = q * kc * paddedD;
+              boolean first = start && q == 0;
               // L2 blocking: a block of A panels (IC columns) against every B panel of the band,
               // so each B micro-panel stays in L1 and the A block in L2.
               for (int ic = 0; ic < ipMax; ic += icPanels) {
@@ -154,30 +230,45 @@ final class Covariance {
                   int o = blockBase[jp] + ic * block;
                   for (int ip = ic; ip < ipEnd; ip++, o += block) {
                     kern.micro(ap, aBase + ip * rows * mr, bp, bOff, rows, tile, 0, nr, false);
-                    for (int e = 0; e < block; e++) {
-                      a[o + e] += tile[e];
+                    if (first) {
+                      for (int e = 0; e < block; e++) {
+                        into[o + e] = 0.0 + tile[e];
+                      }
+                    } else {
+                      for (int e = 0; e < block; e++) {
+                        into[o + e] += tile[e];
+                      }
                     }
                   }
                 }
               }
             }
+            int lo = blockBase[jp0];
+            int hi = jp1 == jPanels ? size : blockBase[jp1];
+            for (double[] c : carry) {
+              for (int e = lo; e < hi; e++) {
+                into[e] += c[e];
+              }
+            }
             return 0;
           },
           progress);
+    }
+
+    /** An accumulator as the canonical packed upper triangle (row-major, {@code i <= j}). */
+    double[] packed(double[] sums) {
       double[] packed = new double[CanonicalSums.packedLength(d)];
-      for (int t = 0; t < bands; t++) {
-        int o = 0;
-        for (int jp = bandStart[t]; jp < bandStart[t + 1]; jp++) {
-          int ipEnd = ipEnd(jp, nr, mr, aPanelsAll);
-          for (int ip = 0; ip < ipEnd; ip++, o += mr * nr) {
-            for (int r = 0; r < mr; r++) {
-              int i = ip * mr + r;
-              for (int q = 0; q < nr; q++) {
-                int j = jp * nr + q;
-                if (i <= j && j < d) {
-                  // packed row-major upper triangle: row i starts at i*d - i*(i-1)/2
-                  packed[i * d - i * (i - 1) / 2 + (j - i)] = sums[t][o + r * nr + q];
-                }
+      for (int jp = 0; jp < jPanels; jp++) {
+        int ipEnd = ipEnd(jp, nr, mr, aPanelsAll);
+        int o = blockBase[jp];
+        for (int ip = 0; ip < ipEnd; ip++, o += mr * nr) {
+          for (int r = 0; r < mr; r++) {
+            int i = ip * mr + r;
+            for (int q = 0; q < nr; q++) {
+              int j = jp * nr + q;
+              if (i <= j && j < d) {
+                // row i of the packed triangle starts at i*d - i*(i-1)/2
+                packed[i * d - i * (i - 1) / 2 + (j - i)] = sums[o + r * nr + q];
               }
             }
           }
