@@ -117,6 +117,7 @@ public final class GeometryCli implements Callable<Integer> {
   abstract static class Base implements Callable<Integer> {
     @Mixin Options.ModelOptions model;
     @CommandLine.ParentCommand GeometryCli root;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     abstract String name();
 
@@ -131,7 +132,7 @@ public final class GeometryCli implements Callable<Integer> {
       long t0 = System.nanoTime();
       Path out = model.out != null ? model.out : Path.of("out", name());
       try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
-          Session s = new Session(m, console)) {
+          Session s = new Session(m, console, Session.sparkMaster(spec))) {
         console.finishBars();
         console.line(
             String.format(
@@ -162,6 +163,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " distances.safetensors, pairwise_distances.png, report.json.")
   static final class Pairwise extends Base {
     @Mixin Options.BasisOptions basis;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.PairwiseOptions pairwise;
 
     @Override
@@ -183,6 +185,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " Mollweide and polar maps.")
   static final class DensityFieldCmd extends Base {
     @Mixin Options.BasisOptions basis;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.FigureOptions figure;
 
     @Override
@@ -249,6 +252,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " radial profile, core/shell/outer.")
   static final class DensityVsNorm extends Base {
     @Mixin Options.KnnOptions knn;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.ProfileOptions profile;
 
     @Override
@@ -270,6 +274,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " causal metric and in cosine similarity.")
   static final class Densest extends Base {
     @Mixin Options.KnnOptions knn;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.DensestOptions densest;
 
     @Override
