@@ -22,10 +22,14 @@ module io.github.embeddinggeometry {
   exports io.github.embeddinggeometry.metric;
   exports io.github.embeddinggeometry.internal to
       io.github.embeddinggeometry.io,
-      io.github.embeddinggeometry.cuda;
+      io.github.embeddinggeometry.cuda,
+      io.github.embeddinggeometry.spark;
   exports io.github.embeddinggeometry.internal.kernel to
       io.github.embeddinggeometry.io,
-      io.github.embeddinggeometry.cuda;
+      io.github.embeddinggeometry.cuda,
+      io.github.embeddinggeometry.spark;
+  exports io.github.embeddinggeometry.internal.cpu to
+      io.github.embeddinggeometry.spark;
 
   uses io.github.embeddinggeometry.backend.BackendProvider;
 

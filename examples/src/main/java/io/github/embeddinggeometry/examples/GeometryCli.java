@@ -137,6 +137,7 @@ public final class GeometryCli implements Callable<Integer> {
   abstract static class Base implements Callable<Integer> {
     @Mixin Options.ModelOptions model;
     @CommandLine.ParentCommand GeometryCli root;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     abstract String name();
 
@@ -161,7 +162,7 @@ public final class GeometryCli implements Callable<Integer> {
         check();
         console.step("loading the model");
         try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
-            Session s = new Session(m, console)) {
+            Session s = new Session(m, console, Session.sparkMaster(spec))) {
           console.finishBars();
           console.line(
               String.format(
@@ -197,6 +198,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " distances.safetensors, pairwise_distances.png, report.json.")
   static final class Pairwise extends Base {
     @Mixin Options.BasisOptions basis;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.PairwiseOptions pairwise;
 
     @Override
@@ -224,6 +226,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " Mollweide and polar maps.")
   static final class DensityFieldCmd extends Base {
     @Mixin Options.BasisOptions basis;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.FigureOptions figure;
 
     @Override
@@ -311,6 +314,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " radial profile, core/shell/outer.")
   static final class DensityVsNorm extends Base {
     @Mixin Options.KnnOptions knn;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.ProfileOptions profile;
 
     @Override
@@ -338,6 +342,7 @@ public final class GeometryCli implements Callable<Integer> {
               + " causal metric and in cosine similarity.")
   static final class Densest extends Base {
     @Mixin Options.KnnOptions knn;
+    @Mixin Options.SparkOptions spark;
     @Mixin Options.DensestOptions densest;
 
     @Override

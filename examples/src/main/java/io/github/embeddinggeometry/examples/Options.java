@@ -244,4 +244,16 @@ final class Options {
         description = "write distances.safetensors even above 20,000 selected rows (n^2 x 4 bytes)")
     boolean force;
   }
+
+  /** The k-NN and covariance on an Apache Spark cluster (the backend "spark"). */
+  static final class SparkOptions {
+    @Option(
+        names = "--spark",
+        paramLabel = "MASTER",
+        description =
+            "run the k-NN, distances and covariance on Apache Spark: local[4], spark://HOST:7077,"
+                + " yarn ... (the same numbers, bit for bit; ./geometry fetches Spark the first"
+                + " time)")
+    String master;
+  }
 }

@@ -40,10 +40,33 @@ final class Session implements AutoCloseable {
   private final Map<String, NearDuplicateClusters> clusters = new HashMap<>();
   private final Map<String, BoxSelection> selections = new HashMap<>();
 
-  Session(ModelLoader.Model model, Console console) {
+  /** Where the heavy steps run: {@code null} for this machine, else a Spark master. */
+  private final String sparkMaster;
+
+  Session(ModelLoader.Model model, Console console, String sparkMaster) {
     this.model = model;
     this.console = console;
-    this.backend = Backends.get();
+    this.sparkMaster = sparkMaster;
+    this.backend = sparkMaster == null ? Backends.get() : spark(sparkMaster);
+  }
+
+  /** The {@code --spark} option of a subcommand that has it, else null. */
+  static String sparkMaster(picocli.CommandLine.Model.CommandSpec spec) {
+    picocli.CommandLine.Model.OptionSpec o = spec.findOption("--spark");
+    return o == null ? null : o.getValue();
+  }
+
+  /**
+   * The backend "spark" of geometry-spark (on the class path only when ./geometry put it there).
+   */
+  private static ComputeBackend spark(String master) {
+    System.setProperty("spark.master", master);
+    try {
+      return Backends.create("spark");
+    } catch (UnsupportedOperationException e) {
+      throw new UserInputException(
+          "--spark " + master + ": " + e.getMessage() + " (run through ./geometry)", e);
+    }
   }
 
   ModelLoader.Model model() {
@@ -226,5 +249,8 @@ final class Session implements AutoCloseable {
       k.close();
     }
     kernels.clear();
+    if (sparkMaster != null) {
+      backend.close();
+    }
   }
 }

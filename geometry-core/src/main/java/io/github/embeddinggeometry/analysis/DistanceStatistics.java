@@ -2,6 +2,8 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.ExactSum;
+import io.github.embeddinggeometry.internal.FloatBitsHistogram;
 import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.Objects;
@@ -23,10 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the second pass scans that array instead of recomputing distances; otherwise the distances are
  * streamed again and nothing of size N^2 is held.
  *
+ * <p><b>Order-free.</b> The sum behind the mean is exact until one final rounding ({@code
+ * internal.ExactSum}), and min, max, zeros and the histograms are exact too, so every field is the
+ * same whatever order the pairs are visited in: a distributed run (geometry-spark) gives the same
+ * bits.
+ *
  * @param count number of pairs, {@code n (n - 1) / 2}
  * @param min smallest distance
  * @param median exact median; for an even count the average of the two middle values
- * @param mean mean distance, accumulated in double
+ * @param mean mean distance: the exact sum, rounded once to double, divided by the count
  * @param max largest distance
  * @param exactZeroPairs pairs at distance exactly 0 (bitwise-equal rows)
  * @since 0.1
@@ -34,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public record DistanceStatistics(
     long count, double min, double median, double mean, double max, long exactZeroPairs) {
 
-  private static final int BUCKETS = 1 << 16;
+  private static final int BUCKETS = FloatBitsHistogram.BUCKETS;
 
   /**
    * Streams the distance matrix of {@code rows} through {@code kernel} (never materialising it
@@ -84,7 +91,7 @@ public record DistanceStatistics(
       throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
     }
     long count = UpperTriangle.pairs(n);
-    double[] rowSum = new double[n];
+    ConcurrentHashMap<Thread, ExactSum> sums = new ConcurrentHashMap<>();
     float[] rowMin = new float[n];
     float[] rowMax = new float[n];
     long[] rowZeros = new long[n];
@@ -96,7 +103,7 @@ public record DistanceStatistics(
         "distance statistics",
         progress,
         (i, block, off, len) -> {
-          double sum = 0;
+          ExactSum sum = sums.computeIfAbsent(Thread.currentThread(), t -> new ExactSum());
           float mn = Float.POSITIVE_INFINITY;
           float mx = 0;
           long zeros = 0;
@@ -114,7 +121,7 @@ public record DistanceStatistics(
                       + "; distances must be >= 0");
             }
             v += 0f; // -0.0 becomes +0.0, so its bits sort with the zeros
-            sum += v;
+            sum.add(v);
             mn = Math.min(mn, v);
             mx = Math.max(mx, v);
             if (v == 0) {
@@ -128,18 +135,19 @@ public record DistanceStatistics(
               kept[start + t] = block[off + t] + 0f;
             }
           }
-          rowSum[i] = sum;
           rowMin[i] = mn;
           rowMax[i] = mx;
           rowZeros[i] = zeros;
         });
-    double sum = 0;
+    ExactSum total = new ExactSum();
+    for (ExactSum part : sums.values()) {
+      total.add(part);
+    }
+    double sum = total.value();
     float min = Float.POSITIVE_INFINITY;
     float max = 0;
     long zeros = 0;
-    // Row order, so the mean does not depend on the order blocks arrived in.
     for (int i = 0; i < n - 1; i++) {
-      sum += rowSum[i];
       min = Math.min(min, rowMin[i]);
       max = Math.max(max, rowMax[i]);
       zeros += rowZeros[i];
@@ -160,9 +168,10 @@ public record DistanceStatistics(
       long[] high,
       long rankA,
       long rankB) {
-    long[] within = new long[2];
-    int bucketA = bucketOf(high, rankA, within, 0);
-    int bucketB = bucketOf(high, rankB, within, 1);
+    long[] a = FloatBitsHistogram.bucketOf(high, rankA);
+    long[] b = FloatBitsHistogram.bucketOf(high, rankB);
+    int bucketA = (int) a[0];
+    int bucketB = (int) b[0];
     Histograms lowA = new Histograms();
     Histograms lowB = bucketB == bucketA ? lowA : new Histograms();
     if (kept != null) {
@@ -190,7 +199,8 @@ public record DistanceStatistics(
               histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
     }
     return new float[] {
-      valueAt(bucketA, lowA.merged(), within[0]), valueAt(bucketB, lowB.merged(), within[1])
+      FloatBitsHistogram.valueAt(bucketA, lowA.merged(), a[1]),
+      FloatBitsHistogram.valueAt(bucketB, lowB.merged(), b[1])
     };
   }
 
@@ -244,25 +254,5 @@ public record DistanceStatistics(
       }
       return out;
     }
-  }
-
-  /**
-   * The bucket holding {@code rank}; stores the rank within that bucket in {@code within[slot]}.
-   */
-  private static int bucketOf(long[] hist, long rank, long[] within, int slot) {
-    long seen = 0;
-    for (int b = 0; b < hist.length; b++) {
-      if (rank < seen + hist[b]) {
-        within[slot] = rank - seen;
-        return b;
-      }
-      seen += hist[b];
-    }
-    throw new IllegalStateException("rank " + rank + " beyond the " + seen + " values counted");
-  }
-
-  private static float valueAt(int bucket, long[] low, long rank) {
-    int lowBits = bucketOf(low, rank, new long[1], 0);
-    return Float.intBitsToFloat(bucket << 16 | lowBits);
   }
 }

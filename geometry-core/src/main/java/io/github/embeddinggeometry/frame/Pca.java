@@ -5,6 +5,7 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.cpu.CanonicalSums;
 import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import java.util.Arrays;
 import java.util.Objects;
@@ -160,8 +161,9 @@ public final class Pca {
   }
 
   /**
-   * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: partial
-   * sums over fixed row chunks are added in chunk order.
+   * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: the
+   * summation order is the canonical one of the covariance (per-group sums of 4,096 rows combined
+   * by a fixed pairwise tree), so a distributed run gives the same bits.
    *
    * @param w the rows. Not modified.
    * @param progress may cancel. Not modified.
@@ -174,47 +176,36 @@ public final class Pca {
     Objects.requireNonNull(w, "w");
     Objects.requireNonNull(progress, "progress");
     int n = w.rows();
-    int d = w.dim();
     if (n == 0) {
       throw new IllegalArgumentException("the mean of a matrix with 0 rows is undefined");
     }
-    final int chunk = 2048;
-    int chunks = (n + chunk - 1) / chunk;
-    double[][] partial = new double[chunks][];
-    float[] a = w.backingArray();
+    int groups = CanonicalSums.groups(n);
+    double[][] partial = new double[groups][];
     Parallel.run(
         "mean",
-        chunks,
+        groups,
         n,
         () -> null,
-        (state, c) -> {
-          double[] s = new double[d];
-          int to = Math.min(n, (c + 1) * chunk);
-          for (int r = c * chunk; r < to; r++) {
-            int o = w.rowOffsetInt(r);
-            for (int j = 0; j < d; j++) {
-              s[j] += a[o + j];
-            }
-          }
-          partial[c] = s;
-          return to - c * chunk;
+        (state, g) -> {
+          int from = g * CanonicalSums.GROUP_ROWS;
+          int to = Math.min(n, from + CanonicalSums.GROUP_ROWS);
+          partial[g] = CanonicalSums.meanPartial(w, from, to);
+          return to - from;
         },
         Parallel.silent(progress));
-    double[] mean = new double[d];
-    for (double[] s : partial) {
-      for (int j = 0; j < d; j++) {
-        mean[j] += s[j];
-      }
+    CanonicalSums.Nodes tree = new CanonicalSums.Nodes(groups);
+    for (int g = 0; g < groups; g++) {
+      tree.addLeaf(g, partial[g]);
     }
-    for (int j = 0; j < d; j++) {
+    double[] root = tree.root();
+    for (int j = 0; j < root.length; j++) {
       // A float32 sum in double cannot overflow, so a non-finite sum means a non-finite input:
       // only then are the rows scanned again, to name the first bad one.
-      if (!Double.isFinite(mean[j])) {
+      if (!Double.isFinite(root[j])) {
         Arguments.finiteRows(w, 0, n, "rows", "the mean");
       }
-      mean[j] /= n;
     }
-    return mean;
+    return CanonicalSums.mean(root, n);
   }
 
   /**

@@ -4,262 +4,314 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
-import java.util.Arrays;
 
 /**
- * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double: a symmetric rank-k
- * update (SYRK) on the float32 micro-kernel, upper triangle only.
+ * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double, in the summation
+ * order of {@link CanonicalSums} (groups of 4,096 rows, pairwise tree over groups), so a
+ * distributed run gives the same bits.
  *
- * <p><b>Summation order</b> (fixed; the result is bitwise the same for any number of threads, any
- * cache blocking and any micro-tile shape, given the same FMA choice). The centred rows, scaled by
- * a power of two (below), are rounded to float32. Rows are cut into <em>chunks</em> of {@link
- * #CHUNK_ROWS} = 256 consecutive rows and <em>groups</em> of {@link #GROUP_ROWS} = 1024 rows (four
- * chunks), both aligned to row 0. For every entry (i, j):
+ * <p>Within a group ({@link GroupSums}), rows are centred in double and rounded to float32, then
+ * taken in chunks of {@link CanonicalSums#CHUNK_ROWS} rows: each chunk's product {@code X^T X} is
+ * formed by the float32 micro-kernel (sums of at most 256 terms) and added into the group's float64
+ * accumulator, so the rounding error does not grow with N. Only the upper triangle is computed (in
+ * column bands of roughly equal work, one task per band, so the threads never write the same
+ * entry). The accumulators are kept in micro-tile order, so adding a tile touches consecutive
+ * memory; a finished group is copied out as a packed upper triangle. The result is the same on
+ * every run and with any number of threads.
  *
- * <ol>
- *   <li>a chunk's product {@code P_q(i, j)} is the float32 sum over the chunk's rows in row order,
- *       as the micro-kernel forms it (one rounding per multiply-add);
- *   <li>a group's partial {@code S_g(i, j) = ((0 + P_q0) + P_q1) + ...} is summed in float64 over
- *       its chunks in row order;
- *   <li>{@code C(i, j) = ((0 + S_0) + S_1) + ...} in float64 over the groups in row order, then
- *       times {@code 2^(2e) / N}.
- * </ol>
- *
- * So the float32 rounding error does not grow with N (each float32 sum has at most 256 terms), and
- * float64 accumulation happens once per chunk and entry, not per product. A group's partial is
- * computed by {@link #addGroup} alone, so a job that holds groups on different machines (Spark) can
- * compute each {@code S_g} apart and add them in group order with {@link Sums#add}, getting the
- * same bits.
- *
- * <p><b>Scaled domain.</b> The centred rows are multiplied by {@code 2^-e}, the power of two that
- * brings the largest centred magnitude into [1, 2) ({@link #exponent}): exact, so float32 products
- * neither overflow for rows of 1e30 nor underflow for rows of 1e-41 or rows that barely differ from
- * the mean; C comes back by {@code 2^(2e)}, also exactly.
- *
- * <p><b>Blocking.</b> The triangle is cut into blocks of about 128 x 128 entries (sized to L2);
- * each block is one task per group: its group partial stays in L2 over the group's four chunks
- * while B micro-panels are reused from L1 across the block's A panels, then it is added into the
- * block's running sum. The group's rows are centred and packed once (A panels mr wide, B panels nr
- * wide, per chunk) for all blocks.
+ * <p><b>Scaled domain.</b> A group's centred rows are multiplied by {@code 2^-e}, the power of two
+ * that brings the group's largest centred magnitude into [1, 2) ({@link #exponent}): exact, so the
+ * float32 products neither overflow for rows of 1e30 nor underflow for subnormal rows or rows that
+ * barely differ from the mean. The group's float64 sums are multiplied back by {@code 2^(2e)}
+ * before they enter the tree, also exactly (squares of float32 values lie well inside double's
+ * range). The exponent depends on the group's rows only, so a distributed run agrees without an
+ * extra pass.
  */
 final class Covariance {
-  /** Rows per float32 product: the length of every float32 sum. */
-  static final int CHUNK_ROWS = 256;
-
-  /** Rows per group partial (a multiple of {@link #CHUNK_ROWS}). */
-  static final int GROUP_ROWS = 1024;
-
-  /** Columns per block of the triangle (rounded to whole panels). */
-  private static final int BLOCK_COLS = 128;
-
   private Covariance() {}
 
   static double[] compute(
       TileKernel kern, EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+    int d = w.dim();
     int n = w.rows();
-    int exp = exponent(w, mean);
-    Sums total = new Sums(kern, w.dim());
-    Sums partial = new Sums(kern, w.dim());
-    for (int g0 = 0; g0 < n; g0 += GROUP_ROWS) {
-      int g1 = Math.min(n, g0 + GROUP_ROWS);
-      addGroup(kern, w, g0, g1, mean, exp, total, partial);
+    int groups = CanonicalSums.groups(n);
+    GroupSums sums = new GroupSums(kern, d);
+    // Partials stay in micro-tile order (adding is elementwise, so the layout does not change a
+    // bit of the result). Complete sibling pairs are merged at once, binary-counter style: group
+    // g closes as many tree levels as g has trailing one bits, and those additions run inside the
+    // group's own band tasks, on memory the tasks just wrote. Absorbed arrays are reused.
+    java.util.ArrayDeque<double[]> spare = new java.util.ArrayDeque<>();
+    java.util.ArrayList<double[]> stack = new java.util.ArrayList<>();
+    java.util.ArrayList<int[]> where = new java.util.ArrayList<>(); // {level, index}
+    for (int g = 0; g < groups; g++) {
+      int g0 = g * CanonicalSums.GROUP_ROWS;
+      int g1 = Math.min(n, g0 + CanonicalSums.GROUP_ROWS);
+      int carries = Integer.numberOfTrailingZeros(~g);
+      double[][] carry = new double[carries][];
+      for (int c = 0; c < carries; c++) {
+        carry[c] = stack.get(stack.size() - 1 - c);
+      }
+      double[] into = spare.isEmpty() ? sums.newAccumulator() : spare.pop();
+      sums.partial(w, mean, g0, g1, Parallel.offset(progress, g0, n), into, carry);
+      for (int c = 0; c < carries; c++) {
+        spare.push(stack.remove(stack.size() - 1));
+        where.remove(where.size() - 1);
+      }
+      stack.add(into);
+      where.add(new int[] {carries, g >>> carries});
       progress.progress("covariance", g1, n);
-      ProgressListener.checkCancelled(progress);
     }
-    return total.matrix(n, exp);
+    CanonicalSums.Nodes tree = new CanonicalSums.Nodes(Math.max(1, groups));
+    for (int t = 0; t < stack.size(); t++) {
+      tree.addNode(where.get(t)[0], where.get(t)[1], stack.get(t));
+    }
+    if (groups == 0) {
+      tree.addLeaf(0, sums.newAccumulator());
+    }
+    return CanonicalSums.covariance(sums.packed(tree.root()), d, n);
   }
 
   /**
-   * The float64 sums of one layout: the upper triangle of d x d in blocks, each block's micro-tiles
-   * in order (so a micro-kernel adds its tile into {@code mr * nr} consecutive doubles). Entries of
-   * the lower triangle inside diagonal tiles are computed too and ignored.
+   * The float64 partial sums of one group of rows, into an accumulator in micro-tile order (block
+   * {@code (jp, ip)} for every B panel jp of the upper triangle, so each micro-kernel call adds its
+   * tile into mr*nr consecutive doubles); {@link #packed} turns one into the canonical packed upper
+   * triangle. The layout depends on the kernel's mr and nr only, not on the thread count. Buffers
+   * are reused from group to group. Uses the calling thread and the library pool: threads own
+   * column bands of roughly equal work and never write the same entry.
    */
-  static final class Sums {
-    final int d;
-    final int mr;
-    final int nr;
+  static final class GroupSums {
+    /** Rows packed at a time: a group is taken in windows, its sums carry on across them. */
+    private static final int WINDOW_ROWS = 1024;
 
-    /** A panels per block row, B panels per block column. */
-    final int ib;
+    /** {@code backExponent} of a window that is not its group's last. */
+    private static final int NOT_LAST = Integer.MIN_VALUE;
 
-    final int jb;
+    private final TileKernel kern;
+    private final int d;
+    private final int mr;
+    private final int nr;
+    private final int jPanels;
+    private final int bands;
+    private final int[] bandStart;
+    private final int aPanelsAll;
+    private final int aCols;
+    private final int paddedD;
+    private final int[] blockBase;
+    private final int size;
+    private final float[] ap;
+    private final float[] bp;
 
-    /** Blocks: first A panel, A panel end, first B panel, B panel end, offset into data. */
-    final int[][] blocks;
-
-    final double[] data;
-
-    /** Packed rows of a group, when this is the scratch of {@link #addGroup}. */
-    float[] ap;
-
-    float[] bp;
-
-    Sums(TileKernel kern, int d) {
+    GroupSums(TileKernel kern, int d) {
+      this.kern = kern;
       this.d = d;
       this.mr = kern.mr();
       this.nr = kern.nr();
-      // Square-ish blocks of BLOCK_COLS: a partial of 128 KiB, a quarter of a 512 KiB L2. Fixed,
-      // not fitted to this machine, so that sums computed on different machines share a layout.
-      this.jb = Math.max(1, BLOCK_COLS / nr);
-      this.ib = Math.max(1, (jb * nr + mr - 1) / mr);
-      int jPanels = (d + nr - 1) / nr;
-      int aPanelsAll = aPanels(d, mr, nr);
-      java.util.List<int[]> list = new java.util.ArrayList<>();
-      long size = 0;
-      for (int j0 = 0; j0 < jPanels; j0 += jb) {
-        int j1 = Math.min(jPanels, j0 + jb);
-        int lastCol = j1 * nr - 1;
-        for (int i0 = 0; i0 < aPanelsAll && i0 * mr <= lastCol; i0 += ib) {
-          int i1 = Math.min(aPanelsAll, i0 + ib);
-          list.add(new int[] {i0, i1, j0, j1, Math.toIntExact(size)});
-          size += (long) tiles(i0, i1, j0, j1) * mr * nr;
+      this.jPanels = (d + nr - 1) / nr;
+      this.bands = bands(jPanels, Parallel.threads());
+      this.bandStart = new int[bands + 1];
+      // Work of B panel jp is proportional to (jp + 1); split the cumulative work evenly.
+      long totalWork = (long) jPanels * (jPanels + 1) / 2;
+      int b = 1;
+      long acc = 0;
+      for (int jp = 0; jp < jPanels && b < bands; jp++) {
+        acc += jp + 1;
+        if (acc * bands >= totalWork * b) {
+          bandStart[b++] = jp + 1;
         }
       }
-      this.blocks = list.toArray(new int[0][]);
-      this.data = new double[Math.toIntExact(size)];
-    }
-
-    /** A panels whose first column {@code ip * mr} is at most the last column of B panel jp. */
-    int ipEnd(int jp, int i0, int i1) {
-      return Math.max(i0, Math.min(i1, (jp * nr + nr - 1) / mr + 1));
-    }
-
-    int tiles(int i0, int i1, int j0, int j1) {
-      int t = 0;
-      for (int jp = j0; jp < j1; jp++) {
-        t += ipEnd(jp, i0, i1) - i0;
+      while (b <= bands) {
+        bandStart[b++] = jPanels;
       }
-      return t;
-    }
-
-    int blockSize(int[] b) {
-      return tiles(b[0], b[1], b[2], b[3]) * mr * nr;
-    }
-
-    /** {@code this += other}, entry by entry (the same layout). */
-    void add(Sums other) {
-      if (other.d != d || other.data.length != data.length || other.mr != mr || other.nr != nr) {
-        throw new IllegalArgumentException("different layouts");
+      this.paddedD = jPanels * nr;
+      this.aPanelsAll = (paddedD + mr - 1) / mr;
+      this.blockBase = new int[jPanels];
+      long total = 0;
+      for (int jp = 0; jp < jPanels; jp++) {
+        blockBase[jp] = Math.toIntExact(total);
+        total += (long) ipEnd(jp, nr, mr, aPanelsAll) * mr * nr;
       }
-      for (int i = 0; i < data.length; i++) {
-        data[i] += other.data[i];
+      this.size = Math.toIntExact(total);
+      // The group's rows, centred and packed once for all bands: chunk q as A panels at
+      // ap[q * CHUNK * aCols ...] and as B panels at bp[q * CHUNK * paddedD ...].
+      this.aCols = aPanelsAll * mr;
+      this.ap = new float[WINDOW_ROWS * aCols];
+      this.bp = new float[WINDOW_ROWS * paddedD];
+    }
+
+    double[] newAccumulator() {
+      return new double[size];
+    }
+
+    /**
+     * Writes the partial of rows {@code [g0, g1)} (at most one group) into {@code into}, whatever
+     * it held: the first chunk's tile is stored as {@code 0.0 + tile} (the sum from 0), the next
+     * ones added.
+     */
+    void partial(
+        EmbeddingMatrix w,
+        double[] mean,
+        int g0,
+        int g1,
+        ProgressListener progress,
+        double[] into) {
+      if (g1 - g0 > CanonicalSums.GROUP_ROWS || g1 < g0) {
+        throw new IllegalArgumentException("rows [" + g0 + ", " + g1 + ") are not one group");
+      }
+      partial(w, mean, g0, g1, progress, into, new double[0][]);
+    }
+
+    /**
+     * As above, then adds the {@code carry} arrays (lower tree levels first) into {@code into},
+     * each band task its own region: the tree merges that this group completes.
+     */
+    void partial(
+        EmbeddingMatrix w,
+        double[] mean,
+        int g0,
+        int g1,
+        ProgressListener progress,
+        double[] into,
+        double[][] carry) {
+      if (g1 == g0) {
+        java.util.Arrays.fill(into, 0.0);
+        for (double[] c : carry) {
+          for (int e = 0; e < into.length; e++) {
+            into[e] += c[e];
+          }
+        }
+        return;
+      }
+      // The group's own scaled domain (see the class comment): exact, and local to the group, so
+      // a distributed run needs no extra pass to agree on it.
+      int exp = exponent(w, mean, g0, g1);
+      double scale = Math.scalb(1.0, -exp);
+      for (int w0 = g0; w0 < g1; w0 += WINDOW_ROWS) {
+        int w1 = Math.min(g1, w0 + WINDOW_ROWS);
+        window(
+            w,
+            mean,
+            scale,
+            w0,
+            w1,
+            w0 == g0,
+            w1 == g1 ? 2 * exp : NOT_LAST,
+            progress,
+            into,
+            w1 == g1 ? carry : new double[0][]);
       }
     }
 
-    /** The full symmetric d x d matrix {@code sums * 2^(2 exponent) / n}. */
-    double[] matrix(long n, int exponent) {
-      double[] c = new double[d * d];
-      double inv = 1.0 / n;
-      for (int[] b : blocks) {
-        int o = b[4];
-        for (int jp = b[2]; jp < b[3]; jp++) {
-          int ipEnd = ipEnd(jp, b[0], b[1]);
-          for (int ip = b[0]; ip < ipEnd; ip++, o += mr * nr) {
-            for (int r = 0; r < mr; r++) {
-              int i = ip * mr + r;
-              for (int q = 0; q < nr; q++) {
-                int j = jp * nr + q;
-                if (i <= j && j < d) {
-                  double v = Math.scalb(data[o + r * nr + q] * inv, 2 * exponent);
-                  c[i * d + j] = v;
-                  c[j * d + i] = v;
+    /**
+     * Rows {@code [g0, g1)} of a group, chunk by chunk; {@code start}: its first window; {@code
+     * backExponent}: in the group's last window, the power of two that takes its sums out of the
+     * scaled domain before the carries are added ({@link #NOT_LAST} in the others).
+     */
+    private void window(
+        EmbeddingMatrix w,
+        double[] mean,
+        double scale,
+        int g0,
+        int g1,
+        boolean start,
+        int backExponent,
+        ProgressListener progress,
+        double[] into,
+        double[][] carry) {
+      int kc = CanonicalSums.CHUNK_ROWS;
+      int chunks = (g1 - g0 + kc - 1) / kc;
+      Parallel.run(
+          "covariance",
+          chunks,
+          0,
+          () -> new float[Math.max(aCols, paddedD)],
+          (row, q) -> {
+            int r0 = g0 + q * kc;
+            int rows = Math.min(kc, g1 - r0);
+            pack(w, mean, scale, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
+            pack(w, mean, scale, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
+            return 0;
+          },
+          Parallel.silent(progress));
+      int icPanels = Math.max(1, TileKernel.IC / mr);
+      Parallel.run(
+          "covariance",
+          bands,
+          g1 - g0,
+          () -> new float[mr * nr],
+          (tile, t) -> {
+            int jp0 = bandStart[t];
+            int jp1 = bandStart[t + 1];
+            if (jp0 == jp1) {
+              return 0;
+            }
+            int block = mr * nr;
+            int ipMax = ipEnd(jp1 - 1, nr, mr, aPanelsAll);
+            for (int q = 0; q < chunks; q++) {
+              int rows = Math.min(kc, g1 - (g0 + q * kc));
+              int aBase = q * kc * aCols;
+              int bBase = q * kc * paddedD;
+              boolean first = start && q == 0;
+              // L2 blocking: a block of A panels (IC columns) against every B panel of the band,
+              // so each B micro-panel stays in L1 and the A block in L2.
+              for (int ic = 0; ic < ipMax; ic += icPanels) {
+                int icEnd = Math.min(ipMax, ic + icPanels);
+                for (int jp = jp0; jp < jp1; jp++) {
+                  int ipEnd = Math.min(icEnd, ipEnd(jp, nr, mr, aPanelsAll));
+                  int bOff = bBase + jp * rows * nr;
+                  int o = blockBase[jp] + ic * block;
+                  for (int ip = ic; ip < ipEnd; ip++, o += block) {
+                    kern.micro(ap, aBase + ip * rows * mr, bp, bOff, rows, tile, 0, nr, false);
+                    if (first) {
+                      for (int e = 0; e < block; e++) {
+                        into[o + e] = 0.0 + tile[e];
+                      }
+                    } else {
+                      for (int e = 0; e < block; e++) {
+                        into[o + e] += tile[e];
+                      }
+                    }
+                  }
                 }
               }
             }
-          }
-        }
-      }
-      return c;
+            int lo = blockBase[jp0];
+            int hi = jp1 == jPanels ? size : blockBase[jp1];
+            if (backExponent != NOT_LAST) {
+              for (int e = lo; e < hi; e++) {
+                into[e] = Math.scalb(into[e], backExponent); // exact: squares of floats fit doubles
+              }
+            }
+            for (double[] c : carry) {
+              for (int e = lo; e < hi; e++) {
+                into[e] += c[e];
+              }
+            }
+            return 0;
+          },
+          progress);
     }
-  }
 
-  /** A panels covering the columns, padded to whole B panels. */
-  private static int aPanels(int d, int mr, int nr) {
-    int paddedD = (d + nr - 1) / nr * nr;
-    return (paddedD + mr - 1) / mr;
-  }
-
-  /**
-   * Adds the partial {@code S_g} of rows {@code [from, to)} (one group: at most {@link #GROUP_ROWS}
-   * rows, starting at a multiple of it in the whole matrix) into {@code total}: {@code S_g} is
-   * summed from zero over the group's chunks, then added entry by entry. The chunk boundaries are
-   * counted from {@code from}.
-   *
-   * @param exponent the scaled domain's exponent, {@link #exponent} of the whole matrix
-   * @param scratch a {@link Sums} of the same layout, overwritten (its content is {@code S_g}
-   *     after)
-   */
-  static void addGroup(
-      TileKernel kern,
-      EmbeddingMatrix w,
-      int from,
-      int to,
-      double[] mean,
-      int exponent,
-      Sums total,
-      Sums scratch) {
-    if (to - from > GROUP_ROWS || to <= from) {
-      throw new IllegalArgumentException("a group has 1 to " + GROUP_ROWS + " rows: " + from);
-    }
-    int d = w.dim();
-    int mr = kern.mr();
-    int nr = kern.nr();
-    double scale = Math.scalb(1.0, -exponent);
-    int paddedD = (d + nr - 1) / nr * nr;
-    int aCols = aPanels(d, mr, nr) * mr;
-    int chunks = (to - from + CHUNK_ROWS - 1) / CHUNK_ROWS;
-    // The group's rows, centred and packed once for all blocks: chunk q as A panels at
-    // ap[q * CHUNK_ROWS * aCols ...] and as B panels at bp[q * CHUNK_ROWS * paddedD ...].
-    if (scratch.ap == null || scratch.ap.length < GROUP_ROWS * aCols) {
-      scratch.ap = new float[GROUP_ROWS * aCols];
-      scratch.bp = new float[GROUP_ROWS * paddedD];
-    }
-    float[] ap = scratch.ap;
-    float[] bp = scratch.bp;
-    Parallel.run(
-        "covariance",
-        chunks,
-        0,
-        () -> new float[Math.max(aCols, paddedD)],
-        (row, q) -> {
-          int r0 = from + q * CHUNK_ROWS;
-          int rows = Math.min(CHUNK_ROWS, to - r0);
-          pack(w, mean, scale, r0, rows, d, mr, aCols, ap, q * CHUNK_ROWS * aCols, row);
-          pack(w, mean, scale, r0, rows, d, nr, paddedD, bp, q * CHUNK_ROWS * paddedD, row);
-          return 0;
-        },
-        ProgressListener.NONE);
-    double[] part = scratch.data;
-    double[] sum = total.data;
-    Parallel.run(
-        "covariance",
-        total.blocks.length,
-        0,
-        () -> new float[mr * nr],
-        (tile, t) -> {
-          int[] b = total.blocks[t];
-          int o0 = b[4];
-          int size = total.blockSize(b);
-          Arrays.fill(part, o0, o0 + size, 0.0);
-          for (int q = 0; q < chunks; q++) {
-            int rows = Math.min(CHUNK_ROWS, to - (from + q * CHUNK_ROWS));
-            int aBase = q * CHUNK_ROWS * aCols;
-            int bBase = q * CHUNK_ROWS * paddedD;
-            int o = o0;
-            for (int jp = b[2]; jp < b[3]; jp++) {
-              int ipEnd = total.ipEnd(jp, b[0], b[1]);
-              int bOff = bBase + jp * rows * nr;
-              for (int ip = b[0]; ip < ipEnd; ip++, o += mr * nr) {
-                kern.microAddDouble(ap, aBase + ip * rows * mr, bp, bOff, rows, part, o, tile);
+    /** An accumulator as the canonical packed upper triangle (row-major, {@code i <= j}). */
+    double[] packed(double[] sums) {
+      double[] packed = new double[CanonicalSums.packedLength(d)];
+      for (int jp = 0; jp < jPanels; jp++) {
+        int ipEnd = ipEnd(jp, nr, mr, aPanelsAll);
+        int o = blockBase[jp];
+        for (int ip = 0; ip < ipEnd; ip++, o += mr * nr) {
+          for (int r = 0; r < mr; r++) {
+            int i = ip * mr + r;
+            for (int q = 0; q < nr; q++) {
+              int j = jp * nr + q;
+              if (i <= j && j < d) {
+                // row i of the packed triangle starts at i*d - i*(i-1)/2
+                packed[i * d - i * (i - 1) / 2 + (j - i)] = sums[o + r * nr + q];
               }
             }
           }
-          for (int i = o0; i < o0 + size; i++) {
-            sum[i] += part[i];
-          }
-          return 0;
-        },
-        ProgressListener.NONE);
+        }
+      }
+      return packed;
+    }
   }
 
   /**
@@ -268,8 +320,8 @@ final class Covariance {
    * largest value, so one pass keeps per-column extremes (a loop the JIT vectorises) and the
    * differences are taken once per column, in double as the packing takes them.
    */
-  static int exponent(EmbeddingMatrix w, double[] mean) {
-    int n = w.rows();
+  static int exponent(EmbeddingMatrix w, double[] mean, int g0, int g1) {
+    int n = g1 - g0;
     int d = w.dim();
     float[] src = w.backingArray();
     int chunk = Math.max(64, (1 << 16) / Math.max(1, d));
@@ -281,11 +333,11 @@ final class Covariance {
         0,
         () -> new float[2 * d],
         (ext, t) -> {
-          int to = Math.min(n, (t + 1) * chunk);
-          int o = w.rowOffsetInt(t * chunk);
+          int to = g0 + Math.min(n, (t + 1) * chunk);
+          int o = w.rowOffsetInt(g0 + t * chunk);
           System.arraycopy(src, o, ext, 0, d);
           System.arraycopy(src, o, ext, d, d);
-          for (int r = t * chunk + 1; r < to; r++) {
+          for (int r = g0 + t * chunk + 1; r < to; r++) {
             o = w.rowOffsetInt(r);
             for (int c = 0; c < d; c++) {
               float v = src[o + c];
@@ -306,6 +358,15 @@ final class Covariance {
       max = Math.max(max, m);
     }
     return max == 0 ? 0 : Math.getExponent(max);
+  }
+
+  /** A panels holding columns {@code i <=} the last column of B panel {@code jp}. */
+  private static int ipEnd(int jp, int nr, int mr, int aPanelsAll) {
+    return Math.min(aPanelsAll, (jp * nr + nr + mr - 1) / mr);
+  }
+
+  private static int bands(int jPanels, int threads) {
+    return Math.max(1, Math.min(jPanels, threads == 1 ? 1 : 3 * threads));
   }
 
   /**

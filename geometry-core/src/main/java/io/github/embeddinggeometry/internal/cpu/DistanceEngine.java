@@ -97,7 +97,7 @@ final class DistanceEngine {
    * Both operands in their scaled domain (the same object twice when a == b): one common power of
    * two for Euclidean, one per row for cosine.
    */
-  private Operand[] scaled(Operand a, Operand b) {
+  Operand[] scaled(Operand a, Operand b) {
     if (kind == Kind.COSINE) {
       Operand sa = a.scaledPerRow();
       return new Operand[] {sa, b == a ? sa : b.scaledPerRow()};
@@ -430,7 +430,7 @@ final class DistanceEngine {
     top.drain(n, 0, outIdx, outDist);
   }
 
-  private static int lcm(int a, int b) {
+  static int lcm(int a, int b) {
     int x = a;
     int y = b;
     while (y != 0) {
@@ -445,8 +445,9 @@ final class DistanceEngine {
    * Offers the candidates of one row of a C tile to heap {@code row}: query row {@code ai} of
    * {@code a} against base rows {@code [j0, j0+n)} of {@code b}, skipping base row {@code self}.
    * The vectorised scan skips every pair that can neither enter the heap nor needs refinement.
+   * Package-private for {@link BlockKnn}, which sweeps row blocks of a distributed matrix.
    */
-  private void offerRow(
+  void offerRow(
       TopK top,
       int row,
       Operand a,

@@ -81,10 +81,77 @@ public final class NpyFile implements AutoCloseable {
   }
 
   static NpyFile parse(String source, ByteRegion whole) throws MalformedFileException {
-    long size = whole.size();
+    Layout l = layout(source, whole, whole.size());
+    NpyHeader h = new NpyHeader();
+    h.dtype = l.dtype();
+    h.order = l.byteOrder();
+    h.fortranOrder = l.fortranOrder();
+    h.shape = l.shape();
+    return new NpyFile(source, h, whole.sub(l.dataOffset(), whole.size() - l.dataOffset()));
+  }
+
+  /**
+   * Where and how a file stores its array, for readers that fetch byte ranges themselves (e.g. from
+   * a distributed file system).
+   *
+   * @param dtype element type
+   * @param byteOrder byte order of the elements
+   * @param fortranOrder true for column-major storage
+   * @param shape dimensions (a copy is returned by {@link #shape()})
+   * @param dataOffset byte offset of element 0 in the file
+   * @since 0.1
+   */
+  public record Layout(
+      DType dtype, ByteOrder byteOrder, boolean fortranOrder, long[] shape, long dataOffset) {
+    /**
+     * Copies the shape.
+     *
+     * @param dtype element type
+     * @param byteOrder byte order of the elements
+     * @param fortranOrder true for column-major storage
+     * @param shape dimensions. Not modified (copied).
+     * @param dataOffset byte offset of element 0 in the file
+     */
+    public Layout {
+      shape = shape.clone();
+    }
+
+    /**
+     * The dimensions.
+     *
+     * @return a copy of the shape
+     */
+    @Override
+    public long[] shape() {
+      return shape.clone();
+    }
+  }
+
+  /**
+   * The layout of a file from its first bytes, checked as {@link #open} checks the file.
+   *
+   * @param source names the file in error messages
+   * @param prefix the first bytes of the file, at least through the end of the header (at most 12 +
+   *     {@link #MAX_HEADER_BYTES} are read)
+   * @param fileSize size of the whole file, for the data-size check
+   * @return the file's layout
+   * @throws MalformedFileException as {@link #open}; also when {@code prefix} ends inside the
+   *     header
+   */
+  public static Layout layout(String source, byte[] prefix, long fileSize)
+      throws MalformedFileException {
+    return layout(source, ByteRegion.of(prefix), fileSize);
+  }
+
+  private static Layout layout(String source, ByteRegion whole, long size)
+      throws MalformedFileException {
     if (size < 10) {
       throw new MalformedFileException(
           source, "file of " + size + " bytes is too short for a .npy header (truncated?)");
+    }
+    if (whole.size() < Math.min(size, 12)) {
+      throw new MalformedFileException(
+          source, "the " + whole.size() + " bytes given end inside the header; pass more");
     }
     ByteBuffer pre = whole.slice(0, 10);
     byte[] magic = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
@@ -115,6 +182,10 @@ public final class NpyFile implements AutoCloseable {
       throw new MalformedFileException(
           source,
           "header length " + headerLen + " exceeds the cap of " + MAX_HEADER_BYTES + " bytes");
+    }
+    if (prefix + headerLen > whole.size() && prefix + headerLen <= size) {
+      throw new MalformedFileException(
+          source, "the " + whole.size() + " bytes given end inside the header; pass more");
     }
     if (prefix + headerLen > size) {
       throw new MalformedFileException(
@@ -164,7 +235,7 @@ public final class NpyFile implements AutoCloseable {
               + (size - start)
               + (size - start < nbytes ? " (truncated?)" : ""));
     }
-    return new NpyFile(source, h, whole.sub(start, nbytes));
+    return new Layout(h.dtype, h.order, h.fortranOrder, h.shape, start);
   }
 
   /**

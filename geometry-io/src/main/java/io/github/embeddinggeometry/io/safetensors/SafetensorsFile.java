@@ -131,6 +131,30 @@ public final class SafetensorsFile implements AutoCloseable {
   }
 
   /**
+   * The tensors of a file whose header was read elsewhere, for readers that fetch byte ranges
+   * themselves (e.g. from a distributed file system); checked as {@link #open} checks them.
+   *
+   * @param source names the file in error messages
+   * @param header the JSON header: the {@code n} bytes after the 8-byte length {@code n}
+   * @param fileSize size of the whole file
+   * @return the tensors ordered by offset; offsets are relative to the data section, which starts
+   *     at byte {@code 8 + header.length}
+   * @throws MalformedFileException as {@link #open}
+   */
+  public static List<TensorInfo> layout(String source, byte[] header, long fileSize)
+      throws MalformedFileException {
+    if (header.length > MAX_HEADER_BYTES || 8L + header.length > fileSize) {
+      throw new MalformedFileException(
+          source,
+          "header of " + header.length + " bytes does not fit a file of " + fileSize + " bytes");
+    }
+    return List.copyOf(
+        SafetensorsHeader.parse(
+                source, ByteRegion.of(header), fileSize - 8 - header.length, new LinkedHashMap<>())
+            .values());
+  }
+
+  /**
    * The file's {@code __metadata__}.
    *
    * @return the metadata (empty when absent), unmodifiable

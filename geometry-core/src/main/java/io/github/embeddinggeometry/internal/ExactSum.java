@@ -1,0 +1,72 @@
+package io.github.embeddinggeometry.internal;
+
+import java.io.Serializable;
+import java.math.BigInteger;
+
+/**
+ * The exact sum of float32 values, rounded once to double at the end: one 64-bit integer bin per
+ * float exponent (a "superaccumulator"). Adding is exact, so the result does not depend on the
+ * order of the values, on how they were split between accumulators, or on the order the
+ * accumulators were merged in: a distributed run gives the same bits as one thread.
+ */
+public final class ExactSum implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Bins by biased exponent (1..254), plus room for carries 24 bins up. */
+  private static final int BINS = 256 + 32;
+
+  /** Adds between carry normalisations: 2^24 x 2^36 stays far from 2^63. */
+  private static final long CARRY_EVERY = 1L << 36;
+
+  private final long[] bins = new long[BINS];
+  private long pending;
+
+  /** Adds a finite value. */
+  public void add(float v) {
+    int bits = Float.floatToRawIntBits(v);
+    int e = (bits >>> 23) & 0xff;
+    long m = bits & 0x7fffff;
+    if (e != 0) {
+      m |= 1 << 23;
+    } else {
+      e = 1;
+    }
+    bins[e] += bits < 0 ? -m : m;
+    if (++pending >= CARRY_EVERY) {
+      carry();
+    }
+  }
+
+  /** Adds everything another accumulator holds. */
+  public void add(ExactSum other) {
+    carry();
+    other.carry();
+    for (int e = 0; e < BINS; e++) {
+      bins[e] += other.bins[e];
+    }
+    carry();
+  }
+
+  private void carry() {
+    for (int e = 0; e + 24 < BINS; e++) {
+      long c = bins[e] >> 24;
+      bins[e] -= c << 24;
+      bins[e + 24] += c;
+    }
+    pending = 0;
+  }
+
+  /** The sum, correctly rounded to double. */
+  public double value() {
+    BigInteger total = BigInteger.ZERO;
+    for (int e = BINS - 1; e >= 1; e--) {
+      // bin e holds integers in units of 2^(e - 150) = 2^(e - 1) * 2^-149
+      if (bins[e] != 0) {
+        total = total.add(BigInteger.valueOf(bins[e]).shiftLeft(e - 1));
+      }
+    }
+    // Rounded once to 53 bits; the power-of-two scaling is exact (the result is far from the
+    // subnormal range of double).
+    return Math.scalb(total.doubleValue(), -149);
+  }
+}

@@ -1,0 +1,248 @@
+package io.github.embeddinggeometry.internal.cpu;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The one summation order of the column mean and the covariance, shared by the single-machine path
+ * and distributed ones (geometry-spark), so that both give the same bits whatever the partitioning
+ * and the number of threads.
+ *
+ * <p><b>The order.</b> Rows are cut into groups of {@link #GROUP_ROWS} (4,096) consecutive rows,
+ * group g holding rows {@code [4096 g, min(4096 (g + 1), N))}.
+ *
+ * <ul>
+ *   <li>Mean: a group's partial is {@code s_j = sum w_ij} over its rows in row order, in double,
+ *       from 0.
+ *   <li>Covariance: rows are centred in double and rounded to float32; a group's partial is the
+ *       sum, in double and from 0, of its chunks of {@link #CHUNK_ROWS} rows in order, where a
+ *       chunk contributes {@code X^T X} formed in float32 by the micro-kernel (sequential over the
+ *       chunk's rows). Only the upper triangle is kept (packed row-major, {@code i <= j}).
+ *   <li>Partials of groups are combined by a fixed pairwise tree over group indices: node {@code
+ *       (l, i)} covers groups {@code [i 2^l, (i + 1) 2^l)}, its value is left child + right child,
+ *       or the left child alone when no group falls in the right one. The root is divided by N
+ *       (mean) or multiplied by {@code 1.0 / N} (covariance).
+ * </ul>
+ *
+ * Float addition is commutative, so a node's value does not depend on which child arrives first; a
+ * node set ({@link Nodes}) can thus be merged in any order and always ends in the same root. Memory
+ * on one machine: at most {@code log2(groups) + 1} partials at once.
+ */
+public final class CanonicalSums {
+  /**
+   * Rows per group. Large enough that the tree's additions (one d x d/2 array per group) cost
+   * little next to a group's products (4,096 d^2 multiply-adds per entry pair), small enough that
+   * the rows of a group cut by a block boundary are cheap to ship.
+   */
+  public static final int GROUP_ROWS = 4096;
+
+  /** Rows per float32 chunk of a covariance group (fixed: not the tuning knob {@code KC}). */
+  public static final int CHUNK_ROWS = 256;
+
+  private CanonicalSums() {}
+
+  /** Number of groups of N rows. */
+  public static int groups(long n) {
+    return (int) ((n + GROUP_ROWS - 1) / GROUP_ROWS);
+  }
+
+  /** The mean partial of rows {@code [from, to)} (one group, or a part of one in tests). */
+  public static double[] meanPartial(EmbeddingMatrix w, int from, int to) {
+    int d = w.dim();
+    double[] s = new double[d];
+    float[] a = w.backingArray();
+    for (int r = from; r < to; r++) {
+      int o = w.rowOffsetInt(r);
+      for (int j = 0; j < d; j++) {
+        s[j] += a[o + j];
+      }
+    }
+    return s;
+  }
+
+  /** {@code sum / n}, the column mean from the root of the mean tree. */
+  public static double[] mean(double[] root, long n) {
+    double[] mean = root.clone();
+    for (int j = 0; j < mean.length; j++) {
+      mean[j] /= n;
+    }
+    return mean;
+  }
+
+  /** Length of a packed upper triangle of a d x d matrix. */
+  public static int packedLength(int d) {
+    return Math.toIntExact((long) d * (d + 1) / 2);
+  }
+
+  /**
+   * The full symmetric d x d covariance from the root of the covariance tree: {@code root * (1.0 /
+   * n)}, mirrored.
+   */
+  public static double[] covariance(double[] root, int d, long n) {
+    double[] c = new double[d * d];
+    double inv = 1.0 / n;
+    int p = 0;
+    for (int i = 0; i < d; i++) {
+      for (int j = i; j < d; j++, p++) {
+        double v = root[p] * inv;
+        c[i * d + j] = v;
+        c[j * d + i] = v;
+      }
+    }
+    return c;
+  }
+
+  /**
+   * The covariance partials of groups, one after another on the calling thread plus the library
+   * pool: the only place that decides how a group's products are formed (see {@link Covariance}).
+   */
+  public static final class CovarianceGroups {
+    private final Covariance.GroupSums sums;
+    private final double[] scratch;
+
+    /**
+     * @param kern the micro-kernel; every machine combining partials must use the same arithmetic
+     */
+    public CovarianceGroups(TileKernel kern, int d) {
+      this.sums = new Covariance.GroupSums(kern, d);
+      this.scratch = sums.newAccumulator();
+    }
+
+    /** The packed partial of rows {@code [from, to)}, at most {@link #GROUP_ROWS} of them. */
+    public double[] partial(EmbeddingMatrix w, double[] mean, int from, int to) {
+      sums.partial(w, mean, from, to, ProgressListener.NONE, scratch);
+      return sums.packed(scratch);
+    }
+  }
+
+  /**
+   * A set of tree nodes over disjoint group ranges, merged as soon as siblings meet (and promoted
+   * when the right sibling holds no group). Adding the leaves of all groups, in any order and
+   * through any number of merged sets, leaves exactly the root. Holds at most about {@code 2
+   * log2(groups)} nodes when the groups added form one contiguous range.
+   */
+  public static final class Nodes implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final int groups;
+    private final int top;
+
+    /** Key {@code (level << 32) | index} to the node's partial. */
+    private final TreeMap<Long, double[]> nodes = new TreeMap<>();
+
+    /** Where arrays absorbed by a merge go, for reuse; null: left to the collector. */
+    private transient java.util.Deque<double[]> spare;
+
+    /** An empty set for a tree over {@code groups} groups. */
+    public Nodes(int groups) {
+      if (groups < 1) {
+        throw new IllegalArgumentException("a sum needs at least one group; got " + groups);
+      }
+      this.groups = groups;
+      this.top = 32 - Integer.numberOfLeadingZeros(groups - 1);
+    }
+
+    /** Hands every array a merge absorbs to {@code pool} (one machine reusing its buffers). */
+    public Nodes recycleInto(java.util.Deque<double[]> pool) {
+      this.spare = pool;
+      return this;
+    }
+
+    /**
+     * Adds the partial of group {@code g} (not copied; it becomes a node and may be added into).
+     */
+    public Nodes addLeaf(int g, double[] partial) {
+      if (g < 0 || g >= groups) {
+        throw new IllegalArgumentException("group " + g + " outside [0, " + groups + ")");
+      }
+      add(0, g, partial);
+      return this;
+    }
+
+    /** Adds an already summed node {@code (level, index)} (not copied). */
+    Nodes addNode(int level, int index, double[] value) {
+      add(level, index, value);
+      return this;
+    }
+
+    /** Merges another set over the same tree into this one. */
+    public Nodes merge(Nodes other) {
+      if (other.groups != groups) {
+        throw new IllegalArgumentException(
+            "cannot merge a tree of " + other.groups + " groups into one of " + groups);
+      }
+      for (Map.Entry<Long, double[]> e : other.nodes.entrySet()) {
+        add((int) (e.getKey() >>> 32), (int) (long) e.getKey(), e.getValue());
+      }
+      return this;
+    }
+
+    /** The smallest group index covered, or -1 when empty (for grouping nearby sets). */
+    public int firstGroup() {
+      int best = -1;
+      for (long key : nodes.keySet()) {
+        int g = (int) key << (int) (key >>> 32);
+        best = best < 0 ? g : Math.min(best, g);
+      }
+      return best;
+    }
+
+    /** Number of nodes held. */
+    public int size() {
+      return nodes.size();
+    }
+
+    /**
+     * The root's partial.
+     *
+     * @throws IllegalStateException when some group has not been added
+     */
+    public double[] root() {
+      double[] r = nodes.get((long) top << 32);
+      if (nodes.size() != 1 || r == null) {
+        throw new IllegalStateException(
+            "sum incomplete: " + nodes.size() + " nodes left of a tree of " + groups + " groups");
+      }
+      return r;
+    }
+
+    private void add(int level, int index, double[] value) {
+      while (level < top) {
+        int sibling = index ^ 1;
+        if ((index & 1) == 0 && ((long) sibling << level) >= groups) {
+          // No group in the right sibling: the node is its own parent.
+        } else {
+          double[] other = nodes.remove(key(level, sibling));
+          if (other == null) {
+            break;
+          }
+          for (int i = 0; i < value.length; i++) {
+            value[i] += other[i];
+          }
+          if (spare != null) {
+            spare.push(other);
+          }
+        }
+        level++;
+        index >>>= 1;
+      }
+      if (nodes.putIfAbsent(key(level, index), value) != null) {
+        throw new IllegalStateException("node (" + level + ", " + index + ") added twice");
+      }
+    }
+
+    private static long key(int level, int index) {
+      return ((long) level << 32) | (index & 0xffffffffL);
+    }
+
+    @Override
+    public String toString() {
+      return "Nodes" + Arrays.toString(nodes.keySet().toArray());
+    }
+  }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# k-NN on Spark local[2] against the single-machine library on the same 2 cores (issue 10):
+#   geometry-spark/bench.sh [N d k RUNS BLOCKS]      defaults: 50000 384 20 2 8
+#   SHUFFLE_COMPRESS=false ...                        Spark's shuffle compression off (default on);
+#                                                     the planner counts uncompressed bytes
+# Builds the module's test classes, then runs each side in a JVM of its own, each with 2 cores
+# (taskset when there are more): the library with its 2 threads, Spark with 2 task slots (each
+# task one core: -Dembgeo.threads=1). Prints both times, their ratio, whether the lists are the
+# same bits, and the planner's shuffle bytes against Spark's. Needs a quiet machine to mean much.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+N="${1:-50000}"; D="${2:-384}"; K="${3:-20}"; RUNS="${4:-2}"; B="${5:-8}"
+SUFFIX="${EMBGEO_BUILD_SUFFIX:--bench}"
+cd "$ROOT"
+mvn -B -q -o -Dembgeo.build.suffix="$SUFFIX" -DskipTests -Dmaven.javadoc.skip=true \
+  -Dmaven.source.skip=true -pl geometry-spark -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="target$SUFFIX/test.classpath" -Dmdep.includeScope=test >/dev/null 2>&1 \
+  || mvn -B -q -Dembgeo.build.suffix="$SUFFIX" -DskipTests -Dmaven.javadoc.skip=true \
+       -Dmaven.source.skip=true -pl geometry-spark -am test-compile dependency:build-classpath \
+       -Dmdep.outputFile="target$SUFFIX/test.classpath" -Dmdep.includeScope=test
+M="$ROOT/geometry-spark/target$SUFFIX"
+CP="$M/test-classes:$M/classes:$ROOT/geometry-core/target$SUFFIX/classes:$ROOT/geometry-core/target$SUFFIX/test-classes:$ROOT/geometry-io/target$SUFFIX/classes:$(cat "$M/test.classpath")"
+OPENS=$(sed -n 's:.*<spark.module.args>\(.*\)</spark.module.args>.*:\1:p' geometry-spark/pom.xml)
+PIN=()
+if command -v taskset >/dev/null && [[ $(nproc) -gt 2 ]]; then PIN=(taskset -c 0,1); fi
+JAVA_ARGS=(-Xmx8g --add-modules jdk.incubator.vector $OPENS -Dlog4j2.configurationFile=log4j2-test.properties)
+single=$("${PIN[@]}" java "${JAVA_ARGS[@]}" -Dembgeo.threads=2 -cp "$CP" \
+  io.github.embeddinggeometry.spark.KnnBench single "$N" "$D" "$K" "$RUNS" 2>&1 | tee /dev/stderr | sed -n 's/^RESULT single //p')
+spark_out=$("${PIN[@]}" java "${JAVA_ARGS[@]}" -Dembgeo.threads=1 \
+  -Dbench.compress="${SHUFFLE_COMPRESS:-true}" -cp "$CP" \
+  io.github.embeddinggeometry.spark.KnnBench spark "$N" "$D" "$K" "$RUNS" "local[2]" "$B" 2>&1 | tee /dev/stderr)
+spark=$(sed -n 's/^RESULT spark \([0-9.]*\).*/\1/p' <<<"$spark_out")
+echo "single machine: ${single} s; spark local[2], B = $B: ${spark} s; overhead $(awk -v a="$spark" -v b="$single" 'BEGIN{printf "%.2fx", a/b}')"

@@ -1,0 +1,274 @@
+package io.github.embeddinggeometry.spark;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.internal.cpu.BlockKnn;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.apache.spark.SparkConf;
+
+/**
+ * What the all-rows k-NN will cost before anything runs: the bytes each stage reads and shuffles
+ * (serialized, before Spark's shuffle compression, which can only shrink them), the memory of a
+ * task, the number of blocks, and a predicted time from the measured kernel rate.
+ *
+ * <p>Rows per block {@code r = N / B}. A pair task holds two blocks, a packed copy of one, two
+ * heaps and their lists: about {@code r (12 d + 40 k)} bytes plus 64 MB of tiles and buffers; an
+ * executor running {@code c} tasks at once needs {@code 300 MB + 1.5 c (r (12 d + 40 k) + 64 MB)}
+ * of heap (300 MB is Spark's reserve, 1.5 the headroom for shuffle buffers and the garbage
+ * collector). B is the smallest number that fits that memory and gives at least two pair tasks per
+ * core.
+ *
+ * @since 0.1
+ */
+public final class Planner {
+  /** Java-serialization bytes per shuffled record beside its arrays (descriptors, headers). */
+  static final long RECORD_OVERHEAD = 400;
+
+  /** Spark's reserved heap. */
+  static final long RESERVED = 300L << 20;
+
+  /** Tiles, scratch and shuffle buffers of one task. */
+  static final long TASK_FIXED = 64L << 20;
+
+  private Planner() {}
+
+  /** One stage of the plan. */
+  public record Stage(
+      String name,
+      long tasks,
+      long readBytes,
+      long shuffleWrite,
+      long shuffleRead,
+      double seconds) {}
+
+  /**
+   * The plan.
+   *
+   * @param rate multiply-adds per second of one core in the distance kernel
+   * @param taskMemory heap bytes of one pair task
+   */
+  public record Plan(
+      long rows,
+      int dim,
+      int k,
+      int executors,
+      int cores,
+      int blocks,
+      long executorMemory,
+      long taskMemory,
+      double rate,
+      double bandwidth,
+      List<Stage> stages) {
+    /** Predicted wall time. */
+    public double seconds() {
+      return stages.stream().mapToDouble(Stage::seconds).sum();
+    }
+
+    /** Total bytes written by all shuffles. */
+    public long shuffleBytes() {
+      return stages.stream().mapToLong(Stage::shuffleWrite).sum();
+    }
+  }
+
+  /** Heap bytes of one pair task for blocks of {@code r} rows. */
+  public static long taskMemory(long r, int d, int k) {
+    return r * (12L * d + 40L * k) + TASK_FIXED;
+  }
+
+  /** Heap an executor running {@code cores} pair tasks at once needs. */
+  public static long executorMemory(long r, int d, int k, int cores) {
+    return RESERVED + (long) (1.5 * cores * taskMemory(r, d, k));
+  }
+
+  /**
+   * The smallest B whose pair tasks fit {@code executorMemory} with {@code coresPerExecutor} at
+   * once, with at least two pair tasks per core of the cluster, at most N.
+   */
+  public static int chooseBlocks(
+      long n, int d, int k, int totalCores, int coresPerExecutor, long executorMemory) {
+    long perTask = (long) ((executorMemory - RESERVED) / (1.5 * coresPerExecutor)) - TASK_FIXED;
+    long rMax = Math.max(1, perTask / (12L * d + 40L * k));
+    long b = Math.max(1, (n + rMax - 1) / rMax);
+    while ((long) b * (b + 1) / 2 < 2L * totalCores) {
+      b++;
+    }
+    return (int) Math.max(1, Math.min(b, Math.max(1, n)));
+  }
+
+  /** For a running context: all its cores, its executor memory. */
+  static int chooseBlocks(int n, int d, int k, int totalCores, long executorMemory) {
+    return chooseBlocks(n, d, k, totalCores, totalCores, executorMemory);
+  }
+
+  /** {@code spark.executor.memory} in bytes (Spark's default 1g). */
+  static long executorMemory(SparkConf conf) {
+    return conf.getSizeAsBytes("spark.executor.memory", "1g");
+  }
+
+  /** The plan of the all-rows k-NN of N x d float32 rows ({@code valueBytes} per stored value). */
+  public static Plan knn(
+      long n,
+      int d,
+      int k,
+      int executors,
+      int cores,
+      int blocks,
+      long executorMemory,
+      int valueBytes,
+      double rate,
+      double bandwidth) {
+    int b = blocks > 0 ? blocks : chooseBlocks(n, d, k, executors * cores, cores, executorMemory);
+    long[] r = new long[b];
+    for (int i = 0; i < b; i++) {
+      r[i] = n * (i + 1) / b - n * i / b;
+    }
+    long blockBytesAll = 0;
+    for (long ri : r) {
+      blockBytesAll += blockBytes(ri, d);
+    }
+    long sendAll = b * blockBytesAll;
+    long lists = 0;
+    double madds = 0;
+    for (int i = 0; i < b; i++) {
+      for (int j = i; j < b; j++) {
+        if (i == j) {
+          lists += listBytes(r[i], Math.min(k, r[i] - 1));
+          madds += r[i] * (double) (r[i] + 256) / 2 * d;
+        } else {
+          lists += listBytes(r[i], Math.min(k, r[j])) + listBytes(r[j], Math.min(k, r[i]));
+          madds += (double) r[i] * r[j] * d;
+        }
+      }
+    }
+    double cluster = (double) executors * cores;
+    double net = bandwidth * executors;
+    long read = n * d * valueBytes;
+    List<Stage> st = new ArrayList<>();
+    st.add(new Stage("read blocks, send to pairs", b, read, sendAll, 0, (read + sendAll) / net));
+    st.add(
+        new Stage(
+            "pair tiles: fused GEMM + top-k",
+            Pairs.count(b),
+            0,
+            lists,
+            sendAll,
+            madds / (rate * cluster) + sendAll / net));
+    st.add(new Stage("merge top-k by block", b, 0, 0, lists, lists / net));
+    long rAvg = (n + b - 1) / b;
+    return new Plan(
+        n, d, k, executors, cores, b, executorMemory, taskMemory(rAvg, d, k), rate, bandwidth, st);
+  }
+
+  /** Serialized bytes of a block of r rows as shuffled. */
+  static long blockBytes(long r, int d) {
+    return r * (4L * d + 4) + RECORD_OVERHEAD;
+  }
+
+  /** Serialized bytes of candidate lists of r rows, kk per row. */
+  static long listBytes(long r, long kk) {
+    return r * (8 * Math.max(0, kk) + 4) + RECORD_OVERHEAD;
+  }
+
+  /**
+   * Measures the distance kernel on this machine, one core: the k-NN of two random blocks of 1,024
+   * rows of dimension d, in multiply-adds per second.
+   */
+  public static double measureRate(int d, int k) {
+    int r = 1024;
+    SplittableRandom rnd = new SplittableRandom(42);
+    float[] a = new float[r * d];
+    float[] c = new float[r * d];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = (float) rnd.nextGaussian();
+      c[i] = (float) rnd.nextGaussian();
+    }
+    EmbeddingMatrix x = EmbeddingMatrix.wrap(a, r, d);
+    EmbeddingMatrix y = EmbeddingMatrix.wrap(c, r, d);
+    BlockKnn knn = BlockKnn.euclidean();
+    double best = 0;
+    long until = System.nanoTime() + 1_500_000_000L;
+    for (int it = 0; it < 3 || System.nanoTime() < until && it < 50; it++) {
+      long t0 = System.nanoTime();
+      knn.between(x, y, Math.min(k, r));
+      double s = (System.nanoTime() - t0) / 1e9;
+      best = Math.max(best, (double) r * r * d / s);
+    }
+    return best;
+  }
+
+  /** The plan as a table. */
+  public static String render(Plan p) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "k-NN plan: N = %,d, d = %,d, k = %d on %d executors x %d cores%n"
+                + "blocks B = %d (%,d rows each, %,d pair tasks); task memory %s; executor heap"
+                + " needed %s (given %s)%n"
+                + "kernel rate %.1f G multiply-adds/s per core; network %.2f GB/s per executor%n",
+            p.rows(),
+            p.dim(),
+            p.k(),
+            p.executors(),
+            p.cores(),
+            p.blocks(),
+            (p.rows() + p.blocks() - 1) / p.blocks(),
+            Pairs.count(p.blocks()),
+            bytes(p.taskMemory()),
+            bytes(
+                executorMemory(
+                    (p.rows() + p.blocks() - 1) / p.blocks(), p.dim(), p.k(), p.cores())),
+            bytes(p.executorMemory()),
+            p.rate() / 1e9,
+            p.bandwidth() / 1e9));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%-34s %10s %12s %14s %14s %12s%n",
+            "stage",
+            "tasks",
+            "reads",
+            "shuffle write",
+            "shuffle read",
+            "time"));
+    for (Stage s : p.stages()) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "%-34s %,10d %12s %14s %14s %12s%n",
+              s.name(),
+              s.tasks(),
+              bytes(s.readBytes()),
+              bytes(s.shuffleWrite()),
+              bytes(s.shuffleRead()),
+              duration(s.seconds())));
+    }
+    sb.append(String.format(Locale.ROOT, "predicted total: %s%n", duration(p.seconds())));
+    return sb.toString();
+  }
+
+  static String bytes(long b) {
+    if (b < 1L << 20) {
+      return String.format(Locale.ROOT, "%.1f KB", b / 1024.0);
+    }
+    if (b < 1L << 30) {
+      return String.format(Locale.ROOT, "%.1f MB", b / (double) (1L << 20));
+    }
+    if (b < 1L << 40) {
+      return String.format(Locale.ROOT, "%.1f GB", b / (double) (1L << 30));
+    }
+    return String.format(Locale.ROOT, "%.2f TB", b / (double) (1L << 40));
+  }
+
+  static String duration(double s) {
+    if (s < 120) {
+      return String.format(Locale.ROOT, "%.1f s", s);
+    }
+    if (s < 7200) {
+      return String.format(Locale.ROOT, "%.1f min", s / 60);
+    }
+    return String.format(Locale.ROOT, "%.1f h", s / 3600);
+  }
+}

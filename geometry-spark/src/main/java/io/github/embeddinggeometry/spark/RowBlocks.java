@@ -1,0 +1,223 @@
+package io.github.embeddinggeometry.spark;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import scala.Tuple2;
+
+/**
+ * A distributed N x d matrix: B blocks of consecutive rows in vocabulary-id order, block b in
+ * partition b ({@link RowBlock}). The driver knows only the shape and where each block starts,
+ * never the values.
+ *
+ * <p>Results never depend on where the blocks are cut (that is what makes them equal to the
+ * single-machine ones), so blocks may be of unequal size; B sets the parallelism and the memory of
+ * a task (README, "Running on a cluster").
+ *
+ * @since 0.1
+ */
+public final class RowBlocks {
+  private final JavaRDD<RowBlock> rdd;
+  private final int rows;
+  private final int dim;
+  private final int[] starts;
+  private final String name;
+
+  private RowBlocks(JavaRDD<RowBlock> rdd, int rows, int dim, int[] starts, String name) {
+    this.rdd = rdd;
+    this.rows = rows;
+    this.dim = dim;
+    this.starts = starts;
+    this.name = name;
+  }
+
+  /**
+   * W from a file every executor can reach, read block by block by the tasks: {@code
+   * FILE.safetensors[:TENSOR]}, {@code FILE.npy} or a Hugging Face model folder, as a path or any
+   * Hadoop URI ({@code hdfs://}, {@code s3a://}, ...). Vocabulary ids are the row numbers. The
+   * driver reads the header only.
+   *
+   * @param blocks B, at least 1; at most one block per row
+   * @throws IOException if the header cannot be read or is malformed (naming the file)
+   */
+  public static RowBlocks read(JavaSparkContext sc, String spec, int blocks) throws IOException {
+    FileSource src = FileSource.resolve(spec, sc.hadoopConfiguration());
+    int[] starts = even(src.rows, blocks);
+    Broadcast<HashMap<String, String>> conf =
+        sc.broadcast(FileSource.pairs(sc.hadoopConfiguration()));
+    int b = starts.length - 1;
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < b; i++) {
+      idx.add(i);
+    }
+    JavaRDD<RowBlock> rdd =
+        sc.parallelize(idx, Math.max(1, b))
+            .map(
+                i -> {
+                  try {
+                    return src.read(
+                        FileSource.configuration(conf.value()), i, starts[i], starts[i + 1]);
+                  } catch (IOException e) {
+                    throw new UncheckedIOException(src.file + ": " + e.getMessage(), e);
+                  }
+                });
+    return new RowBlocks(rdd, src.rows, src.dim, starts, src.toString());
+  }
+
+  /**
+   * A matrix the driver already holds, cut into {@code blocks} blocks and shipped to the executors
+   * (for matrices that fit the driver; the other factories never load W there).
+   */
+  public static RowBlocks of(JavaSparkContext sc, EmbeddingMatrix w, int blocks) {
+    int[] starts = even(w.rows(), blocks);
+    List<RowBlock> list = new ArrayList<>();
+    for (int b = 0; b + 1 < starts.length; b++) {
+      // slice is a view, compact its copy: the block never shares the caller's array
+      EmbeddingMatrix part = w.slice(starts[b], starts[b + 1]).compact();
+      list.add(new RowBlock(b, starts[b], w.dim(), part.ids(), part.backingArray()));
+    }
+    return new RowBlocks(
+        sc.parallelize(list, Math.max(1, list.size())), w.rows(), w.dim(), starts, w.toString());
+  }
+
+  /**
+   * Rows from the caller's own pipeline: (vocabulary id, values) pairs, in any order and
+   * partitioning. They are sorted by id into {@code blocks} range partitions (one shuffle), which
+   * become the blocks.
+   *
+   * @throws IllegalArgumentException (when a job runs) for a negative or repeated id, or a row
+   *     whose length is not {@code dim}
+   */
+  public static RowBlocks fromRows(JavaPairRDD<Integer, float[]> rows, int dim, int blocks) {
+    if (dim < 1 || blocks < 1) {
+      throw new IllegalArgumentException("need dim >= 1 and blocks >= 1");
+    }
+    JavaPairRDD<Integer, float[]> sorted = rows.sortByKey(true, blocks);
+    List<Integer> counts =
+        sorted
+            .mapPartitions(
+                it -> {
+                  int c = 0;
+                  for (; it.hasNext(); it.next()) {
+                    c++;
+                  }
+                  return List.of(c).iterator();
+                })
+            .collect();
+    int[] starts = new int[counts.size() + 1];
+    for (int p = 0; p < counts.size(); p++) {
+      starts[p + 1] = Math.addExact(starts[p], counts.get(p));
+    }
+    int[] st = starts.clone();
+    JavaRDD<RowBlock> rdd =
+        sorted.mapPartitionsWithIndex(
+            (p, it) -> List.of(block(p, st[p], dim, it)).iterator(), true);
+    return new RowBlocks(rdd, starts[starts.length - 1], dim, starts, "rows");
+  }
+
+  private static RowBlock block(int p, int start, int dim, Iterator<Tuple2<Integer, float[]>> it) {
+    int[] ids = new int[16];
+    float[] data = new float[16 * dim];
+    int n = 0;
+    while (it.hasNext()) {
+      Tuple2<Integer, float[]> t = it.next();
+      int id = t._1();
+      float[] v = t._2();
+      if (id < 0 || (n > 0 && id == ids[n - 1])) {
+        throw new IllegalArgumentException(
+            "vocabulary id " + id + (id < 0 ? " is negative" : " appears twice"));
+      }
+      if (v == null || v.length != dim) {
+        throw new IllegalArgumentException(
+            "row of vocabulary id "
+                + id
+                + " has "
+                + (v == null ? 0 : v.length)
+                + " values, not "
+                + dim);
+      }
+      if (n == ids.length) {
+        ids = Arrays.copyOf(ids, n * 2);
+        data = Arrays.copyOf(data, Math.multiplyExact(n * 2, dim));
+      }
+      ids[n] = id;
+      System.arraycopy(v, 0, data, n * dim, dim);
+      n++;
+    }
+    return new RowBlock(p, start, dim, Arrays.copyOf(ids, n), Arrays.copyOf(data, n * dim))
+        .requireFinite();
+  }
+
+  /** Block starts of n rows cut into at most {@code blocks} nearly equal, non-empty blocks. */
+  static int[] even(int n, int blocks) {
+    if (blocks < 1) {
+      throw new IllegalArgumentException("need at least one block; got " + blocks);
+    }
+    int b = Math.max(1, Math.min(blocks, n));
+    int[] s = new int[b + 1];
+    for (int i = 0; i <= b; i++) {
+      s[i] = (int) ((long) n * i / b);
+    }
+    return s;
+  }
+
+  /** The blocks, block b in partition b. */
+  public JavaRDD<RowBlock> rdd() {
+    return rdd;
+  }
+
+  /** N. */
+  public int rows() {
+    return rows;
+  }
+
+  /** d. */
+  public int dim() {
+    return dim;
+  }
+
+  /** B. */
+  public int blocks() {
+    return starts.length - 1;
+  }
+
+  /** Row position of the first row of block b ({@code b = B} gives N). */
+  public int start(int b) {
+    return starts[b];
+  }
+
+  /** Where the rows came from, for messages. */
+  public String name() {
+    return name;
+  }
+
+  /** The same blocks kept in executor memory once computed (for several analyses in a row). */
+  public RowBlocks cache() {
+    rdd.cache();
+    return this;
+  }
+
+  /** Blocks with known starts (a selection). */
+  static RowBlocks withStarts(JavaRDD<RowBlock> rdd, int dim, int[] starts, String name) {
+    return new RowBlocks(rdd, starts[starts.length - 1], dim, starts, name);
+  }
+
+  /** The same matrix over other blocks' RDD (e.g. mapped rows); same starts. */
+  RowBlocks withRdd(JavaRDD<RowBlock> other, String what) {
+    return new RowBlocks(other, rows, dim, starts, what);
+  }
+
+  @Override
+  public String toString() {
+    return name + " [" + rows + " x " + dim + " in " + blocks() + " blocks]";
+  }
+}

@@ -1,0 +1,416 @@
+package io.github.embeddinggeometry.spark;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.analysis.CausalNorms;
+import io.github.embeddinggeometry.analysis.DensestPoint;
+import io.github.embeddinggeometry.analysis.DistanceStatistics;
+import io.github.embeddinggeometry.density.DensityField;
+import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.frame.PcaResult;
+import io.github.embeddinggeometry.io.Tensors;
+import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * The exact analyses of the library on a Spark cluster, giving the same numbers, bit for bit, as
+ * the single-machine API: the same k-NN ids and distances, k-NN densities and log volumetric
+ * densities, the same densest point, the same pairwise statistics with the exact median, the same
+ * mean and covariance (the summation order of both is fixed, see README "Running on a cluster"),
+ * and so the same PCA. Spark schedules, moves the blocks and retries; the library's CPU kernel does
+ * the arithmetic inside each task.
+ *
+ * <p>Row-wise results stay distributed (an RDD of per-block results); the driver holds O(B d) plus
+ * what a method returns. A failed job caused by bad input is rethrown as that input's exception
+ * (e.g. {@link NonFiniteRowException} naming the row), not as a Spark stack dump.
+ *
+ * @since 0.1
+ */
+public final class SparkAnalyses {
+  private final JavaSparkContext sc;
+
+  private SparkAnalyses(JavaSparkContext sc) {
+    this.sc = Objects.requireNonNull(sc, "sc");
+  }
+
+  /** The analyses on a running context (not stopped by this class). */
+  public static SparkAnalyses on(JavaSparkContext sc) {
+    return new SparkAnalyses(sc);
+  }
+
+  /** The context. */
+  public JavaSparkContext context() {
+    return sc;
+  }
+
+  // ------------------------------------------------------------------ inputs
+
+  /** See {@link RowBlocks#read}. */
+  public RowBlocks read(String spec, int blocks) throws IOException {
+    return RowBlocks.read(sc, spec, blocks);
+  }
+
+  /** See {@link RowBlocks#of}. */
+  public RowBlocks of(EmbeddingMatrix w, int blocks) {
+    return RowBlocks.of(sc, w, blocks);
+  }
+
+  /** See {@link RowBlocks#fromRows}. */
+  public RowBlocks fromRows(JavaPairRDD<Integer, float[]> rows, int dim, int blocks) {
+    return Jobs.run(() -> RowBlocks.fromRows(rows, dim, blocks));
+  }
+
+  /**
+   * The rows with the given vocabulary ids (sorted and de-duplicated first), as blocks of their
+   * own: what {@code EmbeddingMatrix.select} is on one machine.
+   *
+   * @throws IllegalArgumentException naming an id no row has
+   */
+  public RowBlocks select(RowBlocks m, int[] ids) {
+    int[] sorted = Arrays.stream(ids).sorted().distinct().toArray();
+    Broadcast<int[]> keep = sc.broadcast(sorted);
+    JavaRDD<RowBlock> picked =
+        m.rdd()
+            .map(
+                blk -> {
+                  int[] want = keep.value();
+                  int[] rows = new int[blk.rows()];
+                  int n = 0;
+                  for (int i = 0; i < blk.rows(); i++) {
+                    if (Arrays.binarySearch(want, blk.id(i)) >= 0) {
+                      rows[n++] = i;
+                    }
+                  }
+                  int d = blk.dim();
+                  int[] pid = new int[n];
+                  float[] data = new float[n * d];
+                  for (int t = 0; t < n; t++) {
+                    pid[t] = blk.id(rows[t]);
+                    System.arraycopy(blk.data(), rows[t] * d, data, t * d, d);
+                  }
+                  return new RowBlock(blk.index(), 0, d, pid, data);
+                });
+    List<Integer> counts = Jobs.run(() -> picked.map(RowBlock::rows).collect());
+    int[] starts = new int[counts.size() + 1];
+    for (int b = 0; b < counts.size(); b++) {
+      starts[b + 1] = starts[b] + counts.get(b);
+    }
+    if (starts[counts.size()] != sorted.length) {
+      throw new IllegalArgumentException(
+          (sorted.length - starts[counts.size()])
+              + " of the "
+              + sorted.length
+              + " ids have no row in "
+              + m.name());
+    }
+    int[] st = starts.clone();
+    JavaRDD<RowBlock> placed =
+        picked.map(b -> new RowBlock(b.index(), st[b.index()], b.dim(), b.idArray(), b.data()));
+    return RowBlocks.withStarts(placed, m.dim(), starts, m.name() + " (selection)");
+  }
+
+  // ------------------------------------------------------------------ k-NN, density, densest
+
+  /**
+   * The k nearest neighbours of every row among all rows, self excluded by vocabulary id, ties to
+   * the lower id: the single-machine {@code DistanceKernel.nearest(w, k)}, per block.
+   *
+   * <p>Runs the job at once and keeps the result (memory, else disk), so that a failure surfaces
+   * here and the density analyses reuse it; {@code unpersist()} it when done.
+   *
+   * @param metric Euclidean, cosine or causal (rows mapped by the metric's Cholesky factor, which
+   *     travels as a broadcast)
+   */
+  public JavaRDD<NeighbourBlock> nearest(RowBlocks m, MetricSpace metric, int k) {
+    return Jobs.run(
+        () -> {
+          JavaRDD<NeighbourBlock> knn =
+              SparkKnn.nearest(sc, m, metric, k).persist(StorageLevel.MEMORY_AND_DISK());
+          knn.count();
+          return knn;
+        });
+  }
+
+  /** Mean k-NN distance r of every row (the single-machine {@code DensityField.meanDistance}). */
+  public JavaRDD<BlockValues> meanDistances(JavaRDD<NeighbourBlock> knn) {
+    return knn.map(nb -> values(nb, field(nb).meanDistances()));
+  }
+
+  /** k-NN density {@code 1 / r} of every row, +infinity for k or more exact duplicates. */
+  public JavaRDD<BlockValues> densities(JavaRDD<NeighbourBlock> knn) {
+    return knn.map(nb -> values(nb, field(nb).densities()));
+  }
+
+  /** Log volumetric density with effective dimension D ({@code DensityField.logVolumetric}). */
+  public JavaRDD<BlockValues> logVolumetric(JavaRDD<NeighbourBlock> knn, int effectiveDimension) {
+    if (effectiveDimension < 1) {
+      throw new IllegalArgumentException(
+          "effective dimension D must be >= 1; got " + effectiveDimension);
+    }
+    return knn.map(nb -> values(nb, field(nb).logVolumetric(effectiveDimension)));
+  }
+
+  /**
+   * The densest row of a k-NN field and its neighbourhood: {@code DensestPoint.of(w, field,
+   * metricKernel, cosineKernel, topN)} with the field built from {@code knn} on the rows of {@code
+   * m}.
+   *
+   * @param metric the metric of {@code knn} (and of the listed neighbours)
+   * @throws IllegalArgumentException if topN is not in [1, rows - 1]
+   */
+  public DensestPoint densest(
+      RowBlocks m, JavaRDD<NeighbourBlock> knn, MetricSpace metric, int topN) {
+    if (topN < 1 || topN > m.rows() - 1) {
+      throw new IllegalArgumentException(
+          "top-N must be in [1, rows - 1 = " + (m.rows() - 1) + "]; got " + topN);
+    }
+    return Jobs.run(
+        () -> {
+          Densest best =
+              knn.map(
+                      nb -> {
+                        if (nb.rows() == 0) {
+                          return null;
+                        }
+                        DensityField f = field(nb);
+                        int r = f.densestRow();
+                        return new Densest(
+                            nb.start() + r, nb.id(r), f.meanDistance(r), f.density(r));
+                      })
+                  .filter(Objects::nonNull)
+                  .reduce(Densest::better);
+          int id = best.id;
+          float[] row =
+              m.rdd()
+                  .filter(b -> b.rows() > 0 && b.id(0) <= id && id <= b.id(b.rows() - 1))
+                  .map(
+                      b -> {
+                        int i = Arrays.binarySearch(b.idArray(), id);
+                        return Arrays.copyOfRange(b.data(), i * b.dim(), (i + 1) * b.dim());
+                      })
+                  .first();
+          EmbeddingMatrix query = EmbeddingMatrix.wrap(row, 1, m.dim()).withIds(new int[] {id});
+          SparkKnn.Result inMetric = SparkKnn.query(sc, m, query, metric, topN);
+          SparkKnn.Result inCosine = SparkKnn.query(sc, m, query, MetricSpace.cosine(), topN);
+          float[] sim = new float[topN];
+          for (int r = 0; r < topN; r++) {
+            sim[r] = 1f - inCosine.dist()[r];
+          }
+          int overlap = overlap(inMetric.ids(), inCosine.ids());
+          return new DensestPoint(
+              best.position,
+              id,
+              best.density,
+              best.meanDistance,
+              metric,
+              inMetric.ids(),
+              inMetric.dist(),
+              inCosine.ids(),
+              sim,
+              overlap,
+              (double) overlap / topN);
+        });
+  }
+
+  /**
+   * The k nearest rows of {@code m} to each query row (a query whose id is among the rows is not
+   * its own neighbour): {@code DistanceKernel.nearest(queries, w, k)}, with the neighbours' row
+   * positions in {@code base} (which the driver holds; its ids must be those of {@code m}).
+   */
+  public Neighbours nearest(
+      RowBlocks m, EmbeddingMatrix base, EmbeddingMatrix queries, MetricSpace metric, int k) {
+    SparkKnn.Result r = Jobs.run(() -> SparkKnn.query(sc, m, queries, metric, k));
+    int[] idx = new int[r.ids().length];
+    for (int i = 0; i < idx.length; i++) {
+      idx[i] = base.rowOf(r.ids()[i]);
+      if (idx[i] < 0) {
+        throw new IllegalStateException("neighbour id " + r.ids()[i] + " is not a row of base");
+      }
+    }
+    return new Neighbours(queries, base, metric, k, idx, r.dist());
+  }
+
+  private static final class Densest implements Serializable {
+    private static final long serialVersionUID = 1L;
+    final int position;
+    final int id;
+    final double meanDistance;
+    final double density;
+
+    Densest(int position, int id, double meanDistance, double density) {
+      this.position = position;
+      this.id = id;
+      this.meanDistance = meanDistance;
+      this.density = density;
+    }
+
+    /** Smaller mean distance, then the lower row (as {@code DensityField.densestRow}). */
+    static Densest better(Densest a, Densest b) {
+      int c = Double.compare(a.meanDistance, b.meanDistance);
+      return c < 0 || (c == 0 && a.position < b.position) ? a : b;
+    }
+  }
+
+  private static int overlap(int[] a, int[] b) {
+    int[] sb = b.clone();
+    Arrays.sort(sb);
+    int n = 0;
+    for (int x : a) {
+      n += Arrays.binarySearch(sb, x) >= 0 ? 1 : 0;
+    }
+    return n;
+  }
+
+  /**
+   * The library's own density field of one block's lists (so densities and log volumetric densities
+   * are its formulas, not copies): the queries matrix carries only the ids.
+   */
+  static DensityField field(NeighbourBlock nb) {
+    int rows = nb.rows();
+    EmbeddingMatrix idsOnly = EmbeddingMatrix.wrap(new float[rows], rows, 1);
+    if (rows > 0) {
+      idsOnly = idsOnly.withIds(nb.idArray());
+    }
+    Neighbours n =
+        new Neighbours(
+            idsOnly,
+            idsOnly,
+            MetricSpace.euclidean(),
+            nb.k(),
+            new int[rows * nb.k()],
+            nb.distanceArray());
+    return DensityField.of(n);
+  }
+
+  private static BlockValues values(NeighbourBlock nb, double[] v) {
+    return new BlockValues(nb.index(), nb.start(), nb.idArray(), v);
+  }
+
+  // ------------------------------------------------------------------ pairwise statistics
+
+  /**
+   * Count, min, exact median, mean, max and exact zeros of the distances of all pairs {@code i <
+   * j}: {@code DistanceStatistics.of(w, kernel)} with a kernel of {@code metric}.
+   */
+  public DistanceStatistics pairwiseStatistics(RowBlocks m, MetricSpace metric) {
+    return Jobs.run(() -> PairwiseJob.run(sc, m, metric));
+  }
+
+  // ------------------------------------------------------------------ moments, PCA, causal
+
+  /** The column mean, {@code Pca.mean(w)}: the same summation order, the same bits. */
+  public double[] mean(RowBlocks m) {
+    return Jobs.run(() -> MomentsJob.mean(m));
+  }
+
+  /** The biased covariance, {@code ComputeBackend.covariance(w, mean)} of the CPU backend. */
+  public double[] covariance(RowBlocks m, double[] mean) {
+    return Jobs.run(() -> MomentsJob.covariance(sc, m, mean));
+  }
+
+  /** {@code Pca.fit(w)}: mean and covariance on the cluster, the decomposition on the driver. */
+  public PcaResult pca(RowBlocks m) {
+    double[] mean = mean(m);
+    return Pca.fromCovariance(m.rows(), mean, covariance(m, mean), ProgressListener.NONE);
+  }
+
+  /** {@code CausalNorms.inverseCovariance(w, ridge)}: M = (C + ridge I)^-1 on the driver. */
+  public CausalMetric inverseCovariance(RowBlocks m, double ridge) {
+    double[] c = covariance(m, mean(m));
+    return CausalNorms.inverse(c, m.dim(), ridge, m.rows(), ProgressListener.NONE);
+  }
+
+  /** Causal norms {@code ||L^T g||} of every row ({@code CausalNorms.norms}), per block. */
+  public JavaRDD<BlockValues> causalNorms(RowBlocks m, CausalMetric metric) {
+    Metric shipped = Metric.of(sc, MetricSpace.causal(metric));
+    return m.rdd()
+        .map(
+            b -> {
+              MetricSpace.Causal c = (MetricSpace.Causal) shipped.space();
+              return new BlockValues(
+                  b.index(), b.start(), b.idArray(), CausalNorms.norms(b.matrix(), c.metric()));
+            });
+  }
+
+  // ------------------------------------------------------------------ output
+
+  /**
+   * Writes one safetensors file per block into {@code dir} (a path or any Hadoop URI): {@code
+   * part-NNNNN.safetensors} with {@code ids} [rows] i64, {@code neighbour_ids} [rows, k] i64,
+   * {@code distances} [rows, k] f32 and {@code density} [rows] f64. Each file appears whole or not
+   * at all (written under a temporary name, then renamed).
+   */
+  public void writeNeighbours(JavaRDD<NeighbourBlock> knn, String dir) {
+    HashMap<String, String> conf = FileSource.pairs(sc.hadoopConfiguration());
+    Jobs.run(
+        () -> {
+          knn.foreach(
+              nb -> {
+                double[] density = field(nb).densities();
+                long[] ids = new long[nb.rows()];
+                long[] nbr = new long[nb.rows() * nb.k()];
+                for (int i = 0; i < ids.length; i++) {
+                  ids[i] = nb.id(i);
+                }
+                for (int i = 0; i < nbr.length; i++) {
+                  nbr[i] = nb.neighbourArray()[i];
+                }
+                write(
+                    FileSource.configuration(conf),
+                    dir,
+                    String.format(Locale.ROOT, "part-%05d.safetensors", nb.index()),
+                    List.of(
+                        Tensors.of("ids", ids, ids.length),
+                        Tensors.of("neighbour_ids", nbr, nb.rows(), nb.k()),
+                        Tensors.of("distances", nb.distanceArray(), nb.rows(), nb.k()),
+                        Tensors.of("density", density, density.length)));
+              });
+          return null;
+        });
+  }
+
+  private static void write(
+      org.apache.hadoop.conf.Configuration conf,
+      String dir,
+      String name,
+      List<io.github.embeddinggeometry.io.tensor.Tensor> tensors) {
+    try {
+      java.nio.file.Path local = Files.createTempFile("embgeo-part", ".safetensors");
+      try {
+        SafetensorsWriter.write(local, tensors);
+        Path target = new Path(dir, name);
+        FileSystem fs = target.getFileSystem(conf);
+        Path tmp = new Path(dir, "." + name + ".tmp-" + java.util.UUID.randomUUID());
+        fs.mkdirs(new Path(dir));
+        fs.copyFromLocalFile(false, true, new Path(local.toUri()), tmp);
+        fs.delete(target, false);
+        if (!fs.rename(tmp, target)) {
+          fs.delete(tmp, false);
+          throw new IOException("could not rename " + tmp + " to " + target);
+        }
+      } finally {
+        Files.deleteIfExists(local);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(dir + "/" + name + ": " + e.getMessage(), e);
+    }
+  }
+}
