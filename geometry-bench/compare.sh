@@ -5,9 +5,10 @@
 # Usage: geometry-bench/compare.sh [--quick] [--reps N] [--stream-queries Q] [--data DIR]
 #                                  [--no-build] [WORKLOAD ...]
 #   WORKLOAD: kernel knn cov pca pairwise (the default set; pca also times the eigensolver
-#             alone on the same float64 covariance (eigh) and checks ours against LAPACK), and knn-full (alias stream): the
-#             k-NN of the whole 151,936 x 2,560 bf16 vocabulary next to the bare GEMM time of
-#             the same work (about 10 minutes on 2 cores: run it on its own, at the end)
+#             alone on the same float64 covariance (eigh) and checks ours against LAPACK), and
+#             knn-full (alias stream): the k-NN of the whole 151,936 x 2,560 bf16 vocabulary
+#             next to the bare GEMM time of the same work (about 10 minutes on 2 cores: run it
+#             on its own, at the end)
 #   --quick            small sizes, a smoke run (under two minutes)
 #   --reps N           timed repetitions after one untimed warm-up (default 3; knn-full: always 1)
 #   --stream-queries Q knn-full for the first Q query rows against all rows (general path, no
@@ -45,7 +46,7 @@ while (($#)); do
     --no-build) build=0 ;;
     kernel|knn|cov|pca|pairwise|knn-full) workloads+=("$1") ;;
     stream) workloads+=(knn-full) ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
