@@ -98,12 +98,21 @@ class CommandLineProcessTest {
 
   /** The JVM, set up for a quick start on a small job: one JIT tier, serial GC, scalar kernels. */
   static List<String> java() {
-    return List.of(
-        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC",
-        "-Djava.awt.headless=true",
-        "-Dembgeo.vector=false");
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Djava.awt.headless=true",
+                "-Dembgeo.vector=false"));
+    if (Runtime.version().feature() >= 24) {
+      // As the launcher does: JDK 24+ otherwise warn about the tokenizer's JNI and protobuf's
+      // Unsafe.
+      cmd.addAll(
+          List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+    }
+    return cmd;
   }
 
   static Started launch(List<String> cmd) throws IOException {

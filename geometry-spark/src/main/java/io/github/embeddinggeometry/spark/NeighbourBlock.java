@@ -1,7 +1,5 @@
 package io.github.embeddinggeometry.spark;
 
-import java.io.Serializable;
-
 /**
  * The k nearest neighbours of the rows of one block, nearest first (ties: lower vocabulary id),
  * self excluded by id: what the single-machine {@code DistanceKernel.nearest} returns for these
@@ -9,83 +7,103 @@ import java.io.Serializable;
  *
  * @since 0.1
  */
-public final class NeighbourBlock implements Serializable {
+public final class NeighbourBlock extends Block {
   private static final long serialVersionUID = 1L;
 
-  private final int index;
-  private final int start;
-  private final int[] ids;
+  /** Neighbours per row. */
   private final int k;
+
+  /** Vocabulary ids of the neighbours, row-major {@code rows x k}. Never modified. */
   private final int[] neighbourIds;
+
+  /** Distances to the neighbours, row-major {@code rows x k}, in the metric's units. */
   private final float[] distances;
 
+  /**
+   * Wraps the completed lists of one block.
+   *
+   * @param index the block's number, 0-based
+   * @param start row position of the first row
+   * @param ids vocabulary ids, strictly ascending. Not copied.
+   * @param k neighbours per row
+   * @param neighbourIds {@code ids.length x k}, row-major. Not copied.
+   * @param distances {@code ids.length x k}, row-major. Not copied.
+   */
   NeighbourBlock(int index, int start, int[] ids, int k, int[] neighbourIds, float[] distances) {
-    this.index = index;
-    this.start = start;
-    this.ids = ids;
+    super(index, start, ids);
     this.k = k;
     this.neighbourIds = neighbourIds;
     this.distances = distances;
   }
 
-  /** The block's number. */
-  public int index() {
-    return index;
-  }
-
-  /** Row position of the block's first row. */
-  public int start() {
-    return start;
-  }
-
-  /** Rows in the block. */
-  public int rows() {
-    return ids.length;
-  }
-
-  /** Neighbours per row. */
+  /**
+   * Neighbours per row.
+   *
+   * @return k, the same for every row
+   */
   public int k() {
     return k;
   }
 
-  /** Vocabulary id of local row {@code i}. */
-  public int id(int i) {
-    return ids[i];
-  }
-
-  /** Vocabulary id of the {@code rank}-th neighbour (0-based) of local row {@code i}. */
+  /**
+   * One neighbour of one row.
+   *
+   * @param i local row, in {@code [0, rows())}
+   * @param rank 0 for the nearest, up to {@code k() - 1}
+   * @return the neighbour's vocabulary id
+   * @throws ArrayIndexOutOfBoundsException if {@code i * k() + rank} is outside the lists (a {@code
+   *     rank} of k or more is not checked on its own and reads the next row's list)
+   */
   public int neighbourId(int i, int rank) {
     return neighbourIds[i * k + rank];
   }
 
-  /** Distance to the {@code rank}-th neighbour of local row {@code i}. */
+  /**
+   * Distance from one row to one of its neighbours.
+   *
+   * @param i local row, in {@code [0, rows())}
+   * @param rank 0 for the nearest, up to {@code k() - 1}
+   * @return the distance, in the units of the metric the lists were computed in
+   * @throws ArrayIndexOutOfBoundsException if {@code i * k() + rank} is outside the lists (a {@code
+   *     rank} of k or more is not checked on its own and reads the next row's list)
+   */
   public float distance(int i, int rank) {
     return distances[i * k + rank];
   }
 
-  /** The ids of the rows, a copy. */
+  /**
+   * The vocabulary ids of the rows.
+   *
+   * @return a new array, strictly ascending, one id per row
+   */
   public int[] ids() {
-    return ids.clone();
+    return idArray().clone();
   }
 
-  /** Neighbour ids, row-major {@code rows x k}, a copy. */
+  /**
+   * All neighbour ids of the block.
+   *
+   * @return a new array, row-major {@code rows() x k()}, each row nearest first
+   */
   public int[] neighbourIds() {
     return neighbourIds.clone();
   }
 
-  /** Distances, row-major {@code rows x k}, a copy. */
+  /**
+   * All neighbour distances of the block.
+   *
+   * @return a new array, row-major {@code rows() x k()}, each row nearest first
+   */
   public float[] distances() {
     return distances.clone();
   }
 
-  int[] idArray() {
-    return ids;
-  }
-
+  /** The distances, shared: do not modify. */
   float[] distanceArray() {
     return distances;
   }
 
+  /** The neighbour ids, shared: do not modify. */
   int[] neighbourArray() {
     return neighbourIds;
   }

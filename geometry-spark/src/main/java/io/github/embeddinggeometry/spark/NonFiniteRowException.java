@@ -32,7 +32,11 @@ public final class NonFiniteRowException extends IllegalArgumentException {
     this.id = id;
   }
 
-  /** Vocabulary id of the offending row. */
+  /**
+   * Vocabulary id of the offending row.
+   *
+   * @return the id, also named in the message with the row's position
+   */
   public int id() {
     return id;
   }

@@ -34,7 +34,16 @@ public final class Planner {
 
   private Planner() {}
 
-  /** One stage of the plan. */
+  /**
+   * One stage of the plan.
+   *
+   * @param name what the stage does
+   * @param tasks Spark tasks of the stage
+   * @param readBytes bytes read from the input file
+   * @param shuffleWrite serialized bytes the stage writes to the shuffle
+   * @param shuffleRead serialized bytes the stage reads from the shuffle
+   * @param seconds predicted time of the stage
+   */
   public record Stage(
       String name,
       long tasks,
@@ -46,8 +55,17 @@ public final class Planner {
   /**
    * The plan.
    *
+   * @param rows N
+   * @param dim d
+   * @param k neighbours per row
+   * @param executors executors of the cluster
+   * @param cores cores (concurrent tasks) per executor
+   * @param blocks B, given or chosen
+   * @param executorMemory heap bytes of one executor, as given
+   * @param taskMemory heap bytes of one pair task, for blocks of {@code ceil(N / B)} rows
    * @param rate multiply-adds per second of one core in the distance kernel
-   * @param taskMemory heap bytes of one pair task
+   * @param bandwidth network bytes per second of one executor
+   * @param stages the three stages, in the order they run
    */
   public record Plan(
       long rows,
@@ -61,30 +79,63 @@ public final class Planner {
       double rate,
       double bandwidth,
       List<Stage> stages) {
-    /** Predicted wall time. */
+    /**
+     * Predicted wall time, assuming the stages run one after the other.
+     *
+     * @return the sum of the stages' times, in seconds
+     */
     public double seconds() {
       return stages.stream().mapToDouble(Stage::seconds).sum();
     }
 
-    /** Total bytes written by all shuffles. */
+    /**
+     * Total bytes written by all shuffles.
+     *
+     * @return serialized bytes, before Spark's shuffle compression
+     */
     public long shuffleBytes() {
       return stages.stream().mapToLong(Stage::shuffleWrite).sum();
     }
   }
 
-  /** Heap bytes of one pair task for blocks of {@code r} rows. */
+  /**
+   * Heap bytes of one pair task: {@code r (12 d + 40 k)} plus 64 MB of tiles and buffers.
+   *
+   * @param r rows per block
+   * @param d row length
+   * @param k neighbours per row
+   * @return bytes
+   */
   public static long taskMemory(long r, int d, int k) {
     return r * (12L * d + 40L * k) + TASK_FIXED;
   }
 
-  /** Heap an executor running {@code cores} pair tasks at once needs. */
+  /**
+   * Heap an executor running {@code cores} pair tasks at once needs: Spark's 300 MB reserve plus
+   * 1.5 times the tasks' memory (headroom for shuffle buffers and the garbage collector).
+   *
+   * @param r rows per block
+   * @param d row length
+   * @param k neighbours per row
+   * @param cores pair tasks the executor runs at once
+   * @return bytes, to compare with {@code spark.executor.memory}
+   */
   public static long executorMemory(long r, int d, int k, int cores) {
     return RESERVED + (long) (1.5 * cores * taskMemory(r, d, k));
   }
 
   /**
    * The smallest B whose pair tasks fit {@code executorMemory} with {@code coresPerExecutor} at
-   * once, with at least two pair tasks per core of the cluster, at most N.
+   * once, with at least two pair tasks per core of the cluster, at most N. When not even one row
+   * per task fits, every row gets its own block.
+   *
+   * @param n rows N
+   * @param d row length, at least 1
+   * @param k neighbours per row
+   * @param totalCores cores of the whole cluster
+   * @param coresPerExecutor pair tasks one executor runs at once, at least 1
+   * @param executorMemory heap bytes of one executor
+   * @return B, in {@code [1, max(1, n)]}
    */
   public static int chooseBlocks(
       long n, int d, int k, int totalCores, int coresPerExecutor, long executorMemory) {
@@ -107,7 +158,24 @@ public final class Planner {
     return conf.getSizeAsBytes("spark.executor.memory", "1g");
   }
 
-  /** The plan of the all-rows k-NN of N x d float32 rows ({@code valueBytes} per stored value). */
+  /**
+   * The plan of the all-rows k-NN of N x d rows, computed in float32 and stored with {@code
+   * valueBytes} per value. Nothing runs; the times are predictions from {@code rate} and {@code
+   * bandwidth}.
+   *
+   * @param n rows N
+   * @param d row length, at least 1
+   * @param k neighbours per row
+   * @param executors executors of the cluster, at least 1
+   * @param cores cores (concurrent tasks) per executor, at least 1
+   * @param blocks B; 0 (or less) chooses it with {@link #chooseBlocks(long, int, int, int, int,
+   *     long)}
+   * @param executorMemory heap bytes of one executor ({@code spark.executor.memory})
+   * @param valueBytes bytes per value in the input file: 4 for float32, 2 for float16 or bfloat16
+   * @param rate multiply-adds per second of one core, e.g. from {@link #measureRate(int, int)}
+   * @param bandwidth network bytes per second of one executor
+   * @return the plan: reading and sending the blocks, the pair tasks, the merge
+   */
   public static Plan knn(
       long n,
       int d,
@@ -173,7 +241,12 @@ public final class Planner {
 
   /**
    * Measures the distance kernel on this machine, one core: the k-NN of two random blocks of 1,024
-   * rows of dimension d, in multiply-adds per second.
+   * rows of dimension d. Runs it at least 3 times, then until about 1.5 seconds have passed, at
+   * most 50 times.
+   *
+   * @param d row length, at least 1
+   * @param k neighbours per row, at least 1; above 1,024 it is measured as 1,024
+   * @return the best rate of the runs, in multiply-adds per second
    */
   public static double measureRate(int d, int k) {
     int r = 1024;
@@ -198,7 +271,12 @@ public final class Planner {
     return best;
   }
 
-  /** The plan as a table. */
+  /**
+   * The plan as text for a person: a summary, then one line per stage and the predicted total.
+   *
+   * @param p the plan
+   * @return several lines, each ending in the platform's line separator
+   */
   public static String render(Plan p) {
     StringBuilder sb = new StringBuilder();
     sb.append(

@@ -46,8 +46,18 @@ public final class RowBlocks {
    * Hadoop URI ({@code hdfs://}, {@code s3a://}, ...). Vocabulary ids are the row numbers. The
    * driver reads the header only.
    *
-   * @param blocks B, at least 1; at most one block per row
-   * @throws IOException if the header cannot be read or is malformed (naming the file)
+   * <p>Nothing runs yet: the blocks are read by the first job that uses them, which fails with
+   * {@link NonFiniteRowException} for a row holding NaN or infinity, and with {@link
+   * UncheckedIOException} for a block that cannot be read.
+   *
+   * @param sc the context the blocks live in
+   * @param spec where W is: {@code FILE.safetensors[:TENSOR]}, {@code FILE.npy} or a model folder
+   * @param blocks B, at least 1; more blocks than rows gives one block per row
+   * @return the matrix, cut into nearly equal blocks
+   * @throws IOException if the header cannot be read or is malformed (naming the file), or the file
+   *     does not exist
+   * @throws IllegalArgumentException if {@code blocks < 1}, the file is of another kind, or the
+   *     tensor is missing or not a 2-D matrix
    */
   public static RowBlocks read(JavaSparkContext sc, String spec, int blocks) throws IOException {
     FileSource src = FileSource.resolve(spec, sc.hadoopConfiguration());
@@ -75,7 +85,14 @@ public final class RowBlocks {
 
   /**
    * A matrix the driver already holds, cut into {@code blocks} blocks and shipped to the executors
-   * (for matrices that fit the driver; the other factories never load W there).
+   * (for matrices that fit the driver; the other factories never load W there). The rows are not
+   * checked for finiteness.
+   *
+   * @param sc the context the blocks live in
+   * @param w the rows, with their vocabulary ids. Not modified; the blocks hold copies.
+   * @param blocks B, at least 1; more blocks than rows gives one block per row
+   * @return the matrix, cut into nearly equal blocks
+   * @throws IllegalArgumentException if {@code blocks < 1}
    */
   public static RowBlocks of(JavaSparkContext sc, EmbeddingMatrix w, int blocks) {
     int[] starts = even(w.rows(), blocks);
@@ -92,10 +109,16 @@ public final class RowBlocks {
   /**
    * Rows from the caller's own pipeline: (vocabulary id, values) pairs, in any order and
    * partitioning. They are sorted by id into {@code blocks} range partitions (one shuffle), which
-   * become the blocks.
+   * become the blocks. Sorting and counting run at once; the rows are checked when a later job
+   * builds the blocks.
    *
-   * @throws IllegalArgumentException (when a job runs) for a negative or repeated id, or a row
-   *     whose length is not {@code dim}
+   * @param rows (vocabulary id, values) pairs. The arrays are copied into the blocks.
+   * @param dim row length d, at least 1
+   * @param blocks B, at least 1; range partitioning may give fewer
+   * @return the matrix, block b holding the rows of sorted partition b
+   * @throws IllegalArgumentException if {@code dim < 1} or {@code blocks < 1}; and, when a job
+   *     runs, for a negative or repeated id or a row whose length is not {@code dim} ({@link
+   *     NonFiniteRowException} for a row holding NaN or infinity)
    */
   public static RowBlocks fromRows(JavaPairRDD<Integer, float[]> rows, int dim, int blocks) {
     if (dim < 1 || blocks < 1) {
@@ -170,37 +193,68 @@ public final class RowBlocks {
     return s;
   }
 
-  /** The blocks, block b in partition b. */
+  /**
+   * The blocks, for jobs of the caller's own.
+   *
+   * @return the RDD, block b in partition b. Not copied: caching it caches this matrix.
+   */
   public JavaRDD<RowBlock> rdd() {
     return rdd;
   }
 
-  /** N. */
+  /**
+   * Rows of the matrix.
+   *
+   * @return N, known on the driver without a job
+   */
   public int rows() {
     return rows;
   }
 
-  /** d. */
+  /**
+   * Row length.
+   *
+   * @return d
+   */
   public int dim() {
     return dim;
   }
 
-  /** B. */
+  /**
+   * Number of blocks.
+   *
+   * @return B, at least 1
+   */
   public int blocks() {
     return starts.length - 1;
   }
 
-  /** Row position of the first row of block b ({@code b = B} gives N). */
+  /**
+   * Row position of the first row of a block.
+   *
+   * @param b the block, in {@code [0, B]}; {@code b = B} gives N
+   * @return the rank of the block's first id among all ids
+   * @throws ArrayIndexOutOfBoundsException if {@code b} is outside {@code [0, B]}
+   */
   public int start(int b) {
     return starts[b];
   }
 
-  /** Where the rows came from, for messages. */
+  /**
+   * Where the rows came from, for messages.
+   *
+   * @return the file spec or a description of the source
+   */
   public String name() {
     return name;
   }
 
-  /** The same blocks kept in executor memory once computed (for several analyses in a row). */
+  /**
+   * Keeps the blocks in executor memory once computed, so that several analyses in a row read the
+   * input once. Runs nothing.
+   *
+   * @return this matrix
+   */
   public RowBlocks cache() {
     rdd.cache();
     return this;

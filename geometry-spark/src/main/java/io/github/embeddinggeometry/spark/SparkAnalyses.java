@@ -42,6 +42,13 @@ import org.apache.spark.storage.StorageLevel;
  * what a method returns. A failed job caused by bad input is rethrown as that input's exception
  * (e.g. {@link NonFiniteRowException} naming the row), not as a Spark stack dump.
  *
+ * <p><b>Exceptions.</b> Besides those each method lists, every method that runs a job throws {@link
+ * NonFiniteRowException} when blocks from {@link #read} or {@link #fromRows} hold a row with NaN or
+ * infinity, {@link IllegalArgumentException} for other bad input found by a task, and {@link
+ * UncheckedIOException} when a block cannot be read. Methods returning an RDD run nothing (except
+ * {@link #nearest(RowBlocks, MetricSpace, int)}): their errors surface in the job that uses the
+ * RDD.
+ *
  * @since 0.1
  */
 public final class SparkAnalyses {
@@ -51,38 +58,81 @@ public final class SparkAnalyses {
     this.sc = Objects.requireNonNull(sc, "sc");
   }
 
-  /** The analyses on a running context (not stopped by this class). */
+  /**
+   * The analyses on a running context.
+   *
+   * @param sc the context every job runs on. Not copied; never stopped by this class.
+   * @return the analyses
+   * @throws NullPointerException if {@code sc} is null
+   */
   public static SparkAnalyses on(JavaSparkContext sc) {
     return new SparkAnalyses(sc);
   }
 
-  /** The context. */
+  /**
+   * The context the jobs run on.
+   *
+   * @return the context given to {@link #on}
+   */
   public JavaSparkContext context() {
     return sc;
   }
 
   // ------------------------------------------------------------------ inputs
 
-  /** See {@link RowBlocks#read}. */
+  /**
+   * W from a file every executor can reach, read block by block by the tasks: {@link
+   * RowBlocks#read} on this context.
+   *
+   * @param spec {@code FILE.safetensors[:TENSOR]}, {@code FILE.npy} or a model folder, as a path or
+   *     any Hadoop URI
+   * @param blocks B, at least 1; more blocks than rows gives one block per row
+   * @return the matrix; nothing is read but the header until a job uses it
+   * @throws IOException if the file does not exist, or its header cannot be read or is malformed
+   * @throws IllegalArgumentException if {@code blocks < 1}, the file is of another kind, or the
+   *     tensor is missing or not a 2-D matrix
+   */
   public RowBlocks read(String spec, int blocks) throws IOException {
     return RowBlocks.read(sc, spec, blocks);
   }
 
-  /** See {@link RowBlocks#of}. */
+  /**
+   * A matrix the driver holds, shipped to the executors as blocks: {@link RowBlocks#of} on this
+   * context.
+   *
+   * @param w the rows, with their vocabulary ids. Not modified; the blocks hold copies.
+   * @param blocks B, at least 1; more blocks than rows gives one block per row
+   * @return the matrix, cut into nearly equal blocks
+   * @throws IllegalArgumentException if {@code blocks < 1}
+   */
   public RowBlocks of(EmbeddingMatrix w, int blocks) {
     return RowBlocks.of(sc, w, blocks);
   }
 
-  /** See {@link RowBlocks#fromRows}. */
+  /**
+   * Rows from the caller's own pipeline, sorted by id into blocks: {@link RowBlocks#fromRows}, with
+   * a failure of its sorting job rethrown as the input's exception.
+   *
+   * @param rows (vocabulary id, values) pairs, in any order and partitioning. The arrays are copied
+   *     into the blocks.
+   * @param dim row length d, at least 1
+   * @param blocks B, at least 1; range partitioning may give fewer
+   * @return the matrix; its rows are checked when a later job builds the blocks
+   * @throws IllegalArgumentException if {@code dim < 1} or {@code blocks < 1}
+   */
   public RowBlocks fromRows(JavaPairRDD<Integer, float[]> rows, int dim, int blocks) {
     return Jobs.run(() -> RowBlocks.fromRows(rows, dim, blocks));
   }
 
   /**
    * The rows with the given vocabulary ids (sorted and de-duplicated first), as blocks of their
-   * own: what {@code EmbeddingMatrix.select} is on one machine.
+   * own: what {@code EmbeddingMatrix.select} is on one machine. Runs one job to count the rows of
+   * each block.
    *
-   * @throws IllegalArgumentException naming an id no row has
+   * @param m the rows to select from
+   * @param ids vocabulary ids to keep, in any order, repeats allowed. Not modified.
+   * @return the selected rows, one block per block of {@code m}, some possibly empty
+   * @throws IllegalArgumentException if some of the ids have no row in {@code m} (saying how many)
    */
   public RowBlocks select(RowBlocks m, int[] ids) {
     int[] sorted = Arrays.stream(ids).sorted().distinct().toArray();
@@ -136,8 +186,12 @@ public final class SparkAnalyses {
    * <p>Runs the job at once and keeps the result (memory, else disk), so that a failure surfaces
    * here and the density analyses reuse it; {@code unpersist()} it when done.
    *
+   * @param m the rows
    * @param metric Euclidean, cosine or causal (rows mapped by the metric's Cholesky factor, which
    *     travels as a broadcast)
+   * @param k neighbours per row, in {@code [1, rows - 1]}
+   * @return the lists, one {@link NeighbourBlock} per block of {@code m}, persisted
+   * @throws IllegalArgumentException if {@code k} is not in {@code [1, rows - 1]}
    */
   public JavaRDD<NeighbourBlock> nearest(RowBlocks m, MetricSpace metric, int k) {
     return Jobs.run(
@@ -149,17 +203,35 @@ public final class SparkAnalyses {
         });
   }
 
-  /** Mean k-NN distance r of every row (the single-machine {@code DensityField.meanDistance}). */
+  /**
+   * Mean k-NN distance r of every row (the single-machine {@code DensityField.meanDistance}).
+   *
+   * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)}
+   * @return one {@link BlockValues} per block, in the units of the lists' metric; runs nothing
+   */
   public JavaRDD<BlockValues> meanDistances(JavaRDD<NeighbourBlock> knn) {
     return knn.map(nb -> values(nb, field(nb).meanDistances()));
   }
 
-  /** k-NN density {@code 1 / r} of every row, +infinity for k or more exact duplicates. */
+  /**
+   * k-NN density {@code 1 / r} of every row (the single-machine {@code DensityField.densities}).
+   *
+   * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)}
+   * @return one {@link BlockValues} per block: +infinity for a row with k or more exact duplicates;
+   *     runs nothing
+   */
   public JavaRDD<BlockValues> densities(JavaRDD<NeighbourBlock> knn) {
     return knn.map(nb -> values(nb, field(nb).densities()));
   }
 
-  /** Log volumetric density with effective dimension D ({@code DensityField.logVolumetric}). */
+  /**
+   * Log volumetric density of every row (the single-machine {@code DensityField.logVolumetric}).
+   *
+   * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)}
+   * @param effectiveDimension D, at least 1
+   * @return one {@link BlockValues} per block; runs nothing
+   * @throws IllegalArgumentException if {@code effectiveDimension < 1}
+   */
   public JavaRDD<BlockValues> logVolumetric(JavaRDD<NeighbourBlock> knn, int effectiveDimension) {
     if (effectiveDimension < 1) {
       throw new IllegalArgumentException(
@@ -173,7 +245,12 @@ public final class SparkAnalyses {
    * metricKernel, cosineKernel, topN)} with the field built from {@code knn} on the rows of {@code
    * m}.
    *
+   * @param m the rows {@code knn} was computed on
+   * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)} on {@code m}
    * @param metric the metric of {@code knn} (and of the listed neighbours)
+   * @param topN neighbours of the densest row to list, in {@code [1, rows - 1]}
+   * @return the densest row, its density and its {@code topN} neighbours in {@code metric} and in
+   *     cosine, with their overlap
    * @throws IllegalArgumentException if topN is not in [1, rows - 1]
    */
   public DensestPoint densest(
@@ -234,6 +311,16 @@ public final class SparkAnalyses {
    * The k nearest rows of {@code m} to each query row (a query whose id is among the rows is not
    * its own neighbour): {@code DistanceKernel.nearest(queries, w, k)}, with the neighbours' row
    * positions in {@code base} (which the driver holds; its ids must be those of {@code m}).
+   *
+   * @param m the rows the neighbours are drawn from
+   * @param base the same rows on the driver, for the row positions. Not modified.
+   * @param queries the query rows, with their vocabulary ids. Not modified.
+   * @param metric the metric of the distances
+   * @param k neighbours per query row, at least 1 and at most the candidates ({@code m.rows()},
+   *     less one for a query whose id is among the rows)
+   * @return the neighbours, nearest first, as the single-machine kernel returns them
+   * @throws IllegalStateException if a neighbour's id is not a row of {@code base}, or {@code k}
+   *     exceeds a query's candidates
    */
   public Neighbours nearest(
       RowBlocks m, EmbeddingMatrix base, EmbeddingMatrix queries, MetricSpace metric, int k) {
@@ -309,6 +396,11 @@ public final class SparkAnalyses {
   /**
    * Count, min, exact median, mean, max and exact zeros of the distances of all pairs {@code i <
    * j}: {@code DistanceStatistics.of(w, kernel)} with a kernel of {@code metric}.
+   *
+   * @param m the rows, at least two
+   * @param metric the metric of the distances
+   * @return the statistics, in the units of {@code metric}
+   * @throws IllegalArgumentException if {@code m} has fewer than two rows
    */
   public DistanceStatistics pairwiseStatistics(RowBlocks m, MetricSpace metric) {
     return Jobs.run(() -> PairwiseJob.run(sc, m, metric));
@@ -316,29 +408,69 @@ public final class SparkAnalyses {
 
   // ------------------------------------------------------------------ moments, PCA, causal
 
-  /** The column mean, {@code Pca.mean(w)}: the same summation order, the same bits. */
+  /**
+   * The column mean, {@code Pca.mean(w)}: the same summation order, the same bits.
+   *
+   * @param m the rows, at least one
+   * @return a new array of d values
+   * @throws IllegalArgumentException if {@code m} has no rows
+   */
   public double[] mean(RowBlocks m) {
     return Jobs.run(() -> MomentsJob.mean(m));
   }
 
-  /** The biased covariance, {@code ComputeBackend.covariance(w, mean)} of the CPU backend. */
+  /**
+   * The biased covariance, {@code ComputeBackend.covariance(w, mean)} of the CPU backend.
+   *
+   * @param m the rows, at least one
+   * @param mean the column mean, usually {@link #mean(RowBlocks)}, d values. Not modified (a copy
+   *     travels as a broadcast).
+   * @return a new array, row-major d x d
+   * @throws IllegalArgumentException if {@code m} has no rows or {@code mean} does not hold d
+   *     values
+   */
   public double[] covariance(RowBlocks m, double[] mean) {
     return Jobs.run(() -> MomentsJob.covariance(sc, m, mean));
   }
 
-  /** {@code Pca.fit(w)}: mean and covariance on the cluster, the decomposition on the driver. */
+  /**
+   * The full PCA, {@code Pca.fit(w)}: mean and covariance on the cluster, the decomposition on the
+   * driver.
+   *
+   * @param m the rows, at least one
+   * @return mean, all d eigenvalues (descending) and signed eigenvectors
+   * @throws IllegalArgumentException if {@code m} has no rows
+   * @throws IllegalStateException if the symmetric eigen-decomposition fails
+   */
   public PcaResult pca(RowBlocks m) {
     double[] mean = mean(m);
     return Pca.fromCovariance(m.rows(), mean, covariance(m, mean), ProgressListener.NONE);
   }
 
-  /** {@code CausalNorms.inverseCovariance(w, ridge)}: M = (C + ridge I)^-1 on the driver. */
+  /**
+   * The causal metric {@code CausalNorms.inverseCovariance(w, ridge)}: mean and covariance on the
+   * cluster, {@code M = (C + ridge I)^-1} on the driver.
+   *
+   * @param m the rows, at least one
+   * @param ridge added to the diagonal of C before inverting, &gt;= 0, in the units of C
+   * @return the metric M with its Cholesky factor
+   * @throws IllegalArgumentException if {@code m} has no rows, or {@code C + ridge I} is singular
+   *     or not positive definite (with a suggested ridge)
+   */
   public CausalMetric inverseCovariance(RowBlocks m, double ridge) {
     double[] c = covariance(m, mean(m));
     return CausalNorms.inverse(c, m.dim(), ridge, m.rows(), ProgressListener.NONE);
   }
 
-  /** Causal norms {@code ||L^T g||} of every row ({@code CausalNorms.norms}), per block. */
+  /**
+   * Causal norms {@code ||L^T g||} of every row ({@code CausalNorms.norms}), per block. The metric
+   * travels as a broadcast.
+   *
+   * @param m the rows, of the metric's dimension
+   * @param metric the causal metric
+   * @return one {@link BlockValues} per block, in logometers; runs nothing, and a dimension that
+   *     differs from the metric's fails the job that uses it
+   */
   public JavaRDD<BlockValues> causalNorms(RowBlocks m, CausalMetric metric) {
     Metric shipped = Metric.of(sc, MetricSpace.causal(metric));
     return m.rdd()
@@ -356,7 +488,12 @@ public final class SparkAnalyses {
    * Writes one safetensors file per block into {@code dir} (a path or any Hadoop URI): {@code
    * part-NNNNN.safetensors} with {@code ids} [rows] i64, {@code neighbour_ids} [rows, k] i64,
    * {@code distances} [rows, k] f32 and {@code density} [rows] f64. Each file appears whole or not
-   * at all (written under a temporary name, then renamed).
+   * at all (written under a temporary name, then renamed); an existing file of the same name is
+   * replaced.
+   *
+   * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)}
+   * @param dir the output folder, created if missing
+   * @throws UncheckedIOException if a file cannot be written or renamed
    */
   public void writeNeighbours(JavaRDD<NeighbourBlock> knn, String dir) {
     HashMap<String, String> conf = FileSource.pairs(sc.hadoopConfiguration());

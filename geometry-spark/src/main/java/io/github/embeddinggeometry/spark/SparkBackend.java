@@ -36,7 +36,10 @@ public final class SparkBackend implements ComputeBackend {
   /**
    * A backend on a running context, not stopped by {@link #close()}.
    *
-   * @param blocks B for every job; 0 chooses from N, d, k and the executors ({@link Planner})
+   * @param sc the context the jobs run on. Not copied; it stays the caller's to stop.
+   * @param blocks B for every job; 0 (or less) chooses from N, d, k and the executors ({@link
+   *     Planner})
+   * @throws NullPointerException if {@code sc} is null
    */
   public SparkBackend(JavaSparkContext sc, int blocks) {
     this(sc, blocks, false);

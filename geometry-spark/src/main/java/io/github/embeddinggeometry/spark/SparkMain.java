@@ -37,12 +37,24 @@ import org.apache.spark.api.java.JavaSparkContext;
 public final class SparkMain {
   private SparkMain() {}
 
-  /** Runs a command and exits with its code. */
+  /**
+   * Runs a command and exits the JVM with its code.
+   *
+   * @param args the command and its arguments, as in the class description
+   */
   public static void main(String[] args) {
     System.exit(run(System.out, System.err, args));
   }
 
-  /** Runs a command in-process (for tests); returns the exit code. */
+  /**
+   * Runs a command in-process, without exiting (for tests and embedding). Bad arguments or input
+   * print one line on {@code err} instead of throwing; any other failure propagates.
+   *
+   * @param out receives the result: the plan's table, or one JSON object
+   * @param err receives the usage or the one-line error message
+   * @param args the command and its arguments, as in the class description. Not modified.
+   * @return 0 on success, 2 for a missing command, {@code --help}, bad arguments or bad input
+   */
   public static int run(PrintStream out, PrintStream err, String... args) {
     if (args.length == 0 || args[0].equals("--help") || args[0].equals("-h")) {
       err.println(
