@@ -13,6 +13,9 @@ import java.util.List;
  * @since 0.1
  */
 public final class SparkBackendProvider implements BackendProvider {
+  /** For {@link java.util.ServiceLoader}; users ask {@code Backends.create("spark")} instead. */
+  public SparkBackendProvider() {}
+
   @Override
   public String name() {
     return "spark";
