@@ -106,12 +106,8 @@ class CommandLineProcessTest {
                 "-XX:+UseSerialGC",
                 "-Djava.awt.headless=true",
                 "-Dembgeo.vector=false"));
-    if (Runtime.version().feature() >= 24) {
-      // As the launcher does: JDK 24+ otherwise warn about the tokenizer's JNI and protobuf's
-      // Unsafe.
-      cmd.addAll(
-          List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
-    }
+    // As the launcher does, so that JDK 24+ print no JNI/Unsafe warning into the checked stderr.
+    cmd.addAll(UserAppIT.jdk24Flags(Runtime.version().feature(), false));
     return cmd;
   }
 

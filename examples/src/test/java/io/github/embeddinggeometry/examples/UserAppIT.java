@@ -76,14 +76,7 @@ class UserAppIT {
     cmd.add("-Xmx2g");
     cmd.add("--add-modules");
     cmd.add("jdk.incubator.vector");
-    if (feature >= 24) {
-      // JDK 24+ warn about JNI (the tokenizer's native library) and sun.misc.Unsafe (protobuf)
-      // unless the application allows them; the README lists these flags.
-      cmd.add(
-          "--enable-native-access="
-              + (modulePath ? "ai.djl.tokenizers,com.sun.jna" : "ALL-UNNAMED"));
-      cmd.add("--sun-misc-unsafe-memory-access=allow");
-    }
+    cmd.addAll(jdk24Flags(feature, modulePath));
     if (quiet) {
       Path props = tmp.resolve("logging.properties");
       Properties p = new Properties();
@@ -154,5 +147,19 @@ class UserAppIT {
       }
     }
     throw new IllegalStateException("no JAVA_VERSION in " + jdk.resolve("release"));
+  }
+
+  /**
+   * The flags without which JDK 24+ warn about JNI (the tokenizer's native library) and
+   * sun.misc.Unsafe (protobuf), as the README and the launcher give them; none before JDK 24, which
+   * rejects them.
+   */
+  static List<String> jdk24Flags(int feature, boolean modulePath) {
+    if (feature < 24) {
+      return List.of();
+    }
+    return List.of(
+        "--enable-native-access=" + (modulePath ? "ai.djl.tokenizers,com.sun.jna" : "ALL-UNNAMED"),
+        "--sun-misc-unsafe-memory-access=allow");
   }
 }
