@@ -13,11 +13,13 @@ import io.github.embeddinggeometry.internal.kernel.TileKernel;
  * <p>Within a group ({@link GroupSums}), rows are centred in double and rounded to float32, then
  * taken in chunks of {@link CanonicalSums#CHUNK_ROWS} rows: each chunk's product {@code X^T X} is
  * formed by the float32 micro-kernel (sums of at most 256 terms) and added into the group's float64
- * accumulator, so the rounding error does not grow with N. Only the upper triangle is computed (in
- * column bands of roughly equal work, one task per band, so the threads never write the same
- * entry). The accumulators are kept in micro-tile order, so adding a tile touches consecutive
- * memory; a finished group is copied out as a packed upper triangle. The result is the same on
- * every run and with any number of threads.
+ * accumulator, so the rounding error does not grow with N. A row that carries a large share of its
+ * chunk's centred energy ({@link #HEAVY_SHARE}) is left out of the float32 product and its outer
+ * product added in double after the window's chunks, so one huge row cannot round away the small
+ * rows' contributions. Only the upper triangle is computed (in column bands of roughly equal work,
+ * one task per band, so the threads never write the same entry). The accumulators are kept in
+ * micro-tile order, so adding a tile touches consecutive memory; a finished group is copied out as
+ * a packed upper triangle. The result is the same on every run and with any number of threads.
  *
  * <p><b>Scaled domain.</b> A group's centred rows are multiplied by {@code 2^-e}, the power of two
  * that brings the group's largest centred magnitude into [1, 2) ({@link #exponent}): exact, so the
@@ -100,6 +102,16 @@ final class Covariance {
     private final int size;
     private final float[] ap;
     private final float[] bp;
+
+    /**
+     * Per chunk of the current window: its heavy rows' centred, scaled values in double ({@code
+     * HEAVY_SHARE} rows of d at most, allocated on first use), how many, and which rows.
+     */
+    private final double[][] heavyValues = new double[WINDOW_ROWS / CanonicalSums.CHUNK_ROWS][];
+
+    private final int[] heavyCount = new int[WINDOW_ROWS / CanonicalSums.CHUNK_ROWS];
+    private final boolean[][] heavyRow =
+        new boolean[WINDOW_ROWS / CanonicalSums.CHUNK_ROWS][CanonicalSums.CHUNK_ROWS];
 
     GroupSums(TileKernel kern, int d) {
       this.kern = kern;
@@ -227,8 +239,10 @@ final class Covariance {
           (row, q) -> {
             int r0 = g0 + q * kc;
             int rows = Math.min(kc, g1 - r0);
-            pack(w, mean, scale, r0, rows, d, mr, aCols, ap, q * kc * aCols, row);
-            pack(w, mean, scale, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row);
+            boolean[] heavy = heavyRow[q];
+            heavyCount[q] = findHeavy(w, mean, scale, r0, rows, q);
+            pack(w, mean, scale, r0, rows, d, mr, aCols, ap, q * kc * aCols, row, heavy);
+            pack(w, mean, scale, r0, rows, d, nr, paddedD, bp, q * kc * paddedD, row, heavy);
             return 0;
           },
           Parallel.silent(progress));
@@ -274,6 +288,7 @@ final class Covariance {
                 }
               }
             }
+            addHeavy(into, jp0, jp1, chunks);
             int lo = blockBase[jp0];
             int hi = jp1 == jPanels ? size : blockBase[jp1];
             if (backExponent != NOT_LAST) {
@@ -289,6 +304,101 @@ final class Covariance {
             return 0;
           },
           progress);
+    }
+
+    /**
+     * Marks the heavy rows of chunk {@code q} (rows {@code [r0, r0 + rows)}) in {@code heavyRow[q]}
+     * and keeps their centred, scaled values in double; returns how many. A row is heavy when its
+     * share of the chunk's centred energy {@code sum_j (w_ij - mu_j)^2} is at least {@code 1 /
+     * HEAVY_SHARE}, so a chunk has at most {@code HEAVY_SHARE} of them.
+     */
+    private int findHeavy(EmbeddingMatrix w, double[] mean, double scale, int r0, int rows, int q) {
+      float[] src = w.backingArray();
+      boolean[] heavy = heavyRow[q];
+      double[] energy = new double[rows];
+      double total = 0;
+      for (int k = 0; k < rows; k++) {
+        int so = w.rowOffsetInt(r0 + k);
+        // four chains so the additions do not wait on each other; the order is fixed, so is the
+        // decision
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int col = 0;
+        for (; col + 3 < d; col += 4) {
+          double t0 = (src[so + col] - mean[col]) * scale;
+          double t1 = (src[so + col + 1] - mean[col + 1]) * scale;
+          double t2 = (src[so + col + 2] - mean[col + 2]) * scale;
+          double t3 = (src[so + col + 3] - mean[col + 3]) * scale;
+          s0 += t0 * t0;
+          s1 += t1 * t1;
+          s2 += t2 * t2;
+          s3 += t3 * t3;
+        }
+        for (; col < d; col++) {
+          double t = (src[so + col] - mean[col]) * scale;
+          s0 += t * t;
+        }
+        energy[k] = (s0 + s1) + (s2 + s3);
+        total += energy[k];
+      }
+      int count = 0;
+      for (int k = 0; k < rows; k++) {
+        heavy[k] = energy[k] > 0 && energy[k] * HEAVY_SHARE >= total;
+        if (heavy[k]) {
+          if (heavyValues[q] == null) {
+            heavyValues[q] = new double[HEAVY_SHARE * d];
+          }
+          int so = w.rowOffsetInt(r0 + k);
+          for (int col = 0; col < d; col++) {
+            heavyValues[q][count * d + col] = (src[so + col] - mean[col]) * scale;
+          }
+          count++;
+        }
+      }
+      return count;
+    }
+
+    /**
+     * Adds the outer products of the window's heavy rows into the entries of B panels {@code [jp0,
+     * jp1)}, in double: for each entry, the rows in row order after the window's float32 chunks.
+     */
+    private void addHeavy(double[] into, int jp0, int jp1, int chunks) {
+      int any = 0;
+      for (int q = 0; q < chunks; q++) {
+        any += heavyCount[q];
+      }
+      if (any == 0) {
+        return;
+      }
+      int block = mr * nr;
+      for (int jp = jp0; jp < jp1; jp++) {
+        int ipEnd = ipEnd(jp, nr, mr, aPanelsAll);
+        for (int ip = 0; ip < ipEnd; ip++) {
+          int o = blockBase[jp] + ip * block;
+          for (int r = 0; r < mr; r++) {
+            int i = ip * mr + r;
+            if (i >= d) {
+              break;
+            }
+            for (int c = 0; c < nr; c++) {
+              int j = jp * nr + c;
+              if (j < i || j >= d) {
+                continue;
+              }
+              double sum = into[o + r * nr + c];
+              for (int q = 0; q < chunks; q++) {
+                double[] v = heavyValues[q];
+                for (int h = 0; h < heavyCount[q]; h++) {
+                  sum += v[h * d + i] * v[h * d + j];
+                }
+              }
+              into[o + r * nr + c] = sum;
+            }
+          }
+        }
+      }
     }
 
     /** An accumulator as the canonical packed upper triangle (row-major, {@code i <= j}). */
@@ -360,6 +470,16 @@ final class Covariance {
     return max == 0 ? 0 : Math.getExponent(max);
   }
 
+  /**
+   * A row carrying at least {@code 1/HEAVY_SHARE} of its chunk's centred energy is summed in double
+   * instead of by the float32 micro-kernel. The float32 sum of a chunk rounds each step to the
+   * running sum, so a row far larger than the others would make every later addition lose the small
+   * rows' bits (about 1e-6 of the largest entry with three rows of 1e30 among 60); summed in
+   * double, it costs nothing in accuracy, and at most 64 of a chunk's 256 rows take the slow path
+   * (none in ordinary data, where each row holds about 1/256 of the energy).
+   */
+  static final int HEAVY_SHARE = 64;
+
   /** A panels holding columns {@code i <=} the last column of B panel {@code jp}. */
   private static int ipEnd(int jp, int nr, int mr, int aPanelsAll) {
     return Math.min(aPanelsAll, (jp * nr + nr + mr - 1) / mr);
@@ -375,6 +495,7 @@ final class Covariance {
    * of row {@code r0 + k}, zero for columns at or past d (up to {@code cols}).
    *
    * @param row scratch of at least {@code cols} floats
+   * @param heavy rows (by index in the chunk) packed as zeros: their products are summed in double
    */
   private static void pack(
       EmbeddingMatrix w,
@@ -387,7 +508,8 @@ final class Covariance {
       int cols,
       float[] dst,
       int off,
-      float[] row) {
+      float[] row,
+      boolean[] heavy) {
     float[] src = w.backingArray();
     for (int col = d; col < cols; col++) {
       row[col] = 0f;
@@ -395,8 +517,12 @@ final class Covariance {
     int stride = rows * panelCols;
     for (int k = 0; k < rows; k++) {
       int so = w.rowOffsetInt(r0 + k);
-      for (int col = 0; col < d; col++) {
-        row[col] = (float) ((src[so + col] - mean[col]) * scale);
+      if (heavy[k]) {
+        java.util.Arrays.fill(row, 0, d, 0f); // summed in double instead (see HEAVY_SHARE)
+      } else {
+        for (int col = 0; col < d; col++) {
+          row[col] = (float) ((src[so + col] - mean[col]) * scale);
+        }
       }
       int o = off + k * panelCols;
       for (int col = 0; col < cols; col += panelCols, o += stride) {

@@ -60,4 +60,55 @@ class CovarianceTest {
       }
     }
   }
+
+  /**
+   * Outlier rows (1e4 times the others) in several chunks and windows of two groups, and a chunk
+   * where many rows are outliers: they are summed in double, so every tile shape gives the same
+   * bits, and they and the scalar kernel (no FMA, so other bits) are within 1e-6 of the largest
+   * entry of a float64 computation (the float32 chunk sums alone lose more: each small row rounds
+   * against the outlier's square).
+   */
+  @Test
+  void heavyRowsAreSummedInDouble() {
+    int n = CanonicalSums.GROUP_ROWS + 1500;
+    int d = 23;
+    float[] x = Float64Oracle.gaussian(new Random(5), n, d);
+    int[] heavy = {3, 700, 1025, 2047, 4095, 4096, 4097, 5000};
+    for (int r : heavy) {
+      for (int c = 0; c < d; c++) {
+        x[r * d + c] *= 1e4f;
+      }
+    }
+    for (int r = 5120; r < 5150; r++) { // 30 of the 256 rows of one chunk, each heavy
+      for (int c = 0; c < d; c++) {
+        x[r * d + c] *= 3e3f;
+      }
+    }
+    EmbeddingMatrix w = EmbeddingMatrix.wrap(x, n, d);
+    double[] mu = mean(w);
+    double[] want = Float64Oracle.covariance(w, mu);
+    double max = 0;
+    for (double v : want) {
+      max = Math.max(max, Math.abs(v));
+    }
+    List<TileKernel> shapes = new java.util.ArrayList<>(Kernels.vectorKernels());
+    shapes.add(Kernels.scalar());
+    double[] first = null;
+    for (TileKernel k : shapes) {
+      double[] c = Covariance.compute(k, w, mu, ProgressListener.NONE);
+      for (int i = 0; i < c.length; i++) {
+        assertThat(Math.abs(c[i] - want[i]))
+            .as("%s entry %d", k.description(), i)
+            .isLessThanOrEqualTo(1e-6 * max);
+        if (first != null && k != Kernels.scalar()) {
+          assertThat(Double.doubleToRawLongBits(c[i]))
+              .as("%s entry %d", k.description(), i)
+              .isEqualTo(Double.doubleToRawLongBits(first[i]));
+        }
+      }
+      if (first == null) {
+        first = c;
+      }
+    }
+  }
 }
