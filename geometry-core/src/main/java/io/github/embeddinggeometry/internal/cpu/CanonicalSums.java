@@ -22,7 +22,7 @@ import java.util.TreeMap;
  *   <li>Covariance: rows are centred in double and rounded to float32; a group's partial is the
  *       sum, in double and from 0, of its chunks of {@link #CHUNK_ROWS} rows in order, where a
  *       chunk contributes {@code X^T X} formed in float32 by the micro-kernel (sequential over the
- *       chunk's rows). Rows holding at least 1/64 of their chunk's centred energy are left out of
+ *       chunk's rows). Rows holding at least 1/16 of their chunk's centred energy are left out of
  *       that product; after each window of 1,024 rows, their outer products (of the centred values
  *       in double) are added in double, entry by entry in row order. Only the upper triangle is
  *       kept (packed row-major, {@code i <= j}).

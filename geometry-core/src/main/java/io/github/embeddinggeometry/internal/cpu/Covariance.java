@@ -382,19 +382,20 @@ final class Covariance {
             if (i >= d) {
               break;
             }
-            for (int c = 0; c < nr; c++) {
-              int j = jp * nr + c;
-              if (j < i || j >= d) {
-                continue;
-              }
-              double sum = into[o + r * nr + c];
-              for (int q = 0; q < chunks; q++) {
-                double[] v = heavyValues[q];
-                for (int h = 0; h < heavyCount[q]; h++) {
-                  sum += v[h * d + i] * v[h * d + j];
+            // Row by row, so each entry still gets its heavy products in row order; the inner
+            // loop runs along the tile's nr consecutive entries, which the JIT vectorises.
+            // Entries left of the diagonal are summed too and never read (see packed).
+            int jd = Math.min(nr, d - jp * nr);
+            int t = o + r * nr;
+            for (int q = 0; q < chunks; q++) {
+              double[] v = heavyValues[q];
+              for (int h = 0; h < heavyCount[q]; h++) {
+                double a = v[h * d + i];
+                int b = h * d + jp * nr;
+                for (int c = 0; c < jd; c++) {
+                  into[t + c] += a * v[b + c];
                 }
               }
-              into[o + r * nr + c] = sum;
             }
           }
         }
@@ -474,11 +475,12 @@ final class Covariance {
    * A row carrying at least {@code 1/HEAVY_SHARE} of its chunk's centred energy is summed in double
    * instead of by the float32 micro-kernel. The float32 sum of a chunk rounds each step to the
    * running sum, so a row far larger than the others would make every later addition lose the small
-   * rows' bits (about 1e-6 of the largest entry with three rows of 1e30 among 60); summed in
-   * double, it costs nothing in accuracy, and at most 64 of a chunk's 256 rows take the slow path
-   * (none in ordinary data, where each row holds about 1/256 of the energy).
+   * rows' bits (about 1.5e-6 of the largest entry with three rows of 1e30 among 60, 8e-9 with them
+   * in double). At most 16 rows of a chunk take this path, and in an ordinary chunk of 256 a row
+   * would need 16 times the mean energy: none of the benchmark's low-rank 151,936 x 2,560 matrix
+   * does. (A share of 1/64 picked about one row in a hundred there and cost 40% more time.)
    */
-  static final int HEAVY_SHARE = 64;
+  static final int HEAVY_SHARE = 16;
 
   /** A panels holding columns {@code i <=} the last column of B panel {@code jp}. */
   private static int ipEnd(int jp, int nr, int mr, int aPanelsAll) {
