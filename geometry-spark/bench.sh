@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # k-NN on Spark local[2] against the single-machine library on the same 2 cores (issue 10):
-#   geometry-spark/bench.sh [N d k RUNS BLOCKS]      defaults: 50000 384 20 2 8
+#   geometry-spark/bench.sh [N d k RUNS BLOCKS]      defaults: 50000 384 20 2 0
+#                                                     BLOCKS 0: the planner's B, as --spark uses
 #   SHUFFLE_COMPRESS=false ...                        Spark's shuffle compression off (default on);
 #                                                     the planner counts uncompressed bytes
 # Builds the module's test classes, then runs each side in a JVM of its own, each with 2 cores
@@ -9,7 +10,7 @@
 # same bits, and the planner's shuffle bytes against Spark's. Needs a quiet machine to mean much.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-N="${1:-50000}"; D="${2:-384}"; K="${3:-20}"; RUNS="${4:-2}"; B="${5:-8}"
+N="${1:-50000}"; D="${2:-384}"; K="${3:-20}"; RUNS="${4:-2}"; B="${5:-0}"
 SUFFIX="${EMBGEO_BUILD_SUFFIX:--bench}"
 cd "$ROOT"
 mvn -B -q -o -Dembgeo.build.suffix="$SUFFIX" -DskipTests -Dmaven.javadoc.skip=true \
@@ -30,4 +31,5 @@ spark_out=$("${PIN[@]}" java "${JAVA_ARGS[@]}" -Dembgeo.threads=1 \
   -Dbench.compress="${SHUFFLE_COMPRESS:-true}" -cp "$CP" \
   io.github.embeddinggeometry.spark.KnnBench spark "$N" "$D" "$K" "$RUNS" "local[2]" "$B" 2>&1 | tee /dev/stderr)
 spark=$(sed -n 's/^RESULT spark \([0-9.]*\).*/\1/p' <<<"$spark_out")
+B=$(sed -n 's/^blocks B = \([0-9]*\) (.*/\1/p' <<<"$spark_out" | head -1)
 echo "single machine: ${single} s; spark local[2], B = $B: ${spark} s; overhead $(awk -v a="$spark" -v b="$single" 'BEGIN{printf "%.2fx", a/b}')"

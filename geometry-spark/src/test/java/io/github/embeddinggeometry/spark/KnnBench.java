@@ -16,9 +16,9 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * The k-NN benchmark of bench.sh (not a test): {@code single N d k RUNS} times the single-machine
- * library; {@code spark N d k RUNS MASTER BLOCKS} times the Spark job reading the same rows from a
- * safetensors file, checks its lists against the library's, and compares the planner's shuffle
- * bytes with Spark's. Best of RUNS after one warm-up run.
+ * library; {@code spark N d k RUNS MASTER BLOCKS} (BLOCKS 0: the planner's B) times the Spark job
+ * reading the same rows from a safetensors file, checks its lists against the library's, and
+ * compares the planner's shuffle bytes with Spark's. Best of RUNS after one warm-up run.
  */
 public final class KnnBench {
   private KnnBench() {}
@@ -43,7 +43,7 @@ public final class KnnBench {
       return;
     }
     String master = args[5];
-    int blocks = Integer.parseInt(args[6]);
+    int asked = Integer.parseInt(args[6]);
     Path file = Files.createTempFile("knn-bench", ".safetensors");
     SafetensorsWriter.write(file, List.of(Tensors.of("W", w.backingArray(), n, d)));
     try (JavaSparkContext sc =
@@ -51,6 +51,18 @@ public final class KnnBench {
             TestSpark.conf(master)
                 .set("spark.shuffle.compress", System.getProperty("bench.compress", "true")))) {
       SparkAnalyses spark = SparkAnalyses.on(sc);
+      // 0: the planner's choice for this context, as the library's --spark path makes it
+      int blocks =
+          asked > 0
+              ? asked
+              : Planner.chooseBlocks(
+                  n,
+                  d,
+                  k,
+                  Math.max(1, sc.defaultParallelism()),
+                  Planner.executorMemory(sc.getConf()));
+      System.out.printf(
+          Locale.ROOT, "blocks B = %d (%s)%n", blocks, asked > 0 ? "given" : "planner");
       double best = Double.MAX_VALUE;
       PlannerTest.Bytes bytes = null;
       JavaRDD<NeighbourBlock> knn = null;
