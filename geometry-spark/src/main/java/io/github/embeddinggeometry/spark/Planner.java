@@ -197,15 +197,16 @@ public final class Planner {
       blockBytesAll += blockBytes(ri, d);
     }
     long sendAll = b * blockBytesAll;
+    int w = TopLists.idBytes(n - 1);
     long lists = 0;
     double madds = 0;
     for (int i = 0; i < b; i++) {
       for (int j = i; j < b; j++) {
         if (i == j) {
-          lists += listBytes(r[i], Math.min(k, r[i] - 1));
+          lists += listBytes(r[i], Math.min(k, r[i] - 1), w);
           madds += r[i] * (double) (r[i] + 256) / 2 * d;
         } else {
-          lists += listBytes(r[i], Math.min(k, r[j])) + listBytes(r[j], Math.min(k, r[i]));
+          lists += listBytes(r[i], Math.min(k, r[j]), w) + listBytes(r[j], Math.min(k, r[i]), w);
           madds += (double) r[i] * r[j] * d;
         }
       }
@@ -234,9 +235,12 @@ public final class Planner {
     return r * (4L * d + 4) + RECORD_OVERHEAD;
   }
 
-  /** Serialized bytes of candidate lists of r rows, kk per row. */
-  static long listBytes(long r, long kk) {
-    return r * (8 * Math.max(0, kk) + 4) + RECORD_OVERHEAD;
+  /**
+   * Serialized bytes of candidate lists of r rows, kk per row, ids of {@code w} bytes ({@link
+   * TopLists#idBytes} of the largest vocabulary id, N - 1 for file sources).
+   */
+  static long listBytes(long r, long kk, int w) {
+    return r * ((w + 4) * Math.max(0, kk) + w) + TopLists.HEADER_BYTES + RECORD_OVERHEAD;
   }
 
   /**

@@ -21,7 +21,8 @@ import scala.Tuple2;
  * is causal) and sends the block to the B pairs it belongs to: shuffle of B x W. (2) One task per
  * pair {@code (I, J)}, {@code I <= J}: {@link BlockKnn} sweeps the tiles once and feeds both
  * blocks' heaps; it emits I's candidates among J and J's among I: shuffle of about {@code (B+1) N
- * (8k + 4)} bytes. (3) One task per block merges its B candidate lists by (distance, id): {@code
+ * ((w + 4) k + w)} bytes, w the bytes of an id (2 below 65,536 ids, 3 below 2^24, see {@link
+ * TopLists}). (3) One task per block merges its B candidate lists by (distance, id): {@code
  * reduceByKey}, the result stays distributed.
  */
 final class SparkKnn {
