@@ -148,9 +148,13 @@ public final class Planner {
     return (int) Math.max(1, Math.min(b, Math.max(1, n)));
   }
 
-  /** For a running context: all its cores, its executor memory. */
-  static int chooseBlocks(int n, int d, int k, int totalCores, long executorMemory) {
-    return chooseBlocks(n, d, k, totalCores, totalCores, executorMemory);
+  /**
+   * B for a running context: all its cores ({@code defaultParallelism}), its executor memory. The
+   * choice of {@code geometry --spark} and {@link SparkBackend}.
+   */
+  static int chooseBlocks(org.apache.spark.api.java.JavaSparkContext sc, int n, int d, int k) {
+    int cores = Math.max(1, sc.defaultParallelism());
+    return chooseBlocks(n, d, k, cores, cores, executorMemory(sc.getConf()));
   }
 
   /** {@code spark.executor.memory} in bytes (Spark's default 1g). */
@@ -240,7 +244,7 @@ public final class Planner {
    * TopLists#idBytes} of the largest vocabulary id, N - 1 for file sources).
    */
   static long listBytes(long r, long kk, int w) {
-    return r * ((w + 4) * Math.max(0, kk) + w) + TopLists.HEADER_BYTES + RECORD_OVERHEAD;
+    return TopLists.packedBytes(r, Math.max(0, kk), w) + RECORD_OVERHEAD;
   }
 
   /**

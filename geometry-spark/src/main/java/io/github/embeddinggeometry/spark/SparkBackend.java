@@ -72,8 +72,7 @@ public final class SparkBackend implements ComputeBackend {
     if (blocks > 0) {
       return blocks;
     }
-    return Planner.chooseBlocks(
-        rows, dim, k, Math.max(1, sc.defaultParallelism()), Planner.executorMemory(sc.getConf()));
+    return Planner.chooseBlocks(sc, rows, dim, k);
   }
 
   @Override

@@ -66,6 +66,13 @@ final class TopLists implements Serializable {
     return new TopLists(a.block, a.start, a.rowIds, kk, ids, dist);
   }
 
+  /**
+   * Bytes of a {@link Packed} record of {@code rows} rows, {@code k} per row, {@code w}-byte ids.
+   */
+  static long packedBytes(long rows, long k, int w) {
+    return HEADER_BYTES + rows * ((w + 4) * k + w);
+  }
+
   /** Bytes per id for ids in {@code [0, max]}: 1 to 3, or 4 (also for any negative id). */
   static int idBytes(long max) {
     if (max < 0 || max > 0xFFFFFF) {
@@ -75,21 +82,17 @@ final class TopLists implements Serializable {
   }
 
   private Object writeReplace() {
-    long max = 0;
+    long max = 0; // a negative id counts as the largest: it needs all 4 bytes
     for (int v : rowIds) {
-      max = v < 0 ? -1 : Math.max(max, v);
-      if (max < 0) {
-        break;
-      }
+      max = Math.max(max, v < 0 ? Long.MAX_VALUE : v);
     }
-    for (int i = 0; i < ids.length && max >= 0; i++) {
-      max = ids[i] < 0 ? -1 : Math.max(max, ids[i]);
+    for (int v : ids) {
+      max = Math.max(max, v < 0 ? Long.MAX_VALUE : v);
     }
     int w = idBytes(max);
     int rows = rowIds.length;
     java.nio.ByteBuffer b =
-        java.nio.ByteBuffer.allocate(
-                Math.toIntExact(HEADER_BYTES + (long) rows * w + (long) ids.length * (w + 4)))
+        java.nio.ByteBuffer.allocate(Math.toIntExact(packedBytes(rows, k, w)))
             .order(java.nio.ByteOrder.LITTLE_ENDIAN);
     b.putInt(block).putInt(start).putInt(k).putInt(rows).put((byte) w);
     for (int v : rowIds) {
@@ -140,7 +143,7 @@ final class TopLists implements Serializable {
           throw new IllegalStateException("rows " + rows + ", k " + k + ", id bytes " + w);
         }
         long n = (long) rows * k;
-        if (HEADER_BYTES + rows * (long) w + n * (w + 4) != bytes.length) {
+        if (packedBytes(rows, k, w) != bytes.length) {
           throw new IllegalStateException(bytes.length + " bytes for " + rows + " x " + k);
         }
         int[] rowIds = new int[rows];

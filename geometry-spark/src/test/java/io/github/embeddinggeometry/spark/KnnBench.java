@@ -52,15 +52,7 @@ public final class KnnBench {
                 .set("spark.shuffle.compress", System.getProperty("bench.compress", "true")))) {
       SparkAnalyses spark = SparkAnalyses.on(sc);
       // 0: the planner's choice for this context, as the library's --spark path makes it
-      int blocks =
-          asked > 0
-              ? asked
-              : Planner.chooseBlocks(
-                  n,
-                  d,
-                  k,
-                  Math.max(1, sc.defaultParallelism()),
-                  Planner.executorMemory(sc.getConf()));
+      int blocks = asked > 0 ? asked : Planner.chooseBlocks(sc, n, d, k);
       System.out.printf(
           Locale.ROOT, "blocks B = %d (%s)%n", blocks, asked > 0 ? "given" : "planner");
       double best = Double.MAX_VALUE;
