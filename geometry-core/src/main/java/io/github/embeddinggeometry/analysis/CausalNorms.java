@@ -5,6 +5,8 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import java.util.Objects;
 import org.ejml.data.DMatrixRMaj;
@@ -229,7 +231,9 @@ public final class CausalNorms {
 
   /**
    * Causal norms {@code ||g||_M = sqrt(g^T M g)} of the raw (uncentred) rows, computed as {@code
-   * ||L^T g||} in double (the notebook's definition), one per row in row order.
+   * ||L^T g||} in double (the notebook's definition), one per row in row order. The products are
+   * those of the causal kernel's row map ({@link CausalMetric#map}) before it rounds them to
+   * float32; each norm depends only on its row and M, never on the threads or the row's position.
    *
    * @param w the rows. Not modified.
    * @param m the metric
@@ -258,42 +262,6 @@ public final class CausalNorms {
       throw new IllegalArgumentException(
           "rows have d = " + w.dim() + " but metric tensor M is " + d + " x " + d);
     }
-    double[] lower = m.choleskyLower();
-    int n = w.rows();
-    double[] out = new double[n];
-    float[] a = w.backingArray();
-    final int chunk = 256;
-    int chunks = (n + chunk - 1) / chunk;
-    Parallel.run(
-        "causal norms",
-        chunks,
-        n,
-        () -> new double[d],
-        (acc, c) -> {
-          int to = Math.min(n, (c + 1) * chunk);
-          for (int r = c * chunk; r < to; r++) {
-            java.util.Arrays.fill(acc, 0);
-            int o = w.rowOffsetInt(r);
-            // (L^T g)_j = sum_{i >= j} L[i][j] g_i, walking L by rows.
-            for (int i = 0; i < d; i++) {
-              double gi = a[o + i];
-              if (gi == 0) {
-                continue;
-              }
-              int li = i * d;
-              for (int j = 0; j <= i; j++) {
-                acc[j] += lower[li + j] * gi;
-              }
-            }
-            double s = 0;
-            for (int j = 0; j < d; j++) {
-              s += acc[j] * acc[j];
-            }
-            out[r] = Math.sqrt(s);
-          }
-          return to - c * chunk;
-        },
-        progress);
-    return out;
+    return CausalMap.norms(Kernels.get(), w, m.choleskyLower(), progress);
   }
 }

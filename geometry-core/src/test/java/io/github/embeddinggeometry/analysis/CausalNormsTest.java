@@ -182,4 +182,39 @@ class CausalNormsTest {
     }
     assertThat(relativeError(m.tensor(), invert(c, 5))).isLessThan(1e-6);
   }
+
+  /**
+   * d = 300 spans several depth blocks and column panels of the blocked product; selected
+   * (non-contiguous, ids ascending) rows and a row repeated bitwise give the direct quadratic form
+   * in float64.
+   */
+  @org.junit.jupiter.api.Test
+  void normsOfWideRowsMatchTheQuadraticForm() {
+    Random rnd = new Random(31);
+    int d = 300;
+    int n = 700;
+    float[] data = Float64Oracle.gaussian(rnd, n, d);
+    EmbeddingMatrix all = EmbeddingMatrix.wrap(data, n, d);
+    CausalMetric m = Float64Oracle.randomMetric(rnd, d);
+    int[] pick = new int[250];
+    for (int i = 0; i < pick.length; i++) {
+      pick[i] = (i * 37 + 5) % n;
+    }
+    System.arraycopy(data, pick[3] * d, data, pick[249] * d, d);
+    EmbeddingMatrix w = all.select(pick);
+    double[] norms = CausalNorms.norms(w, m);
+    double[] t = m.tensor();
+    for (int r = 0; r < w.rows(); r++) {
+      double q = 0;
+      for (int i = 0; i < d; i++) {
+        double s = 0;
+        for (int j = 0; j < d; j++) {
+          s += t[i * d + j] * w.get(r, j);
+        }
+        q += w.get(r, i) * s;
+      }
+      assertThat(norms[r]).isCloseTo(Math.sqrt(q), within(1e-9 * Math.sqrt(q)));
+    }
+    assertThat(norms[w.rowOf(pick[249])]).isEqualTo(norms[w.rowOf(pick[3])]);
+  }
 }

@@ -7,14 +7,10 @@ import java.awt.Font;
 import java.awt.Paint;
 import java.awt.Shape;
 import java.awt.geom.Ellipse2D;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.stream.IntStream;
-import javax.imageio.ImageIO;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYTextAnnotation;
 import org.jfree.chart.axis.LogAxis;
@@ -41,12 +37,6 @@ final class Style {
   static final Font TICK = new Font(Font.SANS_SERIF, Font.PLAIN, 15);
   static final Color DARK = new Color(0x10, 0x10, 0x14);
   static final Color GRID_ON_DARK = new Color(255, 255, 255, 90);
-
-  static {
-    // ImageIO buffers an encoded PNG in a temporary file under java.io.tmpdir by default: that
-    // would write outside the output folder, and fail there under a quota before the figure does.
-    ImageIO.setUseCache(false);
-  }
 
   private Style() {}
 
@@ -294,12 +284,9 @@ final class Style {
 
   /** Renders the chart and writes the PNG whole or not at all. */
   static void save(JFreeChart chart, Path png, int width, int height) {
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(1 << 16);
-    try {
-      ChartUtils.writeChartAsPNG(bytes, chart, width, height);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot render figure " + png + ": " + e.getMessage(), e);
-    }
-    AtomicFiles.write(png, bytes.toByteArray());
+    // An opaque image: every figure paints its own background, and RGB files are smaller.
+    java.awt.image.BufferedImage image =
+        chart.createBufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB, null);
+    AtomicFiles.write(png, Png.encode(image));
   }
 }

@@ -13,7 +13,8 @@ import io.github.embeddinggeometry.internal.kernel.TileKernel;
  *
  * <p>Each output value is the sequential float64 sum over its depth, so it depends only on the row
  * and L, never on the row's position or the number of threads: bitwise-equal rows map to
- * bitwise-equal rows.
+ * bitwise-equal rows. {@link #norms} takes the Euclidean norms of the same float64 products, before
+ * any rounding to float32.
  */
 public final class CausalMap {
   private static final int MB = 96;
@@ -27,6 +28,65 @@ public final class CausalMap {
    */
   public static EmbeddingMatrix map(
       TileKernel kern, EmbeddingMatrix w, double[] lower, ProgressListener progress) {
+    int d = w.dim();
+    int n = w.rows();
+    float[] out = new float[Math.multiplyExact(n, d)];
+    product(
+        kern,
+        w,
+        lower,
+        "causal map",
+        (row, c, co) -> {
+          int oo = row * d;
+          for (int j = 0; j < d; j++) {
+            out[oo + j] = (float) c[co + j];
+          }
+        },
+        progress);
+    EmbeddingMatrix m = EmbeddingMatrix.wrap(out, n, d);
+    return w.isContiguous() && w.rows() > 0 && w.id(n - 1) == n - 1 ? m : m.withIds(w.ids());
+  }
+
+  /**
+   * {@code ||L^T w||} of every row, from the float64 products (the sum of squares in order of the
+   * columns, in float64).
+   *
+   * @param lower row-major d x d lower-triangular factor; entries above the diagonal are ignored
+   * @return one norm per row, in row order
+   */
+  public static double[] norms(
+      TileKernel kern, EmbeddingMatrix w, double[] lower, ProgressListener progress) {
+    int d = w.dim();
+    double[] out = new double[w.rows()];
+    product(
+        kern,
+        w,
+        lower,
+        "causal norms",
+        (row, c, co) -> {
+          double s = 0;
+          for (int j = 0; j < d; j++) {
+            double v = c[co + j];
+            s += v * v;
+          }
+          out[row] = Math.sqrt(s);
+        },
+        progress);
+    return out;
+  }
+
+  /** Receives one row of {@code W L} in float64 ({@code c[co .. co + d)}); rows in any order. */
+  private interface RowSink {
+    void accept(int row, double[] c, int co);
+  }
+
+  private static void product(
+      TileKernel kern,
+      EmbeddingMatrix w,
+      double[] lower,
+      String task,
+      RowSink sink,
+      ProgressListener progress) {
     int d = w.dim();
     int n = w.rows();
     if ((long) d * d != lower.length) {
@@ -49,7 +109,6 @@ public final class CausalMap {
       }
     }
     int mb = Math.max(mr, MB / mr * mr);
-    float[] out = new float[Math.multiplyExact(n, d)];
     int tiles = (n + mb - 1) / mb;
     float[] src = w.backingArray();
     final class S {
@@ -57,7 +116,7 @@ public final class CausalMap {
       final double[] c = new double[mb * ldc];
     }
     Parallel.run(
-        "causal map",
+        task,
         tiles,
         n,
         S::new,
@@ -104,16 +163,10 @@ public final class CausalMap {
             }
           }
           for (int r = 0; r < rows; r++) {
-            int co = r * ldc;
-            int oo = (r0 + r) * d;
-            for (int j = 0; j < d; j++) {
-              out[oo + j] = (float) s.c[co + j];
-            }
+            sink.accept(r0 + r, s.c, r * ldc);
           }
           return rows;
         },
         progress);
-    EmbeddingMatrix m = EmbeddingMatrix.wrap(out, n, d);
-    return w.isContiguous() && w.rows() > 0 && w.id(n - 1) == n - 1 ? m : m.withIds(w.ids());
   }
 }
