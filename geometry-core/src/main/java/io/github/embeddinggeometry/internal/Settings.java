@@ -125,16 +125,16 @@ public final class Settings {
     return 0;
   }
 
-  /** {@code embgeo.tile.rows} when it is 6 or 12, else 0 (choose; a malformed value warns). */
+  /** {@code embgeo.tile.rows} when it is 4, 6 or 12, else 0 (choose; a malformed value warns). */
   public static int tileRows() {
     String v = raw(TILE_ROWS);
     if (v == null) {
       return 0;
     }
-    if (v.equals("6") || v.equals("12")) {
+    if (v.equals("4") || v.equals("6") || v.equals("12")) {
       return Integer.parseInt(v);
     }
-    warn(TILE_ROWS, v, "6 or 12", "the choice by vector width");
+    warn(TILE_ROWS, v, "4, 6 or 12", "the choice by vector width");
     return 0;
   }
 

@@ -64,7 +64,7 @@ public final class Kernels {
   }
 
   /**
-   * The Vector API kernel of every micro-tile shape (6 and 12 rows) on this JVM's species, for
+   * The Vector API kernel of every micro-tile shape (4, 6 and 12 rows) on this JVM's species, for
    * tests: each must give the same bits as the one {@link #vectorKernel()} chose.
    *
    * @return the kernels, or an empty list when the module is absent or unusable
@@ -86,18 +86,37 @@ public final class Kernels {
   }
 
   /** The micro-tile row counts there are kernels for. */
-  private static final int[] TILE_ROWS = {6, 12};
+  private static final int[] TILE_ROWS = {4, 6, 12};
 
   /**
    * Rows of A per micro-tile for vectors of {@code vectorBits} on architecture {@code osArch}
-   * ({@code os.arch}): 12 where the vector register file has thirty-two registers (AVX-512 on x86,
-   * always on aarch64: NEON and SVE), so 24 accumulators, two B vectors and a broadcast fit (BLIS's
-   * 32 x 12 float kernel on Skylake-X); else 6 (sixteen registers: SSE, AVX, AVX2; BLIS's 6 x 16 on
-   * Haswell). Too many rows spill accumulators to the stack, too few leave the FMA units waiting on
-   * loads and broadcasts.
+   * ({@code os.arch}) on this JVM, see {@link #tileRows(int, String, int)}.
    */
   public static int tileRows(int vectorBits, String osArch) {
-    return vectorRegisters(vectorBits, osArch) >= 32 ? 12 : 6;
+    return tileRows(vectorBits, osArch, Runtime.version().feature());
+  }
+
+  /**
+   * Rows of A per micro-tile for vectors of {@code vectorBits} on architecture {@code osArch}
+   * ({@code os.arch}) under a JDK of feature version {@code jdk}: 12 where the vector register file
+   * has thirty-two registers (AVX-512 on x86, always on aarch64: NEON and SVE), so 24 accumulators,
+   * two B vectors and a broadcast fit (BLIS's 32 x 12 float kernel on Skylake-X). With sixteen
+   * registers (SSE, AVX, AVX2): 6 (BLIS's 6 x 16 on Haswell) up to JDK 24, 4 from JDK 25 on. Too
+   * many rows spill accumulators to the stack, too few leave the FMA units waiting on loads and
+   * broadcasts.
+   *
+   * <p>Why 4 from JDK 25: its C2 schedules the six broadcasts of the 6-row loop ahead of their
+   * FMAs, needs a third temporary register and spills one accumulator to the stack on every step of
+   * k (seen in the disassembly), which makes a store-to-load chain through that accumulator: the 6
+   * x 16 GEMM ran at 20 GFLOP/s on one Zen 3 core under JDK 25.0.3 against 65 under 17; 4 x 16 ran
+   * at 61 under both (2,048 x 2,048 x 2,560), and at 87-118 against 41 on two cores under 25. JDKs
+   * 18-24 were not measured and keep 6; {@code -Dembgeo.tile.rows=4} chooses 4 there.
+   */
+  public static int tileRows(int vectorBits, String osArch, int jdk) {
+    if (vectorRegisters(vectorBits, osArch) >= 32) {
+      return 12;
+    }
+    return jdk >= 25 ? 4 : 6;
   }
 
   /** Vector registers the JIT can use for vectors of this width on this architecture. */

@@ -13,8 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The JDK Vector API micro-kernels: R rows of A x 2 vectors of B, with R chosen once per JVM from
- * the vector width and the register file ({@link Kernels#tileRows}): 6 rows (12 accumulators) where
- * there are sixteen vector registers (AVX2), 12 rows (24 accumulators) where there are thirty-two
+ * the vector width, the register file and the JDK ({@link Kernels#tileRows}): 6 rows (12
+ * accumulators) where there are sixteen vector registers (AVX2), or 4 rows (8) under JDK 25 and
+ * later, whose C2 spills the 6-row loop; 12 rows (24 accumulators) where there are thirty-two
  * (AVX-512, NEON, SVE), as OpenBLAS and BLIS pick a kernel per architecture. Each step of k loads
  * two B vectors, broadcasts R A values and issues 2R fused multiply-adds, so every lane of C is the
  * sequential fused sum over k, whatever its position in the tile and whatever R or the lane count:
@@ -63,18 +64,20 @@ public abstract class VectorTileKernel extends TileKernel {
   }
 
   /**
-   * The kernel of {@code rows} rows (6 or 12) on this JVM's species.
+   * The kernel of {@code rows} rows (4, 6 or 12) on this JVM's species.
    *
    * @throws IllegalArgumentException for another row count
    */
   public static TileKernel create(int rows) {
     switch (rows) {
+      case 4:
+        return new Rows4();
       case 6:
         return new Rows6();
       case 12:
         return new Rows12();
       default:
-        throw new IllegalArgumentException("no " + rows + "-row micro-kernel (6 or 12)");
+        throw new IllegalArgumentException("no " + rows + "-row micro-kernel (4, 6 or 12)");
     }
   }
 
@@ -100,7 +103,7 @@ public abstract class VectorTileKernel extends TileKernel {
     return FMA ? a.fma(b, c) : a.mul(b).add(c);
   }
 
-  private static DoubleVector madd(DoubleVector a, DoubleVector b, DoubleVector c) {
+  static DoubleVector madd(DoubleVector a, DoubleVector b, DoubleVector c) {
     return FMA ? a.fma(b, c) : a.mul(b).add(c);
   }
 
@@ -121,6 +124,130 @@ public abstract class VectorTileKernel extends TileKernel {
         + NR
         + " tile, "
         + (FMA ? "FMA" : "no FMA");
+  }
+
+  /**
+   * 4 rows of A x 2 vectors of B: 8 accumulators, two B vectors and one broadcast, leaving spare
+   * registers of the sixteen of AVX2 (see {@link Kernels#tileRows} for when it is chosen).
+   */
+  static final class Rows4 extends VectorTileKernel {
+    @Override
+    public int mr() {
+      return 4;
+    }
+
+    @Override
+    public void micro(
+        float[] ap,
+        int apOff,
+        float[] bp,
+        int bpOff,
+        int kc,
+        float[] c,
+        int cOff,
+        int ldc,
+        boolean accumulate) {
+      FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+      int o0 = cOff;
+      int o1 = o0 + ldc;
+      int o2 = o1 + ldc;
+      int o3 = o2 + ldc;
+      if (accumulate) {
+        c00 = FloatVector.fromArray(S, c, o0);
+        c01 = FloatVector.fromArray(S, c, o0 + L);
+        c10 = FloatVector.fromArray(S, c, o1);
+        c11 = FloatVector.fromArray(S, c, o1 + L);
+        c20 = FloatVector.fromArray(S, c, o2);
+        c21 = FloatVector.fromArray(S, c, o2 + L);
+        c30 = FloatVector.fromArray(S, c, o3);
+        c31 = FloatVector.fromArray(S, c, o3 + L);
+      } else {
+        FloatVector z = FloatVector.zero(S);
+        c00 = z;
+        c01 = z;
+        c10 = z;
+        c11 = z;
+        c20 = z;
+        c21 = z;
+        c30 = z;
+        c31 = z;
+      }
+      int end = apOff + kc * 4;
+      int b = bpOff;
+      for (int a = apOff; a < end; a += 4, b += NR) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, b);
+        FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
+      }
+      c00.intoArray(c, o0);
+      c01.intoArray(c, o0 + L);
+      c10.intoArray(c, o1);
+      c11.intoArray(c, o1 + L);
+      c20.intoArray(c, o2);
+      c21.intoArray(c, o2 + L);
+      c30.intoArray(c, o3);
+      c31.intoArray(c, o3 + L);
+    }
+
+    @Override
+    public int mrDouble() {
+      return 4;
+    }
+
+    /** The float64 kernel in the same 4-row shape, for the same reason (JDK 25 spills 6 rows). */
+    @Override
+    public void microDouble(
+        double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
+      int o0 = cOff;
+      int o1 = o0 + ldc;
+      int o2 = o1 + ldc;
+      int o3 = o2 + ldc;
+      DoubleVector c00 = DoubleVector.fromArray(SD, c, o0);
+      DoubleVector c01 = DoubleVector.fromArray(SD, c, o0 + LD);
+      DoubleVector c10 = DoubleVector.fromArray(SD, c, o1);
+      DoubleVector c11 = DoubleVector.fromArray(SD, c, o1 + LD);
+      DoubleVector c20 = DoubleVector.fromArray(SD, c, o2);
+      DoubleVector c21 = DoubleVector.fromArray(SD, c, o2 + LD);
+      DoubleVector c30 = DoubleVector.fromArray(SD, c, o3);
+      DoubleVector c31 = DoubleVector.fromArray(SD, c, o3 + LD);
+      int end = apOff + kc * 4;
+      int b = bpOff;
+      for (int a = apOff; a < end; a += 4, b += NRD) {
+        DoubleVector b0 = DoubleVector.fromArray(SD, bp, b);
+        DoubleVector b1 = DoubleVector.fromArray(SD, bp, b + LD);
+        DoubleVector a0 = DoubleVector.broadcast(SD, ap[a]);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        DoubleVector a1 = DoubleVector.broadcast(SD, ap[a + 1]);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        DoubleVector a2 = DoubleVector.broadcast(SD, ap[a + 2]);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        DoubleVector a3 = DoubleVector.broadcast(SD, ap[a + 3]);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
+      }
+      c00.intoArray(c, o0);
+      c01.intoArray(c, o0 + LD);
+      c10.intoArray(c, o1);
+      c11.intoArray(c, o1 + LD);
+      c20.intoArray(c, o2);
+      c21.intoArray(c, o2 + LD);
+      c30.intoArray(c, o3);
+      c31.intoArray(c, o3 + LD);
+    }
   }
 
   /**
@@ -486,11 +613,11 @@ public abstract class VectorTileKernel extends TileKernel {
 
   // ------------------------------------------------------------------ float64 micro-kernel
 
-  private static final VectorSpecies<Double> SD =
+  static final VectorSpecies<Double> SD =
       VectorSpecies.of(double.class, VectorShape.forBitSize(S.vectorBitSize()));
-  private static final int LD = SD.length();
+  static final int LD = SD.length();
   private static final int MRD = 6;
-  private static final int NRD = 2 * LD;
+  static final int NRD = 2 * LD;
 
   @Override
   public int mrDouble() {
