@@ -83,7 +83,11 @@ class DocumentationIT {
             checked++;
             if (target == null || zip.getEntry(target) == null) {
               broken.add(page.getKey() + " -> " + href);
-            } else if (parts.length == 2 && pages.containsKey(target)) {
+            } else if (parts.length == 2
+                && pages.containsKey(target)
+                // javadoc's own help page: JDK 25's links module pages to a "#module" section
+                // that its help page does not have (a javadoc bug, not our link)
+                && !target.equals("help-doc.html")) {
               Set<String> anchors = ids.computeIfAbsent(target, t -> idsOf(pages.get(t)));
               String fragment = URI.create("x#" + parts[1]).getFragment();
               if (!anchors.contains(fragment)) {
