@@ -148,8 +148,17 @@ public abstract class TileKernel {
       double[] acc,
       int accOff,
       float[] tile) {
-    int n = mr() * nr();
     micro(ap, apOff, bp, bpOff, kc, tile, 0, nr(), false);
+    addWidened(tile, acc, accOff);
+  }
+
+  /**
+   * {@code acc[accOff + e] += (double) tile[e]} for the {@code mr * nr} entries of a micro-tile.
+   * Callers in a hot loop call {@link #micro} and this one by one rather than {@link
+   * #microAddDouble}: one call site each keeps the JIT's view of both simple.
+   */
+  public void addWidened(float[] tile, double[] acc, int accOff) {
+    int n = mr() * nr();
     for (int e = 0; e < n; e++) {
       acc[accOff + e] += tile[e];
     }

@@ -111,4 +111,31 @@ class CovarianceTest {
       }
     }
   }
+
+  @Test
+  void scalingBackGivesTheBitsOfMathScalb() {
+    // Math.scalb's own results are the oracle, across normal, subnormal, overflowing and
+    // underflowing results and the exponents where a multiplier would no longer be a normal double
+    Random rnd = new Random(5);
+    double[] values = new double[64];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = Math.scalb(1 + rnd.nextDouble(), rnd.nextInt(120) - 60) * (i % 3 == 0 ? -1 : 1);
+    }
+    values[0] = 0.0;
+    values[1] = Double.MIN_VALUE;
+    values[2] = Double.MAX_VALUE;
+    values[3] = Double.MIN_NORMAL * 1.5;
+    int[] exps = {0, 1, -1, 40, -40, -1000, -1022, -1023, -1030, -1074, -1100, -2148, 1000, 1023,
+      1024, 1100, 2200};
+    for (int exp : exps) {
+      double[] a = values.clone();
+      Covariance.scaleBack(a, 2, a.length - 1, exp);
+      for (int i = 0; i < a.length; i++) {
+        double want = i >= 2 && i < a.length - 1 ? Math.scalb(values[i], exp) : values[i];
+        assertThat(Double.doubleToRawLongBits(a[i]))
+            .as("exponent %d, value %s", exp, values[i])
+            .isEqualTo(Double.doubleToRawLongBits(want));
+      }
+    }
+  }
 }
