@@ -300,9 +300,9 @@ final class Covariance {
      * packs them as A panels at {@code ap[q * CHUNK * aCols]} and as B panels at {@code bp[q *
      * CHUNK * paddedD]}, depth-major: column {@code p * panelCols + r} of row {@code r0 + k} at
      * {@code p * rows * panelCols + k * panelCols + r}, zero past d. Then marks the chunk's heavy
-     * rows in {@code heavyRow[q]}, keeps their centred, scaled values in double, packs them as zeros
-     * (their products are summed in double instead) and returns how many. A row is heavy when its
-     * share of the chunk's centred energy {@code sum_j (w_ij - mu_j)^2} is at least {@code 1 /
+     * rows in {@code heavyRow[q]}, keeps their centred, scaled values in double, packs them as
+     * zeros (their products are summed in double instead) and returns how many. A row is heavy when
+     * its share of the chunk's centred energy {@code sum_j (w_ij - mu_j)^2} is at least {@code 1 /
      * HEAVY_SHARE}, so a chunk has at most {@code HEAVY_SHARE} of them.
      *
      * @param row scratch of at least {@code max(aCols, paddedD)} floats
@@ -483,9 +483,10 @@ final class Covariance {
   }
 
   /**
-   * {@code a[e] = Math.scalb(a[e], exp)} for {@code e} in {@code [lo, hi)}. Math.scalb is defined as
-   * one correctly rounded multiplication by {@code 2^exp}, so where that power is a normal double
-   * a multiplication gives the same bits at a fraction of the cost (measured 3% of a covariance).
+   * {@code a[e] = Math.scalb(a[e], exp)} for {@code e} in {@code [lo, hi)}. Math.scalb is defined
+   * as one correctly rounded multiplication by {@code 2^exp}, so where that power is a normal
+   * double a multiplication gives the same bits at a fraction of the cost (measured 3% of a
+   * covariance).
    */
   static void scaleBack(double[] a, int lo, int hi, int exp) {
     if (exp >= Double.MIN_EXPONENT && exp <= Double.MAX_EXPONENT) {

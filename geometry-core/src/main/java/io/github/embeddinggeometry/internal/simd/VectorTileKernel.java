@@ -618,8 +618,8 @@ public abstract class VectorTileKernel extends TileKernel {
   static final int LD = SD.length();
 
   /**
-   * As the scalar form, a vector at a time: the covariance widens one micro-tile per 256 steps,
-   * and the scalar loop of convert, load, add and store per entry cost about a sixth of the
+   * As the scalar form, a vector at a time: the covariance widens one micro-tile per 256 steps, and
+   * the scalar loop of convert, load, add and store per entry cost about a sixth of the
    * micro-kernel's own time there. The same additions, so the same bits.
    */
   @Override

@@ -125,8 +125,10 @@ class CovarianceTest {
     values[1] = Double.MIN_VALUE;
     values[2] = Double.MAX_VALUE;
     values[3] = Double.MIN_NORMAL * 1.5;
-    int[] exps = {0, 1, -1, 40, -40, -1000, -1022, -1023, -1030, -1074, -1100, -2148, 1000, 1023,
-      1024, 1100, 2200};
+    int[] exps = {
+      0, 1, -1, 40, -40, -1000, -1022, -1023, -1030, -1074, -1100, -2148, 1000, 1023, 1024, 1100,
+      2200
+    };
     for (int exp : exps) {
       double[] a = values.clone();
       Covariance.scaleBack(a, 2, a.length - 1, exp);
