@@ -153,9 +153,8 @@ public abstract class TileKernel {
   }
 
   /**
-   * {@code acc[accOff + e] += (double) tile[e]} for the {@code mr * nr} entries of a micro-tile.
-   * Callers in a hot loop call {@link #micro} and this one by one rather than {@link
-   * #microAddDouble}: one call site each keeps the JIT's view of both simple.
+   * {@code acc[accOff + e] += (double) tile[e]} for the {@code mr * nr} entries of a micro-tile:
+   * the second half of {@link #microAddDouble}, for callers that keep the tile.
    */
   public void addWidened(float[] tile, double[] acc, int accOff) {
     int n = mr() * nr();

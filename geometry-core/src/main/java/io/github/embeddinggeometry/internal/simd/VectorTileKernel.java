@@ -620,7 +620,9 @@ public abstract class VectorTileKernel extends TileKernel {
   /**
    * As the scalar form, a vector at a time: the covariance widens one micro-tile per 256 steps, and
    * the scalar loop of convert, load, add and store per entry cost about a sixth of the
-   * micro-kernel's own time there. The same additions, so the same bits.
+   * micro-kernel's own time there. The same additions, so the same bits. It widens whole float
+   * vectors of the kernel's own species (parts 0 and 1): a half-width float species here made JDK
+   * 17's C2 compile the micro-kernel itself without intrinsics in most runs (BENCHMARKS.md).
    */
   @Override
   public void addWidened(float[] tile, double[] acc, int accOff) {
