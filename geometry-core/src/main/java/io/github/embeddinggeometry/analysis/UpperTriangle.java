@@ -2,17 +2,20 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.UpperBlocks;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 
 /**
  * Streams the strict upper triangle {@code i < j} of a distance matrix through a kernel without
  * materialising it.
  *
- * <p>The rows are cut into horizontal bands; band {@code [s, e)} is streamed against the base rows
- * {@code [s, n)} only, so the kernel computes about {@code n^2 / 2 + n^2 / (2 bands)} distances
- * instead of {@code n^2}. The lower-left part of each band's diagonal square is computed and
- * dropped.
+ * <p>A kernel with its own upper-triangle stream ({@code internal.UpperBlocks}: the CPU one) skips
+ * the micro-tiles below the diagonal and measures and packs the rows once. For any other the rows
+ * are cut into horizontal bands; band {@code [s, e)} is streamed against the base rows {@code [s,
+ * n)} only, so the kernel computes about {@code n^2 / 2 + n^2 / (2 bands)} distances instead of
+ * {@code n^2}. The lower-left part of each band's diagonal square is computed and dropped.
  */
 final class UpperTriangle {
   /** Receives, for one row i, the distances {@code d(i, j)} for {@code j = i+1 .. n-1}. */
@@ -54,6 +57,33 @@ final class UpperTriangle {
     long total = pairs(n);
     AtomicLong done = new AtomicLong();
     progress.progress(task, 0, total);
+    // Under a lock so that the reported count never decreases.
+    LongConsumer advance =
+        got -> {
+          synchronized (done) {
+            progress.progress(task, done.addAndGet(got), total);
+          }
+        };
+    UpperBlocks upper = UpperBlocks.of(kernel);
+    if (upper != null) {
+      upper.forEachBlockAbove(
+          rows,
+          BLOCK_ROWS,
+          (from, to, block, stride) -> {
+            ProgressListener.checkCancelled(progress);
+            long got = 0;
+            for (int i = from; i < to; i++) {
+              int count = n - 1 - i;
+              if (count > 0) {
+                consumer.accept(i, block, (i - from) * stride + i + 1, count);
+                got += count;
+              }
+            }
+            advance.accept(got);
+          },
+          ProgressListener.NONE);
+      return;
+    }
     int bands = n < 2048 ? 1 : 8;
     for (int b = 0; b < bands; b++) {
       int s = (int) ((long) n * b / bands);
@@ -78,10 +108,7 @@ final class UpperTriangle {
                 got += count;
               }
             }
-            // Under a lock so that the reported count never decreases.
-            synchronized (done) {
-              progress.progress(task, done.addAndGet(got), total);
-            }
+            advance.accept(got);
           },
           ProgressListener.NONE);
     }

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.backend;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Arguments;
+import io.github.embeddinggeometry.internal.UpperBlocks;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -14,7 +15,7 @@ import java.util.Objects;
  * it may assume: matching dimensions (and the causal tensor's), valid row ranges, an output buffer
  * that holds the block and is no input's backing array, {@code 1 <= k <= candidates}, finite rows.
  */
-final class CheckedKernel implements DistanceKernel {
+final class CheckedKernel implements DistanceKernel, UpperBlocks {
   private final DistanceKernel impl;
   private final MetricSpace metric;
 
@@ -79,6 +80,16 @@ final class CheckedKernel implements DistanceKernel {
       int blockRows,
       DistanceBlockConsumer consumer,
       ProgressListener progress) {
+    checkBlocks(a, b, blockRows, consumer, progress);
+    impl.forEachBlock(a, b, blockRows, consumer, progress);
+  }
+
+  private void checkBlocks(
+      EmbeddingMatrix a,
+      EmbeddingMatrix b,
+      int blockRows,
+      DistanceBlockConsumer consumer,
+      ProgressListener progress) {
     Objects.requireNonNull(consumer, "consumer");
     Objects.requireNonNull(progress, "progress");
     dims(a, b);
@@ -97,7 +108,24 @@ final class CheckedKernel implements DistanceKernel {
     if (b != a) {
       Arguments.finiteRows(b, 0, b.rows(), "second matrix", "a distance");
     }
-    impl.forEachBlock(a, b, blockRows, consumer, progress);
+  }
+
+  @Override
+  public boolean hasUpperBlocks() {
+    return UpperBlocks.of(impl) != null;
+  }
+
+  /** Checked as {@link #forEachBlock} with {@code x} twice; the whole stream when impl has none. */
+  @Override
+  public void forEachBlockAbove(
+      EmbeddingMatrix x, int blockRows, DistanceBlockConsumer consumer, ProgressListener progress) {
+    UpperBlocks upper = UpperBlocks.of(impl);
+    if (upper == null) {
+      forEachBlock(x, x, blockRows, consumer, progress);
+      return;
+    }
+    checkBlocks(x, x, blockRows, consumer, progress);
+    upper.forEachBlockAbove(x, blockRows, consumer, progress);
   }
 
   @Override

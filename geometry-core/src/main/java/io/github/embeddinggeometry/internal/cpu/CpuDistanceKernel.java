@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.UpperBlocks;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import io.github.embeddinggeometry.metric.CausalMetric;
@@ -19,7 +20,7 @@ import java.util.Objects;
  * are cached, softly, keyed by identity; a view of a cached matrix, e.g. a slice, reuses its mapped
  * rows, so repeated block calls map only once).
  */
-final class CpuDistanceKernel implements DistanceKernel {
+final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
   private final MetricSpace metric;
   private final DistanceEngine engine;
   private final CausalMetric causal;
@@ -79,6 +80,19 @@ final class CpuDistanceKernel implements DistanceKernel {
     Operand oa = engine.operand(ma, 0, ma.rows(), progress);
     Operand ob = mb == ma ? oa : engine.operand(mb, 0, mb.rows(), progress);
     engine.forEachBlock(oa, ob, blockRows, consumer, progress);
+  }
+
+  @Override
+  public boolean hasUpperBlocks() {
+    return true;
+  }
+
+  @Override
+  public void forEachBlockAbove(
+      EmbeddingMatrix x, int blockRows, DistanceBlockConsumer consumer, ProgressListener progress) {
+    EmbeddingMatrix mx = mapped(x, progress);
+    engine.forEachBlockAbove(
+        engine.operand(mx, 0, mx.rows(), progress), blockRows, consumer, progress);
   }
 
   @Override

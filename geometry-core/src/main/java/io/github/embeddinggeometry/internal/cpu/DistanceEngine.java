@@ -196,6 +196,18 @@ final class DistanceEngine {
   }
 
   /**
+   * Streams the distances of {@code x} to itself in blocks of {@code blockRows} query rows, only
+   * the tiles that hold an entry above the diagonal (see {@code internal.UpperBlocks}): the first
+   * base tile of query tile {@code [i0, i0 + mm)} is the one holding column {@code i0 + 1}. Each
+   * computed entry is the one {@link #forEachBlock} gives: tiles do not change a pair's bits.
+   */
+  void forEachBlockAbove(
+      Operand raw, int blockRows, DistanceBlockConsumer consumer, ProgressListener progress) {
+    Operand a = scaled(raw, raw)[0];
+    stream(a, a, true, blockRows, consumer, progress);
+  }
+
+  /**
    * Streams {@code a x b} distances to {@code consumer} in blocks of {@code blockRows} query rows.
    */
   void forEachBlock(
@@ -205,14 +217,23 @@ final class DistanceEngine {
       DistanceBlockConsumer consumer,
       ProgressListener progress) {
     Operand[] ab = scaled(rawA, rawB);
-    Operand a = ab[0];
-    Operand b = ab[1];
+    stream(ab[0], ab[1], false, blockRows, consumer, progress);
+  }
+
+  /** Both streams; {@code above}: a is b, and only tiles with an entry above the diagonal. */
+  private void stream(
+      Operand a,
+      Operand b,
+      boolean above,
+      int blockRows,
+      DistanceBlockConsumer consumer,
+      ProgressListener progress) {
     int m = a.rows;
     int n = b.rows;
     if (m == 0) {
       return;
     }
-    if ((long) blockRows * n > Integer.MAX_VALUE - 8) {
+    if ((long) Math.min(blockRows, m) * n > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException(
           "a block of "
               + blockRows
@@ -231,7 +252,7 @@ final class DistanceEngine {
     Parallel.run(
         "distances",
         blocks,
-        (long) m * n,
+        above ? (long) n * (n - 1) / 2 : (long) m * n,
         BlockScratch::new,
         (bs, t) -> {
           int r0 = t * blockRows;
@@ -239,14 +260,16 @@ final class DistanceEngine {
           for (int i0 = r0; i0 < r1; i0 += mb) {
             int mm = Math.min(mb, r1 - i0);
             int aPanels = bs.s.packA(a, i0, mm);
-            for (int j0 = 0; j0 < n; j0 += nb) {
+            for (int j0 = above ? (i0 + 1) / nb * nb : 0; j0 < n; j0 += nb) {
               int nn = Math.min(nb, n - j0);
               bs.s.multiply(aPanels, bb, j0, nn);
               writeTile(bs.s, a, i0, mm, b, j0, nn, bs.block, (i0 - r0) * n + j0, n);
             }
           }
           consumer.accept(a.from + r0, a.from + r1, bs.block, n);
-          return (long) (r1 - r0) * n;
+          // pairs above the diagonal in rows [r0, r1): sum of (n - 1 - i)
+          long rows = r1 - r0;
+          return above ? rows * (n - 1) - (rows * (r0 + r1 - 1)) / 2 : rows * n;
         },
         progress);
   }
