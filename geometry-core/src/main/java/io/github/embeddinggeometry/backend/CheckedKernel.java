@@ -118,14 +118,15 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
   /** Checked as {@link #forEachBlock} with {@code x} twice; the whole stream when impl has none. */
   @Override
   public void forEachBlockAbove(
-      EmbeddingMatrix x, int blockRows, DistanceBlockConsumer consumer, ProgressListener progress) {
+      EmbeddingMatrix x, int blockRows, Blocks consumer, ProgressListener progress) {
+    Objects.requireNonNull(consumer, "consumer");
+    checkBlocks(x, x, blockRows, consumer::accept, progress);
     UpperBlocks upper = UpperBlocks.of(impl);
     if (upper == null) {
-      forEachBlock(x, x, blockRows, consumer, progress);
-      return;
+      impl.forEachBlock(x, x, blockRows, consumer::accept, progress);
+    } else {
+      upper.forEachBlockAbove(x, blockRows, consumer, progress);
     }
-    checkBlocks(x, x, blockRows, consumer, progress);
-    upper.forEachBlockAbove(x, blockRows, consumer, progress);
   }
 
   @Override

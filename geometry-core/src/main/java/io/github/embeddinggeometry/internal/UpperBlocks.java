@@ -2,8 +2,6 @@ package io.github.embeddinggeometry.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
-import io.github.embeddinggeometry.metric.DistanceKernel;
 
 /**
  * A distance kernel's own stream of the strict upper triangle of a matrix's distances to itself,
@@ -12,10 +10,19 @@ import io.github.embeddinggeometry.metric.DistanceKernel;
  */
 public interface UpperBlocks {
   /**
-   * The kernel's upper-triangle stream, or null when it has none (callers then ask {@link
-   * DistanceKernel#forEachBlock} for bands of rows).
+   * Receives blocks as {@code metric.DistanceBlockConsumer} does (its own type, so that this
+   * package does not depend on {@code metric}, which depends on it).
    */
-  static UpperBlocks of(DistanceKernel kernel) {
+  @FunctionalInterface
+  interface Blocks {
+    void accept(int rowFrom, int rowTo, float[] block, int stride);
+  }
+
+  /**
+   * The distance kernel's upper-triangle stream, or null when it has none (callers then ask its
+   * {@code forEachBlock} for bands of rows).
+   */
+  static UpperBlocks of(Object kernel) {
     return kernel instanceof UpperBlocks u && u.hasUpperBlocks() ? u : null;
   }
 
@@ -35,5 +42,5 @@ public interface UpperBlocks {
    * @param progress receives progress and may cancel. Not modified.
    */
   void forEachBlockAbove(
-      EmbeddingMatrix x, int blockRows, DistanceBlockConsumer consumer, ProgressListener progress);
+      EmbeddingMatrix x, int blockRows, Blocks consumer, ProgressListener progress);
 }

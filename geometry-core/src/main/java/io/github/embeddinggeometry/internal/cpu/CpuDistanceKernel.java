@@ -89,10 +89,10 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
 
   @Override
   public void forEachBlockAbove(
-      EmbeddingMatrix x, int blockRows, DistanceBlockConsumer consumer, ProgressListener progress) {
+      EmbeddingMatrix x, int blockRows, Blocks consumer, ProgressListener progress) {
     EmbeddingMatrix mx = mapped(x, progress);
     engine.forEachBlockAbove(
-        engine.operand(mx, 0, mx.rows(), progress), blockRows, consumer, progress);
+        engine.operand(mx, 0, mx.rows(), progress), blockRows, consumer::accept, progress);
   }
 
   @Override
