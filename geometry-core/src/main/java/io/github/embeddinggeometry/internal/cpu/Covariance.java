@@ -275,8 +275,7 @@ final class Covariance {
                   int bOff = bBase + jp * rows * nr;
                   int o = blockBase[jp] + ic * block;
                   for (int ip = ic; ip < ipEnd; ip++, o += block) {
-                    kern.micro(ap, aBase + ip * rows * mr, bp, bOff, rows, tile, 0, nr, false);
-                    kern.addWidened(tile, into, o);
+                    kern.microAddDouble(ap, aBase + ip * rows * mr, bp, bOff, rows, into, o, tile);
                   }
                 }
               }

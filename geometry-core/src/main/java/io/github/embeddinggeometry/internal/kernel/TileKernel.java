@@ -136,10 +136,9 @@ public abstract class TileKernel {
    * The float32 micro-kernel over {@code kc} steps from zero, its {@code mr x nr} tile then added
    * into float64: {@code acc[accOff + r * nr + col] += (double) sum_k ap[..] * bp[..]}, the sum
    * formed exactly as {@link #micro} forms it. The covariance's float64 accumulation across row
-   * chunks. {@code tile} is scratch of at least {@code mr * nr} floats (unused by kernels that add
-   * straight from their registers).
+   * chunks. {@code tile} is scratch of at least {@code mr * nr} floats.
    */
-  public void microAddDouble(
+  public final void microAddDouble(
       float[] ap,
       int apOff,
       float[] bp,
@@ -154,9 +153,9 @@ public abstract class TileKernel {
 
   /**
    * {@code acc[accOff + e] += (double) tile[e]} for the {@code mr * nr} entries of a micro-tile:
-   * the second half of {@link #microAddDouble}, for callers that keep the tile.
+   * the second half of {@link #microAddDouble}, which kernels may do a vector at a time.
    */
-  public void addWidened(float[] tile, double[] acc, int accOff) {
+  protected void addWidened(float[] tile, double[] acc, int accOff) {
     int n = mr() * nr();
     for (int e = 0; e < n; e++) {
       acc[accOff + e] += tile[e];

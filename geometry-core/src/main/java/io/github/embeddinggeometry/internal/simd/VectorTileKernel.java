@@ -625,7 +625,7 @@ public abstract class VectorTileKernel extends TileKernel {
    * 17's C2 compile the micro-kernel itself without intrinsics in most runs (BENCHMARKS.md).
    */
   @Override
-  public void addWidened(float[] tile, double[] acc, int accOff) {
+  protected void addWidened(float[] tile, double[] acc, int accOff) {
     int n = mr() * NR;
     for (int e = 0; e < n; e += L) {
       FloatVector f = FloatVector.fromArray(S, tile, e);
