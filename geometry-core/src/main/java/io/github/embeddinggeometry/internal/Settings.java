@@ -31,10 +31,25 @@ public final class Settings {
   public static final String VECTOR_BITS = "embgeo.vector.bits";
 
   /**
-   * Rows of A per float32 micro-tile, 6 or 12 (default: from the vector width and the register
-   * file, see {@code internal.kernel.Kernels#tileRows}).
+   * Rows of A per float32 micro-tile, 4, 6 or 12 (default: the fastest, timed once per machine and
+   * JDK, see {@code internal.kernel.Calibration}).
    */
   public static final String TILE_ROWS = "embgeo.tile.rows";
+
+  /**
+   * {@code false} skips timing the micro-tile shapes ({@code internal.kernel.Calibration}) and uses
+   * 6 rows, the shape measured safe on every machine tried.
+   */
+  public static final String CALIBRATE = "embgeo.calibrate";
+
+  /** Milliseconds the calibration may spend timing the shapes (default 250). */
+  public static final String CALIBRATE_MS = "embgeo.calibrate.ms";
+
+  /**
+   * Folder of the calibration cache (default {@code $XDG_CACHE_HOME/embedding-geometry}, else
+   * {@code ~/.cache/embedding-geometry}).
+   */
+  public static final String CACHE_DIR = "embgeo.cache.dir";
 
   /** Depth of one cache block of the float32 micro-kernel loop (default: fitted to L1). */
   public static final String KC = "embgeo.kc";
@@ -134,8 +149,38 @@ public final class Settings {
     if (v.equals("4") || v.equals("6") || v.equals("12")) {
       return Integer.parseInt(v);
     }
-    warn(TILE_ROWS, v, "4, 6 or 12", "the choice by vector width");
+    warn(TILE_ROWS, v, "4, 6 or 12", "the calibrated shape");
     return 0;
+  }
+
+  /** False only when {@code -Dembgeo.calibrate=false}. */
+  public static boolean calibrate() {
+    return !"false".equalsIgnoreCase(raw(CALIBRATE));
+  }
+
+  /**
+   * The calibration cache folder: {@code embgeo.cache.dir}, else {@code
+   * $XDG_CACHE_HOME/embedding-geometry}, else {@code ~/.cache/embedding-geometry}; null when none
+   * can be named (no home).
+   */
+  public static java.nio.file.Path cacheDir() {
+    try {
+      String dir = raw(CACHE_DIR);
+      if (dir != null) {
+        return java.nio.file.Path.of(dir);
+      }
+      String xdg = System.getenv("XDG_CACHE_HOME");
+      if (xdg != null && !xdg.isBlank() && java.nio.file.Path.of(xdg).isAbsolute()) {
+        return java.nio.file.Path.of(xdg, "embedding-geometry");
+      }
+      String home = System.getProperty("user.home");
+      return home == null || home.isBlank()
+          ? null
+          : java.nio.file.Path.of(home, ".cache", "embedding-geometry");
+    } catch (java.nio.file.InvalidPathException e) {
+      warn(CACHE_DIR, raw(CACHE_DIR), "a folder", "no cache");
+      return null;
+    }
   }
 
   /** A positive integer property, or {@code dflt} (with a WARNING when the value is malformed). */

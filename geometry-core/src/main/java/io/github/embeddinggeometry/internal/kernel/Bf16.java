@@ -1,13 +1,11 @@
 package io.github.embeddinggeometry.internal.kernel;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
 import java.nio.ByteBuffer;
 import java.nio.ShortBuffer;
 
 /**
  * bf16 to float32 widening (exact: the 16 bits become the high half of the float), vectorised when
- * {@link Kernels} chose the Vector API. Used by the readers of geometry-io.
+ * {@link SimdProvider} chose the Vector API. Used by the readers of geometry-io.
  *
  * <p>Why not a plain loop: JDK 17's C2 does not auto-vectorise {@code intBitsToFloat(s << 16)},
  * which then runs at about 2 GB/s, a fraction of memory bandwidth.
@@ -23,7 +21,7 @@ public final class Bf16 {
   }
 
   private static final int CHUNK = 4096;
-  private static final Decoder IMPL = choose();
+  private static final Decoder IMPL = SimdProvider.get().bf16();
 
   private Bf16() {}
 
@@ -48,34 +46,6 @@ public final class Bf16 {
 
   static Decoder scalar() {
     return Scalar.INSTANCE;
-  }
-
-  private static Decoder choose() {
-    if (!Kernels.vectorized()) {
-      return Scalar.INSTANCE;
-    }
-    try {
-      Class<?> c =
-          MethodHandles.lookup().findClass("io.github.embeddinggeometry.internal.simd.VectorBf16");
-      Decoder d =
-          (Decoder)
-              MethodHandles.lookup().findConstructor(c, MethodType.methodType(void.class)).invoke();
-      // Guard against a broken vector path: every 16-bit pattern must widen exactly.
-      short[] probe = new short[1 << 16];
-      for (int i = 0; i < probe.length; i++) {
-        probe[i] = (short) i;
-      }
-      float[] out = new float[probe.length];
-      d.decode(probe, out, 0, probe.length);
-      for (int i = 0; i < probe.length; i++) {
-        if (Float.floatToRawIntBits(out[i]) != i << 16) {
-          return Scalar.INSTANCE;
-        }
-      }
-      return d;
-    } catch (Throwable t) {
-      return Scalar.INSTANCE;
-    }
   }
 
   private static final class Scalar implements Decoder {

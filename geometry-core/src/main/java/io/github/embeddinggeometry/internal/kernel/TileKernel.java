@@ -5,7 +5,7 @@ import io.github.embeddinggeometry.internal.Settings;
 /**
  * The register-blocked inner loops of every GEMM-shaped computation: {@code C = A B^T} over packed
  * panels, plus the distance epilogues. Two implementations: {@link ScalarTileKernel} (plain Java)
- * and {@code internal.simd.VectorTileKernel} (JDK Vector API), chosen once by {@link Kernels}.
+ * and {@code internal.simd.VectorTileKernel} (JDK Vector API), chosen once by {@link SimdProvider}.
  *
  * <p><b>Packed layout.</b> A micro-panel of {@code mr()} rows of A over a depth of {@code len} is
  * stored depth-major: {@code ap[p + k * mr + r] = A[r][k]}; a B micro-panel likewise with {@code
@@ -24,6 +24,9 @@ import io.github.embeddinggeometry.internal.Settings;
 public abstract class TileKernel {
   private int kc;
   private int ic;
+
+  /** Set by {@link SimdProvider} on the calibrated kernel in use: watches its rate. */
+  RateGuard guard;
 
   /** Rows of A per micro-panel. */
   public abstract int mr();
@@ -80,6 +83,8 @@ public abstract class TileKernel {
     int blocks = Math.max(1, (depth + kcMax - 1) / kcMax);
     int kcFull = (depth + blocks - 1) / blocks;
     int icPanels = Math.max(1, ic() / mr);
+    RateGuard g = guard;
+    long t0 = g == null ? 0 : System.nanoTime();
     int k0 = 0;
     do {
       int kc = Math.min(kcFull, depth - k0);
@@ -96,6 +101,9 @@ public abstract class TileKernel {
       }
       k0 += kcFull;
     } while (k0 < depth);
+    if (g != null) {
+      g.record(2L * aPanels * mr * bPanels * nr * depth, System.nanoTime() - t0);
+    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.internal.linalg;
 
+import io.github.embeddinggeometry.internal.kernel.Level2;
+
 /**
  * Roots of the secular equation of a rank-one update {@code diag(d) + rho z z^T} (the role of
  * LAPACK's {@code dlaed4}): {@code f(lambda) = 1/rho + sum_i z_i^2 / (d_i - lambda) = 0} with

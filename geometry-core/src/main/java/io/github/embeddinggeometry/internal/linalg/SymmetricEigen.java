@@ -2,6 +2,8 @@ package io.github.embeddinggeometry.internal.linalg;
 
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.Level2;
+import io.github.embeddinggeometry.internal.kernel.SimdProvider;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.util.Objects;
 
@@ -117,7 +119,7 @@ public final class SymmetricEigen {
     double[] diag = new double[n];
     double[] off = new double[Math.max(0, n - 1)];
     double[] tau = new double[Math.max(0, n - 1)];
-    Level2 l2 = Level2.forKernel(kern);
+    Level2 l2 = SimdProvider.get().level2(kern);
     Tridiagonal.reduce(kern, l2, work, n, TRIDIAGONAL_BLOCK, diag, off, tau, progress);
     DivideConquer.solve(kern, l2, diag, off, n, vectors, progress);
     for (double x : diag) {

@@ -23,8 +23,8 @@ public final class VectorBf16 implements Bf16.Decoder {
   private static final VectorSpecies<Short> S =
       VectorSpecies.of(short.class, VectorShape.forBitSize(F.vectorBitSize() / 2));
 
-  /** Called reflectively by {@link Bf16}. */
-  public VectorBf16() {
+  /** Made by {@link VectorSimd}. */
+  VectorBf16() {
     if (F.length() < 4 || S.length() != F.length()) {
       throw new UnsupportedOperationException("vectors too narrow: " + F);
     }

@@ -1,13 +1,13 @@
 package io.github.embeddinggeometry.internal.simd;
 
-import io.github.embeddinggeometry.internal.linalg.Level2;
+import io.github.embeddinggeometry.internal.kernel.Level2;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The eigensolver's level-2 loops ({@link Level2}) on the JDK Vector API. Four matrix rows share
  * each vector load of x and y; their dot products accumulate lane-wise and are reduced once per
- * row. Loaded reflectively by {@code Level2}, only when the Vector API tile kernel is in use.
+ * row. Handed out by {@code SimdProvider}, only with the Vector API tile kernel.
  */
 public final class VectorLevel2 extends Level2 {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -16,11 +16,11 @@ public final class VectorLevel2 extends Level2 {
   private final boolean fma;
 
   /**
-   * Called reflectively.
+   * Made by {@link VectorSimd}.
    *
    * @param fma use fused multiply-add (where the CPU has it; otherwise multiply, then add)
    */
-  public VectorLevel2(boolean fma) {
+  VectorLevel2(boolean fma) {
     this.fma = fma;
   }
 

@@ -1,7 +1,6 @@
 package io.github.embeddinggeometry.internal.simd;
 
 import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.DoubleVector;
@@ -12,22 +11,22 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The JDK Vector API micro-kernels: R rows of A x 2 vectors of B, with R chosen once per JVM from
- * the vector width, the register file and the JDK ({@link Kernels#tileRows}): 6 rows (12
- * accumulators) where there are sixteen vector registers (AVX2), or 4 rows (8) under JDK 25 and
- * later, whose C2 spills the 6-row loop; 12 rows (24 accumulators) where there are thirty-two
- * (AVX-512, NEON, SVE), as OpenBLAS and BLIS pick a kernel per architecture. Each step of k loads
- * two B vectors, broadcasts R A values and issues 2R fused multiply-adds, so every lane of C is the
- * sequential fused sum over k, whatever its position in the tile and whatever R or the lane count:
- * every shape gives the same bits. Measured in L1 on the reference machine (AVX2) 6 x 2 ran about
- * 1.6 times faster than 4 x 3 vectors, whose four broadcasts plus three loads per step left the FMA
- * units idle, and faster than a k-counted loop or a loop unrolled twice (both tried).
+ * The JDK Vector API micro-kernels: R rows of A x 2 vectors of B, R = 4, 6 or 12, the one that ran
+ * fastest on this machine, JDK and species ({@code internal.kernel.Calibration}): the register file
+ * alone does not decide it (12 rows, made for the thirty-two registers of AVX-512, ran 16 times
+ * slower than 6 on Zen 5 under JDK 17 and 25; 6 rows spilled under JDK 25's C2 on Zen 3, where 4
+ * ran three times faster). Each step of k loads two B vectors, broadcasts R A values and issues 2R
+ * fused multiply-adds, so every lane of C is the sequential fused sum over k, whatever its position
+ * in the tile and whatever R or the lane count: every shape gives the same bits. Measured in L1 on
+ * the reference machine (AVX2) 6 x 2 ran about 1.6 times faster than 4 x 3 vectors, whose four
+ * broadcasts plus three loads per step left the FMA units idle, and faster than a k-counted loop or
+ * a loop unrolled twice (both tried).
  *
  * <p>The species is a static final ({@code -Dembgeo.vector.bits} may force another width, for
  * tests: a 128-bit species runs here as on NEON or SSE machines, a 512-bit one as on AVX-512, there
  * without intrinsics but with the same results), so the JIT folds it into every kernel.
  *
- * <p>Loaded only reflectively, by {@code internal.kernel.Kernels}, after checking that the {@code
+ * <p>Loaded only reflectively, through {@link VectorSimd}, after checking that the {@code
  * jdk.incubator.vector} module is readable; nothing else refers to this package.
  */
 public abstract class VectorTileKernel extends TileKernel {
@@ -44,31 +43,11 @@ public abstract class VectorTileKernel extends TileKernel {
   static final boolean FMA = Settings.fma(hardwareFma());
 
   /**
-   * @throws UnsupportedOperationException if vectors are narrower than 128 bits
-   */
-  VectorTileKernel() {
-    if (S.vectorBitSize() < 128) {
-      throw new UnsupportedOperationException(
-          "vector size is " + S.vectorBitSize() + " bits; at least 128 needed");
-    }
-  }
-
-  /**
-   * The kernel for this JVM: {@link Kernels#tileRows} rows for this species' width and the
-   * machine's architecture, unless {@code -Dembgeo.tile.rows} says otherwise.
-   */
-  public static TileKernel create() {
-    int rows = Settings.tileRows();
-    return create(
-        rows != 0 ? rows : Kernels.tileRows(S.vectorBitSize(), System.getProperty("os.arch")));
-  }
-
-  /**
    * The kernel of {@code rows} rows (4, 6 or 12) on this JVM's species.
    *
    * @throws IllegalArgumentException for another row count
    */
-  public static TileKernel create(int rows) {
+  static TileKernel create(int rows) {
     switch (rows) {
       case 4:
         return new Rows4();
@@ -89,7 +68,7 @@ public abstract class VectorTileKernel extends TileKernel {
   }
 
   /** Whether HotSpot emits FMA instructions ({@code -XX:+UseFMA}, set from the CPU's features). */
-  private static boolean hardwareFma() {
+  static boolean hardwareFma() {
     try {
       var bean =
           ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
@@ -128,7 +107,7 @@ public abstract class VectorTileKernel extends TileKernel {
 
   /**
    * 4 rows of A x 2 vectors of B: 8 accumulators, two B vectors and one broadcast, leaving spare
-   * registers of the sixteen of AVX2 (see {@link Kernels#tileRows} for when it is chosen).
+   * registers of the sixteen of AVX2.
    */
   static final class Rows4 extends VectorTileKernel {
     @Override

@@ -255,25 +255,16 @@ class TileKernelTest {
                 assertThat(k.description()).startsWith("Vector API, " + bits + "-bit, ");
               }
               int width = Integer.parseInt(k.description().split("[ -]")[2]);
-              assertThat(k.mr()).isEqualTo(Kernels.tileRows(width, System.getProperty("os.arch")));
               assertThat(k.nr()).isEqualTo(2 * width / 32);
+              // A forced shape is used as is; otherwise the calibration's choice, one of the
+              // shapes there are kernels for.
+              String rows = System.getProperty(Settings.TILE_ROWS);
+              if (rows != null) {
+                assertThat(k.mr()).isEqualTo(Integer.parseInt(rows));
+              } else {
+                assertThat(k.mr()).isIn(4, 6, 12);
+              }
             });
-  }
-
-  @Test
-  void tileRowsFollowTheRegisterFile() {
-    // sixteen vector registers: SSE, AVX, AVX2; 4 rows from JDK 25 (its C2 spills the 6-row loop)
-    assertThat(Kernels.tileRows(128, "amd64", 17)).isEqualTo(6);
-    assertThat(Kernels.tileRows(256, "amd64", 17)).isEqualTo(6);
-    assertThat(Kernels.tileRows(256, "x86_64", 24)).isEqualTo(6);
-    assertThat(Kernels.tileRows(256, "amd64", 25)).isEqualTo(4);
-    assertThat(Kernels.tileRows(128, "x86_64", 26)).isEqualTo(4);
-    // thirty-two: AVX-512, and every aarch64 (NEON, SVE), on every JDK
-    assertThat(Kernels.tileRows(512, "amd64", 17)).isEqualTo(12);
-    assertThat(Kernels.tileRows(512, "amd64", 25)).isEqualTo(12);
-    assertThat(Kernels.tileRows(128, "aarch64", 17)).isEqualTo(12);
-    assertThat(Kernels.tileRows(256, "aarch64", 25)).isEqualTo(12);
-    assertThat(Kernels.tileRows(512, null, 17)).isEqualTo(12);
   }
 
   @Test

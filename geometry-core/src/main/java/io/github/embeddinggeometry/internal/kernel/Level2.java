@@ -1,24 +1,16 @@
-package io.github.embeddinggeometry.internal.linalg;
-
-import io.github.embeddinggeometry.internal.kernel.Kernels;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.MethodType;
+package io.github.embeddinggeometry.internal.kernel;
 
 /**
  * The memory-bound float64 loops of the eigensolver: the symmetric matrix-vector product of the
  * Householder reduction (half of its flops, all of its memory traffic) and dot products. Plain Java
  * cannot vectorise them (a floating-point reduction may not be reordered), so the Vector API
  * version {@code internal.simd.VectorLevel2} is used whenever the tile kernel is the Vector API
- * one; {@link ScalarLevel2} otherwise. Public only so that the Vector API class, compiled apart
- * with the incubator module, can extend it.
+ * one; {@link ScalarLevel2} otherwise ({@link SimdProvider#level2}). Public only so that the Vector
+ * API class, compiled apart with the incubator module, can extend it.
  *
  * <p>Each method's summation order depends only on its arguments, never on timing.
  */
 public abstract class Level2 {
-  private static final String VECTOR_CLASS =
-      "io.github.embeddinggeometry.internal.simd.VectorLevel2";
-
   /** For subclasses only. */
   protected Level2() {}
 
@@ -107,45 +99,6 @@ public abstract class Level2 {
         s += (j >= i ? a[(r + i) * lda + r + j] : a[(r + j) * lda + r + i]) * x[r + j];
       }
       y[yOff + r + i] += s;
-    }
-  }
-
-  /** The level-2 loops that go with {@code kern}: Vector API ones for a Vector API kernel. */
-  static Level2 forKernel(TileKernel kern) {
-    if (kern == Kernels.scalar()) {
-      return ScalarLevel2.INSTANCE;
-    }
-    Level2 v = VectorHolder.VECTOR;
-    return v != null ? v : ScalarLevel2.INSTANCE;
-  }
-
-  private static final class VectorHolder {
-    static final Level2 VECTOR = load();
-
-    private static Level2 load() {
-      try {
-        Class<?> cls = MethodHandles.lookup().findClass(VECTOR_CLASS);
-        return (Level2)
-            MethodHandles.lookup()
-                .findConstructor(cls, MethodType.methodType(void.class, boolean.class))
-                .invoke(fusedMultiplyAdd());
-      } catch (Throwable e) {
-        // The tile kernel loaded the same module, so this is not expected; the scalar loops give
-        // the same results up to rounding, only slower.
-        return null;
-      }
-    }
-
-    /** Whether the JIT emits FMA instructions; without them the Vector API's fma is very slow. */
-    private static boolean fusedMultiplyAdd() {
-      try {
-        var vm =
-            java.lang.management.ManagementFactory.getPlatformMXBean(
-                com.sun.management.HotSpotDiagnosticMXBean.class);
-        return vm == null || "true".equals(vm.getVMOption("UseFMA").getValue());
-      } catch (RuntimeException | LinkageError e) {
-        return true;
-      }
     }
   }
 }

@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.internal.linalg;
+package io.github.embeddinggeometry.internal.kernel;
 
 /**
  * {@link Level2} in plain Java. Four rows share each load of x and y, and the dot products use two

@@ -1,0 +1,74 @@
+package io.github.embeddinggeometry.internal.kernel;
+
+import io.github.embeddinggeometry.internal.Settings;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Watches the calibrated kernel at work: the flops and the nanoseconds of every {@link
+ * TileKernel#tile} call, summed over threads, so their ratio is the rate per thread, comparable
+ * with the single-thread calibration. Over each window of {@link #WINDOW_FLOPS} (a large job:
+ * seconds of work), a rate under {@link Calibration#CLIFF} of the calibrated one means the shape
+ * fell off a JIT cliff after all (or the machine is far busier than when it was calibrated): one
+ * WARNING per process names the shape, both rates, and the properties that choose another.
+ */
+final class RateGuard {
+  /** Flops per window: about 2 s of one thread at 50 GFLOP/s. */
+  static final long WINDOW_FLOPS = 100_000_000_000L;
+
+  private static final System.Logger LOG = System.getLogger(RateGuard.class.getName());
+
+  private final String shape;
+  private final double calibratedGflops;
+  private final long window;
+  private final AtomicLong flops = new AtomicLong();
+  private final AtomicLong nanos = new AtomicLong();
+  private final AtomicBoolean warned = new AtomicBoolean();
+
+  RateGuard(String shape, double calibratedGflops) {
+    this(shape, calibratedGflops, WINDOW_FLOPS);
+  }
+
+  RateGuard(String shape, double calibratedGflops, long window) {
+    this.shape = shape;
+    this.calibratedGflops = calibratedGflops;
+    this.window = window;
+  }
+
+  /**
+   * Adds one call's work; at the end of a window, checks the rate.
+   *
+   * @return the warning when this call logged it, else null
+   */
+  String record(long callFlops, long callNanos) {
+    long ns = nanos.addAndGet(callNanos);
+    long f = flops.addAndGet(callFlops);
+    if (f < window || warned.get()) {
+      return null;
+    }
+    // One thread closes the window; the others' calls go into the next one.
+    if (!flops.compareAndSet(f, 0)) {
+      return null;
+    }
+    nanos.addAndGet(-ns);
+    double rate = (double) f / Math.max(1, ns);
+    if (rate >= Calibration.CLIFF * calibratedGflops || !warned.compareAndSet(false, true)) {
+      return null;
+    }
+    String msg =
+        String.format(
+            java.util.Locale.ROOT,
+            "embedding-geometry CPU kernel (%s) ran at %.1f GFLOP/s per thread over %.0f GFLOP,"
+                + " under a quarter of its calibrated %.1f GFLOP/s (a JIT cliff, or a much busier"
+                + " machine); -D%s=4, 6 or 12 forces another shape, -D%s=false uses %d rows",
+            shape,
+            rate,
+            f / 1e9,
+            calibratedGflops,
+            Settings.TILE_ROWS,
+            Settings.CALIBRATE,
+            SimdProvider.SAFE_ROWS);
+    LOG.log(System.Logger.Level.WARNING, msg);
+    return msg;
+  }
+}
