@@ -435,7 +435,10 @@ def side_text(row):
 
 def table(args):
     rows = {}
+    calibration = []
     for line in open(args.results):
+        if line.startswith("CALIBRATION "):
+            calibration.append("    " + line[len("CALIBRATION "):].rstrip())
         if not line.startswith("RESULT "):
             continue
         kv = dict(p.split("=", 1) for p in line.split()[1:])
@@ -515,6 +518,10 @@ def table(args):
                 f"{k} {a.get(k, '?')} | {b.get(k, '?')}"
                 for k in ("count", "min", "median", "mean", "max", "zeros"))
                 + f"; pairs of bitwise-identical rows: {b.get('identical_pairs', '?')}")
+    if calibration:
+        out.append("")
+        out.append("Our CPU kernel, as calibrated in the benchmark's JVM settings:")
+        out.extend(calibration)
     print("\n".join(out))
 
 

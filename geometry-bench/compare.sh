@@ -130,6 +130,9 @@ crash_hook() {
   fi
 }
 
+echo "== CPU kernel calibration" >&2
+run_side java calibration "$java" "${jvm_common[@]}" io.github.embeddinggeometry.bench.CompareMain calibration
+
 for w in "${workloads[@]}"; do
   echo "== $w: ours" >&2
   run_side java "$w" "$java" -Xmx"$(heap_for "$w")" "${jvm_common[@]}" \

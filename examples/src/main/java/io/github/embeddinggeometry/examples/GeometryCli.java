@@ -48,7 +48,8 @@ import picocli.CommandLine.Option;
       GeometryCli.DensityVsNorm.class,
       GeometryCli.Densest.class,
       GeometryCli.All.class,
-      GeometryCli.Example.class
+      GeometryCli.Example.class,
+      Info.class
     })
 public final class GeometryCli implements Callable<Integer> {
   /** Exit code for bad arguments or input. */

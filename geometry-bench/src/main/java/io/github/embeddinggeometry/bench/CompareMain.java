@@ -60,6 +60,13 @@ public final class CompareMain {
     if (args.length < 1) {
       usage("no workload given");
     }
+    if (args[0].equals("calibration")) {
+      // The CPU kernel's calibration in this JVM's settings, for compare.py's table.
+      for (String line : Backends.cpuReport()) {
+        System.out.println("CALIBRATION " + line);
+      }
+      return;
+    }
     Path data = null;
     int reps = 3;
     int streamQueries = 0;
@@ -103,7 +110,7 @@ public final class CompareMain {
   private static void usage(String problem) {
     System.err.println("CompareMain: " + problem);
     System.err.println(
-        "usage: CompareMain kernel|knn|cov|pca|pairwise|knn-full --data DIR"
+        "usage: CompareMain kernel|knn|cov|pca|pairwise|knn-full --data DIR | CompareMain calibration"
             + " [--reps N] [--stream-queries Q]");
     System.exit(2);
   }

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.backend;
 
 import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.SimdProvider;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -83,6 +84,19 @@ public final class Backends {
         throw e;
       }
     }
+  }
+
+  /**
+   * What the CPU backend computes with here, in lines for people (the command line's {@code info}):
+   * the CPU, the JDK, the vector width, the tile kernel and how it was chosen, and the rate of
+   * every micro-tile shape the calibration timed. The first call may calibrate (about a quarter of
+   * a second, once per machine and JDK). The wording may change between versions.
+   *
+   * @return the lines, without line ends
+   * @since 0.1
+   */
+  public static List<String> cpuReport() {
+    return SimdProvider.get().describe();
   }
 
   /**

@@ -34,7 +34,7 @@ public final class CpuBackend implements ComputeBackend {
 
   @Override
   public String description() {
-    return "cpu (" + kern.description() + ", " + Parallel.threads() + " threads)";
+    return "cpu (" + kern.descriptionWithRate() + ", " + Parallel.threads() + " threads)";
   }
 
   @Override

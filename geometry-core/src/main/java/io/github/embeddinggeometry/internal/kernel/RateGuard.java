@@ -35,6 +35,11 @@ final class RateGuard {
     this.window = window;
   }
 
+  /** The rate the calibration measured, GFLOP/s. */
+  double calibratedGflops() {
+    return calibratedGflops;
+  }
+
   /**
    * Adds one call's work; at the end of a window, checks the rate.
    *

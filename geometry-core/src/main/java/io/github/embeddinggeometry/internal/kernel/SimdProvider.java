@@ -130,6 +130,64 @@ public final class SimdProvider {
     return bf16;
   }
 
+  /**
+   * The choice in words, for {@code geometry info} and the benchmarks: CPU, JDK, vector width, the
+   * tile kernel and how it was chosen, and the calibration table. Lines without line ends.
+   */
+  public List<String> describe() {
+    List<String> out = new ArrayList<>();
+    out.add("CPU:          " + Calibration.cpuModel());
+    out.add(
+        "JDK:          "
+            + System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.vm.version"));
+    out.add(
+        "Vector API:   "
+            + (vector == null
+                ? "not in use"
+                : vector.bits() + "-bit, " + vector.bits() / 32 + " float lanes"));
+    TileKernel k = tileKernel();
+    Optional<Calibration.Result> cal = calibration();
+    out.add("tile kernel:  " + k.description() + " (" + choice() + ")");
+    if (cal.isPresent()) {
+      out.add(
+          String.format(
+              java.util.Locale.ROOT,
+              "calibration:  %d x %d x %d product on one thread, GFLOP/s",
+              Calibration.M,
+              Calibration.N,
+              Calibration.K));
+      for (Calibration.Entry e : cal.get().entries()) {
+        String status =
+            e.name().equals(cal.get().chosen())
+                ? "chosen"
+                : e.status() == Calibration.Status.OK
+                    ? ""
+                    : e.status() == Calibration.Status.CLIFF ? "JIT cliff" : "failed";
+        out.add(
+            String.format(
+                    java.util.Locale.ROOT,
+                    "  %-20s %8s  %s%s",
+                    e.name(),
+                    Double.isNaN(e.gflops())
+                        ? "-"
+                        : String.format(java.util.Locale.ROOT, "%.1f", e.gflops()),
+                    status,
+                    e.note().isEmpty() ? "" : " (" + e.note() + ")")
+                .stripTrailing());
+      }
+      java.nio.file.Path dir = Settings.cacheDir();
+      out.add(
+          "cache:        "
+              + (cal.get().cached()
+                  ? "read from "
+                  : cal.get().settled() ? "written to " : "not written (too busy to tell) in ")
+              + (dir == null ? "(none)" : dir.toAbsolutePath()));
+    }
+    return out;
+  }
+
   private void chooseKernel() {
     if (vector == null) {
       kernel = ScalarTileKernel.INSTANCE;
@@ -158,8 +216,9 @@ public final class SimdProvider {
             System::nanoTime);
     if (r.isEmpty()) {
       kernel = shapeOrScalar(vector, SAFE_ROWS);
-      how = "calibration found no usable shape: " + SAFE_ROWS + " rows";
-      LOG.log(System.Logger.Level.WARNING, "embedding-geometry kernel calibration failed; " + how);
+      // Nothing got compiled in time (a busy machine): the safe shape, and another try next time.
+      how = "calibration timed no shape: " + SAFE_ROWS + " rows";
+      LOG.log(System.Logger.Level.DEBUG, "embedding-geometry kernel " + how);
       return;
     }
     calibration = r.get();

@@ -38,6 +38,21 @@ public abstract class TileKernel {
   public abstract String description();
 
   /**
+   * {@link #description()}, and the calibrated rate when {@link Calibration} chose this kernel:
+   * "..., calibrated 225.1 GFLOP/s".
+   */
+  public final String descriptionWithRate() {
+    RateGuard g = guard;
+    return g == null
+        ? description()
+        : String.format(
+            java.util.Locale.ROOT,
+            "%s, calibrated %.1f GFLOP/s",
+            description(),
+            g.calibratedGflops());
+  }
+
+  /**
    * The micro-kernel: {@code C[r][c] (+)= sum_{k < kc} ap[apOff + k*mr + r] * bp[bpOff + k*nr + c]}
    * for an {@code mr x nr} block of C at {@code c[cOff + r * ldc + col]}.
    *
