@@ -18,7 +18,7 @@ import java.util.function.LongSupplier;
  * L2 on every current CPU. Rates are in GFLOP/s of that product.
  *
  * <p>Each candidate is prepared (packing, warm-up until compiled: see {@link
- * SimdProvider#tileCandidate}), then timed pass after pass within its share of the budget; its rate
+ * SimdProvider.TileCandidate}), then timed pass after pass within its share of the budget; its rate
  * is that of its fastest pass, which filters out passes slowed by other processes. A candidate that
  * throws is skipped; one under {@link #CLIFF} of the best rate is recorded as a JIT cliff and never
  * chosen. Results are cached per machine, JDK and flags ({@link CalibrationCache}), so only the

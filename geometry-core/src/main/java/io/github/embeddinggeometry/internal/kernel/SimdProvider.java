@@ -56,7 +56,7 @@ public final class SimdProvider {
   private final Vector vector;
   private final Level2 level2;
   private Bf16.Decoder bf16;
-  private TileKernel kernel;
+  private volatile TileKernel kernel;
   private Calibration.Result calibration;
   private String how;
 
@@ -95,11 +95,18 @@ public final class SimdProvider {
   }
 
   /** The tile kernel, chosen on the first call (which may calibrate). */
-  public synchronized TileKernel tileKernel() {
-    if (kernel == null) {
-      chooseKernel();
+  public TileKernel tileKernel() {
+    TileKernel k = kernel;
+    if (k != null) {
+      return k;
     }
-    return kernel;
+    synchronized (this) {
+      if (kernel == null) {
+        // written last: a thread that sees the kernel sees its guard, the calibration and how
+        kernel = chooseKernel();
+      }
+      return kernel;
+    }
   }
 
   /**
@@ -188,22 +195,20 @@ public final class SimdProvider {
     return out;
   }
 
-  private void chooseKernel() {
+  /** Chooses the kernel, sets {@link #how} and {@link #calibration}. */
+  private TileKernel chooseKernel() {
     if (vector == null) {
-      kernel = ScalarTileKernel.INSTANCE;
       how = "plain Java";
-      return;
+      return ScalarTileKernel.INSTANCE;
     }
     int forced = Settings.tileRows();
     if (forced != 0) {
-      kernel = shapeOrScalar(vector, forced);
       how = "forced by -D" + Settings.TILE_ROWS + "=" + forced;
-      return;
+      return shapeOrScalar(vector, forced);
     }
     if (!Settings.calibrate()) {
-      kernel = shapeOrScalar(vector, SAFE_ROWS);
       how = "-D" + Settings.CALIBRATE + "=false: " + SAFE_ROWS + " rows";
-      return;
+      return shapeOrScalar(vector, SAFE_ROWS);
     }
     List<TileCandidate> cands = tileCandidates(vector);
     long budget = Settings.positiveInt(Settings.CALIBRATE_MS, 250) * 1_000_000L;
@@ -215,23 +220,23 @@ public final class SimdProvider {
             budget,
             System::nanoTime);
     if (r.isEmpty()) {
-      kernel = shapeOrScalar(vector, SAFE_ROWS);
       // Nothing got compiled in time (a busy machine): the safe shape, and another try next time.
       how = "calibration timed no shape: " + SAFE_ROWS + " rows";
       LOG.log(System.Logger.Level.DEBUG, "embedding-geometry kernel " + how);
-      return;
+      return shapeOrScalar(vector, SAFE_ROWS);
     }
-    calibration = r.get();
+    Calibration.Result cal = r.get();
+    TileKernel chosen = null;
     for (TileCandidate c : cands) {
-      if (c.name().equals(calibration.chosen())) {
-        kernel = c.kernel;
+      if (c.name().equals(cal.chosen())) {
+        chosen = c.kernel;
       }
     }
-    kernel.guard = new RateGuard(kernel.description(), calibration.best().gflops());
-    how = calibration.cached() ? "calibrated (cached)" : "calibrated";
-    LOG.log(
-        System.Logger.Level.DEBUG,
-        () -> "embedding-geometry CPU kernel " + how + ": " + calibration);
+    chosen.guard = new RateGuard(chosen.description(), cal.best().gflops());
+    calibration = cal;
+    how = cal.cached() ? "calibrated (cached)" : "calibrated";
+    LOG.log(System.Logger.Level.DEBUG, () -> "embedding-geometry CPU kernel " + how + ": " + cal);
+    return chosen;
   }
 
   /** The kernel of {@code rows} rows, or the scalar one when it fails its smoke test. */
