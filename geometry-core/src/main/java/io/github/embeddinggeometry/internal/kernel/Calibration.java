@@ -94,7 +94,7 @@ public final class Calibration {
    * A calibration: every candidate's entry in the order timed, the chosen one's name.
    *
    * @param entries one per candidate
-   * @param chosen name of the fastest eligible candidate
+   * @param chosen name of the fastest eligible candidate, null when none is eligible
    * @param cached true when read from the cache rather than timed in this process
    * @param settled every candidate was timed or failed for good, and every eligible one ran at
    *     least {@link #SETTLED_PASSES} passes: worth caching
@@ -104,7 +104,11 @@ public final class Calibration {
       entries = List.copyOf(entries);
     }
 
-    /** The chosen candidate's entry. */
+    /**
+     * The chosen candidate's entry.
+     *
+     * @throws IllegalStateException when none was chosen
+     */
     public Entry best() {
       for (Entry e : entries) {
         if (e.name().equals(chosen)) {
@@ -122,7 +126,7 @@ public final class Calibration {
    * when a property forced the shape, calibration is off, or the kernel is scalar).
    */
   public static Optional<Entry> chosen() {
-    return SimdProvider.get().calibration().map(Result::best);
+    return SimdProvider.get().calibration().filter(r -> r.chosen() != null).map(Result::best);
   }
 
   /**
@@ -132,7 +136,7 @@ public final class Calibration {
    * @param key what the result depends on beyond the candidates' names ({@link #machineKey})
    * @param budgetNanos time the timing may take, all candidates together
    * @param clock nanosecond clock ({@code System::nanoTime} but in tests)
-   * @return the result; with no eligible candidate, empty
+   * @return the result (with no choice when no candidate is eligible); empty without candidates
    */
   static Optional<Result> calibrate(
       List<? extends Candidate> candidates,
@@ -154,7 +158,7 @@ public final class Calibration {
     Optional<Result> r = measure(candidates, budgetNanos, clock);
     // An unsettled result (a candidate still compiling when its time ran out) is used but not
     // kept, so that a busy first process does not fix a wrong choice for good.
-    if (file != null && r.isPresent() && r.get().settled()) {
+    if (file != null && r.isPresent() && r.get().settled() && r.get().chosen() != null) {
       CalibrationCache.write(file, key, r.get());
     }
     return r;
@@ -289,9 +293,9 @@ public final class Calibration {
         best = m;
       }
     }
-    return best == null
-        ? Optional.empty()
-        : Optional.of(new Result(Collections.unmodifiableList(out), best.name(), false, settled));
+    return Optional.of(
+        new Result(
+            Collections.unmodifiableList(out), best == null ? null : best.name(), false, settled));
   }
 
   /**

@@ -111,7 +111,8 @@ public final class SimdProvider {
 
   /**
    * The calibration behind {@link #tileKernel()}, or empty when the shape was not calibrated (plain
-   * Java, forced, calibration off or failed).
+   * Java, forced, calibration off). Its choice is null when no shape was timed in time (then 6
+   * rows).
    */
   public synchronized Optional<Calibration.Result> calibration() {
     tileKernel();
@@ -189,7 +190,9 @@ public final class SimdProvider {
           "cache:        "
               + (cal.get().cached()
                   ? "read from "
-                  : cal.get().settled() ? "written to " : "not written (too busy to tell) in ")
+                  : cal.get().settled() && cal.get().chosen() != null
+                      ? "written to "
+                      : "not written (too busy to tell) in ")
               + (dir == null ? "(none)" : dir.toAbsolutePath()));
     }
     return out;
@@ -219,7 +222,8 @@ public final class SimdProvider {
             Calibration.machineKey(vector.bits(), vector.fma()),
             budget,
             System::nanoTime);
-    if (r.isEmpty()) {
+    if (r.isEmpty() || r.get().chosen() == null) {
+      calibration = r.orElse(null);
       // Nothing got compiled in time (a busy machine): the safe shape, and another try next time.
       how = "calibration timed no shape: " + SAFE_ROWS + " rows";
       LOG.log(System.Logger.Level.DEBUG, "embedding-geometry kernel " + how);
