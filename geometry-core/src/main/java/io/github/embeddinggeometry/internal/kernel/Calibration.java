@@ -18,11 +18,14 @@ import java.util.function.LongSupplier;
  * L2 on every current CPU. Rates are in GFLOP/s of that product.
  *
  * <p>Each candidate is prepared (packing, warm-up until compiled: see {@link
- * SimdProvider.TileCandidate}), then timed pass after pass within its share of the budget; its rate
- * is that of its fastest pass, which filters out passes slowed by other processes. A candidate that
- * throws is skipped; one under {@link #CLIFF} of the best rate is recorded as a JIT cliff and never
- * chosen. Results are cached per machine, JDK and flags ({@link CalibrationCache}), so only the
- * first process pays.
+ * SimdProvider.TileCandidate}) in turns, round after round, so that the JIT compiles one while
+ * another warms up; once ready it is timed pass after pass for half its share of what is left of
+ * the budget; its rate is that of its fastest pass, which filters out passes slowed by other
+ * processes. One still not ready when the budget is spent, after four times what the quickest took,
+ * is a JIT cliff (12 rows on Zen 5: C2 took 0.7 s to make a kernel 20 times slower). A candidate
+ * that throws is skipped; one under {@link #CLIFF} of the best rate is recorded as a JIT cliff and
+ * never chosen. Results are cached per machine, JDK and flags ({@link CalibrationCache}), so only
+ * the first process pays.
  *
  * <p>Another kernel (a native BLAS, say) competes by being one more {@link Candidate}, or compares
  * its own rate on the same product with {@link #chosen()}.
@@ -46,9 +49,6 @@ public final class Calibration {
   /** Passes after which a candidate's timing stops even within budget (a stalled clock). */
   static final int MAX_PASSES = 4000;
 
-  /** Percent of a candidate's share of the budget its warm-up may take. */
-  static final int WARM_SHARE = 70;
-
   /** Passes each successful candidate must have run for its result to be worth caching. */
   static final int SETTLED_PASSES = 5;
 
@@ -63,8 +63,8 @@ public final class Calibration {
      *
      * @param warmNanos time ({@link System#nanoTime}) a warm-up may take at most
      * @return one pass of the product, to be timed; it may be run many times
-     * @throws TimeoutException when it could not get ready within {@code warmNanos}: skipped, and
-     *     the result is not cached
+     * @throws TimeoutException when it could not get ready within {@code warmNanos}: asked again in
+     *     its next turn
      * @throws Exception when the candidate cannot run here: it is skipped
      */
     Runnable prepare(float[] a, float[] b, float[] c, long warmNanos) throws Exception;
@@ -179,29 +179,33 @@ public final class Calibration {
     float[] c = new float[M * N];
     long start = clock.getAsLong();
     int n = candidates.size();
-    Attempt[] att = new Attempt[n];
-    // The first round leaves a quarter of the budget for second chances.
-    long firstRound = budgetNanos - budgetNanos / 4;
-    for (int i = 0; i < n; i++) {
-      long left = firstRound - (clock.getAsLong() - start);
-      att[i] = new Attempt(candidates.get(i));
-      att[i].run(a, b, c, left / (n - i), clock);
+    List<Attempt> att = new ArrayList<>();
+    for (Candidate cand : candidates) {
+      att.add(new Attempt(cand));
     }
-    // A second chance for those that ran out of time: C2 went on compiling them in the
-    // background, and the first to warm up also paid for what the others then found compiled.
-    List<Attempt> again = new ArrayList<>();
-    for (Attempt t : att) {
-      if (t.timedOut) {
-        again.add(t);
+    // Warm-ups in turns of a sixteenth of the budget, round after round: while one candidate's
+    // turn runs, C2 compiles another's kernel in the background. A candidate that gets ready is
+    // timed at once, for half of its fair share of what is left.
+    long turn = Math.max(1, budgetNanos / 16);
+    int undecided = n;
+    boolean progress = true;
+    for (int round = 0; undecided > 0 && progress && round < MAX_PASSES; round++) {
+      progress = false;
+      for (Attempt t : att) {
+        long left = budgetNanos - (clock.getAsLong() - start);
+        if (t.entry != null || left <= 0) {
+          continue;
+        }
+        t.run(a, b, c, Math.min(turn, left), left / (2L * undecided), clock);
+        progress = true;
+        if (t.entry != null) {
+          undecided--;
+        }
       }
-    }
-    for (int i = 0; i < again.size(); i++) {
-      long left = budgetNanos - (clock.getAsLong() - start);
-      again.get(i).run(a, b, c, left / (again.size() - i), clock);
     }
     long quickest = Long.MAX_VALUE;
     for (Attempt t : att) {
-      if (t.entry.status() == Status.OK) {
+      if (t.entry != null && t.entry.status() == Status.OK) {
         quickest = Math.min(quickest, t.warmNanos);
       }
     }
@@ -209,17 +213,29 @@ public final class Calibration {
     boolean settled = true;
     for (Attempt t : att) {
       Entry e = t.entry;
-      if (t.timedOut && quickest <= CLIFF * t.warmNanos) {
-        // Twice out of time, while another shape got ready in a quarter of that: this one does
-        // not compile, or not to fast code.
+      if (e == null && t.warmNanos > 0 && quickest <= CLIFF * t.warmNanos) {
+        // Out of time, while another shape got ready in a quarter of that: this one does not
+        // compile, or not to fast code.
         e =
             new Entry(
-                e.name(),
+                t.cand.name(),
                 Double.NaN,
                 Status.CLIFF,
-                e.note() + ", over 4 times what the quickest shape took: JIT cliff");
-      } else if (t.timedOut || (e.status() == Status.OK && t.passes < SETTLED_PASSES)) {
+                "not ready in "
+                    + t.warmNanos / 1_000_000
+                    + " ms, over 4 times what the quickest shape took: JIT cliff");
+      } else if (e == null) {
         // The machine was too busy to tell: the result is used but not kept.
+        settled = false;
+        e =
+            new Entry(
+                t.cand.name(),
+                Double.NaN,
+                Status.FAILED,
+                t.warmNanos > 0
+                    ? "not ready in " + t.warmNanos / 1_000_000 + " ms"
+                    : "not timed: budget spent");
+      } else if (e.status() == Status.OK && t.passes < SETTLED_PASSES) {
         settled = false;
       }
       timed.add(e);
@@ -227,13 +243,14 @@ public final class Calibration {
     return choose(timed, settled);
   }
 
-  /** One candidate's timing. */
+  /** One candidate's timing, over turns until it is ready. */
   private static final class Attempt {
     final Candidate cand;
-    Entry entry;
-    boolean timedOut;
 
-    /** Warm-up time: taken when it got ready, allowed (all attempts) when it timed out. */
+    /** The result, once ready and timed or failed for good; null while not ready. */
+    Entry entry;
+
+    /** Time spent warming up in this candidate's turns. */
     long warmNanos;
 
     int passes;
@@ -242,31 +259,23 @@ public final class Calibration {
       this.cand = cand;
     }
 
-    /** Prepares and times passes for {@code share} nanoseconds. */
-    void run(float[] a, float[] b, float[] c, long share, LongSupplier clock) {
-      timedOut = false;
-      if (share <= 0) {
-        entry = new Entry(cand.name(), Double.NaN, Status.FAILED, "not timed: budget spent");
-        timedOut = true;
-        return;
-      }
+    /** One turn: warm up for at most {@code warm}; once ready, time passes for {@code time}. */
+    void run(float[] a, float[] b, float[] c, long warm, long time, LongSupplier clock) {
       long t0 = clock.getAsLong();
-      long allowed = share * WARM_SHARE / 100;
-      long best = Long.MAX_VALUE;
       try {
-        Runnable pass = cand.prepare(a, b, c, allowed);
-        warmNanos = clock.getAsLong() - t0;
+        Runnable pass = cand.prepare(a, b, c, warm);
+        warmNanos += clock.getAsLong() - t0;
+        long t1 = clock.getAsLong();
+        long best = Long.MAX_VALUE;
         do {
           long p0 = clock.getAsLong();
           pass.run();
           best = Math.min(best, Math.max(1, clock.getAsLong() - p0));
           passes++;
-        } while (passes < MAX_PASSES && clock.getAsLong() - t0 < share);
+        } while (passes < MAX_PASSES && clock.getAsLong() - t1 < time);
         entry = new Entry(cand.name(), (double) FLOPS / best, Status.OK, "");
       } catch (TimeoutException e) {
-        warmNanos += allowed;
-        timedOut = true;
-        entry = new Entry(cand.name(), Double.NaN, Status.FAILED, e.getMessage());
+        warmNanos += Math.max(warm, clock.getAsLong() - t0);
       } catch (Exception | LinkageError e) {
         entry = new Entry(cand.name(), Double.NaN, Status.FAILED, String.valueOf(e));
       }

@@ -149,7 +149,7 @@ class CalibrationTest {
     Calibration.Result r = measure(cands).orElseThrow();
     assertThat(now.get()).isLessThanOrEqualTo(BUDGET + 7 * MS);
     for (Fake f : cands) {
-      // each had its share: about 83 ms, ten or so passes
+      // each timed for half its share of what was left: 6, 7 and 11 passes
       assertThat(f.passes).isBetween(Calibration.SETTLED_PASSES, 12);
     }
     assertThat(r.settled()).isTrue();
@@ -161,7 +161,7 @@ class CalibrationTest {
     Fake quick = new Fake("quick", 1 * MS, 1 * MS);
     Calibration.Result r = measure(List.of(stuck, quick)).orElseThrow();
     assertThat(now.get()).isLessThanOrEqualTo(BUDGET + 1 * MS);
-    assertThat(stuck.prepared).as("a second chance").isEqualTo(2);
+    assertThat(stuck.prepared).as("turns while the budget lasts").isGreaterThan(2);
     // It took over 4 times longer than the quickest and still did not get ready: a cliff, known
     // for good, so the result may be cached.
     assertThat(entry(r, "stuck").status()).isEqualTo(Calibration.Status.CLIFF);
