@@ -149,24 +149,68 @@ public final class Calibration {
       names.add(c.name());
     }
     Path file = cacheDir == null ? null : CalibrationCache.file(cacheDir, key);
-    if (file != null) {
-      Optional<Result> hit = CalibrationCache.read(file, key, names);
-      if (hit.isPresent()) {
-        return hit;
+    Optional<Result> hit =
+        file == null ? Optional.empty() : CalibrationCache.read(file, key, names);
+    if (hit.isPresent() && hit.get().settled()) {
+      return hit;
+    }
+    // A provisional result (some shape not ready within an earlier budget) keeps what it knows and
+    // gives the whole budget to the shapes it does not know: a slow-compiling shape gets its
+    // answer over a few processes, each paying one budget at most.
+    List<Candidate> toTime = new ArrayList<>();
+    for (Candidate c : candidates) {
+      if (hit.isEmpty() || unknown(hit.get(), c.name())) {
+        toTime.add(c);
       }
     }
-    Optional<Result> r = measure(candidates, budgetNanos, clock);
-    // An unsettled result (a candidate still compiling when its time ran out) is used but not
-    // kept, so that a busy first process does not fix a wrong choice for good.
-    if (file != null && r.isPresent() && r.get().settled() && r.get().chosen() != null) {
+    Optional<Result> r = measure(toTime, budgetNanos, clock, hit.isPresent());
+    if (hit.isPresent()) {
+      List<Entry> merged = new ArrayList<>();
+      for (Entry e : hit.get().entries()) {
+        merged.add(unknown(hit.get(), e.name()) ? entryOf(r.orElseThrow(), e.name()) : e);
+      }
+      r = choose(merged, r.orElseThrow().settled());
+    }
+    // Kept even when provisional, so that the next process times only what is unknown.
+    if (file != null && r.isPresent() && r.get().chosen() != null) {
       CalibrationCache.write(file, key, r.get());
     }
     return r;
   }
 
+  /** Whether {@code r} has no answer for the candidate {@code name}: it was never ready. */
+  private static boolean unknown(Result r, String name) {
+    Entry e = entryOf(r, name);
+    return e.status() == Status.FAILED && e.note().startsWith(NOT_READY);
+  }
+
+  private static Entry entryOf(Result r, String name) {
+    for (Entry e : r.entries()) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+    }
+    throw new IllegalStateException("no entry for " + name);
+  }
+
+  /** Note of a candidate that was not ready, or not reached, within the budget. */
+  static final String NOT_READY = "not ready";
+
   /** Times the candidates, in order, each within its share of what is left of the budget. */
   static Optional<Result> measure(
       List<? extends Candidate> candidates, long budgetNanos, LongSupplier clock) {
+    return measure(candidates, budgetNanos, clock, false);
+  }
+
+  /**
+   * As above; {@code othersReady}: other shapes got ready in an earlier process, so one not ready
+   * after a whole budget of its own is a JIT cliff.
+   */
+  static Optional<Result> measure(
+      List<? extends Candidate> candidates,
+      long budgetNanos,
+      LongSupplier clock,
+      boolean othersReady) {
     float[] a = new float[M * K];
     float[] b = new float[N * K];
     SplittableRandom rnd = new SplittableRandom(24);
@@ -203,7 +247,7 @@ public final class Calibration {
         }
       }
     }
-    long quickest = Long.MAX_VALUE;
+    long quickest = othersReady ? 0 : Long.MAX_VALUE;
     for (Attempt t : att) {
       if (t.entry != null && t.entry.status() == Status.OK) {
         quickest = Math.min(quickest, t.warmNanos);
@@ -221,7 +265,8 @@ public final class Calibration {
                 t.cand.name(),
                 Double.NaN,
                 Status.CLIFF,
-                "not ready in "
+                NOT_READY
+                    + " in "
                     + t.warmNanos / 1_000_000
                     + " ms, over 4 times what the quickest shape took: JIT cliff");
       } else if (e == null) {
@@ -233,8 +278,8 @@ public final class Calibration {
                 Double.NaN,
                 Status.FAILED,
                 t.warmNanos > 0
-                    ? "not ready in " + t.warmNanos / 1_000_000 + " ms"
-                    : "not timed: budget spent");
+                    ? NOT_READY + " in " + t.warmNanos / 1_000_000 + " ms"
+                    : NOT_READY + ": budget spent");
       } else if (e.status() == Status.OK && t.passes < SETTLED_PASSES) {
         settled = false;
       }

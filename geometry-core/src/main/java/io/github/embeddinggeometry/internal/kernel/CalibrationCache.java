@@ -69,7 +69,9 @@ final class CalibrationCache {
           entries.stream()
               .anyMatch(e -> e.name().equals(chosen) && e.status() == Calibration.Status.OK);
       return eligible
-          ? Optional.of(new Calibration.Result(entries, chosen, true, true))
+          ? Optional.of(
+              new Calibration.Result(
+                  entries, chosen, true, Boolean.parseBoolean(p.getProperty("settled"))))
           : Optional.empty();
     } catch (RuntimeException e) {
       // a missing or malformed field (null status, bad number)
@@ -91,6 +93,7 @@ final class CalibrationCache {
     }
     p.setProperty("candidates", String.join(",", names));
     p.setProperty("chosen", r.chosen());
+    p.setProperty("settled", Boolean.toString(r.settled()));
     Path tmp = null;
     try {
       StringWriter text = new StringWriter();

@@ -188,11 +188,11 @@ public final class SimdProvider {
       java.nio.file.Path dir = Settings.cacheDir();
       out.add(
           "cache:        "
-              + (cal.get().cached()
-                  ? "read from "
-                  : cal.get().settled() && cal.get().chosen() != null
-                      ? "written to "
-                      : "not written (too busy to tell) in ")
+              + (cal.get().chosen() == null
+                  ? "not written (no shape ready in time) in "
+                  : !cal.get().settled()
+                      ? "provisional (shapes not ready are timed again next time) in "
+                      : cal.get().cached() ? "read from " : "written to ")
               + (dir == null ? "(none)" : dir.toAbsolutePath()));
     }
     return out;

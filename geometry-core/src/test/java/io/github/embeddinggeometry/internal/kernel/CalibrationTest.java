@@ -170,16 +170,41 @@ class CalibrationTest {
   }
 
   @Test
-  void aMachineTooBusyToTellIsNotCached(@TempDir Path dir) {
+  void aShapeNotReadyIsTimedAgainByTheNextProcessAlone(@TempDir Path dir) {
     // Every shape needs most of its time to get ready: the timeout says nothing about the shape.
     Fake slowReady = new Fake("slow", 1 * MS, 50 * MS);
     NeverReady stuck = new NeverReady("stuck");
-    Optional<Calibration.Result> r =
-        Calibration.calibrate(List.of(slowReady, stuck), dir, "key", BUDGET, now::get);
-    assertThat(r.orElseThrow().chosen()).isEqualTo("slow");
-    assertThat(r.get().settled()).isFalse();
-    assertThat(entry(r.get(), "stuck").status()).isEqualTo(Calibration.Status.FAILED);
-    assertThat(CalibrationCache.file(dir, "key")).doesNotExist();
+    Calibration.Result first =
+        Calibration.calibrate(List.of(slowReady, stuck), dir, "key", BUDGET, now::get)
+            .orElseThrow();
+    assertThat(first.chosen()).isEqualTo("slow");
+    assertThat(first.settled()).isFalse();
+    assertThat(entry(first, "stuck").status()).isEqualTo(Calibration.Status.FAILED);
+    // kept, provisionally
+    assertThat(CalibrationCache.file(dir, "key")).exists();
+
+    // The next process times only the unknown shape, with the whole budget: still not ready
+    // after a budget of its own, while the other got ready, it is a cliff; now settled.
+    long t0 = now.get();
+    int stuckTurns = stuck.prepared;
+    Calibration.Result second =
+        Calibration.calibrate(List.of(slowReady, stuck), dir, "key", BUDGET, now::get)
+            .orElseThrow();
+    assertThat(slowReady.prepared).isEqualTo(1);
+    assertThat(stuck.prepared).isGreaterThan(stuckTurns);
+    assertThat(now.get() - t0).isLessThanOrEqualTo(BUDGET + MS);
+    assertThat(entry(second, "stuck").status()).isEqualTo(Calibration.Status.CLIFF);
+    assertThat(entry(second, "slow")).isEqualTo(entry(first, "slow"));
+    assertThat(second.chosen()).isEqualTo("slow");
+    assertThat(second.settled()).isTrue();
+
+    // and the third pays nothing
+    long t1 = now.get();
+    Calibration.Result third =
+        Calibration.calibrate(List.of(slowReady, stuck), dir, "key", BUDGET, now::get)
+            .orElseThrow();
+    assertThat(third.cached()).isTrue();
+    assertThat(now.get()).isEqualTo(t1);
   }
 
   @Test
@@ -292,7 +317,7 @@ class CalibrationTest {
                 assertThat(again.get().chosen()).isEqualTo(res.chosen());
               }
             });
-    if (r.get().chosen() == null || !r.get().settled()) {
+    if (r.get().chosen() == null) {
       assertThat(CalibrationCache.file(dir, key)).doesNotExist();
     }
     // Whatever was chosen, the product it computed is the same, bit for bit, for every shape.
