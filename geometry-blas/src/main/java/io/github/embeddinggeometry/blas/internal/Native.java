@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.blas.internal;
 
 import java.util.List;
+import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.Loader;
 import org.bytedeco.openblas.global.openblas_nolapack;
 
@@ -16,9 +17,36 @@ public final class Native {
     static final List<String> REASONS = reasons(Native::load);
   }
 
+  /**
+   * Loads the natives and multiplies 2 by 3 through {@code cblas_sgemm}: JavaCPP loads nothing, and
+   * says nothing, on a platform its presets do not name, and the first native call would fail
+   * later.
+   */
   private static void load() {
     Loader.load(openblas_nolapack.class);
     org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(1);
+    try (FloatPointer a = new FloatPointer(2f);
+        FloatPointer b = new FloatPointer(3f);
+        FloatPointer c = new FloatPointer(1L)) {
+      openblas_nolapack.cblas_sgemm(
+          openblas_nolapack.CblasRowMajor,
+          openblas_nolapack.CblasNoTrans,
+          openblas_nolapack.CblasTrans,
+          1,
+          1,
+          1,
+          1f,
+          a,
+          1,
+          b,
+          1,
+          0f,
+          c,
+          1);
+      if (c.get() != 6f) {
+        throw new IllegalStateException("OpenBLAS sgemm gives " + c.get() + " for 2 x 3");
+      }
+    }
   }
 
   /**
