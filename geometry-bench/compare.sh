@@ -19,7 +19,8 @@
 #   --backend NAME     our side's backend (default cpu); blas: OpenBLAS's sgemm (geometry-blas)
 #                      under the same engine, the kernel workload included. knn and pairwise
 #                      print their time over the bare GEMM of the same work at that backend's
-#                      kernel rate (overhead column).
+#                      kernel rate (overhead column). OPENBLAS_CORETYPE, if set, reaches only our
+#                      side (e.g. SkylakeX on Zen 4/5, see geometry-blas/README.md).
 # Environment: JAVA (default java), PYTHON (default python3), THREADS (default 2),
 #   MVN (default mvn) and MVN_ARGS (extra Maven arguments, e.g. -Dmaven.repo.local=DIR; MAVEN_OPTS
 #   works too),
@@ -55,7 +56,7 @@ while (($#)); do
     --backend) backend=$2; shift ;;
     kernel|knn|cov|pca|pairwise|knn-full) workloads+=("$1") ;;
     stream) workloads+=(knn-full) ;;
-    -h|--help) sed -n '2,31p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift

@@ -63,8 +63,10 @@ public final class Calibration {
   }
 
   /**
-   * GFLOP/s of {@code kern} on the standard product: half the budget warms up (at least three
-   * calls), the rest is timed call by call, and the fastest call counts.
+   * GFLOP/s of {@code kern} on the standard product: half the budget warms up, the rest is timed
+   * call by call, and the fastest call counts; at least one call each, so a kernel still
+   * interpreted by the JVM can overrun the budget by about two calls (it then measures slow, which
+   * is what it is at that moment).
    */
   static double gflops(TileKernel kern, long budgetNanos) {
     int mr = kern.mr();
@@ -78,9 +80,9 @@ public final class Calibration {
     long start = System.nanoTime();
     long warm = start + budgetNanos / 2;
     long end = start + budgetNanos;
-    for (int i = 0; i < 3 || System.nanoTime() < warm; i++) {
+    do {
       kern.tile(a, aPanels, b, 0, bPanels, K, c, ldc);
-    }
+    } while (System.nanoTime() < warm);
     long best = Long.MAX_VALUE;
     do {
       long t0 = System.nanoTime();
