@@ -486,6 +486,9 @@ def table(args):
         extra = ""
         if w == "kernel" and t_ours and t_np:
             extra = f" [{ours['gflops']} vs {theirs['gflops']} GFLOP/s]"
+        if w in ("knn", "pairwise") and t_ours and "overhead" in ours:
+            extra += (f" [ours / bare GEMM {ours['overhead']}: {ours['bare_gemm_s']} s at the "
+                      f"kernel's {ours['kernel_gflops']} GFLOP/s; target <= 1.15]")
         fmt = lambda t, dead: dead if dead else (f"{t:.3f}" if t is not None else "-")
         out.append(f"| {w} | {size} | {fmt(t_ours, dead_ours)} | {fmt(t_np, dead_np)} | "
                    f"{ratio_txt}{extra} | {target} | {met} |")

@@ -3,7 +3,7 @@
 # 2 threads, and prints a table of times and ratios (issue 6).
 #
 # Usage: geometry-bench/compare.sh [--quick] [--reps N] [--stream-queries Q] [--data DIR]
-#                                  [--no-build] [WORKLOAD ...]
+#                                  [--no-build] [--backend cpu|blas] [WORKLOAD ...]
 #   WORKLOAD: kernel knn cov pca pairwise (the default set; pca also times the eigensolver
 #             alone on the same float64 covariance (eigh) and checks ours against LAPACK), and
 #             knn-full (alias stream): the k-NN of the whole 151,936 x 2,560 bf16 vocabulary
@@ -16,7 +16,14 @@
 #   --data DIR         where the inputs are written once and reused (default:
 #                      geometry-bench/target$EMBGEO_BUILD_SUFFIX/compare-data/{full,quick})
 #   --no-build         use the existing benchmarks.jar
+#   --backend NAME     our side's backend (default cpu); blas: OpenBLAS's sgemm (geometry-blas)
+#                      under the same engine, the kernel workload included. knn and pairwise
+#                      print their time over the bare GEMM of the same work at that backend's
+#                      kernel rate (overhead column). OPENBLAS_CORETYPE, if set, reaches only our
+#                      side (e.g. SkylakeX on Zen 4/5, see geometry-blas/README.md).
 # Environment: JAVA (default java), PYTHON (default python3), THREADS (default 2),
+#   MVN (default mvn) and MVN_ARGS (extra Maven arguments, e.g. -Dmaven.repo.local=DIR; MAVEN_OPTS
+#   works too),
 #   EMBGEO_BUILD_SUFFIX (build folder suffix, as -Dembgeo.build.suffix; default empty),
 #   COMPARE_CRASH=SIDE:WORKLOAD[,...] makes that side kill itself with SIGSEGV at the start of that
 #   workload (SIDE numpy or java; tests that a crashed side is recorded and the run goes on).
@@ -33,6 +40,8 @@ suffix=${EMBGEO_BUILD_SUFFIX:-}
 java=${JAVA:-java}
 python=${PYTHON:-python3}
 threads=${THREADS:-2}
+mvn=${MVN:-mvn}
+backend=cpu
 size=full
 reps=3
 stream_queries=0
@@ -46,28 +55,33 @@ while (($#)); do
     --stream-queries) stream_queries=$2; shift ;;
     --data) data=$2; shift ;;
     --no-build) build=0 ;;
+    --backend) backend=$2; shift ;;
     kernel|knn|cov|pca|pairwise|knn-full) workloads+=("$1") ;;
     stream) workloads+=(knn-full) ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,32p' "$0"; exit 0 ;;
     *) echo "compare.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
 ((${#workloads[@]})) || workloads=(kernel knn cov pca pairwise)
 
+target="$here/target$suffix"
+jar="$target/benchmarks.jar"
+if ((build)) || [[ ! -f "$jar" ]]; then
+  echo "== building $jar" >&2
+  # -DskipTests, not -Dmaven.test.skip: geometry-io needs geometry-core's test jar, which only a
+  # build that compiles the tests makes (a fresh clone has no installed one to fall back on).
+  # shellcheck disable=SC2086
+  (cd "$root" && "$mvn" -B -q ${MVN_ARGS:-} -Dembgeo.build.suffix="$suffix" -pl geometry-bench \
+    -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
+fi
+# Checked after the build, so that a machine without numpy (CI) still proves the build works.
 if ! "$python" -c 'import numpy' 2>/dev/null; then
   echo "compare.sh: numpy is not available to '$python' (python3 -c 'import numpy' failed);" \
     "skipping the side-by-side comparison." >&2
   exit 0
 fi
 
-target="$here/target$suffix"
-jar="$target/benchmarks.jar"
-if ((build)) || [[ ! -f "$jar" ]]; then
-  echo "== building $jar" >&2
-  (cd "$root" && mvn -B -q -Dembgeo.build.suffix="$suffix" -pl geometry-bench -am package \
-    -Dmaven.test.skip=true -Dmaven.javadoc.skip=true -Dmaven.source.skip=true)
-fi
 data=${data:-$target/compare-data/$size}
 mkdir -p "$data"
 results="$data/results-$(date +%Y%m%d-%H%M%S).txt"
@@ -89,7 +103,7 @@ heap_for() {
 {
   echo "# compare.sh $size run, $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "# cpu: $(lscpu | sed -n 's/^Model name: *//p'), $(nproc) cores; threads per side: $threads"
-  echo "# java: $("$java" -version 2>&1 | head -1)"
+  echo "# java: $("$java" -version 2>&1 | head -1); backend: $backend"
   echo "# numpy: $("$python" -c 'import numpy; print(numpy.__version__)')"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$results"
@@ -139,7 +153,7 @@ for w in "${workloads[@]}"; do
   echo "== $w: ours" >&2
   run_side java "$w" "$java" -Xmx"$(heap_for "$w")" "${jvm_common[@]}" \
     io.github.embeddinggeometry.bench.CompareMain "$w" --data "$data" --reps "$reps" \
-    --stream-queries "$stream_queries"
+    --stream-queries "$stream_queries" --backend "$backend"
   if [[ $w != knn-full ]]; then
     echo "== $w: numpy" >&2
     run_side numpy "$w" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \

@@ -15,8 +15,19 @@ limit=$((64 * 1024 * 1024))
 JAVA_HOME="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
 
 cd "$root"
-mvn -B -q ${MVN_OFFLINE:--o} -Dembgeo.build.suffix="$suffix" -Pdevice -pl geometry-cuda -am \
-  package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+# Offline first (quick where the local repository is warm), online where it is not, e.g. a fresh
+# clone with an empty repository; MVN_OFFLINE=-o keeps it offline, MVN_ARGS adds arguments (e.g.
+# -Dmaven.repo.local=DIR). -DskipTests, never -Dmaven.test.skip: the device jar holds the tests.
+build() {
+  # shellcheck disable=SC2086
+  "${MVN:-mvn}" -B -q "$@" ${MVN_ARGS:-} -Dembgeo.build.suffix="$suffix" -Pdevice -pl geometry-cuda \
+    -am package -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true
+}
+if [[ -n "${MVN_OFFLINE:-}" ]]; then
+  build "$MVN_OFFLINE"
+else
+  build -o >/dev/null 2>&1 || build
+fi
 jar="geometry-cuda/target$suffix/geometry-cuda-device.jar"
 
 rm -rf "$dev/jdk"

@@ -23,13 +23,16 @@ module io.github.embeddinggeometry {
   exports io.github.embeddinggeometry.internal to
       io.github.embeddinggeometry.io,
       io.github.embeddinggeometry.cuda,
-      io.github.embeddinggeometry.spark;
+      io.github.embeddinggeometry.spark,
+      io.github.embeddinggeometry.blas;
   exports io.github.embeddinggeometry.internal.kernel to
       io.github.embeddinggeometry.io,
       io.github.embeddinggeometry.cuda,
-      io.github.embeddinggeometry.spark;
+      io.github.embeddinggeometry.spark,
+      io.github.embeddinggeometry.blas;
   exports io.github.embeddinggeometry.internal.cpu to
-      io.github.embeddinggeometry.spark;
+      io.github.embeddinggeometry.spark,
+      io.github.embeddinggeometry.blas;
 
   uses io.github.embeddinggeometry.backend.BackendProvider;
 

@@ -5,10 +5,13 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.blas.internal.BlasBackend;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
 import io.github.embeddinggeometry.internal.cpu.CpuGemm;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -38,8 +41,9 @@ import java.util.concurrent.Callable;
  * --reps} times timed; "best" is the fastest repetition, as for the numpy side. Loading the input
  * file is never timed. This is a benchmark driver, not library code, so it prints.
  *
- * <p>Usage: {@code CompareMain WORKLOAD --data DIR [--reps N] [--stream-queries Q]} with WORKLOAD
- * one of kernel, knn, cov, pca, pairwise, knn-full.
+ * <p>Usage: {@code CompareMain WORKLOAD --data DIR [--reps N] [--stream-queries Q] [--backend
+ * NAME]} with WORKLOAD one of kernel, knn, cov, pca, pairwise, knn-full, and NAME the backend under
+ * test (default cpu; blas times OpenBLAS's sgemm under the same engine, kernel included).
  */
 public final class CompareMain {
   static final int K = 20;
@@ -47,12 +51,25 @@ public final class CompareMain {
   private final Path data;
   private final int reps;
   private final int streamQueries;
-  private final ComputeBackend cpu = Backends.cpu();
 
-  private CompareMain(Path data, int reps, int streamQueries) {
+  /** The backend under test (field name from the days it was always the CPU one). */
+  private final ComputeBackend cpu;
+
+  /** The tile kernel of that backend, timed alone by the kernel workload and the bare GEMM. */
+  private final TileKernel kern;
+
+  private CompareMain(Path data, int reps, int streamQueries, String backend) {
     this.data = data;
     this.reps = reps;
     this.streamQueries = streamQueries;
+    if (backend.equals("blas")) {
+      BlasBackend b = new BlasBackend();
+      this.cpu = Backends.checked(b);
+      this.kern = b.tileKernel();
+    } else {
+      this.cpu = backend.equals("cpu") ? Backends.cpu() : Backends.create(backend);
+      this.kern = Kernels.get();
+    }
   }
 
   /** Entry point; see the class comment for the arguments. */
@@ -70,6 +87,7 @@ public final class CompareMain {
     Path data = null;
     int reps = 3;
     int streamQueries = 0;
+    String backend = "cpu";
     for (int i = 1; i < args.length; i++) {
       if (i + 1 >= args.length) {
         usage("option " + args[i] + " needs a value");
@@ -78,13 +96,14 @@ public final class CompareMain {
         case "--data" -> data = Path.of(args[++i]);
         case "--reps" -> reps = Integer.parseInt(args[++i]);
         case "--stream-queries" -> streamQueries = Integer.parseInt(args[++i]);
+        case "--backend" -> backend = args[++i];
         default -> usage("unknown option " + args[i]);
       }
     }
     if (data == null) {
       usage("--data DIR is required");
     }
-    CompareMain m = new CompareMain(data, Math.max(1, reps), streamQueries);
+    CompareMain m = new CompareMain(data, Math.max(1, reps), streamQueries, backend);
     System.out.println(
         "# java side: "
             + m.cpu.description()
@@ -111,7 +130,7 @@ public final class CompareMain {
     System.err.println("CompareMain: " + problem);
     System.err.println(
         "usage: CompareMain kernel|knn|cov|pca|pairwise|knn-full --data DIR | CompareMain calibration"
-            + " [--reps N] [--stream-queries Q]");
+            + " [--reps N] [--stream-queries Q] [--backend cpu|blas|NAME]");
     System.exit(2);
   }
 
@@ -132,7 +151,7 @@ public final class CompareMain {
         timed(
             reps,
             () -> {
-              CpuGemm.multiplyTransposed(a, 0, m, b, 0, n, c, 0, n);
+              CpuGemm.multiplyTransposed(kern, a, 0, m, b, 0, n, c, 0, n, ProgressListener.NONE);
               return c;
             });
     double flop = 2.0 * m * n * k;
@@ -145,8 +164,15 @@ public final class CompareMain {
     Timed<Neighbours> t = timed(reps, () -> kernel.nearest(x, K, ProgressListener.NONE));
     writeIds(t.last(), data.resolve("knn_java_ids.i32"));
     double flop = 2.0 * x.rows() * x.rows() * x.dim();
+    // the self k-NN multiplies the tiles on and above the diagonal: N^2 d flops of GEMM
     result(
-        "knn", t, "shape", x.rows() + "x" + x.dim(), "k", K, "gflops", fmt(flop / t.best() / 1e9));
+        "knn",
+        t,
+        concat(
+            new Object[] {
+              "shape", x.rows() + "x" + x.dim(), "k", K, "gflops", fmt(flop / t.best() / 1e9)
+            },
+            bareGemm(x, (double) x.rows() * x.rows() * x.dim(), t)));
   }
 
   private void covariance() throws Exception {
@@ -243,9 +269,17 @@ public final class CompareMain {
     Timed<DistanceStatistics> t =
         timed(reps, () -> DistanceStatistics.of(x, kernel, ProgressListener.NONE));
     DistanceStatistics s = t.last();
+    // the upper-triangle stream: N (N - 1) / 2 pairs, 2 d flops each
+    Object[] bare = bareGemm(x, (double) x.rows() * (x.rows() - 1) * x.dim(), t);
     result(
         "pairwise",
         t,
+        "kernel_gflops",
+        bare[1],
+        "bare_gemm_s",
+        bare[3],
+        "overhead",
+        bare[5],
         "shape",
         x.rows() + "x" + x.dim(),
         "count",
@@ -322,17 +356,41 @@ public final class CompareMain {
    * GFLOP/s of {@link CpuGemm} on an up to 8192 x 8192 product of rows of {@code w} (best of three
    * after a warm-up), the rate the k-NN's multiply-adds would run at with nothing else.
    */
-  private static double kernelRate(EmbeddingMatrix w) throws Exception {
+  private double kernelRate(EmbeddingMatrix w) throws Exception {
     int m = Math.min(8192, w.rows() / 2);
     float[] c = new float[m * m];
     Timed<float[]> t =
         timed(
             3,
             () -> {
-              CpuGemm.multiplyTransposed(w, 0, m, w, m, 2 * m, c, 0, m);
+              CpuGemm.multiplyTransposed(
+                  kern, w, 0, m, w, m, 2 * m, c, 0, m, ProgressListener.NONE);
               return c;
             });
     return 2.0 * m * m * w.dim() / t.best() / 1e9;
+  }
+
+  /**
+   * The kernel's rate on rows of {@code x} and what {@code gemmFlop} would take at it, next to the
+   * workload's best time: {@code kernel_gflops, bare_gemm_s, overhead} as key-value pairs.
+   */
+  private Object[] bareGemm(EmbeddingMatrix x, double gemmFlop, Timed<?> t) throws Exception {
+    double rate = kernelRate(x);
+    double bare = gemmFlop / (rate * 1e9);
+    return new Object[] {
+      "kernel_gflops",
+      fmt(rate),
+      "bare_gemm_s",
+      String.format(Locale.ROOT, "%.4f", bare),
+      "overhead",
+      String.format(Locale.ROOT, "%.3f", t.best() / bare)
+    };
+  }
+
+  private static Object[] concat(Object[] a, Object[] b) {
+    Object[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
   }
 
   // ------------------------------------------------------------------ helpers

@@ -37,6 +37,19 @@ public interface BackendProvider {
   List<String> unavailableReasons();
 
   /**
+   * Why {@code best} should pass over this backend although it can run, e.g. because it measured
+   * slower than the CPU backend on this machine. Asked only when {@link #unavailableReasons()} is
+   * empty and only by the {@code best} choice: a backend asked for by name is created anyway. Must
+   * not throw, not even {@link LinkageError}.
+   *
+   * @return the reasons; empty (the default) when {@code best} may choose it
+   * @since 0.1
+   */
+  default List<String> notBestReasons() {
+    return List.of();
+  }
+
+  /**
    * Creates the backend. Called only when {@link #unavailableReasons()} is empty.
    *
    * @return a new backend; {@link Backends} puts its argument checks in front of it

@@ -11,6 +11,7 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
  * The one place that chooses a backend, and the entry point for getting one.
@@ -135,6 +136,9 @@ public final class Backends {
       List<String> failed = new ArrayList<>();
       for (BackendProvider p : providers) {
         List<String> reasons = safeReasons(p);
+        if (reasons.isEmpty()) {
+          reasons = safeReasons(p.name(), p::notBestReasons);
+        }
         if (!reasons.isEmpty()) {
           // the normal case on a machine without that hardware: said at INFO, not as a warning
           unavailable.add(p.name() + " not used: " + String.join("; ", reasons));
@@ -264,10 +268,14 @@ public final class Backends {
   }
 
   private static List<String> safeReasons(BackendProvider p) {
+    return safeReasons(p.name(), p::unavailableReasons);
+  }
+
+  private static List<String> safeReasons(String name, Supplier<List<String>> probe) {
     try {
-      return List.copyOf(p.unavailableReasons());
+      return List.copyOf(probe.get());
     } catch (RuntimeException | LinkageError e) {
-      return List.of(p.name() + " probe failed: " + e);
+      return List.of(name + " probe failed: " + e);
     }
   }
 }

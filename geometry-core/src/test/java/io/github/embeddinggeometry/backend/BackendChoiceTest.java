@@ -213,6 +213,42 @@ class BackendChoiceTest {
   }
 
   @Test
+  void bestPassesOverASlowerBackendThatRunsWhenAskedByName() {
+    BackendProvider slow =
+        new BackendProvider() {
+          @Override
+          public String name() {
+            return "fake";
+          }
+
+          @Override
+          public int priority() {
+            return 10;
+          }
+
+          @Override
+          public List<String> unavailableReasons() {
+            return List.of();
+          }
+
+          @Override
+          public List<String> notBestReasons() {
+            return List.of("slower than the CPU here");
+          }
+
+          @Override
+          public ComputeBackend create() {
+            return new FakeDevice(0);
+          }
+        };
+    assertThat(Backends.create("best", withCpu(slow)).name()).isEqualTo("cpu");
+    assertThat(logged).hasSize(1);
+    assertThat(logged.get(0).level()).isIn(System.Logger.Level.INFO, System.Logger.Level.DEBUG);
+    assertThat(logged.get(0).message()).contains("fake not used: slower than the CPU here");
+    assertThat(Backends.create("fake", withCpu(slow)).name()).isEqualTo("fake");
+  }
+
+  @Test
   void theCheckProblemHasDuplicatesBeyondKNearTiesAndAZeroRow() {
     EmbeddingMatrix w = AgreementCheck.problem();
     float[] d = Backends.cpu().distanceKernel(MetricSpace.euclidean()).distances(w, w);

@@ -81,8 +81,12 @@ public abstract class TileKernel {
     tile(ap, aPanels, bp, bOff, bPanels, depth, c, 0, ldc);
   }
 
-  /** As above, with C starting at {@code c[cOff]}. */
-  public final void tile(
+  /**
+   * As above, with C starting at {@code c[cOff]}. Overridable so that a native GEMM can produce the
+   * tile instead (geometry-blas, with {@code mr() == nr() == 1}: the packed panels are then plain
+   * row-major rows); every caller then consumes C through the same epilogues.
+   */
+  public void tile(
       float[] ap,
       int aPanels,
       float[] bp,

@@ -1,0 +1,59 @@
+package io.github.embeddinggeometry.blas.internal;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.internal.cpu.CpuBackend;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+
+/**
+ * The CPU engine with OpenBLAS producing its float32 distance tiles. The covariance stays on the
+ * pure-Java kernel: it accumulates float32 micro-tiles into float64 (a GEMM's output would be
+ * rounded to float32 over the whole column instead), so it has no sgemm-shaped step to hand over.
+ */
+public final class BlasBackend implements ComputeBackend {
+  private final TileKernel kernel;
+  private final CpuBackend distances;
+  private final CpuBackend java;
+
+  /**
+   * A backend on OpenBLAS, with the epilogues of this JVM's pure-Java kernel.
+   *
+   * @throws UnsupportedOperationException if OpenBLAS cannot be loaded here
+   */
+  public BlasBackend() {
+    TileKernel javaKernel = Kernels.get();
+    this.kernel = new SgemmTileKernel(javaKernel);
+    this.distances = new CpuBackend(kernel);
+    this.java = new CpuBackend(javaKernel);
+  }
+
+  /** The kernel that produces the tiles (for benchmarks that time it alone). */
+  public TileKernel tileKernel() {
+    return kernel;
+  }
+
+  @Override
+  public String name() {
+    return "blas";
+  }
+
+  @Override
+  public String description() {
+    return "blas (" + kernel.description() + ", " + Parallel.threads() + " threads)";
+  }
+
+  @Override
+  public DistanceKernel distanceKernel(MetricSpace metric) {
+    return distances.distanceKernel(metric);
+  }
+
+  @Override
+  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+    return java.covariance(w, mean, progress);
+  }
+}

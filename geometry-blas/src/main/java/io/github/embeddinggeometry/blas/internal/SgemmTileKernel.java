@@ -1,0 +1,220 @@
+package io.github.embeddinggeometry.blas.internal;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import java.util.Arrays;
+import java.util.Objects;
+import org.bytedeco.javacpp.FloatPointer;
+
+/**
+ * A {@link TileKernel} whose tiles come from OpenBLAS's {@code sgemm} ({@code C = A B^T}, never
+ * SSYRK: OpenBLAS 0.3.31's AVX-512 SSYRK crashes on Zen 5 from N of about 28,000). With {@code mr()
+ * == nr() == 1} the engine's packed panels are plain row-major rows, which is what {@code sgemm}
+ * reads. Everything after the product, the distance epilogues and the float64 micro-kernel, is the
+ * pure-Java kernel's, so the exactness contract is the same code.
+ *
+ * <p>Each call copies its A and B rows into off-heap buffers of the calling thread and the product
+ * back: a JNI call on Java arrays would copy the whole arrays, and the engine hands over a B that
+ * may be the whole packed base. The buffers hold one tile, grow to the largest tile a thread has
+ * seen, and are freed with the thread or by {@link #releaseThreadBuffers()}.
+ *
+ * <p>Within one process a pair's dot product depends only on its two rows: every element of a tile
+ * is one sequential multiply-add chain over the depth in OpenBLAS's kernel, with the same depth
+ * blocking for every element, so bitwise-equal rows give bitwise-equal values and {@code dot(a, b)
+ * == dot(b, a)}; the contract tests of geometry-core check that. The bits can differ from the
+ * pure-Java kernel's and from another OpenBLAS kernel's (another CPU).
+ */
+public final class SgemmTileKernel extends TileKernel {
+  private final TileKernel epilogues;
+
+  private static final class Buffers implements AutoCloseable {
+    FloatPointer a = new FloatPointer(0L);
+    FloatPointer b = new FloatPointer(0L);
+    FloatPointer c = new FloatPointer(0L);
+
+    static FloatPointer atLeast(FloatPointer p, long floats) {
+      if (p.capacity() >= floats) {
+        return p.position(0);
+      }
+      // grow by half again, so a thread that sees slowly growing tiles reallocates rarely
+      long size = Math.max(floats, p.capacity() + p.capacity() / 2);
+      p.close();
+      return new FloatPointer(size);
+    }
+
+    @Override
+    public void close() {
+      a.close();
+      b.close();
+      c.close();
+    }
+  }
+
+  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+
+  /**
+   * A kernel on OpenBLAS, with the epilogues of {@code epilogues}.
+   *
+   * @param epilogues the pure-Java kernel whose distance epilogues and float64 micro-kernel are
+   *     used
+   * @throws UnsupportedOperationException if OpenBLAS cannot be loaded here
+   */
+  public SgemmTileKernel(TileKernel epilogues) {
+    Native.require();
+    this.epilogues = Objects.requireNonNull(epilogues, "epilogues");
+  }
+
+  /** Frees the calling thread's buffers (they are made again on its next tile). */
+  public static void releaseThreadBuffers() {
+    BUFFERS.get().close();
+    BUFFERS.remove();
+  }
+
+  @Override
+  public int mr() {
+    return 1;
+  }
+
+  @Override
+  public int nr() {
+    return 1;
+  }
+
+  @Override
+  public String description() {
+    return "OpenBLAS sgemm, epilogues on " + epilogues.description();
+  }
+
+  @Override
+  public void tile(
+      float[] ap,
+      int aPanels,
+      float[] bp,
+      int bOff,
+      int bPanels,
+      int depth,
+      float[] c,
+      int cOff,
+      int ldc) {
+    int m = aPanels;
+    int n = bPanels;
+    if (m == 0 || n == 0) {
+      return;
+    }
+    if (depth == 0) {
+      for (int i = 0; i < m; i++) {
+        Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+      }
+      return;
+    }
+    Buffers buf = BUFFERS.get();
+    buf.a = Buffers.atLeast(buf.a, (long) m * depth);
+    buf.b = Buffers.atLeast(buf.b, (long) n * depth);
+    buf.c = Buffers.atLeast(buf.c, (long) m * n);
+    buf.a.put(ap, 0, m * depth);
+    buf.b.put(bp, bOff, n * depth);
+    cblas_sgemm(
+        CblasRowMajor,
+        CblasNoTrans,
+        CblasTrans,
+        m,
+        n,
+        depth,
+        1f,
+        buf.a,
+        depth,
+        buf.b,
+        depth,
+        0f,
+        buf.c,
+        n);
+    if (ldc == n) {
+      buf.c.get(c, cOff, m * n);
+    } else {
+      for (int i = 0; i < m; i++) {
+        buf.c.position((long) i * n).get(c, cOff + i * ldc, n);
+      }
+      buf.c.position(0);
+    }
+  }
+
+  /** The 1 x 1 micro-kernel: one dot product, for callers that use micro-kernels directly. */
+  @Override
+  public void micro(
+      float[] ap,
+      int apOff,
+      float[] bp,
+      int bpOff,
+      int kc,
+      float[] c,
+      int cOff,
+      int ldc,
+      boolean accumulate) {
+    float s = accumulate ? c[cOff] : 0f;
+    for (int k = 0; k < kc; k++) {
+      s = Math.fma(ap[apOff + k], bp[bpOff + k], s);
+    }
+    c[cOff] = s;
+  }
+
+  @Override
+  public int scanEuclidean(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int from,
+      int to,
+      float bound) {
+    return epilogues.scanEuclidean(c, co, na, ra, nb, rb, bo, from, to, bound);
+  }
+
+  @Override
+  public void sqrtEuclidean(
+      float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {
+    epilogues.sqrtEuclidean(c, co, na, nb, bo, n, out, oo);
+  }
+
+  @Override
+  public int scanCosine(
+      float[] c,
+      int co,
+      float ia,
+      float[] ib,
+      int bo,
+      int from,
+      int to,
+      float worst,
+      float refine) {
+    return epilogues.scanCosine(c, co, ia, ib, bo, from, to, worst, refine);
+  }
+
+  @Override
+  public void cosineDistances(
+      float[] c, int co, float ia, float[] ib, int bo, int n, float[] out, int oo) {
+    epilogues.cosineDistances(c, co, ia, ib, bo, n, out, oo);
+  }
+
+  @Override
+  public int mrDouble() {
+    return epilogues.mrDouble();
+  }
+
+  @Override
+  public int nrDouble() {
+    return epilogues.nrDouble();
+  }
+
+  @Override
+  public void microDouble(
+      double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc) {
+    epilogues.microDouble(ap, apOff, bp, bpOff, kc, c, cOff, ldc);
+  }
+}
