@@ -1,0 +1,108 @@
+package io.github.embeddinggeometry.examples.output;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+
+/**
+ * One writer per output folder: an advisory lock on the file {@value #NAME} in the folder, held
+ * from before the first file is written until the run ends. Two runs writing into one folder would
+ * otherwise leave a report of one run beside the data of the other. The lock is the operating
+ * system's (fcntl on Linux): it dies with the process, so a killed run never leaves the folder
+ * locked, and the file itself is never removed (removing it would let a third run lock a new file
+ * while the second still holds the old one).
+ *
+ * @since 0.1
+ */
+public final class FolderLock implements AutoCloseable {
+  /** The lock file's name in the output folder. */
+  public static final String NAME = ".geometry.lock";
+
+  private final FileChannel channel;
+  private final FileLock lock;
+  private final Instant since;
+
+  private FolderLock(FileChannel channel, FileLock lock, Instant since) {
+    this.channel = channel;
+    this.lock = lock;
+    this.since = since;
+  }
+
+  /**
+   * Takes the lock of {@code dir} (an existing folder) if no other run holds it.
+   *
+   * @return the lock, or null when another run (another process, or another command in this JVM)
+   *     holds it
+   * @throws IOException when the lock file cannot be opened, e.g. a symbolic link planted at its
+   *     name (never followed)
+   */
+  public static FolderLock tryTake(Path dir) throws IOException {
+    Path file = dir.resolve(NAME);
+    FileChannel ch =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+    FileLock l = null;
+    try {
+      l = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      // Held by this JVM (the in-process test runner): busy like any other holder.
+    } finally {
+      if (l == null) {
+        ch.close();
+      }
+    }
+    if (l == null) {
+      return null;
+    }
+    Instant now = Instant.now();
+    // Who holds it, for the message of a run that finds it taken; written only over what this
+    // class wrote before, so a file planted at the name (a hard link) keeps its content.
+    if (ch.size() == 0 || !holder(dir).isEmpty()) {
+      ch.truncate(0);
+      ByteBuffer who =
+          ByteBuffer.wrap(
+              ("pid " + ProcessHandle.current().pid() + ", since " + now)
+                  .getBytes(StandardCharsets.UTF_8));
+      while (who.hasRemaining()) {
+        ch.write(who);
+      }
+    }
+    return new FolderLock(ch, l, now);
+  }
+
+  /** What the holder wrote into the lock file ("pid 123, since ..."), "" when unknown. */
+  public static String holder(Path dir) {
+    try {
+      Path file = dir.resolve(NAME);
+      if (Files.size(file) > 200) {
+        return "";
+      }
+      String s = Files.readString(file, StandardCharsets.UTF_8).strip();
+      return s.startsWith("pid ") ? s : "";
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
+  }
+
+  /** When this run took the lock: temporary files older than that are a killed run's. */
+  public Instant since() {
+    return since;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      lock.release();
+    } finally {
+      channel.close();
+    }
+  }
+}
