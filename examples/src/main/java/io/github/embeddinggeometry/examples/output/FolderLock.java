@@ -26,6 +26,9 @@ public final class FolderLock implements AutoCloseable {
   /** The lock file's name in the output folder. */
   public static final String NAME = ".geometry.lock";
 
+  /** A holder line is short; anything longer is not one this class wrote. */
+  private static final int MAX_HOLDER_BYTES = 200;
+
   private final FileChannel channel;
   private final FileLock lock;
   private final Instant since;
@@ -48,7 +51,11 @@ public final class FolderLock implements AutoCloseable {
     Path file = dir.resolve(NAME);
     FileChannel ch =
         FileChannel.open(
-            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            file,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.READ,
+            StandardOpenOption.WRITE,
+            LinkOption.NOFOLLOW_LINKS);
     FileLock l = null;
     try {
       l = ch.tryLock();
@@ -64,8 +71,10 @@ public final class FolderLock implements AutoCloseable {
     }
     Instant now = Instant.now();
     // Who holds it, for the message of a run that finds it taken; written only over what this
-    // class wrote before, so a file planted at the name (a hard link) keeps its content.
-    if (ch.size() == 0 || !holder(dir).isEmpty()) {
+    // class wrote before, so a file planted at the name (a hard link) keeps its content. Read
+    // through this channel: closing any other descriptor of the file would release the lock
+    // (POSIX record locks belong to the process, not to the descriptor).
+    if (ch.size() == 0 || isHolderLine(ch)) {
       ch.truncate(0);
       ByteBuffer who =
           ByteBuffer.wrap(
@@ -78,11 +87,25 @@ public final class FolderLock implements AutoCloseable {
     return new FolderLock(ch, l, now);
   }
 
-  /** What the holder wrote into the lock file ("pid 123, since ..."), "" when unknown. */
+  private static boolean isHolderLine(FileChannel ch) throws IOException {
+    if (ch.size() > MAX_HOLDER_BYTES) {
+      return false;
+    }
+    ByteBuffer b = ByteBuffer.allocate((int) ch.size());
+    while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+      // read on
+    }
+    return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8).startsWith("pid ");
+  }
+
+  /**
+   * What the holder wrote into the lock file ("pid 123, since ..."), "" when unknown. Only for a
+   * run that does not hold the lock (reading it would release a lock this process holds).
+   */
   public static String holder(Path dir) {
     try {
       Path file = dir.resolve(NAME);
-      if (Files.size(file) > 200) {
+      if (Files.size(file) > MAX_HOLDER_BYTES) {
         return "";
       }
       String s = Files.readString(file, StandardCharsets.UTF_8).strip();
