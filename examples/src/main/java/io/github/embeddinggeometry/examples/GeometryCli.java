@@ -40,6 +40,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "geometry 0.1.0",
     description = "Reproduces the embedding-geometry notebooks with figures and JSON reports.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "2:bad arguments, input or environment (one line says which); another run is writing"
+          + " into the output folder (see --wait)",
+      "3:out of memory or disk space",
+      "130:stopped by SIGINT (143: SIGTERM)",
+      "1:a bug (stack trace in geometry-error.log in the output folder)"
+    },
     subcommands = {
       GeometryCli.Pairwise.class,
       GeometryCli.DensityFieldCmd.class,

@@ -44,11 +44,15 @@ public final class FolderLock implements AutoCloseable {
    *
    * @return the lock, or null when another run (another process, or another command in this JVM)
    *     holds it
-   * @throws IOException when the lock file cannot be opened, e.g. a symbolic link planted at its
-   *     name (never followed)
+   * @throws IOException when the lock file cannot be opened (a symbolic link at its name is removed
+   *     first, never followed)
    */
   public static FolderLock tryTake(Path dir) throws IOException {
     Path file = dir.resolve(NAME);
+    if (Files.isSymbolicLink(file)) {
+      // Planted, never ours: replaced like a link at any output name, never followed.
+      Files.deleteIfExists(file);
+    }
     FileChannel ch =
         FileChannel.open(
             file,
