@@ -21,6 +21,8 @@ final class ClustersStep {
   /** Token texts of the largest cluster listed in the report. */
   static final int TEXT_SAMPLE = 40;
 
+  static final String FILE = "cluster_tokens.safetensors";
+
   private ClustersStep() {}
 
   /** Finds (or reuses) the components; the frame step needs the same ones. */
@@ -71,7 +73,7 @@ final class ClustersStep {
     int nonSingleton = cl.componentCount() - cl.singletonCount();
 
     Outputs.safetensors(
-        dir.resolve("cluster_tokens.safetensors"),
+        dir.resolve(FILE),
         List.of(Tensors.of("cluster_token_ids", Outputs.longs(largest), largest.length)));
 
     Report r = new Report("clusters", s);
@@ -95,7 +97,7 @@ final class ClustersStep {
     }
     r.put("largest_sample", texts);
     r.put("largest_ids", largest);
-    r.file("cluster_tokens.safetensors");
+    r.file(FILE);
 
     // Figure: nearest-neighbour distances inside and outside the largest cluster, with eps:
     // shows whether a void separates the cluster.

@@ -40,6 +40,15 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "geometry 0.1.0",
     description = "Reproduces the embedding-geometry notebooks with figures and JSON reports.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:done",
+      "2:bad arguments, input or environment (one line says which); another run is writing"
+          + " into the output folder (see --wait)",
+      "3:out of memory or disk space",
+      "130:stopped by SIGINT (143: SIGTERM)",
+      "1:a bug (stack trace in geometry-error.log in the output folder)"
+    },
     subcommands = {
       GeometryCli.Pairwise.class,
       GeometryCli.DensityFieldCmd.class,
@@ -155,14 +164,16 @@ public final class GeometryCli implements Callable<Integer> {
       LIBRARY_LOG.setLevel(
           model.quiet ? java.util.logging.Level.SEVERE : java.util.logging.Level.WARNING);
       long t0 = System.nanoTime();
-      Path outRoot = model.out != null ? model.out : Path.of("out");
+      // An --out that is empty or undecodable ends here, with exit 2 (the execution handler).
+      Path outRoot = model.out(Path.of("out"));
       // A single subcommand writes into --out itself, or into out/<name> by default.
       String sub = model.out != null || name().isEmpty() ? null : name();
       Path shown = sub == null ? outRoot : outRoot.resolve(sub);
       try {
         check();
         console.step("loading the model");
-        try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
+        try (RunFolders folders = folders(outRoot, sub, console);
+            ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
             Session s = new Session(m, console, Session.sparkMaster(spec))) {
           console.finishBars();
           console.line(
@@ -188,6 +199,22 @@ public final class GeometryCli implements Callable<Integer> {
               shown.toAbsolutePath().normalize(),
               Session.seconds(t0)));
       return Failures.OK;
+    }
+
+    /**
+     * This run's output folders, checked against its inputs, locked and cleaned before the model is
+     * loaded: a single step's folder, or the six of {@code all}.
+     */
+    private RunFolders folders(Path outRoot, String sub, Console console) {
+      List<RunFolders.Target> targets = new ArrayList<>();
+      if (name().isEmpty()) {
+        for (String step : Outputs.STEPS) {
+          targets.add(new RunFolders.Target(outRoot, step, step));
+        }
+      } else {
+        targets.add(new RunFolders.Target(outRoot, sub, name()));
+      }
+      return RunFolders.take(targets, Inputs.of(spec), model.wait, console);
     }
   }
 
@@ -414,6 +441,9 @@ public final class GeometryCli implements Callable<Integer> {
     void main(String[] args) throws Exception;
   }
 
+  /** The examples that take one argument, an output or model folder. */
+  static final java.util.Set<String> FOLDER_EXAMPLES = java.util.Set.of("frame", "hf-folder");
+
   /** The examples by name, in the notebooks' order. */
   static final Map<String, ExampleMain> EXAMPLES = new LinkedHashMap<>();
 
@@ -450,6 +480,18 @@ public final class GeometryCli implements Callable<Integer> {
 
     @CommandLine.ParentCommand GeometryCli root;
 
+    /** Before the example starts: a folder argument only where it takes one, and a real name. */
+    private void checkArgs() {
+      int max = FOLDER_EXAMPLES.contains(name) ? 1 : 0;
+      if (args.size() > max) {
+        throw new UserInputException(
+            "takes " + (max == 0 ? "no arguments" : "at most one folder") + "; got " + args);
+      }
+      for (String a : args) {
+        Options.folder("FOLDER", a);
+      }
+    }
+
     @Override
     public Integer call() {
       LIBRARY_LOG.setLevel(java.util.logging.Level.WARNING);
@@ -460,6 +502,7 @@ public final class GeometryCli implements Callable<Integer> {
         return EXIT_BAD_INPUT;
       }
       try {
+        checkArgs();
         main.main(args.toArray(String[]::new));
         return Failures.OK;
       } catch (Throwable e) {

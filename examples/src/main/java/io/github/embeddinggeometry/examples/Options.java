@@ -24,6 +24,35 @@ final class Options {
     }
   }
 
+  /**
+   * A folder named on the command line, checked before anything is written: an empty name (an unset
+   * shell variable) would mean the current folder, and a name holding U+FFFD is one whose bytes
+   * Java could not decode in the platform's file-name encoding (it replaces them by U+FFFD and
+   * would write into a folder of another name). A real U+FFFD in a folder name is refused too: it
+   * cannot be told apart.
+   */
+  static Path folder(String option, String name) {
+    if (name.isEmpty()) {
+      throw new UserInputException(
+          option + " is empty (an unset shell variable?); name a folder, e.g. out");
+    }
+    if (name.indexOf('\uFFFD') >= 0) {
+      throw new UserInputException(
+          option
+              + " "
+              + name
+              + ": the name holds bytes that are not valid in the file-name encoding ("
+              + System.getProperty("sun.jnu.encoding", "unknown")
+              + "; set LANG to a UTF-8 locale) or the character U+FFFD; choose another folder name");
+    }
+    try {
+      return Path.of(name);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new UserInputException(
+          option + " " + name + ": not a valid path (" + e.getReason() + ")", e);
+    }
+  }
+
   /** Where the data comes from and where results go. */
   static final class ModelOptions {
     @Option(
@@ -46,8 +75,19 @@ final class Options {
     @Option(
         names = "--out",
         paramLabel = "DIR",
-        description = "output folder (default: out/<subcommand>; for 'all': out, one folder each)")
-    Path out;
+        description = {
+          "output folder (default: out/<subcommand>; for 'all': out, one folder each); one run",
+          "writes into a folder at a time, and never over a file it reads"
+        })
+    String out;
+
+    @Option(
+        names = "--wait",
+        description = {
+          "when another run is writing into the output folder, wait for it to finish",
+          "(default: exit 2 at once; one run writes into a folder at a time)"
+        })
+    boolean wait;
 
     @Option(
         names = {"-q", "--quiet"},
@@ -61,6 +101,11 @@ final class Options {
 
     boolean isMinilm() {
       return model.equals("minilm");
+    }
+
+    /** {@code --out}, checked ({@link Options#folder}), or {@code fallback} when not given. */
+    Path out(Path fallback) {
+      return out == null ? fallback : folder("--out", out);
     }
   }
 
@@ -99,7 +144,37 @@ final class Options {
         })
     double[] box;
 
+    /** The three axes must be three different PCs (a sign only flips an axis). */
+    void checkAxes() {
+      int[] pcs = {north, meridian, equinox};
+      String[] names = {"--north", "--meridian", "--equinox"};
+      for (int i = 0; i < 3; i++) {
+        if (pcs[i] == 0) {
+          throw new UserInputException(
+              names[i] + " must be a PC index 1..d (negative flips); got 0");
+        }
+        for (int j = 0; j < i; j++) {
+          if (Math.abs(pcs[i]) == Math.abs(pcs[j])) {
+            throw new UserInputException(
+                names[j]
+                    + " "
+                    + pcs[j]
+                    + " and "
+                    + names[i]
+                    + " "
+                    + pcs[i]
+                    + " are the same PC: the three axes need three different PCs");
+          }
+        }
+      }
+    }
+
+    /**
+     * The box, checked with the axes: every command that selects rows calls it before loading (the
+     * PC indices beyond d can only be checked once the model is loaded).
+     */
     BoundingBox box(boolean minilm) {
+      checkAxes();
       if (box == null) {
         return Defaults.box(minilm);
       }
@@ -108,6 +183,21 @@ final class Options {
             "--box needs 6 comma-separated numbers"
                 + " LAT_MIN,LAT_MAX,LON_MIN,LON_MAX,R_MIN,R_MAX; got "
                 + box.length);
+      }
+      // The figures draw the box (a close-up of it) and the rows' radii: finite, on the sphere.
+      String[] names = {"LAT_MIN", "LAT_MAX", "LON_MIN", "LON_MAX", "R_MIN", "R_MAX"};
+      double[] limits = {90, 90, 180, 180, Float.MAX_VALUE, Float.MAX_VALUE};
+      for (int i = 0; i < 6; i++) {
+        double lo = i < 4 ? -limits[i] : 0;
+        if (!(box[i] >= lo && box[i] <= limits[i])) {
+          throw new UserInputException(
+              "--box "
+                  + names[i]
+                  + " must be in "
+                  + (i < 4 ? (long) lo + ".." + (long) limits[i] : "0.." + Float.MAX_VALUE)
+                  + "; got "
+                  + box[i]);
+        }
       }
       try {
         return new BoundingBox(box[0], box[1], box[2], box[3], box[4], box[5]);
@@ -119,6 +209,9 @@ final class Options {
 
   /** Near-duplicate clusters (1.4g-1.4h, 1.6a). */
   static final class ClusterOptions {
+    /** The largest float32, the type distances are compared in. */
+    static final double MAX_EPS = Float.MAX_VALUE;
+
     @Option(
         names = "--eps",
         paramLabel = "EPS",
@@ -129,8 +222,9 @@ final class Options {
 
     double eps(boolean minilm) {
       double e = eps == null ? Defaults.eps(minilm) : eps;
-      if (!(e >= 0) || !Double.isFinite(e)) {
-        throw new UserInputException("--eps must be finite and >= 0; got " + e);
+      // Distances are float32: a larger eps joins the same rows and breaks the histogram's axis.
+      if (!(e >= 0 && e <= MAX_EPS)) {
+        throw new UserInputException("--eps must be in 0.." + MAX_EPS + "; got " + e);
       }
       return e;
     }

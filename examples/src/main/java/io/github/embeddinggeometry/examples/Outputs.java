@@ -21,13 +21,35 @@ final class Outputs {
 
   private Outputs() {}
 
+  /** The steps of {@code geometry all}, in order, each into the folder of its name. */
+  static final List<String> STEPS =
+      List.of("pairwise", "density-field", "clusters", "frame", "density-vs-norm", "densest");
+
   /**
-   * The folder a step writes into, ready for a new run: {@code root} itself when {@code sub} is
-   * null (the user's {@code --out}, which may be a link), else the real folder {@code root/sub},
-   * never a link. Its previous report.json is removed first, so an interrupted rerun never leaves
-   * an old report beside new data.
+   * The files each step writes besides report.json, by step name: what the run compares with its
+   * inputs before it writes anything (GeometryCliTest checks that every report lists only these).
    */
-  static Path stepFolder(Path root, String sub) {
+  static final Map<String, List<String>> STEP_FILES =
+      Map.of(
+          "pairwise", List.of(PairwiseStep.MATRIX_FILE, "pairwise_distances.png"),
+          "density-field",
+              List.of(
+                  "density_field_mollweide.png",
+                  "density_field_polar.png",
+                  "density_field_zoom.png"),
+          "clusters", List.of(ClustersStep.FILE, "cluster_nn_distances.png"),
+          "frame", List.of(FrameStep.FILE, "variance_explained.png"),
+          "density-vs-norm",
+              List.of(
+                  "density_vs_norm.png", "volumetric_density_vs_norm.png", "radial_profile.png"),
+          "densest", List.of("densest_causal_neighbors.png", "densest_cosine_neighbors.png"));
+
+  /**
+   * The folder a step writes into, created if missing: {@code root} itself when {@code sub} is null
+   * (the user's {@code --out}, which may be a link), else the real folder {@code root/sub}, never a
+   * link.
+   */
+  static Path folder(Path root, String sub) {
     Path dir = sub == null ? root : root.resolve(sub);
     try {
       Files.createDirectories(root);
@@ -48,6 +70,15 @@ final class Outputs {
     if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
       throw new UserInputException("--out " + dir + ": not a writable folder");
     }
+    return dir;
+  }
+
+  /**
+   * The folder a step writes into ({@link #folder}), ready for a new run: its previous report.json
+   * is removed first, so an interrupted rerun never leaves an old report beside new data.
+   */
+  static Path stepFolder(Path root, String sub) {
+    Path dir = folder(root, sub);
     try {
       Files.deleteIfExists(dir.resolve(REPORT));
     } catch (IOException e) {

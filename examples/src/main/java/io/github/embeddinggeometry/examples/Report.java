@@ -6,8 +6,14 @@ import io.github.embeddinggeometry.examples.output.AtomicFiles;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -97,11 +103,43 @@ final class Report {
     return v;
   }
 
+  /**
+   * Size and SHA-256 of a file this step wrote: a reader checks with them that every file beside
+   * the report is this run's (the folder's lock kept other runs out while it was written).
+   */
+  static Map<String, Object> checksum(Path file) {
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+      long size = 0;
+      int n;
+      while ((n = ch.read(buf)) >= 0) {
+        size += n;
+        buf.flip();
+        sha.update(buf);
+        buf.clear();
+      }
+      return obj("bytes", size, "sha256", HexFormat.of().formatHex(sha.digest()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read back " + file + ": " + e.getMessage(), e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this Java has no SHA-256", e);
+    }
+  }
+
   /** Writes report.json, the step's last file: it marks the folder complete. */
   Path write(Path dir, long t0) {
     root.put("elapsed_seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     root.put("figures", figures);
     root.put("files", files);
+    Map<String, Object> sums = new LinkedHashMap<>();
+    for (String name : figures) {
+      sums.put(name, checksum(dir.resolve(name)));
+    }
+    for (String name : files) {
+      sums.put(name, checksum(dir.resolve(name)));
+    }
+    root.put("checksums", sums);
     Path p = dir.resolve(Outputs.REPORT);
     byte[] bytes;
     try {

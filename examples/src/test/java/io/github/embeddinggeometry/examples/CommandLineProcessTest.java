@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.embeddinggeometry.examples.output.FolderLock;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.npy.NpyWriter;
 import java.io.File;
@@ -210,7 +211,11 @@ class CommandLineProcessTest {
       }
       List<Path> files;
       try (Stream<Path> s = Files.list(dir)) {
-        files = s.filter(p -> !p.getFileName().toString().endsWith(".tmp")).sorted().toList();
+        files =
+            s.filter(p -> !p.getFileName().toString().endsWith(".tmp"))
+                .filter(p -> !p.getFileName().toString().equals(FolderLock.NAME))
+                .sorted()
+                .toList();
       }
       for (Path f : files) {
         assertThat(Files.isSymbolicLink(f)).as("%s is a link", f).isFalse();
@@ -425,5 +430,246 @@ class CommandLineProcessTest {
     assertThat(lines).as(r.err()).hasSize(1);
     assertThat(lines.get(0))
         .contains("out of memory", "loading the model", "GEOMETRY_JAVA_OPTS=-Xmx");
+  }
+
+  // ---- (d) one writer per folder, never over an input, options before output ------------------
+
+  static final String BOX_A = "--box=-90,90,-180,180,0,1e9";
+
+  static final String BOX_B = "--box=-90,90,-180,90,0,1e9";
+
+  static Started pairwise(Path out, String box, String... more) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of("pairwise", "--model", model.dir.toString(), box, "--quiet", "--out"));
+    args.add(out.toString());
+    args.addAll(List.of(more));
+    return start(List.of(), args);
+  }
+
+  static String sha256(Path f) throws Exception {
+    return java.util.HexFormat.of()
+        .formatHex(
+            java.security.MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
+  }
+
+  /**
+   * Pairs of runs with different boxes on one folder, the second started 0 to 0.6 s after the
+   * first, half of the pairs with --wait: each run ends 0, or 2 with one line saying that another
+   * run holds the folder; after each pair the folder is one successful run's, file for file (its
+   * report's checksums match, and every file equals that box's reference run). 3 pairs by default;
+   * -Dembgeo.concurrency.pairs=20 for the issue's 20.
+   */
+  @Test
+  void concurrentRunsOnOneFolderLeaveOneRunsFiles() throws Exception {
+    int pairs = Integer.getInteger("embgeo.concurrency.pairs", 3);
+    Path refs = tmp.resolve("pairwise-refs");
+    Map<String, Path> ref = new TreeMap<>();
+    for (String box : List.of(BOX_A, BOX_B)) {
+      Path dir = refs.resolve(box.equals(BOX_A) ? "a" : "b");
+      Run r = pairwise(dir, box).finish();
+      assertThat(r.code()).as(r.err()).isZero();
+      ref.put(box, dir);
+    }
+    Path out = tmp.resolve("shared");
+    Random rnd = new Random(22);
+    int refused = 0;
+    for (int i = 0; i < pairs; i++) {
+      boolean wait = i % 2 == 1;
+      String[] boxes = i % 4 < 2 ? new String[] {BOX_A, BOX_B} : new String[] {BOX_B, BOX_A};
+      String[] more = wait ? new String[] {"--wait"} : new String[0];
+      Started first = pairwise(out, boxes[0], more);
+      Thread.sleep(rnd.nextInt(600));
+      Started second = pairwise(out, boxes[1], more);
+      List<String> succeeded = new ArrayList<>();
+      Run[] runs = {first.finish(), second.finish()};
+      for (int k = 0; k < 2; k++) {
+        Run r = runs[k];
+        assertNoTrace(r);
+        if (wait) {
+          assertThat(r.code()).as("pair %d, run %d with --wait: %s", i, k, r.err()).isZero();
+        } else {
+          assertThat(r.code()).as("pair %d, run %d: %s", i, k, r.err()).isIn(0, 2);
+        }
+        if (r.code() == 0) {
+          succeeded.add(boxes[k]);
+        } else {
+          refused++;
+          assertThat(errorLines(r)).as(r.err()).hasSize(1);
+          assertThat(errorLines(r).get(0)).contains("another geometry run", out.toString());
+        }
+      }
+      assertThat(succeeded).as("pair %d: some run succeeds", i).isNotEmpty();
+      assertThat(temporaryFiles(out)).isEmpty();
+      // The folder is one successful run's: its report's checksums and its box's reference.
+      JsonNode report = JSON.readTree(out.resolve(Outputs.REPORT).toFile());
+      String box = report.get("box").get("lon_max").asDouble() == 180 ? BOX_A : BOX_B;
+      assertThat(succeeded)
+          .as("pair %d: the folder's report is of a run that succeeded", i)
+          .contains(box);
+      List<String> names = new ArrayList<>();
+      report.get("checksums").fieldNames().forEachRemaining(names::add);
+      assertThat(names).hasSize(2);
+      for (String name : names) {
+        Path f = out.resolve(name);
+        assertThat(sha256(f))
+            .as("pair %d: %s", i, name)
+            .isEqualTo(report.get("checksums").get(name).get("sha256").asText());
+        assertThat(sameFile(f, ref.get(box).resolve(name)))
+            .as(
+                "pair %d: %s %s, reference %s",
+                i, name, sha256(f), sha256(ref.get(box).resolve(name)))
+            .isTrue();
+      }
+      assertThat(sameFile(out.resolve(Outputs.REPORT), ref.get(box).resolve(Outputs.REPORT)))
+          .isTrue();
+    }
+    System.out.printf("concurrent pairs: %d, runs refused: %d%n", pairs, refused);
+  }
+
+  /** SIGKILL leaves temporary files; the next run on the folder removes them under its lock. */
+  @Test
+  void killedRunsTemporaryFilesAreRemovedByTheNextRun() throws Exception {
+    assumeTrue(new File("/bin/kill").canExecute() || new File("/usr/bin/kill").canExecute());
+    Path out = tmp.resolve("killed");
+    Random rnd = new Random(6);
+    for (int i = 0; i < 2; i++) {
+      Started s = all(out, SET_A);
+      long delay = (long) ((0.2 + 0.7 * rnd.nextDouble()) * fullRunSeconds * 1000);
+      if (!s.process().waitFor(delay, TimeUnit.MILLISECONDS)) {
+        new ProcessBuilder("kill", "-KILL", Long.toString(s.process().pid())).start().waitFor();
+      }
+      s.finish();
+    }
+    // And one planted for sure, as a killed writer leaves it.
+    Path planted =
+        Files.write(
+            out.resolve("frame").resolve("variance_explained.png.5a5a5a5a5a5a.tmp"),
+            new byte[4096]);
+    Files.setLastModifiedTime(
+        planted, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 60_000));
+    Run r = all(out, SET_B).finish();
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(temporaryFiles(out)).isEmpty();
+    assertWholeAndConsistent(out, refB);
+  }
+
+  /**
+   * The issue's command-line cases as a user types them: exit 2, one line naming the problem, and
+   * nothing written or changed.
+   */
+  @Test
+  void refusedBeforeAnythingIsWritten() throws Exception {
+    Path d = tmp.resolve("inputs-in-out");
+    Run ok = pairwise(d, BOX_A).finish();
+    assertThat(ok.code()).as(ok.err()).isZero();
+    Map<Path, byte[]> before = new TreeMap<>();
+    try (Stream<Path> s = Files.list(d)) {
+      for (Path f : s.toList()) {
+        before.put(f, Files.readAllBytes(f));
+      }
+    }
+    Path never = tmp.resolve("never");
+    String m = model.dir.toString();
+    Object[][] cases = {
+      {
+        "is the input",
+        List.of(
+            "pairwise",
+            "--model",
+            d.resolve(PairwiseStep.MATRIX_FILE) + ":distances",
+            BOX_A,
+            "--out",
+            d.toString())
+      },
+      {
+        "--tokenizer",
+        List.of(
+            "clusters",
+            "--model",
+            m,
+            "--tokenizer",
+            d.resolve(Outputs.REPORT).toString(),
+            BOX_A,
+            "--out",
+            d.toString())
+      },
+      {"--out is empty", List.of("pairwise", "--model", m, "--out", "")},
+      {
+        "same PC",
+        List.of(
+            "pairwise", "--model", m, "--north", "1", "--meridian", "1", "--out", never.toString())
+      },
+      {
+        "--eps must be in",
+        List.of("clusters", "--model", m, "--eps", "1e308", "--out", never.toString())
+      },
+      {"FOLDER is empty", List.of("example", "frame", "")},
+    };
+    for (Object[] c : cases) {
+      @SuppressWarnings("unchecked")
+      List<String> args = (List<String>) c[1];
+      Run r = start(List.of(), args).finish();
+      assertThat(r.code()).as("%s: %s", args, r.err()).isEqualTo(2);
+      assertNoTrace(r);
+      assertThat(errorLines(r)).as(r.err()).hasSize(1);
+      assertThat(errorLines(r).get(0)).contains((String) c[0]);
+    }
+    for (Map.Entry<Path, byte[]> e : before.entrySet()) {
+      assertThat(Files.readAllBytes(e.getKey()))
+          .as("%s changed", e.getKey())
+          .isEqualTo(e.getValue());
+    }
+    assertThat(never).doesNotExist();
+  }
+
+  /** Bytes that are not UTF-8 in --out: refused, not written into a folder named with U+FFFD. */
+  @Test
+  void undecodableOutIsRefused() throws Exception {
+    assumeTrue(new File("/bin/bash").canExecute(), "needs bash to pass raw bytes");
+    Path parent = Files.createDirectories(tmp.resolve("undecodable"));
+    List<String> cmd = new ArrayList<>(java());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), GeometryCli.class.getName()));
+    cmd.addAll(List.of("pairwise", "--model", model.dir.toString(), "--quiet", "--out"));
+    String quoted =
+        cmd.stream().map(a -> "'" + a.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+    Run r =
+        launch(
+                List.of(
+                    "bash",
+                    "-c",
+                    "exec " + quoted + " \"$1\"$'\\xff\\xfe'",
+                    "bash",
+                    parent.resolve("bad").toString()))
+            .finish();
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(errorLines(r)).as(r.err()).hasSize(1);
+    assertThat(errorLines(r).get(0)).contains("--out", "encoding");
+    try (Stream<Path> s = Files.list(parent)) {
+      assertThat(s.toList()).isEmpty();
+    }
+  }
+
+  /** A JVM that does not start with GEOMETRY_JAVA_OPTS: the launcher says why, exit 2 (not 1). */
+  @Test
+  void jvmThatDoesNotStartIsAnEnvironmentProblem() throws Exception {
+    Path script = Path.of("..", "geometry").toAbsolutePath().normalize();
+    assumeTrue(Files.isRegularFile(script) && new File("/bin/bash").canExecute());
+    Path err = Files.createTempFile(tmp, "launcher", ".err");
+    ProcessBuilder pb =
+        new ProcessBuilder("bash", script.toString(), "pairwise", "--quiet")
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .redirectError(err.toFile());
+    pb.environment().put("GEOMETRY_JAVA_OPTS", "-XX:+BogusFlag");
+    pb.environment()
+        .put("JAVA", Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Never a build from this test: a launcher that got past the check would fail here at once.
+    pb.environment().put("MVN", "false");
+    Process p = pb.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    List<String> lines = Files.readAllLines(err).stream().filter(l -> !l.isBlank()).toList();
+    assertThat(p.exitValue()).as(lines.toString()).isEqualTo(2);
+    assertThat(lines).hasSize(1);
+    assertThat(lines.get(0)).contains("GEOMETRY_JAVA_OPTS", "BogusFlag");
   }
 }

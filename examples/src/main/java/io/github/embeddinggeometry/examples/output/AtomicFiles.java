@@ -3,12 +3,18 @@ package io.github.embeddinggeometry.examples.output;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -171,6 +177,36 @@ public final class AtomicFiles {
     } catch (IOException | RuntimeException ignored) {
       // The file itself is complete; only the rename's durability is at stake.
     }
+  }
+
+  /** The names {@link #write} gives its temporary files: {@code NAME.<hex>.tmp}. */
+  private static final java.util.regex.Pattern TEMPORARY =
+      java.util.regex.Pattern.compile(".+\\.[0-9a-f]{1,16}\\.tmp");
+
+  /**
+   * Removes the temporary files of writers killed before they could clean up (SIGKILL, power loss):
+   * the regular files in {@code dir} named as {@link #write} names them and last modified before
+   * {@code before}. Only for a caller that holds the folder's {@link FolderLock}, so that no live
+   * writer's file can match.
+   *
+   * @return the files removed
+   */
+  public static List<Path> removeStale(Path dir, Instant before) throws IOException {
+    List<Path> removed = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path p : entries) {
+        if (!TEMPORARY.matcher(p.getFileName().toString()).matches()) {
+          continue;
+        }
+        BasicFileAttributes a =
+            Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isRegularFile() && a.lastModifiedTime().toInstant().isBefore(before)) {
+          Files.deleteIfExists(p);
+          removed.add(p);
+        }
+      }
+    }
+    return removed;
   }
 
   static String bytes(long n) {
