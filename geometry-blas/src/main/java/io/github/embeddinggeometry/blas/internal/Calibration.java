@@ -55,11 +55,17 @@ public final class Calibration {
   }
 
   /**
-   * The pure-Java kernel's rate on the standard product. Timed here for now; once the CPU backend
-   * calibrates its own shapes, this is where its calibrated rate on the same product comes in.
+   * The pure-Java kernel's rate: the CPU backend's own calibrated rate of the shape it chose (a
+   * per-flop rate on core's standard product, which runs the same two-depth-block micro-kernel
+   * passes as an engine tile), so both backends are compared with the shape the CPU backend
+   * actually uses. Only where core has no settled choice (calibration off, or no shape was ready
+   * within its budget) is the kernel timed here on this class's product.
    */
   static double javaGflops(TileKernel java, long budgetNanos) {
-    return gflops(java, budgetNanos);
+    return io.github.embeddinggeometry.internal.kernel.Calibration.chosen()
+        .map(e -> e.gflops())
+        .filter(g -> g > 0 && Double.isFinite(g))
+        .orElseGet(() -> gflops(java, budgetNanos));
   }
 
   /**
