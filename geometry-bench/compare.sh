@@ -19,8 +19,7 @@
 #   --backend NAME     our side's backend (default cpu); blas: OpenBLAS's sgemm (geometry-blas)
 #                      under the same engine, the kernel workload included. knn and pairwise
 #                      print their time over the bare GEMM of the same work at that backend's
-#                      kernel rate (overhead column). OPENBLAS_CORETYPE, if set, reaches only our
-#                      side (e.g. SkylakeX on Zen 4/5, see geometry-blas/README.md).
+#                      kernel rate (overhead column).
 # Environment: JAVA (default java), PYTHON (default python3), THREADS (default 2),
 #   MVN (default mvn) and MVN_ARGS (extra Maven arguments, e.g. -Dmaven.repo.local=DIR; MAVEN_OPTS
 #   works too),
@@ -28,8 +27,10 @@
 #   COMPARE_CRASH=SIDE:WORKLOAD[,...] makes that side kill itself with SIGSEGV at the start of that
 #   workload (SIDE numpy or java; tests that a crashed side is recorded and the run goes on).
 # A side that dies is recorded as "crashed (signal N)" or "failed (exit N)"; the other workloads
-# still run. The numpy side runs with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (they slow a
-# current OpenBLAS down) and prints the OpenBLAS kernel it uses when threadpoolctl is installed.
+# still run. Both sides run with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (some machines set
+# them for older OpenBLAS builds; they slow a current one down, numpy's and geometry-blas's alike,
+# which is the same OpenBLAS 0.3.31), so both pick OpenBLAS's own kernel for the CPU; the numpy
+# side prints the kernel it uses when threadpoolctl is installed.
 # Below the table: our CPU kernel's calibration in the benchmark JVMs' settings (every micro-tile
 # shape's GFLOP/s on the standard 192 x 128 x 256 product, the one chosen), as `geometry info`.
 set -euo pipefail
@@ -151,7 +152,7 @@ run_side java calibration "$java" "${jvm_common[@]}" io.github.embeddinggeometry
 
 for w in "${workloads[@]}"; do
   echo "== $w: ours" >&2
-  run_side java "$w" "$java" -Xmx"$(heap_for "$w")" "${jvm_common[@]}" \
+  run_side java "$w" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$java" -Xmx"$(heap_for "$w")" "${jvm_common[@]}" \
     io.github.embeddinggeometry.bench.CompareMain "$w" --data "$data" --reps "$reps" \
     --stream-queries "$stream_queries" --backend "$backend"
   if [[ $w != knn-full ]]; then
