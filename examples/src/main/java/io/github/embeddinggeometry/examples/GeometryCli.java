@@ -162,7 +162,7 @@ public final class GeometryCli implements Callable<Integer> {
         check();
         console.step("loading the model");
         try (ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
-            Session s = new Session(m, console, Session.sparkMaster(spec))) {
+            Session s = new Session(m, console, Session.sparkMaster(spec), shown)) {
           console.finishBars();
           console.line(
               String.format(

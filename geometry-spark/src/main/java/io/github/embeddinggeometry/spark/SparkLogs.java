@@ -1,0 +1,58 @@
+package io.github.embeddinggeometry.spark;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
+import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
+import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
+
+/**
+ * Spark's own log (log4j 2) for a command line: warnings and errors into a file, nothing on the
+ * terminal, where the command prints its one line per failure. Spark leaves a configuration it
+ * finds in place (it installs its console profile only over log4j's default), so this runs before
+ * the context starts.
+ */
+final class SparkLogs {
+  /** The Spark property naming the log file; set by the command line, unset for a library user. */
+  static final String FILE = "spark.embgeo.log";
+
+  private SparkLogs() {}
+
+  /**
+   * Routes every logger at WARN and above to {@code file}, created on the first record; {@code
+   * null} (or a folder that cannot be created) drops them. Log4j's own status messages are off:
+   * they would reach the terminal.
+   */
+  static void toFile(Path file) {
+    ConfigurationBuilder<BuiltConfiguration> b =
+        ConfigurationBuilderFactory.newConfigurationBuilder();
+    b.setStatusLevel(Level.OFF);
+    b.setConfigurationName("embedding-geometry");
+    var root = b.newRootLogger(Level.WARN);
+    if (file != null && writableFolder(file.toAbsolutePath().getParent())) {
+      b.add(
+          b.newAppender("file", "File")
+              .addAttribute("fileName", file.toAbsolutePath().toString())
+              .addAttribute("append", true)
+              .addAttribute("createOnDemand", true)
+              .addAttribute("ignoreExceptions", true)
+              .add(
+                  b.newLayout("PatternLayout")
+                      .addAttribute("pattern", "%d{ISO8601} %p %c{1}: %m%n%ex")));
+      root.add(b.newAppenderRef("file"));
+    }
+    b.add(root);
+    Configurator.reconfigure(b.build());
+  }
+
+  private static boolean writableFolder(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      return Files.isWritable(dir);
+    } catch (java.io.IOException | RuntimeException e) {
+      return false;
+    }
+  }
+}
