@@ -32,6 +32,9 @@ final class SparkContexts {
   /** How long the shutdown hook waits for Spark to stop before it deletes the scratch folder. */
   private static final long STOP_MILLIS = 5000;
 
+  /** How long the shutdown hook keeps deleting a scratch folder that late tasks refill. */
+  private static final long DELETE_MILLIS = 3000;
+
   private SparkContexts() {}
 
   /** A context from Spark's own properties, or the one already running; see {@link Opened}. */
@@ -59,6 +62,7 @@ final class SparkContexts {
     if (!master.startsWith("local[") && !master.equals("local") && !conf.contains("spark.jars")) {
       conf.set("spark.jars", ShippedJars.of(scratch));
     }
+    shipArithmetic(conf);
     SparkContext sc;
     try {
       // A context the application already started (e.g. under spark-submit) is joined and left
@@ -76,6 +80,7 @@ final class SparkContexts {
     }
     Thread hook = new Thread(() -> stopAndDelete(sc, scratch), "geometry-spark-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
+    afterSparkStops(scratch);
     Opened opened = new Opened(JavaSparkContext.fromSparkContext(sc), true, scratch, hook);
     try {
       awaitExecutor(sc, master);
@@ -84,6 +89,24 @@ final class SparkContexts {
       throw e;
     }
     return opened;
+  }
+
+  /**
+   * The driver's explicit choice of kernel arithmetic ({@code -Dembgeo.vector}, {@code
+   * -Dembgeo.fma}) for the executors too: the bits agree only where every JVM computes alike.
+   */
+  private static void shipArithmetic(SparkConf conf) {
+    String key = "spark.executor.extraJavaOptions";
+    StringBuilder opts = new StringBuilder(conf.get(key, ""));
+    for (String p : new String[] {"embgeo.vector", "embgeo.fma"}) {
+      String v = System.getProperty(p);
+      if (v != null && !v.isBlank() && !v.contains(" ") && opts.indexOf("-D" + p + "=") < 0) {
+        opts.append(opts.length() == 0 ? "" : " ").append("-D").append(p).append('=').append(v);
+      }
+    }
+    if (opts.length() > 0) {
+      conf.set(key, opts.toString());
+    }
   }
 
   /** This run's scratch folder, inside the configured local folder or the JVM's temp folder. */
@@ -163,7 +186,46 @@ final class SparkContexts {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    delete(scratch);
+    // Tasks still ending may write into it meanwhile: again until it stays gone.
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DELETE_MILLIS);
+    do {
+      delete(scratch);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    } while (Files.exists(scratch) && System.nanoTime() < end);
+  }
+
+  /**
+   * Deletes the scratch folder once more after all of Spark's shutdown hooks: they run inside one
+   * hook of Hadoop's manager (priority 40) and may recreate the folder itself while stopping (its
+   * local-folder lookup makes the root again), after the JVM hook above has deleted it. Hadoop runs
+   * its hooks one after another, highest priority first, so this one comes last.
+   */
+  private static void afterSparkStops(Path scratch) {
+    try {
+      org.apache.hadoop.util.ShutdownHookManager.get()
+          .addShutdownHook(
+              () -> {
+                for (int i = 0; i < 10; i++) {
+                  delete(scratch);
+                  if (!Files.exists(scratch)) {
+                    return;
+                  }
+                  try {
+                    Thread.sleep(100);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              1);
+    } catch (RuntimeException | LinkageError e) {
+      // Already shutting down, or no Hadoop: the JVM hook's deletion has to do.
+    }
   }
 
   /** Deletes a folder tree, ignoring what vanishes meanwhile; a second pass for late writers. */

@@ -42,6 +42,10 @@ final class SparkLogs {
                   b.newLayout("PatternLayout")
                       .addAttribute("pattern", "%d{ISO8601} %p %c{1}: %m%n%ex")));
       root.add(b.newAppenderRef("file"));
+    } else {
+      // An appender that drops: Spark installs its console profile over a root without one.
+      b.add(b.newAppender("none", "Null"));
+      root.add(b.newAppenderRef("none"));
     }
     b.add(root);
     Configurator.reconfigure(b.build());
