@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
@@ -63,25 +64,31 @@ final class SparkContexts {
       conf.set("spark.jars", ShippedJars.of(scratch));
     }
     shipArithmetic(conf);
+    // The hooks go in before the context starts: a signal during its start (seconds on a busy
+    // machine) must not leave the folder behind either.
+    AtomicReference<SparkContext> started = new AtomicReference<>();
+    Thread hook = new Thread(() -> stopAndDelete(started.get(), scratch), "geometry-spark-cleanup");
+    Runtime.getRuntime().addShutdownHook(hook);
+    Runnable late = afterSparkStops(scratch);
     SparkContext sc;
     try {
       // A context the application already started (e.g. under spark-submit) is joined and left
       // running; one started here carries the token.
       sc = SparkContext.getOrCreate(conf);
     } catch (Exception e) { // SparkException is checked, though Scala code throws it undeclared
+      forget(hook, late);
       delete(scratch);
       throw new IllegalArgumentException(
           "Spark master " + master + ": " + firstLine(e.getMessage()), e);
     }
+    started.set(sc);
     boolean owned = token.equals(sc.getConf().get(OWNER, ""));
     if (!owned) {
+      forget(hook, late);
       delete(scratch);
-      return new Opened(JavaSparkContext.fromSparkContext(sc), false, null, null);
+      return new Opened(JavaSparkContext.fromSparkContext(sc), false, null, null, null);
     }
-    Thread hook = new Thread(() -> stopAndDelete(sc, scratch), "geometry-spark-cleanup");
-    Runtime.getRuntime().addShutdownHook(hook);
-    afterSparkStops(scratch);
-    Opened opened = new Opened(JavaSparkContext.fromSparkContext(sc), true, scratch, hook);
+    Opened opened = new Opened(JavaSparkContext.fromSparkContext(sc), true, scratch, hook, late);
     try {
       awaitExecutor(sc, master);
     } catch (RuntimeException e) {
@@ -168,6 +175,10 @@ final class SparkContexts {
    * then deletes the scratch folder whatever state Spark is in.
    */
   private static void stopAndDelete(SparkContext sc, Path scratch) {
+    if (sc == null) {
+      delete(scratch);
+      return;
+    }
     Thread stop =
         new Thread(
             () -> {
@@ -205,26 +216,36 @@ final class SparkContexts {
    * local-folder lookup makes the root again), after the JVM hook above has deleted it. Hadoop runs
    * its hooks one after another, highest priority first, so this one comes last.
    */
-  private static void afterSparkStops(Path scratch) {
+  private static Runnable afterSparkStops(Path scratch) {
+    Runnable late =
+        () -> {
+          for (int i = 0; i < 10; i++) {
+            delete(scratch);
+            if (!Files.exists(scratch)) {
+              return;
+            }
+            try {
+              Thread.sleep(100);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        };
     try {
-      org.apache.hadoop.util.ShutdownHookManager.get()
-          .addShutdownHook(
-              () -> {
-                for (int i = 0; i < 10; i++) {
-                  delete(scratch);
-                  if (!Files.exists(scratch)) {
-                    return;
-                  }
-                  try {
-                    Thread.sleep(100);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              1);
+      org.apache.hadoop.util.ShutdownHookManager.get().addShutdownHook(late, 1);
     } catch (RuntimeException | LinkageError e) {
       // Already shutting down, or no Hadoop: the JVM hook's deletion has to do.
+    }
+    return late;
+  }
+
+  /** Withdraws both hooks (a context not started here, or none started). */
+  private static void forget(Thread hook, Runnable late) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+      org.apache.hadoop.util.ShutdownHookManager.get().removeShutdownHook(late);
+    } catch (IllegalStateException e) {
+      // Shutting down already: the hooks run, and find the folder gone.
     }
   }
 
@@ -257,18 +278,14 @@ final class SparkContexts {
    * A context and whether this class started it (and its user must stop it); a started one's
    * scratch folder is deleted when it is closed.
    */
-  record Opened(JavaSparkContext sc, boolean owned, Path scratch, Thread hook)
+  record Opened(JavaSparkContext sc, boolean owned, Path scratch, Thread hook, Runnable late)
       implements AutoCloseable {
     @Override
     public void close() {
       if (owned) {
         sc.stop();
         delete(scratch);
-        try {
-          Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException e) {
-          // Already shutting down: the hook does the same.
-        }
+        forget(hook, late);
       }
     }
   }
