@@ -37,7 +37,7 @@ final class Jobs {
 
   /** A job cancelled (by a user, or by the context's stop on SIGINT/SIGTERM). */
   private static final Pattern CANCELLED =
-      Pattern.compile("^Job \\d+ cancelled", Pattern.MULTILINE);
+      Pattern.compile("SPARK_JOB_CANCELLED|\\bJob \\d+ cancelled");
 
   /** Failures of the cluster rather than of the input or the code. */
   private static final Pattern CLUSTER =

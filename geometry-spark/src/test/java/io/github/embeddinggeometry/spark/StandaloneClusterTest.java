@@ -58,8 +58,19 @@ class StandaloneClusterTest {
       assertThat(r.errorLines()).as(r.err()).isEmpty();
       // The tasks ran in the workers' executors, which loaded the shipped jars.
       assertThat(executorJars(c.root)).isPositive();
+    }
+    Cli.Run rs = single.finish(300);
+    assertThat(rs.code()).as(rs.err()).isZero();
+    assertThat(Cli.report(cluster)).isEqualTo(Cli.report(one));
+    assertThat(SparkCliTest.scratchFolders(dir.resolve("tmp"))).isEmpty();
+  }
 
-      // More memory than any worker offers: one line naming it, not a job queued forever.
+  @Test
+  @Tag("standalone-cluster")
+  void anExecutorRequestNoWorkerOffersEndsInOneLine() throws Exception {
+    Path w = Cli.matrix(dir, 100, 8, 19);
+    try (StandaloneCluster c = new StandaloneCluster(dir.resolve("cluster-root"), 1)) {
+      // More memory than the worker offers: one line naming it, not a job queued forever.
       Cli.Run big =
           Cli.start(
                   dir.resolve("tmp"),
@@ -79,10 +90,6 @@ class StandaloneClusterTest {
           .contains("no executor started within 5 s")
           .contains("spark.executor.memory=16g");
     }
-    Cli.Run rs = single.finish(300);
-    assertThat(rs.code()).as(rs.err()).isZero();
-    assertThat(Cli.report(cluster)).isEqualTo(Cli.report(one));
-    assertThat(SparkCliTest.scratchFolders(dir.resolve("tmp"))).isEmpty();
   }
 
   @Test
