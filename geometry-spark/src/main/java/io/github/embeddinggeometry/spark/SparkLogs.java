@@ -2,11 +2,15 @@ package io.github.embeddinggeometry.spark;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import org.apache.logging.log4j.Level;
-import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
+import org.apache.spark.SparkContext;
 
 /**
  * Spark's own log (log4j 2) for a command line: warnings and errors into a file, nothing on the
@@ -26,15 +30,32 @@ final class SparkLogs {
    * they would reach the terminal.
    */
   static void toFile(Path file) {
+    boolean toFile = file != null && writableFolder(file.toAbsolutePath().getParent());
+    // Log4j keeps a context per class loader, and Spark reaches more than one: its own loader's
+    // (its loggers) and the thread's (its check whether log4j is configured, which under
+    // spark-submit is the application's child loader). Each gets the same configuration.
+    Set<ClassLoader> loaders = new LinkedHashSet<>();
+    loaders.add(SparkContext.class.getClassLoader());
+    loaders.add(SparkLogs.class.getClassLoader());
+    if (Thread.currentThread().getContextClassLoader() != null) {
+      loaders.add(Thread.currentThread().getContextClassLoader());
+    }
+    for (ClassLoader loader : loaders) {
+      ((LoggerContext) LogManager.getContext(loader, false))
+          .reconfigure(configuration(toFile ? file.toAbsolutePath() : null));
+    }
+  }
+
+  private static BuiltConfiguration configuration(Path file) {
     ConfigurationBuilder<BuiltConfiguration> b =
         ConfigurationBuilderFactory.newConfigurationBuilder();
     b.setStatusLevel(Level.OFF);
     b.setConfigurationName("embedding-geometry");
     var root = b.newRootLogger(Level.WARN);
-    if (file != null && writableFolder(file.toAbsolutePath().getParent())) {
+    if (file != null) {
       b.add(
           b.newAppender("file", "File")
-              .addAttribute("fileName", file.toAbsolutePath().toString())
+              .addAttribute("fileName", file.toString())
               .addAttribute("append", true)
               .addAttribute("createOnDemand", true)
               .addAttribute("ignoreExceptions", true)
@@ -48,7 +69,7 @@ final class SparkLogs {
       root.add(b.newAppenderRef("none"));
     }
     b.add(root);
-    Configurator.reconfigure(b.build());
+    return b.build();
   }
 
   private static boolean writableFolder(Path dir) {

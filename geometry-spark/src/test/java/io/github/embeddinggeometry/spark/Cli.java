@@ -86,6 +86,27 @@ final class Cli {
     return launch(cmd, tmp);
   }
 
+  /**
+   * {@code geometry densest --model MODEL --k 5 --top 8 --out OUT} (the same small job everywhere)
+   * with more arguments, e.g. {@code --spark MASTER}.
+   */
+  static Started densest(Path tmp, Path model, Path out, String... more) throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "densest",
+                "--model",
+                model.toString(),
+                "--k",
+                "5",
+                "--top",
+                "8",
+                "--out",
+                out.toString()));
+    args.addAll(Arrays.asList(more));
+    return start(tmp, args.toArray(String[]::new));
+  }
+
   static Started launch(List<String> cmd, Path tmp) throws IOException {
     Files.createDirectories(tmp);
     Path log = Files.createTempFile(tmp, "run", "");

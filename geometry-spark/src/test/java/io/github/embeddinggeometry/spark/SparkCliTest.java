@@ -23,21 +23,7 @@ class SparkCliTest {
     Path w = Cli.matrix(dir, 200, 8, 3);
     for (String master : List.of("bogus://x", "local[0]", "", "spark://127.0.0.1:1")) {
       Path out = dir.resolve("out-" + Math.abs(master.hashCode()));
-      Cli.Run r =
-          Cli.start(
-                  dir.resolve("tmp"),
-                  "densest",
-                  "--spark",
-                  master,
-                  "--model",
-                  w.toString(),
-                  "--k",
-                  "5",
-                  "--top",
-                  "5",
-                  "--out",
-                  out.toString())
-              .finish(120);
+      Cli.Run r = Cli.densest(dir.resolve("tmp"), w, out, "--spark", master).finish(120);
       assertThat(r.code()).as(master + ": " + r.err()).isEqualTo(2);
       assertThat(r.errorLines()).as(master).hasSize(1);
       assertThat(r.errorLines().get(0))
@@ -60,21 +46,7 @@ class SparkCliTest {
     Path out = Path.of("/sys/embedding-geometry-test-out");
     assumeFalse(Files.exists(out) || out.toFile().mkdir(), "a folder that cannot be created");
     Path w = Cli.matrix(dir, 150, 8, 5);
-    Cli.Run r =
-        Cli.start(
-                dir.resolve("tmp"),
-                "densest",
-                "--spark",
-                "local[2]",
-                "--model",
-                w.toString(),
-                "--k",
-                "5",
-                "--top",
-                "5",
-                "--out",
-                out.toString())
-            .finish(300);
+    Cli.Run r = Cli.densest(dir.resolve("tmp"), w, out, "--spark", "local[2]").finish(300);
     assertThat(r.code()).as(r.err()).isEqualTo(2);
     assertThat(r.errorLines()).as(r.err()).hasSize(1);
     assertThat(String.join("\n", r.errorLines())).doesNotContain("\tat ", "WARN", "ERROR");
@@ -86,36 +58,10 @@ class SparkCliTest {
     Path w = Cli.matrix(dir, 300, 16, 7);
     Path one = dir.resolve("one");
     Path spark = dir.resolve("spark");
-    Cli.Started a =
-        Cli.start(
-            dir.resolve("tmp"),
-            "densest",
-            "--model",
-            w.toString(),
-            "--k",
-            "5",
-            "--top",
-            "8",
-            "--out",
-            one.toString(),
-            "--quiet");
+    Cli.Started a = Cli.densest(dir.resolve("tmp"), w, one, "--quiet");
     Cli.Run ra = a.finish(300);
     Cli.Run rb =
-        Cli.start(
-                dir.resolve("tmp"),
-                "densest",
-                "--spark",
-                "local[2]",
-                "--model",
-                w.toString(),
-                "--k",
-                "5",
-                "--top",
-                "8",
-                "--out",
-                spark.toString(),
-                "--quiet")
-            .finish(300);
+        Cli.densest(dir.resolve("tmp"), w, spark, "--spark", "local[2]", "--quiet").finish(300);
     assertThat(ra.code()).as(ra.err()).isZero();
     assertThat(rb.code()).as(rb.err()).isZero();
     assertThat(rb.errorLines()).isEmpty();

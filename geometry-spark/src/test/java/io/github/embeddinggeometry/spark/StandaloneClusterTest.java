@@ -24,36 +24,10 @@ class StandaloneClusterTest {
     Path w = Cli.matrix(dir, 400, 16, 13);
     Path one = dir.resolve("one");
     Path cluster = dir.resolve("cluster");
-    Cli.Started single =
-        Cli.start(
-            dir.resolve("tmp"),
-            "densest",
-            "--model",
-            w.toString(),
-            "--k",
-            "5",
-            "--top",
-            "8",
-            "--out",
-            one.toString(),
-            "--quiet");
+    Cli.Started single = Cli.densest(dir.resolve("tmp"), w, one, "--quiet");
     try (StandaloneCluster c = new StandaloneCluster(dir.resolve("cluster-root"), 2)) {
       Cli.Run r =
-          Cli.start(
-                  dir.resolve("tmp"),
-                  "densest",
-                  "--spark",
-                  c.url(),
-                  "--model",
-                  w.toString(),
-                  "--k",
-                  "5",
-                  "--top",
-                  "8",
-                  "--out",
-                  cluster.toString(),
-                  "--quiet")
-              .finish(300);
+          Cli.densest(dir.resolve("tmp"), w, cluster, "--spark", c.url(), "--quiet").finish(300);
       assertThat(r.code()).as(r.err()).isZero();
       assertThat(r.errorLines()).as(r.err()).isEmpty();
       // The tasks ran in the workers' executors, which loaded the shipped jars.
