@@ -174,7 +174,7 @@ public final class GeometryCli implements Callable<Integer> {
         console.step("loading the model");
         try (RunFolders folders = folders(outRoot, sub, console);
             ModelLoader.Model m = ModelLoader.load(model.model, model.tokenizer, console);
-            Session s = new Session(m, console, Session.sparkMaster(spec))) {
+            Session s = new Session(m, console, Session.sparkMaster(spec), shown)) {
           console.finishBars();
           console.line(
               String.format(

@@ -43,12 +43,19 @@ final class Session implements AutoCloseable {
   /** Where the heavy steps run: {@code null} for this machine, else a Spark master. */
   private final String sparkMaster;
 
-  Session(ModelLoader.Model model, Console console, String sparkMaster) {
+  /**
+   * @param logDir where Spark's own warnings go ({@value #SPARK_LOG}), the output folder: the
+   *     terminal shows only the command's one line per failure
+   */
+  Session(ModelLoader.Model model, Console console, String sparkMaster, java.nio.file.Path logDir) {
     this.model = model;
     this.console = console;
     this.sparkMaster = sparkMaster;
-    this.backend = sparkMaster == null ? Backends.get() : spark(sparkMaster);
+    this.backend = sparkMaster == null ? Backends.get() : spark(sparkMaster, logDir);
   }
+
+  /** Spark's log file in the output folder. */
+  static final String SPARK_LOG = "spark.log";
 
   /** The {@code --spark} option of a subcommand that has it, else null. */
   static String sparkMaster(picocli.CommandLine.Model.CommandSpec spec) {
@@ -59,8 +66,11 @@ final class Session implements AutoCloseable {
   /**
    * The backend "spark" of geometry-spark (on the class path only when ./geometry put it there).
    */
-  private static ComputeBackend spark(String master) {
+  private static ComputeBackend spark(String master, java.nio.file.Path logDir) {
     System.setProperty("spark.master", master);
+    // Read by geometry-spark when it starts the context (SparkLogs).
+    System.setProperty(
+        "spark.embgeo.log", logDir == null ? "" : logDir.resolve(SPARK_LOG).toString());
     try {
       return Backends.create("spark");
     } catch (UnsupportedOperationException e) {

@@ -35,6 +35,35 @@ final class Jobs {
     throw (E) e;
   }
 
+  /** A job cancelled (by a user, or by the context's stop on SIGINT/SIGTERM). */
+  private static final Pattern CANCELLED =
+      Pattern.compile("SPARK_JOB_CANCELLED|\\bJob \\d+ cancelled");
+
+  /** Failures of the cluster rather than of the input or the code. */
+  private static final Pattern CLUSTER =
+      Pattern.compile(
+          "ExecutorLostFailure|All masters are unresponsive|Master removed our application"
+              + "|SparkContext was shut down|Could not find CoarseGrainedScheduler");
+
+  /**
+   * A cancelled job as a {@link java.util.concurrent.CancellationException}, a lost cluster as an
+   * {@link UncheckedIOException} (an environment failure, not a bug), with Spark's first line.
+   */
+  private static Exception environment(String text, Exception e) {
+    String first = text.strip().lines().findFirst().orElse("").strip();
+    if (CANCELLED.matcher(text).find()) {
+      java.util.concurrent.CancellationException c =
+          new java.util.concurrent.CancellationException("the Spark job was cancelled: " + first);
+      c.initCause(e);
+      return c;
+    }
+    if (CLUSTER.matcher(text).find()) {
+      String m = "the Spark cluster failed: " + first;
+      return new UncheckedIOException(m, new IOException(m, e));
+    }
+    return e;
+  }
+
   /** The input exception behind a failed job, or {@code e} itself. */
   static Exception clean(Exception e) {
     SparkException spark = null;
@@ -58,9 +87,10 @@ final class Jobs {
     }
     // The task's exception did not travel back as a cause: rebuild it from the message Spark
     // composed, "... (... executor driver): some.Exception: message".
-    Matcher m = TASK_FAILURE.matcher(String.valueOf(spark.getMessage()));
+    String text = String.valueOf(spark.getMessage());
+    Matcher m = TASK_FAILURE.matcher(text);
     if (!m.find()) {
-      return e;
+      return environment(text, e);
     }
     String type = m.group(1);
     String message = m.group(2);

@@ -485,43 +485,157 @@ public final class SparkAnalyses {
   // ------------------------------------------------------------------ output
 
   /**
-   * Writes one safetensors file per block into {@code dir} (a path or any Hadoop URI): {@code
-   * part-NNNNN.safetensors} with {@code ids} [rows] i64, {@code neighbour_ids} [rows, k] i64,
-   * {@code distances} [rows, k] f32 and {@code density} [rows] f64. Each file appears whole or not
-   * at all (written under a temporary name, then renamed); an existing file of the same name is
-   * replaced.
+   * Writes the k-NN lists into the folder {@code dir} (a path or any Hadoop URI), committed whole:
+   * one safetensors file per block, {@code part-NNNNN.safetensors} with {@code ids} [rows] i64,
+   * {@code neighbour_ids} [rows, k] i64, {@code distances} [rows, k] f32 and {@code density} [rows]
+   * f64, written by the executors into a temporary folder beside {@code dir}; then {@code
+   * manifest.json} (rows, d, k, metric, blocks, the parts, the source's name and checksum) and
+   * {@code _SUCCESS}; then the folder takes the name {@code dir}. A previous output there (a folder
+   * with {@code _SUCCESS}) is replaced as a whole, so no part of it remains; a failed job leaves it
+   * untouched.
    *
-   * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)}
-   * @param dir the output folder, created if missing
+   * <p>The source checksum is the sum, modulo 2<sup>64</sup>, over the rows of the first 8 bytes
+   * (big-endian) of SHA-256 of (row index, vocabulary id, the row's float32 bits), as 16 hex
+   * digits: it does not depend on the block count and changes with any row.
+   *
+   * @param m the rows the lists were computed from (read again for the checksum)
+   * @param metric the metric of the lists, named in the manifest
+   * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)} on {@code m}
+   * @param dir the output folder; its parent is created if missing
+   * @throws IllegalArgumentException if {@code dir} is a file or a non-empty folder without {@code
+   *     _SUCCESS}, or the lists do not cover the rows of {@code m}
    * @throws UncheckedIOException if a file cannot be written or renamed
    */
-  public void writeNeighbours(JavaRDD<NeighbourBlock> knn, String dir) {
+  public void writeNeighbours(
+      RowBlocks m, MetricSpace metric, JavaRDD<NeighbourBlock> knn, String dir) {
     HashMap<String, String> conf = FileSource.pairs(sc.hadoopConfiguration());
-    Jobs.run(
-        () -> {
-          knn.foreach(
-              nb -> {
-                double[] density = field(nb).densities();
-                long[] ids = new long[nb.rows()];
-                long[] nbr = new long[nb.rows() * nb.k()];
-                for (int i = 0; i < ids.length; i++) {
-                  ids[i] = nb.id(i);
-                }
-                for (int i = 0; i < nbr.length; i++) {
-                  nbr[i] = nb.neighbourArray()[i];
-                }
-                write(
-                    FileSource.configuration(conf),
-                    dir,
-                    String.format(Locale.ROOT, "part-%05d.safetensors", nb.index()),
-                    List.of(
-                        Tensors.of("ids", ids, ids.length),
-                        Tensors.of("neighbour_ids", nbr, nb.rows(), nb.k()),
-                        Tensors.of("distances", nb.distanceArray(), nb.rows(), nb.k()),
-                        Tensors.of("density", density, density.length)));
-              });
-          return null;
-        });
+    OutputCommit commit = OutputCommit.begin(sc.hadoopConfiguration(), dir);
+    String temp = commit.tempDir();
+    try {
+      List<long[]> parts =
+          Jobs.run(
+              () ->
+                  knn.map(
+                          nb -> {
+                            double[] density = field(nb).densities();
+                            long[] ids = new long[nb.rows()];
+                            long[] nbr = new long[nb.rows() * nb.k()];
+                            for (int i = 0; i < ids.length; i++) {
+                              ids[i] = nb.id(i);
+                            }
+                            for (int i = 0; i < nbr.length; i++) {
+                              nbr[i] = nb.neighbourArray()[i];
+                            }
+                            write(
+                                FileSource.configuration(conf),
+                                temp,
+                                partName(nb.index()),
+                                List.of(
+                                    Tensors.of("ids", ids, ids.length),
+                                    Tensors.of("neighbour_ids", nbr, nb.rows(), nb.k()),
+                                    Tensors.of("distances", nb.distanceArray(), nb.rows(), nb.k()),
+                                    Tensors.of("density", density, density.length)));
+                            return new long[] {nb.index(), nb.start(), nb.rows(), nb.k()};
+                          })
+                      .collect());
+      long rows = parts.stream().mapToLong(p -> p[2]).sum();
+      if (rows != m.rows() || parts.size() != m.blocks()) {
+        throw new IllegalArgumentException(
+            "the k-NN lists hold "
+                + rows
+                + " rows in "
+                + parts.size()
+                + " blocks; the matrix has "
+                + m.rows()
+                + " in "
+                + m.blocks());
+      }
+      commit.commit(manifest(m, metric, parts, sourceChecksum(m)));
+    } catch (RuntimeException e) {
+      commit.abort();
+      throw e;
+    }
+  }
+
+  private static String partName(long index) {
+    return String.format(Locale.ROOT, "part-%05d.safetensors", index);
+  }
+
+  private static String manifest(
+      RowBlocks m, MetricSpace metric, List<long[]> parts, String checksum) {
+    List<long[]> sorted = new java.util.ArrayList<>(parts);
+    sorted.sort(java.util.Comparator.comparingLong(p -> p[0]));
+    StringBuilder json = new StringBuilder();
+    json.append("{\"format\": \"embedding-geometry k-NN parts\", \"rows\": ")
+        .append(m.rows())
+        .append(", \"d\": ")
+        .append(m.dim())
+        .append(", \"k\": ")
+        .append(sorted.isEmpty() ? 0 : sorted.get(0)[3])
+        .append(", \"metric\": \"")
+        .append(jsonText(metric.name()))
+        .append("\", \"blocks\": ")
+        .append(sorted.size())
+        .append(", \"source\": \"")
+        .append(jsonText(m.name()))
+        .append("\", \"source_checksum\": \"")
+        .append(checksum)
+        .append("\", \"parts\": [");
+    for (int i = 0; i < sorted.size(); i++) {
+      long[] p = sorted.get(i);
+      json.append(i == 0 ? "" : ", ")
+          .append("{\"file\": \"")
+          .append(partName(p[0]))
+          .append("\", \"start\": ")
+          .append(p[1])
+          .append(", \"rows\": ")
+          .append(p[2])
+          .append('}');
+    }
+    return json.append("]}\n").toString();
+  }
+
+  private static String jsonText(String s) {
+    StringBuilder b = new StringBuilder();
+    for (char c : s.toCharArray()) {
+      if (c == '"' || c == '\\') {
+        b.append('\\').append(c);
+      } else if (c < 0x20) {
+        b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** See {@link #writeNeighbours}: a sum of per-row hashes, whatever the blocks. */
+  static String sourceChecksum(RowBlocks m) {
+    long sum =
+        Jobs.run(
+            () ->
+                m.rdd()
+                    .map(
+                        b -> {
+                          java.security.MessageDigest sha =
+                              java.security.MessageDigest.getInstance("SHA-256");
+                          java.nio.ByteBuffer row =
+                              java.nio.ByteBuffer.allocate(16 + 4 * b.dim())
+                                  .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                          float[] x = b.data();
+                          long s = 0;
+                          for (int i = 0; i < b.rows(); i++) {
+                            row.clear();
+                            row.putLong(b.start() + i).putLong(b.id(i));
+                            for (int j = 0; j < b.dim(); j++) {
+                              row.putInt(Float.floatToRawIntBits(x[i * b.dim() + j]));
+                            }
+                            s += java.nio.ByteBuffer.wrap(sha.digest(row.array())).getLong();
+                          }
+                          return s;
+                        })
+                    .fold(0L, Long::sum));
+    return String.format(Locale.ROOT, "%016x", sum);
   }
 
   private static void write(
