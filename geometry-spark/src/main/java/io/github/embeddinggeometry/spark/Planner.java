@@ -18,7 +18,8 @@ import org.apache.spark.SparkConf;
  * executor running {@code c} tasks at once needs {@code 300 MB + 1.5 c (r (12 d + 40 k) + 64 MB)}
  * of heap (300 MB is Spark's reserve, 1.5 the headroom for shuffle buffers and the garbage
  * collector). B is the smallest number that fits that memory and gives at least two pair tasks per
- * core.
+ * core, capped by the data ({@link #chooseBlocks(long, int, int, Cluster)}); the cores and memory
+ * are each executor's own ({@link Cluster}), never the cluster's total as one executor's.
  *
  * @since 0.1
  */

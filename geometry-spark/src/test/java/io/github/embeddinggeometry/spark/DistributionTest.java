@@ -6,6 +6,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.npy.NpyWriter;
 import java.io.ByteArrayOutputStream;
@@ -117,6 +118,36 @@ class DistributionTest {
     try (Stream<Path> files = Files.list(dir)) {
       assertThat(files.filter(f -> !f.getFileName().toString().startsWith(".")).count()).isZero();
     }
+  }
+
+  @Test
+  void pcaReadsItsInputOnce() {
+    JavaSparkContext sc = TestSpark.sc();
+    EmbeddingMatrix w = TestSpark.matrix(5_000, 24, 0, 6);
+    RowBlocks m = RowBlocks.of(sc, w, 3);
+    org.apache.spark.util.LongAccumulator reads = sc.sc().longAccumulator("block reads");
+    RowBlocks counted =
+        m.withRdd(
+            m.rdd()
+                .map(
+                    b -> {
+                      reads.add(1);
+                      return b;
+                    }),
+            "counted");
+    PcaResult got = SparkAnalyses.on(sc).pca(counted);
+    double[] mean = Pca.mean(w, ProgressListener.NONE);
+    PcaResult want =
+        Pca.fromCovariance(
+            w.rows(),
+            mean,
+            Backends.cpu().covariance(w, mean, ProgressListener.NONE),
+            ProgressListener.NONE);
+    assertThat(got.eigenvalues()).containsExactly(want.eigenvalues());
+    assertThat(reads.value()).as("blocks computed").isEqualTo(3);
+    assertThat(counted.rdd().getStorageLevel())
+        .isEqualTo(org.apache.spark.storage.StorageLevel.NONE());
+    m.release();
   }
 
   /**

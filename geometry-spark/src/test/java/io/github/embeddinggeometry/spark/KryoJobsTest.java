@@ -3,9 +3,7 @@ package io.github.embeddinggeometry.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.List;
-import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -42,21 +40,7 @@ class KryoJobsTest {
     int k = 10;
     int b = 4;
     EmbeddingMatrix w = TestSpark.matrix(n, d, 0, 9);
-    SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
-    RowBlocks m = spark.of(w, b);
-    m.rdd().count();
-    PlannerTest.Bytes bytes = new PlannerTest.Bytes();
-    TestSpark.sc().sc().addSparkListener(bytes);
-    JavaRDD<NeighbourBlock> knn;
-    List<long[]> got;
-    try {
-      knn = spark.nearest(m, MetricSpace.euclidean(), k);
-      got = bytes.await(3);
-    } finally {
-      TestSpark.sc().sc().removeSparkListener(bytes);
-    }
-    knn.unpersist();
-    m.release();
+    List<long[]> got = PlannerTest.knnShuffle(RowBlocks.of(TestSpark.sc(), w, b), k);
     Planner.Plan plan = Planner.knn(n, d, k, 1, 2, b, 1L << 30, 4, 1e9, 1e9);
     long javaLists = plan.stages().get(1).shuffleWrite();
     long packedOnly = javaLists - (long) Pairs.count(b) * 2 * Planner.RECORD_OVERHEAD;

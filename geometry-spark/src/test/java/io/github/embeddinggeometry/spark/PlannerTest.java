@@ -39,15 +39,13 @@ class PlannerTest {
     }
   }
 
-  @Test
-  void shuffleBytesMatchWhatSparkMeasures() throws Exception {
-    int n = 3001;
-    int d = 64;
-    int k = 10;
-    int b = 4;
-    EmbeddingMatrix w = TestSpark.matrix(n, d, 0, 9);
+  /**
+   * Shuffle bytes (written, read) of the three stages of the Euclidean k-NN of {@code m}, as Spark
+   * reports them; reads the blocks first so that only the k-NN's stages are counted. Releases
+   * {@code m}.
+   */
+  static List<long[]> knnShuffle(RowBlocks m, int k) throws InterruptedException {
     SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
-    RowBlocks m = spark.of(w, b);
     m.rdd().count();
     Bytes bytes = new Bytes();
     TestSpark.sc().sc().addSparkListener(bytes);
@@ -60,6 +58,19 @@ class PlannerTest {
       TestSpark.sc().sc().removeSparkListener(bytes);
     }
     knn.unpersist();
+    m.release();
+    return got;
+  }
+
+  @Test
+  void shuffleBytesMatchWhatSparkMeasures() throws Exception {
+    int n = 3001;
+    int d = 64;
+    int k = 10;
+    int b = 4;
+    EmbeddingMatrix w = TestSpark.matrix(n, d, 0, 9);
+    SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
+    List<long[]> got = knnShuffle(spark.of(w, b), k);
     Planner.Plan plan = Planner.knn(n, d, k, 1, 2, b, 1L << 30, 4, 1e9, 1e9);
     assertThat(got).hasSize(3);
     List<Planner.Stage> st = plan.stages();
