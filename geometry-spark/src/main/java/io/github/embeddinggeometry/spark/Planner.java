@@ -138,6 +138,10 @@ public final class Planner {
     /**
      * Checks the shape.
      *
+     * @param executors executors running the tasks, at least 1
+     * @param coresPerExecutor tasks one executor runs at once, at least 1
+     * @param executorMemory heap bytes of one executor, positive
+     * @param shuffleSpace bytes of disk the shuffle may fill, positive
      * @throws IllegalArgumentException if a count is below 1 or a size not positive
      */
     public Cluster {
