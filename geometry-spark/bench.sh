@@ -11,20 +11,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 N="${1:-50000}"; D="${2:-384}"; K="${3:-20}"; RUNS="${4:-2}"; B="${5:-0}"
-SUFFIX="${EMBGEO_BUILD_SUFFIX:--bench}"
-cd "$ROOT"
-mvn -B -q -o -Dembgeo.build.suffix="$SUFFIX" -DskipTests -Dmaven.javadoc.skip=true \
-  -Dmaven.source.skip=true -pl geometry-spark -am test-compile dependency:build-classpath \
-  -Dmdep.outputFile="target$SUFFIX/test.classpath" -Dmdep.includeScope=test >/dev/null 2>&1 \
-  || mvn -B -q -Dembgeo.build.suffix="$SUFFIX" -DskipTests -Dmaven.javadoc.skip=true \
-       -Dmaven.source.skip=true -pl geometry-spark -am test-compile dependency:build-classpath \
-       -Dmdep.outputFile="target$SUFFIX/test.classpath" -Dmdep.includeScope=test
-M="$ROOT/geometry-spark/target$SUFFIX"
-CP="$M/test-classes:$M/classes:$ROOT/geometry-core/target$SUFFIX/classes:$ROOT/geometry-core/target$SUFFIX/test-classes:$ROOT/geometry-io/target$SUFFIX/classes:$(cat "$M/test.classpath")"
-OPENS=$(sed -n 's:.*<spark.module.args>\(.*\)</spark.module.args>.*:\1:p' geometry-spark/pom.xml)
-PIN=()
-if command -v taskset >/dev/null && [[ $(nproc) -gt 2 ]]; then PIN=(taskset -c 0,1); fi
-JAVA_ARGS=(-Xmx8g --add-modules jdk.incubator.vector $OPENS -Dlog4j2.configurationFile=log4j2-test.properties)
+source "$(dirname "${BASH_SOURCE[0]}")/bench-env.sh"
 single=$("${PIN[@]}" java "${JAVA_ARGS[@]}" -Dembgeo.threads=2 -cp "$CP" \
   io.github.embeddinggeometry.spark.KnnBench single "$N" "$D" "$K" "$RUNS" 2>&1 | tee /dev/stderr | sed -n 's/^RESULT single //p')
 spark_out=$("${PIN[@]}" java "${JAVA_ARGS[@]}" -Dembgeo.threads=1 \

@@ -80,7 +80,7 @@ final class MomentsJob {
   }
 
   /** Rows of a group that a block boundary cut. */
-  private static final class Fragment implements Serializable {
+  static final class Fragment implements Serializable {
     private static final long serialVersionUID = 1L;
     final int group;
     final int start;

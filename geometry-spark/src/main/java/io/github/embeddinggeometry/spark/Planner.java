@@ -18,7 +18,8 @@ import org.apache.spark.SparkConf;
  * executor running {@code c} tasks at once needs {@code 300 MB + 1.5 c (r (12 d + 40 k) + 64 MB)}
  * of heap (300 MB is Spark's reserve, 1.5 the headroom for shuffle buffers and the garbage
  * collector). B is the smallest number that fits that memory and gives at least two pair tasks per
- * core.
+ * core, capped by the data ({@link #chooseBlocks(long, int, int, Cluster)}); the cores and memory
+ * are each executor's own ({@link Cluster}), never the cluster's total as one executor's.
  *
  * @since 0.1
  */
@@ -125,9 +126,76 @@ public final class Planner {
   }
 
   /**
+   * A cluster as the planner sees it: what each executor really has, not the cluster's total.
+   *
+   * @param executors executors running the tasks, at least 1 (local mode: 1, the driver's JVM)
+   * @param coresPerExecutor tasks one executor runs at once, at least 1
+   * @param executorMemory heap bytes of one executor
+   * @param shuffleSpace bytes of disk the shuffle may fill, {@link Long#MAX_VALUE} when unknown
+   */
+  public record Cluster(
+      int executors, int coresPerExecutor, long executorMemory, long shuffleSpace) {
+    /**
+     * Checks the shape.
+     *
+     * @param executors executors running the tasks, at least 1
+     * @param coresPerExecutor tasks one executor runs at once, at least 1
+     * @param executorMemory heap bytes of one executor, positive
+     * @param shuffleSpace bytes of disk the shuffle may fill, positive
+     * @throws IllegalArgumentException if a count is below 1 or a size not positive
+     */
+    public Cluster {
+      if (executors < 1 || coresPerExecutor < 1 || executorMemory <= 0 || shuffleSpace <= 0) {
+        throw new IllegalArgumentException(
+            "cluster of "
+                + executors
+                + " executors x "
+                + coresPerExecutor
+                + " cores, "
+                + executorMemory
+                + " bytes each, "
+                + shuffleSpace
+                + " bytes of shuffle space: every value must be positive");
+      }
+    }
+
+    /**
+     * Tasks the whole cluster runs at once.
+     *
+     * @return executors x cores per executor
+     */
+    public int totalCores() {
+      return (int) Math.min(Integer.MAX_VALUE, (long) executors * coresPerExecutor);
+    }
+
+    @Override
+    public String toString() {
+      return executors + " executors x " + coresPerExecutor + " cores, " + bytes(executorMemory);
+    }
+  }
+
+  /** Pair tasks of more blocks would not fit Spark's int partition ids ({@code B (B + 1) / 2}). */
+  static final int MAX_BLOCKS = 65_535;
+
+  /** A serialized block must stay under Java's 2 GB array and Spark's 2 GB shuffle block. */
+  static final long MAX_BLOCK_BYTES = Integer.MAX_VALUE - (64L << 20);
+
+  /**
+   * Multiply-adds a pair task should do at least, about 10 ms of one core: below that, Spark's
+   * per-task cost (scheduling, serialization, a shuffle fetch) outweighs the work.
+   */
+  static final double MIN_TASK_MADDS = 1e8;
+
+  /** Rows per block below which a pair task is mostly overhead ({@link #MIN_TASK_MADDS}). */
+  static long minBlockRows(int d) {
+    return Math.max(64, (long) Math.ceil(Math.sqrt(MIN_TASK_MADDS / Math.max(1, d))));
+  }
+
+  /**
    * The smallest B whose pair tasks fit {@code executorMemory} with {@code coresPerExecutor} at
-   * once, with at least two pair tasks per core of the cluster, at most N. When not even one row
-   * per task fits, every row gets its own block.
+   * once, with at least two pair tasks per core of the cluster, at most N: {@link
+   * #chooseBlocks(long, int, int, Cluster)} on a cluster of {@code totalCores / coresPerExecutor}
+   * executors.
    *
    * @param n rows N
    * @param d row length, at least 1
@@ -136,25 +204,182 @@ public final class Planner {
    * @param coresPerExecutor pair tasks one executor runs at once, at least 1
    * @param executorMemory heap bytes of one executor
    * @return B, in {@code [1, max(1, n)]}
+   * @throws IllegalArgumentException if no B fits (the message says what to change)
    */
   public static int chooseBlocks(
       long n, int d, int k, int totalCores, int coresPerExecutor, long executorMemory) {
-    long perTask = (long) ((executorMemory - RESERVED) / (1.5 * coresPerExecutor)) - TASK_FIXED;
-    long rMax = Math.max(1, perTask / (12L * d + 40L * k));
-    long b = Math.max(1, (n + rMax - 1) / rMax);
-    while ((long) b * (b + 1) / 2 < 2L * totalCores) {
-      b++;
-    }
-    return (int) Math.max(1, Math.min(b, Math.max(1, n)));
+    int c = Math.max(1, coresPerExecutor);
+    return chooseBlocks(
+        n, d, k, new Cluster(Math.max(1, totalCores / c), c, executorMemory, Long.MAX_VALUE));
   }
 
   /**
-   * B for a running context: all its cores ({@code defaultParallelism}), its executor memory. The
-   * choice of {@code geometry --spark} and {@link SparkBackend}.
+   * B for the pair tasks of N x d rows on a cluster: the fewest blocks whose pair tasks fit an
+   * executor's heap with all its cores busy ({@link #executorMemory(long, int, int, int)}), then
+   * more until every core of the cluster has two pair tasks, but never so many that a pair task
+   * holds fewer than {@link #minBlockRows} rows (the data caps the count: a 384-row matrix is one
+   * block on any cluster).
+   *
+   * @param n rows N
+   * @param d row length, at least 1
+   * @param k neighbours per row
+   * @param cluster the executors, as they really are
+   * @return B, in {@code [1, max(1, n)]}
+   * @throws IllegalArgumentException if no B fits: an executor's heap too small for its cores, more
+   *     than {@value #MAX_BLOCKS} blocks needed, or a predicted shuffle larger than the cluster's
+   *     shuffle space; the message says which setting to change
+   */
+  public static int chooseBlocks(long n, int d, int k, Cluster cluster) {
+    int cores = cluster.coresPerExecutor();
+    long mem = cluster.executorMemory();
+    long perRow = 12L * d + 40L * k;
+    long perTask = (long) ((mem - RESERVED) / (1.5 * cores)) - TASK_FIXED;
+    long rMax = Math.min(perTask / perRow, MAX_BLOCK_BYTES / (4L * d + 4));
+    if (rMax < 1) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "an executor heap of %s cannot run %d pair tasks at once (d = %,d, k = %d): give"
+                  + " spark.executor.memory at least %s, or fewer spark.executor.cores",
+              bytes(mem),
+              cores,
+              d,
+              k,
+              bytes(executorMemory(1, d, k, cores))));
+    }
+    long byMemory = Math.max(1, (n + rMax - 1) / rMax);
+    if (byMemory > MAX_BLOCKS) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "%,d rows of d = %,d need %,d blocks to fit an executor heap of %s with %d tasks at"
+                  + " once (at most %,d blocks): give spark.executor.memory more, or fewer"
+                  + " spark.executor.cores",
+              n,
+              d,
+              byMemory,
+              bytes(mem),
+              cores,
+              MAX_BLOCKS));
+    }
+    long byCores = 1;
+    while (byCores * (byCores + 1) / 2 < 2L * cluster.totalCores()) {
+      byCores++;
+    }
+    long byData = Math.max(1, n / minBlockRows(d));
+    long b = Math.max(byMemory, Math.min(byCores, byData));
+    b = Math.max(1, Math.min(b, Math.max(1, n)));
+    long shuffle = b * blockBytes(n, d);
+    if (shuffle > cluster.shuffleSpace()) {
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "the k-NN of %,d x %,d rows in %d blocks shuffles about %s, more than the %s of"
+                  + " shuffle space: give spark.local.dir more room, or executors more memory"
+                  + " (fewer blocks)",
+              n,
+              d,
+              b,
+              bytes(shuffle),
+              bytes(cluster.shuffleSpace())));
+    }
+    return (int) b;
+  }
+
+  /**
+   * B for a running context: {@link #chooseBlocks(long, int, int, Cluster)} on {@link
+   * #cluster(org.apache.spark.api.java.JavaSparkContext)}, logged in one INFO line. The choice of
+   * {@code geometry --spark} and {@link SparkBackend}.
    */
   static int chooseBlocks(org.apache.spark.api.java.JavaSparkContext sc, int n, int d, int k) {
-    int cores = Math.max(1, sc.defaultParallelism());
-    return chooseBlocks(n, d, k, cores, cores, executorMemory(sc.getConf()));
+    Cluster c = cluster(sc);
+    int b = chooseBlocks(n, d, k, c);
+    LOG.log(
+        System.Logger.Level.INFO,
+        () ->
+            String.format(
+                Locale.ROOT,
+                "plan: %,d x %,d rows, k = %d on %s: %d blocks of %,d rows, %,d pair tasks,"
+                    + " about %s shuffled",
+                n,
+                d,
+                k,
+                c,
+                b,
+                (n + b - 1) / b,
+                Pairs.count(b),
+                bytes((long) b * blockBytes(n, d))));
+    return b;
+  }
+
+  private static final System.Logger LOG = System.getLogger(Planner.class.getName());
+
+  /** How long {@link #cluster} waits for the first executor of a cluster to register. */
+  static final long REGISTRATION_WAIT_MS = 30_000;
+
+  private static final java.util.regex.Pattern LOCAL =
+      java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?");
+
+  /**
+   * The cluster of a running context. Local mode ({@code local}, {@code local[N]}, {@code
+   * local[*]}, {@code local[N,F]}): one executor, the driver's JVM, with N cores and this JVM's
+   * heap. A cluster: the executors registered with the driver (waiting up to {@value
+   * #REGISTRATION_WAIT_MS} ms for the first), each with the cores it reported and {@code
+   * spark.executor.memory}; when none registers, the configured {@code spark.executor.instances}
+   * and {@code spark.executor.cores} (1 when unset: a standalone executor takes its worker's cores,
+   * unknown here).
+   */
+  static Cluster cluster(org.apache.spark.api.java.JavaSparkContext sc) {
+    String master = sc.master();
+    java.util.regex.Matcher lm = LOCAL.matcher(master);
+    if (lm.matches()) {
+      String t = lm.group(1);
+      int cores =
+          t == null ? 1 : t.equals("*") ? Runtime.getRuntime().availableProcessors() : parse(t);
+      java.io.File dir =
+          new java.io.File(
+              sc.getConf()
+                  .get("spark.local.dir", System.getProperty("java.io.tmpdir"))
+                  .split(",")[0]);
+      long space = dir.getUsableSpace();
+      return new Cluster(
+          1, cores, Runtime.getRuntime().maxMemory(), space > 0 ? space : Long.MAX_VALUE);
+    }
+    SparkConf conf = sc.getConf();
+    long mem = executorMemory(conf);
+    long until = System.currentTimeMillis() + REGISTRATION_WAIT_MS;
+    while (true) {
+      int executors = 0;
+      int minCores = Integer.MAX_VALUE;
+      for (org.apache.spark.status.api.v1.ExecutorSummary e :
+          scala.jdk.javaapi.CollectionConverters.asJava(sc.sc().statusStore().executorList(true))) {
+        if (!e.id().equals("driver") && e.totalCores() > 0) {
+          executors++;
+          minCores = Math.min(minCores, e.totalCores());
+        }
+      }
+      if (executors > 0) {
+        // The smallest executor sets the memory per task: blocks must fit on every executor.
+        return new Cluster(executors, minCores, mem, Long.MAX_VALUE);
+      }
+      if (System.currentTimeMillis() >= until) {
+        break;
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    int cores = conf.getInt("spark.executor.cores", 1);
+    int instances =
+        conf.getInt("spark.executor.instances", Math.max(1, sc.defaultParallelism() / cores));
+    return new Cluster(instances, cores, mem, Long.MAX_VALUE);
+  }
+
+  private static int parse(String cores) {
+    return Math.max(1, Integer.parseInt(cores));
   }
 
   /** {@code spark.executor.memory} in bytes (Spark's default 1g). */

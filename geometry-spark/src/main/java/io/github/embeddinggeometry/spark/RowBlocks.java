@@ -32,6 +32,9 @@ public final class RowBlocks {
   private final int[] starts;
   private final String name;
 
+  /** Frees the driver-held copies behind {@link #of}; see {@link #release()}. */
+  private Runnable release = () -> {};
+
   private RowBlocks(JavaRDD<RowBlock> rdd, int rows, int dim, int[] starts, String name) {
     this.rdd = rdd;
     this.rows = rows;
@@ -64,13 +67,8 @@ public final class RowBlocks {
     int[] starts = even(src.rows, blocks);
     Broadcast<HashMap<String, String>> conf =
         sc.broadcast(FileSource.pairs(sc.hadoopConfiguration()));
-    int b = starts.length - 1;
-    List<Integer> idx = new ArrayList<>();
-    for (int i = 0; i < b; i++) {
-      idx.add(i);
-    }
     JavaRDD<RowBlock> rdd =
-        sc.parallelize(idx, Math.max(1, b))
+        indices(sc, starts.length - 1)
             .map(
                 i -> {
                   try {
@@ -84,26 +82,125 @@ public final class RowBlocks {
   }
 
   /**
-   * A matrix the driver already holds, cut into {@code blocks} blocks and shipped to the executors
-   * (for matrices that fit the driver; the other factories never load W there). The rows are not
-   * checked for finiteness.
+   * The Spark property naming a folder (a path or any Hadoop URI every executor can read) where
+   * {@link #of} stages a matrix the driver holds, instead of broadcasting it.
+   */
+  public static final String STAGE = "spark.embgeo.stage";
+
+  /**
+   * A matrix the driver already holds (for matrices that fit the driver; {@link #read} never loads
+   * W there). The values never ride in a task description, whose size {@code
+   * spark.rpc.message.maxSize} limits: each block travels as a broadcast of its own (an executor
+   * fetches only the blocks its tasks use, in {@code spark.broadcast.blockSize} pieces), or, when
+   * the property {@value #STAGE} (a local property of the context, else its configuration) names a
+   * folder, the driver writes W there once as a safetensors file (temporary name, then rename) and
+   * the tasks read their blocks from it as from {@link #read}. {@link #release()} frees either
+   * copy. The rows are not checked for finiteness.
    *
    * @param sc the context the blocks live in
    * @param w the rows, with their vocabulary ids. Not modified; the blocks hold copies.
    * @param blocks B, at least 1; more blocks than rows gives one block per row
    * @return the matrix, cut into nearly equal blocks
    * @throws IllegalArgumentException if {@code blocks < 1}
+   * @throws UncheckedIOException if the staged copy cannot be written (naming the folder)
    */
   public static RowBlocks of(JavaSparkContext sc, EmbeddingMatrix w, int blocks) {
     int[] starts = even(w.rows(), blocks);
-    List<RowBlock> list = new ArrayList<>();
+    String stage = sc.getLocalProperty(STAGE);
+    stage = stage != null ? stage : sc.getConf().get(STAGE, "");
+    if (!stage.isEmpty() && w.rows() > 0) {
+      return staged(sc, w, starts, stage);
+    }
+    List<Broadcast<RowBlock>> parts = new ArrayList<>();
     for (int b = 0; b + 1 < starts.length; b++) {
       // slice is a view, compact its copy: the block never shares the caller's array
       EmbeddingMatrix part = w.slice(starts[b], starts[b + 1]).compact();
-      list.add(new RowBlock(b, starts[b], w.dim(), part.ids(), part.backingArray()));
+      parts.add(sc.broadcast(new RowBlock(b, starts[b], w.dim(), part.ids(), part.backingArray())));
     }
-    return new RowBlocks(
-        sc.parallelize(list, Math.max(1, list.size())), w.rows(), w.dim(), starts, w.toString());
+    JavaRDD<RowBlock> rdd = indices(sc, parts.size()).map(i -> parts.get(i).value());
+    RowBlocks m = new RowBlocks(rdd, w.rows(), w.dim(), starts, w.toString());
+    m.release = () -> parts.forEach(Broadcast::destroy);
+    return m;
+  }
+
+  /** W written once into the stage folder, read back block by block by the tasks. */
+  private static RowBlocks staged(
+      JavaSparkContext sc, EmbeddingMatrix w, int[] starts, String dir) {
+    org.apache.hadoop.conf.Configuration conf = sc.hadoopConfiguration();
+    String name = "embgeo-stage-" + java.util.UUID.randomUUID();
+    org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(dir, name + ".safetensors");
+    org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(dir, "." + name + ".tmp");
+    org.apache.hadoop.fs.FileSystem fs;
+    try {
+      fs = target.getFileSystem(conf);
+      EmbeddingMatrix c = w.compact();
+      try (java.nio.channels.WritableByteChannel out =
+          java.nio.channels.Channels.newChannel(fs.create(tmp, true))) {
+        io.github.embeddinggeometry.io.safetensors.SafetensorsWriter.write(
+            out,
+            java.util.Map.of(),
+            List.of(
+                io.github.embeddinggeometry.io.Tensors.of(
+                    "W", c.backingArray(), c.rows(), c.dim())));
+      }
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("could not rename " + tmp + " to " + target);
+      }
+      // Gone when the driver's JVM ends, whatever happens to the job.
+      fs.deleteOnExit(target);
+    } catch (IOException e) {
+      throw new UncheckedIOException(
+          STAGE + " = " + dir + ": cannot stage the matrix there: " + e.getMessage(), e);
+    }
+    RowBlocks read;
+    try {
+      read = read(sc, target.toString(), starts.length - 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(target + ": " + e.getMessage(), e);
+    }
+    // The file's rows carry positions as ids; the caller's ids travel as one broadcast.
+    Broadcast<int[]> ids = sc.broadcast(w.ids());
+    JavaRDD<RowBlock> rdd =
+        read.rdd.map(
+            blk ->
+                new RowBlock(
+                    blk.index(),
+                    blk.start(),
+                    blk.dim(),
+                    Arrays.copyOfRange(ids.value(), blk.start(), blk.start() + blk.rows()),
+                    blk.data()));
+    RowBlocks m = new RowBlocks(rdd, w.rows(), w.dim(), starts, w.toString());
+    org.apache.hadoop.fs.FileSystem staged = fs;
+    m.release =
+        () -> {
+          ids.destroy();
+          try {
+            staged.delete(target, false);
+          } catch (IOException e) {
+            throw new UncheckedIOException(target + ": " + e.getMessage(), e);
+          }
+        };
+    return m;
+  }
+
+  /** B tiny partitions holding only their own index: what a task description carries. */
+  private static JavaRDD<Integer> indices(JavaSparkContext sc, int b) {
+    List<Integer> idx = new ArrayList<>();
+    for (int i = 0; i < b; i++) {
+      idx.add(i);
+    }
+    return sc.parallelize(idx, Math.max(1, b));
+  }
+
+  /**
+   * Frees what {@link #of} keeps for the tasks (the blocks' broadcasts, or the staged file); a
+   * no-op for other matrices. Call it after the last job on this matrix (and on results computed
+   * from it that are not persisted): a later job fails.
+   */
+  public void release() {
+    Runnable r = release;
+    release = () -> {};
+    r.run();
   }
 
   /**

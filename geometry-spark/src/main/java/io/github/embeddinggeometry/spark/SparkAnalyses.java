@@ -335,7 +335,7 @@ public final class SparkAnalyses {
     return new Neighbours(queries, base, metric, k, idx, r.dist());
   }
 
-  private static final class Densest implements Serializable {
+  static final class Densest implements Serializable {
     private static final long serialVersionUID = 1L;
     final int position;
     final int id;
@@ -435,7 +435,8 @@ public final class SparkAnalyses {
 
   /**
    * The full PCA, {@code Pca.fit(w)}: mean and covariance on the cluster, the decomposition on the
-   * driver.
+   * driver. The input is read once: its blocks stay in executor memory (spilling to disk) between
+   * the two passes, and are dropped afterwards unless the caller had persisted them.
    *
    * @param m the rows, at least one
    * @return mean, all d eigenvalues (descending) and signed eigenvectors
@@ -443,8 +444,31 @@ public final class SparkAnalyses {
    * @throws IllegalStateException if the symmetric eigen-decomposition fails
    */
   public PcaResult pca(RowBlocks m) {
-    double[] mean = mean(m);
-    return Pca.fromCovariance(m.rows(), mean, covariance(m, mean), ProgressListener.NONE);
+    return readOnce(
+        m,
+        () -> {
+          double[] mean = mean(m);
+          return Pca.fromCovariance(m.rows(), mean, covariance(m, mean), ProgressListener.NONE);
+        });
+  }
+
+  /**
+   * Runs the mean and the covariance on the blocks kept in executor memory (spilling to disk), so
+   * that the input is read once, not once per pass; the blocks are dropped afterwards unless the
+   * caller had persisted them.
+   */
+  private static <T> T readOnce(RowBlocks m, java.util.function.Supplier<T> passes) {
+    boolean mine = m.rdd().getStorageLevel().equals(StorageLevel.NONE());
+    if (mine) {
+      m.rdd().persist(StorageLevel.MEMORY_AND_DISK());
+    }
+    try {
+      return passes.get();
+    } finally {
+      if (mine) {
+        m.rdd().unpersist(false);
+      }
+    }
   }
 
   /**
@@ -458,7 +482,7 @@ public final class SparkAnalyses {
    *     or not positive definite (with a suggested ridge)
    */
   public CausalMetric inverseCovariance(RowBlocks m, double ridge) {
-    double[] c = covariance(m, mean(m));
+    double[] c = readOnce(m, () -> covariance(m, mean(m)));
     return CausalNorms.inverse(c, m.dim(), ridge, m.rows(), ProgressListener.NONE);
   }
 

@@ -8,7 +8,6 @@ import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import java.util.List;
 import java.util.Objects;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -22,8 +21,9 @@ import org.apache.spark.broadcast.Broadcast;
  * SparkAnalyses} on {@link RowBlocks#read}.
  *
  * <p>{@code nearest} (all rows, or query rows), {@code covariance} and {@code forEachBlock} run as
- * Spark jobs (the last streams its blocks back to the driver, in row order); {@code distances}
- * fills one array of the caller's and runs on the driver's CPU backend (the same arithmetic).
+ * Spark jobs (the last streams its blocks back to the driver one partition at a time, in row order;
+ * all-rows k-NN lists stream the same way into the result's arrays); {@code distances} fills one
+ * array of the caller's and runs on the driver's CPU backend (the same arithmetic).
  *
  * @since 0.1
  */
@@ -84,7 +84,13 @@ public final class SparkBackend implements ComputeBackend {
   public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
     ProgressListener.checkCancelled(progress);
     progress.progress("covariance", 0, w.rows());
-    double[] c = spark.covariance(spark.of(w, blocksFor(w.rows(), w.dim(), 1)), mean);
+    RowBlocks m = spark.of(w, blocksFor(w.rows(), w.dim(), 1));
+    double[] c;
+    try {
+      c = spark.covariance(m, mean);
+    } finally {
+      m.release();
+    }
     progress.progress("covariance", w.rows(), w.rows());
     return c;
   }
@@ -165,19 +171,22 @@ public final class SparkBackend implements ComputeBackend {
                         blk.idArray(),
                         n == 0 ? new float[blk.rows()] : out);
                   });
-      // Small results in one job; large ones one partition at a time.
-      java.util.Iterator<RowBlock> it =
-          4L * m * n <= 64L << 20 ? blocks.collect().iterator() : blocks.toLocalIterator();
-      long done = 0;
-      while (it.hasNext()) {
-        ProgressListener.checkCancelled(progress);
-        RowBlock r = it.next();
-        consumer.accept(r.start(), r.start() + r.rows(), r.data(), n);
-        done += r.rows();
-        progress.progress("distances", done, m);
+      // One partition at a time: the driver holds one block of distances, never all of them.
+      try {
+        java.util.Iterator<RowBlock> it = Jobs.run(blocks::toLocalIterator);
+        long done = 0;
+        while (Jobs.run(it::hasNext)) {
+          ProgressListener.checkCancelled(progress);
+          RowBlock r = it.next();
+          consumer.accept(r.start(), r.start() + r.rows(), r.data(), n);
+          done += r.rows();
+          progress.progress("distances", done, m);
+        }
+      } finally {
+        q.release();
+        bb.destroy();
+        shipped.destroy();
       }
-      bb.destroy();
-      shipped.destroy();
     }
 
     @Override
@@ -188,22 +197,32 @@ public final class SparkBackend implements ComputeBackend {
       progress.progress("k-NN", 0, nq);
       RowBlocks m = spark.of(base, blocksFor(base.rows(), base.dim(), k));
       Neighbours out;
-      if (queries == base) {
-        JavaRDD<NeighbourBlock> knn = spark.nearest(m, metric, k);
-        List<NeighbourBlock> parts = Jobs.run(knn::collect);
-        knn.unpersist();
-        int[] idx = new int[Math.multiplyExact(nq, k)];
-        float[] dist = new float[idx.length];
-        for (NeighbourBlock nb : parts) {
-          int o = nb.start() * k;
-          System.arraycopy(nb.distanceArray(), 0, dist, o, nb.rows() * k);
-          for (int i = 0; i < nb.rows() * k; i++) {
-            idx[o + i] = base.rowOf(nb.neighbourArray()[i]);
+      try {
+        if (queries == base) {
+          JavaRDD<NeighbourBlock> knn = spark.nearest(m, metric, k);
+          // Streamed block by block into the result arrays (which the API returns on the
+          // driver): never a list of every block's lists beside them.
+          int[] idx = new int[Math.multiplyExact(nq, k)];
+          float[] dist = new float[idx.length];
+          try {
+            java.util.Iterator<NeighbourBlock> it = Jobs.run(knn::toLocalIterator);
+            while (Jobs.run(it::hasNext)) {
+              NeighbourBlock nb = it.next();
+              int o = nb.start() * k;
+              System.arraycopy(nb.distanceArray(), 0, dist, o, nb.rows() * k);
+              for (int i = 0; i < nb.rows() * k; i++) {
+                idx[o + i] = base.rowOf(nb.neighbourArray()[i]);
+              }
+            }
+          } finally {
+            knn.unpersist();
           }
+          out = new Neighbours(queries, base, metric, k, idx, dist);
+        } else {
+          out = spark.nearest(m, base, queries, metric, k);
         }
-        out = new Neighbours(queries, base, metric, k, idx, dist);
-      } else {
-        out = spark.nearest(m, base, queries, metric, k);
+      } finally {
+        m.release();
       }
       progress.progress("k-NN", nq, nq);
       return out;

@@ -82,6 +82,11 @@ final class TopLists implements Serializable {
   }
 
   private Object writeReplace() {
+    return new Packed(pack());
+  }
+
+  /** The packed record (see the class comment); Java serialization and Kryo both write it. */
+  byte[] pack() {
     long max = 0; // a negative id counts as the largest: it needs all 4 bytes
     for (int v : rowIds) {
       max = Math.max(max, v < 0 ? Long.MAX_VALUE : v);
@@ -104,7 +109,7 @@ final class TopLists implements Serializable {
     for (float f : dist) {
       b.putFloat(f);
     }
-    return new Packed(b.array());
+    return b.array();
   }
 
   private static void putId(java.nio.ByteBuffer b, int v, int w) {
@@ -132,33 +137,7 @@ final class TopLists implements Serializable {
 
     private Object readResolve() throws java.io.ObjectStreamException {
       try {
-        java.nio.ByteBuffer b =
-            java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        int block = b.getInt();
-        int start = b.getInt();
-        int k = b.getInt();
-        int rows = b.getInt();
-        int w = b.get();
-        if (rows < 0 || k < 0 || w < 1 || w > 4) {
-          throw new IllegalStateException("rows " + rows + ", k " + k + ", id bytes " + w);
-        }
-        long n = (long) rows * k;
-        if (packedBytes(rows, k, w) != bytes.length) {
-          throw new IllegalStateException(bytes.length + " bytes for " + rows + " x " + k);
-        }
-        int[] rowIds = new int[rows];
-        for (int i = 0; i < rows; i++) {
-          rowIds[i] = getId(b, w);
-        }
-        int[] ids = new int[(int) n];
-        for (int i = 0; i < ids.length; i++) {
-          ids[i] = getId(b, w);
-        }
-        float[] dist = new float[(int) n];
-        for (int i = 0; i < dist.length; i++) {
-          dist[i] = b.getFloat();
-        }
-        return new TopLists(block, start, rowIds, k, ids, dist);
+        return unpack(bytes);
       } catch (RuntimeException e) {
         java.io.InvalidObjectException x =
             new java.io.InvalidObjectException("corrupt candidate lists: " + e.getMessage());
@@ -166,6 +145,36 @@ final class TopLists implements Serializable {
         throw x;
       }
     }
+  }
+
+  /** The lists of a {@link #pack() packed} record. */
+  static TopLists unpack(byte[] bytes) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    int block = b.getInt();
+    int start = b.getInt();
+    int k = b.getInt();
+    int rows = b.getInt();
+    int w = b.get();
+    if (rows < 0 || k < 0 || w < 1 || w > 4) {
+      throw new IllegalStateException("rows " + rows + ", k " + k + ", id bytes " + w);
+    }
+    long n = (long) rows * k;
+    if (packedBytes(rows, k, w) != bytes.length) {
+      throw new IllegalStateException(bytes.length + " bytes for " + rows + " x " + k);
+    }
+    int[] rowIds = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      rowIds[i] = getId(b, w);
+    }
+    int[] ids = new int[(int) n];
+    for (int i = 0; i < ids.length; i++) {
+      ids[i] = getId(b, w);
+    }
+    float[] dist = new float[(int) n];
+    for (int i = 0; i < dist.length; i++) {
+      dist[i] = b.getFloat();
+    }
+    return new TopLists(block, start, rowIds, k, ids, dist);
   }
 
   NeighbourBlock complete(int kWanted) {

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
@@ -38,15 +39,13 @@ class PlannerTest {
     }
   }
 
-  @Test
-  void shuffleBytesMatchWhatSparkMeasures() throws Exception {
-    int n = 3001;
-    int d = 64;
-    int k = 10;
-    int b = 4;
-    EmbeddingMatrix w = TestSpark.matrix(n, d, 0, 9);
+  /**
+   * Shuffle bytes (written, read) of the three stages of the Euclidean k-NN of {@code m}, as Spark
+   * reports them; reads the blocks first so that only the k-NN's stages are counted. Releases
+   * {@code m}.
+   */
+  static List<long[]> knnShuffle(RowBlocks m, int k) throws InterruptedException {
     SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
-    RowBlocks m = spark.of(w, b);
     m.rdd().count();
     Bytes bytes = new Bytes();
     TestSpark.sc().sc().addSparkListener(bytes);
@@ -59,6 +58,19 @@ class PlannerTest {
       TestSpark.sc().sc().removeSparkListener(bytes);
     }
     knn.unpersist();
+    m.release();
+    return got;
+  }
+
+  @Test
+  void shuffleBytesMatchWhatSparkMeasures() throws Exception {
+    int n = 3001;
+    int d = 64;
+    int k = 10;
+    int b = 4;
+    EmbeddingMatrix w = TestSpark.matrix(n, d, 0, 9);
+    SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
+    List<long[]> got = knnShuffle(spark.of(w, b), k);
     Planner.Plan plan = Planner.knn(n, d, k, 1, 2, b, 1L << 30, 4, 1e9, 1e9);
     assertThat(got).hasSize(3);
     List<Planner.Stage> st = plan.stages();
@@ -82,8 +94,121 @@ class PlannerTest {
     assertThat(Planner.executorMemory(r, 1024, 20, 8)).isLessThanOrEqualTo(16L << 30);
     assertThat(Pairs.count(b)).isGreaterThanOrEqualTo(2 * 256);
     assertThat(Planner.executorMemory(10_000_000L / (b - 1), 1024, 20, 8)).isGreaterThan(16L << 30);
-    // small inputs: at most one block per row
-    assertThat(Planner.chooseBlocks(3, 8, 1, 64, 8, 16L << 30)).isEqualTo(3);
+    // small inputs: the data caps the count, 3 rows are one block on any cluster
+    assertThat(Planner.chooseBlocks(3, 8, 1, 64, 8, 16L << 30)).isEqualTo(1);
+  }
+
+  private static final long GB = 1L << 30;
+
+  /** The clusters of the issue: local[2], local[8], local[16], 32 x 8 x 16 GB, 1,000 x 16. */
+  private static final Planner.Cluster[] CLUSTERS = {
+    new Planner.Cluster(1, 2, 2 * GB, Long.MAX_VALUE),
+    new Planner.Cluster(1, 8, 2 * GB, Long.MAX_VALUE),
+    new Planner.Cluster(1, 16, 8 * GB, Long.MAX_VALUE),
+    new Planner.Cluster(32, 8, 16 * GB, Long.MAX_VALUE),
+    new Planner.Cluster(1000, 16, 32 * GB, Long.MAX_VALUE)
+  };
+
+  /** Start-up check, MiniLM, a Qwen3-4B vocabulary, 10^7 x 1024. */
+  private static final long[][] INPUTS = {
+    {384, 384, 20}, {30_522, 384, 20}, {151_936, 2560, 20}, {10_000_000, 1024, 20}
+  };
+
+  @Test
+  void everyClusterGetsASanePlan() {
+    for (Planner.Cluster c : CLUSTERS) {
+      for (long[] in : INPUTS) {
+        long n = in[0];
+        int d = (int) in[1];
+        int k = (int) in[2];
+        int b = Planner.chooseBlocks(n, d, k, c);
+        String what = n + " x " + d + " on " + c;
+        long r = (n + b - 1) / b;
+        // fits: every executor runs its cores' pair tasks in its heap (hand formula of the
+        // class comment: 300 MB + 1.5 c (r (12 d + 40 k) + 64 MB))
+        double heap =
+            300.0 * (1 << 20)
+                + 1.5 * c.coresPerExecutor() * (r * (12.0 * d + 40 * k) + 64.0 * (1 << 20));
+        assertThat(heap).as(what).isLessThanOrEqualTo(c.executorMemory());
+        assertThat((long) b).as(what).isBetween(1L, n);
+        long pairTasks = (long) b * (b + 1) / 2;
+        boolean coresBusy = pairTasks >= 2L * c.totalCores();
+        boolean dataCapped = r >= Planner.minBlockRows(d) && n / (b + 1) < Planner.minBlockRows(d);
+        boolean memoryBound = b > 1 && heapFor((n + b - 2) / (b - 1), d, k, c) > c.executorMemory();
+        assertThat(coresBusy || dataCapped || memoryBound || b == 1)
+            .as("%s: B = %d neither keeps the cores busy nor is capped by data or memory", what, b)
+            .isTrue();
+        // never more blocks than the first of the three reasons needs
+        if (b > 1 && !memoryBound) {
+          assertThat((long) (b - 1) * b / 2).as(what).isLessThan(2L * c.totalCores());
+        }
+        // the shuffle: every row goes to B pair tasks, 4 d + 4 bytes each, plus record headers
+        Planner.Plan plan =
+            Planner.knn(
+                n, d, k, c.executors(), c.coresPerExecutor(), 0, c.executorMemory(), 4, 1e10, 1e9);
+        assertThat(plan.blocks()).as(what).isEqualTo(b);
+        double rowsShuffled = (double) b * n * (4 * d + 4);
+        double write = plan.stages().get(0).shuffleWrite();
+        assertThat(write).as(what).isBetween(rowsShuffled, rowsShuffled + (double) b * b * 400 + 1);
+        assertThat((double) plan.shuffleBytes()).as(what).isLessThan(rowsShuffled * 1.5 + 1e6);
+      }
+    }
+  }
+
+  private static double heapFor(long r, int d, int k, Planner.Cluster c) {
+    return 300.0 * (1 << 20)
+        + 1.5 * c.coresPerExecutor() * (r * (12.0 * d + 40 * k) + 64.0 * (1 << 20));
+  }
+
+  @Test
+  void chosenCountsOfTheIssueClusters() {
+    // hand-worked: 384 rows (min rows per block ceil(sqrt(1e8 / 384)) = 511) is one block
+    for (Planner.Cluster c : CLUSTERS) {
+      assertThat(Planner.chooseBlocks(384, 384, 20, c)).as("%s", c).isEqualTo(1);
+    }
+    // MiniLM on local[2]: B (B + 1) / 2 >= 4 gives 3
+    assertThat(Planner.chooseBlocks(30_522, 384, 20, CLUSTERS[0])).isEqualTo(3);
+    // local[8]: B (B + 1) / 2 >= 16 gives 6
+    assertThat(Planner.chooseBlocks(30_522, 384, 20, CLUSTERS[1])).isEqualTo(6);
+    // 1,000 x 16 would want 253 blocks; the data allows floor(30522 / 511) = 59
+    assertThat(Planner.chooseBlocks(30_522, 384, 20, CLUSTERS[4])).isEqualTo(59);
+    // 10^7 x 1024 on 32 x 8 x 16 GB is memory-bound: r <= ((16 GB - 300 MB) / 12 - 64 MB) / 13088
+    long perTask = (long) (((16L << 30) - (300L << 20)) / 12.0) - (64L << 20);
+    long rMax = perTask / (12L * 1024 + 40 * 20);
+    assertThat(Planner.chooseBlocks(10_000_000L, 1024, 20, CLUSTERS[3]))
+        .isEqualTo((int) ((10_000_000L + rMax - 1) / rMax));
+  }
+
+  @Test
+  void plansThatCannotFitAreRefusedSayingWhatToChange() {
+    assertThatThrownBy(
+            () ->
+                Planner.chooseBlocks(
+                    30_522, 384, 20, new Planner.Cluster(1, 8, 512L << 20, Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("spark.executor.memory")
+        .hasMessageContaining("spark.executor.cores");
+    assertThatThrownBy(
+            () ->
+                Planner.chooseBlocks(
+                    10_000_000L, 1024, 20, new Planner.Cluster(32, 8, 16 * GB, 100 * GB)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("shuffle")
+        .hasMessageContaining("spark.local.dir");
+    assertThatThrownBy(
+            () ->
+                Planner.chooseBlocks(
+                    2_000_000_000L, 4096, 20, new Planner.Cluster(1, 16, 2 * GB, Long.MAX_VALUE)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blocks");
+  }
+
+  @Test
+  void aLocalContextIsOneExecutorWithItsThreadsAndThisHeap() {
+    Planner.Cluster c = Planner.cluster(TestSpark.sc());
+    assertThat(c.executors()).isEqualTo(1);
+    assertThat(c.coresPerExecutor()).isEqualTo(2); // local[2,2]
+    assertThat(c.executorMemory()).isEqualTo(Runtime.getRuntime().maxMemory());
   }
 
   @Test

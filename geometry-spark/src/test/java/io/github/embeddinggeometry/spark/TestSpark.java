@@ -8,7 +8,8 @@ import org.apache.spark.api.java.JavaSparkContext;
 /**
  * One local Spark context for the tests of a JVM: {@code local[2,2]} (two worker threads, a failed
  * task is tried twice), UI off, loopback only, shuffle compression off so that the planner's byte
- * counts compare with Spark's exactly.
+ * counts compare with Spark's exactly. Under {@code -Dembgeo.test.kryo=true}, Kryo with every class
+ * registered ({@code spark.kryo.registrationRequired}).
  */
 final class TestSpark {
   private static JavaSparkContext sc;
@@ -23,15 +24,27 @@ final class TestSpark {
     return sc;
   }
 
+  /** Whether the tests run under Kryo (the surefire execution {@code kryo}). */
+  static boolean kryo() {
+    return Boolean.getBoolean("embgeo.test.kryo");
+  }
+
   static SparkConf conf(String master) {
-    return new SparkConf()
-        .setMaster(master)
-        .setAppName("geometry-spark-tests")
-        .set("spark.ui.enabled", "false")
-        .set("spark.driver.host", "127.0.0.1")
-        .set("spark.driver.bindAddress", "127.0.0.1")
-        .set("spark.shuffle.compress", "false")
-        .set("spark.default.parallelism", "2");
+    SparkConf conf =
+        new SparkConf()
+            .setMaster(master)
+            .setAppName("geometry-spark-tests")
+            .set("spark.ui.enabled", "false")
+            .set("spark.driver.host", "127.0.0.1")
+            .set("spark.driver.bindAddress", "127.0.0.1")
+            .set("spark.shuffle.compress", "false")
+            .set("spark.default.parallelism", "2");
+    if (kryo()) {
+      conf.set("spark.serializer", "org.apache.spark.serializer.KryoSerializer")
+          .set("spark.kryo.registrator", GeometryKryoRegistrator.class.getName())
+          .set("spark.kryo.registrationRequired", "true");
+    }
+    return conf;
   }
 
   /**
