@@ -111,6 +111,15 @@ public final class CausalNorms {
     if (!(maxDiag > 0)) {
       throw new IllegalArgumentException("C + ridge I is zero or negative on the diagonal" + hint);
     }
+    // Factorised and inverted at unit scale (C + ridge I times 2^-s, exact), so that a ridge of
+    // 1e300 neither underflows the inverse nor leaves it a subnormal: M = 2^-s (2^-s (C + ridge
+    // I))^-1, handed on with its power of two.
+    // An even power, so that the factor scales exactly too (square roots of powers of four).
+    int shift = 2 * Math.floorDiv(CausalMap.binaryExponent(maxDiag), 2);
+    for (int i = 0; i < a.data.length; i++) {
+      a.data[i] = Math.scalb(a.data[i], -shift);
+    }
+    double scaledMaxDiag = Math.scalb(maxDiag, -shift);
     CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
     if (!chol.decompose(a.copy())) {
       throw new IllegalArgumentException(
@@ -119,14 +128,14 @@ public final class CausalNorms {
     DMatrixRMaj l = chol.getT(null);
     for (int i = 0; i < d; i++) {
       double p = l.get(i, i);
-      if (!(p * p > SINGULAR_PIVOT * maxDiag)) {
+      if (!(p * p > SINGULAR_PIVOT * scaledMaxDiag)) {
         throw new IllegalArgumentException(
             "C + ridge I (ridge = "
                 + ridge
                 + ") is numerically singular: Cholesky pivot "
                 + i
                 + " is "
-                + p * p
+                + Math.scalb(p * p, shift)
                 + " against a largest variance of "
                 + maxDiag
                 + hint);
@@ -158,7 +167,7 @@ public final class CausalNorms {
       }
     }
     progress.progress("inverse covariance", 1, 1);
-    return CausalMetric.of(m, d);
+    return CausalMetric.of(m, d, -shift);
   }
 
   private static boolean isZero(double[] c) {
