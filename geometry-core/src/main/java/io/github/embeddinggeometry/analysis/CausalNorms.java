@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
@@ -247,7 +248,8 @@ public final class CausalNorms {
    * @param w the rows. Not modified.
    * @param m the metric
    * @return a new array, one norm per row, in logometers
-   * @throws IllegalArgumentException if the rows do not have the metric's dimension
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension, or a row is
+   *     not finite
    */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m) {
     return norms(w, m, ProgressListener.NONE);
@@ -260,7 +262,8 @@ public final class CausalNorms {
    * @param m the metric
    * @param progress receives progress and may cancel. Not modified.
    * @return a new array, one norm per row, in logometers
-   * @throws IllegalArgumentException if the rows do not have the metric's dimension
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension, or a row is
+   *     not finite
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m, ProgressListener progress) {
@@ -271,6 +274,8 @@ public final class CausalNorms {
       throw new IllegalArgumentException(
           "rows have d = " + w.dim() + " but metric tensor M is " + d + " x " + d);
     }
+    // NaN norms would surface later as an unrelated "scalar value is not finite".
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "a causal norm");
     return CausalMap.norms(Kernels.get(), w, m.choleskyLower(), progress);
   }
 }

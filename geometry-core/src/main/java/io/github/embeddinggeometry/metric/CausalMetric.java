@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.metric;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import java.util.Objects;
@@ -205,7 +206,7 @@ public final class CausalMetric {
    *
    * @param w the rows, d values each. Not modified.
    * @return a new N x d matrix with the ids of {@code w}
-   * @throws IllegalArgumentException if the rows do not have d values
+   * @throws IllegalArgumentException if the rows do not have d values, or a row is not finite
    */
   public EmbeddingMatrix map(EmbeddingMatrix w) {
     return map(w, ProgressListener.NONE);
@@ -217,11 +218,12 @@ public final class CausalMetric {
    * @param w the rows, d values each. Not modified.
    * @param progress receives progress and may cancel. Not modified.
    * @return a new N x d matrix with the ids of {@code w}
-   * @throws IllegalArgumentException if the rows do not have d values
+   * @throws IllegalArgumentException if the rows do not have d values, or a row is not finite
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public EmbeddingMatrix map(EmbeddingMatrix w, ProgressListener progress) {
     checkDim(w.dim());
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "the causal map");
     return CausalMap.map(Kernels.get(), w, choleskyLower(), progress);
   }
 
@@ -231,10 +233,20 @@ public final class CausalMetric {
    *
    * @param g a row of d values. Not modified.
    * @return the norm in logometers
-   * @throws IllegalArgumentException if {@code g} does not have d values
+   * @throws IllegalArgumentException if {@code g} does not have d values or is not finite
    */
   public double norm(float[] g) {
     checkDim(g.length);
+    for (int j = 0; j < dim; j++) {
+      if (!Float.isFinite(g[j])) {
+        throw new IllegalArgumentException(
+            "the row holds "
+                + g[j]
+                + " at column "
+                + j
+                + "; a causal norm is defined for finite rows only");
+      }
+    }
     double s = 0;
     for (int i = 0; i < dim; i++) {
       double t = 0;
