@@ -103,10 +103,10 @@ class MetricScaleTest {
   void hugeRidgesKeepTheDensestRowAndTheOrder() {
     for (double ridge : new double[] {1e10, 1e100, 1e200, 1e300}) {
       CausalMetric m = CausalNorms.inverseCovariance(w, ridge, Backends.cpu());
+      double scale = 1 / Math.sqrt(ridge); // M = (C + ridge I)^-1 = I / ridge to 1e-10
       try (DistanceKernel k = kernel(m)) {
         Neighbours nb = k.nearest(w, K);
         assertThat(DensityField.of(nb).densestRow()).as("ridge %s", ridge).isEqualTo(unitDensest);
-        double scale = 1 / Math.sqrt(ridge); // M = (C + ridge I)^-1 = I / ridge to 1e-10
         for (int r = 0; r < N; r++) {
           assertThat(nb.meanDistance(r) / scale)
               .as("ridge %s, row %d", ridge, r)
@@ -122,13 +122,8 @@ class MetricScaleTest {
       for (float v : row) {
         euclid += (double) v * v;
       }
-      assertThat(norms[7] / scaleOf(ridge))
-          .isCloseTo(Math.sqrt(euclid), within(1e-6 * Math.sqrt(euclid)));
+      assertThat(norms[7] / scale).isCloseTo(Math.sqrt(euclid), within(1e-6 * Math.sqrt(euclid)));
     }
-  }
-
-  private static double scaleOf(double ridge) {
-    return 1 / Math.sqrt(ridge);
   }
 
   @Test
