@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.analysis.CausalNorms;
+import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.density.DensityField;
 import java.util.Random;
@@ -149,6 +150,28 @@ class MetricScaleTest {
       float[] g = {1, 2, 0, 0, 0, 0, 0, 3};
       // g^T M g / s = 1 + 4 + 9 + 2 * 0.5 * 1 * 2
       assertThat(metric.norm(g) / Math.sqrt(s)).isCloseTo(Math.sqrt(16), within(1e-6));
+    }
+  }
+
+  @Test
+  void pairwiseStatisticsScaleExactlyWhereFloat32HoldsThem() {
+    DistanceStatistics unitStats;
+    try (DistanceKernel k = kernel(CausalMetric.of(identity(), D))) {
+      unitStats = DistanceStatistics.of(w, k);
+    }
+    for (int p : new int[] {-80, -2, 2, 80}) {
+      double[] m = identity();
+      for (int i = 0; i < D; i++) {
+        m[i * D + i] = Math.scalb(1.0, p);
+      }
+      try (DistanceKernel k = kernel(CausalMetric.of(m, D))) {
+        DistanceStatistics s = DistanceStatistics.of(w, k);
+        int half = p / 2;
+        assertThat(s.min()).isEqualTo(Math.scalb(unitStats.min(), half));
+        assertThat(s.median()).isEqualTo(Math.scalb(unitStats.median(), half));
+        assertThat(s.max()).isEqualTo(Math.scalb(unitStats.max(), half));
+        assertThat(s.mean()).isEqualTo(Math.scalb(unitStats.mean(), half));
+      }
     }
   }
 }

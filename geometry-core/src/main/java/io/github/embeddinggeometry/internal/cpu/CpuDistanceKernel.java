@@ -132,7 +132,11 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
         engine.operand(mx, 0, mx.rows(), progress),
         blockRows,
         (from, to, block, stride) -> {
-          unscale(block, 0, to - from, cols, stride);
+          // Only the entries above the diagonal are written (and read): the rest is stale.
+          for (int r = 0; r < to - from; r++) {
+            int first = from + r + 1;
+            unscale(block, r * stride + first, 1, cols - first, stride);
+          }
           consumer.accept(from, to, block, stride);
         },
         progress);
