@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.frame.Pca;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
@@ -111,6 +112,15 @@ public final class CausalNorms {
     if (!(maxDiag > 0)) {
       throw new IllegalArgumentException("C + ridge I is zero or negative on the diagonal" + hint);
     }
+    // Factorised and inverted at unit scale (C + ridge I times 2^-s, exact), so that a ridge of
+    // 1e300 neither underflows the inverse nor leaves it a subnormal: M = 2^-s (2^-s (C + ridge
+    // I))^-1, handed on with its power of two.
+    // An even power, so that the factor scales exactly too (square roots of powers of four).
+    int shift = 2 * Math.floorDiv(CausalMap.binaryExponent(maxDiag), 2);
+    for (int i = 0; i < a.data.length; i++) {
+      a.data[i] = Math.scalb(a.data[i], -shift);
+    }
+    double scaledMaxDiag = Math.scalb(maxDiag, -shift);
     CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
     if (!chol.decompose(a.copy())) {
       throw new IllegalArgumentException(
@@ -119,14 +129,14 @@ public final class CausalNorms {
     DMatrixRMaj l = chol.getT(null);
     for (int i = 0; i < d; i++) {
       double p = l.get(i, i);
-      if (!(p * p > SINGULAR_PIVOT * maxDiag)) {
+      if (!(p * p > SINGULAR_PIVOT * scaledMaxDiag)) {
         throw new IllegalArgumentException(
             "C + ridge I (ridge = "
                 + ridge
                 + ") is numerically singular: Cholesky pivot "
                 + i
                 + " is "
-                + p * p
+                + Math.scalb(p * p, shift)
                 + " against a largest variance of "
                 + maxDiag
                 + hint);
@@ -158,7 +168,7 @@ public final class CausalNorms {
       }
     }
     progress.progress("inverse covariance", 1, 1);
-    return CausalMetric.of(m, d);
+    return CausalMetric.of(m, d, -shift);
   }
 
   private static boolean isZero(double[] c) {
@@ -238,7 +248,8 @@ public final class CausalNorms {
    * @param w the rows. Not modified.
    * @param m the metric
    * @return a new array, one norm per row, in logometers
-   * @throws IllegalArgumentException if the rows do not have the metric's dimension
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension, or a row is
+   *     not finite
    */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m) {
     return norms(w, m, ProgressListener.NONE);
@@ -251,7 +262,8 @@ public final class CausalNorms {
    * @param m the metric
    * @param progress receives progress and may cancel. Not modified.
    * @return a new array, one norm per row, in logometers
-   * @throws IllegalArgumentException if the rows do not have the metric's dimension
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension, or a row is
+   *     not finite
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public static double[] norms(EmbeddingMatrix w, CausalMetric m, ProgressListener progress) {
@@ -262,6 +274,8 @@ public final class CausalNorms {
       throw new IllegalArgumentException(
           "rows have d = " + w.dim() + " but metric tensor M is " + d + " x " + d);
     }
+    // NaN norms would surface later as an unrelated "scalar value is not finite".
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "a causal norm");
     return CausalMap.norms(Kernels.get(), w, m.choleskyLower(), progress);
   }
 }

@@ -33,8 +33,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * @param count number of pairs, {@code n (n - 1) / 2}
  * @param min smallest distance
  * @param median exact median; for an even count the average of the two middle values
- * @param mean mean distance: the exact sum, rounded once to double, divided by the count
- * @param max largest distance
+ * @param mean mean distance: the exact sum, rounded once to double, divided by the count; NaN
+ *     (unknown) when a distance is beyond float32's range ({@link #max} is then infinite): the
+ *     kernel reports such a distance as infinity, and no sum formed from it is the true one
+ * @param max largest distance; infinity when a distance is beyond float32's range
  * @param exactZeroPairs pairs at distance exactly 0 (bitwise-equal rows)
  * @since 0.1
  */
@@ -143,6 +145,8 @@ public record DistanceStatistics(
     for (ExactSum part : sums.values()) {
       total.add(part);
     }
+    // An infinite distance is one float32 could not hold (finite rows, finite true distance): no
+    // mean can be formed from it, and infinity or a clamped sum would be a wrong number.
     double sum = total.value();
     float min = Float.POSITIVE_INFINITY;
     float max = 0;
@@ -156,7 +160,8 @@ public record DistanceStatistics(
     long highRank = count / 2;
     float[] middle = select(rows, kernel, progress, kept, high.merged(), lowRank, highRank);
     double median = lowRank == highRank ? middle[0] : ((double) middle[0] + middle[1]) / 2;
-    return new DistanceStatistics(count, min, median, sum / count, max, zeros);
+    double mean = Double.isInfinite(sum) ? Double.NaN : sum / count;
+    return new DistanceStatistics(count, min, median, mean, max, zeros);
   }
 
   /** The values of the two given ranks (0-based, ascending order), by the low-bits pass. */

@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.Neighbours;
 import java.util.ArrayList;
@@ -361,7 +362,8 @@ public final class NearDuplicateClusters {
    * @param w the rows. Not modified.
    * @param ids vocabulary ids, sorted and de-duplicated before use; at least one. Not modified.
    * @return a new array of length d
-   * @throws IllegalArgumentException if no id is given or one is not a row of w
+   * @throws IllegalArgumentException if no id is given, one is not a row of w, or a selected row is
+   *     not finite
    */
   public static float[] centroid(EmbeddingMatrix w, int[] ids) {
     Objects.requireNonNull(w, "w");
@@ -376,6 +378,10 @@ public final class NearDuplicateClusters {
     for (int r = 0; r < sel.rows(); r++) {
       int o = sel.rowOffsetInt(r);
       for (int j = 0; j < d; j++) {
+        if (!Float.isFinite(a[o + j])) {
+          int row = w.rowOf(sel.id(r)); // named by its row in w, not in the selection
+          Arguments.finiteRows(w, row, row + 1, "rows", "a centroid");
+        }
         s[j] += a[o + j];
       }
     }

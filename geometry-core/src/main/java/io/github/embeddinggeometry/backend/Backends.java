@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
@@ -120,8 +121,10 @@ public final class Backends {
    *
    * @param name the backend's name, ignoring case and surrounding blanks
    * @return a new backend behind the library's argument checks
-   * @throws UnsupportedOperationException if that backend cannot run here (listing every reason) or
-   *     no provider has that name (listing the known names)
+   * @throws UnsupportedOperationException if that backend cannot run here (listing every reason),
+   *     its module is missing (naming the artifact to add, e.g. {@code
+   *     io.github.embeddinggeometry:geometry-cuda} for {@code cuda}) or no provider has that name
+   *     (listing the known names)
    */
   public static ComputeBackend create(String name) {
     Objects.requireNonNull(name, "name");
@@ -188,6 +191,16 @@ public final class Backends {
         }
       }
     }
+    String artifact = ARTIFACTS.get(wanted);
+    if (artifact != null) {
+      throw new UnsupportedOperationException(
+          "backend '"
+              + wanted
+              + "' is not on the class or module path: add the artifact "
+              + artifact
+              + " (same version as geometry-core); available here: best, "
+              + String.join(", ", names));
+    }
     throw new UnsupportedOperationException(
         "unknown backend '"
             + name
@@ -197,6 +210,12 @@ public final class Backends {
             + Settings.BACKEND
             + ")");
   }
+
+  /** The artifact that provides each backend this project publishes outside geometry-core. */
+  private static final Map<String, String> ARTIFACTS =
+      Map.of(
+          "cuda", "io.github.embeddinggeometry:geometry-cuda",
+          "spark", "io.github.embeddinggeometry:geometry-spark");
 
   /**
    * A new backend, checked, after it passed the start-up agreement check against the CPU backend

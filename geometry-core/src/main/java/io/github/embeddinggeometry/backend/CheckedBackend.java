@@ -9,11 +9,13 @@ import java.util.Objects;
 
 /**
  * The argument-checking layer in front of every backend (Lucene's {@code VectorUtil} idea: the
- * facade checks, the implementation computes). A shared instance ignores {@code close()}.
+ * facade checks, the implementation computes). A shared instance ignores {@code close()}; any other
+ * fails every call after {@code close()} with {@link IllegalStateException}.
  */
 final class CheckedBackend implements ComputeBackend {
   private final ComputeBackend impl;
   private final boolean shared;
+  private volatile boolean closed;
 
   CheckedBackend(ComputeBackend impl, boolean shared) {
     this.impl = impl instanceof CheckedBackend c ? c.impl : impl;
@@ -32,12 +34,14 @@ final class CheckedBackend implements ComputeBackend {
 
   @Override
   public DistanceKernel distanceKernel(MetricSpace metric) {
+    checkOpen();
     Objects.requireNonNull(metric, "metric");
     return new CheckedKernel(impl.distanceKernel(metric), metric);
   }
 
   @Override
   public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+    checkOpen();
     Objects.requireNonNull(w, "w");
     Objects.requireNonNull(mean, "mean");
     Objects.requireNonNull(progress, "progress");
@@ -57,11 +61,24 @@ final class CheckedBackend implements ComputeBackend {
     return impl.covariance(w, mean, progress);
   }
 
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("backend " + impl.name() + " is closed");
+    }
+  }
+
   @Override
   public void close() {
-    if (!shared) {
-      impl.close();
+    if (shared) {
+      return;
     }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    impl.close();
   }
 
   @Override

@@ -13,11 +13,14 @@ import java.util.Objects;
 /**
  * Checks every argument of a {@link DistanceKernel} call, then delegates. The implementation behind
  * it may assume: matching dimensions (and the causal tensor's), valid row ranges, an output buffer
- * that holds the block and is no input's backing array, {@code 1 <= k <= candidates}, finite rows.
+ * that holds the block and is no input's backing array, {@code 1 <= k <= candidates}, finite rows,
+ * and that it is not closed: every call after {@link #close()} fails with {@link
+ * IllegalStateException}.
  */
 final class CheckedKernel implements DistanceKernel, UpperBlocks {
   private final DistanceKernel impl;
   private final MetricSpace metric;
+  private volatile boolean closed;
 
   CheckedKernel(DistanceKernel impl, MetricSpace metric) {
     this.impl = Objects.requireNonNull(impl, "kernel");
@@ -40,6 +43,7 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
       float[] out,
       int outOffset,
       int outStride) {
+    checkOpen();
     Objects.requireNonNull(out, "out");
     dims(a, b);
     Objects.checkFromToIndex(aFrom, aTo, a.rows());
@@ -80,6 +84,7 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
       int blockRows,
       DistanceBlockConsumer consumer,
       ProgressListener progress) {
+    checkOpen();
     checkBlocks(a, b, blockRows, consumer, progress);
     impl.forEachBlock(a, b, blockRows, consumer, progress);
   }
@@ -119,6 +124,7 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
   @Override
   public void forEachBlockAbove(
       EmbeddingMatrix x, int blockRows, Blocks consumer, ProgressListener progress) {
+    checkOpen();
     Objects.requireNonNull(consumer, "consumer");
     checkBlocks(x, x, blockRows, consumer::accept, progress);
     UpperBlocks upper = UpperBlocks.of(impl);
@@ -131,6 +137,7 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
 
   @Override
   public Neighbours nearest(EmbeddingMatrix x, int k, ProgressListener progress) {
+    checkOpen();
     Objects.requireNonNull(progress, "progress");
     dims(x, x);
     Arguments.k(k, x.rows() - 1, x.rows(), true);
@@ -141,6 +148,7 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
   @Override
   public Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
+    checkOpen();
     Objects.requireNonNull(progress, "progress");
     dims(queries, base);
     boolean anySelf = queries == base;
@@ -168,8 +176,21 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
     }
   }
 
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("distance kernel (" + metric + ") is closed");
+    }
+  }
+
+  /** Closes the implementation once; every later call fails. */
   @Override
   public void close() {
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
     impl.close();
   }
 

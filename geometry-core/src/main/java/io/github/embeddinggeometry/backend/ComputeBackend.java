@@ -72,7 +72,9 @@ public interface ComputeBackend extends AutoCloseable {
 
   /**
    * Releases native resources, if any. Idempotent; does nothing on a shared backend from {@link
-   * Backends#get()} or {@link Backends#cpu()}.
+   * Backends#get()} or {@link Backends#cpu()}. On a backend from {@link Backends#create(String)}
+   * every call afterwards throws {@link IllegalStateException}; kernels it made earlier stay the
+   * caller's to close.
    */
   @Override
   default void close() {}

@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.frame;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.Parallel;
 import java.util.Objects;
 
@@ -64,8 +65,8 @@ public record SphericalCoordinates(
    * @param meridian signed PC index of the MERIDIAN axis (default 1)
    * @param equinox signed PC index of the EQUINOX axis (default 3)
    * @return one entry per row of {@code w}, in row order
-   * @throws IllegalArgumentException if a PC index is 0 or beyond the frame's PCs, or the
-   *     dimensions differ
+   * @throws IllegalArgumentException if a PC index is 0 or beyond the frame's PCs, the dimensions
+   *     differ, or a row is not finite (named by row, vocabulary id and column)
    */
   public static SphericalCoordinates of(
       EmbeddingMatrix w, ReferenceFrame frame, int north, int meridian, int equinox) {
@@ -77,6 +78,8 @@ public record SphericalCoordinates(
     }
     int d = w.dim();
     double[] nAxis = frame.axis(north);
+    // A NaN row would come out as lat = lon = 0, a valid-looking point.
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "a spherical coordinate");
     double[] mAxis = frame.axis(meridian);
     double[] eAxis = frame.axis(equinox);
     float[] origin = frame.origin();

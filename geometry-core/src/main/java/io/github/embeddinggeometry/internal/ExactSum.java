@@ -8,6 +8,9 @@ import java.math.BigInteger;
  * float exponent (a "superaccumulator"). Adding is exact, so the result does not depend on the
  * order of the values, on how they were split between accumulators, or on the order the
  * accumulators were merged in: a distributed run gives the same bits as one thread.
+ *
+ * <p>Infinities and NaN are kept aside, never binned (their exponent bits would count as 2^128, a
+ * wrong finite sum): the sum is then infinite or NaN, as in floating point.
  */
 public final class ExactSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -20,11 +23,20 @@ public final class ExactSum implements Serializable {
 
   private final long[] bins = new long[BINS];
   private long pending;
+  private boolean positiveInfinity;
+  private boolean negativeInfinity;
+  private boolean nan;
 
-  /** Adds a finite value. */
+  /** Adds a value. */
   public void add(float v) {
     int bits = Float.floatToRawIntBits(v);
     int e = (bits >>> 23) & 0xff;
+    if (e == 0xff) {
+      nan |= v != v;
+      positiveInfinity |= v == Float.POSITIVE_INFINITY;
+      negativeInfinity |= v == Float.NEGATIVE_INFINITY;
+      return;
+    }
     long m = bits & 0x7fffff;
     if (e != 0) {
       m |= 1 << 23;
@@ -41,6 +53,9 @@ public final class ExactSum implements Serializable {
   public void add(ExactSum other) {
     carry();
     other.carry();
+    nan |= other.nan;
+    positiveInfinity |= other.positiveInfinity;
+    negativeInfinity |= other.negativeInfinity;
     for (int e = 0; e < BINS; e++) {
       bins[e] += other.bins[e];
     }
@@ -56,8 +71,14 @@ public final class ExactSum implements Serializable {
     pending = 0;
   }
 
-  /** The sum, correctly rounded to double. */
+  /** The sum, correctly rounded to double; infinite or NaN when such a value was added. */
   public double value() {
+    if (nan || (positiveInfinity && negativeInfinity)) {
+      return Double.NaN;
+    }
+    if (positiveInfinity || negativeInfinity) {
+      return positiveInfinity ? Double.POSITIVE_INFINITY : Double.NEGATIVE_INFINITY;
+    }
     BigInteger total = BigInteger.ZERO;
     for (int e = BINS - 1; e >= 1; e--) {
       // bin e holds integers in units of 2^(e - 150) = 2^(e - 1) * 2^-149

@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.metric;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Arguments;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import java.util.Objects;
@@ -24,19 +25,31 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
  */
 public final class CausalMetric {
   private final int dim;
+
+  /** M times {@code 4^-exponent}, symmetrised: its largest |entry| lies in [1, 4). */
   private final double[] m;
 
-  /** Lower-triangular L, row-major d x d. */
+  /** Lower-triangular L times {@code 2^-exponent}, row-major d x d: the factor of {@link #m}. */
   private final double[] lower;
 
-  private CausalMetric(int dim, double[] m, double[] lower) {
+  /** {@code M = 4^exponent m}, {@code L = 2^exponent lower}. */
+  private final int exponent;
+
+  private CausalMetric(int dim, double[] m, double[] lower, int exponent) {
     this.dim = dim;
     this.m = m;
     this.lower = lower;
+    this.exponent = exponent;
   }
 
   /**
    * Wraps a given tensor after checking it.
+   *
+   * <p>M is factorised at unit scale: it is first multiplied by a power of four chosen from its
+   * largest entry (exact in binary floating point) and the factor is multiplied back by the square
+   * root of that power, so {@code M = 1e-300 I} or {@code 1e300 I} gives the same factor, up to
+   * that power of two, as {@code M = I}, and its distances are exactly {@code 1e-150} or {@code
+   * 1e150} times those of I.
    *
    * @param m row-major d x d values. Not modified (copied).
    * @param dim d
@@ -45,6 +58,23 @@ public final class CausalMetric {
    *     or not positive definite
    */
   public static CausalMetric of(double[] m, int dim) {
+    return of(m, dim, 0);
+  }
+
+  /**
+   * Wraps the tensor {@code M = 2^binaryExponent m} after checking it, for tensors whose scale
+   * float64 cannot hold, e.g. the inverse of a covariance with a ridge of 1e308 ({@code M = 1e-308
+   * I} would be subnormal, with a few bits left). Distances are computed at unit scale and come
+   * back exactly scaled (see {@link #of(double[], int)}).
+   *
+   * @param m row-major d x d values. Not modified (copied).
+   * @param dim d
+   * @param binaryExponent power of two M is {@code m} times
+   * @return the metric with its Cholesky factor
+   * @throws IllegalArgumentException if m is not d x d, not finite, not symmetric (relative 1e-6)
+   *     or not positive definite
+   */
+  public static CausalMetric of(double[] m, int dim, int binaryExponent) {
     Objects.requireNonNull(m, "M");
     if (dim <= 0 || (long) dim * dim != m.length) {
       throw new IllegalArgumentException(
@@ -79,11 +109,16 @@ public final class CausalMetric {
         }
       }
     }
+    // M = 4^e m', largest |entry| of m' in [1, 4): an even power of two, so that L = 2^e L'.
+    int e = Math.floorDiv(binaryExponent + CausalMap.binaryExponent(scale), 2);
+    int shift = binaryExponent - 2 * e;
     DMatrixRMaj mat = new DMatrixRMaj(dim, dim);
-    // Symmetrise so the factor does not depend on which triangle EJML reads.
+    // Symmetrise so the factor does not depend on which triangle EJML reads; scaled first, so that
+    // the sum of two entries near double's maximum cannot overflow.
     for (int i = 0; i < dim; i++) {
       for (int j = 0; j < dim; j++) {
-        mat.set(i, j, 0.5 * (m[i * dim + j] + m[j * dim + i]));
+        mat.set(
+            i, j, 0.5 * (Math.scalb(m[i * dim + j], shift) + Math.scalb(m[j * dim + i], shift)));
       }
     }
     double[] sym = mat.data.clone();
@@ -104,10 +139,10 @@ public final class CausalMetric {
                 + ") is not positive definite: pivot "
                 + i
                 + " is "
-                + l.get(i, i));
+                + Math.scalb(l.get(i, i), e));
       }
     }
-    return new CausalMetric(dim, sym, l.data.clone());
+    return new CausalMetric(dim, sym, l.data.clone(), e);
   }
 
   /**
@@ -139,10 +174,11 @@ public final class CausalMetric {
   /**
    * The tensor M.
    *
-   * @return a copy, row-major d x d, symmetrised
+   * @return a copy, row-major d x d, symmetrised; entries beyond float64's range (a tensor made
+   *     with {@link #of(double[], int, int)}) round to 0, a subnormal or infinity
    */
   public double[] tensor() {
-    return m.clone();
+    return scaled(m, 2 * exponent);
   }
 
   /**
@@ -151,7 +187,15 @@ public final class CausalMetric {
    * @return a copy, row-major d x d
    */
   public double[] choleskyLower() {
-    return lower.clone();
+    return scaled(lower, exponent);
+  }
+
+  private static double[] scaled(double[] a, int e) {
+    double[] out = new double[a.length];
+    for (int i = 0; i < a.length; i++) {
+      out[i] = Math.scalb(a[i], e);
+    }
+    return out;
   }
 
   /**
@@ -162,7 +206,7 @@ public final class CausalMetric {
    *
    * @param w the rows, d values each. Not modified.
    * @return a new N x d matrix with the ids of {@code w}
-   * @throws IllegalArgumentException if the rows do not have d values
+   * @throws IllegalArgumentException if the rows do not have d values, or a row is not finite
    */
   public EmbeddingMatrix map(EmbeddingMatrix w) {
     return map(w, ProgressListener.NONE);
@@ -174,23 +218,35 @@ public final class CausalMetric {
    * @param w the rows, d values each. Not modified.
    * @param progress receives progress and may cancel. Not modified.
    * @return a new N x d matrix with the ids of {@code w}
-   * @throws IllegalArgumentException if the rows do not have d values
+   * @throws IllegalArgumentException if the rows do not have d values, or a row is not finite
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
   public EmbeddingMatrix map(EmbeddingMatrix w, ProgressListener progress) {
     checkDim(w.dim());
-    return CausalMap.map(Kernels.get(), w, lower, progress);
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "the causal map");
+    return CausalMap.map(Kernels.get(), w, choleskyLower(), progress);
   }
 
   /**
-   * Causal norm {@code sqrt(g^T M g)} of one raw (uncentred) row, in double.
+   * Causal norm {@code sqrt(g^T M g)} of one raw (uncentred) row, in double, at unit scale and
+   * scaled back exactly.
    *
    * @param g a row of d values. Not modified.
    * @return the norm in logometers
-   * @throws IllegalArgumentException if {@code g} does not have d values
+   * @throws IllegalArgumentException if {@code g} does not have d values or is not finite
    */
   public double norm(float[] g) {
     checkDim(g.length);
+    for (int j = 0; j < dim; j++) {
+      if (!Float.isFinite(g[j])) {
+        throw new IllegalArgumentException(
+            "the row holds "
+                + g[j]
+                + " at column "
+                + j
+                + "; a causal norm is defined for finite rows only");
+      }
+    }
     double s = 0;
     for (int i = 0; i < dim; i++) {
       double t = 0;
@@ -200,7 +256,7 @@ public final class CausalMetric {
       }
       s += g[i] * t;
     }
-    return Math.sqrt(Math.max(0, s));
+    return Math.scalb(Math.sqrt(Math.max(0, s)), exponent);
   }
 
   private void checkDim(int d) {

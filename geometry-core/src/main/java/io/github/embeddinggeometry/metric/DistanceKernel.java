@@ -197,7 +197,10 @@ public interface DistanceKernel extends AutoCloseable {
     return nearest(queries, base, k, ProgressListener.NONE);
   }
 
-  /** Releases native resources, if any. Idempotent; the kernel must not be used afterwards. */
+  /**
+   * Releases native resources, if any. Idempotent; every call afterwards on a kernel from a backend
+   * of {@link io.github.embeddinggeometry.backend.Backends} throws {@link IllegalStateException}.
+   */
   @Override
   default void close() {}
 }

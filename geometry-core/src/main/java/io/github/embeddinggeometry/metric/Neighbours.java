@@ -22,6 +22,9 @@ public final class Neighbours {
   private final int[] indices;
   private final float[] distances;
 
+  /** The distances are {@code distances} times {@code 2^exponent}. */
+  private final int exponent;
+
   /**
    * Wraps k-NN lists computed by a kernel. For backends; callers get instances from {@link
    * DistanceKernel#nearest}.
@@ -43,6 +46,35 @@ public final class Neighbours {
       int k,
       int[] indices,
       float[] distances) {
+    this(queries, base, metric, k, indices, distances, 0);
+  }
+
+  /**
+   * Wraps k-NN lists whose distances are given times {@code 2^-distanceExponent}, for metrics whose
+   * distances float32 cannot hold (a causal metric far from unit scale, e.g. {@code M = 1e-100 I}):
+   * {@link #meanDistance} is then exact in double, and {@link #distance} rounds to float32. For
+   * backends.
+   *
+   * @param queries the query rows
+   * @param base the rows the neighbours were drawn from
+   * @param metric the metric of the distances
+   * @param k neighbours per query row
+   * @param indices base row positions, {@code queries.rows() * k}, row-major. Not copied: the
+   *     caller must not modify it afterwards.
+   * @param distances matching distances times {@code 2^-distanceExponent}, ascending within each
+   *     row. Not copied: the caller must not modify it afterwards.
+   * @param distanceExponent the power of two that takes {@code distances} to the metric's units
+   * @throws IllegalArgumentException if the arrays do not hold {@code queries.rows() * k} entries
+   * @since 0.1
+   */
+  public Neighbours(
+      EmbeddingMatrix queries,
+      EmbeddingMatrix base,
+      MetricSpace metric,
+      int k,
+      int[] indices,
+      float[] distances,
+      int distanceExponent) {
     this.queries = Objects.requireNonNull(queries, "queries");
     this.base = Objects.requireNonNull(base, "base");
     this.metric = Objects.requireNonNull(metric, "metric");
@@ -54,6 +86,7 @@ public final class Neighbours {
     this.k = k;
     this.indices = indices;
     this.distances = distances;
+    this.exponent = distanceExponent;
   }
 
   /**
@@ -130,11 +163,16 @@ public final class Neighbours {
    *
    * @param row query row position
    * @param rank 0-based rank, 0 being the nearest
-   * @return the distance, never negative
+   * @return the distance, never negative; 0 or infinity where float32 cannot hold it (see {@link
+   *     #meanDistance}, which is exact)
    * @throws IndexOutOfBoundsException if {@code row} or {@code rank} is out of range
    */
   public float distance(int row, int rank) {
-    return distances[pos(row, rank)];
+    return unscaled(distances[pos(row, rank)]);
+  }
+
+  private float unscaled(float v) {
+    return exponent == 0 ? v : (float) Math.scalb((double) v, exponent);
   }
 
   /**
@@ -154,7 +192,8 @@ public final class Neighbours {
   }
 
   /**
-   * Mean distance of one query row to its k neighbours, summed in double.
+   * Mean distance of one query row to its k neighbours, summed in double; in double's range even
+   * where single distances are beyond float32's (a causal metric far from unit scale).
    *
    * @param row query row position
    * @return the mean distance, 0 when all k neighbours are exact duplicates
@@ -166,7 +205,7 @@ public final class Neighbours {
     for (int j = 0; j < k; j++) {
       s += distances[o + j];
     }
-    return s / k;
+    return Math.scalb(s / k, exponent);
   }
 
   /**
@@ -184,7 +223,11 @@ public final class Neighbours {
    * @return a copy, row-major, {@code rows() * k} entries
    */
   public float[] distances() {
-    return distances.clone();
+    float[] out = distances.clone();
+    for (int i = 0; i < out.length; i++) {
+      out[i] = unscaled(out[i]);
+    }
+    return out;
   }
 
   private int pos(int row, int rank) {

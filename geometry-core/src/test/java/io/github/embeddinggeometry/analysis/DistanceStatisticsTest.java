@@ -129,4 +129,33 @@ class DistanceStatisticsTest {
                     ProgressListener.NONE))
         .hasMessageContaining("at least 2 rows");
   }
+
+  @Test
+  void distancesBeyondFloat32GiveAnUnknownMeanNeverAWrongFiniteOne() {
+    // Entries of +-1e38 in d = 8: half the distances (float64: up to 5.7e38) are beyond float32's
+    // 3.4e38. Rows: all +1e38, all -1e38, four +1e38 then four -1e38, zero.
+    float[] x = new float[32];
+    for (int c = 0; c < 8; c++) {
+      x[c] = 1e38f;
+      x[8 + c] = -1e38f;
+      x[16 + c] = c < 4 ? 1e38f : -1e38f;
+    }
+    EmbeddingMatrix w = EmbeddingMatrix.wrap(x, 4, 8);
+    for (boolean keep : new boolean[] {true, false}) {
+      DistanceStatistics s =
+          DistanceStatistics.of(
+              w,
+              io.github.embeddinggeometry.backend.Backends.cpu()
+                  .distanceKernel(io.github.embeddinggeometry.metric.MetricSpace.euclidean()),
+              io.github.embeddinggeometry.ProgressListener.NONE,
+              keep);
+      // float64: d(0,1) = sqrt(32) e38, d(0,2) = d(1,2) = 4e38 overflow float32; the three
+      // distances to the zero row are sqrt(8) e38 = 2.83e38.
+      assertThat(s.count()).isEqualTo(6);
+      assertThat(s.max()).isInfinite();
+      assertThat(s.mean()).isNaN();
+      assertThat(s.min())
+          .isCloseTo(Math.sqrt(8) * 1e38, org.assertj.core.api.Assertions.within(1e33));
+    }
+  }
 }

@@ -54,4 +54,20 @@ class ExactSumTest {
     assertThat(s.value())
         .isEqualTo(new BigDecimal(big).multiply(BigDecimal.valueOf(n)).doubleValue());
   }
+
+  @Test
+  void anInfinityIsNeverAWrongFiniteSum() {
+    // Its exponent bits once counted as 2^128: 1 + infinity gave 3.4028e38.
+    ExactSum s = new ExactSum();
+    s.add(1f);
+    s.add(Float.POSITIVE_INFINITY);
+    assertThat(s.value()).isEqualTo(Double.POSITIVE_INFINITY);
+    ExactSum t = new ExactSum();
+    t.add(Float.NEGATIVE_INFINITY);
+    t.add(s);
+    assertThat(t.value()).isNaN();
+    ExactSum u = new ExactSum();
+    u.add(Float.NaN);
+    assertThat(u.value()).isNaN();
+  }
 }

@@ -71,6 +71,7 @@ public final class HfModelDirectory implements AutoCloseable {
   private final Map<String, String> weightMap;
 
   private final Map<String, SafetensorsFile> open = new LinkedHashMap<>();
+  private boolean closed;
 
   private HfModelDirectory(Path dir, JsonNode config, Map<String, String> weightMap) {
     this.dir = dir;
@@ -315,10 +316,15 @@ public final class HfModelDirectory implements AutoCloseable {
    * @param name a tensor name of this checkpoint
    * @return a lazy view of the tensor's data
    * @throws IllegalArgumentException if no tensor has that name
+   * @throws IllegalStateException if this directory is closed
    * @throws MalformedFileException if the shard is broken or lacks the tensor its index names
    * @throws IOException if reading fails
    */
   public synchronized Tensor tensor(String name) throws IOException {
+    if (closed) {
+      // Otherwise the shard would be opened again, behind the caller's back.
+      throw new IllegalStateException(dir + " is closed");
+    }
     String shard = weightMap.get(name);
     if (shard == null) {
       throw new IllegalArgumentException(dir + " has no tensor " + Excerpt.quote(name));
@@ -376,9 +382,10 @@ public final class HfModelDirectory implements AutoCloseable {
     return HfTokenizer.open(dir.resolve("tokenizer.json"));
   }
 
-  /** Closes every opened shard; idempotent. */
+  /** Closes every opened shard; idempotent. Tensors asked for afterwards fail. */
   @Override
   public synchronized void close() {
+    closed = true;
     for (SafetensorsFile f : open.values()) {
       f.close();
     }

@@ -159,4 +159,18 @@ class HfModelDirectoryTest {
         .hasMessageContaining("2 of 4 PCs");
     assertThat(p).doesNotExist();
   }
+
+  @Test
+  void aClosedDirectoryOpensNoShardAgain() throws Exception {
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"),
+        List.of(Tensors.of("embed_tokens.weight", new float[] {1, 2, 3, 4}, 2, 2)));
+    HfModelDirectory d = HfModelDirectory.open(dir);
+    assertThat(d.embeddingMatrix().row(1)).containsExactly(3, 4);
+    d.close();
+    assertThatThrownBy(d::embeddingMatrix)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    d.close(); // idempotent
+  }
 }

@@ -5,7 +5,6 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.UpperBlocks;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
-import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -19,11 +18,17 @@ import java.util.Objects;
  * as the Euclidean distance of rows mapped once by {@link CausalMap} (the last two mapped matrices
  * are cached, softly, keyed by identity; a view of a cached matrix, e.g. a slice, reuses its mapped
  * rows, so repeated block calls map only once).
+ *
+ * <p>Causal rows are mapped by the normalised factor ({@link CausalMap.Factor}), so they stay in
+ * float32's range whatever the scale of M, and every distance is multiplied back by {@code
+ * 2^exponent} at the end (exact wherever float32 holds the result). k-NN lists keep the distances
+ * of the normalised metric with that exponent ({@link Neighbours}), so neighbour order and mean
+ * distances survive scales float32 cannot hold.
  */
 final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
   private final MetricSpace metric;
   private final DistanceEngine engine;
-  private final CausalMetric causal;
+  private final CausalMap.Factor causal;
   private final MappedCache cache = new MappedCache();
   private final TileKernel kern;
 
@@ -38,7 +43,26 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
       causal = null;
     } else {
       engine = new DistanceEngine(kern, DistanceEngine.Kind.EUCLIDEAN);
-      causal = ((MetricSpace.Causal) metric).metric();
+      causal = CausalMap.Factor.of(((MetricSpace.Causal) metric).metric().choleskyLower());
+    }
+  }
+
+  /** Power of two that takes distances of the normalised causal metric to M's units; else 0. */
+  private int exponent() {
+    return causal == null ? 0 : causal.exponent();
+  }
+
+  /** Multiplies rows {@code [0, rows)} of a block by {@code 2^exponent()}, in place. */
+  private void unscale(float[] block, int offset, int rows, int cols, int stride) {
+    int e = exponent();
+    if (e == 0) {
+      return;
+    }
+    for (int i = 0; i < rows; i++) {
+      int o = offset + i * stride;
+      for (int j = 0; j < cols; j++) {
+        block[o + j] = (float) Math.scalb((double) block[o + j], e);
+      }
     }
   }
 
@@ -66,6 +90,7 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
             ? oa
             : engine.operand(mb, bFrom, bTo, ProgressListener.NONE);
     engine.distances(oa, ob, out, outOffset, outStride, ProgressListener.NONE);
+    unscale(out, outOffset, aTo - aFrom, bTo - bFrom, outStride);
   }
 
   @Override
@@ -79,7 +104,18 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
     EmbeddingMatrix mb = b == a ? ma : mapped(b, progress);
     Operand oa = engine.operand(ma, 0, ma.rows(), progress);
     Operand ob = mb == ma ? oa : engine.operand(mb, 0, mb.rows(), progress);
-    engine.forEachBlock(oa, ob, blockRows, consumer, progress);
+    int cols = mb.rows();
+    engine.forEachBlock(
+        oa,
+        ob,
+        blockRows,
+        exponent() == 0
+            ? consumer
+            : (from, to, block, stride) -> {
+              unscale(block, 0, to - from, cols, stride);
+              consumer.accept(from, to, block, stride);
+            },
+        progress);
   }
 
   @Override
@@ -91,8 +127,19 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
   public void forEachBlockAbove(
       EmbeddingMatrix x, int blockRows, Blocks consumer, ProgressListener progress) {
     EmbeddingMatrix mx = mapped(x, progress);
+    int cols = mx.rows();
     engine.forEachBlockAbove(
-        engine.operand(mx, 0, mx.rows(), progress), blockRows, consumer::accept, progress);
+        engine.operand(mx, 0, mx.rows(), progress),
+        blockRows,
+        (from, to, block, stride) -> {
+          // Only the entries above the diagonal are written (and read): the rest is stale.
+          for (int r = 0; r < to - from; r++) {
+            int first = from + r + 1;
+            unscale(block, r * stride + first, 1, cols - first, stride);
+          }
+          consumer.accept(from, to, block, stride);
+        },
+        progress);
   }
 
   @Override
@@ -116,7 +163,7 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
         engine.nearest(oq, ob, k, self, idx, dist, progress);
       }
     }
-    return new Neighbours(queries, base, metric, k, idx, dist);
+    return new Neighbours(queries, base, metric, k, idx, dist, exponent());
   }
 
   private EmbeddingMatrix mapped(EmbeddingMatrix m, ProgressListener progress) {
@@ -128,7 +175,7 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
       return hit;
     }
     ProgressListener.checkCancelled(progress);
-    EmbeddingMatrix mm = CausalMap.map(kern, m, causal.choleskyLower(), progress);
+    EmbeddingMatrix mm = CausalMap.mapNormalised(kern, m, causal, progress);
     cache.put(m, mm);
     return mm;
   }

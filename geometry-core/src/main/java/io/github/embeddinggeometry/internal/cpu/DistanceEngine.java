@@ -41,6 +41,12 @@ final class DistanceEngine {
   /** Query rows per task, before rounding up to a multiple of the kernel's mr. */
   static final int MB_TARGET = Settings.positiveInt(Settings.MB, 240);
 
+  /**
+   * Tiles per task of the symmetric k-NN: few enough that progress and cancellation are seen every
+   * few tiles, never once per block row.
+   */
+  static final int SELF_TILES_PER_TASK = 4;
+
   /** Base rows per tile, before rounding up to a multiple of the kernel's nr. */
   static final int NB_TARGET = Settings.positiveInt(Settings.NB, 256);
 
@@ -419,22 +425,45 @@ final class DistanceEngine {
       locks[i] = new Object();
     }
     long totalTiles = (long) blocks * (blocks + 1) / 2;
+    // Tasks of at most SELF_TILES_PER_TASK tiles (I, J >= I), in row-major order: a whole block
+    // row was one task (block 0 holds every block's tile), so progress came rarely and
+    // cancellation waited for it. Progress counts rows: a task covering global tiles [t0, t1)
+    // reports floor(t1 N / T) - floor(t0 N / T), which sums to N.
+    int tasks = 0;
+    for (int bi = 0; bi < blocks; bi++) {
+      tasks += (blocks - bi + SELF_TILES_PER_TASK - 1) / SELF_TILES_PER_TASK;
+    }
+    int[] taskBlock = new int[tasks];
+    int[] taskFirst = new int[tasks];
+    long[] taskTile = new long[tasks + 1];
+    long tile = 0;
+    for (int bi = 0, t = 0; bi < blocks; bi++) {
+      for (int bj = bi; bj < blocks; bj += SELF_TILES_PER_TASK, t++) {
+        taskBlock[t] = bi;
+        taskFirst[t] = bj;
+        taskTile[t] = tile;
+        tile += Math.min(SELF_TILES_PER_TASK, blocks - bj);
+      }
+    }
+    taskTile[tasks] = totalTiles;
     class SelfScratch {
       final Scratch s = new Scratch(d, bb.packed == null);
       final float[] ct = new float[blockRows * blockRows];
     }
     Parallel.run(
         "k-NN",
-        blocks,
-        totalTiles,
+        tasks,
+        n,
         SelfScratch::new,
-        (ss, bi) -> {
+        (ss, task) -> {
+          int bi = taskBlock[task];
           int i0 = bi * blockRows;
           int mi = Math.min(blockRows, n - i0);
           int aPanels = ss.s.packA(x, i0, mi);
           float[] c = ss.s.c;
           int ldc = ss.s.ldc;
-          for (int bj = bi; bj < blocks; bj++) {
+          int last = Math.min(blocks, taskFirst[task] + SELF_TILES_PER_TASK);
+          for (int bj = taskFirst[task]; bj < last; bj++) {
             int j0 = bj * blockRows;
             int nj = Math.min(blockRows, n - j0);
             ss.s.multiply(aPanels, bb, j0, nj);
@@ -458,7 +487,7 @@ final class DistanceEngine {
               }
             }
           }
-          return blocks - bi;
+          return taskTile[task + 1] * n / totalTiles - taskTile[task] * n / totalTiles;
         },
         progress);
     top.drain(n, 0, outIdx, outDist);

@@ -23,11 +23,68 @@ public final class CausalMap {
   private CausalMap() {}
 
   /**
+   * A lower-triangular factor as {@code L = 2^exponent * normalised}, the largest |entry| of {@code
+   * normalised} in [1, 2): the product then neither overflows nor underflows for any metric double
+   * can hold (M = 1e-300 I maps rows by 1e-150, below float32's range), and its float64 steps give
+   * the bits of the unscaled product, scaled, wherever that one stays in range.
+   *
+   * @param normalised row-major d x d; entries above the diagonal are ignored
+   * @param exponent power of two that takes mapped rows and distances back to the metric's units
+   */
+  public record Factor(double[] normalised, int exponent) {
+    /** Normalises {@code lower} (exact: a power of two). */
+    public static Factor of(double[] lower) {
+      double max = 0;
+      for (double v : lower) {
+        max = Math.max(max, Math.abs(v));
+      }
+      int e = binaryExponent(max);
+      double[] n = new double[lower.length];
+      for (int i = 0; i < n.length; i++) {
+        n[i] = Math.scalb(lower[i], -e);
+      }
+      return new Factor(n, e);
+    }
+  }
+
+  /**
+   * The binary exponent of a finite {@code max >= 0}, subnormals included ({@link Math#getExponent}
+   * says -1023 for all of them); 0 for 0.
+   */
+  public static int binaryExponent(double max) {
+    if (max == 0) {
+      return 0;
+    }
+    return max >= Double.MIN_NORMAL ? Math.getExponent(max) : Math.getExponent(max * 0x1p54) - 54;
+  }
+
+  /**
+   * {@code L^T w} of every row, rounded once to float32 (overflowing to infinity or underflowing
+   * where float32 cannot hold it; {@link #mapNormalised} keeps it in range).
+   *
    * @param lower row-major d x d lower-triangular factor; entries above the diagonal are ignored
    * @return the mapped rows, contiguous, with the ids of {@code w}
    */
   public static EmbeddingMatrix map(
       TileKernel kern, EmbeddingMatrix w, double[] lower, ProgressListener progress) {
+    Factor f = Factor.of(lower);
+    return map(kern, w, f.normalised, f.exponent, progress);
+  }
+
+  /**
+   * {@code 2^-f.exponent() L^T w}: the rows mapped by the normalised factor, in float32's range
+   * whenever the rows are; causal distances are their Euclidean distances times {@code
+   * 2^f.exponent()}.
+   *
+   * @return the mapped rows, contiguous, with the ids of {@code w}
+   */
+  public static EmbeddingMatrix mapNormalised(
+      TileKernel kern, EmbeddingMatrix w, Factor f, ProgressListener progress) {
+    return map(kern, w, f.normalised, 0, progress);
+  }
+
+  private static EmbeddingMatrix map(
+      TileKernel kern, EmbeddingMatrix w, double[] lower, int exponent, ProgressListener progress) {
     int d = w.dim();
     int n = w.rows();
     float[] out = new float[Math.multiplyExact(n, d)];
@@ -39,7 +96,7 @@ public final class CausalMap {
         (row, c, co) -> {
           int oo = row * d;
           for (int j = 0; j < d; j++) {
-            out[oo + j] = (float) c[co + j];
+            out[oo + j] = (float) Math.scalb(c[co + j], exponent);
           }
         },
         progress);
@@ -48,8 +105,8 @@ public final class CausalMap {
   }
 
   /**
-   * {@code ||L^T w||} of every row, from the float64 products (the sum of squares in order of the
-   * columns, in float64).
+   * {@code ||L^T w||} of every row, from the float64 products by the normalised factor (the sum of
+   * squares in order of the columns, in float64), scaled back exactly.
    *
    * @param lower row-major d x d lower-triangular factor; entries above the diagonal are ignored
    * @return one norm per row, in row order
@@ -58,10 +115,11 @@ public final class CausalMap {
       TileKernel kern, EmbeddingMatrix w, double[] lower, ProgressListener progress) {
     int d = w.dim();
     double[] out = new double[w.rows()];
+    Factor f = Factor.of(lower);
     product(
         kern,
         w,
-        lower,
+        f.normalised,
         "causal norms",
         (row, c, co) -> {
           double s = 0;
@@ -69,7 +127,7 @@ public final class CausalMap {
             double v = c[co + j];
             s += v * v;
           }
-          out[row] = Math.sqrt(s);
+          out[row] = Math.scalb(Math.sqrt(s), f.exponent);
         },
         progress);
     return out;

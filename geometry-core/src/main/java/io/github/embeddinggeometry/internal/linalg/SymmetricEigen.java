@@ -109,9 +109,7 @@ public final class SymmetricEigen {
       }
       return new SymmetricEigen(values, vectors);
     }
-    // The largest entry's binary exponent (getExponent says -1023 for every subnormal).
-    int exponent =
-        max >= Double.MIN_NORMAL ? Math.getExponent(max) : Math.getExponent(max * 0x1p54) - 54;
+    int exponent = CausalMap.binaryExponent(max);
     double[] work = new double[a.length];
     for (int i = 0; i < a.length; i++) {
       work[i] = Math.scalb(a[i], -exponent);

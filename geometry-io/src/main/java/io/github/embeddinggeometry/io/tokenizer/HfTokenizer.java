@@ -13,6 +13,8 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A Hugging Face {@code tokenizer.json} (byte-level BPE as in Qwen/GPT-2, WordPiece as in BERT,
@@ -24,14 +26,19 @@ import java.util.Map;
  * home), to a private temporary folder removed when the JVM ends.
  *
  * <p>Special tokens are kept when decoding ({@code skip_special_tokens=False}, the default of
- * transformers' {@code tokenizer.decode}). Thread-safe. Holds native memory: close it.
+ * transformers' {@code tokenizer.decode}). Thread-safe, {@link #close()} included: it waits for the
+ * decodes in flight, frees the native tokenizer, and every later call fails with {@link
+ * IllegalStateException}. Holds native memory: close it.
  *
  * @since 0.1
  */
 public final class HfTokenizer implements Vocabulary, AutoCloseable {
   private final HuggingFaceTokenizer tokenizer;
   private final int size;
-  private volatile boolean closed;
+  // Decodes share the read lock, close() takes the write lock: the native tokenizer is never freed
+  // under a running decode (freeing it there crashed the JVM in id_to_token).
+  private final ReadWriteLock lock = new ReentrantReadWriteLock();
+  private boolean closed;
 
   private HfTokenizer(HuggingFaceTokenizer tokenizer, int size) {
     this.tokenizer = tokenizer;
@@ -81,6 +88,15 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
               Map.of("addSpecialTokens", "false", "truncation", "false", "padding", "false"));
     } catch (RuntimeException | LinkageError e) {
       // ai.djl.engine.EngineException (DJL's API module is not read by this one): no library
+      String missing = missingSlf4j(e);
+      if (missing != null) {
+        throw new IOException(
+            "DJL's tokenizers need the logging API org.slf4j, which is missing ("
+                + missing
+                + "): add the module org.slf4j (artifact org.slf4j:slf4j-api) to the module path"
+                + " or class path",
+            e);
+      }
       if (e instanceof LinkageError || e.getClass().getName().startsWith("ai.djl.engine.")) {
         throw new IOException(
             "the tokenizers native library could not be unpacked or loaded (cache folder "
@@ -95,6 +111,22 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
           e);
     }
     return new HfTokenizer(t, size);
+  }
+
+  /**
+   * The missing slf4j class when {@code e} or a cause is a failed load of one, else null: on the
+   * module path a missing org.slf4j surfaces as a linkage error that is no cache problem at all.
+   */
+  static String missingSlf4j(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String m = t.getMessage();
+      if ((t instanceof LinkageError || t instanceof ClassNotFoundException)
+          && m != null
+          && m.replace('/', '.').contains("org.slf4j")) {
+        return t.getClass().getSimpleName() + ": " + Excerpt.message(m);
+      }
+    }
+    return null;
   }
 
   // One more than the largest id in model.vocab (object of token -> id, or a Unigram list) and
@@ -170,11 +202,13 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
     return decode(new int[] {id});
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @throws IllegalStateException if the tokenizer is closed
+   */
   @Override
   public String decode(int[] ids) {
-    if (closed) {
-      throw new IllegalStateException("tokenizer is closed");
-    }
     long[] l = new long[ids.length];
     int n = 0;
     for (int id : ids) {
@@ -184,18 +218,33 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
         l[n++] = id;
       }
     }
-    if (n == 0) {
-      return "";
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("tokenizer is closed");
+      }
+      return n == 0
+          ? ""
+          : tokenizer.decode(n == l.length ? l : java.util.Arrays.copyOf(l, n), false);
+    } finally {
+      lock.readLock().unlock();
     }
-    return tokenizer.decode(n == l.length ? l : java.util.Arrays.copyOf(l, n), false);
   }
 
-  /** Frees the native tokenizer; idempotent. */
+  /**
+   * Waits for the decodes in flight, then frees the native tokenizer; later calls fail with {@link
+   * IllegalStateException}. Idempotent.
+   */
   @Override
   public void close() {
-    if (!closed) {
-      closed = true;
-      tokenizer.close();
+    lock.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        tokenizer.close();
+      }
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 }
