@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  */
 final class ShippedJars {
   /** One class from each artifact the tasks load. */
-  private static final List<String> ANCHORS =
+  private static final List<String> ARTIFACT_CLASSES =
       List.of(
           "io.github.embeddinggeometry.spark.RowBlock",
           "io.github.embeddinggeometry.EmbeddingMatrix",
@@ -35,7 +35,7 @@ final class ShippedJars {
   /** Comma-separated paths for {@code spark.jars}, each once (a shaded jar holds them all). */
   static String of(Path scratch) {
     Set<Path> sources = new LinkedHashSet<>();
-    for (String name : ANCHORS) {
+    for (String name : ARTIFACT_CLASSES) {
       Path p = location(name);
       if (p != null) {
         sources.add(p);
