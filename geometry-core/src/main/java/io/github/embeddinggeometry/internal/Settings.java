@@ -42,7 +42,7 @@ public final class Settings {
    */
   public static final String CALIBRATE = "embgeo.calibrate";
 
-  /** Milliseconds the calibration may spend timing the shapes (default 250). */
+  /** Milliseconds the calibration may spend timing the shapes (default 1500). */
   public static final String CALIBRATE_MS = "embgeo.calibrate.ms";
 
   /**

@@ -16,8 +16,8 @@ import java.util.concurrent.TimeoutException;
  * readable, and its kernels pass a smoke test; plain Java otherwise. It hands out the three things
  * that depend on that: the tile kernel, the level-2 loops and the bf16 decoder.
  *
- * <p>The tile kernel's shape is chosen lazily, on first use, by {@link Calibration} (a quarter of a
- * second once per machine and JDK, then cached), unless {@code -Dembgeo.tile.rows} forces it or
+ * <p>The tile kernel's shape is chosen lazily, on first use, by {@link Calibration} (about 1.5
+ * s once per machine and JDK, then cached), unless {@code -Dembgeo.tile.rows} forces it or
  * {@code -Dembgeo.calibrate=false} turns calibration off (then 6 rows, the shape measured safe on
  * every machine tried). Every shape gives the same bits, so the choice changes speed only.
  *
@@ -45,6 +45,15 @@ public final class SimdProvider {
     /** The bf16 decoder. */
     Bf16.Decoder bf16();
   }
+
+  /**
+   * Default calibration budget. A quarter of a second was the aim, but on a quiet 2-core Zen 5
+   * (AVX-512, JDK 17) the JIT needed 70-240 ms per shape before any timing could start, so 250 ms
+   * timed no shape at all (and 600 ms one of three): every process then fell back to 6 rows and
+   * re-calibrated. 1.5 s settled all three shapes in one run there and is paid once per machine
+   * and JDK, then read from the cache.
+   */
+  static final int DEFAULT_BUDGET_MS = 1500;
 
   /** Rows of the tile when calibration is off, or fails. */
   static final int SAFE_ROWS = 6;
@@ -214,7 +223,7 @@ public final class SimdProvider {
       return shapeOrScalar(vector, SAFE_ROWS);
     }
     List<TileCandidate> cands = tileCandidates(vector);
-    long budget = Settings.positiveInt(Settings.CALIBRATE_MS, 250) * 1_000_000L;
+    long budget = Settings.positiveInt(Settings.CALIBRATE_MS, DEFAULT_BUDGET_MS) * 1_000_000L;
     Optional<Calibration.Result> r =
         Calibration.calibrate(
             cands,
