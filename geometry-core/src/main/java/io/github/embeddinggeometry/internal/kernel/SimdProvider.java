@@ -16,10 +16,10 @@ import java.util.concurrent.TimeoutException;
  * readable, and its kernels pass a smoke test; plain Java otherwise. It hands out the three things
  * that depend on that: the tile kernel, the level-2 loops and the bf16 decoder.
  *
- * <p>The tile kernel's shape is chosen lazily, on first use, by {@link Calibration} (about 1.5
- * s once per machine and JDK, then cached), unless {@code -Dembgeo.tile.rows} forces it or
- * {@code -Dembgeo.calibrate=false} turns calibration off (then 6 rows, the shape measured safe on
- * every machine tried). Every shape gives the same bits, so the choice changes speed only.
+ * <p>The tile kernel's shape is chosen lazily, on first use, by {@link Calibration} (about 1.5 s
+ * once per machine and JDK, then cached), unless {@code -Dembgeo.tile.rows} forces it or {@code
+ * -Dembgeo.calibrate=false} turns calibration off (then 6 rows, the shape measured safe on every
+ * machine tried). Every shape gives the same bits, so the choice changes speed only.
  *
  * <p>Missing Vector API: one WARNING names the fix ({@code --add-modules jdk.incubator.vector});
  * {@code -Dembgeo.vector=false} chooses plain Java without one.
@@ -50,8 +50,8 @@ public final class SimdProvider {
    * Default calibration budget. A quarter of a second was the aim, but on a quiet 2-core Zen 5
    * (AVX-512, JDK 17) the JIT needed 70-240 ms per shape before any timing could start, so 250 ms
    * timed no shape at all (and 600 ms one of three): every process then fell back to 6 rows and
-   * re-calibrated. 1.5 s settled all three shapes in one run there and is paid once per machine
-   * and JDK, then read from the cache.
+   * re-calibrated. 1.5 s settled all three shapes in one run there and is paid once per machine and
+   * JDK, then read from the cache.
    */
   static final int DEFAULT_BUDGET_MS = 1500;
 
