@@ -91,6 +91,32 @@ public final class Parallel {
   }
 
   /**
+   * One tile of work that is long on its own (a k-NN query tile sweeps the whole base): it reports
+   * part of its units while it runs, so progress comes and cancellation is seen within a fraction
+   * of the tile rather than at its end.
+   */
+  @FunctionalInterface
+  public interface LongBody<S> {
+    /**
+     * Processes tile {@code tile}, calling {@code partial} every little while.
+     *
+     * @return units of progress it completed and did not report through {@code partial}
+     */
+    long run(S state, int tile, Partial partial);
+  }
+
+  /** Where a {@link LongBody} reports its units as it goes. */
+  public interface Partial {
+    /**
+     * Adds {@code units} to the progress and reports it.
+     *
+     * @throws java.util.concurrent.CancellationException when the listener asks to stop or another
+     *     tile failed
+     */
+    void report(long units);
+  }
+
+  /**
    * Runs {@code body} for every tile in {@code [0, tiles)}, each exactly once.
    *
    * @param task name reported to {@code progress}
@@ -103,6 +129,17 @@ public final class Parallel {
       long totalUnits,
       Supplier<S> state,
       Body<S> body,
+      ProgressListener progress) {
+    runLong(task, tiles, totalUnits, state, (s, t, partial) -> body.run(s, t), progress);
+  }
+
+  /** As {@link #run}, for tiles that report part of their units while they run. */
+  public static <S> void runLong(
+      String task,
+      int tiles,
+      long totalUnits,
+      Supplier<S> state,
+      LongBody<S> body,
       ProgressListener progress) {
     if (tiles <= 0) {
       return;
@@ -141,12 +178,12 @@ public final class Parallel {
     run.rethrow();
   }
 
-  private static final class Run<S> {
+  private static final class Run<S> implements Partial {
     final String task;
     final int tiles;
     final long totalUnits;
     final Supplier<S> state;
-    final Body<S> body;
+    final LongBody<S> body;
     final ProgressListener progress;
     final AtomicInteger next = new AtomicInteger();
     final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -158,7 +195,7 @@ public final class Parallel {
         int tiles,
         long totalUnits,
         Supplier<S> state,
-        Body<S> body,
+        LongBody<S> body,
         ProgressListener progress) {
       this.task = task;
       this.tiles = tiles;
@@ -189,15 +226,26 @@ public final class Parallel {
           if (s == null) {
             s = state.get();
           }
-          long units = body.run(s, t);
-          synchronized (this) {
-            done += units;
-            progress.progress(task, done, totalUnits);
-          }
+          add(body.run(s, t, this));
         }
       } catch (Throwable e) {
         fail(e);
       }
+    }
+
+    @Override
+    public void report(long units) {
+      if (stop || progress.isCancelled()) {
+        throw new CancellationException("cancelled");
+      }
+      if (units > 0) {
+        add(units);
+      }
+    }
+
+    private synchronized void add(long units) {
+      done += units;
+      progress.progress(task, done, totalUnits);
     }
 
     void rethrow() {

@@ -371,25 +371,33 @@ final class DistanceEngine {
       final Scratch s = new Scratch(d, bb.packed == null, tileRows);
       final TopK top = new TopK(tileRows, k, q.scale);
     }
-    Parallel.run(
+    // A query tile sweeps the whole base (151,936 x 2,560: seconds), so it reports its rows in
+    // proportion to the base swept, after every base block, which also polls cancellation.
+    Parallel.runLong(
         "k-NN",
         tileCount,
         m,
         KnnScratch::new,
-        (ks, t) -> {
+        (ks, t, partial) -> {
           int i0 = t * tileRows;
           int mm = Math.min(tileRows, m - i0);
           ks.top.reset(mm);
           int aPanels = ks.s.packA(q, i0, mm);
+          long reported = 0;
           for (int j0 = 0; j0 < n; j0 += nb) {
             int nn = Math.min(nb, n - j0);
             ks.s.multiply(aPanels, bb, j0, nn);
             for (int i = 0; i < mm; i++) {
               offerRow(ks.top, i, q, i0 + i, ks.s.c, i * ks.s.ldc, b, j0, nn, self[i0 + i], d);
             }
+            if (j0 + nn < n) {
+              long due = (long) mm * (j0 + nn) / n;
+              partial.report(due - reported);
+              reported = due;
+            }
           }
           ks.top.drain(mm, i0, outIdx, outDist);
-          return mm;
+          return mm - reported;
         },
         progress);
   }

@@ -19,10 +19,20 @@ import org.junit.jupiter.api.Test;
 
 /**
  * k-NN progress counts the documented unit (rows, not tiles: 127/8256 was reported) and comes every
- * few tiles; cancellation is seen at the next task. Counted, not timed.
+ * few tiles; cancellation is seen at the next task. A query tile against a base reports while it
+ * sweeps the base. Counted, not timed.
  */
 class KnnProgressTest {
   private static final int N = 3000;
+
+  private static EmbeddingMatrix queries() {
+    Random rnd = new Random(12);
+    float[] x = new float[64 * 8];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    return EmbeddingMatrix.wrap(x, 64, 8);
+  }
 
   private static EmbeddingMatrix rows() {
     Random rnd = new Random(11);
@@ -84,6 +94,64 @@ class KnnProgressTest {
       assertThatThrownBy(() -> k.nearest(rows(), 5, p)).isInstanceOf(CancellationException.class);
     }
     // The first task's report cancels; every other thread finishes at most its current task.
+    assertThat(calls.get()).isBetween(1, Parallel.threads());
+  }
+
+  @Test
+  void queriesAgainstABaseReportRowsWhileEachTileSweepsTheBase() {
+    // 64 queries make at most a few query tiles, each sweeping all 3,000 base rows (12 base
+    // blocks of at most 256): progress must come from inside the tiles, in rows.
+    EmbeddingMatrix base = rows();
+    EmbeddingMatrix queries = queries();
+    List<long[]> calls = new ArrayList<>();
+    ProgressListener p =
+        (task, done, total) -> {
+          if (task.equals("k-NN")) {
+            synchronized (calls) {
+              calls.add(new long[] {done, total});
+            }
+          }
+        };
+    try (DistanceKernel k = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
+      k.nearest(queries, base, 5, p);
+    }
+    long previous = 0;
+    for (long[] c : calls) {
+      assertThat(c[1]).as("total: query rows").isEqualTo(64);
+      assertThat(c[0]).as("done never decreases").isGreaterThanOrEqualTo(previous);
+      previous = c[0];
+    }
+    assertThat(previous).as("all query rows done").isEqualTo(64);
+    int tiles = 2 * Parallel.threads(); // the fewest query tiles the engine makes, each <= 64 rows
+    assertThat(calls.size()).as("reports from inside the tiles").isGreaterThan(tiles);
+  }
+
+  @Test
+  void queriesAgainstABaseSeeCancellationInsideATile() {
+    EmbeddingMatrix base = rows();
+    EmbeddingMatrix queries = queries();
+    AtomicBoolean cancel = new AtomicBoolean();
+    AtomicInteger calls = new AtomicInteger();
+    ProgressListener p =
+        new ProgressListener() {
+          @Override
+          public void progress(String task, long done, long total) {
+            if (task.equals("k-NN")) {
+              calls.incrementAndGet();
+              cancel.set(true);
+            }
+          }
+
+          @Override
+          public boolean isCancelled() {
+            return cancel.get();
+          }
+        };
+    try (DistanceKernel k = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
+      assertThatThrownBy(() -> k.nearest(queries, base, 5, p))
+          .isInstanceOf(CancellationException.class);
+    }
+    // The first report cancels; every thread stops at its next base block.
     assertThat(calls.get()).isBetween(1, Parallel.threads());
   }
 }
