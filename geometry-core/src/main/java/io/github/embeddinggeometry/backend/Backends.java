@@ -215,7 +215,8 @@ public final class Backends {
   private static final Map<String, String> ARTIFACTS =
       Map.of(
           "cuda", "io.github.embeddinggeometry:geometry-cuda",
-          "spark", "io.github.embeddinggeometry:geometry-spark");
+          "spark", "io.github.embeddinggeometry:geometry-spark",
+          "blas", "io.github.embeddinggeometry:geometry-blas");
 
   /**
    * A new backend, checked, after it passed the start-up agreement check against the CPU backend

@@ -66,6 +66,8 @@ class ClosedUseTest {
         .hasMessageContaining("io.github.embeddinggeometry:geometry-cuda");
     assertThatThrownBy(() -> Backends.create("Spark ", List.of()))
         .hasMessageContaining("io.github.embeddinggeometry:geometry-spark");
+    assertThatThrownBy(() -> Backends.create("blas", List.of()))
+        .hasMessageContaining("io.github.embeddinggeometry:geometry-blas");
     assertThatThrownBy(() -> Backends.create("bogus", List.of()))
         .hasMessageContaining("unknown backend 'bogus'");
   }

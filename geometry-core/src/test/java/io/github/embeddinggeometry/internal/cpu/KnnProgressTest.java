@@ -25,6 +25,36 @@ import org.junit.jupiter.api.Test;
 class KnnProgressTest {
   private static final int N = 3000;
 
+  /** Records every k-NN report as {done, total}. */
+  private static ProgressListener recorder(List<long[]> calls) {
+    return (task, done, total) -> {
+      if (task.equals("k-NN")) {
+        synchronized (calls) {
+          calls.add(new long[] {done, total});
+        }
+      }
+    };
+  }
+
+  /** Counts k-NN reports and asks to stop at the first. */
+  private static ProgressListener cancelOnFirstReport(AtomicInteger calls) {
+    AtomicBoolean cancel = new AtomicBoolean();
+    return new ProgressListener() {
+      @Override
+      public void progress(String task, long done, long total) {
+        if (task.equals("k-NN")) {
+          calls.incrementAndGet();
+          cancel.set(true);
+        }
+      }
+
+      @Override
+      public boolean isCancelled() {
+        return cancel.get();
+      }
+    };
+  }
+
   private static EmbeddingMatrix queries() {
     Random rnd = new Random(12);
     float[] x = new float[64 * 8];
@@ -46,14 +76,7 @@ class KnnProgressTest {
   @Test
   void selfKnnReportsRowsEveryFewTiles() {
     List<long[]> calls = new ArrayList<>();
-    ProgressListener p =
-        (task, done, total) -> {
-          if (task.equals("k-NN")) {
-            synchronized (calls) {
-              calls.add(new long[] {done, total});
-            }
-          }
-        };
+    ProgressListener p = recorder(calls);
     try (DistanceKernel k = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
       k.nearest(rows(), 5, p);
     }
@@ -73,23 +96,8 @@ class KnnProgressTest {
 
   @Test
   void cancellationIsSeenAtTheNextTask() {
-    AtomicBoolean cancel = new AtomicBoolean();
     AtomicInteger calls = new AtomicInteger();
-    ProgressListener p =
-        new ProgressListener() {
-          @Override
-          public void progress(String task, long done, long total) {
-            if (task.equals("k-NN")) {
-              calls.incrementAndGet();
-              cancel.set(true);
-            }
-          }
-
-          @Override
-          public boolean isCancelled() {
-            return cancel.get();
-          }
-        };
+    ProgressListener p = cancelOnFirstReport(calls);
     try (DistanceKernel k = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
       assertThatThrownBy(() -> k.nearest(rows(), 5, p)).isInstanceOf(CancellationException.class);
     }
@@ -104,14 +112,7 @@ class KnnProgressTest {
     EmbeddingMatrix base = rows();
     EmbeddingMatrix queries = queries();
     List<long[]> calls = new ArrayList<>();
-    ProgressListener p =
-        (task, done, total) -> {
-          if (task.equals("k-NN")) {
-            synchronized (calls) {
-              calls.add(new long[] {done, total});
-            }
-          }
-        };
+    ProgressListener p = recorder(calls);
     try (DistanceKernel k = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
       k.nearest(queries, base, 5, p);
     }
@@ -130,23 +131,8 @@ class KnnProgressTest {
   void queriesAgainstABaseSeeCancellationInsideATile() {
     EmbeddingMatrix base = rows();
     EmbeddingMatrix queries = queries();
-    AtomicBoolean cancel = new AtomicBoolean();
     AtomicInteger calls = new AtomicInteger();
-    ProgressListener p =
-        new ProgressListener() {
-          @Override
-          public void progress(String task, long done, long total) {
-            if (task.equals("k-NN")) {
-              calls.incrementAndGet();
-              cancel.set(true);
-            }
-          }
-
-          @Override
-          public boolean isCancelled() {
-            return cancel.get();
-          }
-        };
+    ProgressListener p = cancelOnFirstReport(calls);
     try (DistanceKernel k = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
       assertThatThrownBy(() -> k.nearest(queries, base, 5, p))
           .isInstanceOf(CancellationException.class);
