@@ -8,9 +8,11 @@ import io.github.embeddinggeometry.examples.notebooks.HuggingFaceFolder;
 import io.github.embeddinggeometry.examples.notebooks.LocalDensityVsCausalNorm;
 import io.github.embeddinggeometry.examples.notebooks.PairwiseDistances;
 import io.github.embeddinggeometry.examples.output.AtomicFiles;
+import io.github.embeddinggeometry.examples.output.FolderLock;
 import io.github.embeddinggeometry.examples.report.Colormap;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -480,6 +482,21 @@ public final class GeometryCli implements Callable<Integer> {
 
     @CommandLine.ParentCommand GeometryCli root;
 
+    /**
+     * The folder the example writes into, or null: frame writes into its FOLDER (default
+     * out/examples), hf-folder without a folder writes the default model's folder, which it then
+     * reads.
+     */
+    private Path writtenFolder() {
+      if (name.equals("frame")) {
+        return Path.of(args.isEmpty() ? "out/examples" : args.get(0));
+      }
+      if (name.equals("hf-folder") && args.isEmpty()) {
+        return HuggingFaceFolder.DEFAULT_FOLDER;
+      }
+      return null;
+    }
+
     /** Before the example starts: a folder argument only where it takes one, and a real name. */
     private void checkArgs() {
       int max = FOLDER_EXAMPLES.contains(name) ? 1 : 0;
@@ -503,7 +520,24 @@ public final class GeometryCli implements Callable<Integer> {
       }
       try {
         checkArgs();
-        main.main(args.toArray(String[]::new));
+        Path writes = writtenFolder();
+        if (writes == null) {
+          main.main(args.toArray(String[]::new));
+        } else {
+          // One writer per folder, as for the analyses: a second run fails at once.
+          Files.createDirectories(writes);
+          try (FolderLock lock = FolderLock.tryTake(writes)) {
+            if (lock == null) {
+              String holder = FolderLock.holder(writes);
+              throw new UserInputException(
+                  writes
+                      + ": another geometry run"
+                      + (holder.isEmpty() ? "" : " (" + holder + ")")
+                      + " is writing into this folder; wait for it or choose another folder");
+            }
+            main.main(args.toArray(String[]::new));
+          }
+        }
         return Failures.OK;
       } catch (Throwable e) {
         String cmd = "geometry example " + name;

@@ -303,6 +303,18 @@ class OutputFoldersTest {
   // ---- one writer per folder -------------------------------------------------------------------
 
   @Test
+  void anExampleDoesNotWriteIntoAFolderAnotherRunHolds(@TempDir Path tmp) throws Exception {
+    Path d = Files.createDirectories(tmp.resolve("frame"));
+    try (FolderLock held = FolderLock.tryTake(d)) {
+      assertThat(held).isNotNull();
+      badInput("another geometry run", "example", "frame", d.toString());
+    }
+    try (var files = Files.list(d)) {
+      assertThat(files.map(f -> f.getFileName().toString())).containsExactly(FolderLock.NAME);
+    }
+  }
+
+  @Test
   void busyFolderIsRefusedOrWaitedFor() throws Exception {
     Path d = copyOfDone("busy");
     byte[] report = Files.readAllBytes(d.resolve(Outputs.REPORT));

@@ -34,13 +34,15 @@ import java.util.Locale;
  * @since 0.1
  */
 public final class HuggingFaceFolder {
+  /** Where the example writes the default dataset as a model folder when given none. */
+  public static final Path DEFAULT_FOLDER = Path.of("out/examples", MiniLm.NAME);
+
   private HuggingFaceFolder() {}
 
   /** Opens the folder, reports what it found and the cosine neighbours of a few words. */
   public static void main(String[] args) throws IOException {
     PrintStream out = System.out;
-    Path dir =
-        args.length > 0 ? Path.of(args[0]) : writeMiniLm(Path.of("out/examples", MiniLm.NAME));
+    Path dir = args.length > 0 ? Path.of(args[0]) : writeMiniLm(DEFAULT_FOLDER);
     try (HfModelDirectory model = HfModelDirectory.open(dir);
         HfTokenizer tokenizer = model.tokenizer()) {
       out.printf(Locale.ROOT, "Folder: %s (%d tensors)%n", dir, model.tensorNames().size());
