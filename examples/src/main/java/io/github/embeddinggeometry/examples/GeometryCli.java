@@ -528,11 +528,10 @@ public final class GeometryCli implements Callable<Integer> {
           Files.createDirectories(writes);
           try (FolderLock lock = FolderLock.tryTake(writes)) {
             if (lock == null) {
-              String holder = FolderLock.holder(writes);
               throw new UserInputException(
                   writes
-                      + ": another geometry run"
-                      + (holder.isEmpty() ? "" : " (" + holder + ")")
+                      + ": "
+                      + RunFolders.holderOf(writes)
                       + " is writing into this folder; wait for it or choose another folder");
             }
             main.main(args.toArray(String[]::new));

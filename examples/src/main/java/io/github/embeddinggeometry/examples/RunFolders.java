@@ -120,8 +120,7 @@ final class RunFolders implements AutoCloseable {
     if (lock != null) {
       return lock;
     }
-    String holder = FolderLock.holder(dir);
-    String who = "another geometry run" + (holder.isEmpty() ? "" : " (" + holder + ")");
+    String who = holderOf(dir);
     if (!wait) {
       throw new UserInputException(
           "--out "
@@ -143,6 +142,12 @@ final class RunFolders implements AutoCloseable {
       }
     }
     return lock;
+  }
+
+  /** Who holds {@code dir}'s lock, for a message: "another geometry run (pid ..., since ...)". */
+  static String holderOf(Path dir) {
+    String holder = FolderLock.holder(dir);
+    return "another geometry run" + (holder.isEmpty() ? "" : " (" + holder + ")");
   }
 
   private static String realName(Path dir) {
