@@ -200,6 +200,7 @@ public final class GeometryCli implements Callable<Integer> {
               "figures and report.json in %s (%s in all)",
               shown.toAbsolutePath().normalize(),
               Session.seconds(t0)));
+      console.line("report page: " + shown.toAbsolutePath().normalize().resolve(Outputs.PAGE));
       return Failures.OK;
     }
 
@@ -428,12 +429,15 @@ public final class GeometryCli implements Callable<Integer> {
       BoundingBox box = basis.box(minilm);
       double eps = cluster.eps(minilm);
       Colormap cm = Colormap.parse(figure.colormap);
+      // The old page would link a mix of old and new steps until the last one is done.
+      Outputs.remove(root.resolve(Outputs.PAGE));
       PairwiseStep.run(s, basis, box, pairwise.force, Outputs.stepFolder(root, "pairwise"));
       DensityFieldStep.run(s, basis, box, cm, Outputs.stepFolder(root, "density-field"));
       ClustersStep.run(s, basis, box, eps, Outputs.stepFolder(root, "clusters"));
       FrameStep.run(s, basis, box, eps, Outputs.stepFolder(root, "frame"));
       DensityVsNormStep.run(s, knn, profile, Outputs.stepFolder(root, "density-vs-norm"));
       DensestStep.run(s, knn, densest, Outputs.stepFolder(root, "densest"));
+      ReportPage.writeIndex(root, Outputs.STEPS);
     }
   }
 

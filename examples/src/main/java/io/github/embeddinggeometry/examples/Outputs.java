@@ -19,6 +19,9 @@ import java.util.Map;
 final class Outputs {
   static final String REPORT = "report.json";
 
+  /** The page made from the report ({@link ReportPage}), written just before it. */
+  static final String PAGE = "index.html";
+
   private Outputs() {}
 
   /** The steps of {@code geometry all}, in order, each into the folder of its name. */
@@ -75,15 +78,12 @@ final class Outputs {
 
   /**
    * The folder a step writes into ({@link #folder}), ready for a new run: its previous report.json
-   * is removed first, so an interrupted rerun never leaves an old report beside new data.
+   * and page are removed first, so an interrupted rerun never leaves an old report beside new data.
    */
   static Path stepFolder(Path root, String sub) {
     Path dir = folder(root, sub);
-    try {
-      Files.deleteIfExists(dir.resolve(REPORT));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot remove the old " + dir.resolve(REPORT), e);
-    }
+    remove(dir.resolve(REPORT));
+    remove(dir.resolve(PAGE));
     return dir;
   }
 

@@ -37,6 +37,22 @@ final class Report {
     root.put("rows", s.w().rows());
     root.put("dim", s.w().dim());
     root.put("backend", s.backend().description());
+    root.put("version", VERSION);
+  }
+
+  /** The version of the library and command line, from the build (the same reactor). */
+  static final String VERSION = version();
+
+  private static String version() {
+    java.util.Properties p = new java.util.Properties();
+    try (java.io.InputStream in = Report.class.getResourceAsStream("version.properties")) {
+      if (in != null) {
+        p.load(in);
+      }
+    } catch (IOException e) {
+      // Only a label on the page: a run does not fail for it.
+    }
+    return p.getProperty("version", "unknown");
   }
 
   Report put(String key, Object value) {
@@ -127,11 +143,16 @@ final class Report {
     }
   }
 
-  /** Writes report.json, the step's last file: it marks the folder complete. */
+  /**
+   * Writes index.html, the page made from this report ({@link ReportPage}), then report.json, the
+   * step's last file: it marks the folder complete. The page shows everything report.json holds but
+   * the page's own checksum.
+   */
   Path write(Path dir, long t0) {
     root.put("elapsed_seconds", Math.round((System.nanoTime() - t0) / 1e7) / 100.0);
     root.put("figures", figures);
     root.put("files", files);
+    root.put("page", Outputs.PAGE);
     Map<String, Object> sums = new LinkedHashMap<>();
     for (String name : figures) {
       sums.put(name, checksum(dir.resolve(name)));
@@ -140,6 +161,8 @@ final class Report {
       sums.put(name, checksum(dir.resolve(name)));
     }
     root.put("checksums", sums);
+    ReportPage.write(dir, JSON.valueToTree(root));
+    sums.put(Outputs.PAGE, checksum(dir.resolve(Outputs.PAGE)));
     Path p = dir.resolve(Outputs.REPORT);
     byte[] bytes;
     try {

@@ -86,7 +86,7 @@ final class RunFolders implements AutoCloseable {
     }
     Path dir = t.dir();
     List<String> names = new ArrayList<>(Outputs.STEP_FILES.get(t.step()));
-    names.addAll(List.of(Outputs.REPORT, Failures.LOG, FolderLock.NAME));
+    names.addAll(List.of(Outputs.REPORT, Outputs.PAGE, Failures.LOG, FolderLock.NAME));
     for (String name : names) {
       Path out = dir.resolve(name);
       if (Files.isSymbolicLink(out) || !Files.exists(out)) {

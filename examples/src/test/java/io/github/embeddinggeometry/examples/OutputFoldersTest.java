@@ -89,6 +89,8 @@ class OutputFoldersTest {
     r.get("figures").forEach(n -> listed.add(n.asText()));
     r.get("files").forEach(n -> listed.add(n.asText()));
     assertThat(listed).containsExactlyInAnyOrder("pairwise_distances.png", "distances.safetensors");
+    assertThat(r.get("page").asText()).isEqualTo(Outputs.PAGE);
+    listed.add(Outputs.PAGE);
     List<String> described = new ArrayList<>();
     r.get("checksums").fieldNames().forEachRemaining(described::add);
     assertThat(described).containsExactlyInAnyOrderElementsOf(listed);
@@ -135,7 +137,11 @@ class OutputFoldersTest {
       try (Stream<Path> s = Files.list(out.resolve(step))) {
         List<String> present =
             s.map(p -> p.getFileName().toString())
-                .filter(n -> !n.equals(Outputs.REPORT) && !n.equals(FolderLock.NAME))
+                .filter(
+                    n ->
+                        !n.equals(Outputs.REPORT)
+                            && !n.equals(Outputs.PAGE)
+                            && !n.equals(FolderLock.NAME))
                 .toList();
         assertThat(present).as(step).containsExactlyInAnyOrderElementsOf(written);
       }
