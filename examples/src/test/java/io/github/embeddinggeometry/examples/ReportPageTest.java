@@ -296,6 +296,17 @@ class ReportPageTest {
     assertThat(Files.readString(victim)).isEqualTo("keep");
   }
 
+  /** The page holds no wall time: the same analysis writes the same page, byte for byte. */
+  @Test
+  void identicalRunsWriteIdenticalPages() throws Exception {
+    Path a = tmp.resolve("same-a");
+    Path b = tmp.resolve("same-b");
+    assertThat(pairwise(a, ALL_ROWS).code()).isZero();
+    assertThat(pairwise(b, ALL_ROWS).code()).isZero();
+    assertThat(Files.readAllBytes(a.resolve(Outputs.PAGE)))
+        .isEqualTo(Files.readAllBytes(b.resolve(Outputs.PAGE)));
+  }
+
   /**
    * A page that cannot be replaced (a folder, not empty, at its name): the step stops before it
    * writes anything, with one line naming the page, and no report.json or temporary file appears.
