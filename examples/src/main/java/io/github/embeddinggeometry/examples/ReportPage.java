@@ -180,7 +180,7 @@ final class ReportPage {
     h.append("<h2>Parameters</h2>\n<table>\n");
     row(h, "model", r.get("model"));
     h.append("<tr><th>embedding matrix W</th><td>")
-        .append(esc(count(r.get("rows")) + " \u00d7 " + count(r.get("dim"))))
+        .append(esc(show(r.get("rows")) + " \u00d7 " + show(r.get("dim"))))
         .append("</td></tr>\n");
     for (String key : layout.parameters()) {
       if (r.has(key)) {
@@ -234,7 +234,7 @@ final class ReportPage {
     head(h, "Embedding geometry: " + first.path("model").asText());
     h.append("<h1>Embedding geometry</h1>\n<p class=\"sub\">")
         .append(esc(first.path("model").asText()))
-        .append(esc(", " + count(first.get("rows")) + " \u00d7 " + count(first.get("dim"))))
+        .append(esc(", " + show(first.get("rows")) + " \u00d7 " + show(first.get("dim"))))
         .append("</p>\n<table>\n<tr><th>step</th><th>notebook</th><th>in short</th></tr>\n");
     for (int i = 0; i < steps.size(); i++) {
       JsonNode r = reports.get(i);
@@ -328,7 +328,7 @@ final class ReportPage {
           .append("\">")
           .append(esc(name))
           .append("</a></td><td class=\"n\">")
-          .append(esc(count(e.getValue().get("bytes"))))
+          .append(esc(show(e.getValue().get("bytes"))))
           .append("</td><td><code class=\"sum\">")
           .append(esc(e.getValue().path("sha256").asText()))
           .append("</code></td></tr>\n");
@@ -471,87 +471,97 @@ final class ReportPage {
     return String.format(Locale.ROOT, "%.5e", d);
   }
 
-  private static String count(JsonNode v) {
-    return v == null || !v.isNumber() ? "?" : number(v);
-  }
-
-  private static String percent(JsonNode v) {
-    return v == null || !v.isNumber()
-        ? "n/a"
-        : String.format(Locale.ROOT, "%.1f%%", 100 * v.doubleValue());
-  }
-
-  private static String num(JsonNode v) {
-    return v == null || !v.isNumber() ? "n/a" : number(v);
+  /** A number, a text, or "n/a" for null or a missing key. */
+  private static String show(JsonNode v) {
+    if (v == null || v.isMissingNode() || v.isNull()) {
+      return "n/a";
+    }
+    return v.isNumber() ? number(v) : v.asText();
   }
 
   /** The step's result in one sentence, with the notebook's verdict where it has one. */
   static String summary(JsonNode r) {
-    switch (r.path("command").asText()) {
-      case "pairwise":
-        return String.format(
-            Locale.ROOT,
-            "%s tokens in the box, %s pairs: median distance %s (min %s, max %s), %s pairs at"
-                + " distance exactly 0.",
-            num(r.get("selected")),
-            num(r.get("pairs")),
-            num(r.get("median")),
-            num(r.get("min")),
-            num(r.get("max")),
-            num(r.get("exact_zero_pairs")));
-      case "density-field":
-        return String.format(
-            Locale.ROOT,
-            "%s tokens in the box: nearest-neighbour distance median %s (min %s, max %s); %s"
-                + " tokens have an exact duplicate.",
-            num(r.get("selected")),
-            num(r.path("nn_distance").get("median")),
-            num(r.path("nn_distance").get("min")),
-            num(r.path("nn_distance").get("max")),
-            num(r.get("zero_nn_distance_tokens")));
-      case "clusters":
-        return String.format(
-            Locale.ROOT,
-            "At eps %s, %s clusters and %s singletons among %s tokens; the largest cluster has %s"
-                + " rows, void %s.",
-            num(r.get("eps")),
-            num(r.get("clusters")),
-            num(r.get("singletons")),
-            num(r.get("selected")),
-            num(r.get("largest_size")),
-            num(r.get("void")));
-      case "frame":
-        return String.format(
-            Locale.ROOT,
-            "Origin at the centroid of a %s-row cluster (norm %s); the first 10 PCs explain %s of"
-                + " the variance, the first 100 %s; participation ratio %s.",
-            num(r.get("cluster_size")),
-            num(r.get("centroid_norm")),
-            percent(r.get("cumulative_variance_10")),
-            percent(r.get("cumulative_variance_100")),
-            num(r.get("participation_ratio")));
-      case "density-vs-norm":
-        return String.format(
-            Locale.ROOT,
-            "%s: core/shell density ratio %s over %s tokens (k = %s).",
-            verdictText(r),
-            num(r.get("core_shell_ratio")),
-            num(r.get("sample_rows")),
-            num(r.get("k")));
-      case "densest":
-        return String.format(
-            Locale.ROOT,
-            "%s: %s of the densest token's %s nearest causal neighbours (%s) are among its"
-                + " cosine neighbours. Densest token: id %s, \u201c%s\u201d.",
-            verdictText(r),
-            num(r.get("overlap")),
-            num(r.get("top")),
-            percent(r.get("overlap_share")),
-            num(r.get("densest_token_id")),
-            r.path("densest_text").asText("n/a"));
-      default:
-        return r.has("verdict") ? r.get("verdict").asText() : "";
+    return switch (r.path("command").asText()) {
+      case "pairwise" ->
+          sentence(
+              r,
+              "%s tokens in the box, %s pairs: median distance %s (min %s, max %s), %s pairs at"
+                  + " distance exactly 0.",
+              "/selected",
+              "/pairs",
+              "/median",
+              "/min",
+              "/max",
+              "/exact_zero_pairs");
+      case "density-field" ->
+          sentence(
+              r,
+              "%s tokens in the box: nearest-neighbour distance median %s (min %s, max %s); %s"
+                  + " tokens have an exact duplicate.",
+              "/selected",
+              "/nn_distance/median",
+              "/nn_distance/min",
+              "/nn_distance/max",
+              "/zero_nn_distance_tokens");
+      case "clusters" ->
+          sentence(
+              r,
+              "At eps %s, %s clusters and %s singletons among %s tokens; the largest cluster has %s"
+                  + " rows, void %s.",
+              "/eps",
+              "/clusters",
+              "/singletons",
+              "/selected",
+              "/largest_size",
+              "/void");
+      case "frame" ->
+          sentence(
+              r,
+              "Origin at the centroid of a %s-row cluster (norm %s); the first 10 PCs explain %s of"
+                  + " the variance, the first 100 %s; participation ratio %s.",
+              "/cluster_size",
+              "/centroid_norm",
+              "%/cumulative_variance_10",
+              "%/cumulative_variance_100",
+              "/participation_ratio");
+      case "density-vs-norm" ->
+          verdictText(r)
+              + sentence(
+                  r,
+                  ": core/shell density ratio %s over %s tokens (k = %s).",
+                  "/core_shell_ratio",
+                  "/sample_rows",
+                  "/k");
+      case "densest" ->
+          verdictText(r)
+              + sentence(
+                  r,
+                  ": %s of the densest token's %s nearest causal neighbours (%s) are among its"
+                      + " cosine neighbours. Densest token: id %s, \u201c%s\u201d.",
+                  "/overlap",
+                  "/top",
+                  "%/overlap_share",
+                  "/densest_token_id",
+                  "/densest_text");
+      default -> r.path("verdict").asText();
+    };
+  }
+
+  /**
+   * {@code template} filled with the report's values at {@code pointers} (JSON pointers; one
+   * starting with {@code %} is a fraction shown as percent).
+   */
+  private static String sentence(JsonNode r, String template, String... pointers) {
+    Object[] args = new Object[pointers.length];
+    for (int i = 0; i < pointers.length; i++) {
+      boolean percent = pointers[i].startsWith("%");
+      JsonNode v = r.at(percent ? pointers[i].substring(1) : pointers[i]);
+      args[i] =
+          percent && v.isNumber()
+              ? String.format(Locale.ROOT, "%.1f%%", 100 * v.doubleValue())
+              : show(v);
     }
+    return String.format(Locale.ROOT, template, args);
   }
 
   /** The notebook's sentence for the report's {@code verdict}, e.g. "denser_core". */

@@ -64,6 +64,24 @@ class OutputFoldersTest {
     return new Outcome(run(args.toArray(String[]::new)));
   }
 
+  /** {@code geometry all} on every row of the tiny model, quietly. */
+  static GeometryCliTest.Result all(TinyModel model, Path out) {
+    return run(
+        "all",
+        "--model",
+        model.dir.toString(),
+        ALL_ROWS,
+        "--eps",
+        "0.01",
+        "--k",
+        "5",
+        "--top",
+        "10",
+        "--quiet",
+        "--out",
+        out.toString());
+  }
+
   static String sha256(Path f) throws Exception {
     return HexFormat.of()
         .formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(f)));
@@ -109,21 +127,7 @@ class OutputFoldersTest {
   @Test
   void stepsWriteOnlyTheFilesTheyDeclare() throws Exception {
     Path out = tmp.resolve("all");
-    GeometryCliTest.Result r =
-        run(
-            "all",
-            "--model",
-            model.dir.toString(),
-            ALL_ROWS,
-            "--eps",
-            "0.01",
-            "--k",
-            "5",
-            "--top",
-            "10",
-            "--quiet",
-            "--out",
-            out.toString());
+    GeometryCliTest.Result r = all(model, out);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(Outputs.STEP_FILES.keySet()).containsExactlyInAnyOrderElementsOf(Outputs.STEPS);
     for (String step : Outputs.STEPS) {

@@ -49,21 +49,7 @@ class ReportPageTest {
   static void runAll() throws IOException {
     model = new TinyModel(tmp.resolve("tiny"));
     all = tmp.resolve("all");
-    GeometryCliTest.Result r =
-        run(
-            "all",
-            "--model",
-            model.dir.toString(),
-            ALL_ROWS,
-            "--eps",
-            "0.01",
-            "--k",
-            "5",
-            "--top",
-            "10",
-            "--quiet",
-            "--out",
-            all.toString());
+    GeometryCliTest.Result r = OutputFoldersTest.all(model, all);
     assertThat(r.code()).as(r.err()).isZero();
   }
 
