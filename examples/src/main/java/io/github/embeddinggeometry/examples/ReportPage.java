@@ -189,7 +189,10 @@ final class ReportPage {
     }
     h.append("</table>\n");
 
-    h.append("<h2>Verdict</h2>\n<p class=\"verdict\">").append(esc(summary(r))).append("</p>\n");
+    h.append(r.has("verdict") ? "<h2>Verdict</h2>" : "<h2>In short</h2>")
+        .append("\n<p class=\"verdict\">")
+        .append(esc(summary(r)))
+        .append("</p>\n");
 
     JsonNode figures = r.path("figures");
     if (figures.size() > 0) {
@@ -421,7 +424,7 @@ final class ReportPage {
     } else if (v.isBoolean()) {
       h.append(v.booleanValue() ? "yes" : "no");
     } else if (v.isNumber()) {
-      h.append(esc(number(v)));
+      h.append(esc(isId(key) ? v.asText() : number(v)));
     } else if (v.isTextual()) {
       if (TOKEN_KEYS.contains(key)) {
         h.append("<code class=\"tok\">").append(esc(v.textValue())).append("</code>");
@@ -448,6 +451,11 @@ final class ReportPage {
     } else {
       h.append(esc(v.asText()));
     }
+  }
+
+  /** Token ids are names, not amounts: no thousands separators. */
+  private static boolean isId(String key) {
+    return key.equals("id") || key.endsWith("_id") || key.endsWith("_ids");
   }
 
   /** "exact_zero_pairs" reads "exact zero pairs"; the key itself is in report.json. */
@@ -556,10 +564,11 @@ final class ReportPage {
     for (int i = 0; i < pointers.length; i++) {
       boolean percent = pointers[i].startsWith("%");
       JsonNode v = r.at(percent ? pointers[i].substring(1) : pointers[i]);
-      args[i] =
-          percent && v.isNumber()
-              ? String.format(Locale.ROOT, "%.1f%%", 100 * v.doubleValue())
-              : show(v);
+      if (percent && v.isNumber()) {
+        args[i] = String.format(Locale.ROOT, "%.1f%%", 100 * v.doubleValue());
+      } else {
+        args[i] = isId(pointers[i]) && v.isNumber() ? v.asText() : show(v);
+      }
     }
     return String.format(Locale.ROOT, template, args);
   }

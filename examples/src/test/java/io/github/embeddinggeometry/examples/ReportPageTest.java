@@ -228,7 +228,7 @@ class ReportPageTest {
     r.put("command", "densest");
     r.put("model", "<model> & \"co\" \u0007");
     r.put("rows", 3).put("dim", 2).put("backend", "cpu <b>").put("version", "0.1.0");
-    r.put("k", 2).put("top", cases.length).put("densest_token_id", 0);
+    r.put("k", 2).put("top", cases.length).put("densest_token_id", 30520);
     r.put("densest_text", cases[0][0]);
     ArrayNode causal = r.putArray("causal_neighbors");
     for (int i = 0; i < cases.length; i++) {
@@ -246,7 +246,9 @@ class ReportPageTest {
     assertThat(tokens(d)).containsExactlyElementsOf(expected);
     assertThat(elements(d, "title").get(0).getTextContent())
         .isEqualTo("Densest point neighbourhood: <model> & \"co\" \\u0007");
-    assertThat(d.getDocumentElement().getTextContent()).contains("cpu <b>");
+    assertThat(d.getDocumentElement().getTextContent())
+        .contains("cpu <b>", "Densest token: id 30520,")
+        .doesNotContain("30,520");
     // The neighbour table: a header and one row per neighbour, none injected.
     assertThat(elements(d, "tr").stream().filter(tr -> tr.getTextContent().startsWith("rank")))
         .hasSize(1);
