@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
 /**
  * The {@code geometry} command line: each subcommand reproduces one research notebook on a model's
  * embedding matrix, with the code of the notebook examples ({@code examples.notebooks}), and writes
- * PNG figures and a {@code report.json} (keys in the README, section "Reports"); {@code geometry
- * example NAME} runs one example as it is.
+ * PNG figures, a {@code report.json} (keys in the README, section "Reports") and an {@code
+ * index.html} made from it ({@code docs/report-page.md}); {@code geometry example NAME} runs one
+ * example as it is.
  *
  * <p>Exit codes: 0 success; 2 bad arguments or input; 3 out of memory or disk space; 130/143 on
  * SIGINT/SIGTERM; 1 a bug (stack trace in {@code geometry-error.log} in the output folder). Each
@@ -41,7 +42,9 @@ import picocli.CommandLine.Option;
     name = "geometry",
     mixinStandardHelpOptions = true,
     version = "geometry 0.1.0",
-    description = "Reproduces the embedding-geometry notebooks with figures and JSON reports.",
+    description =
+        "Reproduces the embedding-geometry notebooks with figures, JSON reports and a page"
+            + " (index.html) to read them in a browser.",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:done",
