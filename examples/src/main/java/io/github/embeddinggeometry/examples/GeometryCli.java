@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 /**
  * The {@code geometry} command line: each subcommand reproduces one research notebook on a model's
  * embedding matrix, with the code of the notebook examples ({@code examples.notebooks}), and writes
- * PNG figures and a {@code report.json} (keys in the README, section "Reports"); {@code geometry
+ * PNG figures and a {@code report.json} (keys in docs/cli.md, section "Reports"); {@code geometry
  * example NAME} runs one example as it is.
  *
  * <p>Exit codes: 0 success; 2 bad arguments or input; 3 out of memory or disk space; 130/143 on
