@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.snippets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
 import org.apache.spark.launcher.JavaModuleOptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -166,6 +168,28 @@ class SnippetsIT {
           .as("%s: the BOM's version", readme)
           .isEqualTo(VERSION);
     }
+  }
+
+  /** The marked blocks are taken as they are: every line, indentation kept, nothing else. */
+  @Test
+  void aMarkedBlockIsTakenVerbatim(@TempDir Path tmp) throws IOException {
+    Path page = tmp.resolve("page.md");
+    Files.writeString(
+        page,
+        "# Page\n\n```xml\n<unmarked/>\n```\n\n<!-- snippet: a/b.txt -->\n```text\n  one\n\ntwo\n```\n"
+            + "<!-- snippet: pom.xml -->\n```xml\n<project/>\n```\n");
+    assertThat(snippets(page))
+        .containsExactly(
+            Map.entry("a/b.txt", "  one\n\ntwo\n"), Map.entry("pom.xml", "<project/>\n"));
+  }
+
+  @Test
+  void aMarkerWithoutItsBlockFails(@TempDir Path tmp) throws IOException {
+    Path page = tmp.resolve("page.md");
+    Files.writeString(page, "<!-- snippet: pom.xml -->\ntext\n");
+    assertThatThrownBy(() -> snippets(page)).hasMessageContaining("a fenced block follows");
+    Files.writeString(page, "<!-- snippet: pom.xml -->\n```xml\n<project/>\n");
+    assertThatThrownBy(() -> snippets(page)).hasMessageContaining("the block is closed");
   }
 
   // ---- the program's answer, checked against float64 ---------------------------------------
