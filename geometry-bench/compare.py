@@ -413,7 +413,7 @@ def check_knn(args):
 # ---------------------------------------------------------------- table
 
 TARGETS = {
-    # workload: (how the ratio is formed, target text, pass test on ratio); issue 14's targets
+    # workload: (how the ratio is formed, target text, pass test on ratio); the targets of BENCHMARKS.md
     "kernel": ("ours/numpy GFLOP/s", ">= 0.95", lambda r: r >= 0.95),
     "knn": ("numpy/ours time", ">= 8", lambda r: r >= 8),
     "cov": ("ours/numpy time", "<= 1.0", lambda r: r <= 1.0),

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs our Java code and the numpy equivalent side by side on the same generated inputs, both on
-# 2 threads, and prints a table of times and ratios (issue 6).
+# 2 threads, and prints a table of times and ratios (BENCHMARKS.md).
 #
 # Usage: geometry-bench/compare.sh [--quick] [--reps N] [--stream-queries Q] [--data DIR]
 #                                  [--no-build] [--backend cpu|blas] [WORKLOAD ...]
@@ -95,7 +95,7 @@ jvm_common=(-XX:ActiveProcessorCount="$threads" -Dembgeo.threads="$threads"
 
 heap_for() {
   case "$1" in
-    knn-full) echo 4g ;;      # issue 6's bound: W as float32 alone is 1.56 GB
+    knn-full) echo 4g ;;      # streaming must fit: W as float32 alone is 1.56 GB
     cov|pca) echo 8g ;;       # W (1.56 GB) plus the d x d double covariance
     *) echo 6g ;;
   esac

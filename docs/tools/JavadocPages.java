@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * {@code doc-files} HTML of the module's root package, so that javadoc links such as {@code
  * {@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis} resolve inside the
  * javadoc jar. The Markdown pages stay the source; this program is run by Maven (exec plugin) before
- * the javadoc jar is built:
+ * the javadoc jar is built. Only the pages of {@link #LIBRARY_PAGES} become part of the javadoc:
  *
  * <pre>
  * java docs/tools/JavadocPages.java DOCS_DIR SOURCE_ROOT OUT_DIR ROOT_PACKAGE_PATH
@@ -29,6 +29,13 @@ import java.util.stream.Stream;
  * never point outside the repository's documentation.
  */
 public final class JavadocPages {
+  /**
+   * The pages about the library's API, which its javadoc links to. The other pages of docs/ are
+   * about the command line, the build and its history, and have no place in a library's javadoc
+   * jar (nor does their Markdown have to fit this converter).
+   */
+  static final List<String> LIBRARY_PAGES = List.of("definitions.md", "notebooks.md", "using.md");
+
   private JavadocPages() {}
 
   public static void main(String[] args) throws IOException {
@@ -44,7 +51,11 @@ public final class JavadocPages {
     copySources(src, out);
     Files.createDirectories(docFiles);
     try (Stream<Path> pages = Files.list(docs)) {
-      for (Path md : pages.filter(p -> p.toString().endsWith(".md")).sorted().toList()) {
+      for (Path md :
+          pages
+              .filter(p -> LIBRARY_PAGES.contains(p.getFileName().toString()))
+              .sorted()
+              .toList()) {
         String name = md.getFileName().toString();
         String html = toHtml(Files.readString(md, StandardCharsets.UTF_8), name);
         Files.writeString(
@@ -301,14 +312,16 @@ public final class JavadocPages {
       return href;
     }
     Matcher m = Pattern.compile("^([a-z0-9-]+)\\.md(#[a-z0-9-]+)?$").matcher(href);
-    if (!m.matches()) {
+    if (!m.matches() || !LIBRARY_PAGES.contains(m.group(1) + ".md")) {
       throw new IllegalArgumentException(
           page
               + ":"
               + line
               + ": link to '"
               + href
-              + "': pages may link only to other pages of docs/ or to http(s) addresses");
+              + "': pages may link only to "
+              + LIBRARY_PAGES
+              + " or to http(s) addresses");
     }
     return m.group(1) + ".html" + (m.group(2) == null ? "" : m.group(2));
   }

@@ -14,7 +14,7 @@ import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Locale;
 
 /**
- * The README's usage example as a user's main class: ReadmeSnippetTest keeps the README's snippet
+ * The usage example of docs/using.md as a user's main class: UsingPageSnippetTest keeps the page's snippet
  * identical to the part between the markers, and compiles this class in the default build.
  */
 public final class Main {

@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
 /**
  * The {@code geometry} command line: each subcommand reproduces one research notebook on a model's
  * embedding matrix, with the code of the notebook examples ({@code examples.notebooks}), and writes
- * PNG figures, a {@code report.json} (keys in the README, section "Reports") and an {@code
+ * PNG figures, a {@code report.json} (keys in docs/cli.md, section "Reports") and an {@code
  * index.html} made from it ({@code docs/report-page.md}); {@code geometry example NAME} runs one
  * example as it is.
  *

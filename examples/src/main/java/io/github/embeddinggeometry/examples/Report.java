@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A {@code report.json}: keys in insertion order (stable, documented in the README, section
+ * A {@code report.json}: keys in insertion order (stable, documented in docs/cli.md, section
  * "Reports"). Non-finite numbers become {@code null}; where a value may be infinite by definition
  * (a density of a row with k or more exact duplicates) the caller adds a flag beside it.
  */

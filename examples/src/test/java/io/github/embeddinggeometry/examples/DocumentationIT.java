@@ -102,11 +102,17 @@ class DocumentationIT {
     }
   }
 
-  /** Every relative link of README.md and docs/*.md names a file of the repository. */
+  /**
+   * Every relative link of README.md, the other top-level pages, geometry-spark's README and
+   * docs/*.md names a file of the repository.
+   */
   @Test
   void markdownLinksResolveInsideTheRepository() throws IOException {
     List<Path> pages = new ArrayList<>();
-    pages.add(ROOT.resolve("README.md"));
+    for (String page :
+        List.of("README.md", "CONTRIBUTING.md", "BENCHMARKS.md", "geometry-spark/README.md")) {
+      pages.add(ROOT.resolve(page));
+    }
     try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
       docs.filter(p -> p.toString().endsWith(".md")).forEach(pages::add);
     }

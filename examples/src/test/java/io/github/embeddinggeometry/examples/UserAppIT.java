@@ -22,9 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Runs the user application of {@code src/it/user-app} (built by the invoker plugin against the
  * installed library artifacts, see the {@code user-app} profile) as its users would: on JDK 17 and,
- * when installed, JDK 25, on the class path and as a named module. Each run must print the README
- * snippet's line, and nothing on standard error but the JVM's notice that an incubator module is in
- * use and, unless the application turned it off, the library's one INFO line.
+ * when installed, JDK 25, on the class path and as a named module. Each run must print the
+ * docs/using.md snippet's line, and nothing on standard error but the JVM's notice that an
+ * incubator module is in use and, unless the application turned it off, the library's one INFO
+ * line.
  */
 class UserAppIT {
   private static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
@@ -151,8 +152,8 @@ class UserAppIT {
 
   /**
    * The flags without which JDK 24+ warn about JNI (the tokenizer's native library) and
-   * sun.misc.Unsafe (protobuf), as the README and the launcher give them; none before JDK 24, which
-   * rejects them.
+   * sun.misc.Unsafe (protobuf), as docs/using.md and the launcher give them; none before JDK 24,
+   * which rejects them.
    */
   static List<String> jdk24Flags(int feature, boolean modulePath) {
     if (feature < 24) {

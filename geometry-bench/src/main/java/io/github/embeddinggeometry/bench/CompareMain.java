@@ -31,8 +31,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * The Java side of {@code geometry-bench/compare.sh}: times one workload of issue 6 on the inputs
- * that {@code compare.py gen} wrote, and prints one machine-readable line per result:
+ * The Java side of {@code geometry-bench/compare.sh}: times one workload on the inputs that {@code
+ * compare.py gen} wrote, and prints one machine-readable line per result:
  *
  * <pre>RESULT workload=kernel side=java shape=8192x8192x2560 gflops=... best_s=... median_s=...
  * </pre>

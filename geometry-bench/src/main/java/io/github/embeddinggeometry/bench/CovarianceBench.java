@@ -5,19 +5,10 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.frame.Pca;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The biased covariance {@code (1/N) (W - mu)^T (W - mu)} of an n x d matrix on the CPU backend
@@ -25,15 +16,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>HOW TO RUN: {@code java -jar geometry-bench/target/benchmarks.jar CovarianceBench}.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
-@State(Scope.Benchmark)
-public class CovarianceBench {
+public class CovarianceBench extends JmhDefaults {
   /** Number of rows. */
   @Param({"16384"})
   public int n;

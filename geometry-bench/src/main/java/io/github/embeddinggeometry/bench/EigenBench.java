@@ -5,21 +5,14 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
-import java.util.concurrent.TimeUnit;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
@@ -32,15 +25,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * geometry-bench/target/benchmarks.jar EigenBench -wi 2 -i 3 -f 1 -jvmArgs -Dembgeo.threads=2} (the
  * thread count must go to the forked JVM; EJML takes about half a minute per call at d = 2560).
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
-@State(Scope.Benchmark)
-public class EigenBench {
+public class EigenBench extends JmhDefaults {
   /** Matrix size. */
   @Param({"384", "1024", "2560"})
   public int d;

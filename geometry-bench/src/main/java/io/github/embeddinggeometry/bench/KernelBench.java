@@ -2,22 +2,13 @@ package io.github.embeddinggeometry.bench;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.internal.cpu.CpuGemm;
-import java.util.concurrent.TimeUnit;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The A·Bᵀ kernel of the CPU backend against EJML's float32 {@code multTransB} (single- and
@@ -27,15 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * <p>HOW TO RUN: {@code mvn -pl geometry-bench -am package -DskipTests}, then {@code java -jar
  * geometry-bench/target/benchmarks.jar KernelBench}; {@code -p n=2048} changes a parameter.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
-@State(Scope.Benchmark)
-public class KernelBench {
+public class KernelBench extends JmhDefaults {
   /** Rows of A and of B. */
   @Param({"1024"})
   public int n;

@@ -6,19 +6,10 @@ import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Streaming exact k-NN (Euclidean, k = 20) of n rows among themselves on the CPU backend: the
@@ -26,15 +17,7 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <p>HOW TO RUN: {@code java -jar geometry-bench/target/benchmarks.jar KnnBench}.
  */
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
-@Measurement(iterations = 5, time = 2)
-@Fork(
-    value = 1,
-    jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "-Xmx4g"})
-@State(Scope.Benchmark)
-public class KnnBench {
+public class KnnBench extends JmhDefaults {
   /** Number of rows. */
   @Param({"2048"})
   public int n;

@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /**
  * Every {@code embgeo.*} system property the library reads, read here and nowhere else, so that the
- * README's table of properties is the whole story.
+ * table of properties in docs/using.md is the whole story.
  *
  * <p>Tuning values (threads, tile sizes, budgets) that are malformed or out of range are not fatal:
  * one WARNING names the property and the value, and the default is used, because a typo in a JVM

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every notebook example runs on the default dataset (all-MiniLM-L6-v2) and prints the notebook's
- * tables with the numbers the README documents for it. The numbers themselves are checked against
+ * tables with the numbers docs/cli.md documents for it. The numbers themselves are checked against
  * float64 computations by GeometryCliTest, through the same analyse methods the command calls.
  */
 class NotebookExamplesTest {

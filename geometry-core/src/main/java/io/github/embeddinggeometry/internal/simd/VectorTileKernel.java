@@ -13,14 +13,13 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The JDK Vector API micro-kernels: R rows of A x 2 vectors of B, R = 4, 6 or 12, the one that ran
  * fastest on this machine, JDK and species ({@code internal.kernel.Calibration}): the register file
- * alone does not decide it (12 rows, made for the thirty-two registers of AVX-512, ran 16 times
- * slower than 6 on Zen 5 under JDK 17 and 25; 6 rows spilled under JDK 25's C2 on Zen 3, where 4
- * ran three times faster). Each step of k loads two B vectors, broadcasts R A values and issues 2R
- * fused multiply-adds, so every lane of C is the sequential fused sum over k, whatever its position
- * in the tile and whatever R or the lane count: every shape gives the same bits. Measured in L1 on
- * the reference machine (AVX2) 6 x 2 ran about 1.6 times faster than 4 x 3 vectors, whose four
- * broadcasts plus three loads per step left the FMA units idle, and faster than a k-counted loop or
- * a loop unrolled twice (both tried).
+ * alone does not decide it (a shape made for AVX-512's thirty-two registers can compile into a
+ * kernel many times slower, and one that fits may spill under another JDK's compiler). Each step of
+ * k loads two B vectors, broadcasts R A values and issues 2R fused multiply-adds, so every lane of
+ * C is the sequential fused sum over k, whatever its position in the tile and whatever R or the
+ * lane count: every shape gives the same bits. Two vectors of B, not three: 4 x 3 vectors needs
+ * four broadcasts plus three loads per step, which leaves the FMA units idle (measured in L1, as
+ * were a k-counted loop and a loop unrolled twice, both slower).
  *
  * <p>The species is a static final ({@code -Dembgeo.vector.bits} may force another width, for
  * tests: a 128-bit species runs here as on NEON or SSE machines, a 512-bit one as on AVX-512, there

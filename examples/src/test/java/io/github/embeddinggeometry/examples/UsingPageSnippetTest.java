@@ -15,21 +15,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's usage snippet and dependency section are the user application of {@code
- * src/it/user-app} (which UserAppIT builds and runs with {@code -Puser-app}): the same text, up to
- * layout. The application's main class is compiled here too, so the default build proves that the
- * snippet compiles against the current API.
+ * The longer example of {@code docs/using.md} (its dependency section and usage snippet) is the
+ * user application of {@code src/it/user-app} (which UserAppIT builds and runs with {@code
+ * -Puser-app}): the same text, up to layout. The README's own project is built verbatim by the
+ * snippets module. The application's main class is compiled here too, so the default build proves
+ * that the snippet compiles against the current API.
  */
-class ReadmeSnippetTest {
+class UsingPageSnippetTest {
   private static final Path ROOT = Path.of("..");
+  private static final Path PAGE = ROOT.resolve("docs/using.md");
   private static final Path USER_APP = ROOT.resolve("examples/src/it/user-app");
   private static final Path MAIN = USER_APP.resolve("src/main/java/app/Main.java");
 
   @TempDir Path tmp;
 
   @Test
-  void usageSnippetIsTheUserAppsMain() throws IOException {
-    String readme = block(read(ROOT.resolve("README.md")), "```java\n", "```");
+  void theUsageSnippetIsTheUserAppsMain() throws IOException {
+    String readme = block(read(PAGE), "```java\n", "```");
     String app =
         block(read(MAIN), "// --- README snippet start ---", "// --- README snippet end ---");
     assertThat(squeeze(readme)).isEqualTo(squeeze(app));
@@ -62,15 +64,15 @@ class ReadmeSnippetTest {
   }
 
   @Test
-  void dependencySectionIsTheUserAppsPom() throws IOException {
-    String readme = block(read(ROOT.resolve("README.md")), "```xml\n", "```");
+  void theDependencySectionIsTheUserAppsPom() throws IOException {
+    String readme = block(read(PAGE), "```xml\n", "```");
     String pom =
         block(
             read(USER_APP.resolve("pom.xml")),
             "<!-- README dependency start -->",
             "<!-- README dependency end -->");
     // The user application's pom names versions by placeholders the invoker plugin fills in from
-    // the build's own properties; the README must show those very versions.
+    // the build's own properties; the page must show those very versions.
     String parent = read(ROOT.resolve("pom.xml"));
     Matcher placeholder = Pattern.compile("@([A-Za-z0-9.-]+)@").matcher(pom);
     StringBuilder filled = new StringBuilder();
