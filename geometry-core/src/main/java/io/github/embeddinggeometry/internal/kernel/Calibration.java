@@ -327,6 +327,30 @@ public final class Calibration {
     }
   }
 
+  /**
+   * The candidate to run: the chosen one when the result is settled, or when the safe candidate was
+   * timed too and lost to it; otherwise {@code safe}. A busy machine can leave only a
+   * slow-compiling shape timed (seen: a JIT-cliff shape chosen at 0.0 GFLOP/s because nothing else
+   * got ready), and a provisional answer must never replace the measured-safe shape with one never
+   * compared to it.
+   *
+   * @param safe name of the candidate used when calibration cannot tell
+   */
+  static String trusted(Result r, String safe) {
+    if (r.chosen() == null) {
+      return safe;
+    }
+    if (r.settled() || r.chosen().equals(safe)) {
+      return r.chosen();
+    }
+    for (Entry e : r.entries()) {
+      if (e.name().equals(safe)) {
+        return e.status() == Status.OK ? r.chosen() : safe;
+      }
+    }
+    return safe;
+  }
+
   /** Marks the cliffs and picks the fastest of the rest (the first of equals). */
   static Optional<Result> choose(List<Entry> timed, boolean settled) {
     double top = 0;

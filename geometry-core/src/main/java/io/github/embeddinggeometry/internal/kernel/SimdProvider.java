@@ -198,7 +198,7 @@ public final class SimdProvider {
       out.add(
           "cache:        "
               + (cal.get().chosen() == null
-                  ? "not written (no shape ready in time) in "
+                  ? "no shape trusted yet (timed again next time) in "
                   : !cal.get().settled()
                       ? "provisional (shapes not ready are timed again next time) in "
                       : cal.get().cached() ? "read from " : "written to ")
@@ -239,6 +239,26 @@ public final class SimdProvider {
       return shapeOrScalar(vector, SAFE_ROWS);
     }
     Calibration.Result cal = r.get();
+    String safeName = null;
+    for (TileCandidate c : cands) {
+      if (c.kernel.mr() == SAFE_ROWS) {
+        safeName = c.name();
+      }
+    }
+    String use = safeName == null ? cal.chosen() : Calibration.trusted(cal, safeName);
+    if (!use.equals(cal.chosen())) {
+      // Shown as calibrated without a choice, so nothing reports the untrusted shape's rate.
+      calibration = new Calibration.Result(cal.entries(), null, cal.cached(), false);
+      how =
+          "calibration not settled (busy machine), "
+              + cal.chosen()
+              + " never compared with the"
+              + " safe shape: "
+              + SAFE_ROWS
+              + " rows";
+      LOG.log(System.Logger.Level.DEBUG, "embedding-geometry kernel " + how);
+      return shapeOrScalar(vector, SAFE_ROWS);
+    }
     TileKernel chosen = null;
     for (TileCandidate c : cands) {
       if (c.name().equals(cal.chosen())) {

@@ -108,6 +108,26 @@ class CalibrationTest {
   }
 
   @Test
+  void anUnsettledChoiceNeverComparedWithTheSafeShapeIsNotTrusted() {
+    // A busy machine: the safe shape never got ready, only a crawling one did.
+    Fake twelve = new Fake("twelve", 200 * MS);
+    NeverReady six = new NeverReady("six");
+    Calibration.Result r = measure(List.of(twelve, six)).orElseThrow();
+    assertThat(r.settled()).isFalse();
+    assertThat(r.chosen()).isEqualTo("twelve");
+    assertThat(Calibration.trusted(r, "six")).isEqualTo("six");
+
+    // Compared with the safe shape and faster: trusted even before it is settled.
+    Fake fast = new Fake("four", 2 * MS);
+    Fake safe = new Fake("six", 3 * MS);
+    Calibration.Result both = measure(List.of(fast, safe, new NeverReady("eight"))).orElseThrow();
+    assertThat(both.chosen()).isEqualTo("four");
+    assertThat(Calibration.trusted(both, "six")).isEqualTo("four");
+    assertThat(Calibration.trusted(new Calibration.Result(List.of(), null, false, false), "six"))
+        .isEqualTo("six");
+  }
+
+  @Test
   void throwingShapesAreSkipped() {
     Fake failsToPrepare =
         new Fake("prepare", 1) {
