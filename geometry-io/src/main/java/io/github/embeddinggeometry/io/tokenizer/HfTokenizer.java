@@ -85,8 +85,8 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
   }
 
   private static HfTokenizer read(String source, byte[] json) throws IOException {
-    int size = vocabularySize(source, json);
     OptionalDependency.TOKENIZERS.require("decoding the tokenizer " + source);
+    int size = vocabularySize(source, json);
     NativeCache.prepare();
     HuggingFaceTokenizer t;
     try {
