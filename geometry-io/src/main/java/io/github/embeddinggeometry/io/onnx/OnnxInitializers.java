@@ -29,7 +29,9 @@ import java.util.Map;
 /**
  * The initializers of an ONNX model, read from the protobuf wire format without generated classes.
  * Needs {@code com.google.protobuf:protobuf-java}, an optional dependency of geometry-io that the
- * application declares; without it every reader here throws an {@link IOException} naming it.
+ * application declares (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/io.html">reading files</a>); without it
+ * every reader here throws an {@link IOException} naming it.
  *
  * <p>One pass over the file records where each initializer's data lies and skips the bytes, so a 90
  * MB model is indexed without copying its weights; {@link #tensor} then reads one lazily. Data may

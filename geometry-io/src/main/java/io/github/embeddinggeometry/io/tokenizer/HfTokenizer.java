@@ -21,12 +21,13 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * A Hugging Face {@code tokenizer.json} (byte-level BPE as in Qwen/GPT-2, WordPiece as in BERT,
  * ...) decoded by the Rust {@code tokenizers} library through DJL, so decoding matches Python's
  * {@code tokenizers} exactly. DJL is an optional dependency of geometry-io: the application
- * declares {@code ai.djl.huggingface:tokenizers} (see {@code docs/io.md}); without it {@link #open}
- * and {@link #read} throw an {@link IOException} naming the artifact. DJL's native library ships
- * inside its jar for linux-x86_64, linux-aarch64, macOS aarch64 and Windows x86_64 and is extracted
- * on first use, without network access, to {@code $ENGINE_CACHE_DIR/tokenizers} or {@code
- * $DJL_CACHE_DIR/tokenizers} (environment variables or system properties, as DJL reads them) when
- * the user set one, else under the user's cache folder, {@code
+ * declares {@code ai.djl.huggingface:tokenizers} (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/io.html">reading files</a>); without it
+ * {@link #open} and {@link #read} throw an {@link IOException} naming the artifact. DJL's native
+ * library ships inside its jar for linux-x86_64, linux-aarch64, macOS aarch64 and Windows x86_64
+ * and is extracted on first use, without network access, to {@code $ENGINE_CACHE_DIR/tokenizers} or
+ * {@code $DJL_CACHE_DIR/tokenizers} (environment variables or system properties, as DJL reads them)
+ * when the user set one, else under the user's cache folder, {@code
  * $XDG_CACHE_HOME/embedding-geometry/djl} or {@code ~/.cache/embedding-geometry/djl} (the folder of
  * {@code -Dembgeo.cache.dir} when given), not DJL's default {@code ~/.djl.ai}; when that folder
  * cannot be written, to a private temporary folder removed when the JVM ends.
