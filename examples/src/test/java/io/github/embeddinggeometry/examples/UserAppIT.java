@@ -34,9 +34,11 @@ class UserAppIT {
 
   /**
    * Added by name on the module path: the dataset jar is a plain resource jar that no module
-   * requires, and DJL's automatic modules use SLF4J without requiring it.
+   * requires, geometry-io requires the tokenizer (DJL) and protobuf only {@code static}, and DJL's
+   * automatic modules use SLF4J without requiring it.
    */
-  private static final String ADDED_MODULES = "langchain4j.embeddings.all.minilm.l6.v2,org.slf4j";
+  private static final String ADDED_MODULES =
+      "langchain4j.embeddings.all.minilm.l6.v2,ai.djl.tokenizers,com.google.protobuf,org.slf4j";
 
   @TempDir Path tmp;
 

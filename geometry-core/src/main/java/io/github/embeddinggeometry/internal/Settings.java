@@ -47,7 +47,8 @@ public final class Settings {
 
   /**
    * Folder of the calibration cache (default {@code $XDG_CACHE_HOME/embedding-geometry}, else
-   * {@code ~/.cache/embedding-geometry}).
+   * {@code ~/.cache/embedding-geometry}); geometry-io keeps DJL's tokenizer library in its {@code
+   * djl} subfolder.
    */
   public static final String CACHE_DIR = "embgeo.cache.dir";
 
@@ -159,9 +160,9 @@ public final class Settings {
   }
 
   /**
-   * The calibration cache folder: {@code embgeo.cache.dir}, else {@code
-   * $XDG_CACHE_HOME/embedding-geometry}, else {@code ~/.cache/embedding-geometry}; null when none
-   * can be named (no home).
+   * The cache folder (kernel calibration; DJL's library in {@code djl}): {@code embgeo.cache.dir},
+   * else {@code $XDG_CACHE_HOME/embedding-geometry}, else {@code ~/.cache/embedding-geometry}; null
+   * when none can be named (no home).
    */
   public static java.nio.file.Path cacheDir() {
     try {

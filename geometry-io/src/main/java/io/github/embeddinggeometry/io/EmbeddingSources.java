@@ -44,6 +44,14 @@ import java.util.Objects;
  * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/definitions.html#loading-an-embedding-matrix">loading
  * an embedding matrix</a>).
  *
+ * <p>{@code minilm} and {@code FILE.onnx} need {@code com.google.protobuf:protobuf-java}, and a
+ * tokenizer ({@link #open(String)} of {@code minilm} or of a folder with a {@code tokenizer.json})
+ * needs {@code ai.djl.huggingface:tokenizers}: optional dependencies of geometry-io that the
+ * application declares (<a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/io.html">reading files</a>); without
+ * them these throw an {@link IOException} naming the artifact. {@link #load(String)} opens no
+ * tokenizer.
+ *
  * @since 0.1
  */
 public final class EmbeddingSources {

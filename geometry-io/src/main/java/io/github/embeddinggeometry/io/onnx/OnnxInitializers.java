@@ -4,6 +4,7 @@ import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.WireFormat;
 import io.github.embeddinggeometry.io.internal.ByteRegion;
 import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.OptionalDependency;
 import io.github.embeddinggeometry.io.internal.RegionTensor;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.tensor.DType;
@@ -27,6 +28,10 @@ import java.util.Map;
 
 /**
  * The initializers of an ONNX model, read from the protobuf wire format without generated classes.
+ * Needs {@code com.google.protobuf:protobuf-java}, an optional dependency of geometry-io that the
+ * application declares (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/io.html">reading files</a>); without it
+ * every reader here throws an {@link IOException} naming it.
  *
  * <p>One pass over the file records where each initializer's data lies and skips the bytes, so a 90
  * MB model is indexed without copying its weights; {@link #tensor} then reads one lazily. Data may
@@ -108,11 +113,14 @@ public final class OnnxInitializers {
    * @param path the model
    * @return the index; external data is looked up next to {@code path}
    * @throws java.io.FileNotFoundException if nothing is at {@code path}
-   * @throws IOException naming the path if it is not a regular file (a folder, FIFO or device)
+   * @throws IOException naming the path if it is not a regular file (a folder, FIFO or device), or
+   *     naming the artifact {@code com.google.protobuf:protobuf-java} when it is not on the class
+   *     path
    * @throws MalformedFileException if the file is not a valid ONNX protobuf
    */
   public static OnnxInitializers open(Path path) throws IOException {
     RegularFiles.require(path);
+    requireProtobuf(path.toString());
     try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
       if (ch.size() > Integer.MAX_VALUE) {
         throw new MalformedFileException(
@@ -134,9 +142,11 @@ public final class OnnxInitializers {
    * @param in the model's bytes; read to the end, not closed
    * @return the index (external data cannot be resolved)
    * @throws MalformedFileException if the bytes are not a well-formed ONNX model
-   * @throws IOException if reading fails
+   * @throws IOException if reading fails, or naming the artifact {@code
+   *     com.google.protobuf:protobuf-java} when it is not on the class path
    */
   public static OnnxInitializers read(String sourceName, InputStream in) throws IOException {
+    requireProtobuf(sourceName); // before reading a 90 MB stream for nothing
     return of(sourceName, in.readAllBytes());
   }
 
@@ -147,10 +157,17 @@ public final class OnnxInitializers {
    * @param bytes the model. Not copied: do not modify it while the index is in use.
    * @return the index (external data cannot be resolved)
    * @throws MalformedFileException if the bytes are not a well-formed ONNX model
+   * @throws IOException naming the artifact {@code com.google.protobuf:protobuf-java} when it is
+   *     not on the class path
    */
-  public static OnnxInitializers of(String sourceName, byte[] bytes) throws MalformedFileException {
+  public static OnnxInitializers of(String sourceName, byte[] bytes) throws IOException {
+    requireProtobuf(sourceName);
     ByteBuffer b = ByteBuffer.wrap(bytes);
     return index(sourceName, null, ByteRegion.of(b), b);
+  }
+
+  private static void requireProtobuf(String source) throws IOException {
+    OptionalDependency.PROTOBUF.require("reading the ONNX file " + source);
   }
 
   private static OnnxInitializers index(String source, Path dir, ByteRegion region, ByteBuffer buf)

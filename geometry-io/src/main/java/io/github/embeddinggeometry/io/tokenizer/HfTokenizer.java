@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.github.embeddinggeometry.io.internal.Excerpt;
+import io.github.embeddinggeometry.io.internal.OptionalDependency;
 import io.github.embeddinggeometry.io.internal.RegularFiles;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.io.ByteArrayInputStream;
@@ -19,11 +20,17 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 /**
  * A Hugging Face {@code tokenizer.json} (byte-level BPE as in Qwen/GPT-2, WordPiece as in BERT,
  * ...) decoded by the Rust {@code tokenizers} library through DJL, so decoding matches Python's
- * {@code tokenizers} exactly. DJL's native library ships inside its jar for linux-x86_64,
- * linux-aarch64, macOS aarch64 and Windows x86_64 and is extracted on first use, without network
- * access, to {@code $DJL_CACHE_DIR} (or {@code $ENGINE_CACHE_DIR}; system properties of those names
- * work too) when set, else to {@code ~/.djl.ai}; when that folder cannot be written (a read-only
- * home), to a private temporary folder removed when the JVM ends.
+ * {@code tokenizers} exactly. DJL is an optional dependency of geometry-io: the application
+ * declares {@code ai.djl.huggingface:tokenizers} (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/io.html">reading files</a>); without it
+ * {@link #open} and {@link #read} throw an {@link IOException} naming the artifact. DJL's native
+ * library ships inside its jar for linux-x86_64, linux-aarch64, macOS aarch64 and Windows x86_64
+ * and is extracted on first use, without network access, to {@code $ENGINE_CACHE_DIR/tokenizers} or
+ * {@code $DJL_CACHE_DIR/tokenizers} (environment variables or system properties, as DJL reads them)
+ * when the user set one, else under the user's cache folder, {@code
+ * $XDG_CACHE_HOME/embedding-geometry/djl} or {@code ~/.cache/embedding-geometry/djl} (the folder of
+ * {@code -Dembgeo.cache.dir} when given), not DJL's default {@code ~/.djl.ai}; when that folder
+ * cannot be written, to a private temporary folder removed when the JVM ends.
  *
  * <p>Special tokens are kept when decoding ({@code skip_special_tokens=False}, the default of
  * transformers' {@code tokenizer.decode}). Thread-safe, {@link #close()} included: it waits for the
@@ -54,7 +61,8 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
    * @param path tokenizer.json or a folder holding it
    * @return the tokenizer
    * @throws java.io.FileNotFoundException if there is no such file
-   * @throws IOException naming the path if it is not a regular file, or if the native library
+   * @throws IOException naming the path if it is not a regular file, naming the artifact {@code
+   *     ai.djl.huggingface:tokenizers} when it is not on the class path, or if the native library
    *     cannot be loaded
    * @throws MalformedFileException if the file cannot be parsed or is over {@link #MAX_FILE_BYTES}
    */
@@ -70,13 +78,15 @@ public final class HfTokenizer implements Vocabulary, AutoCloseable {
    * @param in the JSON; read to the end, not closed
    * @return the tokenizer
    * @throws MalformedFileException if the JSON cannot be parsed
-   * @throws IOException if reading fails
+   * @throws IOException if reading fails, naming the artifact {@code ai.djl.huggingface:tokenizers}
+   *     when it is not on the class path, or if the native library cannot be loaded
    */
   public static HfTokenizer read(String sourceName, InputStream in) throws IOException {
     return read(sourceName, in.readAllBytes());
   }
 
   private static HfTokenizer read(String source, byte[] json) throws IOException {
+    OptionalDependency.TOKENIZERS.require("decoding the tokenizer " + source);
     int size = vocabularySize(source, json);
     NativeCache.prepare();
     HuggingFaceTokenizer t;

@@ -1,21 +1,26 @@
 package io.github.embeddinggeometry.io.tokenizer;
 
+import io.github.embeddinggeometry.internal.Settings;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * Where DJL unpacks the tokenizers' native library. DJL reads {@code ENGINE_CACHE_DIR}, then {@code
- * DJL_CACHE_DIR} (system property or environment variable), else uses {@code ~/.djl.ai}, or {@code
- * <java.io.tmpdir>/.djl.ai} when it finds the home folder not writable. When the user set neither
- * variable and {@code ~/.djl.ai/tokenizers} cannot be created and written (a read-only home, a
- * {@code .djl.ai} that is not a folder or belongs to someone else), this sets {@code
- * ENGINE_CACHE_DIR} to a private temporary folder (owner-only on POSIX; removed when the JVM ends)
- * instead: DJL's own fallback is a folder every user of the machine shares, which another user can
+ * DJL_CACHE_DIR} (environment variable, then system property), else uses {@code ~/.djl.ai}, a
+ * hidden folder in the home folder that nothing tells the user about. When the user set neither,
+ * this sets the system property {@code ENGINE_CACHE_DIR} to {@code djl} in the user's cache folder
+ * ({@link Settings#cacheDir()}: {@code $XDG_CACHE_HOME/embedding-geometry}, else {@code
+ * ~/.cache/embedding-geometry}, where the kernel calibration is kept too), so the library lands in
+ * {@code .../embedding-geometry/djl/tokenizers}. {@code ENGINE_CACHE_DIR} and not {@code
+ * DJL_CACHE_DIR}: DJL reads the latter for its model downloads too, which an application using DJL
+ * for itself keeps where it chose. When that folder cannot be created and written (a read-only
+ * home, no home at all), it sets {@code ENGINE_CACHE_DIR} to a private temporary folder (owner-only
+ * on POSIX; removed when the JVM ends) instead: DJL's own fallback, {@code
+ * <java.io.tmpdir>/.djl.ai}, is a folder every user of the machine shares, which another user can
  * occupy first or plant a library in.
  */
 final class NativeCache {
@@ -35,7 +40,9 @@ final class NativeCache {
     if (isSet(ENGINE_CACHE_DIR) || isSet(DJL_CACHE_DIR)) {
       return; // the user's choice, which DJL honours
     }
-    if (writable(defaultFolder())) {
+    Path cache = cacheFolder();
+    if (writable(cache == null ? null : cache.resolve("tokenizers"))) {
+      System.setProperty(ENGINE_CACHE_DIR, cache.toString());
       return;
     }
     try {
@@ -54,16 +61,14 @@ final class NativeCache {
       return engine + "/tokenizers";
     }
     String djl = value(DJL_CACHE_DIR);
-    return djl != null ? djl + "/tokenizers" : String.valueOf(defaultFolder());
+    // Neither set even by prepare(): no temporary folder could be made, DJL uses its default.
+    return (djl != null ? djl : System.getProperty("user.home") + "/.djl.ai") + "/tokenizers";
   }
 
-  /** DJL's default folder for the tokenizers library, {@code ~/.djl.ai/tokenizers}. */
-  static Path defaultFolder() {
-    try {
-      return Path.of(System.getProperty("user.home", ""), ".djl.ai", "tokenizers");
-    } catch (InvalidPathException e) {
-      return null;
-    }
+  /** {@code djl} in the user's cache folder; null when there is none (no home). */
+  static Path cacheFolder() {
+    Path dir = Settings.cacheDir();
+    return dir == null ? null : dir.resolve("djl");
   }
 
   private static boolean isSet(String name) {

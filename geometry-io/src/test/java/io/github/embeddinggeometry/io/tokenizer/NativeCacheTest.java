@@ -16,8 +16,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where DJL's native tokenizer library goes, seen from a fresh JVM (the library is unpacked once
- * per JVM): the user's {@code DJL_CACHE_DIR}, else the home folder, else a private temporary
- * folder.
+ * per JVM): the user's {@code DJL_CACHE_DIR} or {@code ENGINE_CACHE_DIR}, else the user's cache
+ * folder ({@code $XDG_CACHE_HOME/embedding-geometry/djl}, else {@code
+ * ~/.cache/embedding-geometry/djl}), never DJL's {@code ~/.djl.ai}; a private temporary folder when
+ * the cache folder cannot be written.
  */
 class NativeCacheTest {
   @TempDir Path dir;
@@ -33,18 +35,21 @@ class NativeCacheTest {
     }
   }
 
-  /** A home whose .djl.ai cannot be a folder: nothing can be unpacked there, root or not. */
+  /** A home where nothing can be created: .djl.ai and .cache are files, the home read-only. */
   private Path readOnlyHome() throws Exception {
     Path home = Files.createDirectories(dir.resolve("home"));
     Files.writeString(home.resolve(".djl.ai"), "not a folder");
+    Files.writeString(home.resolve(".cache"), "not a folder");
     home.toFile().setWritable(false, false);
     return home;
   }
 
-  private static Map<String, String> env(String djlCacheDir) {
+  /** The child's environment: DJL's two variables and XDG_CACHE_HOME as given (null: unset). */
+  private static Map<String, String> env(String djlCacheDir, String xdgCacheHome) {
     Map<String, String> env = new HashMap<>();
     env.put(NativeCache.DJL_CACHE_DIR, djlCacheDir);
     env.put(NativeCache.ENGINE_CACHE_DIR, null);
+    env.put("XDG_CACHE_HOME", xdgCacheHome);
     return env;
   }
 
@@ -58,14 +63,16 @@ class NativeCacheTest {
   }
 
   @Test
-  void readOnlyHomeFallsBackToAPrivateTemporaryFolder() throws Exception {
+  void unwritableCacheFolderFallsBackToAPrivateTemporaryFolder() throws Exception {
     Path home = readOnlyHome();
     // DJL's own fallback, <java.io.tmpdir>/.djl.ai, is blocked too: only a private folder works.
     Path tmp = Files.createDirectories(dir.resolve("tmp"));
     Files.writeString(tmp.resolve(".djl.ai"), "taken by someone else");
     ChildJvm.Result r =
         ChildJvm.run(
-            Probe.class, List.of("-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp), env(null));
+            Probe.class,
+            List.of("-Duser.home=" + home, "-Djava.io.tmpdir=" + tmp),
+            env(null, null));
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("decoded=hello").contains("ENGINE_CACHE_DIR=" + tmp);
     assertThat(Files.readString(home.resolve(".djl.ai"))).isEqualTo("not a folder");
@@ -79,19 +86,54 @@ class NativeCacheTest {
   void djlCacheDirIsHonoured() throws Exception {
     Path home = readOnlyHome();
     Path cache = dir.resolve("cache");
+    Path xdg = dir.resolve("xdg");
     ChildJvm.Result r =
-        ChildJvm.run(Probe.class, List.of("-Duser.home=" + home), env(cache.toString()));
+        ChildJvm.run(
+            Probe.class, List.of("-Duser.home=" + home), env(cache.toString(), xdg.toString()));
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("decoded=hello").contains("ENGINE_CACHE_DIR=null");
     assertThat(holdsTheLibrary(cache)).as("library unpacked under DJL_CACHE_DIR").isTrue();
+    assertThat(xdg.resolve("embedding-geometry/djl"))
+        .as("the user's choice, not the cache folder")
+        .doesNotExist();
   }
 
   @Test
-  void writableHomeKeepsDjlsDefault() throws Exception {
-    Path home = Files.createDirectories(dir.resolve("writable-home"));
-    ChildJvm.Result r = ChildJvm.run(Probe.class, List.of("-Duser.home=" + home), env(null));
+  void engineCacheDirPropertyIsHonoured() throws Exception {
+    Path engine = dir.resolve("engine");
+    Path xdg = dir.resolve("xdg");
+    ChildJvm.Result r =
+        ChildJvm.run(
+            Probe.class,
+            List.of("-D" + NativeCache.ENGINE_CACHE_DIR + "=" + engine),
+            env(null, xdg.toString()));
     assertThat(r.exitCode()).as(r.output()).isZero();
-    assertThat(r.output()).contains("decoded=hello").contains("ENGINE_CACHE_DIR=null");
-    assertThat(holdsTheLibrary(home.resolve(".djl.ai"))).isTrue();
+    assertThat(r.output()).contains("decoded=hello").contains("ENGINE_CACHE_DIR=" + engine);
+    assertThat(holdsTheLibrary(engine.resolve("tokenizers"))).isTrue();
+    assertThat(xdg.resolve("embedding-geometry/djl")).doesNotExist();
+  }
+
+  @Test
+  void defaultIsDjlInXdgCacheHome() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("writable-home"));
+    Path xdg = dir.resolve("xdg");
+    ChildJvm.Result r =
+        ChildJvm.run(Probe.class, List.of("-Duser.home=" + home), env(null, xdg.toString()));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Path folder = xdg.resolve("embedding-geometry").resolve("djl");
+    assertThat(r.output()).contains("decoded=hello").contains("ENGINE_CACHE_DIR=" + folder);
+    assertThat(holdsTheLibrary(folder.resolve("tokenizers"))).isTrue();
+    assertThat(home.resolve(".djl.ai")).as("nothing in DJL's hidden default").doesNotExist();
+  }
+
+  @Test
+  void withoutXdgCacheHomeTheDefaultIsUnderDotCache() throws Exception {
+    Path home = Files.createDirectories(dir.resolve("writable-home"));
+    ChildJvm.Result r = ChildJvm.run(Probe.class, List.of("-Duser.home=" + home), env(null, null));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    Path folder = home.resolve(".cache").resolve("embedding-geometry").resolve("djl");
+    assertThat(r.output()).contains("ENGINE_CACHE_DIR=" + folder);
+    assertThat(holdsTheLibrary(folder.resolve("tokenizers"))).isTrue();
+    assertThat(home.resolve(".djl.ai")).doesNotExist();
   }
 }
