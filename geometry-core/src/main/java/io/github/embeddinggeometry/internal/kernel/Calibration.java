@@ -12,17 +12,17 @@ import java.util.function.LongSupplier;
 /**
  * Times candidate GEMM kernels on one small in-cache product and keeps the fastest, because the
  * fastest micro-tile depends on the CPU, its register file and the JDK's C2 in ways no rule
- * predicted (12 rows, chosen for AVX-512's thirty-two registers, ran 16 times slower than 6 on Zen
- * 5). The standard product is {@code C = A B^T} with A of {@link #M} x {@link #K} and B of {@link
- * #N} x {@link #K} floats (row-major), on one thread: {@link #FLOPS} flops, 320 KiB of operands, in
- * L2 on every current CPU. Rates are in GFLOP/s of that product.
+ * predicted (a shape chosen from the register count alone can run many times slower than a smaller
+ * one: docs/benchmarks-history.md). The standard product is {@code C = A B^T} with A of {@link #M}
+ * x {@link #K} and B of {@link #N} x {@link #K} floats (row-major), on one thread: {@link #FLOPS}
+ * flops, 320 KiB of operands, in L2 on every current CPU. Rates are in GFLOP/s of that product.
  *
  * <p>Each candidate is prepared (packing, warm-up until compiled: see {@link
  * SimdProvider.TileCandidate}) in turns, round after round, so that the JIT compiles one while
  * another warms up; once ready it is timed pass after pass for half its share of what is left of
  * the budget; its rate is that of its fastest pass, which filters out passes slowed by other
  * processes. One still not ready when the budget is spent, after four times what the quickest took,
- * is a JIT cliff (12 rows on Zen 5: C2 took 0.7 s to make a kernel 20 times slower). A candidate
+ * is a JIT cliff (C2 can take long to make a kernel that is then many times slower). A candidate
  * that throws is skipped; one under {@link #CLIFF} of the best rate is recorded as a JIT cliff and
  * never chosen. Results are cached per machine, JDK and flags ({@link CalibrationCache}), so only
  * the first process pays.

@@ -13,10 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * WARNING per process names the shape, both rates, and the properties that choose another.
  *
  * <p>The process's first window is not judged: it holds the JIT's compilation of the callers and
- * the first touch of every buffer (on a 2-core Zen 5 it measured 52-66 GFLOP/s per thread where
- * every later window of the same k-NN ran at 141-153, against a calibrated 209, and a guard that
- * judged it warned on every healthy run). A warning also needs {@link #LOW_WINDOWS} slow windows in
- * a row, so it speaks of the job, not of a moment.
+ * the first touch of every buffer, well under the later windows' rate, and a guard that judged it
+ * warned on healthy runs. A warning also needs {@link #LOW_WINDOWS} slow windows in a row, so it
+ * speaks of the job, not of a moment.
  */
 final class RateGuard {
   /** Flops per window: about 2 s of one thread at 50 GFLOP/s. */

@@ -47,11 +47,9 @@ public final class SimdProvider {
   }
 
   /**
-   * Default calibration budget. A quarter of a second was the aim, but on a quiet 2-core Zen 5
-   * (AVX-512, JDK 17) the JIT needed 70-240 ms per shape before any timing could start, so 250 ms
-   * timed no shape at all (and 600 ms one of three): every process then fell back to 6 rows and
-   * re-calibrated. 1.5 s settled all three shapes in one run there and is paid once per machine and
-   * JDK, then read from the cache.
+   * Default calibration budget: long enough for the JIT to compile every shape before it is timed
+   * (a shorter budget timed no shape on a quiet machine, so every process fell back to 6 rows and
+   * calibrated again), and paid once per machine and JDK, then read from the cache.
    */
   static final int DEFAULT_BUDGET_MS = 1500;
 
@@ -371,9 +369,7 @@ public final class SimdProvider {
       int n = Calibration.N;
       // Two depth blocks, as TileKernel.tile runs them on every machine for d >= 2 kc: the second
       // adds into C, and a kernel that C2 compiled without that path (its accumulators merged
-      // from loads and zeros) is not the kernel production runs. On Zen 5 under JDK 17 (one run
-      // each, loaded machine) 12 rows timed 215 GFLOP/s with the zeroing path alone, 1.4 to 7.6
-      // with both, as in production (issue 24: 16).
+      // from loads and zeros) is not the kernel production runs, and can be many times faster.
       int half = depth / 2;
       for (int ip = 0; ip < aPanels; ip++) {
         for (int jp = 0; jp < bPanels; jp++) {
