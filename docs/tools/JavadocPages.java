@@ -34,7 +34,8 @@ public final class JavadocPages {
    * about the command line, the build and its history, and have no place in a library's javadoc
    * jar (nor does their Markdown have to fit this converter).
    */
-  static final List<String> LIBRARY_PAGES = List.of("definitions.md", "notebooks.md", "using.md");
+  static final List<String> LIBRARY_PAGES =
+      List.of("definitions.md", "notebooks.md", "using.md", "io.md");
 
   private JavadocPages() {}
 
