@@ -182,8 +182,15 @@ public final class GeometryCli implements Callable<Integer> {
     /** Runs the analyses; {@code root} is --out (default out), {@code sub} the step folder. */
     abstract void run(Session s, Path root, String sub);
 
-    /** Checks the options that need no data, before anything is loaded. */
+    /**
+     * Checks the options that need no data, before anything is loaded. The defaults that depend on
+     * the model (box, eps) are chosen in {@link #run} once its matrix is known; here only the given
+     * options are checked ({@link #ANY_MODEL}).
+     */
     void check() {}
+
+    /** For {@link #check}: the options' checks do not depend on which model's defaults apply. */
+    static final boolean ANY_MODEL = false;
 
     @Override
     public final Integer call() {
@@ -265,12 +272,12 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void check() {
-      basis.box(model.isMinilm());
+      basis.box(ANY_MODEL);
     }
 
     @Override
     void run(Session s, Path root, String sub) {
-      BoundingBox box = basis.box(model.isMinilm());
+      BoundingBox box = basis.box(s.model().isMinilm());
       PairwiseStep.run(s, basis, box, pairwise.force, Outputs.stepFolder(root, sub));
     }
   }
@@ -293,14 +300,14 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void check() {
-      basis.box(model.isMinilm());
+      basis.box(ANY_MODEL);
       Colormap.parse(figure.colormap);
     }
 
     @Override
     void run(Session s, Path root, String sub) {
       Colormap cm = Colormap.parse(figure.colormap);
-      BoundingBox box = basis.box(model.isMinilm());
+      BoundingBox box = basis.box(s.model().isMinilm());
       DensityFieldStep.run(s, basis, box, cm, Outputs.stepFolder(root, sub));
     }
   }
@@ -322,13 +329,13 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void check() {
-      basis.box(model.isMinilm());
-      cluster.eps(model.isMinilm());
+      basis.box(ANY_MODEL);
+      cluster.eps(ANY_MODEL);
     }
 
     @Override
     void run(Session s, Path root, String sub) {
-      boolean minilm = model.isMinilm();
+      boolean minilm = s.model().isMinilm();
       ClustersStep.run(
           s, basis, basis.box(minilm), cluster.eps(minilm), Outputs.stepFolder(root, sub));
     }
@@ -351,13 +358,13 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void check() {
-      basis.box(model.isMinilm());
-      cluster.eps(model.isMinilm());
+      basis.box(ANY_MODEL);
+      cluster.eps(ANY_MODEL);
     }
 
     @Override
     void run(Session s, Path root, String sub) {
-      boolean minilm = model.isMinilm();
+      boolean minilm = s.model().isMinilm();
       FrameStep.run(
           s, basis, basis.box(minilm), cluster.eps(minilm), Outputs.stepFolder(root, sub));
     }
@@ -441,8 +448,8 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void check() {
-      basis.box(model.isMinilm());
-      cluster.eps(model.isMinilm());
+      basis.box(ANY_MODEL);
+      cluster.eps(ANY_MODEL);
       Colormap.parse(figure.colormap);
       knn.check();
       profile.check();
@@ -451,18 +458,22 @@ public final class GeometryCli implements Callable<Integer> {
 
     @Override
     void run(Session s, Path root, String sub) {
-      boolean minilm = model.isMinilm();
-      BoundingBox box = basis.box(minilm);
-      double eps = cluster.eps(minilm);
-      Colormap cm = Colormap.parse(figure.colormap);
+      boolean minilm = s.model().isMinilm();
+      Steps.Parameters p =
+          new Steps.Parameters(
+              basis,
+              basis.box(minilm),
+              cluster.eps(minilm),
+              Colormap.parse(figure.colormap),
+              knn,
+              profile,
+              densest,
+              pairwise.force);
       // The old page would link a mix of old and new steps until the last one is done.
       Outputs.remove(root.resolve(Outputs.PAGE));
-      PairwiseStep.run(s, basis, box, pairwise.force, Outputs.stepFolder(root, "pairwise"));
-      DensityFieldStep.run(s, basis, box, cm, Outputs.stepFolder(root, "density-field"));
-      ClustersStep.run(s, basis, box, eps, Outputs.stepFolder(root, "clusters"));
-      FrameStep.run(s, basis, box, eps, Outputs.stepFolder(root, "frame"));
-      DensityVsNormStep.run(s, knn, profile, Outputs.stepFolder(root, "density-vs-norm"));
-      DensestStep.run(s, knn, densest, Outputs.stepFolder(root, "densest"));
+      for (Steps.Step step : Steps.ALL) {
+        step.runner().run(s, p, Outputs.stepFolder(root, step.name()));
+      }
       ReportPage.writeIndex(root, Outputs.STEPS);
     }
   }

@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.EmbeddingSources;
 import io.github.embeddinggeometry.io.MetricFiles;
+import io.github.embeddinggeometry.io.MiniLm;
 import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import java.io.IOException;
@@ -19,8 +20,14 @@ import java.nio.file.Path;
 final class ModelLoader {
   private ModelLoader() {}
 
-  /** W plus the tokenizer that decodes its ids (null when there is none). */
-  record Model(String name, EmbeddingMatrix matrix, HfTokenizer vocab) implements AutoCloseable {
+  /**
+   * W plus the tokenizer that decodes its ids (null when there is none).
+   *
+   * @param isMinilm whether W is all-MiniLM-L6-v2's, by content ({@link MiniLm#isMiniLm}), however
+   *     --model named it: its defaults (box, eps) then apply
+   */
+  record Model(String name, EmbeddingMatrix matrix, HfTokenizer vocab, boolean isMinilm)
+      implements AutoCloseable {
     /**
      * The exact decoded text of one id ("" for ids the tokenizer does not know), null when the
      * model has no tokenizer. Data, not display: reports store it as is.
@@ -49,7 +56,7 @@ final class ModelLoader {
       src.close();
       vocab = tokenizer(tokenizer);
     }
-    Model m = new Model(src.name(), src.matrix(), vocab);
+    Model m = new Model(src.name(), src.matrix(), vocab, MiniLm.isMiniLm(src.matrix()));
     if (m.matrix().rows() < 2) {
       m.close();
       throw new UserInputException(

@@ -98,10 +98,6 @@ final class Options {
         description = "print the stack trace of an internal error (it always goes to a log file)")
     boolean debug;
 
-    boolean isMinilm() {
-      return model.equals("minilm");
-    }
-
     /** {@code --out}, checked ({@link Options#folder}), or {@code fallback} when not given. */
     Path out(Path fallback) {
       return out == null ? fallback : folder("--out", out);
@@ -138,8 +134,8 @@ final class Options {
         paramLabel = "LAT_MIN,LAT_MAX,LON_MIN,LON_MAX,R_MIN,R_MAX",
         description = {
           "bounding box in degrees and PC units, bounds inclusive",
-          "(default: 40,70,0,40,0.25,0.45 for minilm, the notebooks' -15,5,-10,20,0.2,0.5"
-              + " otherwise)"
+          "(default: 40,70,0,40,0.25,0.45 for all-MiniLM-L6-v2, known by its values however"
+              + " --model names it; the notebooks' -15,5,-10,20,0.2,0.5 otherwise)"
         })
     double[] box;
 
@@ -215,7 +211,7 @@ final class Options {
         names = "--eps",
         paramLabel = "EPS",
         description =
-            "join rows at distance <= EPS (default: 0.27 for minilm, 0 = exact"
+            "join rows at distance <= EPS (default: 0.27 for all-MiniLM-L6-v2, 0 = exact"
                 + " duplicates otherwise)")
     Double eps;
 

@@ -25,8 +25,7 @@ final class Outputs {
   private Outputs() {}
 
   /** The steps of {@code geometry all}, in order, each into the folder of its name. */
-  static final List<String> STEPS =
-      List.of("pairwise", "density-field", "clusters", "frame", "density-vs-norm", "densest");
+  static final List<String> STEPS = Steps.NAMES;
 
   /**
    * The files each step writes besides report.json, by step name: what the run compares with its

@@ -4,8 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.io.MiniLm;
+import io.github.embeddinggeometry.io.Tensors;
+import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,5 +41,28 @@ class MiniLmDefaultsTest {
     assertThat(unused).isGreaterThanOrEqualTo(990);
     assertThat(rep.get("largest_sample").get(0).get("text").asText()).startsWith("[unused");
     GeometryCliTest.assertPng(out.resolve("cluster_nn_distances.png"));
+  }
+
+  /** Named by path, as a Hugging Face folder, the same matrix gets the same defaults. */
+  @Test
+  void aMiniLmFolderGivenByPathGetsMiniLmsDefaults() throws IOException {
+    Path dir = Files.createDirectories(tmp.resolve("minilm-folder"));
+    EmbeddingMatrix w = MiniLm.loadMatrix();
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"bert\"}");
+    SafetensorsWriter.write(
+        dir.resolve("model.safetensors"),
+        List.of(Tensors.of(MiniLm.INITIALIZER, w.backingArray(), w.rows(), w.dim())));
+    Path out = tmp.resolve("by-path");
+    GeometryCliTest.Result r =
+        GeometryCliTest.run(
+            "clusters", "--model", dir.toString(), "--out", out.toString(), "--quiet");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode rep = new ObjectMapper().readTree(out.resolve("report.json").toFile());
+    // MiniLM's box (lat 40..70, lon 0..40, r 0.25..0.45) and eps 0.27, not the notebooks'.
+    JsonNode box = rep.get("box");
+    assertThat(box.get("lat_min").asDouble()).isEqualTo(40);
+    assertThat(box.get("lon_max").asDouble()).isEqualTo(40);
+    assertThat(box.get("r_max").asDouble()).isEqualTo(0.45);
+    assertThat(rep.get("eps").asDouble()).isEqualTo(0.27);
   }
 }

@@ -14,6 +14,8 @@ public final class Verdicts {
    * The "Local Density vs Causal Norm" notebook's reading of the core/shell density ratio: above
    * 1.5 a concentrated centre, below 0.67 a hollow structure, otherwise (also when the ratio is
    * undefined) no strong gradient.
+   *
+   * @since 0.1
    */
   public enum CoreShell {
     /** Ratio above 1.5. */
@@ -49,6 +51,8 @@ public final class Verdicts {
   /**
    * The "Densest Point" notebook's reading of the overlap share between the metric's and cosine
    * neighbourhoods: above 70% high, above 30% moderate, otherwise low.
+   *
+   * @since 0.1
    */
   public enum Overlap {
     /** Above 70%: causal neighbourhoods are semantic neighbourhoods. */
