@@ -46,37 +46,52 @@ final class PairwiseStep {
               n));
     }
     DistanceKernel kernel = s.kernel("euclidean", MetricSpace.euclidean());
-    DistanceStatistics st = DistanceStatistics.of(spike.rows(), kernel, con);
+    // The notebook's file is filled from the statistics' own pass (d(i, j) mirrored to d(j, i),
+    // the diagonal 0), and the histogram is counted from it: the distances are computed once.
+    float[] matrix = writeFile ? new float[n * n] : null;
+    DistanceStatistics st =
+        matrix == null
+            ? DistanceStatistics.of(sel, kernel, con)
+            : DistanceStatistics.of(
+                sel,
+                kernel,
+                con,
+                (i, d, off, len) -> {
+                  for (int t = 0; t < len; t++) {
+                    int j = i + 1 + t;
+                    matrix[i * n + j] = d[off + t];
+                    matrix[j * n + i] = d[off + t];
+                  }
+                });
     con.finishBars();
 
-    // The notebook's file and the histogram, from one more pass over the distances.
-    float[] matrix = writeFile ? new float[n * n] : null;
     double hi = st.max() > 0 ? st.max() : 1;
     long[] counts = new long[HISTOGRAM_BINS];
-    kernel.forEachBlock(
-        sel,
-        sel,
-        64,
-        (from, to, block, stride) -> {
-          long[] local = new long[HISTOGRAM_BINS];
-          for (int i = from; i < to; i++) {
-            int o = (i - from) * stride;
-            if (matrix != null) {
-              System.arraycopy(block, o, matrix, i * n, n);
+    if (matrix != null) {
+      for (int i = 0; i < n; i++) {
+        count(matrix, i * n, i + 1, n, hi, counts);
+      }
+    } else {
+      // More rows than the file's cap: the histogram, whose range is the largest distance, needs
+      // the distances once more (holding them would take more than the file would).
+      kernel.forEachBlock(
+          sel,
+          sel,
+          64,
+          (from, to, block, stride) -> {
+            long[] local = new long[HISTOGRAM_BINS];
+            for (int i = from; i < to; i++) {
+              count(block, (i - from) * stride, i + 1, n, hi, local);
             }
-            for (int j = i + 1; j < n; j++) {
-              int b = (int) (block[o + j] / hi * HISTOGRAM_BINS);
-              local[Math.min(b, HISTOGRAM_BINS - 1)]++;
+            synchronized (counts) {
+              for (int b = 0; b < HISTOGRAM_BINS; b++) {
+                counts[b] += local[b];
+              }
             }
-          }
-          synchronized (counts) {
-            for (int b = 0; b < HISTOGRAM_BINS; b++) {
-              counts[b] += local[b];
-            }
-          }
-        },
-        con);
-    con.finishBars();
+          },
+          con);
+      con.finishBars();
+    }
 
     Report r = new Report("pairwise", s);
     r.selection(basis, box);
@@ -144,6 +159,14 @@ final class PairwiseStep {
     if (matrix == null) {
       con.line(
           "pairwise: " + MATRIX_FILE + " skipped: " + n + " rows > " + FILE_CAP + " (use --force)");
+    }
+  }
+
+  /** Adds {@code row[off + j]}, j in [from, to), to the histogram of [0, hi]. */
+  private static void count(float[] row, int off, int from, int to, double hi, long[] counts) {
+    for (int j = from; j < to; j++) {
+      int b = (int) (row[off + j] / hi * HISTOGRAM_BINS);
+      counts[Math.min(b, HISTOGRAM_BINS - 1)]++;
     }
   }
 

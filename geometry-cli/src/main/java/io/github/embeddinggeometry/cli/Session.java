@@ -166,6 +166,11 @@ final class Session implements AutoCloseable {
     return c;
   }
 
+  /** Puts a kernel in the session's cache under {@code key} (tests: a kernel that counts work). */
+  void useKernel(String key, DistanceKernel kernel) {
+    kernels.put(key, kernel);
+  }
+
   /** A kernel per metric name, closed with the session. */
   DistanceKernel kernel(String key, MetricSpace metric) {
     return kernels.computeIfAbsent(key, k -> backend.distanceKernel(metric));
