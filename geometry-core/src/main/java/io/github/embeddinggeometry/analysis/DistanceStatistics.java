@@ -59,12 +59,16 @@ public record DistanceStatistics(
    */
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
+    return of(rows, kernel, progress, keepPairs(rows));
+  }
+
+  /** Whether the pairs fit in half of the free heap (see above). */
+  private static boolean keepPairs(EmbeddingMatrix rows) {
     Objects.requireNonNull(rows, "rows");
     long pairs = UpperTriangle.pairs(Math.max(rows.rows(), 0));
     Runtime rt = Runtime.getRuntime();
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    boolean keep = pairs <= Integer.MAX_VALUE - 8 && pairs * Float.BYTES <= free / 2;
-    return of(rows, kernel, progress, keep);
+    return pairs <= Integer.MAX_VALUE - 8 && pairs * Float.BYTES <= free / 2;
   }
 
   /**
@@ -81,11 +85,73 @@ public record DistanceStatistics(
   }
 
   /**
+   * Receives the distances of the statistics' first pass as they stream by, so that another result
+   * of the same distances (a histogram, the n x n file) needs no pass of its own.
+   *
+   * @since 0.1
+   */
+  @FunctionalInterface
+  public interface PairSink {
+    /**
+     * The distances from row {@code i} to rows {@code i + 1 .. i + len}: {@code distances[off + t]}
+     * is {@code d(i, i + 1 + t)}, as the kernel returned it. Called once per row, concurrently from
+     * several threads; the array is reused after the call returns.
+     *
+     * @param i the row
+     * @param distances the kernel's block. Not to be modified.
+     * @param off index of {@code d(i, i + 1)}
+     * @param len {@code n - 1 - i}
+     */
+    void accept(int i, float[] distances, int off, int len);
+  }
+
+  /**
+   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, handing every distance of
+   * the first pass to {@code sink} as well (the statistics are the same; a second, median pass, if
+   * any, is not handed on).
+   *
+   * @param rows at least 2 rows. Not modified.
+   * @param kernel computes the distances; fixes metric and units
+   * @param progress receives progress (pairs) and may cancel. Not modified.
+   * @param sink receives each of the {@code n (n - 1) / 2} distances once
+   * @return the statistics, in the kernel's distance units
+   * @throws IllegalArgumentException if there are fewer than 2 rows or a row is not finite
+   * @throws IllegalStateException if the kernel returns a negative or NaN distance
+   */
+  public static DistanceStatistics of(
+      EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress, PairSink sink) {
+    Objects.requireNonNull(sink, "sink");
+    return of(rows, kernel, progress, keepPairs(rows), sink);
+  }
+
+  /**
+   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener, PairSink)}, without progress
+   * reports.
+   *
+   * @param rows at least 2 rows. Not modified.
+   * @param kernel computes the distances; fixes metric and units
+   * @param sink receives each of the {@code n (n - 1) / 2} distances once
+   * @return the statistics, in the kernel's distance units
+   */
+  public static DistanceStatistics of(EmbeddingMatrix rows, DistanceKernel kernel, PairSink sink) {
+    return of(rows, kernel, ProgressListener.NONE, sink);
+  }
+
+  /**
    * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, choosing whether to keep the
    * pairs in memory (for tests of both paths).
    */
   static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress, boolean keepPairs) {
+    return of(rows, kernel, progress, keepPairs, null);
+  }
+
+  private static DistanceStatistics of(
+      EmbeddingMatrix rows,
+      DistanceKernel kernel,
+      ProgressListener progress,
+      boolean keepPairs,
+      PairSink sink) {
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(progress, "progress");
     int n = rows.rows();
@@ -140,6 +206,9 @@ public record DistanceStatistics(
           rowMin[i] = mn;
           rowMax[i] = mx;
           rowZeros[i] = zeros;
+          if (sink != null) {
+            sink.accept(i, block, off, len);
+          }
         });
     ExactSum total = new ExactSum();
     for (ExactSum part : sums.values()) {

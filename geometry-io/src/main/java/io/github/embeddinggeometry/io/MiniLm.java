@@ -5,6 +5,11 @@ import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
 import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * The all-MiniLM-L6-v2 word embeddings (30,522 x 384 float32) and WordPiece tokenizer, loaded from
@@ -85,6 +90,48 @@ public final class MiniLm {
           .tensor(INITIALIZER)
           .toEmbeddingMatrix();
     }
+  }
+
+  /** Rows 0, 97, 194, ... of the matrix are what {@link #FINGERPRINT} hashes. */
+  static final int FINGERPRINT_STRIDE = 97;
+
+  /**
+   * SHA-256 of the float32 bits (little-endian) of every {@value #FINGERPRINT_STRIDE}th row of the
+   * word embeddings, as the artifact ships them.
+   */
+  static final String FINGERPRINT =
+      "c756f42c8bddc1630de38abafad88ce8279f8a4441e3e6d1a41fb40a9717303f";
+
+  /**
+   * Whether {@code w} is this model's word-embedding matrix, however it was read (this class, a
+   * Hugging Face folder, an exported {@code .npy}): 30,522 x 384 and bit for bit the same values in
+   * 315 rows spread over the vocabulary. A fine-tuned or converted (e.g. float16) copy is not: it
+   * would not show the same overdensities. Reads no resource and needs no optional dependency.
+   *
+   * @param w any matrix
+   * @return true for all-MiniLM-L6-v2's word embeddings, rows in vocabulary order
+   */
+  public static boolean isMiniLm(EmbeddingMatrix w) {
+    return w.rows() == 30_522 && w.dim() == 384 && FINGERPRINT.equals(fingerprint(w));
+  }
+
+  /** The hash {@link #FINGERPRINT} is of this model's matrix. */
+  static String fingerprint(EmbeddingMatrix w) {
+    MessageDigest sha;
+    try {
+      sha = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-256", e);
+    }
+    ByteBuffer row = ByteBuffer.allocate(4 * w.dim()).order(ByteOrder.LITTLE_ENDIAN);
+    for (int r = 0; r < w.rows(); r += FINGERPRINT_STRIDE) {
+      row.clear();
+      for (int c = 0; c < w.dim(); c++) {
+        row.putInt(Float.floatToRawIntBits(w.get(r, c)));
+      }
+      sha.update(row.array());
+    }
+    return HexFormat.of().formatHex(sha.digest());
   }
 
   private static InputStream open(String resource) throws IOException {

@@ -6,8 +6,11 @@ import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -135,5 +138,26 @@ public final class ReferenceFrameFiles {
       f[i] = (float) a[i];
     }
     return f;
+  }
+
+  /**
+   * Whether the file holds exactly {@code expected}: read back as a frame (which checks tensor
+   * names and shapes), the file is byte for byte what the frame read back and {@code expected} save
+   * to. A comparison with a tolerance would pass a wrong rounding.
+   *
+   * @param file a file written by {@link #save(Path, ReferenceFrame)}
+   * @param expected the frame meant to be in it
+   * @throws IOException if the file cannot be read
+   * @throws MalformedFileException if it is not a reference frame file
+   */
+  public static boolean matches(Path file, ReferenceFrame expected) throws IOException {
+    byte[] written = Files.readAllBytes(file);
+    return Arrays.equals(written, bytes(load(file))) && Arrays.equals(written, bytes(expected));
+  }
+
+  private static byte[] bytes(ReferenceFrame frame) throws IOException {
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    save(Channels.newChannel(b), frame);
+    return b.toByteArray();
   }
 }

@@ -41,6 +41,20 @@ class MiniLmTest {
   }
 
   @Test
+  void recognisesItsMatrixByContentWhereverItComesFrom() {
+    EmbeddingMatrix m = data.matrix();
+    assertThat(MiniLm.isMiniLm(m)).isTrue();
+    // The same values in another array, as a model folder or .npy file would give them.
+    float[] copy = m.compact().backingArray().clone();
+    assertThat(MiniLm.isMiniLm(EmbeddingMatrix.wrap(copy, 30_522, 384))).isTrue();
+    // One ulp in one hashed row (row 97), or a row fewer: another matrix.
+    copy[97 * 384 + 5] = Math.nextUp(copy[97 * 384 + 5]);
+    assertThat(MiniLm.isMiniLm(EmbeddingMatrix.wrap(copy, 30_522, 384))).isFalse();
+    assertThat(MiniLm.isMiniLm(m.slice(0, 30_521))).isFalse();
+    assertThat(MiniLm.isMiniLm(EmbeddingMatrix.wrap(new float[384 * 2], 2, 384))).isFalse();
+  }
+
+  @Test
   void listsTheWordEmbeddingInitializer() throws Exception {
     try (InputStream in = getClass().getClassLoader().getResourceAsStream(MiniLm.MODEL_RESOURCE)) {
       OnnxInitializers onnx = OnnxInitializers.read("minilm", in);

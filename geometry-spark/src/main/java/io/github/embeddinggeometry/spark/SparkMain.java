@@ -6,7 +6,7 @@ import java.lang.reflect.Method;
 
 /**
  * The main class for {@code spark-submit}: the {@code geometry} command line itself ({@code
- * io.github.embeddinggeometry.examples.GeometryCli}, the examples module), with its inputs,
+ * io.github.embeddinggeometry.cli.GeometryCli}, the geometry-cli module), with its inputs,
  * defaults, report keys and exit codes; {@code --spark MASTER} joins the context spark-submit
  * started. There is no second command line: this class only forwards, and says what is missing when
  * the command line's jars are not on the class path (README "Running on a cluster").
@@ -14,7 +14,7 @@ import java.lang.reflect.Method;
  * @since 0.1
  */
 public final class SparkMain {
-  private static final String CLI = "io.github.embeddinggeometry.examples.GeometryCli";
+  private static final String CLI = "io.github.embeddinggeometry.cli.GeometryCli";
 
   private SparkMain() {}
 
@@ -62,7 +62,7 @@ public final class SparkMain {
   private static String missing() {
     return "geometry-spark: the geometry command line ("
         + CLI
-        + ") is not on the class path; add the examples jar and its dependencies with --jars"
+        + ") is not on the class path; add the geometry-cli jar and its dependencies with --jars"
         + " (README, \"Running on a cluster\")";
   }
 

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The {@code geometry} command line as a process (a JVM with this test's class path: Spark, the
- * library, the examples module), on loopback only.
+ * library, the geometry-cli module), on loopback only.
  */
 final class Cli {
   private Cli() {}
@@ -81,7 +81,7 @@ final class Cli {
     List<String> cmd = jvm(tmp);
     cmd.addAll(options);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
-    cmd.add("io.github.embeddinggeometry.examples.GeometryCli");
+    cmd.add("io.github.embeddinggeometry.cli.GeometryCli");
     cmd.addAll(Arrays.asList(args));
     return launch(cmd, tmp);
   }

@@ -9,6 +9,8 @@ import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.density.KnnDensity;
+import io.github.embeddinggeometry.frame.BoundingBox;
+import io.github.embeddinggeometry.frame.BoxSelection;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.MiniLm;
@@ -31,6 +33,17 @@ import java.util.Locale;
  * @since 0.1
  */
 public final class DensityFieldVisualization {
+  // ---- The notebook's parameters (MiniLM's box around its never-trained [unused] tokens) ----
+
+  /** Signed 1-based PC index of the NORTH axis; MERIDIAN and EQUINOX likewise. */
+  static final int NORTH = 2;
+
+  static final int MERIDIAN = 1;
+  static final int EQUINOX = 3;
+
+  /** The bounding box: lat [40, 70] deg, lon [0, 40] deg, r [0.25, 0.45] PC units. */
+  static final BoundingBox BOX = new BoundingBox(40, 70, 0, 40, 0.25, 0.45);
+
   private DensityFieldVisualization() {}
 
   /**
@@ -56,7 +69,7 @@ public final class DensityFieldVisualization {
       // Load W and compute the spherical coordinates of the overdensity tokens (as 1.4b).
       EmbeddingMatrix w = data.matrix();
       PcaResult pca = Pca.fit(w, backend, NONE);
-      BoxSelection tokens = BoxSelection.minilm(w, pca.frame());
+      BoxSelection tokens = BoxSelection.of(w, pca.frame(), NORTH, MERIDIAN, EQUINOX, BOX);
       out.printf(Locale.ROOT, "Loaded %,d overdensity tokens%n%n", tokens.rows().rows());
 
       // Compute nearest neighbour distances (the colours of both maps).

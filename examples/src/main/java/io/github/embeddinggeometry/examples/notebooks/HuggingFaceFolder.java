@@ -4,6 +4,7 @@ import static io.github.embeddinggeometry.ProgressListener.NONE;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.cli.TokenText;
 import io.github.embeddinggeometry.io.HfModelDirectory;
 import io.github.embeddinggeometry.io.MiniLm;
 import io.github.embeddinggeometry.io.Tensors;

@@ -3,9 +3,9 @@ package io.github.embeddinggeometry.examples.notebooks;
 import static io.github.embeddinggeometry.ProgressListener.NONE;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.CoreShellOuter;
+import io.github.embeddinggeometry.analysis.DensityVsNorm;
 import io.github.embeddinggeometry.analysis.RadialProfile;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -34,25 +34,18 @@ import java.util.Locale;
  * @since 0.1
  */
 public final class LocalDensityVsCausalNorm {
-  private LocalDensityVsCausalNorm() {}
+  // ---- The notebook's parameters ----
 
-  /**
-   * What the notebook computes.
-   *
-   * @param field the k-NN density of the rows, in the causal metric (1/logometers)
-   * @param causalNorms each row's causal norm (logometers)
-   * @param dEff the effective dimension of the volumetric density
-   * @param logVolumetric each row's log volumetric density (+infinity for k exact duplicates)
-   * @param profile mean density per causal-norm bin
-   * @param regions density of the core, shell and outer regions of the norm
-   */
-  public record Result(
-      DensityField field,
-      double[] causalNorms,
-      int dEff,
-      double[] logVolumetric,
-      RadialProfile profile,
-      CoreShellOuter regions) {}
+  /** k of the k-NN density (the notebook's K_NEIGHBORS). */
+  static final int K = 20;
+
+  /** Bins of the radial density profile. */
+  static final int BINS = 30;
+
+  /** Ridge added to the covariance before inverting it into M = C^-1 (0: none). */
+  static final double RIDGE = 0;
+
+  private LocalDensityVsCausalNorm() {}
 
   /** Runs the notebook on the default dataset, all-MiniLM-L6-v2 (all its 30,522 rows). */
   public static void main(String[] args) throws IOException {
@@ -61,29 +54,18 @@ public final class LocalDensityVsCausalNorm {
       EmbeddingMatrix w = data.matrix();
       // The metric tensor M = C^-1 and the effective dimension, from the covariance C of W.
       double[] c = backend.covariance(w, Pca.mean(w, NONE), NONE);
-      CausalMetric m = CausalNorms.inverse(c, w.dim(), 0, w.rows(), NONE);
+      CausalMetric m = CausalNorms.inverse(c, w.dim(), RIDGE, w.rows(), NONE);
       int dEff = DensityField.effectiveDimension(Pca.participationRatio(c, w.dim()));
       // k-NN density in the causal metric, then everything the notebook derives from it.
       try (DistanceKernel causal = backend.distanceKernel(MetricSpace.causal(m))) {
-        DensityField field = KnnDensity.of(Defaults.K, causal).estimate(w, NONE);
-        print(analyse(field, m, dEff, Defaults.BINS, NONE), System.out);
+        DensityField field = KnnDensity.of(K, causal).estimate(w, NONE);
+        print(DensityVsNorm.of(field, m, dEff, BINS, NONE), System.out);
       }
     }
   }
 
-  /** Causal norms, log volumetric density, radial profile and regions of a causal k-NN field. */
-  public static Result analyse(
-      DensityField field, CausalMetric m, int dEff, int bins, ProgressListener progress) {
-    double[] norms = CausalNorms.norms(field.matrix(), m, progress);
-    double[] density = field.densities();
-    double[] logVolumetric = field.logVolumetric(dEff);
-    RadialProfile profile = RadialProfile.of(norms, density, bins);
-    return new Result(
-        field, norms, dEff, logVolumetric, profile, CoreShellOuter.of(norms, density));
-  }
-
   /** The notebook's printed statistics, the radial profile as a table, and its verdict. */
-  public static void print(Result r, PrintStream out) {
+  static void print(DensityVsNorm r, PrintStream out) {
     summary("Density (1/logometers)", r.field().densitySummary(), out);
     summary("ln volumetric density, D_eff = " + r.dEff(), FiniteSummary.of(r.logVolumetric()), out);
     summary("Causal norm (logometers)", FiniteSummary.of(r.causalNorms()), out);
@@ -97,7 +79,7 @@ public final class LocalDensityVsCausalNorm {
     region("Shell (" + f2(g.p40()) + " < norm < " + f2(g.p60()) + ")", g.shell(), out);
     region("Outer (norm > " + f2(g.p90()) + ")", g.outer(), out);
     out.printf(Locale.ROOT, "Core/Shell density ratio: %.2fx%n", g.coreShellRatio());
-    out.println("  " + Verdicts.CoreShell.of(g.coreShellRatio()).text());
+    out.println("  " + r.verdict().text());
   }
 
   private static void summary(String name, FiniteSummary s, PrintStream out) {

@@ -7,6 +7,8 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.frame.BoundingBox;
+import io.github.embeddinggeometry.frame.BoxSelection;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.MiniLm;
@@ -28,6 +30,17 @@ import java.util.Locale;
  * @since 0.1
  */
 public final class PairwiseDistances {
+  // ---- The notebook's parameters (MiniLM's box around its never-trained [unused] tokens) ----
+
+  /** Signed 1-based PC index of the NORTH axis; MERIDIAN and EQUINOX likewise. */
+  static final int NORTH = 2;
+
+  static final int MERIDIAN = 1;
+  static final int EQUINOX = 3;
+
+  /** The bounding box: lat [40, 70] deg, lon [0, 40] deg, r [0.25, 0.45] PC units. */
+  static final BoundingBox BOX = new BoundingBox(40, 70, 0, 40, 0.25, 0.45);
+
   private PairwiseDistances() {}
 
   /**
@@ -52,7 +65,7 @@ public final class PairwiseDistances {
       PcaResult pca = Pca.fit(w, backend, NONE);
 
       // Filter by the bounding box: MiniLM's box holds its never-trained [unused] tokens.
-      BoxSelection spike = BoxSelection.minilm(w, pca.frame());
+      BoxSelection spike = BoxSelection.of(w, pca.frame(), NORTH, MERIDIAN, EQUINOX, BOX);
       out.printf(Locale.ROOT, "Found %,d tokens in bounding box%n%n", spike.rows().rows());
 
       // Compute pairwise distances, chunk by chunk, and their statistics.
