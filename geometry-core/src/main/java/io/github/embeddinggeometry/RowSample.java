@@ -17,8 +17,10 @@ public final class RowSample {
    * The sampled rows of {@code w} (the rows at the positions {@link #ids} draws), ids ascending, as
    * a compact copy; {@code w} itself when it has at most {@code size} rows.
    *
+   * @param w the matrix sampled
    * @param size how many rows to keep
    * @param seed the random seed
+   * @return the sampled rows
    * @throws IllegalArgumentException if {@code size} is negative
    */
   public static EmbeddingMatrix of(EmbeddingMatrix w, int size, long seed) {
@@ -33,6 +35,10 @@ public final class RowSample {
    * {@code size} distinct positions of {@code 0..rows-1}, ascending: the first {@code size} entries
    * of a partial Fisher-Yates shuffle driven by {@link SplittableRandom}{@code (seed)}.
    *
+   * @param rows the number of rows sampled from
+   * @param size how many positions to draw
+   * @param seed the random seed
+   * @return the positions, ascending
    * @throws IllegalArgumentException if {@code size} is negative or above {@code rows}
    */
   public static int[] ids(int rows, int size, long seed) {

@@ -33,6 +33,7 @@ public record DensityVsNorm(
    * @param m the causal metric of the field
    * @param dEff the effective dimension
    * @param bins bins of the radial profile
+   * @return the analysis
    */
   public static DensityVsNorm of(DensityField field, CausalMetric m, int dEff, int bins) {
     return of(field, m, dEff, bins, ProgressListener.NONE);
@@ -47,6 +48,7 @@ public record DensityVsNorm(
    *     participation ratio)
    * @param bins bins of the radial profile
    * @param progress told about the norm pass
+   * @return the analysis
    */
   public static DensityVsNorm of(
       DensityField field, CausalMetric m, int dEff, int bins, ProgressListener progress) {
@@ -58,7 +60,11 @@ public record DensityVsNorm(
         field, norms, dEff, logVolumetric, profile, CoreShellOuter.of(norms, density));
   }
 
-  /** The notebook's reading of the core/shell density ratio. */
+  /**
+   * The notebook's reading of the core/shell density ratio.
+   *
+   * @return the verdict
+   */
   public Verdicts.CoreShell verdict() {
     return Verdicts.CoreShell.of(regions.coreShellRatio());
   }

@@ -31,12 +31,21 @@ public final class Verdicts {
       this.text = text;
     }
 
-    /** The notebook's sentence. */
+    /**
+     * The notebook's sentence.
+     *
+     * @return the sentence
+     */
     public String text() {
       return text;
     }
 
-    /** The reading of a core/shell density ratio. */
+    /**
+     * The reading of a core/shell density ratio.
+     *
+     * @param ratio mean density of the core over that of the shell
+     * @return the verdict
+     */
     public static CoreShell of(double ratio) {
       if (ratio > 1.5) {
         return DENSER_CORE;
@@ -68,12 +77,21 @@ public final class Verdicts {
       this.text = text;
     }
 
-    /** The notebook's sentence. */
+    /**
+     * The notebook's sentence.
+     *
+     * @return the sentence
+     */
     public String text() {
       return text;
     }
 
-    /** The reading of an overlap share in [0, 1]. */
+    /**
+     * The reading of an overlap share in [0, 1].
+     *
+     * @param share the share of neighbours both metrics list
+     * @return the verdict
+     */
     public static Overlap of(double share) {
       if (share > 0.70) {
         return HIGH;

@@ -29,7 +29,13 @@ public final class BoxSelection {
   /**
    * Projects every row of {@code w} on the basis and keeps those inside {@code box}.
    *
+   * @param w the embedding matrix
+   * @param frame its reference frame (centroid and PCA basis)
    * @param north signed 1-based PC index of the NORTH axis; negative flips it
+   * @param meridian signed 1-based PC index of the MERIDIAN axis
+   * @param equinox signed 1-based PC index of the EQUINOX axis
+   * @param box the box in spherical coordinates
+   * @return the rows inside the box with their coordinates
    * @throws IllegalArgumentException if a PC index is 0 or beyond d, or the box holds fewer than 2
    *     rows (the message gives the span of the data)
    */
@@ -74,32 +80,56 @@ public final class BoxSelection {
     return new BoxSelection(c, box, positions, w.select(ids).compact());
   }
 
-  /** The coordinates of every row of W (not only the selected ones). */
+  /**
+   * The coordinates of every row of W (not only the selected ones).
+   *
+   * @return the coordinates of all rows
+   */
   public SphericalCoordinates coordinates() {
     return coordinates;
   }
 
-  /** The box. */
+  /**
+   * The box.
+   *
+   * @return the box
+   */
   public BoundingBox box() {
     return box;
   }
 
-  /** The selected rows, ids ascending, as a compact copy. */
+  /**
+   * The selected rows, ids ascending, as a compact copy.
+   *
+   * @return the selected rows
+   */
   public EmbeddingMatrix rows() {
     return rows;
   }
 
-  /** Latitude in degrees of each selected row, in the order of {@link #rows()}. */
+  /**
+   * Latitude in degrees of each selected row, in the order of {@link #rows()}.
+   *
+   * @return a new array of latitudes
+   */
   public double[] latDeg() {
     return pick(coordinates.latDeg());
   }
 
-  /** Longitude in degrees of each selected row. */
+  /**
+   * Longitude in degrees of each selected row.
+   *
+   * @return a new array of longitudes
+   */
   public double[] lonDeg() {
     return pick(coordinates.lonDeg());
   }
 
-  /** Radius (PC units) of each selected row. */
+  /**
+   * Radius (PC units) of each selected row.
+   *
+   * @return a new array of radii
+   */
   public double[] r() {
     return pick(coordinates.r());
   }
@@ -111,6 +141,9 @@ public final class BoxSelection {
   /**
    * The box as six comma-separated numbers: lat, lon and r ranges (the form the command line's
    * {@code --box} takes; integers without a decimal point).
+   *
+   * @param b the box
+   * @return its text
    */
   public static String text(BoundingBox b) {
     return String.join(

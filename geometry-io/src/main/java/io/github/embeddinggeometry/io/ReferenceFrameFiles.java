@@ -147,6 +147,7 @@ public final class ReferenceFrameFiles {
    *
    * @param file a file written by {@link #save(Path, ReferenceFrame)}
    * @param expected the frame meant to be in it
+   * @return true when the file holds exactly that frame
    * @throws IOException if the file cannot be read
    * @throws MalformedFileException if it is not a reference frame file
    */
