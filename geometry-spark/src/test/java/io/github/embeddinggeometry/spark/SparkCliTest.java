@@ -53,19 +53,53 @@ class SparkCliTest {
     assertThat(scratchFolders(dir.resolve("tmp"))).isEmpty();
   }
 
+  /**
+   * {@code --spark local[8]}: the single machine's report, and the whole run (the backend's
+   * start-up agreement check on 384 rows, then densest on 300) in a few tasks. When the planner
+   * took the 8 cores for one executor's and its heap for all eight, the agreement check alone
+   * became 1-row blocks: 73,920 pair tasks, still running after 4 minutes.
+   */
   @Test
-  void localSparkGivesTheSingleMachineReportAndLeavesNoScratch() throws Exception {
+  void local8SparkGivesTheSingleMachineReportInFewTasksAndLeavesNoScratch() throws Exception {
     Path w = Cli.matrix(dir, 300, 16, 7);
     Path one = dir.resolve("one");
     Path spark = dir.resolve("spark");
+    Path counts = dir.resolve("tasks.txt");
     Cli.Started a = Cli.densest(dir.resolve("tmp"), w, one, "--quiet");
     Cli.Run ra = a.finish(300);
     Cli.Run rb =
-        Cli.densest(dir.resolve("tmp"), w, spark, "--spark", "local[2]", "--quiet").finish(300);
+        Cli.start(
+                dir.resolve("tmp"),
+                List.of(
+                    // eight pair tasks at once need more than the 1 GB heap of the other tests
+                    "-Xmx2g",
+                    "-Dspark.extraListeners=" + TaskCounter.class.getName(),
+                    "-Dembgeo.test.tasks=" + counts),
+                "densest",
+                "--model",
+                w.toString(),
+                "--k",
+                "5",
+                "--top",
+                "8",
+                "--out",
+                spark.toString(),
+                "--spark",
+                "local[8]",
+                "--quiet")
+            .finish(300);
     assertThat(ra.code()).as(ra.err()).isZero();
     assertThat(rb.code()).as(rb.err()).isZero();
     assertThat(rb.errorLines()).isEmpty();
     assertThat(Cli.report(spark)).isEqualTo(Cli.report(one));
+    String[] ran = Files.readString(counts).trim().split(" ");
+    long tasks = Long.parseLong(ran[0]);
+    long stages = Long.parseLong(ran[1]);
+    long widest = Long.parseLong(ran[2]);
+    // 384 and 300 rows are one block each on any cluster (Planner.minBlockRows): one task per
+    // stage; the limits leave room for stages Spark adds, not for blocks of a few rows.
+    assertThat(tasks).as("tasks of %d stages", stages).isPositive().isLessThanOrEqualTo(4 * stages);
+    assertThat(widest).isLessThanOrEqualTo(4);
     assertThat(scratchFolders(dir.resolve("tmp"))).isEmpty();
   }
 
