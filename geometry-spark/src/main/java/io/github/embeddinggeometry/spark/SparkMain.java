@@ -24,10 +24,6 @@ public final class SparkMain {
    * @param args the arguments of {@code geometry}, e.g. {@code densest --spark yarn}
    */
   public static void main(String[] args) {
-    // spark-submit has set up Spark's console log (its INFO profile) before this runs: from here
-    // on Spark's records go nowhere until the command's context sends them to spark.log in the
-    // output folder, as without spark-submit.
-    SparkLogs.toFile(null);
     Method main = cli("main", String[].class);
     if (main == null) {
       System.exit(2);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -101,6 +102,51 @@ class SparkCliTest {
     assertThat(tasks).as("tasks of %d stages", stages).isPositive().isLessThanOrEqualTo(4 * stages);
     assertThat(widest).isLessThanOrEqualTo(4);
     assertThat(scratchFolders(dir.resolve("tmp"))).isEmpty();
+  }
+
+  /**
+   * spark-submit (spark-core's SparkSubmit, the command line's classes on its class path): Spark
+   * had loaded its INFO console profile for itself before SparkMain runs, and put it back at its
+   * first record; the terminal shows nothing of Spark's log.
+   */
+  @Test
+  void sparkSubmitKeepsSparksLogOffTheTerminal() throws Exception {
+    Path w = Cli.matrix(dir, 200, 8, 3);
+    Path out = dir.resolve("submitted");
+    List<String> cmd = new ArrayList<>(Cli.jvm(dir.resolve("tmp")));
+    // Without the test classes: their log4j2-test.properties would configure log4j before Spark,
+    // which a spark-submit never finds.
+    String classPath =
+        Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .filter(e -> !e.endsWith("test-classes"))
+            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            "local[2]",
+            "--class",
+            SparkMain.class.getName(),
+            "spark-internal",
+            "densest",
+            "--spark",
+            "local[2]",
+            "--model",
+            w.toString(),
+            "--k",
+            "5",
+            "--top",
+            "8",
+            "--out",
+            out.toString(),
+            "--quiet"));
+    Cli.Run r = Cli.launch(cmd, dir.resolve("tmp")).finish(300);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.errorLines()).as(r.err()).isEmpty();
+    assertThat(r.out()).doesNotContain("INFO", "WARN");
+    assertThat(out.resolve("report.json")).exists();
   }
 
   @Test
