@@ -76,18 +76,7 @@ class SparkCliTest {
                     "-Xmx2g",
                     "-Dspark.extraListeners=" + TaskCounter.class.getName(),
                     "-Dembgeo.test.tasks=" + counts),
-                "densest",
-                "--model",
-                w.toString(),
-                "--k",
-                "5",
-                "--top",
-                "8",
-                "--out",
-                spark.toString(),
-                "--spark",
-                "local[8]",
-                "--quiet")
+                Cli.densestArgs(w, spark, "--spark", "local[8]", "--quiet"))
             .finish(300);
     assertThat(ra.code()).as(ra.err()).isZero();
     assertThat(rb.code()).as(rb.err()).isZero();
@@ -129,19 +118,8 @@ class SparkCliTest {
             "local[2]",
             "--class",
             SparkMain.class.getName(),
-            "spark-internal",
-            "densest",
-            "--spark",
-            "local[2]",
-            "--model",
-            w.toString(),
-            "--k",
-            "5",
-            "--top",
-            "8",
-            "--out",
-            out.toString(),
-            "--quiet"));
+            "spark-internal"));
+    cmd.addAll(List.of(Cli.densestArgs(w, out, "--spark", "local[2]", "--quiet")));
     Cli.Run r = Cli.launch(cmd, dir.resolve("tmp")).finish(300);
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.errorLines()).as(r.err()).isEmpty();
