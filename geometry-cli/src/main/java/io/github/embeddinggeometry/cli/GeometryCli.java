@@ -350,6 +350,7 @@ public final class GeometryCli implements Callable<Integer> {
   static final class Frame extends Base {
     @Mixin Options.BasisOptions basis;
     @Mixin Options.ClusterOptions cluster;
+    @Mixin Options.SparkOptions spark;
 
     @Override
     String name() {

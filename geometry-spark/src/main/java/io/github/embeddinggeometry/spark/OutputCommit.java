@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.ChecksumFileSystem;
 import org.apache.hadoop.fs.FileStatus;
@@ -45,6 +48,7 @@ final class OutputCommit {
       Path target = new Path(dir);
       FileSystem fs = target.getFileSystem(conf);
       target = fs.makeQualified(target);
+      removeStale(fs, target);
       if (fs.exists(target)) {
         FileStatus st = fs.getFileStatus(target);
         if (!st.isDirectory()) {
@@ -58,14 +62,92 @@ final class OutputCommit {
                   + "); remove it or choose another folder");
         }
       }
-      Path temp =
-          new Path(target.getParent(), "." + target.getName() + ".tmp-" + UUID.randomUUID());
+      Path temp = sibling(target, ".tmp-");
       if (!fs.mkdirs(temp)) {
         throw new IOException("cannot create " + temp);
       }
       return new OutputCommit(fs, target, temp);
     } catch (IOException e) {
       throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The writer of a temporary folder, in its name: {@code .NAME.tmp-PID@HOST-UUID} (the parts being
+   * written) and {@code .NAME.old-PID@HOST-UUID} (the previous output, moved aside for the swap).
+   */
+  static final String OWNER = ProcessHandle.current().pid() + "@" + Host.NAME;
+
+  /**
+   * Temporary folders of a writer gone without cleaning up: neither this run's nor a live one's.
+   */
+  private static final Pattern TEMPORARY =
+      Pattern.compile("\\.(tmp|old)-(\\d+)@(.*)-[0-9a-f-]{36}");
+
+  /** Age after which another host's temporary folder counts as abandoned. */
+  static final Duration ABANDONED = Duration.ofDays(2);
+
+  private static final System.Logger LOG = System.getLogger(OutputCommit.class.getName());
+
+  private static Path sibling(Path target, String kind) {
+    return new Path(
+        target.getParent(), "." + target.getName() + kind + OWNER + "-" + UUID.randomUUID());
+  }
+
+  /** This host's name, looked up once, when a writer first needs it. */
+  private static final class Host {
+    static final String NAME = lookup();
+
+    private static String lookup() {
+      try {
+        return java.net.InetAddress.getLocalHost().getHostName();
+      } catch (IOException | RuntimeException e) {
+        return "localhost";
+      }
+    }
+  }
+
+  /**
+   * Removes the temporary folders that a writer of this output killed mid-way (SIGKILL, a lost
+   * driver) left beside it: those of a process of this host that no longer runs, and any older than
+   * {@link #ABANDONED}. A previous output the dead writer had moved aside ({@code .old-}) is put
+   * back when the output itself is missing (killed between the two renames), else removed.
+   */
+  static void removeStale(FileSystem fs, Path target) throws IOException {
+    Path parent = target.getParent();
+    if (parent == null || !fs.exists(parent)) {
+      return;
+    }
+    String prefix = "." + target.getName();
+    long now = System.currentTimeMillis();
+    int removed = 0;
+    for (FileStatus st : fs.listStatus(parent)) {
+      String name = st.getPath().getName();
+      if (!st.isDirectory() || !name.startsWith(prefix)) {
+        continue;
+      }
+      Matcher m = TEMPORARY.matcher(name.substring(prefix.length()));
+      if (!m.matches()) {
+        continue;
+      }
+      boolean dead =
+          m.group(3).equals(Host.NAME)
+              && ProcessHandle.of(Long.parseLong(m.group(2))).map(p -> !p.isAlive()).orElse(true);
+      if (!dead && now - st.getModificationTime() < ABANDONED.toMillis()) {
+        continue;
+      }
+      if (m.group(1).equals("old") && !fs.exists(target)) {
+        fs.rename(st.getPath(), target);
+      } else {
+        fs.delete(st.getPath(), true);
+      }
+      removed++;
+    }
+    if (removed > 0) {
+      int n = removed;
+      LOG.log(
+          System.Logger.Level.INFO,
+          () -> "removed " + n + " temporary folder(s) of an interrupted write beside " + target);
     }
   }
 
@@ -88,7 +170,7 @@ final class OutputCommit {
       raw.create(new Path(temp, SUCCESS), false).close();
       Path old = null;
       if (fs.exists(target)) {
-        old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+        old = sibling(target, ".old-");
         if (!fs.rename(target, old)) {
           throw new IOException("cannot move the previous output aside to " + old);
         }

@@ -269,19 +269,20 @@ public final class Planner {
     long byData = Math.max(1, n / minBlockRows(d));
     long b = Math.max(byMemory, Math.min(byCores, byData));
     b = Math.max(1, Math.min(b, Math.max(1, n)));
-    long shuffle = b * blockBytes(n, d);
+    long shuffle = pairWork(n, d, k, (int) b).shuffle();
     if (shuffle > cluster.shuffleSpace()) {
       throw new IllegalArgumentException(
           String.format(
               Locale.ROOT,
               "the k-NN of %,d x %,d rows in %d blocks shuffles about %s, more than the %s of"
-                  + " shuffle space: give spark.local.dir more room, or executors more memory"
-                  + " (fewer blocks)",
+                  + " shuffle space: give spark.local.dir more room (%s: the space of one"
+                  + " executor), or executors more memory (fewer blocks)",
               n,
               d,
               b,
               bytes(shuffle),
-              bytes(cluster.shuffleSpace())));
+              bytes(cluster.shuffleSpace()),
+              SHUFFLE_SPACE));
     }
     return (int) b;
   }
@@ -308,7 +309,7 @@ public final class Planner {
                 b,
                 (n + b - 1) / b,
                 Pairs.count(b),
-                bytes((long) b * blockBytes(n, d))));
+                bytes(pairWork(n, d, k, b).shuffle())));
     return b;
   }
 
@@ -336,46 +337,79 @@ public final class Planner {
       String t = lm.group(1);
       int cores =
           t == null ? 1 : t.equals("*") ? Runtime.getRuntime().availableProcessors() : parse(t);
-      java.io.File dir =
-          new java.io.File(
-              sc.getConf()
-                  .get("spark.local.dir", System.getProperty("java.io.tmpdir"))
-                  .split(",")[0]);
+      java.io.File dir = new java.io.File(localDir(sc.getConf()));
       long space = dir.getUsableSpace();
       return new Cluster(
-          1, cores, Runtime.getRuntime().maxMemory(), space > 0 ? space : Long.MAX_VALUE);
+          1,
+          cores,
+          Runtime.getRuntime().maxMemory(),
+          Math.min(space > 0 ? space : Long.MAX_VALUE, shuffleSpace(sc.getConf(), 1)));
     }
     SparkConf conf = sc.getConf();
     long mem = executorMemory(conf);
-    long until = System.currentTimeMillis() + REGISTRATION_WAIT_MS;
-    while (true) {
-      int executors = 0;
+    List<org.apache.spark.status.api.v1.ExecutorSummary> registered =
+        SparkContexts.executors(sc.sc(), REGISTRATION_WAIT_MS);
+    if (!registered.isEmpty()) {
+      // The smallest executor sets the memory per task: blocks must fit on every executor.
       int minCores = Integer.MAX_VALUE;
-      for (org.apache.spark.status.api.v1.ExecutorSummary e :
-          scala.jdk.javaapi.CollectionConverters.asJava(sc.sc().statusStore().executorList(true))) {
-        if (!e.id().equals("driver") && e.totalCores() > 0) {
-          executors++;
-          minCores = Math.min(minCores, e.totalCores());
-        }
+      for (org.apache.spark.status.api.v1.ExecutorSummary e : registered) {
+        minCores = Math.min(minCores, e.totalCores());
       }
-      if (executors > 0) {
-        // The smallest executor sets the memory per task: blocks must fit on every executor.
-        return new Cluster(executors, minCores, mem, Long.MAX_VALUE);
-      }
-      if (System.currentTimeMillis() >= until) {
-        break;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+      return new Cluster(
+          registered.size(), minCores, mem, shuffleSpace(conf, registered.size(), registered));
     }
     int cores = conf.getInt("spark.executor.cores", 1);
     int instances =
         conf.getInt("spark.executor.instances", Math.max(1, sc.defaultParallelism() / cores));
-    return new Cluster(instances, cores, mem, Long.MAX_VALUE);
+    return new Cluster(instances, cores, mem, shuffleSpace(conf, instances));
+  }
+
+  /**
+   * The Spark property giving the disk space one executor's shuffle files may fill (a size: {@code
+   * 200g}); the planner refuses a k-NN whose predicted shuffle exceeds it on all executors, before
+   * any task runs.
+   */
+  static final String SHUFFLE_SPACE = "spark.embgeo.shuffleSpace";
+
+  /** {@value #SHUFFLE_SPACE} times the executors; unlimited when unset. */
+  static long shuffleSpace(SparkConf conf, int executors) {
+    if (!conf.contains(SHUFFLE_SPACE)) {
+      return Long.MAX_VALUE;
+    }
+    long each = conf.getSizeAsBytes(SHUFFLE_SPACE);
+    if (each <= 0) {
+      throw new IllegalArgumentException(
+          SHUFFLE_SPACE + " must be a positive size such as 200g; got " + conf.get(SHUFFLE_SPACE));
+    }
+    return each > Long.MAX_VALUE / executors ? Long.MAX_VALUE : each * executors;
+  }
+
+  /**
+   * The shuffle space of registered executors: {@value #SHUFFLE_SPACE} when set; else, when every
+   * executor runs on the driver's own host (a cluster on one machine, as on loopback), the free
+   * space of the driver's local folder, which they share; else unknown (unlimited): a remote
+   * worker's disks cannot be seen from the driver before a task runs there.
+   */
+  private static long shuffleSpace(
+      SparkConf conf, int executors, List<org.apache.spark.status.api.v1.ExecutorSummary> found) {
+    if (conf.contains(SHUFFLE_SPACE)) {
+      return shuffleSpace(conf, executors);
+    }
+    String driver = conf.get("spark.driver.host", "");
+    for (org.apache.spark.status.api.v1.ExecutorSummary e : found) {
+      String hostPort = e.hostPort();
+      int colon = hostPort.lastIndexOf(':');
+      if (driver.isEmpty()
+          || !(colon < 0 ? hostPort : hostPort.substring(0, colon)).equals(driver)) {
+        return Long.MAX_VALUE;
+      }
+    }
+    long space = new java.io.File(localDir(conf)).getUsableSpace();
+    return space > 0 ? space : Long.MAX_VALUE;
+  }
+
+  private static String localDir(SparkConf conf) {
+    return conf.get("spark.local.dir", System.getProperty("java.io.tmpdir")).split(",")[0];
   }
 
   private static int parse(String cores) {
@@ -417,29 +451,10 @@ public final class Planner {
       double rate,
       double bandwidth) {
     int b = blocks > 0 ? blocks : chooseBlocks(n, d, k, executors * cores, cores, executorMemory);
-    long[] r = new long[b];
-    for (int i = 0; i < b; i++) {
-      r[i] = n * (i + 1) / b - n * i / b;
-    }
-    long blockBytesAll = 0;
-    for (long ri : r) {
-      blockBytesAll += blockBytes(ri, d);
-    }
-    long sendAll = b * blockBytesAll;
-    int w = TopLists.idBytes(n - 1);
-    long lists = 0;
-    double madds = 0;
-    for (int i = 0; i < b; i++) {
-      for (int j = i; j < b; j++) {
-        if (i == j) {
-          lists += listBytes(r[i], Math.min(k, r[i] - 1), w);
-          madds += r[i] * (double) (r[i] + 256) / 2 * d;
-        } else {
-          lists += listBytes(r[i], Math.min(k, r[j]), w) + listBytes(r[j], Math.min(k, r[i]), w);
-          madds += (double) r[i] * r[j] * d;
-        }
-      }
-    }
+    PairWork work = pairWork(n, d, k, b);
+    long sendAll = work.send();
+    long lists = work.lists();
+    double madds = work.madds();
     double cluster = (double) executors * cores;
     double net = bandwidth * executors;
     long read = n * d * valueBytes;
@@ -457,6 +472,47 @@ public final class Planner {
     long rAvg = (n + b - 1) / b;
     return new Plan(
         n, d, k, executors, cores, b, executorMemory, taskMemory(rAvg, d, k), rate, bandwidth, st);
+  }
+
+  /**
+   * What the k-NN of N rows in B blocks moves and computes: {@code send}, the blocks each sent to
+   * their B pair tasks; {@code lists}, the candidate lists the pair tasks write; {@code madds}, the
+   * multiply-adds of the pair tasks (a diagonal tile computes its upper half plus a 256-row band).
+   */
+  record PairWork(long send, long lists, double madds) {
+    /** Bytes of both shuffles, before compression: the plan's {@link Plan#shuffleBytes()}. */
+    long shuffle() {
+      return send + lists;
+    }
+  }
+
+  /**
+   * {@link PairWork} of the blocks {@link #knn} cuts (block i holds {@code floor(N (i + 1) / B) -
+   * floor(N i / B)} rows: {@code N mod B} blocks of {@code q + 1} rows, the others of {@code q =
+   * floor(N / B)}), summed by block size in constant time: the planner prices up to 65,535 blocks,
+   * two billion pairs.
+   */
+  static PairWork pairWork(long n, int d, int k, int b) {
+    long q = n / b;
+    long[] size = {q, q + 1};
+    long[] count = {b - n % b, n % b};
+    int w = TopLists.idBytes(n - 1);
+    long send = b * (count[0] * blockBytes(q, d) + count[1] * blockBytes(q + 1, d));
+    long lists = 0;
+    double madds = 0;
+    for (int x = 0; x < 2; x++) {
+      long cx = count[x];
+      long rx = size[x];
+      lists += cx * listBytes(rx, Math.min(k, rx - 1), w);
+      madds += cx * (rx * (double) (rx + 256) / 2 * d);
+      for (int y = x; y < 2; y++) {
+        long pairs = x == y ? cx * (cx - 1) / 2 : cx * count[y];
+        long ry = size[y];
+        lists += pairs * (listBytes(rx, Math.min(k, ry), w) + listBytes(ry, Math.min(k, rx), w));
+        madds += pairs * (double) rx * ry * d;
+      }
+    }
+    return new PairWork(send, lists, madds);
   }
 
   /** Serialized bytes of a block of r rows as shuffled. */

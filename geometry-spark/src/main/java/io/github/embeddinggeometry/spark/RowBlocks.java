@@ -21,7 +21,7 @@ import scala.Tuple2;
  *
  * <p>Results never depend on where the blocks are cut (that is what makes them equal to the
  * single-machine ones), so blocks may be of unequal size; B sets the parallelism and the memory of
- * a task (README, "Running on a cluster").
+ * a task (geometry-spark/README.md).
  *
  * @since 0.1
  */
@@ -31,6 +31,14 @@ public final class RowBlocks {
   private final int dim;
   private final int[] starts;
   private final String name;
+
+  /**
+   * Per block (by its first row) the sum of its row hashes, as a k-NN's read of the blocks recorded
+   * them ({@link SparkAnalyses#nearest}): the source checksum of {@link
+   * SparkAnalyses#writeNeighbours} without reading the source again. Driver side only.
+   */
+  private final java.util.Map<Integer, Long> blockChecksums =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Frees the driver-held copies behind {@link #of}; see {@link #release()}. */
   private Runnable release = () -> {};
@@ -360,6 +368,29 @@ public final class RowBlocks {
   /** Blocks with known starts (a selection). */
   static RowBlocks withStarts(JavaRDD<RowBlock> rdd, int dim, int[] starts, String name) {
     return new RowBlocks(rdd, starts[starts.length - 1], dim, starts, name);
+  }
+
+  /** Records {@code {block start, row-hash sum}} pairs of a job that read every block. */
+  void recordChecksums(List<long[]> sums) {
+    for (long[] e : sums) {
+      blockChecksums.put((int) e[0], e[1]);
+    }
+  }
+
+  /** The source checksum from recorded block sums when every block has one, else null. */
+  String recordedChecksum() {
+    if (blockChecksums.size() != blocks()) {
+      return null;
+    }
+    long sum = 0;
+    for (long v : blockChecksums.values()) {
+      sum += v;
+    }
+    return checksumText(sum);
+  }
+
+  static String checksumText(long sum) {
+    return String.format(java.util.Locale.ROOT, "%016x", sum);
   }
 
   /** The same matrix over other blocks' RDD (e.g. mapped rows); same starts. */

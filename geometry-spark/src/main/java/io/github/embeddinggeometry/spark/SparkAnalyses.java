@@ -34,9 +34,9 @@ import org.apache.spark.storage.StorageLevel;
  * The exact analyses of the library on a Spark cluster, giving the same numbers, bit for bit, as
  * the single-machine API: the same k-NN ids and distances, k-NN densities and log volumetric
  * densities, the same densest point, the same pairwise statistics with the exact median, the same
- * mean and covariance (the summation order of both is fixed, see README "Running on a cluster"),
- * and so the same PCA. Spark schedules, moves the blocks and retries; the library's CPU kernel does
- * the arithmetic inside each task.
+ * mean and covariance (the summation order of both is fixed, see geometry-spark/README.md), and so
+ * the same PCA. Spark schedules, moves the blocks and retries; the library's CPU kernel does the
+ * arithmetic inside each task.
  *
  * <p>Row-wise results stay distributed (an RDD of per-block results); the driver holds O(B d) plus
  * what a method returns. A failed job caused by bad input is rethrown as that input's exception
@@ -196,9 +196,23 @@ public final class SparkAnalyses {
   public JavaRDD<NeighbourBlock> nearest(RowBlocks m, MetricSpace metric, int k) {
     return Jobs.run(
         () -> {
+          // The blocks' row hashes (writeNeighbours' source checksum) come along with this read,
+          // one entry per block (a re-run task adds the same one again).
+          org.apache.spark.util.CollectionAccumulator<long[]> sums =
+              sc.sc().collectionAccumulator("embgeo.source-checksum");
+          RowBlocks hashed =
+              m.withRdd(
+                  m.rdd()
+                      .map(
+                          b -> {
+                            sums.add(new long[] {b.start(), rowHashes(b)});
+                            return b;
+                          }),
+                  m.name());
           JavaRDD<NeighbourBlock> knn =
-              SparkKnn.nearest(sc, m, metric, k).persist(StorageLevel.MEMORY_AND_DISK());
+              SparkKnn.nearest(sc, hashed, metric, k).persist(StorageLevel.MEMORY_AND_DISK());
           knn.count();
+          m.recordChecksums(sums.value());
           return knn;
         });
   }
@@ -574,7 +588,8 @@ public final class SparkAnalyses {
                 + " in "
                 + m.blocks());
       }
-      commit.commit(manifest(m, metric, parts, sourceChecksum(m)));
+      String checksum = m.recordedChecksum();
+      commit.commit(manifest(m, metric, parts, checksum != null ? checksum : sourceChecksum(m)));
     } catch (RuntimeException e) {
       commit.abort();
       throw e;
@@ -633,33 +648,34 @@ public final class SparkAnalyses {
     return b.toString();
   }
 
-  /** See {@link #writeNeighbours}: a sum of per-row hashes, whatever the blocks. */
+  /**
+   * See {@link #writeNeighbours}: a sum of per-row hashes, whatever the blocks. Reads the blocks;
+   * {@link RowBlocks#recordedChecksum()} has it without a read once a k-NN has read them.
+   */
   static String sourceChecksum(RowBlocks m) {
-    long sum =
-        Jobs.run(
-            () ->
-                m.rdd()
-                    .map(
-                        b -> {
-                          java.security.MessageDigest sha =
-                              java.security.MessageDigest.getInstance("SHA-256");
-                          java.nio.ByteBuffer row =
-                              java.nio.ByteBuffer.allocate(16 + 4 * b.dim())
-                                  .order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                          float[] x = b.data();
-                          long s = 0;
-                          for (int i = 0; i < b.rows(); i++) {
-                            row.clear();
-                            row.putLong(b.start() + i).putLong(b.id(i));
-                            for (int j = 0; j < b.dim(); j++) {
-                              row.putInt(Float.floatToRawIntBits(x[i * b.dim() + j]));
-                            }
-                            s += java.nio.ByteBuffer.wrap(sha.digest(row.array())).getLong();
-                          }
-                          return s;
-                        })
-                    .fold(0L, Long::sum));
-    return String.format(Locale.ROOT, "%016x", sum);
+    return RowBlocks.checksumText(
+        Jobs.run(() -> m.rdd().map(SparkAnalyses::rowHashes).fold(0L, Long::sum)));
+  }
+
+  /**
+   * The block's part of the source checksum: the sum, modulo 2^64, of the first 8 bytes (a
+   * big-endian long) of SHA-256 over each row's position, id and float32 bits (little endian).
+   */
+  static long rowHashes(RowBlock b) throws java.security.NoSuchAlgorithmException {
+    java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+    java.nio.ByteBuffer row =
+        java.nio.ByteBuffer.allocate(16 + 4 * b.dim()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    float[] x = b.data();
+    long s = 0;
+    for (int i = 0; i < b.rows(); i++) {
+      row.clear();
+      row.putLong(b.start() + i).putLong(b.id(i));
+      for (int j = 0; j < b.dim(); j++) {
+        row.putInt(Float.floatToRawIntBits(x[i * b.dim() + j]));
+      }
+      s += java.nio.ByteBuffer.wrap(sha.digest(row.array())).getLong();
+    }
+    return s;
   }
 
   private static void write(

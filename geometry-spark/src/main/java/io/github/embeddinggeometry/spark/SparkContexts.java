@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -12,6 +14,7 @@ import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.status.api.v1.ExecutorSummary;
 
 /**
  * Starting (or joining) a context from Spark's own properties; kept apart from the provider.
@@ -140,25 +143,45 @@ final class SparkContexts {
       return;
     }
     long timeout = conf.getTimeAsMs(EXECUTOR_TIMEOUT, "60s");
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-    // The driver counts as one entry of the status tracker's executors.
-    while (sc.statusTracker().getExecutorInfos().length < 2) {
-      if (sc.isStopped()) {
-        throw new IllegalArgumentException(
-            "Spark master " + master + " ended the application before an executor started");
+    if (!executors(sc, timeout).isEmpty()) {
+      return;
+    }
+    if (sc.isStopped()) {
+      throw new IllegalArgumentException(
+          "Spark master " + master + " ended the application before an executor started");
+    }
+    throw new IllegalArgumentException(
+        String.format(
+            java.util.Locale.ROOT,
+            "Spark master %s: no executor started within %d s; no worker offers"
+                + " spark.executor.memory=%s and spark.executor.cores=%s (lower them, add"
+                + " workers, or wait longer with -D%s=120s)",
+            master,
+            timeout / 1000,
+            conf.get("spark.executor.memory", "1g"),
+            conf.get("spark.executor.cores", "all of a worker's"),
+            EXECUTOR_TIMEOUT));
+  }
+
+  /**
+   * The executors registered with the driver (the driver itself not counted), waiting up to {@code
+   * timeoutMs} for the first: the one wait of both the context's start and the planner. Empty when
+   * none registered in time, or the context stopped meanwhile.
+   *
+   * @throws java.util.concurrent.CancellationException if the thread is interrupted while waiting
+   */
+  static List<ExecutorSummary> executors(SparkContext sc, long timeoutMs) {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+    while (true) {
+      List<ExecutorSummary> found = new ArrayList<>();
+      for (ExecutorSummary e :
+          scala.jdk.javaapi.CollectionConverters.asJava(sc.statusStore().executorList(true))) {
+        if (!e.id().equals("driver") && e.totalCores() > 0) {
+          found.add(e);
+        }
       }
-      if (System.nanoTime() > end) {
-        throw new IllegalArgumentException(
-            String.format(
-                java.util.Locale.ROOT,
-                "Spark master %s: no executor started within %d s; no worker offers"
-                    + " spark.executor.memory=%s and spark.executor.cores=%s (lower them, add"
-                    + " workers, or wait longer with -D%s=120s)",
-                master,
-                timeout / 1000,
-                conf.get("spark.executor.memory", "1g"),
-                conf.get("spark.executor.cores", "all of a worker's"),
-                EXECUTOR_TIMEOUT));
+      if (!found.isEmpty() || sc.isStopped() || System.nanoTime() > end) {
+        return found;
       }
       try {
         Thread.sleep(100);

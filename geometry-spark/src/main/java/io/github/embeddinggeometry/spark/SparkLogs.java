@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.spark;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.logging.log4j.Level;
@@ -10,6 +11,7 @@ import org.apache.logging.log4j.core.LoggerContext;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilder;
 import org.apache.logging.log4j.core.config.builder.api.ConfigurationBuilderFactory;
 import org.apache.logging.log4j.core.config.builder.impl.BuiltConfiguration;
+import org.apache.logging.log4j.core.impl.Log4jContextFactory;
 import org.apache.spark.SparkContext;
 
 /**
@@ -31,6 +33,10 @@ final class SparkLogs {
    */
   static void toFile(Path file) {
     boolean toFile = file != null && writableFolder(file.toAbsolutePath().getParent());
+    // Spark sets up its logging once, at its first record, and then puts its console profile over
+    // any configuration if it had loaded that profile before (spark-submit does, for itself):
+    // set up now, it leaves the configuration below in place.
+    new org.apache.spark.SparkConf(false).initializeLogIfNecessary(false, true);
     // Log4j keeps a context per class loader, and Spark reaches more than one: its own loader's
     // (its loggers) and the thread's (its check whether log4j is configured, which under
     // spark-submit is the application's child loader). Each gets the same configuration.
@@ -40,9 +46,17 @@ final class SparkLogs {
     if (Thread.currentThread().getContextClassLoader() != null) {
       loaders.add(Thread.currentThread().getContextClassLoader());
     }
+    Set<LoggerContext> contexts = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     for (ClassLoader loader : loaders) {
-      ((LoggerContext) LogManager.getContext(loader, false))
-          .reconfigure(configuration(toFile ? file.toAbsolutePath() : null));
+      contexts.add((LoggerContext) LogManager.getContext(loader, false));
+    }
+    // And every context log4j already made: spark-submit configured its console before this
+    // runs, in a context none of the loaders above leads to.
+    if (LogManager.getFactory() instanceof Log4jContextFactory factory) {
+      contexts.addAll(factory.getSelector().getLoggerContexts());
+    }
+    for (LoggerContext context : contexts) {
+      context.reconfigure(configuration(toFile ? file.toAbsolutePath() : null));
     }
   }
 

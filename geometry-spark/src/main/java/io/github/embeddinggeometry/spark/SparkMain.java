@@ -9,7 +9,7 @@ import java.lang.reflect.Method;
  * io.github.embeddinggeometry.cli.GeometryCli}, the geometry-cli module), with its inputs,
  * defaults, report keys and exit codes; {@code --spark MASTER} joins the context spark-submit
  * started. There is no second command line: this class only forwards, and says what is missing when
- * the command line's jars are not on the class path (README "Running on a cluster").
+ * the command line's jars are not on the class path (geometry-spark/README.md).
  *
  * @since 0.1
  */
@@ -63,7 +63,7 @@ public final class SparkMain {
     return "geometry-spark: the geometry command line ("
         + CLI
         + ") is not on the class path; add the geometry-cli jar and its dependencies with --jars"
-        + " (README, \"Running on a cluster\")";
+        + " (geometry-spark/README.md)";
   }
 
   private static Object invoke(Method m, Object... args) {

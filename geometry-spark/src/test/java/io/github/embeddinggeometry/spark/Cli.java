@@ -91,6 +91,11 @@ final class Cli {
    * with more arguments, e.g. {@code --spark MASTER}.
    */
   static Started densest(Path tmp, Path model, Path out, String... more) throws IOException {
+    return start(tmp, densestArgs(model, out, more));
+  }
+
+  /** The arguments of {@link #densest}, for a command started otherwise. */
+  static String[] densestArgs(Path model, Path out, String... more) {
     List<String> args =
         new ArrayList<>(
             List.of(
@@ -104,7 +109,7 @@ final class Cli {
                 "--out",
                 out.toString()));
     args.addAll(Arrays.asList(more));
-    return start(tmp, args.toArray(String[]::new));
+    return args.toArray(String[]::new);
   }
 
   static Started launch(List<String> cmd, Path tmp) throws IOException {

@@ -21,7 +21,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -103,6 +107,85 @@ class NeighbourOutputTest {
         .hasMessageContaining("90 rows");
     assertThat(Files.readAllBytes(out.resolve("manifest.json"))).isEqualTo(before);
     assertThat(names(dir)).containsExactly("foreign", "knn");
+  }
+
+  @Test
+  void theChecksumComesFromTheKnnsReadAndMatchesAReread() throws Exception {
+    EmbeddingMatrix w = TestSpark.matrix(300, 10, 6, 41);
+    Path file = dir.resolve("w.safetensors");
+    SafetensorsWriter.write(file, List.of(Tensors.of("W", w.backingArray(), 300, 10)));
+    SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
+    MetricSpace metric = MetricSpace.euclidean();
+    RowBlocks m = spark.read(file.toString(), 3);
+    assertThat(m.recordedChecksum()).isNull();
+    JavaRDD<NeighbourBlock> knn = spark.nearest(m, metric, 4);
+    // the k-NN's read of the blocks recorded every block's sum: the manifest needs no second read
+    assertThat(m.recordedChecksum()).isEqualTo(checksum(w));
+    long[] jobs = {0};
+    SparkListener count =
+        new SparkListener() {
+          @Override
+          public void onJobStart(SparkListenerJobStart e) {
+            jobs[0]++;
+          }
+        };
+    TestSpark.sc().sc().addSparkListener(count);
+    try {
+      spark.writeNeighbours(m, metric, knn, dir.resolve("knn").toString());
+      TestSpark.sc().sc().listenerBus().waitUntilEmpty();
+    } finally {
+      TestSpark.sc().sc().removeSparkListener(count);
+    }
+    assertThat(jobs[0]).as("jobs of writeNeighbours: the parts only").isEqualTo(1);
+    JsonNode manifest = Cli.JSON.readTree(dir.resolve("knn/manifest.json").toFile());
+    assertThat(manifest.get("source_checksum").asText()).isEqualTo(checksum(w));
+    // lists not from SparkAnalyses.nearest: the checksum is read from the source
+    RowBlocks again = spark.read(file.toString(), 2);
+    spark.writeNeighbours(
+        again,
+        metric,
+        SparkKnn.nearest(TestSpark.sc(), again, metric, 4),
+        dir.resolve("knn2").toString());
+    assertThat(again.recordedChecksum()).isNull();
+    assertThat(
+            Cli.JSON
+                .readTree(dir.resolve("knn2/manifest.json").toFile())
+                .get("source_checksum")
+                .asText())
+        .isEqualTo(checksum(w));
+  }
+
+  @Test
+  void aLaterWriteRemovesTheTemporaryFoldersOfAKilledOne() throws Exception {
+    SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
+    MetricSpace metric = MetricSpace.euclidean();
+    RowBlocks m = spark.of(TestSpark.matrix(120, 6, 0, 7), 2);
+    Path out = dir.resolve("knn");
+    spark.writeNeighbours(m, metric, spark.nearest(m, metric, 3), out.toString());
+    byte[] manifest = Files.readAllBytes(out.resolve("manifest.json"));
+    // A writer killed (SIGKILL) between its two renames: its parts, and the output moved aside.
+    Process gone = new ProcessBuilder("true").start();
+    gone.waitFor();
+    String dead =
+        gone.pid() + "@" + OutputCommit.OWNER.substring(OutputCommit.OWNER.indexOf('@') + 1);
+    Path parts = Files.createDirectories(dir.resolve(".knn.tmp-" + dead + "-" + UUID.randomUUID()));
+    Files.writeString(parts.resolve("part-00000.safetensors"), "half");
+    Files.move(out, dir.resolve(".knn.old-" + dead + "-" + UUID.randomUUID()));
+    // A live writer's folder (this JVM) and one that only looks similar stay.
+    Path live =
+        Files.createDirectories(
+            dir.resolve(".knn.tmp-" + OutputCommit.OWNER + "-" + UUID.randomUUID()));
+    Path other = Files.createDirectories(dir.resolve(".knn.tmp-notes"));
+    // The next write fails after the job: the previous output is back, whole.
+    RowBlocks rows90 = spark.of(TestSpark.matrix(90, 6, 0, 6), 2);
+    assertThatThrownBy(
+            () ->
+                spark.writeNeighbours(m, metric, spark.nearest(rows90, metric, 3), out.toString()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(Files.readAllBytes(out.resolve("manifest.json"))).isEqualTo(manifest);
+    assertThat(names(dir))
+        .containsExactlyInAnyOrder(
+            "knn", live.getFileName().toString(), other.getFileName().toString());
   }
 
   @Test

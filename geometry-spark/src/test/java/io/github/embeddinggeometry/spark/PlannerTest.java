@@ -204,6 +204,64 @@ class PlannerTest {
   }
 
   @Test
+  void aClustersConfiguredShuffleSpaceRefusesABiggerShuffle() {
+    org.apache.spark.SparkConf conf =
+        new org.apache.spark.SparkConf(false).set(Planner.SHUFFLE_SPACE, "2g");
+    // the property is one executor's space: four executors, 8 GB
+    assertThat(Planner.shuffleSpace(conf, 4)).isEqualTo(8 * GB);
+    assertThat(Planner.shuffleSpace(new org.apache.spark.SparkConf(false), 4))
+        .isEqualTo(Long.MAX_VALUE);
+    // Qwen3-4B's vocabulary on 4 x 1 core x 3 GB: B (B + 1) / 2 >= 8 gives 4 blocks, each row
+    // sent to 4 pair tasks: 4 x 151,936 x (4 x 2,560 + 4) bytes = 5.8 GB, more than 4 x 1 GB
+    long send = 4L * 151_936 * (4 * 2560 + 4);
+    assertThat(Planner.pairWork(151_936, 2560, 20, 4).shuffle()).isGreaterThan(send);
+    Planner.Cluster small = new Planner.Cluster(4, 1, 3 * GB, Planner.shuffleSpace(conf, 4) / 2);
+    assertThatThrownBy(() -> Planner.chooseBlocks(151_936, 2560, 20, small))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("4 blocks")
+        .hasMessageContaining(Planner.SHUFFLE_SPACE);
+    assertThat(Planner.chooseBlocks(151_936, 2560, 20, new Planner.Cluster(4, 1, 3 * GB, 8 * GB)))
+        .isEqualTo(4);
+  }
+
+  @Test
+  void pairWorkInClosedFormIsTheSumOverEveryPair() {
+    // the plan's shuffle and multiply-adds summed pair by pair, as the blocks are cut
+    for (long[] c : new long[][] {{1000, 7, 5}, {10, 13, 3}, {384, 1, 12}, {5, 9, 20}}) {
+      long n = c[0];
+      int b = (int) c[1];
+      int k = (int) c[2];
+      int d = 16;
+      long[] r = new long[b];
+      for (int i = 0; i < b; i++) {
+        r[i] = n * (i + 1) / b - n * i / b;
+      }
+      int w = TopLists.idBytes(n - 1);
+      long send = 0;
+      long lists = 0;
+      double madds = 0;
+      for (int i = 0; i < b; i++) {
+        send += (long) b * (r[i] * (4L * d + 4) + Planner.RECORD_OVERHEAD);
+        for (int j = i; j < b; j++) {
+          if (i == j) {
+            lists += TopLists.packedBytes(r[i], Math.max(0, Math.min(k, r[i] - 1)), w);
+            madds += r[i] * (r[i] + 256.0) / 2 * d;
+          } else {
+            lists += TopLists.packedBytes(r[i], Math.min(k, r[j]), w);
+            lists += TopLists.packedBytes(r[j], Math.min(k, r[i]), w) + Planner.RECORD_OVERHEAD;
+            madds += (double) r[i] * r[j] * d;
+          }
+          lists += Planner.RECORD_OVERHEAD;
+        }
+      }
+      Planner.PairWork got = Planner.pairWork(n, d, k, b);
+      assertThat(got.send()).as("%s", java.util.Arrays.toString(c)).isEqualTo(send);
+      assertThat(got.lists()).as("%s", java.util.Arrays.toString(c)).isEqualTo(lists);
+      assertThat(got.madds()).isCloseTo(madds, org.assertj.core.data.Offset.offset(1e-6 * madds));
+    }
+  }
+
+  @Test
   void aLocalContextIsOneExecutorWithItsThreadsAndThisHeap() {
     Planner.Cluster c = Planner.cluster(TestSpark.sc());
     assertThat(c.executors()).isEqualTo(1);

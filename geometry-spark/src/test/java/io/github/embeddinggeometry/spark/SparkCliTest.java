@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -53,20 +54,77 @@ class SparkCliTest {
     assertThat(scratchFolders(dir.resolve("tmp"))).isEmpty();
   }
 
+  /**
+   * {@code --spark local[8]}: the single machine's report, and the whole run (the backend's
+   * start-up agreement check on 384 rows, then densest on 300) in a few tasks. When the planner
+   * took the 8 cores for one executor's and its heap for all eight, the agreement check alone
+   * became 1-row blocks: 73,920 pair tasks, still running after 4 minutes.
+   */
   @Test
-  void localSparkGivesTheSingleMachineReportAndLeavesNoScratch() throws Exception {
+  void local8SparkGivesTheSingleMachineReportInFewTasksAndLeavesNoScratch() throws Exception {
     Path w = Cli.matrix(dir, 300, 16, 7);
     Path one = dir.resolve("one");
     Path spark = dir.resolve("spark");
+    Path counts = dir.resolve("tasks.txt");
     Cli.Started a = Cli.densest(dir.resolve("tmp"), w, one, "--quiet");
     Cli.Run ra = a.finish(300);
     Cli.Run rb =
-        Cli.densest(dir.resolve("tmp"), w, spark, "--spark", "local[2]", "--quiet").finish(300);
+        Cli.start(
+                dir.resolve("tmp"),
+                List.of(
+                    // eight pair tasks at once need more than the 1 GB heap of the other tests
+                    "-Xmx2g",
+                    "-Dspark.extraListeners=" + TaskCounter.class.getName(),
+                    "-Dembgeo.test.tasks=" + counts),
+                Cli.densestArgs(w, spark, "--spark", "local[8]", "--quiet"))
+            .finish(300);
     assertThat(ra.code()).as(ra.err()).isZero();
     assertThat(rb.code()).as(rb.err()).isZero();
     assertThat(rb.errorLines()).isEmpty();
     assertThat(Cli.report(spark)).isEqualTo(Cli.report(one));
+    String[] ran = Files.readString(counts).trim().split(" ");
+    long tasks = Long.parseLong(ran[0]);
+    long stages = Long.parseLong(ran[1]);
+    long widest = Long.parseLong(ran[2]);
+    // 384 and 300 rows are one block each on any cluster (Planner.minBlockRows): one task per
+    // stage; the limits leave room for stages Spark adds, not for blocks of a few rows.
+    assertThat(tasks).as("tasks of %d stages", stages).isPositive().isLessThanOrEqualTo(4 * stages);
+    assertThat(widest).isLessThanOrEqualTo(4);
     assertThat(scratchFolders(dir.resolve("tmp"))).isEmpty();
+  }
+
+  /**
+   * spark-submit (spark-core's SparkSubmit, the command line's classes on its class path): Spark
+   * had loaded its INFO console profile for itself before SparkMain runs, and put it back at its
+   * first record; the terminal shows nothing of Spark's log.
+   */
+  @Test
+  void sparkSubmitKeepsSparksLogOffTheTerminal() throws Exception {
+    Path w = Cli.matrix(dir, 200, 8, 3);
+    Path out = dir.resolve("submitted");
+    List<String> cmd = new ArrayList<>(Cli.jvm(dir.resolve("tmp")));
+    // Without the test classes: their log4j2-test.properties would configure log4j before Spark,
+    // which a spark-submit never finds.
+    String classPath =
+        Stream.of(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+            .filter(e -> !e.endsWith("test-classes"))
+            .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    cmd.addAll(
+        List.of(
+            "-cp",
+            classPath,
+            "org.apache.spark.deploy.SparkSubmit",
+            "--master",
+            "local[2]",
+            "--class",
+            SparkMain.class.getName(),
+            "spark-internal"));
+    cmd.addAll(List.of(Cli.densestArgs(w, out, "--spark", "local[2]", "--quiet")));
+    Cli.Run r = Cli.launch(cmd, dir.resolve("tmp")).finish(300);
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.errorLines()).as(r.err()).isEmpty();
+    assertThat(r.out()).doesNotContain("INFO", "WARN");
+    assertThat(out.resolve("report.json")).exists();
   }
 
   @Test
