@@ -6,7 +6,7 @@
 # workers started from spark-core's own Master/Worker classes, loopback only), the driver with
 # spark.rpc.message.maxSize=1 (MiB): the matrix cannot ride in a task description. Compares each
 # report.json of the two sides bit for bit (every number and neighbour id, parsed exactly; only
-# elapsed_seconds and backend may differ) and prints each side's wall time.
+# elapsed_seconds, backend and the page's checksum may differ) and prints each side's wall time.
 #   geometry-spark/big-run.sh                   # full size; tens of minutes on 2 busy cores
 #   N=4000 D=64 DUP=40 geometry-spark/big-run.sh  # a quick check of the script itself
 # Environment: N, D (matrix), DUP (planted identical rows, default 256: about 54 of them fall in
@@ -139,6 +139,7 @@ import json, sys
 a, b = (json.load(open(p)) for p in sys.argv[1:3])
 for r in (a, b):
     r.pop("elapsed_seconds", None); r.pop("backend", None)
+    r.get("checksums", {}).pop("index.html", None)  # the page names the backend
 diffs = []
 def walk(x, y, path):
     if isinstance(x, dict) and isinstance(y, dict):

@@ -149,7 +149,8 @@ class StandaloneClusterTest {
 
   /**
    * report.json (less time and backend) equal, and every other file of the single machine's folder,
-   * figures and the run's lock file aside, the same bytes in the cluster's.
+   * figures, the report page (it names the backend) and the run's lock file aside, the same bytes
+   * in the cluster's.
    */
   static void assertSameOutputs(Path one, Path cluster) throws java.io.IOException {
     assertThat(Cli.report(cluster)).isEqualTo(Cli.report(one));
@@ -158,6 +159,7 @@ class StandaloneClusterTest {
         String name = f.getFileName().toString();
         // .geometry.lock names its run; report.json was compared above
         if (!name.equals("report.json")
+            && !name.equals("index.html")
             && !name.endsWith(".png")
             && !name.startsWith(".")
             && Files.isRegularFile(f)) {
