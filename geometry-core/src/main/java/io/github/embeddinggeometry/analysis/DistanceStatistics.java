@@ -93,10 +93,8 @@ public record DistanceStatistics(
       throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
     }
     long count = UpperTriangle.pairs(n);
-    ConcurrentHashMap<Thread, ExactSum> sums = new ConcurrentHashMap<>();
-    float[] rowMin = new float[n];
-    float[] rowMax = new float[n];
-    long[] rowZeros = new long[n];
+    // Per worker thread, merged at the end: a row's pairs may come in runs from several threads.
+    ConcurrentHashMap<Thread, Part> parts = new ConcurrentHashMap<>();
     Histograms high = new Histograms();
     float[] kept = keepPairs ? new float[Math.toIntExact(count)] : null;
     UpperTriangle.stream(
@@ -104,10 +102,11 @@ public record DistanceStatistics(
         kernel,
         "distance statistics",
         progress,
-        (i, block, off, len) -> {
-          ExactSum sum = sums.computeIfAbsent(Thread.currentThread(), t -> new ExactSum());
-          float mn = Float.POSITIVE_INFINITY;
-          float mx = 0;
+        (i, j0, block, off, len) -> {
+          Part part = parts.computeIfAbsent(Thread.currentThread(), t -> new Part());
+          ExactSum sum = part.sum;
+          float mn = part.min;
+          float mx = part.max;
           long zeros = 0;
           long[] local = high.mine();
           for (int t = 0; t < len; t++) {
@@ -119,7 +118,7 @@ public record DistanceStatistics(
                       + " between rows "
                       + i
                       + " and "
-                      + (i + 1 + t)
+                      + (j0 + t)
                       + "; distances must be >= 0");
             }
             v += 0f; // -0.0 becomes +0.0, so its bits sort with the zeros
@@ -132,30 +131,28 @@ public record DistanceStatistics(
             local[Float.floatToRawIntBits(v) >>> 16]++;
           }
           if (kept != null) {
-            int start = (int) UpperTriangle.rowStart(i, n);
+            int start = (int) (UpperTriangle.rowStart(i, n) + (j0 - i - 1));
             for (int t = 0; t < len; t++) {
               kept[start + t] = block[off + t] + 0f;
             }
           }
-          rowMin[i] = mn;
-          rowMax[i] = mx;
-          rowZeros[i] = zeros;
+          part.min = mn;
+          part.max = mx;
+          part.zeros += zeros;
         });
     ExactSum total = new ExactSum();
-    for (ExactSum part : sums.values()) {
-      total.add(part);
+    float min = Float.POSITIVE_INFINITY;
+    float max = 0;
+    long zeros = 0;
+    for (Part part : parts.values()) {
+      total.add(part.sum);
+      min = Math.min(min, part.min);
+      max = Math.max(max, part.max);
+      zeros += part.zeros;
     }
     // An infinite distance is one float32 could not hold (finite rows, finite true distance): no
     // mean can be formed from it, and infinity or a clamped sum would be a wrong number.
     double sum = total.value();
-    float min = Float.POSITIVE_INFINITY;
-    float max = 0;
-    long zeros = 0;
-    for (int i = 0; i < n - 1; i++) {
-      min = Math.min(min, rowMin[i]);
-      max = Math.max(max, rowMax[i]);
-      zeros += rowZeros[i];
-    }
     long lowRank = (count - 1) / 2;
     long highRank = count / 2;
     float[] middle = select(rows, kernel, progress, kept, high.merged(), lowRank, highRank);
@@ -200,7 +197,7 @@ public record DistanceStatistics(
           kernel,
           "distance statistics (median pass)",
           progress,
-          (i, block, off, len) ->
+          (i, j0, block, off, len) ->
               histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
     }
     return new float[] {
@@ -234,6 +231,14 @@ public record DistanceStatistics(
         lb[bits & 0xFFFF]++;
       }
     }
+  }
+
+  /** One worker thread's share of the first pass (all of it exact, so merging is order-free). */
+  private static final class Part {
+    final ExactSum sum = new ExactSum();
+    float min = Float.POSITIVE_INFINITY;
+    float max;
+    long zeros;
   }
 
   /**

@@ -63,14 +63,35 @@ public final class CpuGemm {
       throw new IllegalArgumentException(
           "c cannot hold " + m + " x " + n + " at offset " + cOffset + " with stride " + ldc);
     }
+    int qTiles = (m + DistanceEngine.tileRows(kern) - 1) / DistanceEngine.tileRows(kern);
+    float[] packedB = qTiles > 1 ? Packing.packAll(b, bFrom, n, kern.nr(), progress) : null;
+    try (TileKernel.SharedBase shared =
+        packedB == null ? TileKernel.SharedBase.NONE : kern.shareBase(packedB)) {
+      multiply(kern, a, aFrom, m, packedB, b, bFrom, n, c, cOffset, ldc, progress);
+    }
+  }
+
+  /** The tasks of {@link #multiplyTransposed}, B packed once ({@code packedB}) or per tile. */
+  private static void multiply(
+      TileKernel kern,
+      EmbeddingMatrix a,
+      int aFrom,
+      int m,
+      float[] packedB,
+      EmbeddingMatrix b,
+      int bFrom,
+      int n,
+      float[] c,
+      int cOffset,
+      int ldc,
+      ProgressListener progress) {
     int d = a.dim();
     int mr = kern.mr();
     int nr = kern.nr();
-    int mb = mr * Math.max(1, (DistanceEngine.MB_TARGET + mr - 1) / mr);
-    int nb = nr * Math.max(1, (DistanceEngine.NB_TARGET + nr - 1) / nr);
+    int mb = DistanceEngine.tileRows(kern);
+    int nb = DistanceEngine.tileCols(kern);
     int qTiles = (m + mb - 1) / mb;
     int bTiles = (n + nb - 1) / nb;
-    float[] packedB = qTiles > 1 ? Packing.packAll(b, bFrom, n, nr, progress) : null;
     final class S {
       final float[] ap = new float[mb * d];
       final float[] bp = packedB == null ? new float[nb * d] : null;
