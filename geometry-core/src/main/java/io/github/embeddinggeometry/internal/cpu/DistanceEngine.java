@@ -72,10 +72,15 @@ final class DistanceEngine {
   private final int nb;
 
   DistanceEngine(TileKernel kern, Kind kind) {
+    this(kern, kind, tileRows(kern), tileCols(kern));
+  }
+
+  /** With tiles of {@code mb x nb} rows, multiples of the kernel's mr and nr (tests). */
+  DistanceEngine(TileKernel kern, Kind kind, int mb, int nb) {
     this.kern = kern;
     this.kind = kind;
-    this.mb = tileRows(kern);
-    this.nb = tileCols(kern);
+    this.mb = mb;
+    this.nb = nb;
   }
 
   /**
