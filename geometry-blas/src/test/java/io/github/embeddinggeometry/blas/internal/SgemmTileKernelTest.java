@@ -2,6 +2,9 @@ package io.github.embeddinggeometry.blas.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.cpu.CpuGemm;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.util.Arrays;
@@ -117,6 +120,34 @@ class SgemmTileKernelTest {
     float[] after = new float[m * cols];
     kern.tile(ap, m, bp, j0 * d, cols, d, after, 0, cols);
     assertThat(after).containsOnly((float) d);
+  }
+
+  /**
+   * CpuGemm on this kernel reads a contiguous B in place from its first row: a product of row
+   * ranges of two matrices, over two query tiles, into C at an offset and a wider stride, against
+   * float64, and no shared base left behind.
+   */
+  @Test
+  void cpuGemmOnRowRangesMatchesFloat64() {
+    int d = 40;
+    float[] av = random(600 * d, 9);
+    float[] bv = random(700 * d, 10);
+    EmbeddingMatrix a = EmbeddingMatrix.wrap(av, 600, d);
+    EmbeddingMatrix b = EmbeddingMatrix.wrap(bv, 700, d);
+    int aFrom = 5;
+    int m = 595; // over kern.tileRows(): two query tiles, B packed (here: shared) once
+    int bFrom = 123;
+    int n = 527;
+    int ldc = n + 3;
+    float[] c = new float[2 + m * ldc];
+    CpuGemm.multiplyTransposed(
+        kern, a, aFrom, aFrom + m, b, bFrom, bFrom + n, c, 2, ldc, ProgressListener.NONE);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        assertNear(c, 2 + i * ldc + j, av, (aFrom + i) * d, bv, (bFrom + j) * d, d);
+      }
+    }
+    assertThat(kern.sharedBases()).isZero();
   }
 
   @Test

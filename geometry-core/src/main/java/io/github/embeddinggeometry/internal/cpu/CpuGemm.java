@@ -64,20 +64,30 @@ public final class CpuGemm {
           "c cannot hold " + m + " x " + n + " at offset " + cOffset + " with stride " + ldc);
     }
     int qTiles = (m + DistanceEngine.tileRows(kern) - 1) / DistanceEngine.tileRows(kern);
-    float[] packedB = qTiles > 1 ? Packing.packAll(b, bFrom, n, kern.nr(), progress) : null;
+    // Panels of one row are plain rows: a contiguous B is then its own packed copy, used in place.
+    boolean inPlace = kern.nr() == 1 && b.isContiguous();
+    float[] packedB =
+        inPlace
+            ? b.backingArray()
+            : qTiles > 1 ? Packing.packAll(b, bFrom, n, kern.nr(), progress) : null;
+    int bBase = inPlace ? b.rowOffsetInt(bFrom) : 0;
     try (TileKernel.SharedBase shared =
         packedB == null ? TileKernel.SharedBase.NONE : kern.shareBase(packedB)) {
-      multiply(kern, a, aFrom, m, packedB, b, bFrom, n, c, cOffset, ldc, progress);
+      multiply(kern, a, aFrom, m, packedB, bBase, b, bFrom, n, c, cOffset, ldc, progress);
     }
   }
 
-  /** The tasks of {@link #multiplyTransposed}, B packed once ({@code packedB}) or per tile. */
+  /**
+   * The tasks of {@link #multiplyTransposed}, B packed once ({@code packedB}, its first row at
+   * {@code bBase}) or per tile.
+   */
   private static void multiply(
       TileKernel kern,
       EmbeddingMatrix a,
       int aFrom,
       int m,
       float[] packedB,
+      int bBase,
       EmbeddingMatrix b,
       int bFrom,
       int n,
@@ -118,7 +128,7 @@ public final class CpuGemm {
             int nn = Math.min(nb, jEnd - j0);
             int bPanels = (nn + nr - 1) / nr;
             float[] bArr = packedB != null ? packedB : s.bp;
-            int bOff = packedB != null ? j0 * d : 0;
+            int bOff = packedB != null ? bBase + j0 * d : 0;
             if (packedB == null) {
               Packing.pack(b, bFrom + j0, nn, nr, s.bp, 0);
             }
