@@ -284,6 +284,21 @@ public final class SgemmTileKernel extends TileKernel {
   }
 
   @Override
+  public int scanEuclideanColumns(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      float[] bounds,
+      int bo,
+      int from,
+      int to) {
+    return epilogues.scanEuclideanColumns(c, co, na, ra, nb, rb, bounds, bo, from, to);
+  }
+
+  @Override
   public void sqrtEuclidean(
       float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {
     epilogues.sqrtEuclidean(c, co, na, nb, bo, n, out, oo);

@@ -160,10 +160,7 @@ public final class BlockKnn {
             }
           }
           if ((!self || j0 != i0) && back != null) {
-            DistanceEngine.transpose(c, ldc, mi, nj, ct, sb);
-            for (int j = 0; j < nj; j++) {
-              engine.offerRow(back, j0 + j, y, j0 + j, ct, j * sb, x, i0, mi, -1, d);
-            }
+            engine.offerColumns(back, x, i0, mi, c, ldc, y, j0, nj, ct, sb, d);
           }
         }
       }

@@ -636,12 +636,8 @@ final class DistanceEngine {
               }
             }
             if (bj != bi) {
-              float[] ct = ss.ct;
-              transpose(c, ldc, mi, nj, ct, blockRows);
               synchronized (locks[bj]) {
-                for (int j = 0; j < nj; j++) {
-                  offerRow(top, j0 + j, x, j0 + j, ct, j * blockRows, x, i0, mi, -1, d);
-                }
+                offerColumns(top, x, i0, mi, c, ldc, x, j0, nj, ss.ct, blockRows, d);
               }
             }
           }
@@ -710,13 +706,7 @@ final class DistanceEngine {
         int bj = j0 + j;
         if (bj != self) {
           float v = (na + b.sq[bj]) - 2f * c[co + j];
-          float dist;
-          if (!(v > ra + b.ref[bj])) {
-            dist = (float) Math.sqrt(Exact.squaredDistance(ad, a.offset(ai), bd, b.offset(bj), d));
-          } else {
-            dist = Math.scalb((float) Math.sqrt(v), a.exponent);
-          }
-          if (top.offer(row, dist, bj)) {
+          if (top.offer(row, euclidean(v, a, ai, b, bj, d), bj)) {
             bound = top.bound(row);
           }
         }
@@ -739,6 +729,65 @@ final class DistanceEngine {
           }
         }
         j = kern.scanCosine(c, co, ia, b.inv, j0, j + 1, n, worst, REFINE);
+      }
+    }
+  }
+
+  /**
+   * The Euclidean distance of a pair from its squared value {@code v} by the identity: recomputed
+   * in float64 where the identity lost too many digits ({@code !(v > ref_a + ref_b)}, NaN
+   * included), else {@code sqrt(v)} back in the rows' units. Symmetric in the two rows, bit for
+   * bit.
+   */
+  private static float euclidean(float v, Operand a, int ai, Operand b, int bj, int d) {
+    if (!(v > a.ref[ai] + b.ref[bj])) {
+      return (float)
+          Math.sqrt(
+              Exact.squaredDistance(
+                  a.m.backingArray(), a.offset(ai), b.m.backingArray(), b.offset(bj), d));
+    }
+    return Math.scalb((float) Math.sqrt(v), a.exponent);
+  }
+
+  /**
+   * The second direction of a symmetric sweep: offers every entry of an {@code mi x nj} C tile of
+   * rows {@code [i0, i0+mi)} of {@code a} against rows {@code [j0, j0+nj)} of {@code b} to the
+   * heaps of b's rows (heap row = b's row), a's row as the candidate. Euclidean scans the tile row
+   * by row against the columns' bounds; cosine transposes it into {@code ct} (stride {@code ldt})
+   * and offers row by row.
+   */
+  void offerColumns(
+      TopK top,
+      Operand a,
+      int i0,
+      int mi,
+      float[] c,
+      int ldc,
+      Operand b,
+      int j0,
+      int nj,
+      float[] ct,
+      int ldt,
+      int d) {
+    if (kind != Kind.EUCLIDEAN) {
+      transpose(c, ldc, mi, nj, ct, ldt);
+      for (int j = 0; j < nj; j++) {
+        offerRow(top, j0 + j, b, j0 + j, ct, j * ldt, a, i0, mi, -1, d);
+      }
+      return;
+    }
+    float[] bounds = top.bounds();
+    for (int i = 0; i < mi; i++) {
+      int ai = i0 + i;
+      float na = a.sq[ai];
+      float ra = a.ref[ai];
+      int co = i * ldc;
+      int j = kern.scanEuclideanColumns(c, co, na, ra, b.sq, b.ref, bounds, j0, 0, nj);
+      while (j < nj) {
+        int bj = j0 + j;
+        float v = (na + b.sq[bj]) - 2f * c[co + j];
+        top.offer(bj, euclidean(v, b, bj, a, ai, d), ai);
+        j = kern.scanEuclideanColumns(c, co, na, ra, b.sq, b.ref, bounds, j0, j + 1, nj);
       }
     }
   }

@@ -256,6 +256,31 @@ public abstract class TileKernel {
     return to;
   }
 
+  /**
+   * As {@link #scanEuclidean}, with a bound per column: the first {@code j} whose {@code v <=
+   * bounds[bo + j]} or that needs refinement. Row {@code i} of a tile is then offered to the heaps
+   * of the tile's columns (the symmetric k-NN's second direction) without transposing the tile.
+   */
+  public int scanEuclideanColumns(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      float[] bounds,
+      int bo,
+      int from,
+      int to) {
+    for (int j = from; j < to; j++) {
+      float v = (na + nb[bo + j]) - 2f * c[co + j];
+      if (v <= bounds[bo + j] || !(v > ra + rb[bo + j])) {
+        return j;
+      }
+    }
+    return to;
+  }
+
   /** {@code out[oo + j] = (float) sqrt(v_j)} for {@code j < n} (NaN where {@code v_j < 0}). */
   public void sqrtEuclidean(
       float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {

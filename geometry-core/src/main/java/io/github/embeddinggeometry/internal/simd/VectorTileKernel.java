@@ -535,6 +535,33 @@ public abstract class VectorTileKernel extends TileKernel {
   }
 
   @Override
+  public int scanEuclideanColumns(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      float[] bounds,
+      int bo,
+      int from,
+      int to) {
+    int j = from;
+    for (; j + L <= to; j += L) {
+      FloatVector nbv = FloatVector.fromArray(S, nb, bo + j);
+      FloatVector v = nbv.add(na).sub(FloatVector.fromArray(S, c, co + j).mul(2f));
+      FloatVector thr = FloatVector.fromArray(S, rb, bo + j).add(ra);
+      VectorMask<Float> hit =
+          v.compare(VectorOperators.LE, FloatVector.fromArray(S, bounds, bo + j))
+              .or(v.compare(VectorOperators.GT, thr).not());
+      if (hit.anyTrue()) {
+        return j + hit.firstTrue();
+      }
+    }
+    return super.scanEuclideanColumns(c, co, na, ra, nb, rb, bounds, bo, j, to);
+  }
+
+  @Override
   public void sqrtEuclidean(
       float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {
     int j = 0;
