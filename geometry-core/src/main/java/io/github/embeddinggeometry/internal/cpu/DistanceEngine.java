@@ -171,7 +171,7 @@ final class DistanceEngine {
       return Packing.pack(a.m, a.from + i0, m, kern.mr(), ap, 0, a.scale, a.rowScale, i0);
     }
 
-    /** Multiplies the packed A with base rows {@code [j0, j0+n)} (j0 a multiple of nb). */
+    /** Multiplies the packed A with base rows {@code [j0, j0+n)} (j0 a multiple of nr). */
     void multiply(int aPanels, Base b, int j0, int n) {
       int nr = kern.nr();
       int bPanels = (n + nr - 1) / nr;
@@ -265,9 +265,11 @@ final class DistanceEngine {
   /**
    * The tiles of {@code x} with itself that hold an entry above the diagonal ({@code
    * internal.UpperBlocks#forEachTileAbove}): query tiles of {@link #tileRows} rows, each against
-   * its base tiles from the one holding column {@code i0 + 1}, a run of them per task so that the
-   * packed query tile is reused over at least {@link #TASK_COLUMNS} columns. A tile's distances are
-   * the ones {@link #forEachBlock} gives for those pairs.
+   * base tiles that start at the B panel holding column {@code i0 + 1} (not at a multiple of the
+   * tile width: with a native GEMM's wide tiles, about half a tile per query row would be computed
+   * below the diagonal and dropped), a run of them per task so that the packed query tile is reused
+   * over at least {@link #TASK_COLUMNS} columns. A tile's distances are the ones {@link
+   * #forEachBlock} gives for those pairs.
    */
   void forEachTileAbove(Operand raw, UpperBlocks.Tiles consumer, ProgressListener progress) {
     Operand a = scaled(raw, raw)[0];
@@ -280,7 +282,7 @@ final class DistanceEngine {
     int[] taskTile = new int[qTiles + 1]; // tasks of query tile q: [taskTile[q], taskTile[q + 1])
     for (int q = 0; q < qTiles; q++) {
       int i0 = q * mb;
-      int bTiles = (n - (i0 + 1) / nb * nb + nb - 1) / nb;
+      int bTiles = (n - firstPanel(i0 + 1) + nb - 1) / nb;
       taskTile[q + 1] = taskTile[q] + (bTiles + perTask - 1) / perTask;
     }
     int tasks = taskTile[qTiles];
@@ -300,7 +302,7 @@ final class DistanceEngine {
             int i0 = q * mb;
             int mm = Math.min(mb, n - i0);
             int aPanels = ts.s.packA(a, i0, mm);
-            int jFirst = (i0 + 1) / nb * nb + (t - taskTile[q]) * perTask * nb;
+            int jFirst = firstPanel(i0 + 1) + (t - taskTile[q]) * perTask * nb;
             int jEnd = Math.min(n, jFirst + perTask * nb);
             long pairs = 0;
             for (int j0 = jFirst; j0 < jEnd; j0 += nb) {
@@ -317,6 +319,11 @@ final class DistanceEngine {
           },
           progress);
     }
+  }
+
+  /** The first row of the B panel that holds base row {@code j}. */
+  private int firstPanel(int j) {
+    return j / kern.nr() * kern.nr();
   }
 
   /** Columns a task of {@link #forEachTileAbove} sweeps with one packed query tile, at least. */
