@@ -247,13 +247,7 @@ public abstract class TileKernel {
       int from,
       int to,
       float bound) {
-    for (int j = from; j < to; j++) {
-      float v = (na + nb[bo + j]) - 2f * c[co + j];
-      if (v <= bound || !(v > ra + rb[bo + j])) {
-        return j;
-      }
-    }
-    return to;
+    return scan(c, co, na, ra, nb, rb, bo, from, to, bound, null);
   }
 
   /**
@@ -272,9 +266,25 @@ public abstract class TileKernel {
       int bo,
       int from,
       int to) {
+    return scan(c, co, na, ra, nb, rb, bo, from, to, 0f, bounds);
+  }
+
+  /** Both scans: against {@code bounds[bo + j]} when not null, else {@code bound}. */
+  private static int scan(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int from,
+      int to,
+      float bound,
+      float[] bounds) {
     for (int j = from; j < to; j++) {
       float v = (na + nb[bo + j]) - 2f * c[co + j];
-      if (v <= bounds[bo + j] || !(v > ra + rb[bo + j])) {
+      if (v <= (bounds == null ? bound : bounds[bo + j]) || !(v > ra + rb[bo + j])) {
         return j;
       }
     }
