@@ -72,37 +72,51 @@ public final class SgemmTileKernel extends TileKernel {
   /** The bases announced by operations in progress (few at a time, so a list). */
   private final List<Shared> shared = new CopyOnWriteArrayList<>();
 
-  /** A packed base and its off-heap copy, filled segment by segment on first use. */
+  /**
+   * A packed base {@code packed[origin, end)} and its off-heap copy, filled segment by segment on
+   * first use.
+   */
   private final class Shared implements SharedBase {
     final float[] packed;
+    private final int origin;
+    private final int end;
     final FloatPointer copy;
     private final AtomicIntegerArray ready;
     private final Object[] locks;
 
-    Shared(float[] packed, FloatPointer copy) {
+    Shared(float[] packed, int origin, int end, FloatPointer copy) {
       this.packed = packed;
+      this.origin = origin;
+      this.end = end;
       this.copy = copy;
-      int segments = (packed.length + SEGMENT - 1) / SEGMENT;
+      int segments = (end - origin + SEGMENT - 1) / SEGMENT;
       this.ready = new AtomicIntegerArray(segments);
       this.locks = new Object[segments];
       Arrays.setAll(locks, i -> new Object());
     }
 
-    /** The copy from float {@code from}, its floats up to {@code from + len} copied. */
+    /**
+     * The copy of {@code packed[from, from + len)}, copied first where it was not yet; null when
+     * that range is not all shared.
+     */
     FloatPointer at(int from, int len) {
-      for (int seg = from / SEGMENT, last = (from + len - 1) / SEGMENT; seg <= last; seg++) {
+      if (from < origin || from + len > end) {
+        return null;
+      }
+      int rel = from - origin;
+      for (int seg = rel / SEGMENT, last = (rel + len - 1) / SEGMENT; seg <= last; seg++) {
         if (ready.get(seg) == 0) {
           synchronized (locks[seg]) {
             if (ready.get(seg) == 0) {
               int start = seg * SEGMENT;
-              int count = Math.min(SEGMENT, packed.length - start);
-              copy.getPointer(start).put(packed, start, count);
+              int count = Math.min(SEGMENT, end - origin - start);
+              copy.getPointer(start).put(packed, origin + start, count);
               ready.set(seg, 1);
             }
           }
         }
       }
-      return copy.getPointer(from);
+      return copy.getPointer(rel);
     }
 
     @Override
@@ -132,21 +146,22 @@ public final class SgemmTileKernel extends TileKernel {
   }
 
   /**
-   * Copies {@code packed} off-heap once, in segments as the tiles first need them, until the handle
-   * is closed; where that copy cannot be allocated, B is copied per call as before.
+   * Copies {@code packed[from, to)} off-heap once, in segments as the tiles first need them, until
+   * the handle is closed; where that copy cannot be allocated, B is copied per call as before.
    */
   @Override
-  public SharedBase shareBase(float[] packed) {
-    if (packed.length == 0) {
+  public SharedBase shareBase(float[] packed, int from, int to) {
+    Objects.checkFromToIndex(from, to, packed.length);
+    if (to == from) {
       return SharedBase.NONE;
     }
     FloatPointer copy;
     try {
-      copy = new FloatPointer((long) packed.length);
+      copy = new FloatPointer((long) (to - from));
     } catch (OutOfMemoryError e) {
       return SharedBase.NONE; // JavaCPP's off-heap limit: per-call copies need no more than a tile
     }
-    Shared s = new Shared(packed, copy);
+    Shared s = new Shared(packed, from, to, copy);
     shared.add(s);
     return s;
   }
@@ -214,8 +229,7 @@ public final class SgemmTileKernel extends TileKernel {
     buf.a.put(ap, 0, m * depth);
     FloatPointer b = null;
     for (Shared s : shared) {
-      if (s.packed == bp) {
-        b = s.at(bOff, n * depth);
+      if (s.packed == bp && (b = s.at(bOff, n * depth)) != null) {
         break;
       }
     }

@@ -103,10 +103,17 @@ class SgemmTileKernelTest {
     float[] perCall = new float[m * cols];
     kern.tile(ap, m, bp, j0 * d, cols, d, perCall, 0, cols);
     float[] viaCopy = new float[m * cols];
-    try (TileKernel.SharedBase s = kern.shareBase(bp)) {
+    float[] outside = new float[m * 3];
+    try (TileKernel.SharedBase s = kern.shareBase(bp, 3 * d, bp.length)) {
       assertThat(kern.sharedBases()).isEqualTo(1);
       kern.tile(ap, m, bp, j0 * d, cols, d, viaCopy, 0, cols);
-      kern.tile(ap, m, bp, 0, 3, d, new float[m * 3], 0, 3); // the first segment, again
+      kern.tile(ap, m, bp, 3 * d, 3, d, new float[m * 3], 0, 3); // the first segment, again
+      kern.tile(ap, m, bp, 0, 3, d, outside, 0, 3); // rows before the shared range: per call
+    }
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < 3; j++) {
+        assertNear(outside, i * 3 + j, ap, i * d, bp, j * d, d);
+      }
     }
     assertThat(kern.sharedBases()).isZero();
     for (int i = 0; i < m; i++) {

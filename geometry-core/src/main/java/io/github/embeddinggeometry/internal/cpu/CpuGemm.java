@@ -72,7 +72,9 @@ public final class CpuGemm {
             : qTiles > 1 ? Packing.packAll(b, bFrom, n, kern.nr(), progress) : null;
     int bBase = inPlace ? b.rowOffsetInt(bFrom) : 0;
     try (TileKernel.SharedBase shared =
-        packedB == null ? TileKernel.SharedBase.NONE : kern.shareBase(packedB)) {
+        packedB == null
+            ? TileKernel.SharedBase.NONE
+            : kern.shareBase(packedB, bBase, bBase + n * a.dim())) {
       multiply(kern, a, aFrom, m, packedB, bBase, b, bFrom, n, c, cOffset, ldc, progress);
     }
   }

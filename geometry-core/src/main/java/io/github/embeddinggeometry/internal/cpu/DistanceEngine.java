@@ -106,7 +106,8 @@ final class DistanceEngine {
       this.op = op;
       this.packed =
           Packing.packAll(op.m, op.from, op.rows, kern.nr(), op.scale, op.rowScale, progress);
-      this.shared = packed == null ? TileKernel.SharedBase.NONE : kern.shareBase(packed);
+      this.shared =
+          packed == null ? TileKernel.SharedBase.NONE : kern.shareBase(packed, 0, packed.length);
     }
 
     /** Packed tile by tile. */

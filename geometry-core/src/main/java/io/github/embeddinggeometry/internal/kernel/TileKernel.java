@@ -54,12 +54,12 @@ public abstract class TileKernel {
   }
 
   /**
-   * Says that {@code packed}, B panels the caller will pass to {@link #tile} many times, stays
-   * unchanged until the returned handle is closed, so that a kernel whose tiles run elsewhere (a
-   * native GEMM) can copy it there once instead of per tile. The caller closes the handle when its
-   * operation ends; this kernel needs nothing, so the handle does nothing.
+   * Says that {@code packed[from, to)}, B panels the caller will pass to {@link #tile} many times,
+   * stays unchanged until the returned handle is closed, so that a kernel whose tiles run elsewhere
+   * (a native GEMM) can copy it there once instead of per tile. The caller closes the handle when
+   * its operation ends; this kernel needs nothing, so the handle does nothing.
    */
-  public SharedBase shareBase(float[] packed) {
+  public SharedBase shareBase(float[] packed, int from, int to) {
     return SharedBase.NONE;
   }
 
