@@ -131,8 +131,8 @@ class SgemmTileKernelTest {
 
   /**
    * CpuGemm on this kernel reads a contiguous B in place from its first row: a product of row
-   * ranges of two matrices, over two query tiles, into C at an offset and a wider stride, against
-   * float64, and no shared base left behind.
+   * ranges of two matrices, over several query tiles, into C at an offset and a wider stride,
+   * against float64, and no shared base left behind.
    */
   @Test
   void cpuGemmOnRowRangesMatchesFloat64() {
@@ -142,7 +142,7 @@ class SgemmTileKernelTest {
     EmbeddingMatrix a = EmbeddingMatrix.wrap(av, 600, d);
     EmbeddingMatrix b = EmbeddingMatrix.wrap(bv, 700, d);
     int aFrom = 5;
-    int m = 595; // over kern.tileRows(): two query tiles, B packed (here: shared) once
+    int m = 595; // several query tiles, so B is shared once for all of them
     int bFrom = 123;
     int n = 527;
     int ldc = n + 3;

@@ -63,7 +63,7 @@ public final class CpuGemm {
       throw new IllegalArgumentException(
           "c cannot hold " + m + " x " + n + " at offset " + cOffset + " with stride " + ldc);
     }
-    int qTiles = (m + DistanceEngine.tileRows(kern) - 1) / DistanceEngine.tileRows(kern);
+    int qTiles = (m + queryRows(kern, m, n) - 1) / queryRows(kern, m, n);
     // Panels of one row are plain rows: a contiguous B is then its own packed copy, used in place.
     boolean inPlace = kern.nr() == 1 && b.isContiguous();
     float[] packedB =
@@ -77,6 +77,19 @@ public final class CpuGemm {
             : kern.shareBase(packedB, bBase, bBase + n * a.dim())) {
       multiply(kern, a, aFrom, m, packedB, bBase, b, bFrom, n, c, cOffset, ldc, progress);
     }
+  }
+
+  /**
+   * Query rows per tile: the kernel's, fewer where its tiles would leave threads without work (a
+   * native GEMM's wide tiles cut a product of a few thousand rows into fewer tiles than threads).
+   */
+  private static int queryRows(TileKernel kern, int m, int n) {
+    int mr = kern.mr();
+    int nb = DistanceEngine.tileCols(kern);
+    int bTiles = (n + nb - 1) / nb;
+    int wanted = (2 * Parallel.threads() + bTiles - 1) / bTiles; // two tiles per thread
+    int fit = ((m + wanted - 1) / wanted + mr - 1) / mr * mr;
+    return Math.max(mr, Math.min(DistanceEngine.tileRows(kern), fit));
   }
 
   /**
@@ -100,7 +113,7 @@ public final class CpuGemm {
     int d = a.dim();
     int mr = kern.mr();
     int nr = kern.nr();
-    int mb = DistanceEngine.tileRows(kern);
+    int mb = queryRows(kern, m, n);
     int nb = DistanceEngine.tileCols(kern);
     int qTiles = (m + mb - 1) / mb;
     int bTiles = (n + nb - 1) / nb;
