@@ -56,9 +56,9 @@ final class PairwiseStep {
                 sel,
                 kernel,
                 con,
-                (i, d, off, len) -> {
+                (i, j0, d, off, len) -> {
                   for (int t = 0; t < len; t++) {
-                    int j = i + 1 + t;
+                    int j = j0 + t;
                     matrix[i * n + j] = d[off + t];
                     matrix[j * n + i] = d[off + t];
                   }

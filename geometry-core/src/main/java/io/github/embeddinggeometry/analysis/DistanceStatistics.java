@@ -93,16 +93,18 @@ public record DistanceStatistics(
   @FunctionalInterface
   public interface PairSink {
     /**
-     * The distances from row {@code i} to rows {@code i + 1 .. i + len}: {@code distances[off + t]}
-     * is {@code d(i, i + 1 + t)}, as the kernel returned it. Called once per row, concurrently from
-     * several threads; the array is reused after the call returns.
+     * The distances from row {@code i} to rows {@code j0 .. j0 + len - 1} (all above the diagonal:
+     * {@code j0 > i}): {@code distances[off + t]} is {@code d(i, j0 + t)}, as the kernel returned
+     * it. A row's pairs can come in several pieces, concurrently from several threads; every pair
+     * comes exactly once. The array is reused after the call returns.
      *
      * @param i the row
+     * @param j0 the first column of this piece
      * @param distances the kernel's block. Not to be modified.
-     * @param off index of {@code d(i, i + 1)}
-     * @param len {@code n - 1 - i}
+     * @param off index of {@code d(i, j0)}
+     * @param len number of distances in this piece
      */
-    void accept(int i, float[] distances, int off, int len);
+    void accept(int i, int j0, float[] distances, int off, int len);
   }
 
   /**
@@ -159,10 +161,8 @@ public record DistanceStatistics(
       throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
     }
     long count = UpperTriangle.pairs(n);
-    ConcurrentHashMap<Thread, ExactSum> sums = new ConcurrentHashMap<>();
-    float[] rowMin = new float[n];
-    float[] rowMax = new float[n];
-    long[] rowZeros = new long[n];
+    // Per worker thread, merged at the end: a row's pairs may come in runs from several threads.
+    ConcurrentHashMap<Thread, Part> parts = new ConcurrentHashMap<>();
     Histograms high = new Histograms();
     float[] kept = keepPairs ? new float[Math.toIntExact(count)] : null;
     UpperTriangle.stream(
@@ -170,10 +170,11 @@ public record DistanceStatistics(
         kernel,
         "distance statistics",
         progress,
-        (i, block, off, len) -> {
-          ExactSum sum = sums.computeIfAbsent(Thread.currentThread(), t -> new ExactSum());
-          float mn = Float.POSITIVE_INFINITY;
-          float mx = 0;
+        (i, j0, block, off, len) -> {
+          Part part = parts.computeIfAbsent(Thread.currentThread(), t -> new Part());
+          ExactSum sum = part.sum;
+          float mn = part.min;
+          float mx = part.max;
           long zeros = 0;
           long[] local = high.mine();
           for (int t = 0; t < len; t++) {
@@ -185,7 +186,7 @@ public record DistanceStatistics(
                       + " between rows "
                       + i
                       + " and "
-                      + (i + 1 + t)
+                      + (j0 + t)
                       + "; distances must be >= 0");
             }
             v += 0f; // -0.0 becomes +0.0, so its bits sort with the zeros
@@ -198,33 +199,31 @@ public record DistanceStatistics(
             local[Float.floatToRawIntBits(v) >>> 16]++;
           }
           if (kept != null) {
-            int start = (int) UpperTriangle.rowStart(i, n);
+            int start = (int) (UpperTriangle.rowStart(i, n) + (j0 - i - 1));
             for (int t = 0; t < len; t++) {
               kept[start + t] = block[off + t] + 0f;
             }
           }
-          rowMin[i] = mn;
-          rowMax[i] = mx;
-          rowZeros[i] = zeros;
+          part.min = mn;
+          part.max = mx;
+          part.zeros += zeros;
           if (sink != null) {
-            sink.accept(i, block, off, len);
+            sink.accept(i, j0, block, off, len);
           }
         });
     ExactSum total = new ExactSum();
-    for (ExactSum part : sums.values()) {
-      total.add(part);
+    float min = Float.POSITIVE_INFINITY;
+    float max = 0;
+    long zeros = 0;
+    for (Part part : parts.values()) {
+      total.add(part.sum);
+      min = Math.min(min, part.min);
+      max = Math.max(max, part.max);
+      zeros += part.zeros;
     }
     // An infinite distance is one float32 could not hold (finite rows, finite true distance): no
     // mean can be formed from it, and infinity or a clamped sum would be a wrong number.
     double sum = total.value();
-    float min = Float.POSITIVE_INFINITY;
-    float max = 0;
-    long zeros = 0;
-    for (int i = 0; i < n - 1; i++) {
-      min = Math.min(min, rowMin[i]);
-      max = Math.max(max, rowMax[i]);
-      zeros += rowZeros[i];
-    }
     long lowRank = (count - 1) / 2;
     long highRank = count / 2;
     float[] middle = select(rows, kernel, progress, kept, high.merged(), lowRank, highRank);
@@ -269,7 +268,7 @@ public record DistanceStatistics(
           kernel,
           "distance statistics (median pass)",
           progress,
-          (i, block, off, len) ->
+          (i, j0, block, off, len) ->
               histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
     }
     return new float[] {
@@ -303,6 +302,14 @@ public record DistanceStatistics(
         lb[bits & 0xFFFF]++;
       }
     }
+  }
+
+  /** One worker thread's share of the first pass (all of it exact, so merging is order-free). */
+  private static final class Part {
+    final ExactSum sum = new ExactSum();
+    float min = Float.POSITIVE_INFINITY;
+    float max;
+    long zeros;
   }
 
   /**

@@ -86,7 +86,7 @@ public final class NearDuplicateClusters {
           kernel,
           "near-duplicate clusters",
           progress,
-          (i, block, off, len) -> {
+          (i, j0, block, off, len) -> {
             int[] js = null;
             int m = 0;
             for (int t = 0; t < len; t++) {
@@ -96,7 +96,7 @@ public final class NearDuplicateClusters {
                 } else if (m == js.length) {
                   js = Arrays.copyOf(js, Math.min(len, 2 * m));
                 }
-                js[m++] = i + 1 + t;
+                js[m++] = j0 + t;
               }
             }
             if (m > 0) {

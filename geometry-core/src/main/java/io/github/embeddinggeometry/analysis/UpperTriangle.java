@@ -11,22 +11,27 @@ import java.util.function.LongConsumer;
  * Streams the strict upper triangle {@code i < j} of a distance matrix through a kernel without
  * materialising it.
  *
- * <p>A kernel with its own upper-triangle stream ({@code internal.UpperBlocks}: the CPU one) skips
- * the micro-tiles below the diagonal and measures and packs the rows once. For any other the rows
- * are cut into horizontal bands; band {@code [s, e)} is streamed against the base rows {@code [s,
- * n)} only, so the kernel computes about {@code n^2 / 2 + n^2 / (2 bands)} distances instead of
- * {@code n^2}. The lower-left part of each band's diagonal square is computed and dropped.
+ * <p>A kernel with its own upper-triangle stream ({@code internal.UpperBlocks}: the CPU one) hands
+ * over its own tiles, skipping those below the diagonal, and measures and packs the rows once. For
+ * any other the rows are cut into horizontal bands; band {@code [s, e)} is streamed against the
+ * base rows {@code [s, n)} only, so the kernel computes about {@code n^2 / 2 + n^2 / (2 bands)}
+ * distances instead of {@code n^2}. The lower-left part of each band's diagonal square is computed
+ * and dropped.
  */
 final class UpperTriangle {
-  /** Receives, for one row i, the distances {@code d(i, j)} for {@code j = i+1 .. n-1}. */
+  /**
+   * Receives, for one row i, the distances {@code d(i, j)} for a run of columns {@code j > i}; the
+   * runs of a row together cover {@code j = i+1 .. n-1} once, in any order.
+   */
   @FunctionalInterface
   interface RowConsumer {
     /**
      * @param i the row
-     * @param block holds {@code d(i, i + 1 + t)} at {@code block[offset + t]}, {@code t < count}.
-     *     Not to be kept.
+     * @param j0 the first column of the run, above i
+     * @param block holds {@code d(i, j0 + t)} at {@code block[offset + t]}, {@code t < count}. Not
+     *     to be kept.
      */
-    void accept(int i, float[] block, int offset, int count);
+    void accept(int i, int j0, float[] block, int offset, int count);
   }
 
   /** Query rows per streamed block. */
@@ -66,17 +71,16 @@ final class UpperTriangle {
         };
     UpperBlocks upper = UpperBlocks.of(kernel);
     if (upper != null) {
-      upper.forEachBlockAbove(
+      upper.forEachTileAbove(
           rows,
-          BLOCK_ROWS,
-          (from, to, block, stride) -> {
+          (r0, r1, c0, c1, tile, stride) -> {
             ProgressListener.checkCancelled(progress);
             long got = 0;
-            for (int i = from; i < to; i++) {
-              int count = n - 1 - i;
-              if (count > 0) {
-                consumer.accept(i, block, (i - from) * stride + i + 1, count);
-                got += count;
+            for (int i = r0; i < r1; i++) {
+              int first = Math.max(c0, i + 1);
+              if (first < c1) {
+                consumer.accept(i, first, tile, (i - r0) * stride + first - c0, c1 - first);
+                got += c1 - first;
               }
             }
             advance.accept(got);
@@ -104,7 +108,7 @@ final class UpperTriangle {
               int i = s + q;
               int count = n - 1 - i;
               if (count > 0) {
-                consumer.accept(i, block, (q - from) * stride + (i - s + 1), count);
+                consumer.accept(i, i + 1, block, (q - from) * stride + (i - s + 1), count);
                 got += count;
               }
             }

@@ -135,6 +135,26 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
     }
   }
 
+  /** Checked as {@link #forEachBlockAbove}; the rows' blocks as tiles when impl has no stream. */
+  @Override
+  public void forEachTileAbove(EmbeddingMatrix x, Tiles consumer, ProgressListener progress) {
+    checkOpen();
+    Objects.requireNonNull(consumer, "consumer");
+    int n = x.rows();
+    checkBlocks(x, x, 1, (from, to, block, stride) -> {}, progress);
+    UpperBlocks upper = UpperBlocks.of(impl);
+    if (upper == null) {
+      impl.forEachBlock(
+          x,
+          x,
+          64,
+          (from, to, block, stride) -> consumer.accept(from, to, 0, n, block, stride),
+          progress);
+    } else {
+      upper.forEachTileAbove(x, consumer, progress);
+    }
+  }
+
   @Override
   public Neighbours nearest(EmbeddingMatrix x, int k, ProgressListener progress) {
     checkOpen();

@@ -26,6 +26,41 @@ public interface UpperBlocks {
     return kernel instanceof UpperBlocks u && u.hasUpperBlocks() ? u : null;
   }
 
+  /** Receives one tile of {@link #forEachTileAbove}. */
+  @FunctionalInterface
+  interface Tiles {
+    /**
+     * @param rowFrom first row of the tile (inclusive)
+     * @param rowTo last row (exclusive)
+     * @param colFrom first column (inclusive)
+     * @param colTo last column (exclusive)
+     * @param tile {@code d(x_i, x_j)} at {@code tile[(i - rowFrom) * stride + (j - colFrom)]} for
+     *     the entries with {@code j > i}; the others hold anything. Not to be kept.
+     * @param stride row stride of {@code tile}
+     */
+    void accept(int rowFrom, int rowTo, int colFrom, int colTo, float[] tile, int stride);
+  }
+
+  /**
+   * As {@link #forEachBlockAbove}, in tiles of the kernel's own size instead of whole rows: every
+   * pair above the diagonal lies in exactly one tile, with the same bits, and nothing of the size
+   * of a row block is held, so the query tiles can be as tall as the kernel wants them (the
+   * products of short row blocks stream the whole base per few rows). The default hands over the
+   * row blocks of {@link #forEachBlockAbove} as tiles as wide as the matrix.
+   *
+   * @param x the rows. Not modified.
+   * @param consumer receives the tiles, concurrently and in any order; must be thread-safe
+   * @param progress receives progress and may cancel. Not modified.
+   */
+  default void forEachTileAbove(EmbeddingMatrix x, Tiles consumer, ProgressListener progress) {
+    int n = x.rows();
+    forEachBlockAbove(
+        x,
+        64,
+        (from, to, block, stride) -> consumer.accept(from, to, 0, n, block, stride),
+        progress);
+  }
+
   /** Whether {@link #forEachBlockAbove} skips the products below the diagonal. */
   boolean hasUpperBlocks();
 

@@ -39,10 +39,12 @@ class DistanceStatisticsSinkTest {
           DistanceStatistics.of(
               w,
               k,
-              (i, dist, off, len) -> {
+              (i, j0, dist, off, len) -> {
                 for (int t = 0; t < len; t++) {
-                  seen[i * n + i + 1 + t]++;
-                  got[i * n + i + 1 + t] = dist[off + t];
+                  synchronized (seen) {
+                    seen[i * n + j0 + t]++;
+                  }
+                  got[i * n + j0 + t] = dist[off + t];
                 }
               });
       assertThat(withSink).isEqualTo(DistanceStatistics.of(w, k));

@@ -5,19 +5,14 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whether {@code best} should choose the BLAS backend: both kernels time the same small in-cache
- * product through {@link TileKernel#tile}, one engine tile of {@link #M} x {@link #N} over a depth
- * of {@link #K} on one thread (so the BLAS side pays its copies as the engine does), within a fixed
- * budget, and BLAS is chosen only where it is faster.
+ * Whether {@code best} should choose the BLAS backend: each kernel times one engine tile of its own
+ * size ({@link TileKernel#tileRows()} x {@link TileKernel#tileCols()}: 240 x 256 for the Java
+ * kernels) over a depth of {@link #K} on one thread, through {@link TileKernel#tile} (so the BLAS
+ * side pays its copies as the engine does), within a fixed budget, and BLAS is chosen only where it
+ * is faster.
  */
 public final class Calibration {
-  /** Rows of A in the timed product (the engine's query tile). */
-  static final int M = 240;
-
-  /** Rows of B in the timed product (the engine's base tile). */
-  static final int N = 256;
-
-  /** Depth of the timed product: A, B and C together take 0.7 MB, in L2 on current CPUs. */
+  /** Depth of the timed product: a Java kernel's A, B and C then take 0.7 MB, in L2. */
   static final int K = 256;
 
   /** Total time both kernels may take, warm-up included. */
@@ -36,11 +31,9 @@ public final class Calibration {
           String.format(
               Locale.ROOT,
               "OpenBLAS sgemm measured %.1f GFLOP/s, not faster than the pure-Java kernel's %.1f"
-                  + " on a %d x %d x %d tile (-Dembgeo.backend=blas uses it anyway)",
+                  + " on a tile of depth %d (-Dembgeo.backend=blas uses it anyway)",
               blas,
               java,
-              M,
-              N,
               K));
     }
   }
@@ -77,8 +70,10 @@ public final class Calibration {
   static double gflops(TileKernel kern, long budgetNanos) {
     int mr = kern.mr();
     int nr = kern.nr();
-    int aPanels = (M + mr - 1) / mr;
-    int bPanels = (N + nr - 1) / nr;
+    int rows = kern.tileRows();
+    int cols = kern.tileCols();
+    int aPanels = (rows + mr - 1) / mr;
+    int bPanels = (cols + nr - 1) / nr;
     float[] a = values(aPanels * mr * K, 1);
     float[] b = values(bPanels * nr * K, 2);
     int ldc = bPanels * nr;
@@ -95,7 +90,7 @@ public final class Calibration {
       kern.tile(a, aPanels, b, 0, bPanels, K, c, ldc);
       best = Math.min(best, System.nanoTime() - t0);
     } while (System.nanoTime() < end);
-    return 2.0 * M * N * K / Math.max(1, best);
+    return 2.0 * aPanels * mr * bPanels * nr * K / Math.max(1, best);
   }
 
   /** Deterministic values in [-1, 1): the timing does not depend on them. */

@@ -7,7 +7,10 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.bytedeco.javacpp.FloatPointer;
 
 /**
@@ -17,10 +20,17 @@ import org.bytedeco.javacpp.FloatPointer;
  * reads. Everything after the product, the distance epilogues and the float64 micro-kernel, is the
  * pure-Java kernel's, so the exactness contract is the same code.
  *
- * <p>Each call copies its A and B rows into off-heap buffers of the calling thread and the product
- * back: a JNI call on Java arrays would copy the whole arrays, and the engine hands over a B that
- * may be the whole packed base. The buffers hold one tile, grow to the largest tile a thread has
- * seen, and are freed with the thread or by {@link #releaseThreadBuffers()}.
+ * <p>Each call copies its A rows into an off-heap buffer of the calling thread and the product
+ * back: a JNI call on Java arrays would copy the whole arrays. B is often the whole packed base,
+ * announced by {@link #shareBase}: it is then copied off-heap once per operation, a segment at a
+ * time by whichever thread first needs it, and freed when the operation closes its handle; a B not
+ * announced (or one whose off-heap copy cannot be allocated) is copied per call like A. The
+ * per-thread buffers hold one tile, grow to the largest tile a thread has seen, and are freed with
+ * the thread or by {@link #releaseThreadBuffers()}.
+ *
+ * <p>OpenBLAS re-packs both operands on every call, a cost proportional to {@code (m + n) depth}
+ * against {@code m n depth} multiply-adds, so this kernel asks the engine for much larger tiles
+ * than the Java kernels' L2-sized ones ({@link #tileRows()} x {@link #tileCols()}).
  *
  * <p>Within one process a pair's dot product depends only on its two rows: every element of a tile
  * is one sequential multiply-add chain over the depth in OpenBLAS's kernel, with the same depth
@@ -56,6 +66,67 @@ public final class SgemmTileKernel extends TileKernel {
 
   private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
+  /** Floats per segment of a shared base's off-heap copy (4 MB): the unit one thread copies. */
+  static final int SEGMENT = 1 << 20;
+
+  /** The bases announced by operations in progress (few at a time, so a list). */
+  private final List<Shared> shared = new CopyOnWriteArrayList<>();
+
+  /**
+   * A packed base {@code packed[origin, end)} and its off-heap copy, filled segment by segment on
+   * first use.
+   */
+  private final class Shared implements SharedBase {
+    final float[] packed;
+    private final int origin;
+    private final int end;
+    final FloatPointer copy;
+    private final AtomicIntegerArray ready;
+    private final Object[] locks;
+
+    Shared(float[] packed, int origin, int end, FloatPointer copy) {
+      this.packed = packed;
+      this.origin = origin;
+      this.end = end;
+      this.copy = copy;
+      int segments = (end - origin + SEGMENT - 1) / SEGMENT;
+      this.ready = new AtomicIntegerArray(segments);
+      this.locks = new Object[segments];
+      Arrays.setAll(locks, i -> new Object());
+    }
+
+    /**
+     * The copy of {@code packed[from, from + len)}, copied first where it was not yet; null when
+     * that range is not all shared.
+     */
+    FloatPointer at(int from, int len) {
+      if (from < origin || from + len > end) {
+        return null;
+      }
+      int rel = from - origin;
+      for (int seg = rel / SEGMENT, last = (rel + len - 1) / SEGMENT; seg <= last; seg++) {
+        if (ready.get(seg) == 0) {
+          synchronized (locks[seg]) {
+            if (ready.get(seg) == 0) {
+              int start = seg * SEGMENT;
+              int count = Math.min(SEGMENT, end - origin - start);
+              copy.getPointer(start).put(packed, origin + start, count);
+              ready.set(seg, 1);
+            }
+          }
+        }
+      }
+      return copy.getPointer(rel);
+    }
+
+    @Override
+    public void close() {
+      if (shared.remove(this)) {
+        copy.close();
+      }
+    }
+  }
+
   /**
    * A kernel on OpenBLAS, with the epilogues of {@code epilogues}.
    *
@@ -72,6 +143,47 @@ public final class SgemmTileKernel extends TileKernel {
   public static void releaseThreadBuffers() {
     BUFFERS.get().close();
     BUFFERS.remove();
+  }
+
+  /**
+   * Copies {@code packed[from, to)} off-heap once, in segments as the tiles first need them, until
+   * the handle is closed; where that copy cannot be allocated, B is copied per call as before.
+   */
+  @Override
+  public SharedBase shareBase(float[] packed, int from, int to) {
+    Objects.checkFromToIndex(from, to, packed.length);
+    if (to == from) {
+      return SharedBase.NONE;
+    }
+    FloatPointer copy;
+    try {
+      copy = new FloatPointer((long) (to - from));
+    } catch (OutOfMemoryError e) {
+      return SharedBase.NONE; // JavaCPP's off-heap limit: per-call copies need no more than a tile
+    }
+    Shared s = new Shared(packed, from, to, copy);
+    shared.add(s);
+    return s;
+  }
+
+  /** Bases announced and not yet closed (for tests: a closed operation leaves none behind). */
+  int sharedBases() {
+    return shared.size();
+  }
+
+  /**
+   * 512 query rows: OpenBLAS's packing of B, once per call, is then a small part of the call, and a
+   * thread's A and C stay within a few MB.
+   */
+  @Override
+  public int tileRows() {
+    return 512;
+  }
+
+  /** 4,096 base rows: the per-call copy of A and packing of A are spread over 4,096 columns. */
+  @Override
+  public int tileCols() {
+    return 4096;
   }
 
   @Override
@@ -113,10 +225,19 @@ public final class SgemmTileKernel extends TileKernel {
     }
     Buffers buf = BUFFERS.get();
     buf.a = Buffers.atLeast(buf.a, (long) m * depth);
-    buf.b = Buffers.atLeast(buf.b, (long) n * depth);
     buf.c = Buffers.atLeast(buf.c, (long) m * n);
     buf.a.put(ap, 0, m * depth);
-    buf.b.put(bp, bOff, n * depth);
+    FloatPointer b = null;
+    for (Shared s : shared) {
+      if (s.packed == bp && (b = s.at(bOff, n * depth)) != null) {
+        break;
+      }
+    }
+    if (b == null) {
+      buf.b = Buffers.atLeast(buf.b, (long) n * depth);
+      buf.b.put(bp, bOff, n * depth);
+      b = buf.b;
+    }
     cblas_sgemm(
         CblasRowMajor,
         CblasNoTrans,
@@ -127,7 +248,7 @@ public final class SgemmTileKernel extends TileKernel {
         1f,
         buf.a,
         depth,
-        buf.b,
+        b,
         depth,
         0f,
         buf.c,
@@ -174,6 +295,21 @@ public final class SgemmTileKernel extends TileKernel {
       int to,
       float bound) {
     return epilogues.scanEuclidean(c, co, na, ra, nb, rb, bo, from, to, bound);
+  }
+
+  @Override
+  public int scanEuclideanColumns(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      float[] bounds,
+      int bo,
+      int from,
+      int to) {
+    return epilogues.scanEuclideanColumns(c, co, na, ra, nb, rb, bounds, bo, from, to);
   }
 
   @Override

@@ -2,7 +2,12 @@ package io.github.embeddinggeometry.blas.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.cpu.CpuGemm;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +72,89 @@ class SgemmTileKernelTest {
     check(8, 8, 16, 0, 0, 8, 3);
     check(240, 256, 384, 256 * 384, 1, 256, 4);
     check(3, 2, 700, 0, 2, 9, 5);
+  }
+
+  /** The float64 product of A's row i and B's row j, and the float32 bound around it. */
+  private static void assertNear(float[] c, int ci, float[] a, int ao, float[] b, int bo, int d) {
+    double exact = 0;
+    double abs = 0;
+    for (int k = 0; k < d; k++) {
+      double p = (double) a[ao + k] * b[bo + k];
+      exact += p;
+      abs += Math.abs(p);
+    }
+    assertThat(Math.abs(c[ci] - exact)).isLessThanOrEqualTo(d * 0x1p-24 * abs + Float.MIN_NORMAL);
+  }
+
+  /**
+   * A base announced by {@code shareBase} is read from its off-heap copy: a tile across a segment
+   * boundary gives the float64 products within the bound and the bits of the per-call copy; closing
+   * the handle drops the copy, so a later change of the array is seen.
+   */
+  @Test
+  void aSharedBaseIsCopiedOnceAndDroppedOnClose() {
+    int d = 64;
+    int n = SgemmTileKernel.SEGMENT / d + 100;
+    int m = 7;
+    int j0 = SgemmTileKernel.SEGMENT / d - 50; // columns [j0, n) cross the first segment's end
+    int cols = n - j0;
+    float[] ap = random(m * d, 7);
+    float[] bp = random(n * d, 8);
+    float[] perCall = new float[m * cols];
+    kern.tile(ap, m, bp, j0 * d, cols, d, perCall, 0, cols);
+    float[] viaCopy = new float[m * cols];
+    float[] outside = new float[m * 3];
+    try (TileKernel.SharedBase s = kern.shareBase(bp, 3 * d, bp.length)) {
+      assertThat(kern.sharedBases()).isEqualTo(1);
+      kern.tile(ap, m, bp, j0 * d, cols, d, viaCopy, 0, cols);
+      kern.tile(ap, m, bp, 3 * d, 3, d, new float[m * 3], 0, 3); // the first segment, again
+      kern.tile(ap, m, bp, 0, 3, d, outside, 0, 3); // rows before the shared range: per call
+    }
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < 3; j++) {
+        assertNear(outside, i * 3 + j, ap, i * d, bp, j * d, d);
+      }
+    }
+    assertThat(kern.sharedBases()).isZero();
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < cols; j++) {
+        assertNear(viaCopy, i * cols + j, ap, i * d, bp, (j0 + j) * d, d);
+      }
+    }
+    assertThat(viaCopy).containsExactly(perCall);
+    Arrays.fill(bp, 1f);
+    Arrays.fill(ap, 1f);
+    float[] after = new float[m * cols];
+    kern.tile(ap, m, bp, j0 * d, cols, d, after, 0, cols);
+    assertThat(after).containsOnly((float) d);
+  }
+
+  /**
+   * CpuGemm on this kernel reads a contiguous B in place from its first row: a product of row
+   * ranges of two matrices, over several query tiles, into C at an offset and a wider stride,
+   * against float64, and no shared base left behind.
+   */
+  @Test
+  void cpuGemmOnRowRangesMatchesFloat64() {
+    int d = 40;
+    float[] av = random(600 * d, 9);
+    float[] bv = random(700 * d, 10);
+    EmbeddingMatrix a = EmbeddingMatrix.wrap(av, 600, d);
+    EmbeddingMatrix b = EmbeddingMatrix.wrap(bv, 700, d);
+    int aFrom = 5;
+    int m = 595; // several query tiles, so B is shared once for all of them
+    int bFrom = 123;
+    int n = 527;
+    int ldc = n + 3;
+    float[] c = new float[2 + m * ldc];
+    CpuGemm.multiplyTransposed(
+        kern, a, aFrom, aFrom + m, b, bFrom, bFrom + n, c, 2, ldc, ProgressListener.NONE);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        assertNear(c, 2 + i * ldc + j, av, (aFrom + i) * d, bv, (bFrom + j) * d, d);
+      }
+    }
+    assertThat(kern.sharedBases()).isZero();
   }
 
   @Test

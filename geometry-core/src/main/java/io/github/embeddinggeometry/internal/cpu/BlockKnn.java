@@ -136,41 +136,31 @@ public final class BlockKnn {
     if (topX == null && topY == null) {
       return;
     }
-    int step = DistanceEngine.lcm(kern.mr(), kern.nr());
     // As DistanceEngine.nearestSelf: square tiles that fit the engine's scratch.
-    int sb = Math.min(DistanceEngine.MB_TARGET, DistanceEngine.NB_TARGET) / step * step;
-    if (sb == 0) {
-      sb = step;
-    }
+    int sb = engine.squareBlock();
     int n = x.rows;
     int m = y.rows;
     int d = x.dim();
-    DistanceEngine.Base by = engine.base(y, ProgressListener.NONE);
-    DistanceEngine.Scratch s = engine.new Scratch(d, by.packed == null);
-    float[] ct = new float[sb * sb];
-    TopK back = self ? topX : topY;
-    for (int i0 = 0; i0 < n; i0 += sb) {
-      int mi = Math.min(sb, n - i0);
-      int aPanels = s.packA(x, i0, mi);
-      for (int j0 = self ? i0 : 0; j0 < m; j0 += sb) {
-        int nj = Math.min(sb, m - j0);
-        s.multiply(aPanels, by, j0, nj);
-        float[] c = s.c;
-        int ldc = s.ldc;
-        if (topX != null) {
-          for (int i = 0; i < mi; i++) {
-            engine.offerRow(topX, i0 + i, x, i0 + i, c, i * ldc, y, j0, nj, self ? i0 + i : -1, d);
-          }
-        }
-        if ((!self || j0 != i0) && back != null) {
-          for (int i = 0; i < mi; i++) {
-            int co = i * ldc;
-            for (int j = 0; j < nj; j++) {
-              ct[j * sb + i] = c[co + j];
+    try (DistanceEngine.Base by = engine.base(y, ProgressListener.NONE)) {
+      DistanceEngine.Scratch s = engine.new Scratch(d, by.packed == null);
+      float[] ct = new float[sb * sb];
+      TopK back = self ? topX : topY;
+      for (int i0 = 0; i0 < n; i0 += sb) {
+        int mi = Math.min(sb, n - i0);
+        int aPanels = s.packA(x, i0, mi);
+        for (int j0 = self ? i0 : 0; j0 < m; j0 += sb) {
+          int nj = Math.min(sb, m - j0);
+          s.multiply(aPanels, by, j0, nj);
+          float[] c = s.c;
+          int ldc = s.ldc;
+          if (topX != null) {
+            for (int i = 0; i < mi; i++) {
+              engine.offerRow(
+                  topX, i0 + i, x, i0 + i, c, i * ldc, y, j0, nj, self ? i0 + i : -1, d);
             }
           }
-          for (int j = 0; j < nj; j++) {
-            engine.offerRow(back, j0 + j, y, j0 + j, ct, j * sb, x, i0, mi, -1, d);
+          if ((!self || j0 != i0) && back != null) {
+            engine.offerColumns(back, x, i0, mi, c, ldc, y, j0, nj, ct, sb, d);
           }
         }
       }

@@ -143,6 +143,24 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
   }
 
   @Override
+  public void forEachTileAbove(EmbeddingMatrix x, Tiles consumer, ProgressListener progress) {
+    EmbeddingMatrix mx = mapped(x, progress);
+    engine.forEachTileAbove(
+        engine.operand(mx, 0, mx.rows(), progress),
+        (r0, r1, c0, c1, tile, stride) -> {
+          // Only the entries above the diagonal are written (and read): the rest is stale.
+          for (int i = r0; i < r1; i++) {
+            int first = Math.max(c0, i + 1);
+            if (first < c1) {
+              unscale(tile, (i - r0) * stride + first - c0, 1, c1 - first, stride);
+            }
+          }
+          consumer.accept(r0, r1, c0, c1, tile, stride);
+        },
+        progress);
+  }
+
+  @Override
   public Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
     int nq = queries.rows();

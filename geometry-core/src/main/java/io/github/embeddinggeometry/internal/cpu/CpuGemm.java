@@ -63,14 +63,60 @@ public final class CpuGemm {
       throw new IllegalArgumentException(
           "c cannot hold " + m + " x " + n + " at offset " + cOffset + " with stride " + ldc);
     }
+    int qTiles = (m + queryRows(kern, m, n) - 1) / queryRows(kern, m, n);
+    // Panels of one row are plain rows: a contiguous B is then its own packed copy, used in place.
+    boolean inPlace = kern.nr() == 1 && b.isContiguous();
+    float[] packedB =
+        inPlace
+            ? b.backingArray()
+            : qTiles > 1 ? Packing.packAll(b, bFrom, n, kern.nr(), progress) : null;
+    int bBase = inPlace ? b.rowOffsetInt(bFrom) : 0;
+    try (TileKernel.SharedBase shared =
+        packedB == null
+            ? TileKernel.SharedBase.NONE
+            : kern.shareBase(packedB, bBase, bBase + n * a.dim())) {
+      multiply(kern, a, aFrom, m, packedB, bBase, b, bFrom, n, c, cOffset, ldc, progress);
+    }
+  }
+
+  /**
+   * Query rows per tile: the kernel's, fewer where its tiles would leave threads without work (a
+   * native GEMM's wide tiles cut a product of a few thousand rows into fewer tiles than threads).
+   */
+  private static int queryRows(TileKernel kern, int m, int n) {
+    int mr = kern.mr();
+    int nb = DistanceEngine.tileCols(kern);
+    int bTiles = (n + nb - 1) / nb;
+    int wanted = (2 * Parallel.threads() + bTiles - 1) / bTiles; // two tiles per thread
+    int fit = ((m + wanted - 1) / wanted + mr - 1) / mr * mr;
+    return Math.max(mr, Math.min(DistanceEngine.tileRows(kern), fit));
+  }
+
+  /**
+   * The tasks of {@link #multiplyTransposed}, B packed once ({@code packedB}, its first row at
+   * {@code bBase}) or per tile.
+   */
+  private static void multiply(
+      TileKernel kern,
+      EmbeddingMatrix a,
+      int aFrom,
+      int m,
+      float[] packedB,
+      int bBase,
+      EmbeddingMatrix b,
+      int bFrom,
+      int n,
+      float[] c,
+      int cOffset,
+      int ldc,
+      ProgressListener progress) {
     int d = a.dim();
     int mr = kern.mr();
     int nr = kern.nr();
-    int mb = mr * Math.max(1, (DistanceEngine.MB_TARGET + mr - 1) / mr);
-    int nb = nr * Math.max(1, (DistanceEngine.NB_TARGET + nr - 1) / nr);
+    int mb = queryRows(kern, m, n);
+    int nb = DistanceEngine.tileCols(kern);
     int qTiles = (m + mb - 1) / mb;
     int bTiles = (n + nb - 1) / nb;
-    float[] packedB = qTiles > 1 ? Packing.packAll(b, bFrom, n, nr, progress) : null;
     final class S {
       final float[] ap = new float[mb * d];
       final float[] bp = packedB == null ? new float[nb * d] : null;
@@ -97,7 +143,7 @@ public final class CpuGemm {
             int nn = Math.min(nb, jEnd - j0);
             int bPanels = (nn + nr - 1) / nr;
             float[] bArr = packedB != null ? packedB : s.bp;
-            int bOff = packedB != null ? j0 * d : 0;
+            int bOff = packedB != null ? bBase + j0 * d : 0;
             if (packedB == null) {
               Packing.pack(b, bFrom + j0, nn, nr, s.bp, 0);
             }

@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.UpperBlocks;
 import io.github.embeddinggeometry.internal.kernel.Exact;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
@@ -12,9 +13,11 @@ import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
  * Tiled distances by the GEMM identity, with the exactness contract of docs/definitions.md applied
  * in the epilogue of every tile.
  *
- * <p><b>Tiles.</b> A task owns a tile of up to {@link #MB_TARGET} query rows, packs them once, then
- * walks the base rows in tiles of about 256 rows: pack, {@link TileKernel#tile} (C = A B^T in
- * float32), epilogue. Nothing larger than a tile is ever allocated, whatever N is.
+ * <p><b>Tiles.</b> A task owns a tile of up to {@link #tileRows} query rows, packs them once, then
+ * walks the base rows in tiles of {@link #tileCols} rows: pack, {@link TileKernel#tile} (C = A B^T
+ * in float32), epilogue. The kernel says which sizes it wants (240 x 256 for the Java kernels,
+ * whose packed A and C stay in L2; larger for a native GEMM, which pays a fixed cost per call).
+ * Nothing larger than a tile is ever allocated, whatever N is, except the base packed once.
  *
  * <p><b>Euclidean.</b> {@code v = (|a|^2 + |b|^2) - 2 a.b} in float32. When {@code v <= REFINE *
  * (|a|^2 + |b|^2)} (with {@link #REFINE} = 0.05, i.e. cosine similarity above about 0.95 for rows
@@ -38,17 +41,25 @@ final class DistanceEngine {
   /** Refinement threshold, relative (Euclidean: share of |a|^2 + |b|^2; cosine: the distance). */
   static final float REFINE = 0.05f;
 
-  /** Query rows per task, before rounding up to a multiple of the kernel's mr. */
-  static final int MB_TARGET = Settings.positiveInt(Settings.MB, 240);
-
   /**
    * Tiles per task of the symmetric k-NN: few enough that progress and cancellation are seen every
    * few tiles, never once per block row.
    */
   static final int SELF_TILES_PER_TASK = 4;
 
-  /** Base rows per tile, before rounding up to a multiple of the kernel's nr. */
-  static final int NB_TARGET = Settings.positiveInt(Settings.NB, 256);
+  /** Query rows per task: {@code -Dembgeo.mb}, else the kernel's own, rounded up to its mr. */
+  static int tileRows(TileKernel kern) {
+    return roundUp(Settings.positiveInt(Settings.MB, kern.tileRows()), kern.mr());
+  }
+
+  /** Base rows per tile: {@code -Dembgeo.nb}, else the kernel's own, rounded up to its nr. */
+  static int tileCols(TileKernel kern) {
+    return roundUp(Settings.positiveInt(Settings.NB, kern.tileCols()), kern.nr());
+  }
+
+  private static int roundUp(int rows, int panel) {
+    return panel * Math.max(1, (rows + panel - 1) / panel);
+  }
 
   enum Kind {
     EUCLIDEAN,
@@ -61,32 +72,54 @@ final class DistanceEngine {
   private final int nb;
 
   DistanceEngine(TileKernel kern, Kind kind) {
+    this(kern, kind, tileRows(kern), tileCols(kern));
+  }
+
+  /** With tiles of {@code mb x nb} rows, multiples of the kernel's mr and nr (tests). */
+  DistanceEngine(TileKernel kern, Kind kind, int mb, int nb) {
     this.kern = kern;
     this.kind = kind;
-    int mr = kern.mr();
-    int nr = kern.nr();
-    this.mb = mr * Math.max(1, (MB_TARGET + mr - 1) / mr);
-    this.nb = nr * Math.max(1, (NB_TARGET + nr - 1) / nr);
+    this.mb = mb;
+    this.nb = nb;
+  }
+
+  /**
+   * Rows of the square tiles of the symmetric k-NN sweeps: a multiple of both panel widths that
+   * fits a {@link Scratch} either way.
+   */
+  int squareBlock() {
+    int step = lcm(kern.mr(), kern.nr());
+    return Math.max(step, Math.min(mb, nb) / step * step);
   }
 
   /**
    * The base rows in B panels: packed once for all tasks when that copy fits {@link
-   * Packing#prepackBudget()}, else packed tile by tile by each task.
+   * Packing#prepackBudget()}, else packed tile by tile by each task. A packed copy is announced to
+   * the kernel ({@link TileKernel#shareBase}) until {@link #close}, which ends the operation.
    */
-  final class Base {
+  final class Base implements AutoCloseable {
     final Operand op;
     final float[] packed;
+    private final TileKernel.SharedBase shared;
 
     Base(Operand op, ProgressListener progress) {
       this.op = op;
       this.packed =
           Packing.packAll(op.m, op.from, op.rows, kern.nr(), op.scale, op.rowScale, progress);
+      this.shared =
+          packed == null ? TileKernel.SharedBase.NONE : kern.shareBase(packed, 0, packed.length);
     }
 
     /** Packed tile by tile. */
     Base(Operand op) {
       this.op = op;
       this.packed = null;
+      this.shared = TileKernel.SharedBase.NONE;
+    }
+
+    @Override
+    public void close() {
+      shared.close();
     }
   }
 
@@ -139,7 +172,7 @@ final class DistanceEngine {
       return Packing.pack(a.m, a.from + i0, m, kern.mr(), ap, 0, a.scale, a.rowScale, i0);
     }
 
-    /** Multiplies the packed A with base rows {@code [j0, j0+n)} (j0 a multiple of nb). */
+    /** Multiplies the packed A with base rows {@code [j0, j0+n)} (j0 a multiple of nr). */
     void multiply(int aPanels, Base b, int j0, int n) {
       int nr = kern.nr();
       int bPanels = (n + nr - 1) / nr;
@@ -176,8 +209,25 @@ final class DistanceEngine {
     int tilesPerChunk = (bTilesAll + bChunks - 1) / bChunks;
     bChunks = (bTilesAll + tilesPerChunk - 1) / tilesPerChunk;
     int chunks = bChunks;
+    try (Base bb = qTiles > 1 ? base(b, progress) : new Base(b)) {
+      distances(a, b, bb, qTiles, chunks, tilesPerChunk, out, outOffset, stride, progress);
+    }
+  }
+
+  private void distances(
+      Operand a,
+      Operand b,
+      Base bb,
+      int qTiles,
+      int chunks,
+      int tilesPerChunk,
+      float[] out,
+      int outOffset,
+      int stride,
+      ProgressListener progress) {
+    int m = a.rows;
+    int n = b.rows;
     int d = a.dim();
-    Base bb = qTiles > 1 ? base(b, progress) : new Base(b);
     Parallel.run(
         "distances",
         qTiles * chunks,
@@ -211,6 +261,88 @@ final class DistanceEngine {
       Operand raw, int blockRows, DistanceBlockConsumer consumer, ProgressListener progress) {
     Operand a = scaled(raw, raw)[0];
     stream(a, a, true, blockRows, consumer, progress);
+  }
+
+  /**
+   * The tiles of {@code x} with itself that hold an entry above the diagonal ({@code
+   * internal.UpperBlocks#forEachTileAbove}): query tiles of {@link #tileRows} rows, each against
+   * base tiles that start at the B panel holding column {@code i0 + 1} (not at a multiple of the
+   * tile width: with a native GEMM's wide tiles, about half a tile per query row would be computed
+   * below the diagonal and dropped), a run of them per task so that the packed query tile is reused
+   * over at least {@link #TASK_COLUMNS} columns. A tile's distances are the ones {@link
+   * #forEachBlock} gives for those pairs.
+   */
+  void forEachTileAbove(Operand raw, UpperBlocks.Tiles consumer, ProgressListener progress) {
+    Operand a = scaled(raw, raw)[0];
+    int n = a.rows;
+    if (n == 0) {
+      return;
+    }
+    int qTiles = (n + mb - 1) / mb;
+    int perTask = Math.max(1, TASK_COLUMNS / nb);
+    int[] taskTile = new int[qTiles + 1]; // tasks of query tile q: [taskTile[q], taskTile[q + 1])
+    for (int q = 0; q < qTiles; q++) {
+      int i0 = q * mb;
+      int bTiles = (n - firstPanel(i0 + 1) + nb - 1) / nb;
+      taskTile[q + 1] = taskTile[q] + (bTiles + perTask - 1) / perTask;
+    }
+    int tasks = taskTile[qTiles];
+    int d = a.dim();
+    try (Base bb = qTiles > 1 ? base(a, progress) : new Base(a)) {
+      class TileScratch {
+        final Scratch s = new Scratch(d, bb.packed == null);
+        final float[] out = new float[mb * nb];
+      }
+      Parallel.run(
+          "distances",
+          tasks,
+          (long) n * (n - 1) / 2,
+          TileScratch::new,
+          (ts, t) -> {
+            int q = upperIndex(taskTile, t);
+            int i0 = q * mb;
+            int mm = Math.min(mb, n - i0);
+            int aPanels = ts.s.packA(a, i0, mm);
+            int jFirst = firstPanel(i0 + 1) + (t - taskTile[q]) * perTask * nb;
+            int jEnd = Math.min(n, jFirst + perTask * nb);
+            long pairs = 0;
+            for (int j0 = jFirst; j0 < jEnd; j0 += nb) {
+              int nn = Math.min(nb, n - j0);
+              ts.s.multiply(aPanels, bb, j0, nn);
+              writeTile(ts.s, a, i0, mm, a, j0, nn, ts.out, 0, nb);
+              consumer.accept(
+                  a.from + i0, a.from + i0 + mm, a.from + j0, a.from + j0 + nn, ts.out, nb);
+              for (int i = i0; i < i0 + mm; i++) {
+                pairs += Math.max(0, j0 + nn - Math.max(j0, i + 1));
+              }
+            }
+            return pairs;
+          },
+          progress);
+    }
+  }
+
+  /** The first row of the B panel that holds base row {@code j}. */
+  private int firstPanel(int j) {
+    return j / kern.nr() * kern.nr();
+  }
+
+  /** Columns a task of {@link #forEachTileAbove} sweeps with one packed query tile, at least. */
+  static final int TASK_COLUMNS = 2048;
+
+  /** The q with {@code starts[q] <= t < starts[q + 1]} ({@code starts} ascending). */
+  private static int upperIndex(int[] starts, int t) {
+    int lo = 0;
+    int hi = starts.length - 2;
+    while (lo < hi) {
+      int mid = (lo + hi + 1) >>> 1;
+      if (starts[mid] <= t) {
+        lo = mid;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return lo;
   }
 
   /**
@@ -248,9 +380,23 @@ final class DistanceEngine {
               + " distances does not fit one array;"
               + " use fewer block rows");
     }
+    try (Base bb = m > mb ? base(b, progress) : new Base(b)) {
+      stream(a, b, above, blockRows, bb, consumer, progress);
+    }
+  }
+
+  private void stream(
+      Operand a,
+      Operand b,
+      boolean above,
+      int blockRows,
+      Base bb,
+      DistanceBlockConsumer consumer,
+      ProgressListener progress) {
+    int m = a.rows;
+    int n = b.rows;
     int blocks = (m + blockRows - 1) / blockRows;
     int d = a.dim();
-    Base bb = m > mb ? base(b, progress) : new Base(b);
     class BlockScratch {
       final Scratch s = new Scratch(d, bb.packed == null);
       final float[] block = new float[Math.min(blockRows, m) * n];
@@ -353,13 +499,28 @@ final class DistanceEngine {
     if (m == 0) {
       return;
     }
+    // more than one tile: pack once if it fits
+    try (Base bb = m > kern.mr() ? base(b, progress) : new Base(b)) {
+      nearest(q, b, bb, k, self, outIdx, outDist, progress);
+    }
+  }
+
+  private void nearest(
+      Operand q,
+      Operand b,
+      Base bb,
+      int k,
+      int[] self,
+      int[] outIdx,
+      float[] outDist,
+      ProgressListener progress) {
+    int m = q.rows;
+    int n = b.rows;
     int threads = Parallel.threads();
     int mr = kern.mr();
     int d = q.dim();
-    Base bb = m > mr ? base(b, progress) : new Base(b); // more than one tile: pack once if it fits
     // A base too large to pack once is packed tile by tile by every task, a cost proportional to
-    // N d per task: 4x taller query tiles then cut it by 4 (from 31% to 13% over the bare GEMM,
-    // 2,048 queries against 151,936 x 2,560, Zen 3, 2 threads).
+    // N d per task: 4x taller query tiles cut it by 4.
     int maxRows = bb.packed == null ? 4 * mb : mb;
     // At least two tiles per thread when there are few queries, and a multiple of the threads,
     // so that no thread idles at the end.
@@ -417,15 +578,17 @@ final class DistanceEngine {
     if (n == 0) {
       return;
     }
-    int step = lcm(kern.mr(), kern.nr());
-    int sb = Math.min(mb, nb) / step * step;
-    if (sb == 0) {
-      sb = step;
+    try (Base bb = base(x, progress)) {
+      nearestSelf(x, bb, k, outIdx, outDist, progress);
     }
-    int blockRows = sb;
-    int blocks = (n + sb - 1) / sb;
+  }
+
+  private void nearestSelf(
+      Operand x, Base bb, int k, int[] outIdx, float[] outDist, ProgressListener progress) {
+    int n = x.rows;
+    int blockRows = squareBlock();
+    int blocks = (n + blockRows - 1) / blockRows;
     int d = x.dim();
-    Base bb = base(x, progress);
     TopK top = new TopK(n, k, x.scale);
     top.reset(n);
     Object[] locks = new Object[blocks];
@@ -481,17 +644,8 @@ final class DistanceEngine {
               }
             }
             if (bj != bi) {
-              float[] ct = ss.ct;
-              for (int i = 0; i < mi; i++) {
-                int co = i * ldc;
-                for (int j = 0; j < nj; j++) {
-                  ct[j * blockRows + i] = c[co + j];
-                }
-              }
               synchronized (locks[bj]) {
-                for (int j = 0; j < nj; j++) {
-                  offerRow(top, j0 + j, x, j0 + j, ct, j * blockRows, x, i0, mi, -1, d);
-                }
+                offerColumns(top, x, i0, mi, c, ldc, x, j0, nj, ss.ct, blockRows, d);
               }
             }
           }
@@ -499,6 +653,25 @@ final class DistanceEngine {
         },
         progress);
     top.drain(n, 0, outIdx, outDist);
+  }
+
+  /**
+   * {@code t[j * ldt + i] = c[i * ldc + j]} for an {@code rows x cols} tile, in 16 x 16 blocks: a
+   * row of t at a time would write one float per cache line of a tile larger than L1.
+   */
+  static void transpose(float[] c, int ldc, int rows, int cols, float[] t, int ldt) {
+    for (int i0 = 0; i0 < rows; i0 += 16) {
+      int i1 = Math.min(rows, i0 + 16);
+      for (int j0 = 0; j0 < cols; j0 += 16) {
+        int j1 = Math.min(cols, j0 + 16);
+        for (int i = i0; i < i1; i++) {
+          int co = i * ldc;
+          for (int j = j0; j < j1; j++) {
+            t[j * ldt + i] = c[co + j];
+          }
+        }
+      }
+    }
   }
 
   static int lcm(int a, int b) {
@@ -541,13 +714,7 @@ final class DistanceEngine {
         int bj = j0 + j;
         if (bj != self) {
           float v = (na + b.sq[bj]) - 2f * c[co + j];
-          float dist;
-          if (!(v > ra + b.ref[bj])) {
-            dist = (float) Math.sqrt(Exact.squaredDistance(ad, a.offset(ai), bd, b.offset(bj), d));
-          } else {
-            dist = Math.scalb((float) Math.sqrt(v), a.exponent);
-          }
-          if (top.offer(row, dist, bj)) {
+          if (top.offer(row, euclidean(v, a, ai, b, bj, d), bj)) {
             bound = top.bound(row);
           }
         }
@@ -570,6 +737,65 @@ final class DistanceEngine {
           }
         }
         j = kern.scanCosine(c, co, ia, b.inv, j0, j + 1, n, worst, REFINE);
+      }
+    }
+  }
+
+  /**
+   * The Euclidean distance of a pair from its squared value {@code v} by the identity: recomputed
+   * in float64 where the identity lost too many digits ({@code !(v > ref_a + ref_b)}, NaN
+   * included), else {@code sqrt(v)} back in the rows' units. Symmetric in the two rows, bit for
+   * bit.
+   */
+  private static float euclidean(float v, Operand a, int ai, Operand b, int bj, int d) {
+    if (!(v > a.ref[ai] + b.ref[bj])) {
+      return (float)
+          Math.sqrt(
+              Exact.squaredDistance(
+                  a.m.backingArray(), a.offset(ai), b.m.backingArray(), b.offset(bj), d));
+    }
+    return Math.scalb((float) Math.sqrt(v), a.exponent);
+  }
+
+  /**
+   * The second direction of a symmetric sweep: offers every entry of an {@code mi x nj} C tile of
+   * rows {@code [i0, i0+mi)} of {@code a} against rows {@code [j0, j0+nj)} of {@code b} to the
+   * heaps of b's rows (heap row = b's row), a's row as the candidate. Euclidean scans the tile row
+   * by row against the columns' bounds; cosine transposes it into {@code ct} (stride {@code ldt})
+   * and offers row by row.
+   */
+  void offerColumns(
+      TopK top,
+      Operand a,
+      int i0,
+      int mi,
+      float[] c,
+      int ldc,
+      Operand b,
+      int j0,
+      int nj,
+      float[] ct,
+      int ldt,
+      int d) {
+    if (kind != Kind.EUCLIDEAN) {
+      transpose(c, ldc, mi, nj, ct, ldt);
+      for (int j = 0; j < nj; j++) {
+        offerRow(top, j0 + j, b, j0 + j, ct, j * ldt, a, i0, mi, -1, d);
+      }
+      return;
+    }
+    float[] bounds = top.bounds();
+    for (int i = 0; i < mi; i++) {
+      int ai = i0 + i;
+      float na = a.sq[ai];
+      float ra = a.ref[ai];
+      int co = i * ldc;
+      int j = kern.scanEuclideanColumns(c, co, na, ra, b.sq, b.ref, bounds, j0, 0, nj);
+      while (j < nj) {
+        int bj = j0 + j;
+        float v = (na + b.sq[bj]) - 2f * c[co + j];
+        top.offer(bj, euclidean(v, b, bj, a, ai, d), ai);
+        j = kern.scanEuclideanColumns(c, co, na, ra, b.sq, b.ref, bounds, j0, j + 1, nj);
       }
     }
   }

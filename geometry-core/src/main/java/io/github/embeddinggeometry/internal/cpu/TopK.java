@@ -49,6 +49,11 @@ final class TopK {
     return bound[row];
   }
 
+  /** Every row's {@link #bound}, live (it changes as candidates enter): for vector scans. */
+  float[] bounds() {
+    return bound;
+  }
+
   /**
    * Offers a candidate (each index at most once per row).
    *

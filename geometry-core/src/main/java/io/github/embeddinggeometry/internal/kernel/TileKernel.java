@@ -38,8 +38,43 @@ public abstract class TileKernel {
   public abstract String description();
 
   /**
+   * Query rows per engine tile this kernel wants (before rounding to {@link #mr()}); {@code
+   * -Dembgeo.mb} overrides it. 240 rows of packed A stay in L2 while a base tile streams by.
+   */
+  public int tileRows() {
+    return 240;
+  }
+
+  /**
+   * Base rows per engine tile this kernel wants (before rounding to {@link #nr()}); {@code
+   * -Dembgeo.nb} overrides it. A C tile of 240 x 256 floats stays in L2 for the epilogue.
+   */
+  public int tileCols() {
+    return 256;
+  }
+
+  /**
+   * Says that {@code packed[from, to)}, B panels the caller will pass to {@link #tile} many times,
+   * stays unchanged until the returned handle is closed, so that a kernel whose tiles run elsewhere
+   * (a native GEMM) can copy it there once instead of per tile. The caller closes the handle when
+   * its operation ends; this kernel needs nothing, so the handle does nothing.
+   */
+  public SharedBase shareBase(float[] packed, int from, int to) {
+    return SharedBase.NONE;
+  }
+
+  /** The scope of a {@link #shareBase} announcement; closing it frees what the kernel kept. */
+  public interface SharedBase extends AutoCloseable {
+    /** For kernels that keep nothing. */
+    SharedBase NONE = () -> {};
+
+    @Override
+    void close();
+  }
+
+  /**
    * {@link #description()}, and the calibrated rate when {@link Calibration} chose this kernel:
-   * "..., calibrated 225.1 GFLOP/s".
+   * "..., calibrated R GFLOP/s" with R the calibrated rate.
    */
   public final String descriptionWithRate() {
     RateGuard g = guard;
@@ -212,9 +247,44 @@ public abstract class TileKernel {
       int from,
       int to,
       float bound) {
+    return scan(c, co, na, ra, nb, rb, bo, from, to, bound, null);
+  }
+
+  /**
+   * As {@link #scanEuclidean}, with a bound per column: the first {@code j} whose {@code v <=
+   * bounds[bo + j]} or that needs refinement. Row {@code i} of a tile is then offered to the heaps
+   * of the tile's columns (the symmetric k-NN's second direction) without transposing the tile.
+   */
+  public int scanEuclideanColumns(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      float[] bounds,
+      int bo,
+      int from,
+      int to) {
+    return scan(c, co, na, ra, nb, rb, bo, from, to, 0f, bounds);
+  }
+
+  /** Both scans: against {@code bounds[bo + j]} when not null, else {@code bound}. */
+  private static int scan(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int from,
+      int to,
+      float bound,
+      float[] bounds) {
     for (int j = from; j < to; j++) {
       float v = (na + nb[bo + j]) - 2f * c[co + j];
-      if (v <= bound || !(v > ra + rb[bo + j])) {
+      if (v <= (bounds == null ? bound : bounds[bo + j]) || !(v > ra + rb[bo + j])) {
         return j;
       }
     }

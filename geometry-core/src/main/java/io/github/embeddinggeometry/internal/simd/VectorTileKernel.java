@@ -519,18 +519,59 @@ public abstract class VectorTileKernel extends TileKernel {
       int from,
       int to,
       float bound) {
+    int j = scanVectors(c, co, na, ra, nb, rb, bo, from, to, bound, null);
+    return super.scanEuclidean(c, co, na, ra, nb, rb, bo, j, to, bound);
+  }
+
+  @Override
+  public int scanEuclideanColumns(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      float[] bounds,
+      int bo,
+      int from,
+      int to) {
+    int j = scanVectors(c, co, na, ra, nb, rb, bo, from, to, 0f, bounds);
+    return super.scanEuclideanColumns(c, co, na, ra, nb, rb, bounds, bo, j, to);
+  }
+
+  /**
+   * Both Euclidean scans a vector at a time, against {@code bounds[bo + j]} when {@code bounds} is
+   * not null, else {@code bound}: the first hit, or where whole vectors end. The scalar scan then
+   * goes on from there (it finds a hit at its first step: the arithmetic is the same).
+   */
+  private static int scanVectors(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int from,
+      int to,
+      float bound,
+      float[] bounds) {
     int j = from;
     for (; j + L <= to; j += L) {
       FloatVector nbv = FloatVector.fromArray(S, nb, bo + j);
       FloatVector v = nbv.add(na).sub(FloatVector.fromArray(S, c, co + j).mul(2f));
       FloatVector thr = FloatVector.fromArray(S, rb, bo + j).add(ra);
+      FloatVector limit =
+          bounds == null
+              ? FloatVector.broadcast(S, bound)
+              : FloatVector.fromArray(S, bounds, bo + j);
       VectorMask<Float> hit =
-          v.compare(VectorOperators.LE, bound).or(v.compare(VectorOperators.GT, thr).not());
+          v.compare(VectorOperators.LE, limit).or(v.compare(VectorOperators.GT, thr).not());
       if (hit.anyTrue()) {
         return j + hit.firstTrue();
       }
     }
-    return super.scanEuclidean(c, co, na, ra, nb, rb, bo, j, to, bound);
+    return j;
   }
 
   @Override

@@ -6,6 +6,8 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.internal.UpperBlocks;
+import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -99,6 +101,94 @@ class UpperBlocksTest {
         }
       }
     }
+  }
+
+  /**
+   * The tile stream covers every pair above the diagonal exactly once, with the full stream's bits,
+   * and counts pairs as progress; with the default tiles and with tiles small enough that a query
+   * tile's base tiles are split between tasks (at least {@code TASK_COLUMNS} columns each).
+   */
+  @Test
+  void theTileStreamGivesEveryPairAboveTheDiagonalOnceWithTheFullStreamsBits() {
+    int n = 2300;
+    int d = 9;
+    EmbeddingMatrix x = rows(n, d, 1e30f, 12);
+    TileKernel kern = Kernels.get();
+    for (MetricSpace metric : List.of(MetricSpace.euclidean(), MetricSpace.cosine())) {
+      DistanceKernel kernel = Backends.cpu().distanceKernel(metric);
+      float[] full = new float[n * n];
+      kernel.forEachBlock(
+          x,
+          x,
+          64,
+          (from, to, block, stride) -> {
+            for (int i = from; i < to; i++) {
+              System.arraycopy(block, (i - from) * stride, full, i * n, n);
+            }
+          });
+      assertCoversTheTriangle("default tiles " + metric, n, full, UpperBlocks.of(kernel), x);
+      DistanceEngine.Kind kind =
+          metric.equals(MetricSpace.cosine())
+              ? DistanceEngine.Kind.COSINE
+              : DistanceEngine.Kind.EUCLIDEAN;
+      DistanceEngine small =
+          new DistanceEngine(kern, kind, 17 * kern.mr(), 7 * kern.nr()); // several tasks per row
+      assertCoversTheTriangle(
+          "small tiles " + metric,
+          n,
+          full,
+          (rows, consumer, progress) ->
+              small.forEachTileAbove(small.operand(rows, 0, n, progress), consumer, progress),
+          x);
+    }
+  }
+
+  /** What {@link #theTileStreamGivesEveryPairAboveTheDiagonalOnceWithTheFullStreamsBits} needs. */
+  @FunctionalInterface
+  private interface TileStream {
+    void run(EmbeddingMatrix x, UpperBlocks.Tiles consumer, ProgressListener progress);
+  }
+
+  private static void assertCoversTheTriangle(
+      String what, int n, float[] full, UpperBlocks upper, EmbeddingMatrix x) {
+    assertCoversTheTriangle(what, n, full, upper::forEachTileAbove, x);
+  }
+
+  private static void assertCoversTheTriangle(
+      String what, int n, float[] full, TileStream stream, EmbeddingMatrix x) {
+    int[] hits = new int[n * n];
+    float[] above = new float[n * n];
+    AtomicLong most = new AtomicLong();
+    AtomicLong total = new AtomicLong();
+    stream.run(
+        x,
+        (r0, r1, c0, c1, tile, stride) -> {
+          assertThat(c1 - c0).isLessThanOrEqualTo(stride);
+          for (int i = r0; i < r1; i++) {
+            for (int j = Math.max(c0, i + 1); j < c1; j++) {
+              synchronized (hits) {
+                hits[i * n + j]++;
+              }
+              above[i * n + j] = tile[(i - r0) * stride + j - c0];
+            }
+          }
+        },
+        (task, done, all) -> {
+          most.accumulateAndGet(done, Math::max);
+          total.set(all);
+        });
+    assertThat(total.get()).as("%s: progress counts pairs", what).isEqualTo((long) n * (n - 1) / 2);
+    assertThat(most.get()).isEqualTo(total.get());
+    for (int i = 0; i < n; i++) {
+      for (int j = i + 1; j < n; j++) {
+        assertThat(hits[i * n + j]).as("%s: pair (%d, %d) seen", what, i, j).isEqualTo(1);
+        assertThat(Float.floatToRawIntBits(above[i * n + j]))
+            .as("%s: pair (%d, %d)", what, i, j)
+            .isEqualTo(Float.floatToRawIntBits(full[i * n + j]));
+      }
+    }
+    assertThat(above[3 * n + 300]).isEqualTo(0f);
+    assertThat(above[300 * n + n - 1]).isEqualTo(0f);
   }
 
   @Test
