@@ -35,6 +35,16 @@ import org.apache.spark.api.java.JavaSparkContext;
 final class PairwiseJob {
   private static final int BLOCK_ROWS = 64;
 
+  /**
+   * Rows per block of an off-diagonal pair task: up to 480 (two of the engine's tiles), so the
+   * packed column block is swept once per tile rather than once per 64 rows, but never a block over
+   * 16 MB: the planner budgets 64 MB of tiles and buffers per task.
+   */
+  static int offDiagonalRows(int columns) {
+    long fit = (16L << 20) / (4L * Math.max(1, columns));
+    return (int) Math.max(BLOCK_ROWS, Math.min(480, fit));
+  }
+
   /** Rows of the sample that places the window. */
   static final int SAMPLE_ROWS = 1024;
 
@@ -220,7 +230,7 @@ final class PairwiseJob {
       kernel.forEachBlock(
           x,
           y,
-          BLOCK_ROWS,
+          offDiagonalRows(y.rows()),
           (from, to, block, stride) -> {
             for (int q = from; q < to; q++) {
               out.accept(block, (q - from) * stride, y.rows());
@@ -249,7 +259,19 @@ final class PairwiseJob {
     try (DistanceKernel kernel = metric.mappedKernel()) {
       UpperBlocks upper = UpperBlocks.of(kernel);
       if (upper != null) {
-        upper.forEachBlockAbove(x, BLOCK_ROWS, above::accept, ProgressListener.NONE);
+        // The engine's own tiles above the diagonal, as the single machine's statistics use them:
+        // row blocks of whole rows would sweep the block's every column once per 64 rows.
+        upper.forEachTileAbove(
+            x,
+            (rowFrom, rowTo, colFrom, colTo, tile, stride) -> {
+              for (int i = rowFrom; i < rowTo; i++) {
+                int j = Math.max(colFrom, i + 1);
+                if (j < colTo) {
+                  out.accept(tile, (i - rowFrom) * stride + (j - colFrom), colTo - j);
+                }
+              }
+            },
+            ProgressListener.NONE);
       } else {
         kernel.forEachBlock(x, x, BLOCK_ROWS, above, ProgressListener.NONE);
       }
