@@ -103,6 +103,8 @@ public final class GeometryCli implements Callable<Integer> {
       System.setProperty("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
     }
     System.setProperty("java.awt.headless", "true");
+    // The terminal's stream, kept: a backend's shutdown hook may silence System.err.
+    PrintStream terminal = System.err;
     // SIGINT/SIGTERM: remove the files being written (finished ones stay, each step's report.json
     // says whether the step completed); the JVM then exits with 130 or 143.
     Runtime.getRuntime()
@@ -111,7 +113,7 @@ public final class GeometryCli implements Callable<Integer> {
                 () -> {
                   if (!exiting) {
                     AtomicFiles.abandon();
-                    System.err.println(
+                    terminal.println(
                         "geometry: interrupted; files being written were removed (a folder"
                             + " without report.json is incomplete)");
                   }
@@ -119,7 +121,7 @@ public final class GeometryCli implements Callable<Integer> {
                 "geometry-shutdown"));
     // A failure in another thread (not the pool's: those reach the caller) gets one line too.
     Thread.setDefaultUncaughtExceptionHandler(
-        (t, e) -> System.err.println("geometry: " + t.getName() + ": " + Failures.oneLine(e)));
+        (t, e) -> terminal.println("geometry: " + t.getName() + ": " + Failures.oneLine(e)));
     int code = run(System.out, System.err, examples, args);
     exiting = true;
     System.exit(code);

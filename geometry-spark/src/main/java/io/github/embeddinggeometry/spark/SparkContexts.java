@@ -70,7 +70,16 @@ final class SparkContexts {
     // The hooks go in before the context starts: a signal during its start (seconds on a busy
     // machine) must not leave the folder behind either.
     AtomicReference<SparkContext> started = new AtomicReference<>();
-    Thread hook = new Thread(() -> stopAndDelete(started.get(), scratch), "geometry-spark-cleanup");
+    Thread hook =
+        new Thread(
+            () -> {
+              // The JVM is exiting on a signal: Spark's threads, stopped mid-task, print stack
+              // traces straight to standard error (not through the log); the command line has said
+              // its one line through the stream it kept.
+              System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+              stopAndDelete(started.get(), scratch);
+            },
+            "geometry-spark-cleanup");
     Runtime.getRuntime().addShutdownHook(hook);
     Runnable late = afterSparkStops(scratch);
     SparkContext sc;
