@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * warned on healthy runs. A warning also needs {@link #LOW_WINDOWS} slow windows in a row, so it
  * speaks of the job, not of a moment.
  */
-final class RateGuard {
+final class RateGuard implements TileKernel.RateWatch {
   /** Flops per window: about 2 s of one thread at 50 GFLOP/s. */
   static final long WINDOW_FLOPS = 100_000_000_000L;
 
@@ -45,8 +45,14 @@ final class RateGuard {
     this.window = window;
   }
 
+  @Override
+  public void tile(long flops, long nanos) {
+    record(flops, nanos);
+  }
+
   /** The rate the calibration measured, GFLOP/s. */
-  double calibratedGflops() {
+  @Override
+  public double calibratedGflops() {
     return calibratedGflops;
   }
 

@@ -263,7 +263,7 @@ public final class SimdProvider {
         chosen = c.kernel;
       }
     }
-    chosen.guard = new RateGuard(chosen.description(), cal.best().gflops());
+    chosen.watchRate(new RateGuard(chosen.description(), cal.best().gflops()));
     calibration = cal;
     how = cal.cached() ? "calibrated (cached)" : "calibrated";
     LOG.log(System.Logger.Level.DEBUG, () -> "embedding-geometry CPU kernel " + how + ": " + cal);

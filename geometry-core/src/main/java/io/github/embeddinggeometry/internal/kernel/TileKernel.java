@@ -25,8 +25,8 @@ public abstract class TileKernel {
   private int kc;
   private int ic;
 
-  /** Set by {@link SimdProvider} on the calibrated kernel in use: watches its rate. */
-  RateGuard guard;
+  /** Set by {@link #watchRate} (the calibrated kernel in use): watches its rate. */
+  private RateWatch guard;
 
   /** Rows of A per micro-panel. */
   public abstract int mr();
@@ -73,11 +73,43 @@ public abstract class TileKernel {
   }
 
   /**
+   * Something that watches a calibrated kernel at work, for example to warn when it runs far below
+   * the rate its calibration measured.
+   */
+  public interface RateWatch {
+    /**
+     * Adds one {@link #tile} call's work; called concurrently by every thread that computes tiles.
+     *
+     * @param flops floating-point operations of the call
+     * @param nanos its wall time in nanoseconds
+     */
+    void tile(long flops, long nanos);
+
+    /**
+     * The rate the calibration measured.
+     *
+     * @return GFLOP/s per thread
+     */
+    double calibratedGflops();
+  }
+
+  /**
+   * From now on, tells {@code watch} the work and time of every {@link #tile} call of this class's
+   * loop, and adds its calibrated rate to {@link #descriptionWithRate()}. Set once, by whoever
+   * calibrated this kernel, before the kernel is handed out.
+   *
+   * @param watch the watch. Not null.
+   */
+  public final void watchRate(RateWatch watch) {
+    guard = java.util.Objects.requireNonNull(watch, "watch");
+  }
+
+  /**
    * {@link #description()}, and the calibrated rate when {@link Calibration} chose this kernel:
    * "..., calibrated R GFLOP/s" with R the calibrated rate.
    */
   public final String descriptionWithRate() {
-    RateGuard g = guard;
+    RateWatch g = guard;
     return g == null
         ? description()
         : String.format(
@@ -137,7 +169,7 @@ public abstract class TileKernel {
     int blocks = Math.max(1, (depth + kcMax - 1) / kcMax);
     int kcFull = (depth + blocks - 1) / blocks;
     int icPanels = Math.max(1, ic() / mr);
-    RateGuard g = guard;
+    RateWatch g = guard;
     long t0 = g == null ? 0 : System.nanoTime();
     int k0 = 0;
     do {
@@ -156,7 +188,7 @@ public abstract class TileKernel {
       k0 += kcFull;
     } while (k0 < depth);
     if (g != null) {
-      g.record(2L * aPanels * mr * bPanels * nr * depth, System.nanoTime() - t0);
+      g.tile(2L * aPanels * mr * bPanels * nr * depth, System.nanoTime() - t0);
     }
   }
 
