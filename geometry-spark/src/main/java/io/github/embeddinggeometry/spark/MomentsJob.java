@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.internal.cpu.CanonicalSums;
+import io.github.embeddinggeometry.internal.cpu.CovarianceGroups;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -63,7 +64,7 @@ final class MomentsJob {
     private static final long serialVersionUID = 1L;
     private final Broadcast<double[]> mean;
     private final int d;
-    private transient CanonicalSums.CovarianceGroups groups;
+    private transient CovarianceGroups groups;
 
     CovarianceLeaf(Broadcast<double[]> mean, int d) {
       this.mean = mean;
@@ -73,7 +74,7 @@ final class MomentsJob {
     @Override
     public double[] of(EmbeddingMatrix rows, int from, int to) {
       if (groups == null) {
-        groups = new CanonicalSums.CovarianceGroups(Kernels.get(), d);
+        groups = new CovarianceGroups(Kernels.get(), d);
       }
       return groups.partial(rows, mean.value(), from, to);
     }

@@ -1,8 +1,6 @@
 package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Map;
@@ -101,29 +99,6 @@ public final class CanonicalSums {
   }
 
   /**
-   * The covariance partials of groups, one after another on the calling thread plus the library
-   * pool: the only place that decides how a group's products are formed (see {@link Covariance}).
-   */
-  public static final class CovarianceGroups {
-    private final Covariance.GroupSums sums;
-    private final double[] scratch;
-
-    /**
-     * @param kern the micro-kernel; every machine combining partials must use the same arithmetic
-     */
-    public CovarianceGroups(TileKernel kern, int d) {
-      this.sums = new Covariance.GroupSums(kern, d);
-      this.scratch = sums.newAccumulator();
-    }
-
-    /** The packed partial of rows {@code [from, to)}, at most {@link #GROUP_ROWS} of them. */
-    public double[] partial(EmbeddingMatrix w, double[] mean, int from, int to) {
-      sums.partial(w, mean, from, to, ProgressListener.NONE, scratch);
-      return sums.packed(scratch);
-    }
-  }
-
-  /**
    * A set of tree nodes over disjoint group ranges, merged as soon as siblings meet (and promoted
    * when the right sibling holds no group). Adding the leaves of all groups, in any order and
    * through any number of merged sets, leaves exactly the root. Holds at most about {@code 2
@@ -167,8 +142,15 @@ public final class CanonicalSums {
       return this;
     }
 
-    /** Adds an already summed node {@code (level, index)} (not copied). */
-    Nodes addNode(int level, int index, double[] value) {
+    /**
+     * Adds an already summed node {@code (level, index)} (not copied).
+     *
+     * @param level the node's level in the tree (0: a group)
+     * @param index its index within the level
+     * @param value its packed partial; owned by this set from now on
+     * @return this set
+     */
+    public Nodes addNode(int level, int index, double[] value) {
       add(level, index, value);
       return this;
     }

@@ -85,7 +85,7 @@ class CanonicalSumsTest {
     int groups = CanonicalSums.groups(n);
     CanonicalSums.Nodes m = new CanonicalSums.Nodes(groups);
     CanonicalSums.Nodes c = new CanonicalSums.Nodes(groups);
-    CanonicalSums.CovarianceGroups cg = new CanonicalSums.CovarianceGroups(Kernels.get(), d);
+    CovarianceGroups cg = new CovarianceGroups(Kernels.get(), d);
     for (int g = groups - 1; g >= 0; g--) {
       int from = g * CanonicalSums.GROUP_ROWS;
       int to = Math.min(n, from + CanonicalSums.GROUP_ROWS);
