@@ -17,6 +17,7 @@ module io.github.embeddinggeometry {
   exports io.github.embeddinggeometry;
   exports io.github.embeddinggeometry.analysis;
   exports io.github.embeddinggeometry.backend;
+  exports io.github.embeddinggeometry.backend.spi;
   exports io.github.embeddinggeometry.density;
   exports io.github.embeddinggeometry.frame;
   exports io.github.embeddinggeometry.metric;

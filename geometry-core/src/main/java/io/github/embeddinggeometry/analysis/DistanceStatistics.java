@@ -2,9 +2,9 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.ExactSum;
-import io.github.embeddinggeometry.internal.FloatBitsHistogram;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.ExactSum;
+import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
+import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;

@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.UpperBlocks;
+import io.github.embeddinggeometry.backend.spi.UpperBlocks;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;

@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.backend;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Arguments;
+import io.github.embeddinggeometry.backend.spi.Arguments;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Objects;

@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.backend;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Arguments;
-import io.github.embeddinggeometry.internal.UpperBlocks;
+import io.github.embeddinggeometry.backend.spi.Arguments;
+import io.github.embeddinggeometry.backend.spi.UpperBlocks;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.frame;
 
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.Parallel;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.ejml.data.DMatrixRMaj;

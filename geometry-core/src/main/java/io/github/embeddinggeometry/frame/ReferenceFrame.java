@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.frame;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Arguments;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.Arguments;
+import io.github.embeddinggeometry.backend.spi.Parallel;
 import java.util.Objects;
 
 /**

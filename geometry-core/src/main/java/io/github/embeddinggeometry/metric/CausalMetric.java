@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.metric;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Arguments;
+import io.github.embeddinggeometry.backend.spi.Arguments;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import java.util.Objects;

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import io.github.embeddinggeometry.testing.Float64Oracle;
 import java.util.ArrayList;

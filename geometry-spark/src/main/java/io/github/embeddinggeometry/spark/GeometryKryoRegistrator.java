@@ -4,8 +4,8 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
-import io.github.embeddinggeometry.internal.ExactSum;
-import io.github.embeddinggeometry.internal.cpu.CanonicalSums;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
+import io.github.embeddinggeometry.backend.spi.ExactSum;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**

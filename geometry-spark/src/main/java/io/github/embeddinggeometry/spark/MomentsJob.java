@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.internal.cpu.CanonicalSums;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import io.github.embeddinggeometry.internal.cpu.CovarianceGroups;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import java.io.Serializable;

@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.embeddinggeometry.internal.cpu.CanonicalSums;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;

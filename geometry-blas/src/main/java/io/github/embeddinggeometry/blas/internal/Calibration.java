@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.blas.internal;
 
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import java.util.List;
 import java.util.Locale;
 

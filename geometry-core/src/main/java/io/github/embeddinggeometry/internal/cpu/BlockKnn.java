@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 /**
  * k nearest neighbours between row blocks of one matrix, for engines that cut the rows into blocks

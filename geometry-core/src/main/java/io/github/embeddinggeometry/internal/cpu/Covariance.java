@@ -2,8 +2,9 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
+import io.github.embeddinggeometry.backend.spi.Parallel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 
 /**
  * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)}, d x d, in double, in the summation

@@ -2,7 +2,8 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 
 /**
  * The covariance partials of groups, one after another on the calling thread plus the library pool:

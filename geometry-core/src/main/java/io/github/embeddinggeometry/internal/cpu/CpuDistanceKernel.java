@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.UpperBlocks;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
+import io.github.embeddinggeometry.backend.spi.UpperBlocks;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;

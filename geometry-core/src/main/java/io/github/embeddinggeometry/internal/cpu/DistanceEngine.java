@@ -2,11 +2,11 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.Exact;
+import io.github.embeddinggeometry.backend.spi.Parallel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
+import io.github.embeddinggeometry.backend.spi.UpperBlocks;
 import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.UpperBlocks;
-import io.github.embeddinggeometry.internal.kernel.Exact;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 
 /**

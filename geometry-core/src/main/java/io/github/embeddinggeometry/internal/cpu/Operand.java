@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.Parallel;
 
 /**
  * Rows {@code [from, to)} of a matrix with what the distance epilogues need per row, in a

@@ -2,9 +2,9 @@ package io.github.embeddinggeometry.internal.cpu;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.Parallel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 /**
  * Packs matrix rows into the depth-major micro-panels of {@link TileKernel}: panel p of {@code

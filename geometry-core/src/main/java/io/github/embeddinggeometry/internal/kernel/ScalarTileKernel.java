@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.internal.kernel;
 
+import io.github.embeddinggeometry.backend.spi.TileKernel;
+
 /**
  * The plain-Java micro-kernel: 4 x 4 accumulators in local variables, {@code a * b + c} (two
  * roundings, Java's strict semantics, so results do not depend on the JIT).

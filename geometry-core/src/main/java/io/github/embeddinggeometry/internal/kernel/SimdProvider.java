@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.internal.kernel;
 
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.Settings;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;

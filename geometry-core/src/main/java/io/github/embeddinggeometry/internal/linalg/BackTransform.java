@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.internal.linalg;
 
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.backend.spi.Parallel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import java.util.Arrays;
 
 /**

@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.internal.linalg;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.backend.spi.Parallel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 
 /**
  * Maps rows w to {@code L^T w} for a lower-triangular L (the Cholesky factor of a causal metric

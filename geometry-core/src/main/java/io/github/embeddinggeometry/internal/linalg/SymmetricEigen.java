@@ -1,10 +1,10 @@
 package io.github.embeddinggeometry.internal.linalg;
 
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.Level2;
 import io.github.embeddinggeometry.internal.kernel.SimdProvider;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.util.Objects;
 
 /**

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.internal.linalg;
 
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.Parallel;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.kernel.Level2;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.util.Arrays;
 
 /**

@@ -1,9 +1,9 @@
 package io.github.embeddinggeometry.internal.simd;
 
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.kernel.Bf16;
 import io.github.embeddinggeometry.internal.kernel.Level2;
 import io.github.embeddinggeometry.internal.kernel.SimdProvider;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 
 /**
  * Everything this package offers, behind the one class that {@code internal.kernel.SimdProvider}

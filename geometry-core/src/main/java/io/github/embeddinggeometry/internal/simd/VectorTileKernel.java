@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.internal.simd;
 
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import java.lang.management.ManagementFactory;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;

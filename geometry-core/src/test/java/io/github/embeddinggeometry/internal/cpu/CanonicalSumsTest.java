@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import java.util.ArrayList;

@@ -3,8 +3,8 @@ package io.github.embeddinggeometry.internal.cpu;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.testing.ComputeBackendContract;
 import io.github.embeddinggeometry.testing.DensityEstimatorContract;
 import io.github.embeddinggeometry.testing.DistanceKernelContract;

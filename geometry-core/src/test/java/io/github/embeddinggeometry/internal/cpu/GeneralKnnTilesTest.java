@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.Settings;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;

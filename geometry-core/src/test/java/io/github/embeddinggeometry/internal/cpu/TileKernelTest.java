@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.CacheSizes;
+import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.kernel.CacheSizes;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
-import io.github.embeddinggeometry.internal.kernel.TileKernel;
 import io.github.embeddinggeometry.testing.Float64Oracle;
 import java.io.IOException;
 import java.nio.file.Files;

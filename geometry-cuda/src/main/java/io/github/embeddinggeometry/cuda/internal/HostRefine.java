@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.cuda.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
-import io.github.embeddinggeometry.internal.kernel.Exact;
+import io.github.embeddinggeometry.backend.spi.Exact;
+import io.github.embeddinggeometry.backend.spi.Parallel;
 
 /**
  * Direct recomputation of k-NN candidates on the host, for tensor-core mode when the base rows are

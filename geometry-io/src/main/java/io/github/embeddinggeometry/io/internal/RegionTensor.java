@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.io.internal;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.internal.Parallel;
+import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.internal.kernel.Bf16;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.Tensor;

@@ -1,6 +1,7 @@
-package io.github.embeddinggeometry.internal;
+package io.github.embeddinggeometry.backend.spi;
 
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.internal.Settings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;

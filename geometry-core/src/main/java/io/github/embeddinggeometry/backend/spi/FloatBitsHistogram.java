@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.internal;
+package io.github.embeddinggeometry.backend.spi;
 
 /**
  * Exact selection of the value of a rank among non-negative float32 values by two histograms of

@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.internal.kernel;
+package io.github.embeddinggeometry.backend.spi;
 
 /**
  * The exact (refinement) formulas of the exactness contract, shared by every backend so that CPU

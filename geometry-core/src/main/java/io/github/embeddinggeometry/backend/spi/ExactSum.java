@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.internal;
+package io.github.embeddinggeometry.backend.spi;
 
 import java.io.Serializable;
 import java.math.BigInteger;

@@ -1,6 +1,9 @@
-package io.github.embeddinggeometry.internal.kernel;
+package io.github.embeddinggeometry.backend.spi;
 
 import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.internal.kernel.Calibration;
+import io.github.embeddinggeometry.internal.kernel.ScalarTileKernel;
+import io.github.embeddinggeometry.internal.kernel.SimdProvider;
 
 /**
  * The register-blocked inner loops of every GEMM-shaped computation: {@code C = A B^T} over packed

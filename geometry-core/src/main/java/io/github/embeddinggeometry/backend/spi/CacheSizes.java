@@ -1,4 +1,4 @@
-package io.github.embeddinggeometry.internal.kernel;
+package io.github.embeddinggeometry.backend.spi;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
