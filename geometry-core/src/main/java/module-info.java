@@ -2,10 +2,11 @@
  * The embedding-geometry API: embedding matrices, metrics and distance kernels, density, reference
  * frames, the analyses, and the backend chooser with its pure-Java CPU backend.
  *
- * <p>Only the API packages are exported. The implementation packages ({@code internal.*}) are
- * exported only to the sibling modules that build on them: the I/O module (bf16 widening, the
- * thread pool) and the CUDA backend (the exact refinement formulas, the settings). The CPU backend
- * is found through {@link java.util.ServiceLoader} like any other backend.
+ * <p>The API packages are exported, and the backend SPI ({@code backend.spi}, {@code
+ * backend.spi.cpu}) that the sibling modules build on: argument rules, exact arithmetic, the thread
+ * pool, the tile kernel. The implementation packages ({@code internal.*}) are exported to no other
+ * module; tests reach them with {@code --add-exports}. The CPU backend is found through {@link
+ * java.util.ServiceLoader} like any other backend.
  */
 module io.github.embeddinggeometry {
   requires ejml.core;
@@ -17,23 +18,12 @@ module io.github.embeddinggeometry {
   exports io.github.embeddinggeometry;
   exports io.github.embeddinggeometry.analysis;
   exports io.github.embeddinggeometry.backend;
+  // The backend SPI: what geometry-io, -cuda, -blas and -spark build on (see its package-info).
   exports io.github.embeddinggeometry.backend.spi;
+  exports io.github.embeddinggeometry.backend.spi.cpu;
   exports io.github.embeddinggeometry.density;
   exports io.github.embeddinggeometry.frame;
   exports io.github.embeddinggeometry.metric;
-  exports io.github.embeddinggeometry.internal to
-      io.github.embeddinggeometry.io,
-      io.github.embeddinggeometry.cuda,
-      io.github.embeddinggeometry.spark,
-      io.github.embeddinggeometry.blas;
-  exports io.github.embeddinggeometry.internal.kernel to
-      io.github.embeddinggeometry.io,
-      io.github.embeddinggeometry.cuda,
-      io.github.embeddinggeometry.spark,
-      io.github.embeddinggeometry.blas;
-  exports io.github.embeddinggeometry.internal.cpu to
-      io.github.embeddinggeometry.spark,
-      io.github.embeddinggeometry.blas;
 
   uses io.github.embeddinggeometry.backend.BackendProvider;
 

@@ -6,12 +6,11 @@ import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.backend.spi.TileKernel;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import io.github.embeddinggeometry.blas.internal.BlasBackend;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
-import io.github.embeddinggeometry.internal.cpu.CpuGemm;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -68,7 +67,7 @@ public final class CompareMain {
       this.kern = b.tileKernel();
     } else {
       this.cpu = backend.equals("cpu") ? Backends.cpu() : Backends.create(backend);
-      this.kern = Kernels.get();
+      this.kern = CpuEngine.kernel();
     }
   }
 
@@ -151,7 +150,7 @@ public final class CompareMain {
         timed(
             reps,
             () -> {
-              CpuGemm.multiplyTransposed(kern, a, 0, m, b, 0, n, c, 0, n, ProgressListener.NONE);
+              CpuEngine.multiplyTransposed(kern, a, 0, m, b, 0, n, c, 0, n, ProgressListener.NONE);
               return c;
             });
     double flop = 2.0 * m * n * k;
@@ -353,8 +352,9 @@ public final class CompareMain {
   }
 
   /**
-   * GFLOP/s of {@link CpuGemm} on an up to 8192 x 8192 product of rows of {@code w} (best of three
-   * after a warm-up), the rate the k-NN's multiply-adds would run at with nothing else.
+   * GFLOP/s of {@link CpuEngine#multiplyTransposed} on an up to 8192 x 8192 product of rows of
+   * {@code w} (best of three after a warm-up), the rate the k-NN's multiply-adds would run at with
+   * nothing else.
    */
   private double kernelRate(EmbeddingMatrix w) throws Exception {
     int m = Math.min(8192, w.rows() / 2);
@@ -363,7 +363,7 @@ public final class CompareMain {
         timed(
             3,
             () -> {
-              CpuGemm.multiplyTransposed(
+              CpuEngine.multiplyTransposed(
                   kern, w, 0, m, w, m, 2 * m, c, 0, m, ProgressListener.NONE);
               return c;
             });

@@ -1,7 +1,8 @@
 package io.github.embeddinggeometry.bench;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.internal.cpu.CpuGemm;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import org.ejml.data.FMatrixRMaj;
 import org.ejml.dense.row.CommonOps_FDRM;
 import org.ejml.dense.row.CommonOps_MT_FDRM;
@@ -48,7 +49,8 @@ public class KernelBench extends JmhDefaults {
   /** Our kernel, on all threads of the CPU backend. */
   @Benchmark
   public float[] ours() {
-    CpuGemm.multiplyTransposed(a, 0, n, b, 0, n, c, 0, n);
+    CpuEngine.multiplyTransposed(
+        CpuEngine.kernel(), a, 0, n, b, 0, n, c, 0, n, ProgressListener.NONE);
     return c;
   }
 

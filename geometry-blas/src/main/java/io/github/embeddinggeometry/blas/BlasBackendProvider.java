@@ -2,11 +2,11 @@ package io.github.embeddinggeometry.blas;
 
 import io.github.embeddinggeometry.backend.BackendProvider;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import io.github.embeddinggeometry.blas.internal.BlasBackend;
 import io.github.embeddinggeometry.blas.internal.Calibration;
 import io.github.embeddinggeometry.blas.internal.Native;
 import io.github.embeddinggeometry.blas.internal.SgemmTileKernel;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
 import java.util.List;
 
 /**
@@ -26,7 +26,7 @@ public final class BlasBackendProvider implements BackendProvider {
 
   private static final class Rates {
     static final Calibration.Rates MEASURED =
-        Calibration.measure(new SgemmTileKernel(Kernels.get()), Kernels.get());
+        Calibration.measure(new SgemmTileKernel(CpuEngine.kernel()), CpuEngine.kernel());
   }
 
   @Override

@@ -3,8 +3,9 @@ package io.github.embeddinggeometry.internal;
 import java.util.Locale;
 
 /**
- * Every {@code embgeo.*} system property the library reads, read here and nowhere else, so that the
- * table of properties in docs/using.md is the whole story.
+ * Every {@code embgeo.*} system property geometry-core reads, read here and nowhere else (a backend
+ * module reads its own, such as geometry-cuda's, through {@code backend.spi.BackendSettings}), so
+ * that the table of properties in docs/using.md is the whole story.
  *
  * <p>Tuning values (threads, tile sizes, budgets) that are malformed or out of range are not fatal:
  * one WARNING names the property and the value, and the default is used, because a typo in a JVM
@@ -68,18 +69,6 @@ public final class Settings {
    * Heap bytes a pre-packed copy of the base rows may take (default: max heap / 8, at most 1 GiB).
    */
   public static final String PREPACK_BYTES = "embgeo.prepack.bytes";
-
-  /** GPU ordinal for the CUDA backend (default 0). */
-  public static final String CUDA_DEVICE = "embgeo.cuda.device";
-
-  /** Device memory the CUDA backend plans with, e.g. {@code 12g} (default 12 GiB). */
-  public static final String CUDA_MEMORY = "embgeo.cuda.memory";
-
-  /** {@code fp32} (default) or {@code tf32}. */
-  public static final String CUDA_PRECISION = "embgeo.cuda.precision";
-
-  /** {@code auto} (default), {@code own} or {@code cublas}. */
-  public static final String CUDA_GEMM = "embgeo.cuda.gemm";
 
   private static final System.Logger LOG = System.getLogger(Settings.class.getName());
 

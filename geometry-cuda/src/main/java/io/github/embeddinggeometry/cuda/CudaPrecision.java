@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.cuda;
 
-import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.backend.spi.BackendSettings;
+import io.github.embeddinggeometry.cuda.internal.CudaSettings;
 
 /**
  * Arithmetic of the GPU's distance blocks. Either way every returned distance keeps the exactness
@@ -21,7 +22,7 @@ public enum CudaPrecision {
   TF32;
 
   /** System property naming the precision: fp32 (default) or tf32. */
-  public static final String PROPERTY = Settings.CUDA_PRECISION;
+  public static final String PROPERTY = CudaSettings.PRECISION;
 
   /**
    * The precision named by {@code -Dembgeo.cuda.precision}.
@@ -30,7 +31,7 @@ public enum CudaPrecision {
    * @throws IllegalArgumentException if the property is neither fp32 nor tf32
    */
   public static CudaPrecision fromProperty() {
-    String v = Settings.raw(PROPERTY) == null ? "fp32" : Settings.raw(PROPERTY);
+    String v = BackendSettings.raw(PROPERTY) == null ? "fp32" : BackendSettings.raw(PROPERTY);
     for (CudaPrecision p : values()) {
       if (p.name().equalsIgnoreCase(v)) {
         return p;

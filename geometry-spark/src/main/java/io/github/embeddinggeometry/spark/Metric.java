@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.internal.cpu.BlockKnn;
+import io.github.embeddinggeometry.backend.spi.cpu.BlockKnn;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;

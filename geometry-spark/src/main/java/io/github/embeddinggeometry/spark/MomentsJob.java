@@ -2,8 +2,8 @@ package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.backend.spi.CanonicalSums;
-import io.github.embeddinggeometry.internal.cpu.CovarianceGroups;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.backend.spi.cpu.CovarianceGroups;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -74,7 +74,7 @@ final class MomentsJob {
     @Override
     public double[] of(EmbeddingMatrix rows, int from, int to) {
       if (groups == null) {
-        groups = new CovarianceGroups(Kernels.get(), d);
+        groups = new CovarianceGroups(CpuEngine.kernel(), d);
       }
       return groups.partial(rows, mean.value(), from, to);
     }

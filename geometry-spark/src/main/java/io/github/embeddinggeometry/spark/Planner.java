@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.internal.cpu.BlockKnn;
+import io.github.embeddinggeometry.backend.spi.cpu.BlockKnn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,7 +1,7 @@
 package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.internal.cpu.BlockKnn;
+import io.github.embeddinggeometry.backend.spi.cpu.BlockKnn;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -5,8 +5,7 @@ import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.backend.spi.TileKernel;
-import io.github.embeddinggeometry.internal.cpu.CpuBackend;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 
@@ -17,8 +16,8 @@ import io.github.embeddinggeometry.metric.MetricSpace;
  */
 public final class BlasBackend implements ComputeBackend {
   private final TileKernel kernel;
-  private final CpuBackend distances;
-  private final CpuBackend java;
+  private final ComputeBackend distances;
+  private final ComputeBackend java;
 
   /**
    * A backend on OpenBLAS, with the epilogues of this JVM's pure-Java kernel.
@@ -26,10 +25,10 @@ public final class BlasBackend implements ComputeBackend {
    * @throws UnsupportedOperationException if OpenBLAS cannot be loaded here
    */
   public BlasBackend() {
-    TileKernel javaKernel = Kernels.get();
+    TileKernel javaKernel = CpuEngine.kernel();
     this.kernel = new SgemmTileKernel(javaKernel);
-    this.distances = new CpuBackend(kernel);
-    this.java = new CpuBackend(javaKernel);
+    this.distances = CpuEngine.backend(kernel);
+    this.java = CpuEngine.backend(javaKernel);
   }
 
   /** The kernel that produces the tiles (for benchmarks that time it alone). */

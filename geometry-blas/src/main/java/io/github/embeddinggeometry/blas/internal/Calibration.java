@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.blas.internal;
 
 import io.github.embeddinggeometry.backend.spi.TileKernel;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import java.util.List;
 import java.util.Locale;
 
@@ -55,10 +56,8 @@ public final class Calibration {
    * within its budget) is the kernel timed here on this class's product.
    */
   static double javaGflops(TileKernel java, long budgetNanos) {
-    return io.github.embeddinggeometry.internal.kernel.Calibration.chosen()
-        .map(e -> e.gflops())
-        .filter(g -> g > 0 && Double.isFinite(g))
-        .orElseGet(() -> gflops(java, budgetNanos));
+    double calibrated = CpuEngine.calibratedGflops().orElse(Double.NaN);
+    return calibrated > 0 && Double.isFinite(calibrated) ? calibrated : gflops(java, budgetNanos);
   }
 
   /**

@@ -3,7 +3,7 @@ package io.github.embeddinggeometry.blas.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import org.bytedeco.javacpp.Loader;
 
 /**
@@ -23,6 +23,6 @@ public final class BlasTests {
 
   static SgemmTileKernel kernel() {
     requireNatives();
-    return new SgemmTileKernel(Kernels.get());
+    return new SgemmTileKernel(CpuEngine.kernel());
   }
 }

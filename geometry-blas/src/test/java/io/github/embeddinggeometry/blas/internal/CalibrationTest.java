@@ -2,7 +2,7 @@ package io.github.embeddinggeometry.blas.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import org.junit.jupiter.api.Test;
 
 class CalibrationTest {
@@ -20,13 +20,13 @@ class CalibrationTest {
 
   @Test
   void bothKernelsGiveAFinitePositiveRate() {
-    Calibration.Rates r = Calibration.measure(BlasTests.kernel(), Kernels.get());
+    Calibration.Rates r = Calibration.measure(BlasTests.kernel(), CpuEngine.kernel());
     assertThat(r.blas()).isPositive().isFinite();
     assertThat(r.java()).isPositive().isFinite();
   }
 
   @Test
   void aShortBudgetStillTimesAtLeastOneCall() {
-    assertThat(Calibration.gflops(Kernels.scalar(), 0)).isPositive().isFinite();
+    assertThat(Calibration.gflops(CpuEngine.scalarKernel(), 0)).isPositive().isFinite();
   }
 }

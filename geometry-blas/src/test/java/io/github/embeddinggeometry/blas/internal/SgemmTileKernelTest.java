@@ -5,8 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.TileKernel;
-import io.github.embeddinggeometry.internal.cpu.CpuGemm;
-import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -147,7 +146,7 @@ class SgemmTileKernelTest {
     int n = 527;
     int ldc = n + 3;
     float[] c = new float[2 + m * ldc];
-    CpuGemm.multiplyTransposed(
+    CpuEngine.multiplyTransposed(
         kern, a, aFrom, aFrom + m, b, bFrom, bFrom + n, c, 2, ldc, ProgressListener.NONE);
     for (int i = 0; i < m; i++) {
       for (int j = 0; j < n; j++) {
@@ -191,7 +190,7 @@ class SgemmTileKernelTest {
 
   @Test
   void epiloguesAreThePureJavaKernels() {
-    assertThat(kern.description()).contains(Kernels.get().description()).contains("OpenBLAS");
+    assertThat(kern.description()).contains(CpuEngine.kernel().description()).contains("OpenBLAS");
     assertThat(kern.mr()).isEqualTo(1);
     assertThat(kern.nr()).isEqualTo(1);
   }

@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.cuda.internal;
 
-import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.backend.spi.BackendSettings;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +15,7 @@ import jcuda.driver.JCudaDriver;
  */
 public final class CudaProbe {
   /** System property choosing the GPU ordinal (default 0). */
-  public static final String DEVICE_PROPERTY = Settings.CUDA_DEVICE;
+  public static final String DEVICE_PROPERTY = CudaSettings.DEVICE;
 
   /** What the probe found. {@code reasons} is empty when the backend can run. */
   public record Result(
@@ -64,13 +64,15 @@ public final class CudaProbe {
     try {
       ordinal =
           Integer.parseInt(
-              Settings.raw(DEVICE_PROPERTY) == null ? "0" : Settings.raw(DEVICE_PROPERTY));
+              BackendSettings.raw(DEVICE_PROPERTY) == null
+                  ? "0"
+                  : BackendSettings.raw(DEVICE_PROPERTY));
     } catch (NumberFormatException e) {
       reasons.add(
           "-D"
               + DEVICE_PROPERTY
               + " must be a GPU ordinal (0, 1, ...), not '"
-              + Settings.raw(DEVICE_PROPERTY)
+              + BackendSettings.raw(DEVICE_PROPERTY)
               + "'");
       return new Result(List.copyOf(reasons), -1, "?", 0, 0, 0, 0);
     }

@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.cuda.internal;
 
-import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.backend.spi.BackendSettings;
 import java.util.Locale;
 
 /**
@@ -12,7 +12,7 @@ import java.util.Locale;
 @SuppressWarnings("try")
 public final class CudaSession implements AutoCloseable {
   /** System property: "auto" (cuBLAS 12 when it loads, else own), "own" or "cublas". */
-  public static final String GEMM_PROPERTY = Settings.CUDA_GEMM;
+  public static final String GEMM_PROPERTY = CudaSettings.GEMM;
 
   private final CudaContext context;
   private final Gemm distanceGemm;
@@ -35,9 +35,9 @@ public final class CudaSession implements AutoCloseable {
    */
   public static CudaSession open(boolean tensorCores) {
     String mode =
-        Settings.raw(GEMM_PROPERTY) == null
+        BackendSettings.raw(GEMM_PROPERTY) == null
             ? "auto"
-            : Settings.raw(GEMM_PROPERTY).toLowerCase(Locale.ROOT);
+            : BackendSettings.raw(GEMM_PROPERTY).toLowerCase(Locale.ROOT);
     if (!mode.equals("auto") && !mode.equals("own") && !mode.equals("cublas")) {
       throw new IllegalArgumentException(
           "-D" + GEMM_PROPERTY + " must be auto, own or cublas, not '" + mode + "'");

@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.cuda.internal;
 
-import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.backend.spi.BackendSettings;
 
 /**
  * How much device memory the backend plans with: {@code -Dembgeo.cuda.memory} (bytes, or with a
@@ -9,7 +9,7 @@ import io.github.embeddinggeometry.internal.Settings;
  */
 public final class MemoryBudget {
   /** System property: the cap in bytes, or e.g. "12g". */
-  public static final String PROPERTY = Settings.CUDA_MEMORY;
+  public static final String PROPERTY = CudaSettings.MEMORY;
 
   /** The default cap: keeps a whole-vocabulary k-NN well under 16 GB of GPU memory. */
   static final long DEFAULT = 12L << 30;
@@ -21,7 +21,7 @@ public final class MemoryBudget {
    * (resident rows) count against the cap already.
    */
   public static long budget(long free, long held) {
-    long cap = parse(Settings.raw(PROPERTY));
+    long cap = parse(BackendSettings.raw(PROPERTY));
     return Math.max(0, Math.min(cap - held, free / 10 * 9));
   }
 
@@ -31,7 +31,7 @@ public final class MemoryBudget {
       return DEFAULT;
     }
     try {
-      return Settings.parseBytes(s);
+      return BackendSettings.parseBytes(s);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
           "-D" + PROPERTY + " must be a positive size such as 12g or 8589934592, not '" + s + "'");

@@ -3,7 +3,7 @@ package io.github.embeddinggeometry.io.internal;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.Parallel;
-import io.github.embeddinggeometry.internal.kernel.Bf16;
+import io.github.embeddinggeometry.backend.spi.cpu.CpuEngine;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.nio.ByteBuffer;
@@ -301,7 +301,7 @@ public final class RegionTensor implements Tensor {
         buf(pos, n).asFloatBuffer().get(dst, off, n);
         return;
       case BF16:
-        Bf16.decode(buf(pos, n), dst, off, n);
+        CpuEngine.decodeBf16(buf(pos, n), dst, off, n);
         return;
       case F16:
         {

@@ -1,6 +1,6 @@
 package io.github.embeddinggeometry.io.tokenizer;
 
-import io.github.embeddinggeometry.internal.Settings;
+import io.github.embeddinggeometry.backend.spi.BackendSettings;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,7 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * DJL_CACHE_DIR} (environment variable, then system property), else uses {@code ~/.djl.ai}, a
  * hidden folder in the home folder that nothing tells the user about. When the user set neither,
  * this sets the system property {@code ENGINE_CACHE_DIR} to {@code djl} in the user's cache folder
- * ({@link Settings#cacheDir()}: {@code $XDG_CACHE_HOME/embedding-geometry}, else {@code
+ * ({@link BackendSettings#cacheDir()}: {@code $XDG_CACHE_HOME/embedding-geometry}, else {@code
  * ~/.cache/embedding-geometry}, where the kernel calibration is kept too), so the library lands in
  * {@code .../embedding-geometry/djl/tokenizers}. {@code ENGINE_CACHE_DIR} and not {@code
  * DJL_CACHE_DIR}: DJL reads the latter for its model downloads too, which an application using DJL
@@ -67,7 +67,7 @@ final class NativeCache {
 
   /** {@code djl} in the user's cache folder; null when there is none (no home). */
   static Path cacheFolder() {
-    Path dir = Settings.cacheDir();
+    Path dir = BackendSettings.cacheDir();
     return dir == null ? null : dir.resolve("djl");
   }
 
