@@ -34,6 +34,21 @@ import org.junit.jupiter.api.Test;
  */
 class ArchitectureIT {
   private static final String ROOT = "io.github.embeddinggeometry";
+
+  /** The backend SPI: the packages of geometry-core that the sibling modules build on. */
+  private static final String SPI = ROOT + ".backend.spi";
+
+  /** geometry-core's implementation packages, which no other module's main code may import. */
+  private static final String CORE_INTERNAL = ROOT + ".internal";
+
+  /**
+   * Main-code imports of core internals that are allowed, by module: geometry-bench times the
+   * eigensolver against EJML's, an algorithm with no API of its own (PCA is its public face), so it
+   * stays on the class path rather than growing the SPI for a benchmark.
+   */
+  private static final Map<String, Set<String>> ALLOWED_INTERNAL_IMPORTS =
+      Map.of("geometry-bench", Set.of(CORE_INTERNAL + ".linalg.SymmetricEigen"));
+
   private static final List<String> LIBRARIES =
       List.of("geometry-core", "geometry-io", "geometry-cuda");
 
@@ -205,7 +220,10 @@ class ArchitectureIT {
         });
   }
 
-  /** Public types of geometry-core's exported packages: at most 45, each with @since. */
+  /**
+   * Public types of geometry-core's exported packages: at most 45 in the API, at most 20 in the
+   * backend SPI ({@code backend.spi*}, for the sibling modules, counted apart), each with @since.
+   */
   @Test
   void coreApiIsSmallAndDocumented() throws IOException {
     ModuleDescriptor core = descriptors.get(ROOT);
@@ -217,6 +235,7 @@ class ArchitectureIT {
     Path src =
         Path.of(System.getProperty("embgeo.root", "..")).resolve("geometry-core/src/main/java");
     List<String> types = new ArrayList<>();
+    List<String> spiTypes = new ArrayList<>();
     List<String> undocumented = new ArrayList<>();
     Pattern publicType =
         Pattern.compile(
@@ -237,7 +256,7 @@ class ArchitectureIT {
           Matcher m = publicType.matcher(text);
           while (m.find()) {
             String type = pkg + "." + m.group(1);
-            types.add(type);
+            (pkg.startsWith(SPI) ? spiTypes : types).add(type);
             String before = text.substring(0, m.start());
             int doc = before.lastIndexOf("/**");
             if (doc < 0
@@ -250,6 +269,7 @@ class ArchitectureIT {
       }
     }
     assertThat(types).as("public API types of geometry-core").hasSizeLessThanOrEqualTo(45);
+    assertThat(spiTypes).as("public types of the backend SPI").hasSizeLessThanOrEqualTo(20);
     assertThat(undocumented).as("public types without @since").isEmpty();
   }
 
@@ -305,5 +325,119 @@ class ArchitectureIT {
             assertThat(tos)
                 .as("%s reaches up", from)
                 .noneMatch(t -> t.startsWith(ROOT + ".cli") || t.startsWith(ROOT + ".examples")));
+  }
+
+  /**
+   * The backend SPI holds the line: no module descriptor exports an implementation package to
+   * another module (tests reach internals with {@code --add-exports}), no main source outside
+   * geometry-core imports core's internals (bar {@link #ALLOWED_INTERNAL_IMPORTS}), and
+   * geometry-core names none of geometry-cuda's {@code embgeo.cuda.*} properties. Read from the
+   * sources, so that a module outside the jdeps set (blas, spark, bench) counts too.
+   */
+  @Test
+  void internalsStayInsideTheirModule() throws IOException {
+    Path root = Path.of(System.getProperty("embgeo.root", ".."));
+    List<String> found = new ArrayList<>();
+    try (Stream<Path> modules = Files.list(root)) {
+      for (Path module : modules.filter(m -> Files.isRegularFile(m.resolve("pom.xml"))).toList()) {
+        String name = module.getFileName().toString();
+        Path main = module.resolve("src/main/java");
+        if (!Files.isDirectory(main)) {
+          continue;
+        }
+        try (Stream<Path> files = Files.walk(main)) {
+          for (Path f : files.filter(x -> x.toString().endsWith(".java")).toList()) {
+            String where = root.relativize(f).toString();
+            String text = Files.readString(f);
+            if (f.getFileName().toString().equals("module-info.java")) {
+              found.addAll(internalExports(where, text));
+            } else if (name.equals("geometry-core")) {
+              found.addAll(cudaProperties(where, text));
+            } else {
+              found.addAll(
+                  internalImports(
+                      where, text, ALLOWED_INTERNAL_IMPORTS.getOrDefault(name, Set.of())));
+            }
+          }
+        }
+      }
+    }
+    assertThat(found).isEmpty();
+    // and the built descriptors agree with their sources
+    for (ModuleDescriptor d : descriptors.values()) {
+      for (ModuleDescriptor.Exports e : d.exports()) {
+        assertThat(e.source()).as("%s exports", d.name()).doesNotContain(".internal");
+      }
+    }
+  }
+
+  /** Each check above finds a planted violation, and passes the real shape of the code. */
+  @Test
+  void theInternalsChecksCatchPlantedViolations() {
+    assertThat(
+            internalExports(
+                "m/module-info.java",
+                "module a {\n  exports a.b;\n  exports a.internal.kernel to\n      b.c,\n      d.e;\n}"))
+        .singleElement()
+        .asString()
+        .contains("a.internal.kernel");
+    assertThat(internalExports("m/module-info.java", "module a {\n  exports a.b.spi;\n}"))
+        .isEmpty();
+    String planted =
+        "package x;\n\nimport "
+            + CORE_INTERNAL
+            + ".kernel.Kernels;\nimport "
+            + SPI
+            + ".Parallel;\n\nclass Y {\n  Object k = "
+            + CORE_INTERNAL
+            + ".Settings.raw(\"a\");\n}\n";
+    assertThat(internalImports("x/Y.java", planted, Set.of()))
+        .hasSize(2)
+        .anySatisfy(v -> assertThat(v).contains(".kernel.Kernels"))
+        .anySatisfy(v -> assertThat(v).contains(".Settings"));
+    assertThat(internalImports("x/Y.java", planted, Set.of(CORE_INTERNAL + ".kernel.Kernels")))
+        .singleElement()
+        .asString()
+        .contains(".Settings");
+    // another module's own internal package is its business
+    assertThat(internalImports("x/Y.java", "import " + ROOT + ".cuda.internal.Gemm;", Set.of()))
+        .isEmpty();
+    assertThat(cudaProperties("c/S.java", "String P = \"embgeo.cuda.device\";")).hasSize(1);
+    assertThat(cudaProperties("c/S.java", "String P = \"embgeo.threads\";")).isEmpty();
+  }
+
+  /** Exports of an {@code internal} package in a module descriptor's source, qualified or not. */
+  static List<String> internalExports(String where, String moduleInfo) {
+    List<String> found = new ArrayList<>();
+    Matcher m = Pattern.compile("\\bexports\\s+([\\w.]+)").matcher(moduleInfo);
+    while (m.find()) {
+      if (m.group(1).matches("(.*\\.)?internal(\\..*)?")) {
+        found.add(where + " exports " + m.group(1));
+      }
+    }
+    return found;
+  }
+
+  /** Names of geometry-core's internal classes in a source file, imported or written in full. */
+  static List<String> internalImports(String where, String source, Set<String> allowed) {
+    List<String> found = new ArrayList<>();
+    Matcher m = Pattern.compile(Pattern.quote(CORE_INTERNAL) + "(\\.[\\w.]*\\w)").matcher(source);
+    while (m.find()) {
+      String name = CORE_INTERNAL + m.group(1);
+      if (!allowed.contains(name)) {
+        found.add(where + " uses " + name);
+      }
+    }
+    return found;
+  }
+
+  /** geometry-cuda's property names in a geometry-core source file. */
+  static List<String> cudaProperties(String where, String source) {
+    List<String> found = new ArrayList<>();
+    Matcher m = Pattern.compile("embgeo\\.cuda\\.\\w*").matcher(source);
+    while (m.find()) {
+      found.add(where + " names " + m.group());
+    }
+    return found;
   }
 }

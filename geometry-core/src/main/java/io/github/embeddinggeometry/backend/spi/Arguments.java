@@ -5,6 +5,8 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 /**
  * Argument rules that several packages enforce, with one wording each, so that a caller gets the
  * same message whether a backend, the PCA or a density estimator refuses the input.
+ *
+ * @since 0.1
  */
 public final class Arguments {
   private Arguments() {}
@@ -13,6 +15,11 @@ public final class Arguments {
    * Rejects the first row of {@code [from, to)} holding NaN or infinity, naming its position, its
    * vocabulary id, the matrix ({@code what}) and what needs finite rows ({@code purpose}).
    *
+   * @param m the matrix. Not modified.
+   * @param from first row checked (inclusive)
+   * @param to last row checked (exclusive)
+   * @param what the matrix, as the message names it (e.g. "base")
+   * @param purpose what needs finite rows, as the message names it
    * @throws IllegalArgumentException for the first non-finite value, scanning rows in order
    */
   public static void finiteRows(EmbeddingMatrix m, int from, int to, String what, String purpose) {
@@ -44,6 +51,7 @@ public final class Arguments {
   /**
    * Rejects {@code k < 1}, before the number of candidates is known.
    *
+   * @param k the number of neighbours asked for
    * @throws IllegalArgumentException if {@code k < 1}
    */
   public static void positiveK(int k) {
@@ -57,6 +65,10 @@ public final class Arguments {
    * the base rows less the query itself when it is in the base: {@code k = N - 1} selects every
    * other row.
    *
+   * @param k the number of neighbours asked for
+   * @param candidates candidates of each query
+   * @param baseRows rows of the base
+   * @param selfExcluded whether each query is itself a base row, excluded
    * @throws IllegalArgumentException if k is outside that range
    */
   public static void k(int k, int candidates, int baseRows, boolean selfExcluded) {

@@ -14,6 +14,7 @@ import java.util.Locale;
  *
  * @param l1d bytes of level-1 data cache per core
  * @param l2 bytes of level-2 cache per core
+ * @since 0.1
  */
 public record CacheSizes(long l1d, long l2) {
   /** The fallback when the machine does not say. */
@@ -25,7 +26,11 @@ public record CacheSizes(long l1d, long l2) {
     static final CacheSizes MACHINE = read(SYSFS);
   }
 
-  /** This machine's sizes (read once). */
+  /**
+   * This machine's sizes (read once).
+   *
+   * @return the sizes, read once per process
+   */
   public static CacheSizes machine() {
     return Holder.MACHINE;
   }
@@ -33,6 +38,9 @@ public record CacheSizes(long l1d, long l2) {
   /**
    * Reads a sysfs cache directory ({@code index0}, {@code index1}, ...); each level falls back to
    * {@link #FALLBACK} on its own when absent or unreadable.
+   *
+   * @param dir a folder laid out as {@code /sys/devices/system/cpu/cpu0/cache}
+   * @return the sizes found, the fallback for those missing
    */
   public static CacheSizes read(Path dir) {
     long l1 = 0;
@@ -87,6 +95,9 @@ public record CacheSizes(long l1d, long l2) {
    * micro-panels stream past it (BLIS's rule). A multiple of 16 in [64, 1024]: 256 for 16-float
    * panels in 32 KiB (AVX2), 192 for 32-float panels in 48 KiB (AVX-512 on Zen 5 or Sapphire
    * Rapids), 128 for 32-float panels in 32 KiB (Skylake-X).
+   *
+   * @param nr rows of B per micro-panel
+   * @return the depth block, a multiple of 16
    */
   public int kc(int nr) {
     long k = l1d / 2 / (4L * nr);
@@ -98,6 +109,10 @@ public record CacheSizes(long l1d, long l2) {
    * takes about half of L2, the rest holding B panels and C. A multiple of {@code mr}, at least
    * {@code mr}: 252 for 6-row panels with kc = 256 in 512 KiB, 1,356 for 12-row panels with kc =
    * 192 in 2 MiB.
+   *
+   * @param mr rows of A per micro-panel
+   * @param kc the depth block
+   * @return rows of A per L2 block, a multiple of {@code mr}
    */
   public int ic(int mr, int kc) {
     long rows = l2 / 2 / (4L * kc);

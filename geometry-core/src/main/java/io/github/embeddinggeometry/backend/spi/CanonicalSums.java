@@ -33,6 +33,8 @@ import java.util.TreeMap;
  * Float addition is commutative, so a node's value does not depend on which child arrives first; a
  * node set ({@link Nodes}) can thus be merged in any order and always ends in the same root. Memory
  * on one machine: at most {@code log2(groups) + 1} partials at once.
+ *
+ * @since 0.1
  */
 public final class CanonicalSums {
   /**
@@ -47,12 +49,24 @@ public final class CanonicalSums {
 
   private CanonicalSums() {}
 
-  /** Number of groups of N rows. */
+  /**
+   * Number of groups of N rows.
+   *
+   * @param n rows
+   * @return {@code ceil(n / GROUP_ROWS)}
+   */
   public static int groups(long n) {
     return (int) ((n + GROUP_ROWS - 1) / GROUP_ROWS);
   }
 
-  /** The mean partial of rows {@code [from, to)} (one group, or a part of one in tests). */
+  /**
+   * The mean partial of rows {@code [from, to)} (one group, or a part of one in tests).
+   *
+   * @param w the rows. Not modified.
+   * @param from first row (inclusive)
+   * @param to last row (exclusive)
+   * @return the column sums, in double, in row order
+   */
   public static double[] meanPartial(EmbeddingMatrix w, int from, int to) {
     int d = w.dim();
     double[] s = new double[d];
@@ -66,7 +80,13 @@ public final class CanonicalSums {
     return s;
   }
 
-  /** {@code sum / n}, the column mean from the root of the mean tree. */
+  /**
+   * {@code sum / n}, the column mean from the root of the mean tree.
+   *
+   * @param root the root partial. Not modified.
+   * @param n rows summed
+   * @return a new array
+   */
   public static double[] mean(double[] root, long n) {
     double[] mean = root.clone();
     for (int j = 0; j < mean.length; j++) {
@@ -75,7 +95,12 @@ public final class CanonicalSums {
     return mean;
   }
 
-  /** Length of a packed upper triangle of a d x d matrix. */
+  /**
+   * Length of a packed upper triangle of a d x d matrix.
+   *
+   * @param d the dimension
+   * @return {@code d (d + 1) / 2}
+   */
   public static int packedLength(int d) {
     return Math.toIntExact((long) d * (d + 1) / 2);
   }
@@ -83,6 +108,11 @@ public final class CanonicalSums {
   /**
    * The full symmetric d x d covariance from the root of the covariance tree: {@code root * (1.0 /
    * n)}, mirrored.
+   *
+   * @param root the root partial, packed. Not modified.
+   * @param d the dimension
+   * @param n rows summed
+   * @return row-major d x d, a new array
    */
   public static double[] covariance(double[] root, int d, long n) {
     double[] c = new double[d * d];
@@ -103,11 +133,16 @@ public final class CanonicalSums {
    * when the right sibling holds no group). Adding the leaves of all groups, in any order and
    * through any number of merged sets, leaves exactly the root. Holds at most about {@code 2
    * log2(groups)} nodes when the groups added form one contiguous range.
+   *
+   * @since 0.1
    */
   public static final class Nodes implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** Groups of the tree. */
     private final int groups;
+
+    /** Level of the root. */
     private final int top;
 
     /** Key {@code (level << 32) | index} to the node's partial. */
@@ -116,7 +151,12 @@ public final class CanonicalSums {
     /** Where arrays absorbed by a merge go, for reuse; null: left to the collector. */
     private transient java.util.Deque<double[]> spare;
 
-    /** An empty set for a tree over {@code groups} groups. */
+    /**
+     * An empty set for a tree over {@code groups} groups.
+     *
+     * @param groups groups of the tree, at least 1
+     * @throws IllegalArgumentException if {@code groups < 1}
+     */
     public Nodes(int groups) {
       if (groups < 1) {
         throw new IllegalArgumentException("a sum needs at least one group; got " + groups);
@@ -125,7 +165,12 @@ public final class CanonicalSums {
       this.top = 32 - Integer.numberOfLeadingZeros(groups - 1);
     }
 
-    /** Hands every array a merge absorbs to {@code pool} (one machine reusing its buffers). */
+    /**
+     * Hands every array a merge absorbs to {@code pool} (one machine reusing its buffers).
+     *
+     * @param pool receives the absorbed arrays; not thread-safe, like this set
+     * @return this set
+     */
     public Nodes recycleInto(java.util.Deque<double[]> pool) {
       this.spare = pool;
       return this;
@@ -133,6 +178,11 @@ public final class CanonicalSums {
 
     /**
      * Adds the partial of group {@code g} (not copied; it becomes a node and may be added into).
+     *
+     * @param g the group
+     * @param partial its packed partial
+     * @return this set
+     * @throws IllegalArgumentException if {@code g} is outside the tree
      */
     public Nodes addLeaf(int g, double[] partial) {
       if (g < 0 || g >= groups) {
@@ -155,7 +205,13 @@ public final class CanonicalSums {
       return this;
     }
 
-    /** Merges another set over the same tree into this one. */
+    /**
+     * Merges another set over the same tree into this one.
+     *
+     * @param other the other set; its arrays become this set's
+     * @return this set
+     * @throws IllegalArgumentException if the trees differ
+     */
     public Nodes merge(Nodes other) {
       if (other.groups != groups) {
         throw new IllegalArgumentException(
@@ -167,7 +223,11 @@ public final class CanonicalSums {
       return this;
     }
 
-    /** The smallest group index covered, or -1 when empty (for grouping nearby sets). */
+    /**
+     * The smallest group index covered, or -1 when empty (for grouping nearby sets).
+     *
+     * @return the group, or -1
+     */
     public int firstGroup() {
       int best = -1;
       for (long key : nodes.keySet()) {
@@ -177,7 +237,11 @@ public final class CanonicalSums {
       return best;
     }
 
-    /** Number of nodes held. */
+    /**
+     * Number of nodes held.
+     *
+     * @return the count
+     */
     public int size() {
       return nodes.size();
     }
@@ -185,6 +249,7 @@ public final class CanonicalSums {
     /**
      * The root's partial.
      *
+     * @return the root partial, held by this set
      * @throws IllegalStateException when some group has not been added
      */
     public double[] root() {

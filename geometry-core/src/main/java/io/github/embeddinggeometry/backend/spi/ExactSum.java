@@ -11,6 +11,8 @@ import java.math.BigInteger;
  *
  * <p>Infinities and NaN are kept aside, never binned (their exponent bits would count as 2^128, a
  * wrong finite sum): the sum is then infinite or NaN, as in floating point.
+ *
+ * @since 0.1
  */
 public final class ExactSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -21,13 +23,26 @@ public final class ExactSum implements Serializable {
   /** Adds between carry normalisations: 2^24 x 2^36 stays far from 2^63. */
   private static final long CARRY_EVERY = 1L << 36;
 
+  /** The integer sum of the mantissas per biased exponent. */
   private final long[] bins = new long[BINS];
+
+  /** Adds since the last carry normalisation. */
   private long pending;
+
+  /** Whether +infinity was added. */
   private boolean positiveInfinity;
+
+  /** Whether -infinity was added. */
   private boolean negativeInfinity;
+
+  /** Whether NaN was added. */
   private boolean nan;
 
-  /** Adds a value. */
+  /**
+   * Adds a value.
+   *
+   * @param v the value; infinite and NaN values make the sum so
+   */
   public void add(float v) {
     int bits = Float.floatToRawIntBits(v);
     int e = (bits >>> 23) & 0xff;
@@ -49,7 +64,11 @@ public final class ExactSum implements Serializable {
     }
   }
 
-  /** Adds everything another accumulator holds. */
+  /**
+   * Adds everything another accumulator holds.
+   *
+   * @param other the accumulator. Not modified in value.
+   */
   public void add(ExactSum other) {
     carry();
     other.carry();
@@ -71,7 +90,11 @@ public final class ExactSum implements Serializable {
     pending = 0;
   }
 
-  /** The sum, correctly rounded to double; infinite or NaN when such a value was added. */
+  /**
+   * The sum, correctly rounded to double; infinite or NaN when such a value was added.
+   *
+   * @return the sum
+   */
   public double value() {
     if (nan || (positiveInfinity && negativeInfinity)) {
       return Double.NaN;

@@ -23,6 +23,8 @@ import java.util.function.Supplier;
  * cancellation ({@link ProgressListener#isCancelled()}, or an interrupt of the calling thread) is
  * polled between tiles and ends the run with a {@link CancellationException}. The first exception
  * thrown by a tile stops the other workers and is rethrown to the caller.
+ *
+ * @since 0.1
  */
 public final class Parallel {
   private static final int THREADS = Settings.threads();
@@ -44,12 +46,21 @@ public final class Parallel {
 
   private Parallel() {}
 
-  /** Number of threads a parallel run uses. */
+  /**
+   * Number of threads a parallel run uses.
+   *
+   * @return {@code -Dembgeo.threads}, or the available processors
+   */
   public static int threads() {
     return THREADS;
   }
 
-  /** A listener that reports nothing but forwards cancellation of {@code progress}. */
+  /**
+   * A listener that reports nothing but forwards cancellation of {@code progress}.
+   *
+   * @param progress the listener whose cancellation counts
+   * @return the silent listener
+   */
   public static ProgressListener silent(ProgressListener progress) {
     return new ProgressListener() {
       @Override
@@ -65,6 +76,11 @@ public final class Parallel {
   /**
    * A listener for one step of a longer task: reports {@code before + done} out of {@code total} to
    * {@code progress}, and forwards cancellation.
+   *
+   * @param progress the listener of the whole task
+   * @param before units done by the earlier steps
+   * @param total units of the whole task
+   * @return the listener for the step
    */
   public static ProgressListener offset(ProgressListener progress, long before, long total) {
     return new ProgressListener() {
@@ -80,12 +96,18 @@ public final class Parallel {
     };
   }
 
-  /** One tile of work, given the calling worker's private state (scratch buffers). */
+  /**
+   * One tile of work, given the calling worker's private state (scratch buffers).
+   *
+   * @since 0.1
+   */
   @FunctionalInterface
   public interface Body<S> {
     /**
      * Processes tile {@code tile}.
      *
+     * @param state the worker's private state
+     * @param tile the tile number
      * @return units of progress it completed
      */
     long run(S state, int tile);
@@ -95,22 +117,32 @@ public final class Parallel {
    * One tile of work that is long on its own (a k-NN query tile sweeps the whole base): it reports
    * part of its units while it runs, so progress comes and cancellation is seen within a fraction
    * of the tile rather than at its end.
+   *
+   * @since 0.1
    */
   @FunctionalInterface
   public interface LongBody<S> {
     /**
      * Processes tile {@code tile}, calling {@code partial} every little while.
      *
+     * @param state the worker's private state
+     * @param tile the tile number
+     * @param partial where to report units as they are done
      * @return units of progress it completed and did not report through {@code partial}
      */
     long run(S state, int tile, Partial partial);
   }
 
-  /** Where a {@link LongBody} reports its units as it goes. */
+  /**
+   * Where a {@link LongBody} reports its units as it goes.
+   *
+   * @since 0.1
+   */
   public interface Partial {
     /**
      * Adds {@code units} to the progress and reports it.
      *
+     * @param units units done since the last report
      * @throws java.util.concurrent.CancellationException when the listener asks to stop or another
      *     tile failed
      */
@@ -120,6 +152,10 @@ public final class Parallel {
   /**
    * Runs {@code body} for every tile in {@code [0, tiles)}, each exactly once.
    *
+   * @param <S> the per-worker state
+   * @param tiles number of tiles
+   * @param body runs one tile
+   * @param progress receives progress and may cancel
    * @param task name reported to {@code progress}
    * @param totalUnits total progress units (the sum of what the tiles return)
    * @param state creates one private state per worker thread
@@ -134,7 +170,17 @@ public final class Parallel {
     runLong(task, tiles, totalUnits, state, (s, t, partial) -> body.run(s, t), progress);
   }
 
-  /** As {@link #run}, for tiles that report part of their units while they run. */
+  /**
+   * As {@link #run}, for tiles that report part of their units while they run.
+   *
+   * @param <S> the per-worker state
+   * @param task name reported to {@code progress}
+   * @param tiles number of tiles
+   * @param totalUnits total progress units
+   * @param state creates one private state per worker thread
+   * @param body runs one tile
+   * @param progress receives progress and may cancel
+   */
   public static <S> void runLong(
       String task,
       int tiles,

@@ -1,14 +1,12 @@
 package io.github.embeddinggeometry.backend.spi;
 
 import io.github.embeddinggeometry.internal.Settings;
-import io.github.embeddinggeometry.internal.kernel.Calibration;
-import io.github.embeddinggeometry.internal.kernel.ScalarTileKernel;
-import io.github.embeddinggeometry.internal.kernel.SimdProvider;
 
 /**
  * The register-blocked inner loops of every GEMM-shaped computation: {@code C = A B^T} over packed
- * panels, plus the distance epilogues. Two implementations: {@link ScalarTileKernel} (plain Java)
- * and {@code internal.simd.VectorTileKernel} (JDK Vector API), chosen once by {@link SimdProvider}.
+ * panels, plus the distance epilogues. Two implementations: {@code
+ * internal.kernel.ScalarTileKernel} (plain Java) and {@code internal.simd.VectorTileKernel} (JDK
+ * Vector API), chosen once by {@code SimdProvider}.
  *
  * <p><b>Packed layout.</b> A micro-panel of {@code mr()} rows of A over a depth of {@code len} is
  * stored depth-major: {@code ap[p + k * mr + r] = A[r][k]}; a B micro-panel likewise with {@code
@@ -23,6 +21,8 @@ import io.github.embeddinggeometry.internal.kernel.SimdProvider;
  * CacheSizes}) unless {@code -Dembgeo.kc} / {@code -Dembgeo.ic} say otherwise. Between depth blocks
  * C goes through memory as float32, exactly, so the blocking never changes a value: every dot
  * product is still the sequential sum over k.
+ *
+ * @since 0.1
  */
 public abstract class TileKernel {
   private int kc;
@@ -31,18 +31,32 @@ public abstract class TileKernel {
   /** Set by {@link #watchRate} (the calibrated kernel in use): watches its rate. */
   private RateWatch guard;
 
-  /** Rows of A per micro-panel. */
+  /**
+   * Rows of A per micro-panel.
+   *
+   * @return the panel height of A
+   */
   public abstract int mr();
 
-  /** Rows of B per micro-panel. */
+  /**
+   * Rows of B per micro-panel.
+   *
+   * @return the panel height of B
+   */
   public abstract int nr();
 
-  /** Human-readable description, e.g. "Vector API, 256-bit". */
+  /**
+   * Human-readable description, e.g. "Vector API, 256-bit".
+   *
+   * @return the description
+   */
   public abstract String description();
 
   /**
    * Query rows per engine tile this kernel wants (before rounding to {@link #mr()}); {@code
    * -Dembgeo.mb} overrides it. 240 rows of packed A stay in L2 while a base tile streams by.
+   *
+   * @return rows, at least 1
    */
   public int tileRows() {
     return 240;
@@ -51,6 +65,8 @@ public abstract class TileKernel {
   /**
    * Base rows per engine tile this kernel wants (before rounding to {@link #nr()}); {@code
    * -Dembgeo.nb} overrides it. A C tile of 240 x 256 floats stays in L2 for the epilogue.
+   *
+   * @return rows, at least 1
    */
   public int tileCols() {
     return 256;
@@ -61,12 +77,21 @@ public abstract class TileKernel {
    * stays unchanged until the returned handle is closed, so that a kernel whose tiles run elsewhere
    * (a native GEMM) can copy it there once instead of per tile. The caller closes the handle when
    * its operation ends; this kernel needs nothing, so the handle does nothing.
+   *
+   * @param packed the packed B panels. Not modified.
+   * @param from first float of the shared range (inclusive)
+   * @param to last float (exclusive)
+   * @return the handle, to be closed when the operation ends
    */
   public SharedBase shareBase(float[] packed, int from, int to) {
     return SharedBase.NONE;
   }
 
-  /** The scope of a {@link #shareBase} announcement; closing it frees what the kernel kept. */
+  /**
+   * The scope of a {@link #shareBase} announcement; closing it frees what the kernel kept.
+   *
+   * @since 0.1
+   */
   public interface SharedBase extends AutoCloseable {
     /** For kernels that keep nothing. */
     SharedBase NONE = () -> {};
@@ -78,6 +103,8 @@ public abstract class TileKernel {
   /**
    * Something that watches a calibrated kernel at work, for example to warn when it runs far below
    * the rate its calibration measured.
+   *
+   * @since 0.1
    */
   public interface RateWatch {
     /**
@@ -108,8 +135,10 @@ public abstract class TileKernel {
   }
 
   /**
-   * {@link #description()}, and the calibrated rate when {@link Calibration} chose this kernel:
-   * "..., calibrated R GFLOP/s" with R the calibrated rate.
+   * {@link #description()}, and the calibrated rate when a calibration chose this kernel: "...,
+   * calibrated R GFLOP/s" with R the calibrated rate.
+   *
+   * @return the description
    */
   public final String descriptionWithRate() {
     RateWatch g = guard;
@@ -126,6 +155,14 @@ public abstract class TileKernel {
    * The micro-kernel: {@code C[r][c] (+)= sum_{k < kc} ap[apOff + k*mr + r] * bp[bpOff + k*nr + c]}
    * for an {@code mr x nr} block of C at {@code c[cOff + r * ldc + col]}.
    *
+   * @param ap packed A panels. Not modified.
+   * @param apOff where the A micro-panel starts
+   * @param bp packed B panels. Not modified.
+   * @param bpOff where the B micro-panel starts
+   * @param kc depth of the product
+   * @param c Modified: receives the tile
+   * @param cOff where the tile starts in {@code c}
+   * @param ldc row stride of {@code c}
    * @param accumulate add to C when true, overwrite when false
    */
   public abstract void micro(
@@ -145,6 +182,15 @@ public abstract class TileKernel {
    * of {@code nr} rows from {@code bp[bOff]}. C is row-major {@code (aPanels*mr) x (bPanels*nr)}
    * with row stride {@code ldc}. Blocked over depth in chunks of at most {@link #KC} so one B
    * micro-panel stays in L1 while the A panels stream from L2.
+   *
+   * @param ap the A panels. Not modified.
+   * @param aPanels number of A panels
+   * @param bp the B panels. Not modified.
+   * @param bOff where the first B panel starts
+   * @param bPanels number of B panels
+   * @param depth the depth of every panel
+   * @param c Modified: receives the product
+   * @param ldc row stride of {@code c}
    */
   public final void tile(
       float[] ap, int aPanels, float[] bp, int bOff, int bPanels, int depth, float[] c, int ldc) {
@@ -155,6 +201,16 @@ public abstract class TileKernel {
    * As above, with C starting at {@code c[cOff]}. Overridable so that a native GEMM can produce the
    * tile instead (geometry-blas, with {@code mr() == nr() == 1}: the packed panels are then plain
    * row-major rows); every caller then consumes C through the same epilogues.
+   *
+   * @param ap the A panels. Not modified.
+   * @param aPanels number of A panels
+   * @param bp the B panels. Not modified.
+   * @param bOff where the first B panel starts
+   * @param bPanels number of B panels
+   * @param depth the depth of every panel
+   * @param c Modified: receives the product
+   * @param cOff where the product starts in {@code c}
+   * @param ldc row stride of {@code c}
    */
   public void tile(
       float[] ap,
@@ -210,6 +266,8 @@ public abstract class TileKernel {
   /**
    * Depth of one cache block of {@link #tile}: {@code -Dembgeo.kc} when set, else fitted to this
    * machine's L1 for this kernel's B panel width ({@link CacheSizes#kc}).
+   *
+   * @return the depth block
    */
   public final int kc() {
     if (kc == 0) {
@@ -221,6 +279,8 @@ public abstract class TileKernel {
   /**
    * Rows of A per L2 block of {@link #tile} (a B micro-panel is reused from L1 across them): {@code
    * -Dembgeo.ic} when set, else fitted to this machine's L2 ({@link CacheSizes#ic}).
+   *
+   * @return rows of A per block
    */
   public final int ic() {
     if (ic == 0) {
@@ -234,6 +294,15 @@ public abstract class TileKernel {
    * into float64: {@code acc[accOff + r * nr + col] += (double) sum_k ap[..] * bp[..]}, the sum
    * formed exactly as {@link #micro} forms it. The covariance's float64 accumulation across row
    * chunks. {@code tile} is scratch of at least {@code mr * nr} floats.
+   *
+   * @param ap packed A panels. Not modified.
+   * @param apOff where the A micro-panel starts
+   * @param bp packed B panels. Not modified.
+   * @param bpOff where the B micro-panel starts
+   * @param kc depth of the product
+   * @param acc Modified: the float64 accumulator
+   * @param accOff where the tile starts in {@code acc}
+   * @param tile scratch
    */
   public final void microAddDouble(
       float[] ap,
@@ -251,6 +320,10 @@ public abstract class TileKernel {
   /**
    * {@code acc[accOff + e] += (double) tile[e]} for the {@code mr * nr} entries of a micro-tile:
    * the second half of {@link #microAddDouble}, which kernels may do a vector at a time.
+   *
+   * @param tile the micro-tile. Not modified.
+   * @param acc Modified: the float64 accumulator
+   * @param accOff where the tile starts in {@code acc}
    */
   protected void addWidened(float[] tile, double[] acc, int accOff) {
     int n = mr() * nr();
@@ -270,6 +343,18 @@ public abstract class TileKernel {
    * The first {@code j} in {@code [from, to)} whose squared Euclidean value {@code v} has {@code v
    * <= bound} or needs refinement ({@code !(v > ra + rb[bo + j])}, NaN included); {@code to} if
    * none.
+   *
+   * @param c the C tile. Not modified.
+   * @param co where the row starts in {@code c}
+   * @param na the query row's squared norm
+   * @param ra the query row's rounding bound
+   * @param nb the base rows' squared norms. Not modified.
+   * @param rb the base rows' rounding bounds. Not modified.
+   * @param bo where column 0's norm and bound are in {@code nb}, {@code rb}
+   * @param from first column (inclusive)
+   * @param to last column (exclusive)
+   * @param bound the query's current k-th best
+   * @return the column, or {@code to}
    */
   public int scanEuclidean(
       float[] c,
@@ -289,6 +374,18 @@ public abstract class TileKernel {
    * As {@link #scanEuclidean}, with a bound per column: the first {@code j} whose {@code v <=
    * bounds[bo + j]} or that needs refinement. Row {@code i} of a tile is then offered to the heaps
    * of the tile's columns (the symmetric k-NN's second direction) without transposing the tile.
+   *
+   * @param c the C tile. Not modified.
+   * @param co where the row starts in {@code c}
+   * @param na the query row's squared norm
+   * @param ra the query row's rounding bound
+   * @param nb the base rows' squared norms. Not modified.
+   * @param rb the base rows' rounding bounds. Not modified.
+   * @param bounds each column's current k-th best. Not modified.
+   * @param bo where column 0's values are in {@code nb}, {@code rb}, {@code bounds}
+   * @param from first column (inclusive)
+   * @param to last column (exclusive)
+   * @return the column, or {@code to}
    */
   public int scanEuclideanColumns(
       float[] c,
@@ -326,7 +423,18 @@ public abstract class TileKernel {
     return to;
   }
 
-  /** {@code out[oo + j] = (float) sqrt(v_j)} for {@code j < n} (NaN where {@code v_j < 0}). */
+  /**
+   * {@code out[oo + j] = (float) sqrt(v_j)} for {@code j < n} (NaN where {@code v_j < 0}).
+   *
+   * @param c the C tile. Not modified.
+   * @param co where the row starts in {@code c}
+   * @param na the query row's squared norm
+   * @param nb the base rows' squared norms. Not modified.
+   * @param bo where column 0's norm is in {@code nb}
+   * @param n number of columns
+   * @param out Modified: receives the distances
+   * @param oo where they start in {@code out}
+   */
   public void sqrtEuclidean(
       float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {
     for (int j = 0; j < n; j++) {
@@ -337,6 +445,17 @@ public abstract class TileKernel {
   /**
    * The first {@code j} in {@code [from, to)} whose cosine distance is below {@code worst} or at
    * most {@code refine} (NaN included); {@code to} if none.
+   *
+   * @param c the C tile. Not modified.
+   * @param co where the row starts in {@code c}
+   * @param ia the query row's inverse norm
+   * @param ib the base rows' inverse norms. Not modified.
+   * @param bo where column 0's inverse norm is in {@code ib}
+   * @param from first column (inclusive)
+   * @param to last column (exclusive)
+   * @param worst the query's current k-th best
+   * @param refine distances at most this need the exact refinement
+   * @return the column, or {@code to}
    */
   public int scanCosine(
       float[] c,
@@ -358,7 +477,18 @@ public abstract class TileKernel {
     return to;
   }
 
-  /** {@code out[oo + j]} = cosine distance by the formula above, for {@code j < n}. */
+  /**
+   * {@code out[oo + j]} = cosine distance by the formula above, for {@code j < n}.
+   *
+   * @param c the C tile. Not modified.
+   * @param co where the row starts in {@code c}
+   * @param ia the query row's inverse norm
+   * @param ib the base rows' inverse norms. Not modified.
+   * @param bo where column 0's inverse norm is in {@code ib}
+   * @param n number of columns
+   * @param out Modified: receives the distances
+   * @param oo where they start in {@code out}
+   */
   public void cosineDistances(
       float[] c, int co, float ia, float[] ib, int bo, int n, float[] out, int oo) {
     for (int j = 0; j < n; j++) {
@@ -369,15 +499,32 @@ public abstract class TileKernel {
 
   // ------------------------------------------------------------------ float64 micro-kernel
 
-  /** Rows of A per float64 micro-panel. */
+  /**
+   * Rows of A per float64 micro-panel.
+   *
+   * @return the panel height of A
+   */
   public abstract int mrDouble();
 
-  /** Rows of B per float64 micro-panel. */
+  /**
+   * Rows of B per float64 micro-panel.
+   *
+   * @return the panel height of B
+   */
   public abstract int nrDouble();
 
   /**
    * The float64 micro-kernel, same layout and contract as {@link #micro} but always accumulating
    * into C: {@code C[r][col] += sum_k ap[apOff + k*mr + r] * bp[bpOff + k*nr + col]}.
+   *
+   * @param ap packed A panels. Not modified.
+   * @param apOff where the A micro-panel starts
+   * @param bp packed B panels. Not modified.
+   * @param bpOff where the B micro-panel starts
+   * @param kc depth of the product
+   * @param c Modified: receives the tile, added into
+   * @param cOff where the tile starts in {@code c}
+   * @param ldc row stride of {@code c}
    */
   public abstract void microDouble(
       double[] ap, int apOff, double[] bp, int bpOff, int kc, double[] c, int cOff, int ldc);

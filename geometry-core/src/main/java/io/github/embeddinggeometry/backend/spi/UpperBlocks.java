@@ -7,6 +7,8 @@ import io.github.embeddinggeometry.ProgressListener;
  * A distance kernel's own stream of the strict upper triangle of a matrix's distances to itself,
  * for the analyses that need every pair once (pairwise statistics, near-duplicate clusters). Not
  * public API: the CPU kernel has it, and the argument-checking wrapper passes it on.
+ *
+ * @since 0.1
  */
 public interface UpperBlocks {
   /**
@@ -15,12 +17,23 @@ public interface UpperBlocks {
    */
   @FunctionalInterface
   interface Blocks {
+    /**
+     * Receives one block.
+     *
+     * @param rowFrom first row of the block (inclusive)
+     * @param rowTo last row (exclusive)
+     * @param block the distances, row-major. Not to be kept.
+     * @param stride row stride of {@code block}
+     */
     void accept(int rowFrom, int rowTo, float[] block, int stride);
   }
 
   /**
    * The distance kernel's upper-triangle stream, or null when it has none (callers then ask its
    * {@code forEachBlock} for bands of rows).
+   *
+   * @param kernel a distance kernel
+   * @return its stream, or null
    */
   static UpperBlocks of(Object kernel) {
     return kernel instanceof UpperBlocks u && u.hasUpperBlocks() ? u : null;
@@ -61,7 +74,11 @@ public interface UpperBlocks {
         progress);
   }
 
-  /** Whether {@link #forEachBlockAbove} skips the products below the diagonal. */
+  /**
+   * Whether {@link #forEachBlockAbove} skips the products below the diagonal.
+   *
+   * @return true when it does
+   */
   boolean hasUpperBlocks();
 
   /**

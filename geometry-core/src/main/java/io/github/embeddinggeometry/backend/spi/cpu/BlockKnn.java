@@ -45,6 +45,7 @@ public final class BlockKnn {
    * @param k candidates per row
    * @param index row-major {@code rows x k}: rows of the other block, local to it
    * @param distance the matching distances
+   * @since 0.1
    */
   public record Lists(int rows, int k, int[] index, float[] distance) {}
 
