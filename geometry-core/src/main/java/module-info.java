@@ -5,8 +5,9 @@
  * <p>The API packages are exported, and the backend SPI ({@code backend.spi}, {@code
  * backend.spi.cpu}) that the sibling modules build on: argument rules, exact arithmetic, the thread
  * pool, the tile kernel. The implementation packages ({@code internal.*}) are exported to no other
- * module; tests reach them with {@code --add-exports}. The CPU backend is found through {@link
- * java.util.ServiceLoader} like any other backend.
+ * module (this module's own tests run inside it; a test elsewhere would need {@code
+ * --add-exports}). The CPU backend is found through {@link java.util.ServiceLoader} like any other
+ * backend.
  */
 module io.github.embeddinggeometry {
   requires ejml.core;
