@@ -57,7 +57,7 @@ class NonFiniteRowsContractTest {
     DistanceKernel causal = cpu.distanceKernel(MetricSpace.causal(metric));
     ReferenceFrame frame = Pca.fit(good, cpu).frame();
     DensityField field = KnnDensity.of(2, euclid).estimate(good, ProgressListener.NONE);
-    EmbeddingMatrix scores = frame.project(good, 2);
+    EmbeddingMatrix scores = frame.project(good, 2, ProgressListener.NONE);
     float[] s = scores.backingArray().clone();
     s[BAD_ROW * 2 + 1] = bad.get(BAD_ROW, BAD_COLUMN);
     EmbeddingMatrix badScores = EmbeddingMatrix.wrap(s, N, 2).withIds(good.ids());
@@ -71,23 +71,28 @@ class NonFiniteRowsContractTest {
     m.put("Pca.top", () -> Pca.top(bad, 2, cpu));
     m.put("Pca.participationRatio", () -> Pca.participationRatio(bad, cpu));
     m.put("ComputeBackend.covariance", () -> cpu.covariance(bad, new double[D]));
-    m.put("ReferenceFrame.project", () -> frame.project(bad, 2));
-    m.put("ReferenceFrame.reconstruct", () -> frame.reconstruct(badScores));
+    m.put("ReferenceFrame.project", () -> frame.project(bad, 2, ProgressListener.NONE));
+    m.put("ReferenceFrame.reconstruct", () -> frame.reconstruct(badScores, ProgressListener.NONE));
     m.put(
         "KnnDensity.estimate", () -> KnnDensity.of(2, euclid).estimate(bad, ProgressListener.NONE));
     m.put(
         "KnnDensity.estimate (causal)",
         () -> KnnDensity.of(2, causal).estimate(bad, ProgressListener.NONE));
-    m.put("DistanceStatistics.of", () -> DistanceStatistics.of(bad, euclid));
-    m.put("NearDuplicateClusters.find", () -> NearDuplicateClusters.find(bad, 0.1, cosine));
+    m.put("DistanceStatistics.of", () -> DistanceStatistics.of(bad, euclid, ProgressListener.NONE));
+    m.put(
+        "NearDuplicateClusters.find",
+        () -> NearDuplicateClusters.find(bad, 0.1, cosine, ProgressListener.NONE));
     m.put(
         "NearDuplicateClusters.centroid",
         () -> NearDuplicateClusters.centroid(bad, new int[] {ID_OFFSET + 1, ID_OFFSET + BAD_ROW}));
-    m.put("DensestPoint.of", () -> DensestPoint.of(bad, field, euclid, cosine, 3));
-    m.put("DistanceKernel.distances", () -> euclid.distances(bad, good));
-    m.put("DistanceKernel.nearest", () -> cosine.nearest(good, bad, 2));
     m.put(
-        "DistanceKernel.forEachBlock", () -> causal.forEachBlock(bad, bad, 3, (a, b, c, d) -> {}));
+        "DensestPoint.of",
+        () -> DensestPoint.of(bad, field, euclid, cosine, 3, ProgressListener.NONE));
+    m.put("DistanceKernel.distances", () -> euclid.distances(bad, good));
+    m.put("DistanceKernel.nearest", () -> cosine.nearest(good, bad, 2, ProgressListener.NONE));
+    m.put(
+        "DistanceKernel.forEachBlock",
+        () -> causal.forEachBlock(bad, bad, 3, (a, b, c, d) -> {}, ProgressListener.NONE));
     return m;
   }
 

@@ -1,6 +1,7 @@
 package com.example.leanapp;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
@@ -24,11 +25,11 @@ public final class NpyDensity {
    * @throws IOException if the file cannot be read
    */
   public static void main(String[] args) throws IOException {
-    EmbeddingMatrix w = EmbeddingSources.load(args[0]);
+    EmbeddingMatrix w = EmbeddingSources.load(args[0], ProgressListener.NONE);
     int k = Integer.parseInt(args[1]);
     ComputeBackend backend = Backends.get();
     try (DistanceKernel euclid = backend.distanceKernel(MetricSpace.euclidean())) {
-      DensityField field = KnnDensity.of(k, euclid).estimate(w);
+      DensityField field = KnnDensity.of(k, euclid).estimate(w, ProgressListener.NONE);
       for (int row = 0; row < field.rows(); row++) {
         System.out.println(field.id(row) + " " + field.meanDistance(row));
       }

@@ -1,5 +1,6 @@
 package com.example.leanapp;
 
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.EmbeddingSources;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
 import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
@@ -24,9 +25,9 @@ public final class OptionalProbe {
   public static void main(String[] args) {
     probe("tokenizer", () -> HfTokenizer.open(Path.of(args[0])));
     probe("onnx", () -> OnnxInitializers.open(Path.of(args[1])));
-    probe("onnx-spec", () -> EmbeddingSources.load(args[1]));
-    probe("folder-tokenizer", () -> EmbeddingSources.open(args[2]));
-    probe("folder-matrix", () -> EmbeddingSources.load(args[2]).rows());
+    probe("onnx-spec", () -> EmbeddingSources.load(args[1], ProgressListener.NONE));
+    probe("folder-tokenizer", () -> EmbeddingSources.open(args[2], ProgressListener.NONE));
+    probe("folder-matrix", () -> EmbeddingSources.load(args[2], ProgressListener.NONE).rows());
   }
 
   private static void probe(String what, Call call) {

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.bench;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -47,7 +48,7 @@ final class BenchData {
    */
   static EmbeddingMatrix read(Path file, String tensor) throws IOException {
     try (SafetensorsFile f = SafetensorsFile.open(file)) {
-      return f.tensor(tensor).toEmbeddingMatrix();
+      return f.tensor(tensor).toEmbeddingMatrix(ProgressListener.NONE);
     }
   }
 }

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.bench;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.Tensor;
@@ -117,10 +118,13 @@ public class Bf16DecodeBench extends JmhDefaults {
     return rows;
   }
 
-  /** End to end: {@link Tensor#toEmbeddingMatrix()} (allocates and zeroes 1.56 GB each call). */
+  /**
+   * End to end: {@link Tensor#toEmbeddingMatrix(io.github.embeddinggeometry.ProgressListener)}
+   * (allocates and zeroes 1.56 GB each call).
+   */
   @Benchmark
   public EmbeddingMatrix toEmbeddingMatrix() {
-    return w.toEmbeddingMatrix();
+    return w.toEmbeddingMatrix(ProgressListener.NONE);
   }
 
   /** Peer: bulk copy of the same mapped bytes into a byte array, one thread. */

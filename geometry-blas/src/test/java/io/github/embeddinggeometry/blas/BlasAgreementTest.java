@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.blas;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -93,8 +94,8 @@ class BlasAgreementTest {
   private void agree(MetricSpace metric) {
     DistanceKernel ours = blas.distanceKernel(metric);
     DistanceKernel cpu = Backends.cpu().distanceKernel(metric);
-    Neighbours a = ours.nearest(x, K);
-    Neighbours b = cpu.nearest(x, K);
+    Neighbours a = ours.nearest(x, K, ProgressListener.NONE);
+    Neighbours b = cpu.nearest(x, K, ProgressListener.NONE);
     int differing = 0;
     for (int i = 0; i < N; i++) {
       for (int j = 0; j < K; j++) {
@@ -132,8 +133,9 @@ class BlasAgreementTest {
             .isLessThanOrEqualTo(bound(metric, e));
       }
     }
-    long zeros = DistanceStatistics.of(x, ours).exactZeroPairs();
+    long zeros = DistanceStatistics.of(x, ours, ProgressListener.NONE).exactZeroPairs();
     assertThat(zeros).isEqualTo(DUPLICATES);
-    assertThat(zeros).isEqualTo(DistanceStatistics.of(x, cpu).exactZeroPairs());
+    assertThat(zeros)
+        .isEqualTo(DistanceStatistics.of(x, cpu, ProgressListener.NONE).exactZeroPairs());
   }
 }

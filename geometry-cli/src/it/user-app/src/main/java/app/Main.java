@@ -1,6 +1,7 @@
 package app;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DensestPoint;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -23,16 +24,16 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     // --- README snippet start ---
     ComputeBackend backend = Backends.get(); // -Dembgeo.backend=cpu|cuda|best
-    try (MiniLm.Dataset data = MiniLm.load(); // or EmbeddingSources.open("model-dir/")
+    try (MiniLm.Dataset data = MiniLm.load(); // or EmbeddingSources.open("model-dir/", progress)
         DistanceKernel euclid = backend.distanceKernel(MetricSpace.euclidean());
         DistanceKernel cosine = backend.distanceKernel(MetricSpace.cosine())) {
       EmbeddingMatrix w = data.matrix(); // 30,522 x 384, ids = vocabulary ids
       PcaResult pca = Pca.fit(w, backend);
-      EmbeddingMatrix scores = pca.frame().project(w, 3); // PC1..PC3 of every row
-      DensityField field = KnnDensity.of(20, euclid).estimate(w); // streaming k-NN
+      EmbeddingMatrix scores = pca.frame().project(w, 3, ProgressListener.NONE); // PC1..PC3
+      DensityField field = KnnDensity.of(20, euclid).estimate(w, ProgressListener.NONE);
       double[] logRho =
           field.logVolumetric(DensityField.effectiveDimension(pca.participationRatio()));
-      DensestPoint top = DensestPoint.of(w, field, euclid, cosine, 30);
+      DensestPoint top = DensestPoint.of(w, field, euclid, cosine, 30, ProgressListener.NONE);
       System.out.printf(
           Locale.ROOT,
           "densest: %s, %d/30 neighbours shared, log volumetric density %.1f, PC1 %.3f%n",

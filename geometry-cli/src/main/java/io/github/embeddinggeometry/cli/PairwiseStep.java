@@ -55,14 +55,14 @@ final class PairwiseStep {
             : DistanceStatistics.of(
                 sel,
                 kernel,
-                con,
                 (i, j0, d, off, len) -> {
                   for (int t = 0; t < len; t++) {
                     int j = j0 + t;
                     matrix[i * n + j] = d[off + t];
                     matrix[j * n + i] = d[off + t];
                   }
-                });
+                },
+                con);
     con.finishBars();
 
     double hi = st.max() > 0 ? st.max() : 1;

@@ -43,7 +43,7 @@ class ModelFolderTest {
   }
 
   private static void samePick(Path dir, float expectedFirst) throws Exception {
-    EmbeddingMatrix lib = EmbeddingSources.load(dir.toString());
+    EmbeddingMatrix lib = EmbeddingSources.load(dir.toString(), ProgressListener.NONE);
     try (ModelLoader.Model cli = ModelLoader.load(dir.toString(), null, ProgressListener.NONE)) {
       assertThat(cli.matrix().backingArray()).containsExactly(lib.backingArray());
     }
@@ -75,7 +75,7 @@ class ModelFolderTest {
   @Test
   void untiedWithoutHeadIsAnErrorNamingBoth() throws Exception {
     Path dir = folder("nohead", "{\"tie_word_embeddings\":false}", "model.embed_tokens.weight");
-    assertThatThrownBy(() -> EmbeddingSources.load(dir.toString()))
+    assertThatThrownBy(() -> EmbeddingSources.load(dir.toString(), ProgressListener.NONE))
         .hasMessageContaining("lm_head.weight")
         .hasMessageContaining("tie_word_embeddings");
     assertThatThrownBy(() -> ModelLoader.load(dir.toString(), null, ProgressListener.NONE))

@@ -113,29 +113,6 @@ public record DensestPoint(
         share);
   }
 
-  /**
-   * As {@link #of(EmbeddingMatrix, DensityField, DistanceKernel, DistanceKernel, int,
-   * ProgressListener)}, without progress reports.
-   *
-   * @param w the rows to search the neighbours in (usually the field's own matrix); must contain
-   *     the densest row's vocabulary id. Not modified.
-   * @param field the density field
-   * @param metricKernel the kernel of the chosen metric (usually the one the field was built with)
-   * @param cosineKernel a kernel of {@link MetricSpace#cosine()}
-   * @param topN neighbours to report (the notebook uses 30)
-   * @return the densest row and its two neighbour lists
-   * @throws IllegalArgumentException if topN is not in [1, w.rows() - 1], a kernel's metric is
-   *     wrong, the densest row is not in {@code w}, or a row is not finite
-   */
-  public static DensestPoint of(
-      EmbeddingMatrix w,
-      DensityField field,
-      DistanceKernel metricKernel,
-      DistanceKernel cosineKernel,
-      int topN) {
-    return of(w, field, metricKernel, cosineKernel, topN, ProgressListener.NONE);
-  }
-
   /** Size of the intersection of two id sets (each free of repeats). */
   static int overlap(int[] a, int[] b) {
     int[] sa = a.clone();

@@ -27,19 +27,6 @@ public record DensityVsNorm(
     CoreShellOuter regions) {
 
   /**
-   * {@link #of(DensityField, CausalMetric, int, int, ProgressListener)} without progress reports.
-   *
-   * @param field a k-NN density field computed in the metric {@code m}
-   * @param m the causal metric of the field
-   * @param dEff the effective dimension
-   * @param bins bins of the radial profile
-   * @return the analysis
-   */
-  public static DensityVsNorm of(DensityField field, CausalMetric m, int dEff, int bins) {
-    return of(field, m, dEff, bins, ProgressListener.NONE);
-  }
-
-  /**
    * Causal norms, log volumetric density, radial profile and regions of a causal k-NN field.
    *
    * @param field a k-NN density field computed in the metric {@code m}

@@ -72,19 +72,6 @@ public record DistanceStatistics(
   }
 
   /**
-   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, without progress reports.
-   *
-   * @param rows at least 2 rows. Not modified.
-   * @param kernel computes the distances; fixes metric and units
-   * @return the statistics, in the kernel's distance units
-   * @throws IllegalArgumentException if there are fewer than 2 rows or a row is not finite
-   * @throws IllegalStateException if the kernel returns a negative or NaN distance
-   */
-  public static DistanceStatistics of(EmbeddingMatrix rows, DistanceKernel kernel) {
-    return of(rows, kernel, ProgressListener.NONE);
-  }
-
-  /**
    * Receives the distances of the statistics' first pass as they stream by, so that another result
    * of the same distances (a histogram, the n x n file) needs no pass of its own.
    *
@@ -114,29 +101,16 @@ public record DistanceStatistics(
    *
    * @param rows at least 2 rows. Not modified.
    * @param kernel computes the distances; fixes metric and units
-   * @param progress receives progress (pairs) and may cancel. Not modified.
    * @param sink receives each of the {@code n (n - 1) / 2} distances once
+   * @param progress receives progress (pairs) and may cancel. Not modified.
    * @return the statistics, in the kernel's distance units
    * @throws IllegalArgumentException if there are fewer than 2 rows or a row is not finite
    * @throws IllegalStateException if the kernel returns a negative or NaN distance
    */
   public static DistanceStatistics of(
-      EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress, PairSink sink) {
+      EmbeddingMatrix rows, DistanceKernel kernel, PairSink sink, ProgressListener progress) {
     Objects.requireNonNull(sink, "sink");
     return of(rows, kernel, progress, keepPairs(rows), sink);
-  }
-
-  /**
-   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener, PairSink)}, without progress
-   * reports.
-   *
-   * @param rows at least 2 rows. Not modified.
-   * @param kernel computes the distances; fixes metric and units
-   * @param sink receives each of the {@code n (n - 1) / 2} distances once
-   * @return the statistics, in the kernel's distance units
-   */
-  public static DistanceStatistics of(EmbeddingMatrix rows, DistanceKernel kernel, PairSink sink) {
-    return of(rows, kernel, ProgressListener.NONE, sink);
   }
 
   /**

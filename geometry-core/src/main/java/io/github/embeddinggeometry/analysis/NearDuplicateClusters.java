@@ -137,21 +137,6 @@ public final class NearDuplicateClusters {
     return new NearDuplicateClusters(w, eps, kernel, labels, order, sizeOf);
   }
 
-  /**
-   * As {@link #find(EmbeddingMatrix, double, DistanceKernel, ProgressListener)}, without progress
-   * reports.
-   *
-   * @param w the rows, at least 1. Not modified; kept by the result (for ids and the void).
-   * @param eps distance threshold, finite and &gt;= 0, in the kernel's distance units
-   * @param kernel computes the distances; kept by the result for {@link #voidWidth}
-   * @return the components
-   * @throws IllegalArgumentException if {@code w} has no rows, {@code eps} is negative or not
-   *     finite, or a row is not finite
-   */
-  public static NearDuplicateClusters find(EmbeddingMatrix w, double eps, DistanceKernel kernel) {
-    return find(w, eps, kernel, ProgressListener.NONE);
-  }
-
   private static int find(int[] parent, int x) {
     while (parent[x] != x) {
       parent[x] = parent[parent[x]];
@@ -297,16 +282,6 @@ public final class NearDuplicateClusters {
       voidWidth = computeVoid(progress);
     }
     return voidWidth;
-  }
-
-  /**
-   * As {@link #voidWidth(ProgressListener)}, without progress reports.
-   *
-   * @return the void width in the kernel's distance units; NaN when the largest component is a
-   *     singleton or holds every row
-   */
-  public double voidWidth() {
-    return voidWidth(ProgressListener.NONE);
   }
 
   private double computeVoid(ProgressListener progress) {

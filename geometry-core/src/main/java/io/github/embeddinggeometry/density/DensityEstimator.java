@@ -38,18 +38,6 @@ public interface DensityEstimator {
   DensityField estimate(EmbeddingMatrix w, ProgressListener progress);
 
   /**
-   * The density field over the rows of {@code w}, without progress reports.
-   *
-   * @param w the rows. Not modified.
-   * @return one density per row of {@code w}, in row order
-   * @throws IllegalArgumentException if {@code w} has too few rows for the estimator or a row is
-   *     not finite
-   */
-  default DensityField estimate(EmbeddingMatrix w) {
-    return estimate(w, ProgressListener.NONE);
-  }
-
-  /**
    * k-NN density with {@code k} neighbours in {@code kernel}'s metric.
    *
    * @param k neighbours per row, at least 1 (at most N - 1 for N rows)

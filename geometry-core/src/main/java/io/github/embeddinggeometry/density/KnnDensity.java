@@ -67,7 +67,7 @@ public final class KnnDensity implements DensityEstimator {
    * {@inheritDoc}
    *
    * @throws IllegalArgumentException if {@code k > N - 1} (with the same message as {@link
-   *     DistanceKernel#nearest(EmbeddingMatrix, int)}) or a row is not finite
+   *     DistanceKernel#nearest(EmbeddingMatrix, int, ProgressListener)}) or a row is not finite
    */
   @Override
   public DensityField estimate(EmbeddingMatrix w, ProgressListener progress) {

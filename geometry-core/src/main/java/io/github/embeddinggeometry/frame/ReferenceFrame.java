@@ -206,20 +206,6 @@ public final class ReferenceFrame {
    *
    * @param w the rows, d values each. Not modified.
    * @param components number of leading PCs to project on, in {@code [1, components()]}
-   * @return an N x {@code components} matrix with the ids of {@code w}; column j is PC j+1
-   * @throws IllegalArgumentException if {@code w} has another dimension, {@code components} is out
-   *     of range, or a row is not finite
-   */
-  public EmbeddingMatrix project(EmbeddingMatrix w, int components) {
-    return project(w, components, ProgressListener.NONE);
-  }
-
-  /**
-   * As {@link #project(EmbeddingMatrix, int)}, reporting progress (rows) and honouring
-   * cancellation.
-   *
-   * @param w the rows, d values each. Not modified.
-   * @param components number of leading PCs to project on, in {@code [1, components()]}
    * @param progress receives progress and may cancel. Not modified.
    * @return an N x {@code components} matrix with the ids of {@code w}; column j is PC j+1
    * @throws IllegalArgumentException if {@code w} has another dimension, {@code components} is out
@@ -268,19 +254,6 @@ public final class ReferenceFrame {
    * scores.dim()} PCs, accumulated in float64 over j in ascending order and rounded once to
    * float32. The inverse of {@link #project} for a full frame (up to float32 rounding); with fewer
    * PCs, the closest point of the spanned subspace.
-   *
-   * @param scores N x c PC scores, c in {@code [1, components()]}, column j for PC j+1. Not
-   *     modified.
-   * @return an N x d matrix with the ids of {@code scores}
-   * @throws IllegalArgumentException if {@code scores} has more columns than PCs held, or a row is
-   *     not finite
-   */
-  public EmbeddingMatrix reconstruct(EmbeddingMatrix scores) {
-    return reconstruct(scores, ProgressListener.NONE);
-  }
-
-  /**
-   * As {@link #reconstruct(EmbeddingMatrix)}, reporting progress (rows) and honouring cancellation.
    *
    * @param scores N x c PC scores, c in {@code [1, components()]}, column j for PC j+1. Not
    *     modified.

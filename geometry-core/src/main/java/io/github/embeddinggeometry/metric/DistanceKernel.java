@@ -114,22 +114,6 @@ public interface DistanceKernel extends AutoCloseable {
       ProgressListener progress);
 
   /**
-   * As {@link #forEachBlock(EmbeddingMatrix, EmbeddingMatrix, int, DistanceBlockConsumer,
-   * ProgressListener)}, without progress reports.
-   *
-   * @param a the query rows. Not modified.
-   * @param b the base rows. Not modified.
-   * @param blockRows most query rows per block, at least 1
-   * @param consumer receives the blocks; must be thread-safe
-   * @throws IllegalArgumentException if {@code blockRows < 1}, one block would not fit an array,
-   *     the dimensions differ or a row is not finite
-   */
-  default void forEachBlock(
-      EmbeddingMatrix a, EmbeddingMatrix b, int blockRows, DistanceBlockConsumer consumer) {
-    forEachBlock(a, b, blockRows, consumer, ProgressListener.NONE);
-  }
-
-  /**
    * The k nearest neighbours of every row of {@code x} among the rows of {@code x}, self excluded
    * by index (never by value), ties by lower row index. {@code k = x.rows() - 1} ranks every other
    * row.
@@ -144,19 +128,6 @@ public interface DistanceKernel extends AutoCloseable {
    */
   default Neighbours nearest(EmbeddingMatrix x, int k, ProgressListener progress) {
     return nearest(x, x, k, progress);
-  }
-
-  /**
-   * As {@link #nearest(EmbeddingMatrix, int, ProgressListener)}, without progress reports.
-   *
-   * @param x the rows. Not modified.
-   * @param k neighbours per row, in {@code [1, x.rows() - 1]}
-   * @return the neighbours, nearest first
-   * @throws IllegalArgumentException if {@code k < 1} or {@code k > x.rows() - 1}, or a row is not
-   *     finite
-   */
-  default Neighbours nearest(EmbeddingMatrix x, int k) {
-    return nearest(x, k, ProgressListener.NONE);
   }
 
   /**
@@ -181,21 +152,6 @@ public interface DistanceKernel extends AutoCloseable {
    */
   Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress);
-
-  /**
-   * As {@link #nearest(EmbeddingMatrix, EmbeddingMatrix, int, ProgressListener)}, without progress
-   * reports.
-   *
-   * @param queries the query rows. Not modified.
-   * @param base the rows the neighbours are drawn from. Not modified.
-   * @param k neighbours per query row, in {@code [1, candidates]}
-   * @return the neighbours, nearest first
-   * @throws IllegalArgumentException if {@code k < 1} or {@code k} exceeds the number of
-   *     candidates, or a row is not finite
-   */
-  default Neighbours nearest(EmbeddingMatrix queries, EmbeddingMatrix base, int k) {
-    return nearest(queries, base, k, ProgressListener.NONE);
-  }
 
   /**
    * Releases native resources, if any. Idempotent; every call afterwards on a kernel from a backend

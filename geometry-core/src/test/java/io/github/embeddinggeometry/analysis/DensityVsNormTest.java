@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.KnnDensity;
@@ -42,8 +43,8 @@ class DensityVsNormTest {
     CausalMetric metric = CausalMetric.of(m, d);
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
     try (DistanceKernel k = backend.distanceKernel(MetricSpace.causal(metric))) {
-      DensityField field = KnnDensity.of(5, k).estimate(w);
-      DensityVsNorm r = DensityVsNorm.of(field, metric, 3, 10);
+      DensityField field = KnnDensity.of(5, k).estimate(w, ProgressListener.NONE);
+      DensityVsNorm r = DensityVsNorm.of(field, metric, 3, 10, ProgressListener.NONE);
       for (int i = 0; i < n; i++) {
         double q = 0;
         for (int j = 0; j < d; j++) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -46,8 +47,9 @@ class DistanceStatisticsSinkTest {
                   }
                   got[i * n + j0 + t] = dist[off + t];
                 }
-              });
-      assertThat(withSink).isEqualTo(DistanceStatistics.of(w, k));
+              },
+              ProgressListener.NONE);
+      assertThat(withSink).isEqualTo(DistanceStatistics.of(w, k, ProgressListener.NONE));
     }
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {

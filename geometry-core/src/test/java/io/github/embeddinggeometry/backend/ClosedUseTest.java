@@ -34,9 +34,9 @@ class ClosedUseTest {
       k.close();
       closed(() -> k.distances(X, X));
       closed(() -> k.distances(X, 0, 1, X, 0, 1, new float[1], 0, 1));
-      closed(() -> k.forEachBlock(X, X, 2, (i, b, o, n) -> {}));
-      closed(() -> k.nearest(X, 1));
-      closed(() -> k.nearest(X, X.select(new int[] {0, 1}), 1));
+      closed(() -> k.forEachBlock(X, X, 2, (i, b, o, n) -> {}, ProgressListener.NONE));
+      closed(() -> k.nearest(X, 1, ProgressListener.NONE));
+      closed(() -> k.nearest(X, X.select(new int[] {0, 1}), 1, ProgressListener.NONE));
       k.close(); // idempotent
     }
   }

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.density.DensityEstimator;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.metric.CausalMetric;
@@ -30,7 +31,8 @@ class LoggingTest {
             ComputeBackend cpu = Backends.create("cpu")) {
           Pca.fit(w, shared);
           Pca.fit(w, own);
-          DensityEstimator.knn(5, cpu.distanceKernel(MetricSpace.euclidean())).estimate(w);
+          DensityEstimator.knn(5, cpu.distanceKernel(MetricSpace.euclidean()))
+              .estimate(w, ProgressListener.NONE);
           CausalMetric.of(identity(16), 16).map(w);
         }
         Backends.cpu();

@@ -62,15 +62,19 @@ class KnnDensityTest {
     String kernelMessage;
     try (DistanceKernel checked = Backends.cpu().distanceKernel(MetricSpace.euclidean())) {
       kernelMessage =
-          catchThrowableOfType(IllegalArgumentException.class, () -> checked.nearest(w, 3))
+          catchThrowableOfType(
+                  IllegalArgumentException.class,
+                  () -> checked.nearest(w, 3, ProgressListener.NONE))
               .getMessage();
     }
     assertThat(kernelMessage).contains("k = 3 is too large").contains("at most 2");
-    assertThatThrownBy(() -> knn3.estimate(w))
+    assertThatThrownBy(() -> knn3.estimate(w, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(kernelMessage);
     // k = N - 1 = 2: the mean distance to both other rows.
-    DensityField f = KnnDensity.of(2, new ReferenceKernel(MetricSpace.euclidean())).estimate(w);
+    DensityField f =
+        KnnDensity.of(2, new ReferenceKernel(MetricSpace.euclidean()))
+            .estimate(w, ProgressListener.NONE);
     assertThat(f.meanDistance(0)).isEqualTo((1 + 3) / 2.0);
     assertThat(f.meanDistance(1)).isEqualTo((1 + 2) / 2.0);
     assertThat(f.meanDistance(2)).isEqualTo((3 + 2) / 2.0);

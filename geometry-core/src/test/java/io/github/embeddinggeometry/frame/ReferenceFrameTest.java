@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -24,21 +25,25 @@ class ReferenceFrameTest {
     EmbeddingMatrix w =
         EmbeddingMatrix.copyOf(new float[][] {{1, 1, 1}, {3, 1, 1}, {1, 5, 0.5f}})
             .withIds(new int[] {4, 8, 9});
-    EmbeddingMatrix s = frame.project(w, 3);
+    EmbeddingMatrix s = frame.project(w, 3, ProgressListener.NONE);
     assertThat(s.rows()).isEqualTo(3);
     assertThat(s.dim()).isEqualTo(3);
     assertThat(s.ids()).containsExactly(4, 8, 9);
     assertThat(s.row(0)).containsExactly(0, 0, 0);
     assertThat(s.row(1)).containsExactly(0, -2, 0);
     assertThat(s.row(2)).containsExactly(4, 0, -0.5f);
-    assertThat(frame.project(w, 2).row(2)).containsExactly(4, 0);
-    EmbeddingMatrix back = frame.reconstruct(s);
+    assertThat(frame.project(w, 2, ProgressListener.NONE).row(2)).containsExactly(4, 0);
+    EmbeddingMatrix back = frame.reconstruct(s, ProgressListener.NONE);
     assertThat(back.ids()).containsExactly(4, 8, 9);
     for (int r = 0; r < 3; r++) {
       assertThat(back.row(r)).containsExactly(w.row(r));
     }
     // Two PCs: the third coordinate goes back to the origin's.
-    assertThat(frame.reconstruct(frame.project(w, 2)).row(2)).containsExactly(1, 5, 1);
+    assertThat(
+            frame
+                .reconstruct(frame.project(w, 2, ProgressListener.NONE), ProgressListener.NONE)
+                .row(2))
+        .containsExactly(1, 5, 1);
   }
 
   @Test
@@ -60,7 +65,7 @@ class ReferenceFrameTest {
     ReferenceFrame frame = pca.frame(origin);
     double[] vec = frame.eigenvectors();
     int c = 7;
-    EmbeddingMatrix s = frame.project(w, c);
+    EmbeddingMatrix s = frame.project(w, c, ProgressListener.NONE);
     double[] colSum = new double[c];
     for (int r = 0; r < n; r++) {
       for (int j = 0; j < c; j++) {
@@ -80,7 +85,8 @@ class ReferenceFrameTest {
       assertThat(colSum[j] / n).isCloseTo(0, within(1e-5));
     }
     // Full frame: reconstruct(project(w)) gives w back up to float32 rounding.
-    EmbeddingMatrix back = frame.reconstruct(frame.project(w, d));
+    EmbeddingMatrix back =
+        frame.reconstruct(frame.project(w, d, ProgressListener.NONE), ProgressListener.NONE);
     for (int r = 0; r < n; r++) {
       for (int l = 0; l < d; l++) {
         assertThat(back.get(r, l))
@@ -88,7 +94,7 @@ class ReferenceFrameTest {
       }
     }
     // The inverse formula directly: w_l = origin_l + sum_j s_j v_lj, in float64.
-    EmbeddingMatrix partial = frame.reconstruct(s);
+    EmbeddingMatrix partial = frame.reconstruct(s, ProgressListener.NONE);
     for (int r = 0; r < n; r += 37) {
       for (int l = 0; l < d; l++) {
         double expected = origin[l];
@@ -106,17 +112,23 @@ class ReferenceFrameTest {
     ReferenceFrame frame =
         ReferenceFrame.of(3, null, new double[] {2, 1}, new double[] {1, 0, 0, 1, 0, 0});
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(new float[][] {{1, 2, 3}, {4, Float.NaN, 6}});
-    assertThatThrownBy(() -> frame.project(EmbeddingMatrix.copyOf(new float[][] {{1, 2}}), 1))
+    assertThatThrownBy(
+            () ->
+                frame.project(
+                    EmbeddingMatrix.copyOf(new float[][] {{1, 2}}), 1, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("d = 2")
         .hasMessageContaining("d = 3");
-    assertThatThrownBy(() -> frame.project(w.slice(0, 1), 3))
+    assertThatThrownBy(() -> frame.project(w.slice(0, 1), 3, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("[1, 2]");
-    assertThatThrownBy(() -> frame.project(w, 2))
+    assertThatThrownBy(() -> frame.project(w, 2, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("row 1 (vocabulary id 1)");
-    assertThatThrownBy(() -> frame.reconstruct(EmbeddingMatrix.copyOf(new float[][] {{1, 2, 3}})))
+    assertThatThrownBy(
+            () ->
+                frame.reconstruct(
+                    EmbeddingMatrix.copyOf(new float[][] {{1, 2, 3}}), ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("[1, 2]");
   }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
@@ -35,7 +36,7 @@ class MetricScaleTest {
     }
     w = EmbeddingMatrix.wrap(x, N, D);
     try (DistanceKernel k = kernel(CausalMetric.of(identity(), D))) {
-      unit = k.nearest(w, K);
+      unit = k.nearest(w, K, ProgressListener.NONE);
       unitDensest = DensityField.of(unit).densestRow();
     }
     // M = I is Euclidean: check the reference against float64.
@@ -77,7 +78,7 @@ class MetricScaleTest {
       }
       int half = p / 2;
       try (DistanceKernel k = kernel(CausalMetric.of(m, D))) {
-        Neighbours nb = k.nearest(w, K);
+        Neighbours nb = k.nearest(w, K, ProgressListener.NONE);
         assertThat(DensityField.of(nb).densestRow()).as("2^%d I", p).isEqualTo(unitDensest);
         for (int r = 0; r < N; r++) {
           assertThat(nb.meanDistance(r))
@@ -106,7 +107,7 @@ class MetricScaleTest {
       CausalMetric m = CausalNorms.inverseCovariance(w, ridge, Backends.cpu());
       double scale = 1 / Math.sqrt(ridge); // M = (C + ridge I)^-1 = I / ridge to 1e-10
       try (DistanceKernel k = kernel(m)) {
-        Neighbours nb = k.nearest(w, K);
+        Neighbours nb = k.nearest(w, K, ProgressListener.NONE);
         assertThat(DensityField.of(nb).densestRow()).as("ridge %s", ridge).isEqualTo(unitDensest);
         for (int r = 0; r < N; r++) {
           assertThat(nb.meanDistance(r) / scale)
@@ -157,7 +158,7 @@ class MetricScaleTest {
   void pairwiseStatisticsScaleExactlyWhereFloat32HoldsThem() {
     DistanceStatistics unitStats;
     try (DistanceKernel k = kernel(CausalMetric.of(identity(), D))) {
-      unitStats = DistanceStatistics.of(w, k);
+      unitStats = DistanceStatistics.of(w, k, ProgressListener.NONE);
     }
     for (int p : new int[] {-80, -2, 2, 80}) {
       double[] m = identity();
@@ -165,7 +166,7 @@ class MetricScaleTest {
         m[i * D + i] = Math.scalb(1.0, p);
       }
       try (DistanceKernel k = kernel(CausalMetric.of(m, D))) {
-        DistanceStatistics s = DistanceStatistics.of(w, k);
+        DistanceStatistics s = DistanceStatistics.of(w, k, ProgressListener.NONE);
         int half = p / 2;
         assertThat(s.min()).isEqualTo(Math.scalb(unitStats.min(), half));
         assertThat(s.median()).isEqualTo(Math.scalb(unitStats.median(), half));

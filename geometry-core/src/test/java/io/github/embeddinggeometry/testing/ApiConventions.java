@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.StringJoiner;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 /**
@@ -50,38 +52,49 @@ public final class ApiConventions {
   }
 
   /**
-   * Public methods whose last parameter is a {@link ProgressListener} but that have no overload of
-   * the same name, static-ness and the other parameters: a caller who does not want progress must
-   * never have to pass {@link ProgressListener#NONE}. {@link ProgressListener}'s own helpers are
-   * not counted.
+   * The house progress style: a long operation takes a {@link ProgressListener} as its last
+   * parameter and has no overload without it (callers with nothing to report pass {@link
+   * ProgressListener#NONE}), so each operation has one signature. Finds the public methods that
+   * break it: an overload that differs from another only by a trailing listener (the one without
+   * the listener is returned), and a method whose listener is not its last parameter.
    *
-   * @return one line per such method
+   * @param types the public types to check, from {@link #publicTypes}
+   * @return one line per offending method, {@code Type.name(Param, ...): problem}, sorted
    */
-  public static List<String> progressMethodsWithoutOverload(List<Class<?>> types) {
-    List<String> missing = new ArrayList<>();
+  public static List<String> progressStyleViolations(List<Class<?>> types) {
+    TreeSet<String> found = new TreeSet<>();
     for (Class<?> c : types) {
+      if (c == ProgressListener.class) {
+        continue; // its own helpers take the listener they poll
+      }
       for (Method m : c.getMethods()) {
         Class<?>[] p = m.getParameterTypes();
-        if (m.getDeclaringClass() != c
-            || c == ProgressListener.class
-            || p.length == 0
-            || p[p.length - 1] != ProgressListener.class) {
-          continue;
+        for (int i = 0; i < p.length - 1 && m.getDeclaringClass() == c; i++) {
+          if (p[i] == ProgressListener.class) {
+            found.add(signature(m) + ": the ProgressListener is not the last parameter");
+          }
         }
-        Class<?>[] without = Arrays.copyOf(p, p.length - 1);
-        boolean found =
-            Arrays.stream(c.getMethods())
-                .anyMatch(
-                    o ->
-                        o.getName().equals(m.getName())
-                            && Modifier.isStatic(o.getModifiers())
-                                == Modifier.isStatic(m.getModifiers())
-                            && Arrays.equals(o.getParameterTypes(), without));
-        if (!found) {
-          missing.add(c.getName() + "." + m.getName() + Arrays.toString(p));
+        Class<?>[] with = Arrays.copyOf(p, p.length + 1);
+        with[p.length] = ProgressListener.class;
+        // One of the two declared here, the other possibly inherited from a supertype.
+        for (Method o : c.getMethods()) {
+          if ((m.getDeclaringClass() == c || o.getDeclaringClass() == c)
+              && o.getName().equals(m.getName())
+              && Modifier.isStatic(o.getModifiers()) == Modifier.isStatic(m.getModifiers())
+              && Arrays.equals(o.getParameterTypes(), with)) {
+            found.add(signature(m) + ": an overload of " + signature(o) + " without its listener");
+          }
         }
       }
     }
-    return missing;
+    return new ArrayList<>(found);
+  }
+
+  private static String signature(Method m) {
+    StringJoiner params = new StringJoiner(", ", "(", ")");
+    for (Class<?> t : m.getParameterTypes()) {
+      params.add(t.getSimpleName());
+    }
+    return m.getDeclaringClass().getName() + "." + m.getName() + params;
   }
 }

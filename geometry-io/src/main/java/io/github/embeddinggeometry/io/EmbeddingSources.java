@@ -13,7 +13,6 @@ import io.github.embeddinggeometry.io.safetensors.TensorInfo;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
 import io.github.embeddinggeometry.io.torch.TorchCheckpoint;
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,12 +44,12 @@ import java.util.Objects;
  * an embedding matrix</a>).
  *
  * <p>{@code minilm} and {@code FILE.onnx} need {@code com.google.protobuf:protobuf-java}, and a
- * tokenizer ({@link #open(String)} of {@code minilm} or of a folder with a {@code tokenizer.json})
- * needs {@code ai.djl.huggingface:tokenizers}: optional dependencies of geometry-io that the
- * application declares (<a
+ * tokenizer ({@link #open(String, ProgressListener)} of {@code minilm} or of a folder with a {@code
+ * tokenizer.json}) needs {@code ai.djl.huggingface:tokenizers}: optional dependencies of
+ * geometry-io that the application declares (<a
  * href="{@docRoot}/io/github/embeddinggeometry/io/doc-files/io.html">reading files</a>); without
- * them these throw an {@link IOException} naming the artifact. {@link #load(String)} opens no
- * tokenizer.
+ * them these throw an {@link IOException} naming the artifact. {@link #load(String,
+ * ProgressListener)} opens no tokenizer.
  *
  * @since 0.1
  */
@@ -96,21 +95,6 @@ public final class EmbeddingSources {
   }
 
   /**
-   * As {@link #load(String, ProgressListener)}, without progress reports.
-   *
-   * @param spec what to load (see the class comment)
-   * @return W, row i = vocabulary id i
-   * @throws java.io.FileNotFoundException if the path does not exist
-   * @throws IllegalArgumentException for an unknown file type, a missing or ambiguous tensor name
-   *     (the message lists the names), or a tensor that is not a matrix
-   * @throws IOException if reading fails; a {@link
-   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
-   */
-  public static EmbeddingMatrix load(String spec) throws IOException {
-    return load(spec, ProgressListener.NONE);
-  }
-
-  /**
    * Loads W from a spec (see the class comment).
    *
    * @param spec what to load
@@ -141,21 +125,6 @@ public final class EmbeddingSources {
    */
   public static Source open(String spec, ProgressListener progress) throws IOException {
     return open(spec, true, progress);
-  }
-
-  /**
-   * As {@link #open(String, ProgressListener)}, without progress reports.
-   *
-   * @param spec what to open (see the class comment)
-   * @return W, its display name and its tokenizer (null when the source has none); the caller
-   *     closes it
-   * @throws FileNotFoundException if the path does not exist
-   * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
-   * @throws IOException if reading fails; a {@link
-   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
-   */
-  public static Source open(String spec) throws IOException {
-    return open(spec, ProgressListener.NONE);
   }
 
   private static Source open(String spec, boolean withTokenizer, ProgressListener progress)
@@ -247,20 +216,6 @@ public final class EmbeddingSources {
         path
             + ": unknown file type (expected a model folder,"
             + " .safetensors, .npy, .onnx or .pt)");
-  }
-
-  /**
-   * As {@link #load(Path, String, ProgressListener)}, without progress reports.
-   *
-   * @param path a file, or a model folder
-   * @param name the tensor or initializer name, or null for the format's default
-   * @return W, row i = vocabulary id i
-   * @throws IllegalArgumentException as {@link #load(String, ProgressListener)}
-   * @throws IOException if reading fails; a {@link
-   *     io.github.embeddinggeometry.io.tensor.MalformedFileException} for a broken file
-   */
-  public static EmbeddingMatrix load(Path path, String name) throws IOException {
-    return load(path, name, ProgressListener.NONE);
   }
 
   private static EmbeddingMatrix matrix(

@@ -360,18 +360,6 @@ public final class HfModelDirectory implements AutoCloseable {
   }
 
   /**
-   * As {@link #embeddingMatrix(ProgressListener)}, without progress reports.
-   *
-   * @return W, row i = vocabulary id i
-   * @throws MalformedFileException if the folder does not say which tensor is W, or that tensor is
-   *     broken
-   * @throws IOException if reading fails
-   */
-  public EmbeddingMatrix embeddingMatrix() throws IOException {
-    return embeddingMatrix(ProgressListener.NONE);
-  }
-
-  /**
    * The directory's {@code tokenizer.json}. The caller closes it.
    *
    * @return the tokenizer

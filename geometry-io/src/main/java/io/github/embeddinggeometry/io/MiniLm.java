@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.io;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
 import io.github.embeddinggeometry.io.tokenizer.HfTokenizer;
 import java.io.IOException;
@@ -88,7 +89,7 @@ public final class MiniLm {
     try (InputStream in = open(MODEL_RESOURCE)) {
       return OnnxInitializers.read("classpath:" + MODEL_RESOURCE, in)
           .tensor(INITIALIZER)
-          .toEmbeddingMatrix();
+          .toEmbeddingMatrix(ProgressListener.NONE);
     }
   }
 

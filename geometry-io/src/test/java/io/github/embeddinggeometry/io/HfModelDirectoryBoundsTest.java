@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.io.FileNotFoundException;
@@ -64,14 +65,16 @@ class HfModelDirectoryBoundsTest {
     Path dir = dir();
     shard(dir.resolve(".hidden.safetensors"));
     index(dir, "\".hidden.safetensors\"");
-    assertThat(EmbeddingSources.load(dir.toString()).row(1)).containsExactly(3, 4);
+    assertThat(EmbeddingSources.load(dir.toString(), ProgressListener.NONE).row(1))
+        .containsExactly(3, 4);
     // snapshots/rev/model.safetensors -> ../../blobs/<hash>, as huggingface_hub lays a cache out
     Path blob = Files.createDirectories(root.resolve("blobs")).resolve("0123abcd");
     shard(blob);
     Files.createSymbolicLink(
         dir.resolve("model-00001.safetensors"), Path.of("../../blobs/0123abcd"));
     index(dir, "\"model-00001.safetensors\"");
-    assertThat(EmbeddingSources.load(dir.toString()).row(0)).containsExactly(1, 2);
+    assertThat(EmbeddingSources.load(dir.toString(), ProgressListener.NONE).row(0))
+        .containsExactly(1, 2);
   }
 
   @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.frame.ReferenceFrame;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
@@ -72,7 +73,7 @@ class HfModelDirectoryTest {
       assertThat(d.embeddingTensorName()).isEqualTo("model.embed_tokens.weight");
       assertThat(d.tensor("model.norm.weight").toFloatArray()).containsExactly(0, 1);
     }
-    EmbeddingMatrix m = EmbeddingSources.load(dir.toString());
+    EmbeddingMatrix m = EmbeddingSources.load(dir.toString(), ProgressListener.NONE);
     assertThat(m.rows()).isEqualTo(3);
     assertThat(m.row(2)).containsExactly(14, 15);
   }
@@ -83,7 +84,8 @@ class HfModelDirectoryTest {
     shard(dir.resolve("a.safetensors"), "model.embed_tokens.weight", 2, 2, 0);
     shard(dir.resolve("b.safetensors"), "lm_head.weight", 2, 2, 100);
     index("model.embed_tokens.weight", "a.safetensors", "lm_head.weight", "b.safetensors");
-    assertThat(EmbeddingSources.load(dir.toString()).row(0)).containsExactly(100, 101);
+    assertThat(EmbeddingSources.load(dir.toString(), ProgressListener.NONE).row(0))
+        .containsExactly(100, 101);
     index("model.embed_tokens.weight", "a.safetensors");
     try (HfModelDirectory d = HfModelDirectory.open(dir)) {
       assertThatThrownBy(d::embeddingTensorName)
@@ -104,8 +106,12 @@ class HfModelDirectoryTest {
       assertThat(d.embeddingTensorName()).isEqualTo("bert.embeddings.word_embeddings.weight");
     }
     Path f = dir.resolve("model.safetensors");
-    assertThat(EmbeddingSources.load(f.toString()).row(1)).containsExactly(3, 4);
-    assertThat(EmbeddingSources.load(f + ":bert.embeddings.word_embeddings.weight").rows())
+    assertThat(EmbeddingSources.load(f.toString(), ProgressListener.NONE).row(1))
+        .containsExactly(3, 4);
+    assertThat(
+            EmbeddingSources.load(
+                    f + ":bert.embeddings.word_embeddings.weight", ProgressListener.NONE)
+                .rows())
         .isEqualTo(2);
   }
 
@@ -166,9 +172,9 @@ class HfModelDirectoryTest {
         dir.resolve("model.safetensors"),
         List.of(Tensors.of("embed_tokens.weight", new float[] {1, 2, 3, 4}, 2, 2)));
     HfModelDirectory d = HfModelDirectory.open(dir);
-    assertThat(d.embeddingMatrix().row(1)).containsExactly(3, 4);
+    assertThat(d.embeddingMatrix(ProgressListener.NONE).row(1)).containsExactly(3, 4);
     d.close();
-    assertThatThrownBy(d::embeddingMatrix)
+    assertThatThrownBy(() -> d.embeddingMatrix(ProgressListener.NONE))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
     d.close(); // idempotent

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.io;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.npy.NpyFile;
 import io.github.embeddinggeometry.io.onnx.OnnxInitializers;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
@@ -43,7 +44,7 @@ class NonRegularFilesTest {
     r.put("tokenizer", () -> HfTokenizer.open(p));
     r.put("frame", () -> ReferenceFrameFiles.load(p));
     r.put("metric", () -> MetricFiles.read(p.toString(), 2));
-    r.put("sources", () -> EmbeddingSources.load(p.toString()));
+    r.put("sources", () -> EmbeddingSources.load(p.toString(), ProgressListener.NONE));
     return r;
   }
 

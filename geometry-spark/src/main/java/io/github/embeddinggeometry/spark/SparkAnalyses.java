@@ -181,7 +181,7 @@ public final class SparkAnalyses {
 
   /**
    * The k nearest neighbours of every row among all rows, self excluded by vocabulary id, ties to
-   * the lower id: the single-machine {@code DistanceKernel.nearest(w, k)}, per block.
+   * the lower id: the single-machine {@code DistanceKernel.nearest(w, k, progress)}, per block.
    *
    * <p>Runs the job at once and keeps the result (memory, else disk), so that a failure surfaces
    * here and the density analyses reuse it; {@code unpersist()} it when done.
@@ -256,8 +256,8 @@ public final class SparkAnalyses {
 
   /**
    * The densest row of a k-NN field and its neighbourhood: {@code DensestPoint.of(w, field,
-   * metricKernel, cosineKernel, topN)} with the field built from {@code knn} on the rows of {@code
-   * m}.
+   * metricKernel, cosineKernel, topN, progress)} with the field built from {@code knn} on the rows
+   * of {@code m}.
    *
    * @param m the rows {@code knn} was computed on
    * @param knn the lists, from {@link #nearest(RowBlocks, MetricSpace, int)} on {@code m}
@@ -323,8 +323,9 @@ public final class SparkAnalyses {
 
   /**
    * The k nearest rows of {@code m} to each query row (a query whose id is among the rows is not
-   * its own neighbour): {@code DistanceKernel.nearest(queries, w, k)}, with the neighbours' row
-   * positions in {@code base} (which the driver holds; its ids must be those of {@code m}).
+   * its own neighbour): {@code DistanceKernel.nearest(queries, w, k, progress)}, with the
+   * neighbours' row positions in {@code base} (which the driver holds; its ids must be those of
+   * {@code m}).
    *
    * @param m the rows the neighbours are drawn from
    * @param base the same rows on the driver, for the row positions. Not modified.
@@ -409,7 +410,7 @@ public final class SparkAnalyses {
 
   /**
    * Count, min, exact median, mean, max and exact zeros of the distances of all pairs {@code i <
-   * j}: {@code DistanceStatistics.of(w, kernel)} with a kernel of {@code metric}.
+   * j}: {@code DistanceStatistics.of(w, kernel, progress)} with a kernel of {@code metric}.
    *
    * @param m the rows, at least two
    * @param metric the metric of the distances

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.EmbeddingSources;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.npy.NpyWriter;
@@ -33,7 +34,7 @@ class FileSourceTest {
   private final SparkAnalyses spark = SparkAnalyses.on(TestSpark.sc());
 
   private void assertSameRows(String spec, String loadSpec, int blocks) throws Exception {
-    EmbeddingMatrix want = EmbeddingSources.load(loadSpec);
+    EmbeddingMatrix want = EmbeddingSources.load(loadSpec, ProgressListener.NONE);
     RowBlocks m = spark.read(spec, blocks);
     assertThat(m.rows()).isEqualTo(want.rows());
     assertThat(m.dim()).isEqualTo(want.dim());

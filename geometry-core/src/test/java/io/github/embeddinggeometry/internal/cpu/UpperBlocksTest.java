@@ -66,7 +66,8 @@ class UpperBlocksTest {
               for (int i = from; i < to; i++) {
                 System.arraycopy(block, (i - from) * stride, full, i * n, n);
               }
-            });
+            },
+            ProgressListener.NONE);
         for (int blockRows : new int[] {1, 64, 250, n}) {
           float[] above = new float[n * n];
           AtomicLong seen = new AtomicLong();
@@ -125,7 +126,8 @@ class UpperBlocksTest {
             for (int i = from; i < to; i++) {
               System.arraycopy(block, (i - from) * stride, full, i * n, n);
             }
-          });
+          },
+          ProgressListener.NONE);
       assertCoversTheTriangle("default tiles " + metric, n, full, UpperBlocks.of(kernel), x);
       DistanceEngine.Kind kind =
           metric.equals(MetricSpace.cosine())

@@ -139,17 +139,7 @@ public interface Tensor {
    * A rank-2 tensor as an {@link EmbeddingMatrix} (rows = dimension 0, row i = vocabulary id i),
    * widened to float32 in parallel chunks.
    *
-   * @return a new matrix
-   * @throws IllegalStateException if the tensor is not rank 2 or exceeds 2^31-1 elements
-   */
-  default EmbeddingMatrix toEmbeddingMatrix() {
-    return toEmbeddingMatrix(ProgressListener.NONE);
-  }
-
-  /**
-   * Like {@link #toEmbeddingMatrix()}, reporting rows converted and honouring cancellation.
-   *
-   * @param progress receives progress and may cancel. Not modified.
+   * @param progress receives progress (rows) and may cancel. Not modified.
    * @return a new matrix
    * @throws IllegalStateException if the tensor is not rank 2 or exceeds 2^31-1 elements
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels

@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.io.fuzz;
 
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import io.github.embeddinggeometry.io.tensor.Tensor;
 import java.io.FileNotFoundException;
@@ -32,7 +33,7 @@ final class FuzzChecks {
     }
     // Other shapes are a documented IllegalStateException.
     if (t.rank() == 2 && t.shape()[1] > 0 && t.shape()[1] <= Integer.MAX_VALUE) {
-      t.toEmbeddingMatrix();
+      t.toEmbeddingMatrix(ProgressListener.NONE);
     }
   }
 

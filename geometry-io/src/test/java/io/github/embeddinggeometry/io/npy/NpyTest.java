@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
@@ -61,7 +62,7 @@ class NpyTest {
                     d.array())))) {
       assertThat(f.shape()).containsExactly(2, 3);
       assertThat(f.tensor().toFloatArray()).containsExactly(0.5f, 1.5f, 2.5f, 3.5f, 4.5f, 5.5f);
-      assertThat(f.tensor().toEmbeddingMatrix().get(1, 0)).isEqualTo(3.5f);
+      assertThat(f.tensor().toEmbeddingMatrix(ProgressListener.NONE).get(1, 0)).isEqualTo(3.5f);
     }
   }
 

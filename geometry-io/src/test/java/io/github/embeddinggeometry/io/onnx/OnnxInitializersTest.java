@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.CodedOutputStream;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
 import java.io.ByteArrayOutputStream;
@@ -130,7 +131,7 @@ class OnnxInitializersTest {
         .extracting(OnnxInitializer::name)
         .containsExactly("emb", "bias", "ids", "h", "ext");
     assertThat(m.list().get(0).dims()).containsExactly(2, 3);
-    assertThat(m.tensor("emb").toEmbeddingMatrix().get(1, 2)).isEqualTo(6f);
+    assertThat(m.tensor("emb").toEmbeddingMatrix(ProgressListener.NONE).get(1, 2)).isEqualTo(6f);
     assertThat(m.tensor("bias").toFloatArray()).containsExactly(0.5f, -1f);
     assertThat(m.tensor("ids").dtype()).isEqualTo(DType.I64);
     assertThat(m.tensor("ids").toLongArray()).containsExactly(-4, 1L << 40, 9);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.tensor.DType;
 import io.github.embeddinggeometry.io.tensor.MalformedFileException;
@@ -185,7 +186,7 @@ class SafetensorsTest {
     Path p = dir.resolve("W.safetensors");
     SafetensorsWriter.write(p, List.of(Tensors.ofBytes("W", DType.BF16, b, rows, dim)));
     try (SafetensorsFile f = SafetensorsFile.open(p)) {
-      EmbeddingMatrix m = f.tensor("W").toEmbeddingMatrix();
+      EmbeddingMatrix m = f.tensor("W").toEmbeddingMatrix(ProgressListener.NONE);
       assertThat(m.rows()).isEqualTo(rows);
       assertThat(m.dim()).isEqualTo(dim);
       for (int r = 0; r < rows; r++) {
