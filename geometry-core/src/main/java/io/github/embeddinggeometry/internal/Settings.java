@@ -32,8 +32,8 @@ public final class Settings {
   public static final String VECTOR_BITS = "embgeo.vector.bits";
 
   /**
-   * Rows of A per float32 micro-tile, 4, 6 or 12 (default: the fastest, timed once per machine and
-   * JDK, see {@code internal.kernel.Calibration}).
+   * Rows of A per float32 micro-tile, 4, 6, 8 or 12 (default: the fastest, timed once per machine
+   * and JDK, see {@code internal.kernel.Calibration}).
    */
   public static final String TILE_ROWS = "embgeo.tile.rows";
 
@@ -130,16 +130,18 @@ public final class Settings {
     return 0;
   }
 
-  /** {@code embgeo.tile.rows} when it is 4, 6 or 12, else 0 (choose; a malformed value warns). */
+  /**
+   * {@code embgeo.tile.rows} when it is 4, 6, 8 or 12, else 0 (choose; a malformed value warns).
+   */
   public static int tileRows() {
     String v = raw(TILE_ROWS);
     if (v == null) {
       return 0;
     }
-    if (v.equals("4") || v.equals("6") || v.equals("12")) {
+    if (v.equals("4") || v.equals("6") || v.equals("8") || v.equals("12")) {
       return Integer.parseInt(v);
     }
-    warn(TILE_ROWS, v, "4, 6 or 12", "the calibrated shape");
+    warn(TILE_ROWS, v, "4, 6, 8 or 12", "the calibrated shape");
     return 0;
   }
 

@@ -21,9 +21,10 @@ import org.bytedeco.javacpp.FloatPointer;
  * pure-Java kernel's, so the exactness contract is the same code.
  *
  * <p>Each call copies its A rows into an off-heap buffer of the calling thread and the product
- * back: a JNI call on Java arrays would copy the whole arrays. B is often the whole packed base,
- * announced by {@link #shareBase}: it is then copied off-heap once per operation, a segment at a
- * time by whichever thread first needs it, and freed when the operation closes its handle; a B not
+ * back: a JNI call on Java arrays would copy the whole arrays. A self-product's A rows lie in the
+ * shared base (below) and are not copied at all. B is often the whole packed base, announced by
+ * {@link #shareBase}: it is then copied off-heap once per operation, a segment at a time by
+ * whichever thread first needs it, and freed when the operation closes its handle; a B not
  * announced (or one whose off-heap copy cannot be allocated) is copied per call like A. The
  * per-thread buffers hold one tile, grow to the largest tile a thread has seen, and are freed with
  * the thread or by {@link #releaseThreadBuffers()}.
@@ -204,6 +205,7 @@ public final class SgemmTileKernel extends TileKernel {
   @Override
   public void tile(
       float[] ap,
+      int aOff,
       int aPanels,
       float[] bp,
       int bOff,
@@ -224,35 +226,22 @@ public final class SgemmTileKernel extends TileKernel {
       return;
     }
     Buffers buf = BUFFERS.get();
-    buf.a = Buffers.atLeast(buf.a, (long) m * depth);
     buf.c = Buffers.atLeast(buf.c, (long) m * n);
-    buf.a.put(ap, 0, m * depth);
-    FloatPointer b = null;
-    for (Shared s : shared) {
-      if (s.packed == bp && (b = s.at(bOff, n * depth)) != null) {
-        break;
-      }
+    // A self-product's query rows lie in the shared base too: then neither operand is copied.
+    FloatPointer a = inShared(ap, aOff, m * depth);
+    if (a == null) {
+      buf.a = Buffers.atLeast(buf.a, (long) m * depth);
+      buf.a.put(ap, aOff, m * depth);
+      a = buf.a;
     }
+    FloatPointer b = inShared(bp, bOff, n * depth);
     if (b == null) {
       buf.b = Buffers.atLeast(buf.b, (long) n * depth);
       buf.b.put(bp, bOff, n * depth);
       b = buf.b;
     }
     cblas_sgemm(
-        CblasRowMajor,
-        CblasNoTrans,
-        CblasTrans,
-        m,
-        n,
-        depth,
-        1f,
-        buf.a,
-        depth,
-        b,
-        depth,
-        0f,
-        buf.c,
-        n);
+        CblasRowMajor, CblasNoTrans, CblasTrans, m, n, depth, 1f, a, depth, b, depth, 0f, buf.c, n);
     if (ldc == n) {
       buf.c.get(c, cOff, m * n);
     } else {
@@ -261,6 +250,17 @@ public final class SgemmTileKernel extends TileKernel {
       }
       buf.c.position(0);
     }
+  }
+
+  /** The off-heap copy of {@code array[from, from + len)} where a share holds it, else null. */
+  private FloatPointer inShared(float[] array, int from, int len) {
+    for (Shared s : shared) {
+      FloatPointer p;
+      if (s.packed == array && (p = s.at(from, len)) != null) {
+        return p;
+      }
+    }
+    return null;
   }
 
   /** The 1 x 1 micro-kernel: one dot product, for callers that use micro-kernels directly. */

@@ -129,6 +129,37 @@ class SgemmTileKernelTest {
   }
 
   /**
+   * A rows at an offset of the shared base (a self-product's query tile) are read from the share:
+   * the same bits as the same rows copied into an array of their own, within the float64 bound, and
+   * a change of the array after the share closed is seen.
+   */
+  @Test
+  void queryRowsInsideTheSharedBaseGiveTheBitsOfACopy() {
+    int d = 48;
+    int n = 40;
+    int i0 = 11;
+    int m = 9;
+    float[] x = random(n * d, 9);
+    float[] rows = Arrays.copyOfRange(x, i0 * d, (i0 + m) * d);
+    float[] own = new float[m * n];
+    kern.tile(rows, m, x, 0, n, d, own, 0, n);
+    float[] inPlace = new float[m * n];
+    try (TileKernel.SharedBase s = kern.shareBase(x, 0, x.length)) {
+      kern.tile(x, i0 * d, m, x, 0, n, d, inPlace, 0, n);
+    }
+    assertThat(inPlace).containsExactly(own);
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < n; j++) {
+        assertNear(inPlace, i * n + j, x, (i0 + i) * d, x, j * d, d);
+      }
+    }
+    Arrays.fill(x, 1f);
+    float[] after = new float[m * n];
+    kern.tile(x, i0 * d, m, x, 0, n, d, after, 0, n);
+    assertThat(after).containsOnly((float) d);
+  }
+
+  /**
    * CpuGemm on this kernel reads a contiguous B in place from its first row: a product of row
    * ranges of two matrices, over several query tiles, into C at an offset and a wider stride,
    * against float64, and no shared base left behind.

@@ -198,9 +198,7 @@ public abstract class TileKernel {
   }
 
   /**
-   * As above, with C starting at {@code c[cOff]}. Overridable so that a native GEMM can produce the
-   * tile instead (geometry-blas, with {@code mr() == nr() == 1}: the packed panels are then plain
-   * row-major rows); every caller then consumes C through the same epilogues.
+   * As above, with C starting at {@code c[cOff]}.
    *
    * @param ap the A panels. Not modified.
    * @param aPanels number of A panels
@@ -212,8 +210,40 @@ public abstract class TileKernel {
    * @param cOff where the product starts in {@code c}
    * @param ldc row stride of {@code c}
    */
+  public final void tile(
+      float[] ap,
+      int aPanels,
+      float[] bp,
+      int bOff,
+      int bPanels,
+      int depth,
+      float[] c,
+      int cOff,
+      int ldc) {
+    tile(ap, 0, aPanels, bp, bOff, bPanels, depth, c, cOff, ldc);
+  }
+
+  /**
+   * As above, with the A panels starting at {@code ap[aOff]}: with {@code mr() == 1} a packed base
+   * is also its own packed A, so a self-product's query rows are read where they lie. Overridable
+   * so that a native GEMM can produce the tile instead (geometry-blas, with {@code mr() == nr() ==
+   * 1}: the packed panels are then plain row-major rows); every caller then consumes C through the
+   * same epilogues.
+   *
+   * @param ap the A panels. Not modified.
+   * @param aOff where the first A panel starts
+   * @param aPanels number of A panels
+   * @param bp the B panels. Not modified.
+   * @param bOff where the first B panel starts
+   * @param bPanels number of B panels
+   * @param depth the depth of every panel
+   * @param c Modified: receives the product
+   * @param cOff where the product starts in {@code c}
+   * @param ldc row stride of {@code c}
+   */
   public void tile(
       float[] ap,
+      int aOff,
       int aPanels,
       float[] bp,
       int bOff,
@@ -240,7 +270,8 @@ public abstract class TileKernel {
           int bo = bOff + jp * depth * nr + k0 * nr;
           int co = cOff + jp * nr;
           for (int ip = ic; ip < icEnd; ip++) {
-            micro(ap, ip * depth * mr + k0 * mr, bp, bo, kc, c, ip * mr * ldc + co, ldc, acc);
+            micro(
+                ap, aOff + ip * depth * mr + k0 * mr, bp, bo, kc, c, ip * mr * ldc + co, ldc, acc);
           }
         }
       }

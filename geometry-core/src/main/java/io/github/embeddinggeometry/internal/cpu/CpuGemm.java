@@ -71,11 +71,30 @@ public final class CpuGemm {
             ? b.backingArray()
             : qTiles > 1 ? Packing.packAll(b, bFrom, n, kern.nr(), progress) : null;
     int bBase = inPlace ? b.rowOffsetInt(bFrom) : 0;
+    // A likewise: its rows are its panels, read in place (a native kernel finds them in B's share
+    // when the product is of a matrix with itself, and copies them per call otherwise).
+    boolean aInPlace = kern.mr() == 1 && a.isContiguous();
+    int aBase = aInPlace ? a.rowOffsetInt(aFrom) : 0;
     try (TileKernel.SharedBase shared =
         packedB == null
             ? TileKernel.SharedBase.NONE
             : kern.shareBase(packedB, bBase, bBase + n * a.dim())) {
-      multiply(kern, a, aFrom, m, packedB, bBase, b, bFrom, n, c, cOffset, ldc, progress);
+      multiply(
+          kern,
+          a,
+          aFrom,
+          aInPlace ? a.backingArray() : null,
+          aBase,
+          m,
+          packedB,
+          bBase,
+          b,
+          bFrom,
+          n,
+          c,
+          cOffset,
+          ldc,
+          progress);
     }
   }
 
@@ -94,12 +113,15 @@ public final class CpuGemm {
 
   /**
    * The tasks of {@link #multiplyTransposed}, B packed once ({@code packedB}, its first row at
-   * {@code bBase}) or per tile.
+   * {@code bBase}) or per tile, A read in place ({@code inPlaceA}, row {@code aFrom} at {@code
+   * aBase}) or packed per tile.
    */
   private static void multiply(
       TileKernel kern,
       EmbeddingMatrix a,
       int aFrom,
+      float[] inPlaceA,
+      int aBase,
       int m,
       float[] packedB,
       int bBase,
@@ -118,9 +140,9 @@ public final class CpuGemm {
     int qTiles = (m + mb - 1) / mb;
     int bTiles = (n + nb - 1) / nb;
     final class S {
-      final float[] ap = new float[mb * d];
+      final float[] ap = inPlaceA == null ? new float[mb * d] : null;
       final float[] bp = packedB == null ? new float[nb * d] : null;
-      final float[] ct = new float[mb * nb];
+      float[] ct; // only for partial micro-tiles
     }
     // Task = one query tile against a run of base tiles; enough tasks for every thread.
     int chunks = Math.max(1, Math.min(bTiles, (4 * Parallel.threads() + qTiles - 1) / qTiles));
@@ -136,7 +158,9 @@ public final class CpuGemm {
           int tb = t % nChunks;
           int i0 = tq * mb;
           int mm = Math.min(mb, m - i0);
-          int aPanels = Packing.pack(a, aFrom + i0, mm, mr, s.ap, 0);
+          int aPanels = inPlaceA != null ? mm : Packing.pack(a, aFrom + i0, mm, mr, s.ap, 0);
+          float[] aArr = inPlaceA != null ? inPlaceA : s.ap;
+          int aOff = inPlaceA != null ? aBase + i0 * d : 0;
           int jStart = tb * perChunk * nb;
           int jEnd = Math.min(n, jStart + perChunk * nb);
           for (int j0 = jStart; j0 < jEnd; j0 += nb) {
@@ -149,9 +173,13 @@ public final class CpuGemm {
             }
             if (mm % mr == 0 && nn % nr == 0) {
               // whole micro-tiles: straight into the caller's C
-              kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, c, cOffset + i0 * ldc + j0, ldc);
+              kern.tile(
+                  aArr, aOff, aPanels, bArr, bOff, bPanels, d, c, cOffset + i0 * ldc + j0, ldc);
             } else {
-              kern.tile(s.ap, aPanels, bArr, bOff, bPanels, d, s.ct, 0, nb);
+              if (s.ct == null) {
+                s.ct = new float[mb * nb];
+              }
+              kern.tile(aArr, aOff, aPanels, bArr, bOff, bPanels, d, s.ct, 0, nb);
               for (int i = 0; i < mm; i++) {
                 System.arraycopy(s.ct, i * nb, c, cOffset + (i0 + i) * ldc + j0, nn);
               }

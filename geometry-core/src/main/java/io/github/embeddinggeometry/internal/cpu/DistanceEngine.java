@@ -149,10 +149,16 @@ final class DistanceEngine {
   /** Per-worker scratch: packed panels and the C tile. */
   final class Scratch {
     final int d;
-    final float[] ap;
+    private final int rows;
+    private float[] ap;
     final float[] bp;
     final float[] c;
     final int ldc;
+
+    /** Where the A panels of the current query tile lie: {@link #ap}, or a packed base. */
+    private float[] aArr;
+
+    private int aOff;
 
     Scratch(int d, boolean packB) {
       this(d, packB, mb);
@@ -161,7 +167,7 @@ final class DistanceEngine {
     /** For query tiles of up to {@code rows} rows. */
     Scratch(int d, boolean packB, int rows) {
       this.d = d;
-      this.ap = new float[rows * d];
+      this.rows = rows;
       this.bp = packB ? new float[nb * d] : null;
       this.ldc = nb;
       this.c = new float[rows * nb];
@@ -169,7 +175,25 @@ final class DistanceEngine {
 
     /** Packs query rows {@code [i0, i0+m)} of {@code a}. */
     int packA(Operand a, int i0, int m) {
+      if (ap == null) {
+        ap = new float[rows * d]; // not before it is needed: self-products may never need it
+      }
+      aArr = ap;
+      aOff = 0;
       return Packing.pack(a.m, a.from + i0, m, kern.mr(), ap, 0, a.scale, a.rowScale, i0);
+    }
+
+    /**
+     * As {@link #packA(Operand, int, int)}; where {@code b} is {@code a}'s own packed base in
+     * panels of one row, the query rows are its rows, read in place instead of copied.
+     */
+    int packA(Operand a, int i0, int m, Base b) {
+      if (b.op == a && b.packed != null && kern.mr() == 1) {
+        aArr = b.packed;
+        aOff = i0 * d;
+        return m;
+      }
+      return packA(a, i0, m);
     }
 
     /** Multiplies the packed A with base rows {@code [j0, j0+n)} (j0 a multiple of nr). */
@@ -177,10 +201,10 @@ final class DistanceEngine {
       int nr = kern.nr();
       int bPanels = (n + nr - 1) / nr;
       if (b.packed != null) {
-        kern.tile(ap, aPanels, b.packed, j0 * d, bPanels, d, c, ldc);
+        kern.tile(aArr, aOff, aPanels, b.packed, j0 * d, bPanels, d, c, 0, ldc);
       } else {
         Packing.pack(b.op.m, b.op.from + j0, n, nr, bp, 0, b.op.scale, b.op.rowScale, j0);
-        kern.tile(ap, aPanels, bp, 0, bPanels, d, c, ldc);
+        kern.tile(aArr, aOff, aPanels, bp, 0, bPanels, d, c, 0, ldc);
       }
     }
   }
@@ -238,7 +262,7 @@ final class DistanceEngine {
           int tb = t % chunks;
           int i0 = tq * mb;
           int mm = Math.min(mb, m - i0);
-          int aPanels = s.packA(a, i0, mm);
+          int aPanels = s.packA(a, i0, mm, bb);
           int jStart = tb * tilesPerChunk * nb;
           int jEnd = Math.min(n, jStart + tilesPerChunk * nb);
           for (int j0 = jStart; j0 < jEnd; j0 += nb) {
@@ -302,7 +326,7 @@ final class DistanceEngine {
             int q = upperIndex(taskTile, t);
             int i0 = q * mb;
             int mm = Math.min(mb, n - i0);
-            int aPanels = ts.s.packA(a, i0, mm);
+            int aPanels = ts.s.packA(a, i0, mm, bb);
             int jFirst = firstPanel(i0 + 1) + (t - taskTile[q]) * perTask * nb;
             int jEnd = Math.min(n, jFirst + perTask * nb);
             long pairs = 0;
@@ -411,7 +435,7 @@ final class DistanceEngine {
           int r1 = Math.min(m, r0 + blockRows);
           for (int i0 = r0; i0 < r1; i0 += mb) {
             int mm = Math.min(mb, r1 - i0);
-            int aPanels = bs.s.packA(a, i0, mm);
+            int aPanels = bs.s.packA(a, i0, mm, bb);
             for (int j0 = above ? (i0 + 1) / nb * nb : 0; j0 < n; j0 += nb) {
               int nn = Math.min(nb, n - j0);
               bs.s.multiply(aPanels, bb, j0, nn);
@@ -543,7 +567,7 @@ final class DistanceEngine {
           int i0 = t * tileRows;
           int mm = Math.min(tileRows, m - i0);
           ks.top.reset(mm);
-          int aPanels = ks.s.packA(q, i0, mm);
+          int aPanels = ks.s.packA(q, i0, mm, bb);
           long reported = 0;
           for (int j0 = 0; j0 < n; j0 += nb) {
             int nn = Math.min(nb, n - j0);
@@ -630,7 +654,7 @@ final class DistanceEngine {
           int bi = taskBlock[task];
           int i0 = bi * blockRows;
           int mi = Math.min(blockRows, n - i0);
-          int aPanels = ss.s.packA(x, i0, mi);
+          int aPanels = ss.s.packA(x, i0, mi, bb);
           float[] c = ss.s.c;
           int ldc = ss.s.ldc;
           int last = Math.min(blocks, taskFirst[task] + SELF_TILES_PER_TASK);

@@ -89,7 +89,7 @@ final class RateGuard implements TileKernel.RateWatch {
             java.util.Locale.ROOT,
             "embedding-geometry CPU kernel (%s) ran at %.1f GFLOP/s per thread over %.0f GFLOP,"
                 + " under a quarter of its calibrated %.1f GFLOP/s (a JIT cliff, or a much busier"
-                + " machine); -D%s=4, 6 or 12 forces another shape, -D%s=false uses %d rows",
+                + " machine); -D%s=4, 6, 8 or 12 forces another shape, -D%s=false uses %d rows",
             shape,
             rate,
             f / 1e9,

@@ -36,7 +36,7 @@ public final class VectorSimd implements SimdProvider.Vector {
   @Override
   public int[] tileRows() {
     // The safe shape first: when the budget runs out, it was timed.
-    return new int[] {6, 4, 12};
+    return new int[] {6, 4, 8, 12};
   }
 
   @Override

@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The JDK Vector API micro-kernels: R rows of A x 2 vectors of B, R = 4, 6 or 12, the one that ran
- * fastest on this machine, JDK and species ({@code internal.kernel.Calibration}): the register file
- * alone does not decide it (a shape made for AVX-512's thirty-two registers can compile into a
+ * The JDK Vector API micro-kernels: R rows of A x 2 vectors of B, R = 4, 6, 8 or 12, the one that
+ * ran fastest on this machine, JDK and species ({@code internal.kernel.Calibration}): the register
+ * file alone does not decide it (a shape made for AVX-512's thirty-two registers can compile into a
  * kernel many times slower, and one that fits may spill under another JDK's compiler). Each step of
  * k loads two B vectors, broadcasts R A values and issues 2R fused multiply-adds, so every lane of
  * C is the sequential fused sum over k, whatever its position in the tile and whatever R or the
@@ -42,7 +42,7 @@ public abstract class VectorTileKernel extends TileKernel {
   static final boolean FMA = Settings.fma(hardwareFma());
 
   /**
-   * The kernel of {@code rows} rows (4, 6 or 12) on this JVM's species.
+   * The kernel of {@code rows} rows (4, 6, 8 or 12) on this JVM's species.
    *
    * @throws IllegalArgumentException for another row count
    */
@@ -52,10 +52,12 @@ public abstract class VectorTileKernel extends TileKernel {
         return new Rows4();
       case 6:
         return new Rows6();
+      case 8:
+        return new Rows8();
       case 12:
         return new Rows12();
       default:
-        throw new IllegalArgumentException("no " + rows + "-row micro-kernel (4, 6 or 12)");
+        throw new IllegalArgumentException("no " + rows + "-row micro-kernel (4, 6, 8 or 12)");
     }
   }
 
@@ -322,6 +324,122 @@ public abstract class VectorTileKernel extends TileKernel {
       c41.intoArray(c, o4 + L);
       c50.intoArray(c, o5);
       c51.intoArray(c, o5 + L);
+    }
+  }
+
+  /**
+   * 8 rows of A x 2 vectors of B: 16 accumulators, two B vectors and one broadcast (fits the
+   * thirty-two registers of AVX-512 or NEON/SVE with room to spare; on AVX2's sixteen it spills,
+   * which the calibration measures and then does not choose).
+   */
+  static final class Rows8 extends VectorTileKernel {
+    @Override
+    public int mr() {
+      return 8;
+    }
+
+    @Override
+    public void micro(
+        float[] ap,
+        int apOff,
+        float[] bp,
+        int bpOff,
+        int kc,
+        float[] c,
+        int cOff,
+        int ldc,
+        boolean accumulate) {
+      FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+      int o0 = cOff;
+      int o1 = o0 + ldc;
+      int o2 = o1 + ldc;
+      int o3 = o2 + ldc;
+      int o4 = o3 + ldc;
+      int o5 = o4 + ldc;
+      int o6 = o5 + ldc;
+      int o7 = o6 + ldc;
+      if (accumulate) {
+        c00 = FloatVector.fromArray(S, c, o0);
+        c01 = FloatVector.fromArray(S, c, o0 + L);
+        c10 = FloatVector.fromArray(S, c, o1);
+        c11 = FloatVector.fromArray(S, c, o1 + L);
+        c20 = FloatVector.fromArray(S, c, o2);
+        c21 = FloatVector.fromArray(S, c, o2 + L);
+        c30 = FloatVector.fromArray(S, c, o3);
+        c31 = FloatVector.fromArray(S, c, o3 + L);
+        c40 = FloatVector.fromArray(S, c, o4);
+        c41 = FloatVector.fromArray(S, c, o4 + L);
+        c50 = FloatVector.fromArray(S, c, o5);
+        c51 = FloatVector.fromArray(S, c, o5 + L);
+        c60 = FloatVector.fromArray(S, c, o6);
+        c61 = FloatVector.fromArray(S, c, o6 + L);
+        c70 = FloatVector.fromArray(S, c, o7);
+        c71 = FloatVector.fromArray(S, c, o7 + L);
+      } else {
+        FloatVector z = FloatVector.zero(S);
+        c00 = z;
+        c01 = z;
+        c10 = z;
+        c11 = z;
+        c20 = z;
+        c21 = z;
+        c30 = z;
+        c31 = z;
+        c40 = z;
+        c41 = z;
+        c50 = z;
+        c51 = z;
+        c60 = z;
+        c61 = z;
+        c70 = z;
+        c71 = z;
+      }
+      int end = apOff + kc * 8;
+      int b = bpOff;
+      for (int a = apOff; a < end; a += 8, b += NR) {
+        FloatVector b0 = FloatVector.fromArray(S, bp, b);
+        FloatVector b1 = FloatVector.fromArray(S, bp, b + L);
+        FloatVector a0 = FloatVector.broadcast(S, ap[a]);
+        c00 = madd(a0, b0, c00);
+        c01 = madd(a0, b1, c01);
+        FloatVector a1 = FloatVector.broadcast(S, ap[a + 1]);
+        c10 = madd(a1, b0, c10);
+        c11 = madd(a1, b1, c11);
+        FloatVector a2 = FloatVector.broadcast(S, ap[a + 2]);
+        c20 = madd(a2, b0, c20);
+        c21 = madd(a2, b1, c21);
+        FloatVector a3 = FloatVector.broadcast(S, ap[a + 3]);
+        c30 = madd(a3, b0, c30);
+        c31 = madd(a3, b1, c31);
+        FloatVector a4 = FloatVector.broadcast(S, ap[a + 4]);
+        c40 = madd(a4, b0, c40);
+        c41 = madd(a4, b1, c41);
+        FloatVector a5 = FloatVector.broadcast(S, ap[a + 5]);
+        c50 = madd(a5, b0, c50);
+        c51 = madd(a5, b1, c51);
+        FloatVector a6 = FloatVector.broadcast(S, ap[a + 6]);
+        c60 = madd(a6, b0, c60);
+        c61 = madd(a6, b1, c61);
+        FloatVector a7 = FloatVector.broadcast(S, ap[a + 7]);
+        c70 = madd(a7, b0, c70);
+        c71 = madd(a7, b1, c71);
+      }
+      c00.intoArray(c, o0);
+      c01.intoArray(c, o0 + L);
+      c10.intoArray(c, o1);
+      c11.intoArray(c, o1 + L);
+      c20.intoArray(c, o2);
+      c21.intoArray(c, o2 + L);
+      c30.intoArray(c, o3);
+      c31.intoArray(c, o3 + L);
+      c40.intoArray(c, o4);
+      c41.intoArray(c, o4 + L);
+      c50.intoArray(c, o5);
+      c51.intoArray(c, o5 + L);
+      c60.intoArray(c, o6);
+      c61.intoArray(c, o6 + L);
+      c70.intoArray(c, o7);
+      c71.intoArray(c, o7 + L);
     }
   }
 

@@ -262,7 +262,7 @@ class TileKernelTest {
               if (rows != null) {
                 assertThat(k.mr()).isEqualTo(Integer.parseInt(rows));
               } else {
-                assertThat(k.mr()).isIn(4, 6, 12);
+                assertThat(k.mr()).isIn(4, 6, 8, 12);
               }
             });
   }
