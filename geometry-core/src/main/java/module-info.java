@@ -31,6 +31,7 @@ module io.github.embeddinggeometry {
       io.github.embeddinggeometry.spark,
       io.github.embeddinggeometry.blas;
   exports io.github.embeddinggeometry.internal.cpu to
+      io.github.embeddinggeometry.cuda,
       io.github.embeddinggeometry.spark,
       io.github.embeddinggeometry.blas;
 

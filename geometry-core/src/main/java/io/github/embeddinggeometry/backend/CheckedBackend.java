@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.backend;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Arguments;
@@ -40,25 +41,21 @@ final class CheckedBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+  public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
     checkOpen();
     Objects.requireNonNull(w, "w");
-    Objects.requireNonNull(mean, "mean");
     Objects.requireNonNull(progress, "progress");
-    int d = w.dim();
-    if (mean.length != d) {
-      throw new IllegalArgumentException("mean has " + mean.length + " values, rows have d = " + d);
-    }
-    for (int j = 0; j < d; j++) {
-      if (!Double.isFinite(mean[j])) {
-        throw new IllegalArgumentException("mean[" + j + "] is not finite: " + mean[j]);
-      }
-    }
     if (w.rows() == 0) {
       throw new IllegalArgumentException("the covariance of 0 rows is undefined");
     }
     Arguments.finiteRows(w, 0, w.rows(), "rows", "the covariance");
-    return impl.covariance(w, mean, progress);
+    Covariance c = impl.covariance(w, progress);
+    if (c.dim() != w.dim() || c.rows() != w.rows()) {
+      throw new IllegalStateException(
+          "backend " + impl.name() + " returned " + c + " for " + w.rows() + " rows of d = "
+              + w.dim());
+    }
+    return c;
   }
 
   private void checkOpen() {

@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.backend;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceKernel;
@@ -42,32 +43,29 @@ public interface ComputeBackend extends AutoCloseable {
   DistanceKernel distanceKernel(MetricSpace metric);
 
   /**
-   * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)} as a row-major d x d double array,
-   * accumulated so that float32 rounding does not grow with N (see <a
+   * The column mean {@code mu} and the biased covariance {@code C = (1/N) (W - mu)^T (W - mu)} of
+   * the rows, both in double, accumulated so that float32 rounding does not grow with N (see <a
    * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA
-   * basis</a>).
+   * basis</a>). The CPU backend sums in one fixed order, so its result does not depend on the
+   * number of threads.
    *
    * @param w the rows, at least one. Not modified.
-   * @param mean the column means mu, length d, in double. Not modified.
    * @param progress receives progress (rows) and may cancel. Not modified.
-   * @return a new row-major d x d array, symmetric
-   * @throws IllegalArgumentException if {@code w} has no rows, {@code mean} has another length or
-   *     is not finite, or a row is not finite
+   * @return mean, d x d matrix and N
+   * @throws IllegalArgumentException if {@code w} has no rows or a row is not finite
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
-  double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress);
+  Covariance covariance(EmbeddingMatrix w, ProgressListener progress);
 
   /**
-   * As {@link #covariance(EmbeddingMatrix, double[], ProgressListener)}, without progress reports.
+   * As {@link #covariance(EmbeddingMatrix, ProgressListener)}, without progress reports.
    *
    * @param w the rows, at least one. Not modified.
-   * @param mean the column means mu, length d, in double. Not modified.
-   * @return a new row-major d x d array, symmetric
-   * @throws IllegalArgumentException if {@code w} has no rows, {@code mean} has another length or
-   *     is not finite, or a row is not finite
+   * @return mean, d x d matrix and N
+   * @throws IllegalArgumentException if {@code w} has no rows or a row is not finite
    */
-  default double[] covariance(EmbeddingMatrix w, double[] mean) {
-    return covariance(w, mean, ProgressListener.NONE);
+  default Covariance covariance(EmbeddingMatrix w) {
+    return covariance(w, ProgressListener.NONE);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.cuda;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -135,13 +136,13 @@ public final class CudaBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+  public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("CUDA backend is closed");
       }
     }
-    return CudaCovariance.covariance(session, w, mean, progress);
+    return CudaCovariance.covariance(session, w, progress);
   }
 
   /** Closes every kernel made here and releases the GPU; idempotent. */

@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.spark;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CausalNorms;
@@ -423,7 +424,8 @@ public final class SparkAnalyses {
   // ------------------------------------------------------------------ moments, PCA, causal
 
   /**
-   * The column mean, {@code Pca.mean(w)}: the same summation order, the same bits.
+   * The column mean, the mean of {@code ComputeBackend.covariance(w)}: the same summation order,
+   * the same bits.
    *
    * @param m the rows, at least one
    * @return a new array of d values
@@ -434,17 +436,15 @@ public final class SparkAnalyses {
   }
 
   /**
-   * The biased covariance, {@code ComputeBackend.covariance(w, mean)} of the CPU backend.
+   * Mean and biased covariance, {@code ComputeBackend.covariance(w)} of the CPU backend, bit for
+   * bit: two passes on the cluster over blocks kept in executor memory (see {@link #pca}).
    *
    * @param m the rows, at least one
-   * @param mean the column mean, usually {@link #mean(RowBlocks)}, d values. Not modified (a copy
-   *     travels as a broadcast).
-   * @return a new array, row-major d x d
-   * @throws IllegalArgumentException if {@code m} has no rows or {@code mean} does not hold d
-   *     values
+   * @return mean, d x d matrix and N
+   * @throws IllegalArgumentException if {@code m} has no rows
    */
-  public double[] covariance(RowBlocks m, double[] mean) {
-    return Jobs.run(() -> MomentsJob.covariance(sc, m, mean));
+  public Covariance covariance(RowBlocks m) {
+    return readOnce(m, () -> Jobs.run(() -> MomentsJob.moments(sc, m)));
   }
 
   /**
@@ -458,12 +458,7 @@ public final class SparkAnalyses {
    * @throws IllegalStateException if the symmetric eigen-decomposition fails
    */
   public PcaResult pca(RowBlocks m) {
-    return readOnce(
-        m,
-        () -> {
-          double[] mean = mean(m);
-          return Pca.fromCovariance(m.rows(), mean, covariance(m, mean), ProgressListener.NONE);
-        });
+    return Pca.fit(covariance(m));
   }
 
   /**
@@ -486,8 +481,8 @@ public final class SparkAnalyses {
   }
 
   /**
-   * The causal metric {@code CausalNorms.inverseCovariance(w, ridge)}: mean and covariance on the
-   * cluster, {@code M = (C + ridge I)^-1} on the driver.
+   * The causal metric {@code CausalMetric.inverseOf(backend.covariance(w), ridge)}: mean and
+   * covariance on the cluster, {@code M = (C + ridge I)^-1} on the driver.
    *
    * @param m the rows, at least one
    * @param ridge added to the diagonal of C before inverting, &gt;= 0, in the units of C
@@ -496,8 +491,7 @@ public final class SparkAnalyses {
    *     or not positive definite (with a suggested ridge)
    */
   public CausalMetric inverseCovariance(RowBlocks m, double ridge) {
-    double[] c = readOnce(m, () -> covariance(m, mean(m)));
-    return CausalNorms.inverse(c, m.dim(), ridge, m.rows(), ProgressListener.NONE);
+    return CausalMetric.inverseOf(covariance(m), ridge);
   }
 
   /**

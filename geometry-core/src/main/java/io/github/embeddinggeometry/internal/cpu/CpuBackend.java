@@ -43,8 +43,11 @@ public final class CpuBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
-    return Covariance.compute(kern, w, mean, progress);
+  public io.github.embeddinggeometry.Covariance covariance(
+      EmbeddingMatrix w, ProgressListener progress) {
+    double[] mean = CanonicalSums.mean(w, progress);
+    double[] c = Covariance.compute(kern, w, mean, progress);
+    return io.github.embeddinggeometry.Covariance.of(mean, c, w.rows());
   }
 
   /** The micro-kernel in use. */
