@@ -8,11 +8,11 @@ import java.util.Objects;
  * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA
  * basis</a>). A backend computes one ({@link
  * io.github.embeddinggeometry.backend.ComputeBackend#covariance}); PCA fits from it ({@link
- * io.github.embeddinggeometry.frame.Pca#fit(Covariance)}) and the causal metric is estimated from it
- * ({@link io.github.embeddinggeometry.metric.CausalMetric#inverseOf}).
+ * io.github.embeddinggeometry.frame.Pca#fit(Covariance)}) and the causal metric is estimated from
+ * it ({@link io.github.embeddinggeometry.metric.CausalMetric#inverseOf}).
  *
- * <p>It lives in the root package because the backends produce it and both the metric and the
- * frame packages consume it.
+ * <p>It lives in the root package because the backends produce it and both the metric and the frame
+ * packages consume it.
  *
  * <p>Immutable: the accessors return copies. Safe to share between threads.
  *
@@ -148,8 +148,8 @@ public final class Covariance {
   }
 
   /**
-   * The squared Frobenius norm {@code ||C||_F^2 = sum_ij C_ij^2}, which equals {@code sum
-   * lambda^2} over the eigenvalues.
+   * The squared Frobenius norm {@code ||C||_F^2 = sum_ij C_ij^2}, which equals {@code sum lambda^2}
+   * over the eigenvalues.
    *
    * @return the sum of the squared entries, in row-major order
    */

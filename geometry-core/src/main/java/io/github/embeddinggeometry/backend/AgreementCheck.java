@@ -16,9 +16,9 @@ import java.util.SplittableRandom;
  * zero row) computed on the candidate and on the CPU backend, compared under the exactness
  * contract: exact zeros in the same places and values within 1e-5 absolute or 1e-4 relative for
  * Euclidean and cosine distances, the same k-nearest-neighbour sets up to ties at the k-th
- * distance, and the mean and covariance within 1e-6 of their largest entry. It costs well under a second on
- * the CPU. A backend that disagrees, or throws, is not used: a GPU backend whose kernels were never
- * run on this device cannot serve silently wrong numbers.
+ * distance, and the mean and covariance within 1e-6 of their largest entry. It costs well under a
+ * second on the CPU. A backend that disagrees, or throws, is not used: a GPU backend whose kernels
+ * were never run on this device cannot serve silently wrong numbers.
  */
 final class AgreementCheck {
   private static final int N = 384;

@@ -52,7 +52,13 @@ final class CheckedBackend implements ComputeBackend {
     Covariance c = impl.covariance(w, progress);
     if (c.dim() != w.dim() || c.rows() != w.rows()) {
       throw new IllegalStateException(
-          "backend " + impl.name() + " returned " + c + " for " + w.rows() + " rows of d = "
+          "backend "
+              + impl.name()
+              + " returned "
+              + c
+              + " for "
+              + w.rows()
+              + " rows of d = "
               + w.dim());
     }
     return c;

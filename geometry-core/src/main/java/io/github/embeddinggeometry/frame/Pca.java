@@ -13,8 +13,8 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
  * Principal component analysis (see <a
- * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA
- * basis</a>) of a {@link Covariance}, computing only what is asked:
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA basis</a>)
+ * of a {@link Covariance}, computing only what is asked:
  *
  * <ul>
  *   <li>the participation ratio needs no eigenvectors: {@link Covariance#participationRatio()};
@@ -25,9 +25,9 @@ import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
  * </ul>
  *
  * <p>The entry points taking rows are {@code backend.covariance(w)} followed by the one taking the
- * covariance. Eigenvectors are signed so that their component of largest absolute value is
- * positive (ties: the lowest index), which makes PCs — and so spherical coordinates — reproducible
- * across machines.
+ * covariance. Eigenvectors are signed so that their component of largest absolute value is positive
+ * (ties: the lowest index), which makes PCs — and so spherical coordinates — reproducible across
+ * machines.
  *
  * <p><b>Exceptions.</b> A matrix with no rows, or a row holding NaN or infinity (named by row and
  * vocabulary id), is refused with {@link IllegalArgumentException} before any work; {@link
@@ -354,8 +354,13 @@ public final class Pca {
     Covariance c = backend.covariance(w, progress);
     if (c.dim() != w.dim()) {
       throw new IllegalStateException(
-          "backend " + backend.name() + " returned a d = " + c.dim() + " covariance for d = "
-              + w.dim() + " rows");
+          "backend "
+              + backend.name()
+              + " returned a d = "
+              + c.dim()
+              + " covariance for d = "
+              + w.dim()
+              + " rows");
     }
     return c;
   }

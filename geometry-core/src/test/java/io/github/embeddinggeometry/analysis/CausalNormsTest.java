@@ -98,7 +98,7 @@ class CausalNormsTest {
       }
     }
     EmbeddingMatrix w = cloudWithCovariance(a, mu);
-    CausalMetric m = CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE);
+    CausalMetric m = CausalMetric.inverseOf(backend.covariance(w), 0);
     // Independent: C from the float rows in double, inverted by Gauss-Jordan.
     double[] c = Float64Oracle.covariance(w, Float64Oracle.mean(w));
     double[] want = invert(c, d);
@@ -139,7 +139,7 @@ class CausalNormsTest {
     }
     rows[7] = rows[3].clone();
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
-    CausalMetric m = CausalNorms.inverseCovariance(w, 1e-3, backend, ProgressListener.NONE);
+    CausalMetric m = CausalMetric.inverseOf(backend.covariance(w), 1e-3);
     io.github.embeddinggeometry.metric.MetricSpace causal =
         io.github.embeddinggeometry.metric.MetricSpace.causal(m);
     io.github.embeddinggeometry.density.DensityField f =
@@ -170,12 +170,12 @@ class CausalNormsTest {
     // 3 rows in d = 5: C has rank 2.
     EmbeddingMatrix w =
         EmbeddingMatrix.copyOf(new float[][] {{1, 2, 3, 4, 5}, {0, 1, 0, 1, 0}, {2, 2, 2, 2, 1}});
-    assertThatThrownBy(() -> CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE))
+    assertThatThrownBy(() -> CausalMetric.inverseOf(backend.covariance(w), 0))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ridge")
         .hasMessageContaining("N <= d");
     double ridge = 0.1;
-    CausalMetric m = CausalNorms.inverseCovariance(w, ridge, backend, ProgressListener.NONE);
+    CausalMetric m = CausalMetric.inverseOf(backend.covariance(w), ridge);
     double[] c = Float64Oracle.covariance(w, Float64Oracle.mean(w));
     for (int i = 0; i < 5; i++) {
       c[i * 5 + i] += ridge;

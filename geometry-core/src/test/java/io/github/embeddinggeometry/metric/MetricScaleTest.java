@@ -103,7 +103,7 @@ class MetricScaleTest {
   @Test
   void hugeRidgesKeepTheDensestRowAndTheOrder() {
     for (double ridge : new double[] {1e10, 1e100, 1e200, 1e300}) {
-      CausalMetric m = CausalNorms.inverseCovariance(w, ridge, Backends.cpu());
+      CausalMetric m = CausalMetric.inverseOf(Backends.cpu().covariance(w), ridge);
       double scale = 1 / Math.sqrt(ridge); // M = (C + ridge I)^-1 = I / ridge to 1e-10
       try (DistanceKernel k = kernel(m)) {
         Neighbours nb = k.nearest(w, K);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
@@ -16,9 +17,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The contract of {@link ComputeBackend} beyond its kernels: the covariance against {@link
- * Float64Oracle} (1e-6 relative), symmetric and the same bits on every run, progress that never
- * goes back and ends at N, the argument checks, and an idempotent close.
+ * The contract of {@link ComputeBackend} beyond its kernels: the mean (1e-12 relative) and the
+ * covariance (1e-6 relative) against {@link Float64Oracle}, symmetric and the same bits on every
+ * run, progress that never goes back and ends at N, the argument checks, and an idempotent close.
  */
 public abstract class ComputeBackendContract extends BackendContract {
   @ParameterizedTest(name = "N={0} d={1}")
@@ -34,16 +35,31 @@ public abstract class ComputeBackendContract extends BackendContract {
     double[] mean = Float64Oracle.mean(w);
     double[] want = Float64Oracle.covariance(w, mean);
     List<Long> done = new ArrayList<>();
-    double[] got =
+    Covariance cov =
         backend.covariance(
             w,
-            mean,
             (task, dn, total) -> {
               synchronized (done) {
                 done.add(dn);
               }
               assertThat(total).isEqualTo(n);
             });
+    assertThat(cov.rows()).isEqualTo(n);
+    assertThat(cov.dim()).isEqualTo(d);
+    double[] gotMean = cov.mean();
+    for (int j = 0; j < d; j++) {
+      if (Math.abs(gotMean[j] - mean[j]) > 1e-12 * (1 + Math.abs(mean[j]))) {
+        fail(
+            backend.description()
+                + ": mean["
+                + j
+                + "] = "
+                + gotMean[j]
+                + ", float64 says "
+                + mean[j]);
+      }
+    }
+    double[] got = cov.matrix();
     for (int i = 0; i < d; i++) {
       for (int j = 0; j < d; j++) {
         double g = got[i * d + j];
@@ -60,21 +76,21 @@ public abstract class ComputeBackendContract extends BackendContract {
       assertThat(done.get(i)).isGreaterThanOrEqualTo(done.get(i - 1));
     }
     assertThat(done.get(done.size() - 1)).isEqualTo(n);
-    assertThat(backend.covariance(w, mean, ProgressListener.NONE)).isEqualTo(got);
+    Covariance again = backend.covariance(w, ProgressListener.NONE);
+    assertThat(again.matrix()).isEqualTo(got);
+    assertThat(again.mean()).isEqualTo(gotMean);
   }
 
   @Test
   void covarianceArgumentsAreChecked() {
-    EmbeddingMatrix w = EmbeddingMatrix.wrap(new float[] {1, 2, 3, 4}, 2, 2);
-    assertThatThrownBy(() -> backend.covariance(w, new double[3], ProgressListener.NONE))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("mean has 3 values");
-    assertThatThrownBy(
-            () -> backend.covariance(w, new double[] {0, Double.NaN}, ProgressListener.NONE))
-        .hasMessageContaining("mean[1]");
     EmbeddingMatrix none = EmbeddingMatrix.wrap(new float[0], 0, 2);
-    assertThatThrownBy(() -> backend.covariance(none, new double[2], ProgressListener.NONE))
+    assertThatThrownBy(() -> backend.covariance(none, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("0 rows");
+    EmbeddingMatrix w = EmbeddingMatrix.wrap(new float[] {1, 2, 3, Float.NaN}, 2, 2);
+    assertThatThrownBy(() -> backend.covariance(w, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row 1");
   }
 
   @Test

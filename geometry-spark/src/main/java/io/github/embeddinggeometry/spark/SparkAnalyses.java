@@ -2,7 +2,6 @@ package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.DensestPoint;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;

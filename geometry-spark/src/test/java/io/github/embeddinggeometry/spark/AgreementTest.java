@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CausalNorms;
@@ -136,12 +137,14 @@ class AgreementTest {
   })
   void meanCovarianceAndPcaAreTheSameBits(int n, int d, int b) {
     EmbeddingMatrix w = TestSpark.matrix(n, d, 0, n * 3L + d);
-    double[] mean = Pca.mean(w, ProgressListener.NONE);
-    double[] cov = CPU.covariance(w, mean, ProgressListener.NONE);
+    Covariance moments = CPU.covariance(w);
     RowBlocks m = spark.of(w, b);
-    assertThat(spark.mean(m)).containsExactly(mean);
-    assertThat(spark.covariance(m, mean)).containsExactly(cov);
-    PcaResult want = Pca.fromCovariance(n, mean, cov, ProgressListener.NONE);
+    assertThat(spark.mean(m)).containsExactly(moments.mean());
+    Covariance viaSpark = spark.covariance(m);
+    assertThat(viaSpark.mean()).containsExactly(moments.mean());
+    assertThat(viaSpark.matrix()).containsExactly(moments.matrix());
+    assertThat(viaSpark.rows()).isEqualTo(n);
+    PcaResult want = Pca.fit(moments);
     PcaResult got = spark.pca(m);
     assertThat(got.eigenvalues()).containsExactly(want.eigenvalues());
     assertThat(got.eigenvectors()).containsExactly(want.eigenvectors());
@@ -150,7 +153,7 @@ class AgreementTest {
   @Test
   void causalNormsAreTheSameBits() {
     EmbeddingMatrix w = TestSpark.matrix(900, 12, 0, 5);
-    CausalMetric c = CausalNorms.inverseCovariance(w, 0, CPU, ProgressListener.NONE);
+    CausalMetric c = CausalMetric.inverseOf(CPU.covariance(w), 0);
     RowBlocks m = spark.of(w, 3);
     CausalMetric viaSpark = spark.inverseCovariance(m, 0);
     assertThat(viaSpark.tensor()).containsExactly(c.tensor());
@@ -162,8 +165,7 @@ class AgreementTest {
       case "cosine":
         return MetricSpace.cosine();
       case "causal":
-        return MetricSpace.causal(
-            CausalNorms.inverseCovariance(w, 1e-3, CPU, ProgressListener.NONE));
+        return MetricSpace.causal(CausalMetric.inverseOf(CPU.covariance(w), 1e-3));
       default:
         return MetricSpace.euclidean();
     }

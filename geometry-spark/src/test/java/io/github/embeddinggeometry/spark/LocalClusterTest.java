@@ -2,13 +2,14 @@ package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
 import java.nio.file.Path;
@@ -38,9 +39,7 @@ class LocalClusterTest {
       SparkAnalyses spark = SparkAnalyses.on(sc);
       RowBlocks m = spark.read(file.toString(), 5);
       MetricSpace causal =
-          MetricSpace.causal(
-              io.github.embeddinggeometry.analysis.CausalNorms.inverseCovariance(
-                  w, 1e-3, Backends.cpu(), ProgressListener.NONE));
+          MetricSpace.causal(CausalMetric.inverseOf(Backends.cpu().covariance(w), 1e-3));
       for (MetricSpace metric : List.of(MetricSpace.euclidean(), causal)) {
         Neighbours want =
             Backends.cpu().distanceKernel(metric).nearest(w, 20, ProgressListener.NONE);
@@ -59,10 +58,11 @@ class LocalClusterTest {
                   w,
                   Backends.cpu().distanceKernel(MetricSpace.euclidean()),
                   ProgressListener.NONE));
-      double[] mean = Pca.mean(w, ProgressListener.NONE);
-      assertThat(spark.mean(m)).containsExactly(mean);
-      assertThat(spark.covariance(m, mean))
-          .containsExactly(Backends.cpu().covariance(w, mean, ProgressListener.NONE));
+      Covariance want = Backends.cpu().covariance(w);
+      assertThat(spark.mean(m)).containsExactly(want.mean());
+      Covariance got = spark.covariance(m);
+      assertThat(got.mean()).containsExactly(want.mean());
+      assertThat(got.matrix()).containsExactly(want.matrix());
     }
   }
 }
