@@ -4,8 +4,9 @@
  *
  * <p>Only the API packages are exported. The implementation packages ({@code internal.*}) are
  * exported only to the sibling modules that build on them: the I/O module (bf16 widening, the
- * thread pool) and the CUDA backend (the exact refinement formulas, the settings). The CPU backend
- * is found through {@link java.util.ServiceLoader} like any other backend.
+ * thread pool) and the CUDA backend (the exact refinement formulas, the settings, the canonical
+ * mean and the causal map's factor). The CPU backend is found through {@link
+ * java.util.ServiceLoader} like any other backend.
  */
 module io.github.embeddinggeometry {
   requires ejml.core;
@@ -30,6 +31,8 @@ module io.github.embeddinggeometry {
       io.github.embeddinggeometry.cuda,
       io.github.embeddinggeometry.spark,
       io.github.embeddinggeometry.blas;
+  exports io.github.embeddinggeometry.internal.linalg to
+      io.github.embeddinggeometry.cuda;
   exports io.github.embeddinggeometry.internal.cpu to
       io.github.embeddinggeometry.cuda,
       io.github.embeddinggeometry.spark,

@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.internal.Arguments;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Objects;
@@ -62,6 +63,31 @@ final class CheckedBackend implements ComputeBackend {
               + w.dim());
     }
     return c;
+  }
+
+  @Override
+  public EmbeddingMatrix mapRows(
+      EmbeddingMatrix w, CausalMetric metric, ProgressListener progress) {
+    checkOpen();
+    Objects.requireNonNull(w, "w");
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(progress, "progress");
+    if (w.dim() != metric.dim()) {
+      throw new IllegalArgumentException(
+          "rows have d = "
+              + w.dim()
+              + " but metric tensor M is "
+              + metric.dim()
+              + " x "
+              + metric.dim());
+    }
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "the causal map");
+    EmbeddingMatrix out = impl.mapRows(w, metric, progress);
+    if (out.rows() != w.rows() || out.dim() != w.dim()) {
+      throw new IllegalStateException(
+          "backend " + impl.name() + " mapped " + w.rows() + " rows to " + out.rows());
+    }
+    return out;
   }
 
   private void checkOpen() {

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.backend;
 import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 
@@ -66,6 +67,30 @@ public interface ComputeBackend extends AutoCloseable {
    */
   default Covariance covariance(EmbeddingMatrix w) {
     return covariance(w, ProgressListener.NONE);
+  }
+
+  /**
+   * The causal row map: every row w to {@code L^T w}, where {@code M = L L^T} is the metric's
+   * Cholesky factorisation; Euclidean distances of mapped rows are causal distances (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#causal-metric">causal
+   * metric</a>). The sums run in float64 and are rounded once to float32. A causal kernel of this
+   * backend maps its rows the same way, on the device where the backend has one.
+   *
+   * <p>The default is the CPU backend's map, {@link CausalMetric#map(EmbeddingMatrix,
+   * ProgressListener)}; a GPU backend overrides it with a map on the device, which agrees within
+   * float32 rounding (see the backend's documentation for where it is bit-equal).
+   *
+   * @param w the rows, d values each. Not modified.
+   * @param metric the metric tensor with its factor
+   * @param progress receives progress (rows) and may cancel. Not modified.
+   * @return a new N x d matrix with the ids of {@code w}
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension, or a row is
+   *     not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
+  default EmbeddingMatrix mapRows(
+      EmbeddingMatrix w, CausalMetric metric, ProgressListener progress) {
+    return metric.map(w, progress);
   }
 
   /**

@@ -390,9 +390,10 @@ public final class CausalMetric {
 
   /**
    * Maps every row w to {@code L^T w}, accumulated in double, rounded to float32; Euclidean
-   * distances of mapped rows are causal distances. Runs as a blocked float64 product on all cores;
-   * the result does not depend on the number of threads, and bitwise-equal rows map to
-   * bitwise-equal rows.
+   * distances of mapped rows are causal distances. This is the CPU backend's map ({@link
+   * io.github.embeddinggeometry.backend.ComputeBackend#mapRows}): a blocked float64 product on all
+   * cores, each output a sequential sum over its depth, so the result does not depend on the number
+   * of threads and bitwise-equal rows map to bitwise-equal rows.
    *
    * @param w the rows, d values each. Not modified.
    * @return a new N x d matrix with the ids of {@code w}

@@ -74,6 +74,24 @@ class CausalMetricTest {
     assertThat(mv.row(2)).isEqualTo(metric.map(w).row(77));
   }
 
+  /** The CPU backend's row map is the map its causal kernels use: the same bits, the same ids. */
+  @Test
+  void cpuBackendMapRowsIsTheMetricsMap() {
+    Random rnd = new Random(3);
+    int d = 70;
+    CausalMetric metric = CausalMetric.of(spd(rnd, d), d);
+    EmbeddingMatrix w = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, 200, d), 200, d);
+    EmbeddingMatrix view = w.select(new int[] {5, 17, 199});
+    for (EmbeddingMatrix x : List.of(w, view)) {
+      EmbeddingMatrix got =
+          io.github.embeddinggeometry.backend.Backends.cpu()
+              .mapRows(x, metric, ProgressListener.NONE);
+      EmbeddingMatrix want = metric.map(x);
+      assertThat(got.compact().backingArray()).containsExactly(want.compact().backingArray());
+      assertThat(got.ids()).containsExactly(want.ids());
+    }
+  }
+
   /** C = [[8/3, 4/3], [4/3, 8/3]] (det 16/3) and C + I (det 35/3), inverted by hand. */
   @Test
   void inverseOfAHandInvertedCovariance() {

@@ -9,6 +9,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -91,6 +92,74 @@ public abstract class ComputeBackendContract extends BackendContract {
     assertThatThrownBy(() -> backend.covariance(w, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("row 1");
+  }
+
+  /**
+   * The causal row map against the direct formula {@code (L^T w)_j = sum_{i >= j} L_ij w_i} in
+   * float64, on rows that span several tiles (d = 37, 130), a view of selected rows keeping its
+   * ids, and a bitwise duplicate mapped to the same bits.
+   */
+  @ParameterizedTest(name = "N={0} d={1}")
+  @CsvSource({"1, 1", "45, 37", "300, 130"})
+  void mapRowsMatchesTheDirectFormula(int n, int d) {
+    Random rnd = new Random(n * 7L + d);
+    CausalMetric metric = Float64Oracle.randomMetric(rnd, d);
+    double[] l = metric.choleskyLower();
+    float[] x = Float64Oracle.gaussian(rnd, n, d);
+    if (n > 2) {
+      System.arraycopy(x, 0, x, (n - 1) * d, d);
+    }
+    EmbeddingMatrix all = EmbeddingMatrix.wrap(x, n, d);
+    int[] pick = new int[(n + 1) / 2];
+    for (int i = 0; i < pick.length; i++) {
+      pick[i] = 2 * i;
+    }
+    for (EmbeddingMatrix w : List.of(all, all.select(pick))) {
+      EmbeddingMatrix got = backend.mapRows(w, metric, ProgressListener.NONE);
+      assertThat(got.rows()).isEqualTo(w.rows());
+      assertThat(got.dim()).isEqualTo(d);
+      assertThat(got.ids()).containsExactly(w.ids());
+      for (int r = 0; r < w.rows(); r++) {
+        double[] want = new double[d];
+        double norm = 0;
+        for (int j = 0; j < d; j++) {
+          for (int i = j; i < d; i++) {
+            want[j] += l[i * d + j] * w.get(r, i);
+          }
+          norm += want[j] * want[j];
+        }
+        double tol = 1e-6 * Math.sqrt(norm) + Float.MIN_NORMAL;
+        for (int j = 0; j < d; j++) {
+          if (Math.abs(got.get(r, j) - want[j]) > tol) {
+            fail(
+                backend.description()
+                    + ": (L^T w)["
+                    + r
+                    + "]["
+                    + j
+                    + "] = "
+                    + got.get(r, j)
+                    + ", float64 says "
+                    + want[j]);
+          }
+        }
+      }
+    }
+    EmbeddingMatrix mapped = backend.mapRows(all, metric, ProgressListener.NONE);
+    if (n > 2) {
+      for (int j = 0; j < d; j++) {
+        assertThat(mapped.get(n - 1, j)).isEqualTo(mapped.get(0, j));
+      }
+    }
+    EmbeddingMatrix bad = EmbeddingMatrix.wrap(new float[2 * d], 2, d);
+    bad.backingArray()[d] = Float.NaN;
+    assertThatThrownBy(() -> backend.mapRows(bad, metric, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("row 1");
+    EmbeddingMatrix wide = EmbeddingMatrix.wrap(new float[d + 1], 1, d + 1);
+    assertThatThrownBy(() -> backend.mapRows(wide, metric, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("d = " + (d + 1));
   }
 
   @Test

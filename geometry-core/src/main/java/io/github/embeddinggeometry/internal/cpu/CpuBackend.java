@@ -6,6 +6,8 @@ import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.internal.Parallel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.kernel.TileKernel;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Objects;
@@ -48,6 +50,12 @@ public final class CpuBackend implements ComputeBackend {
     double[] mean = CanonicalSums.mean(w, progress);
     double[] c = Covariance.compute(kern, w, mean, progress);
     return io.github.embeddinggeometry.Covariance.of(mean, c, w.rows());
+  }
+
+  @Override
+  public EmbeddingMatrix mapRows(
+      EmbeddingMatrix w, CausalMetric metric, ProgressListener progress) {
+    return CausalMap.map(kern, w, metric.choleskyLower(), progress);
   }
 
   /** The micro-kernel in use. */
