@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry;
 
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -16,7 +17,7 @@ import java.util.Objects;
  *
  * <p>Immutable: the accessors return copies. Safe to share between threads.
  *
- * @since 0.2
+ * @since 0.1
  */
 public final class Covariance {
   private final double[] mean;
@@ -33,12 +34,11 @@ public final class Covariance {
    * Wraps a mean and covariance computed elsewhere, after checking them.
    *
    * @param mean the column means, length d &gt;= 1. Not modified (copied).
-   * @param matrix the covariance, row-major d x d, symmetric (relative 1e-6 of its largest entry).
-   *     Not modified (copied).
+   * @param matrix the covariance, row-major d x d, exactly symmetric. Not modified (copied).
    * @param rows N, the number of rows both came from, at least 1
    * @return the value
    * @throws IllegalArgumentException if d is 0, {@code matrix} does not hold d x d values, an entry
-   *     of either is not finite, {@code matrix} is not symmetric or {@code rows < 1}
+   *     of either is not finite, {@code matrix} is not exactly symmetric or {@code rows < 1}
    */
   public static Covariance of(double[] mean, double[] matrix, long rows) {
     Objects.requireNonNull(mean, "mean");
@@ -65,32 +65,23 @@ public final class Covariance {
         throw new IllegalArgumentException("mean[" + j + "] is not finite: " + mean[j]);
       }
     }
-    double scale = 0;
-    for (int i = 0; i < matrix.length; i++) {
-      if (!Double.isFinite(matrix[i])) {
-        throw new IllegalArgumentException(
-            "covariance entry (" + i / d + ", " + i % d + ") is not finite: " + matrix[i]);
-      }
-      scale = Math.max(scale, Math.abs(matrix[i]));
-    }
+    // Exactly symmetric, as every backend returns it: PCA and the inverse then cannot depend on
+    // which triangle they read.
     for (int i = 0; i < d; i++) {
-      for (int j = i + 1; j < d; j++) {
-        double a = matrix[i * d + j];
-        double b = matrix[j * d + i];
-        if (Math.abs(a - b) > 1e-6 * scale) {
+      for (int j = i; j < d; j++) {
+        double upper = matrix[i * d + j];
+        if (!Double.isFinite(upper) || upper != matrix[j * d + i]) {
           throw new IllegalArgumentException(
-              "covariance is not symmetric: C["
-                  + i
-                  + ","
-                  + j
-                  + "] = "
-                  + a
-                  + " but C["
-                  + j
-                  + ","
-                  + i
-                  + "] = "
-                  + b);
+              String.format(
+                  Locale.ROOT,
+                  "covariance entry (%d, %d) = %s is not finite or differs from (%d, %d) = %s;"
+                      + " a covariance must be finite and exactly symmetric (use (C + C^T) / 2)",
+                  i,
+                  j,
+                  upper,
+                  j,
+                  i,
+                  matrix[j * d + i]));
         }
       }
     }
