@@ -153,8 +153,10 @@ public final class Covariance {
   }
 
   /**
-   * The participation ratio {@code (sum lambda)^2 / sum lambda^2 = trace(C)^2 / ||C||_F^2}, without
-   * any eigen-decomposition: an effective number of dimensions, in [1, d] for a non-zero C.
+   * The participation ratio {@code (sum lambda)^2 / sum lambda^2 = trace(C)^2 / ||C||_F^2} (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#variance-explained-and-participation-ratio">participation
+   * ratio</a>), without any eigen-decomposition: an effective number of dimensions, in [1, d] for a
+   * non-zero C.
    *
    * @return the ratio; 0 when C is zero (all rows equal)
    */

@@ -94,6 +94,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
         return r.rows;
       }
     }
+    DeviceCausalMap map = deviceMap(); // first, so that the budget below counts the factor
     long need = DeviceRows.bytes(m.rows(), m.dim());
     // Evict the entry not needed by this call, then check the budget without it.
     Resident victim = cache1.raw.get() == keep && keep != null ? cache0 : cache1;
@@ -101,7 +102,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
     if (need > session.budget(heldBytes()) / 2) {
       return null;
     }
-    victim.rows = DeviceRows.upload(session.context(), m, 0, m.rows(), what, deviceMap());
+    victim.rows = DeviceRows.upload(session.context(), m, 0, m.rows(), what, map);
     victim.raw = new WeakReference<>(m);
     if (victim == cache1) {
       // keep cache0 the most recent
