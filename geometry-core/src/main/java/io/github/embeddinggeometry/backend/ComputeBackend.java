@@ -94,6 +94,19 @@ public interface ComputeBackend extends AutoCloseable {
   }
 
   /**
+   * As {@link #mapRows(EmbeddingMatrix, CausalMetric, ProgressListener)}, without progress reports.
+   *
+   * @param w the rows, d values each. Not modified.
+   * @param metric the metric tensor with its factor
+   * @return a new N x d matrix with the ids of {@code w}
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension, or a row is
+   *     not finite
+   */
+  default EmbeddingMatrix mapRows(EmbeddingMatrix w, CausalMetric metric) {
+    return mapRows(w, metric, ProgressListener.NONE);
+  }
+
+  /**
    * Releases native resources, if any. Idempotent; does nothing on a shared backend from {@link
    * Backends#get()} or {@link Backends#cpu()}. On a backend from {@link Backends#create(String)}
    * every call afterwards throws {@link IllegalStateException}; kernels it made earlier stay the
