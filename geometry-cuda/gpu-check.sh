@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# One command for a GPU machine without internet: runs the CUDA agreement suite and the GPU
-# benchmarks of issue 7 and prints a table. Needs what prepare-device.sh built here and carried over:
+# One command for a GPU machine without internet: runs the CUDA agreement suite (CudaAgreementIT
+# includes the device causal row map against the CPU map), the GPU benchmarks of issue 7 and the
+# causal map on the first check.m rows (device vs CPU map: every value within 1 float32 ulp, the
+# bit-equal share reported), and prints a table. Needs what prepare-device.sh built here and carried over:
 #   .device/jdk/                      a jlink'ed JDK (or set JAVA=/path/to/java)
 #   .device/geometry-cuda-device.jar  main + test classes + dependencies
 # torch (optional) times torch.mm FP32 for the same shape; nvidia-smi (optional) samples the peak

@@ -394,3 +394,40 @@ extern "C" __global__ void center_transpose(const float* __restrict__ x, int row
     if (c < dim && r < rows) out[(size_t)c * rows + r] = tile[tx][ty];
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Causal row map: out[r][j] = (float)scalbn(sum_{i >= j} x[r][i] * l[i][j], exponent) for a lower-
+// triangular l (row-major dim x dim, double; entries above the diagonal are not read). Each sum
+// runs over i in ascending order with fused multiply-adds in double from 0, the order of the CPU
+// backend's CausalMap (whose products with the zeros above the diagonal add nothing), so the two
+// agree bit for bit where the CPU's micro-kernel fuses too, and within one float32 rounding
+// elsewhere. One thread per output; 16 x 16 tiles of x and l pass through shared memory.
+// ---------------------------------------------------------------------------------------------
+
+#define MAP_TILE 16
+
+extern "C" __global__ void causal_map(const float* __restrict__ x, int rows, int dim, int ldx,
+                                      const double* __restrict__ l, int exponent,
+                                      float* __restrict__ out, int ldo) {
+  __shared__ double xs[MAP_TILE][MAP_TILE + 1];
+  __shared__ double ls[MAP_TILE][MAP_TILE + 1];
+  int tx = threadIdx.x;
+  int ty = threadIdx.y;
+  int j0 = blockIdx.x * MAP_TILE;
+  int j = j0 + tx;
+  int r = blockIdx.y * MAP_TILE + ty;
+  double acc = 0.0;
+  // Depths below the tile's first column meet only zeros of l.
+  for (int i0 = j0; i0 < dim; i0 += MAP_TILE) {
+    int xi = i0 + tx;
+    xs[ty][tx] = (r < rows && xi < dim) ? (double)x[(size_t)r * ldx + xi] : 0.0;
+    int li = i0 + ty;
+    ls[ty][tx] = (li < dim && j < dim && j <= li) ? l[(size_t)li * dim + j] : 0.0;
+    __syncthreads();
+    for (int t = 0; t < MAP_TILE; t++) {
+      if (i0 + t >= j && i0 + t < dim) acc = fma(xs[ty][t], ls[t][tx], acc);
+    }
+    __syncthreads();
+  }
+  if (r < rows && j < dim) out[(size_t)r * ldo + j] = (float)scalbn(acc, exponent);
+}

@@ -3,7 +3,6 @@ package io.github.embeddinggeometry.bench;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
@@ -50,7 +49,7 @@ public class EigenBench extends JmhDefaults {
         x[r * d + j] /= (float) Math.sqrt(1 + j);
       }
     }
-    return Backends.cpu().covariance(w, Pca.mean(w, ProgressListener.NONE), ProgressListener.NONE);
+    return Backends.cpu().covariance(w, ProgressListener.NONE).matrix();
   }
 
   /** Ours: blocked Householder, divide and conquer, compact-WY back-transformation. */

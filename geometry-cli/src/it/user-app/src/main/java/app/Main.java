@@ -28,7 +28,7 @@ public final class Main {
         DistanceKernel euclid = backend.distanceKernel(MetricSpace.euclidean());
         DistanceKernel cosine = backend.distanceKernel(MetricSpace.cosine())) {
       EmbeddingMatrix w = data.matrix(); // 30,522 x 384, ids = vocabulary ids
-      PcaResult pca = Pca.fit(w, backend);
+      PcaResult pca = Pca.fit(w, backend, ProgressListener.NONE);
       EmbeddingMatrix scores = pca.frame().project(w, 3, ProgressListener.NONE); // PC1..PC3
       DensityField field = KnnDensity.of(20, euclid).estimate(w, ProgressListener.NONE);
       double[] logRho =

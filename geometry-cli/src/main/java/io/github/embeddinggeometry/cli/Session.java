@@ -1,8 +1,8 @@
 package io.github.embeddinggeometry.cli;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.RowSample;
-import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.NearDuplicateClusters;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -29,8 +29,7 @@ final class Session implements AutoCloseable {
   private final ModelLoader.Model model;
   private final Console console;
   private final ComputeBackend backend;
-  private double[] mean;
-  private double[] covariance;
+  private Covariance covariance;
   private PcaResult pca;
   private final Map<String, CausalMetric> metrics = new HashMap<>();
   private final Map<String, DensityField> fields = new HashMap<>();
@@ -104,11 +103,10 @@ final class Session implements AutoCloseable {
   }
 
   /** The biased covariance of W, once. */
-  double[] covariance() {
+  Covariance covariance() {
     if (covariance == null) {
       long t0 = System.nanoTime();
-      mean = Pca.mean(w(), console);
-      covariance = backend.covariance(w(), mean, console);
+      covariance = backend.covariance(w(), console);
       console.finishBars();
       console.line(
           String.format(
@@ -125,9 +123,9 @@ final class Session implements AutoCloseable {
   /** The full PCA of W (all d PCs), once. */
   PcaResult pca() {
     if (pca == null) {
-      double[] c = covariance();
+      Covariance c = covariance();
       long t0 = System.nanoTime();
-      pca = Pca.fromCovariance(w().rows(), mean, c, console);
+      pca = Pca.fit(c, console);
       console.finishBars();
       console.line(
           String.format(
@@ -184,7 +182,7 @@ final class Session implements AutoCloseable {
       long t0 = System.nanoTime();
       if (spec.equals("inverse-covariance")) {
         try {
-          m = CausalNorms.inverse(covariance(), w().dim(), ridge, w().rows(), console);
+          m = CausalMetric.inverseOf(covariance(), ridge, console);
         } catch (IllegalArgumentException e) {
           throw new UserInputException("--metric inverse-covariance: " + e.getMessage(), e);
         }

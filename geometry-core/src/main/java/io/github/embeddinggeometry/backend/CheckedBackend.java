@@ -1,8 +1,10 @@
 package io.github.embeddinggeometry.backend;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.Arguments;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Objects;
@@ -40,25 +42,52 @@ final class CheckedBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+  public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
     checkOpen();
     Objects.requireNonNull(w, "w");
-    Objects.requireNonNull(mean, "mean");
     Objects.requireNonNull(progress, "progress");
-    int d = w.dim();
-    if (mean.length != d) {
-      throw new IllegalArgumentException("mean has " + mean.length + " values, rows have d = " + d);
-    }
-    for (int j = 0; j < d; j++) {
-      if (!Double.isFinite(mean[j])) {
-        throw new IllegalArgumentException("mean[" + j + "] is not finite: " + mean[j]);
-      }
-    }
     if (w.rows() == 0) {
       throw new IllegalArgumentException("the covariance of 0 rows is undefined");
     }
     Arguments.finiteRows(w, 0, w.rows(), "rows", "the covariance");
-    return impl.covariance(w, mean, progress);
+    Covariance c = impl.covariance(w, progress);
+    if (c.dim() != w.dim() || c.rows() != w.rows()) {
+      throw new IllegalStateException(
+          "backend "
+              + impl.name()
+              + " returned "
+              + c
+              + " for "
+              + w.rows()
+              + " rows of d = "
+              + w.dim());
+    }
+    return c;
+  }
+
+  @Override
+  public EmbeddingMatrix mapRows(
+      EmbeddingMatrix w, CausalMetric metric, ProgressListener progress) {
+    checkOpen();
+    Objects.requireNonNull(w, "w");
+    Objects.requireNonNull(metric, "metric");
+    Objects.requireNonNull(progress, "progress");
+    if (w.dim() != metric.dim()) {
+      throw new IllegalArgumentException(
+          "rows have d = "
+              + w.dim()
+              + " but metric tensor M is "
+              + metric.dim()
+              + " x "
+              + metric.dim());
+    }
+    Arguments.finiteRows(w, 0, w.rows(), "rows", "the causal map");
+    EmbeddingMatrix out = impl.mapRows(w, metric, progress);
+    if (out.rows() != w.rows() || out.dim() != w.dim()) {
+      throw new IllegalStateException(
+          "backend " + impl.name() + " mapped " + w.rows() + " rows to " + out.rows());
+    }
+    return out;
   }
 
   private void checkOpen() {

@@ -1,7 +1,9 @@
 package io.github.embeddinggeometry.backend;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 
@@ -42,32 +44,42 @@ public interface ComputeBackend extends AutoCloseable {
   DistanceKernel distanceKernel(MetricSpace metric);
 
   /**
-   * The biased covariance {@code C = (1/N) (W - mu)^T (W - mu)} as a row-major d x d double array,
-   * accumulated so that float32 rounding does not grow with N (see <a
+   * The column mean {@code mu} and the biased covariance {@code C = (1/N) (W - mu)^T (W - mu)} of
+   * the rows, both in double, accumulated so that float32 rounding does not grow with N (see <a
    * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA
-   * basis</a>).
+   * basis</a>). The CPU backend sums in one fixed order, so its result does not depend on the
+   * number of threads.
    *
    * @param w the rows, at least one. Not modified.
-   * @param mean the column means mu, length d, in double. Not modified.
    * @param progress receives progress (rows) and may cancel. Not modified.
-   * @return a new row-major d x d array, symmetric
-   * @throws IllegalArgumentException if {@code w} has no rows, {@code mean} has another length or
-   *     is not finite, or a row is not finite
+   * @return mean, d x d matrix and N
+   * @throws IllegalArgumentException if {@code w} has no rows or a row is not finite
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
-  double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress);
+  Covariance covariance(EmbeddingMatrix w, ProgressListener progress);
 
   /**
-   * As {@link #covariance(EmbeddingMatrix, double[], ProgressListener)}, without progress reports.
+   * The causal row map: every row w to {@code L^T w}, where {@code M = L L^T} is the metric's
+   * Cholesky factorisation; Euclidean distances of mapped rows are causal distances (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#causal-metric">causal
+   * metric</a>). The sums run in float64 and are rounded once to float32. A causal kernel of this
+   * backend maps its rows the same way, on the device where the backend has one.
    *
-   * @param w the rows, at least one. Not modified.
-   * @param mean the column means mu, length d, in double. Not modified.
-   * @return a new row-major d x d array, symmetric
-   * @throws IllegalArgumentException if {@code w} has no rows, {@code mean} has another length or
-   *     is not finite, or a row is not finite
+   * <p>The default is the CPU backend's map, {@link CausalMetric#map(EmbeddingMatrix,
+   * ProgressListener)}; a GPU backend overrides it with a map on the device, which agrees within
+   * float32 rounding (see the backend's documentation for where it is bit-equal).
+   *
+   * @param w the rows, d values each. Not modified.
+   * @param metric the metric tensor with its factor
+   * @param progress receives progress (rows) and may cancel. Not modified.
+   * @return a new N x d matrix with the ids of {@code w}
+   * @throws IllegalArgumentException if the rows do not have the metric's dimension, or a row is
+   *     not finite
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
-  default double[] covariance(EmbeddingMatrix w, double[] mean) {
-    return covariance(w, mean, ProgressListener.NONE);
+  default EmbeddingMatrix mapRows(
+      EmbeddingMatrix w, CausalMetric metric, ProgressListener progress) {
+    return metric.map(w, progress);
   }
 
   /**

@@ -1,11 +1,9 @@
 package io.github.embeddinggeometry.frame;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
-import io.github.embeddinggeometry.backend.spi.Arguments;
-import io.github.embeddinggeometry.backend.spi.CanonicalSums;
-import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.internal.linalg.SymmetricEigen;
 import java.util.Arrays;
 import java.util.Objects;
@@ -14,22 +12,22 @@ import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.ejml.interfaces.decomposition.EigenDecomposition_F64;
 
 /**
- * Principal component analysis of an embedding matrix (see <a
- * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA
- * basis</a>), computing only what is asked:
+ * Principal component analysis (see <a
+ * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#pca-basis">PCA basis</a>)
+ * of a {@link Covariance}, computing only what is asked:
  *
  * <ul>
- *   <li>{@link #participationRatio} needs no eigenvectors: {@code PR = trace(C)^2 / ||C||_F^2};
+ *   <li>the participation ratio needs no eigenvectors: {@link Covariance#participationRatio()};
  *   <li>{@link #top} finds the k leading PCs by a Lanczos iteration on C;
  *   <li>{@link #fit} does the full d x d decomposition, needed to save a whole frame: {@link
  *       SymmetricEigen} (blocked Householder, divide and conquer) from d = {@value
  *       #OWN_SOLVER_FROM} on, EJML below.
  * </ul>
  *
- * <p>The covariance {@code C = (1/N) (W - mu)^T (W - mu)} (biased) comes from the backend's
- * streaming pass; the mean is accumulated in double. Eigenvectors are signed so that their
- * component of largest absolute value is positive (ties: the lowest index), which makes PCs — and
- * so spherical coordinates — reproducible across machines.
+ * <p>The entry points taking rows are {@code backend.covariance(w, ProgressListener.NONE)} followed
+ * by the one taking the covariance. Eigenvectors are signed so that their component of largest
+ * absolute value is positive (ties: the lowest index), which makes PCs — and so spherical
+ * coordinates — reproducible across machines.
  *
  * <p><b>Exceptions.</b> A matrix with no rows, or a row holding NaN or infinity (named by row and
  * vocabulary id), is refused with {@link IllegalArgumentException} before any work; {@link
@@ -52,7 +50,7 @@ public final class Pca {
   private Pca() {}
 
   /**
-   * The full PCA: all d eigenpairs.
+   * The full PCA of the rows: all d eigenpairs, from {@code backend.covariance(w, progress)}.
    *
    * @param w the rows. Not modified.
    * @param backend computes the covariance
@@ -63,27 +61,12 @@ public final class Pca {
    */
   public static PcaResult fit(
       EmbeddingMatrix w, ComputeBackend backend, ProgressListener progress) {
-    double[] mean = mean(w, progress);
-    double[] c = covariance(w, mean, backend, progress);
-    return fromCovariance(w.rows(), mean, c, progress);
+    return fit(covariance(w, backend, progress), progress);
   }
 
   /**
-   * As {@link #fit(EmbeddingMatrix, ComputeBackend, ProgressListener)}, without progress reports.
-   *
-   * @param w the rows. Not modified.
-   * @param backend computes the covariance
-   * @return mean, eigenvalues (descending) and signed eigenvectors of the biased covariance
-   * @throws IllegalArgumentException if w has no rows or a row is not finite
-   */
-  public static PcaResult fit(EmbeddingMatrix w, ComputeBackend backend) {
-    return fit(w, backend, ProgressListener.NONE);
-  }
-
-  /**
-   * The k leading PCs only, by a Lanczos iteration with full reorthogonalisation on C (converged to
-   * a residual {@code ||C v - lambda v|| <= 1e-12 lambda_1}). Variance shares and the participation
-   * ratio of the result are exact (they use trace and Frobenius norm of C).
+   * The k leading PCs of the rows only, by a Lanczos iteration with full reorthogonalisation on C
+   * (see {@link #top(Covariance, int, ProgressListener)}).
    *
    * @param w the rows. Not modified.
    * @param k number of leading PCs, in [1, d]
@@ -96,150 +79,32 @@ public final class Pca {
   public static PcaResult top(
       EmbeddingMatrix w, int k, ComputeBackend backend, ProgressListener progress) {
     checkK(k, w.dim());
-    double[] mean = mean(w, progress);
-    double[] c = covariance(w, mean, backend, progress);
-    return topFromCovariance(w.rows(), mean, c, k, progress);
+    return top(covariance(w, backend, progress), k, progress);
   }
 
   /**
-   * As {@link #top(EmbeddingMatrix, int, ComputeBackend, ProgressListener)}, without progress
-   * reports.
+   * The full decomposition of a covariance: all d eigenpairs.
    *
-   * @param w the rows. Not modified.
-   * @param k number of leading PCs, in [1, d]
-   * @param backend computes the covariance
-   * @return the k leading eigenpairs, with exact variance shares
-   * @throws IllegalArgumentException if k is not in [1, d], w has no rows or a row is not finite
-   */
-  public static PcaResult top(EmbeddingMatrix w, int k, ComputeBackend backend) {
-    return top(w, k, backend, ProgressListener.NONE);
-  }
-
-  /**
-   * The participation ratio {@code (sum lambda)^2 / sum lambda^2 = trace(C)^2 / ||C||_F^2} without
-   * any eigen-decomposition. 0 when all rows are equal.
-   *
-   * @param w the rows. Not modified.
-   * @param backend computes the covariance
-   * @param progress receives progress and may cancel. Not modified.
-   * @return the participation ratio, in [0, d]
-   * @throws IllegalArgumentException if w has no rows or a row is not finite
-   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
-   */
-  public static double participationRatio(
-      EmbeddingMatrix w, ComputeBackend backend, ProgressListener progress) {
-    double[] mean = mean(w, progress);
-    return participationRatio(covariance(w, mean, backend, progress), w.dim());
-  }
-
-  /**
-   * As {@link #participationRatio(EmbeddingMatrix, ComputeBackend, ProgressListener)}, without
-   * progress reports.
-   *
-   * @param w the rows. Not modified.
-   * @param backend computes the covariance
-   * @return the participation ratio, in [0, d]
-   * @throws IllegalArgumentException if w has no rows or a row is not finite
-   */
-  public static double participationRatio(EmbeddingMatrix w, ComputeBackend backend) {
-    return participationRatio(w, backend, ProgressListener.NONE);
-  }
-
-  /**
-   * The participation ratio of a symmetric row-major d x d covariance.
-   *
-   * @param covariance row-major d x d. Not modified.
-   * @param d the dimension
-   * @return {@code trace(C)^2 / ||C||_F^2}, 0 when C is zero
-   * @throws IllegalArgumentException if {@code covariance} does not hold d x d values
-   */
-  public static double participationRatio(double[] covariance, int d) {
-    checkSquare(covariance, d);
-    double t = trace(covariance, d);
-    double f = frobeniusSquared(covariance);
-    return f == 0 ? 0 : t * t / f;
-  }
-
-  /**
-   * The column mean {@code mu = (1/N) sum_i W_i}, accumulated in double. Deterministic: the
-   * summation order is the canonical one of the covariance (per-group sums of 4,096 rows combined
-   * by a fixed pairwise tree), so a distributed run gives the same bits.
-   *
-   * @param w the rows. Not modified.
-   * @param progress may cancel. Not modified.
-   * @return a new array of length d
-   * @throws IllegalArgumentException if w has no rows, or a row holds NaN or infinity (naming the
-   *     first such row, its vocabulary id and the column)
-   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
-   */
-  public static double[] mean(EmbeddingMatrix w, ProgressListener progress) {
-    Objects.requireNonNull(w, "w");
-    Objects.requireNonNull(progress, "progress");
-    int n = w.rows();
-    if (n == 0) {
-      throw new IllegalArgumentException("the mean of a matrix with 0 rows is undefined");
-    }
-    int groups = CanonicalSums.groups(n);
-    double[][] partial = new double[groups][];
-    Parallel.run(
-        "mean",
-        groups,
-        n,
-        () -> null,
-        (state, g) -> {
-          int from = g * CanonicalSums.GROUP_ROWS;
-          int to = Math.min(n, from + CanonicalSums.GROUP_ROWS);
-          partial[g] = CanonicalSums.meanPartial(w, from, to);
-          return to - from;
-        },
-        Parallel.silent(progress));
-    CanonicalSums.Nodes tree = new CanonicalSums.Nodes(groups);
-    for (int g = 0; g < groups; g++) {
-      tree.addLeaf(g, partial[g]);
-    }
-    double[] root = tree.root();
-    for (int j = 0; j < root.length; j++) {
-      // A float32 sum in double cannot overflow, so a non-finite sum means a non-finite input:
-      // only then are the rows scanned again, to name the first bad one.
-      if (!Double.isFinite(root[j])) {
-        Arguments.finiteRows(w, 0, n, "rows", "the mean");
-      }
-    }
-    return CanonicalSums.mean(root, n);
-  }
-
-  /**
-   * As {@link #mean(EmbeddingMatrix, ProgressListener)}, without cancellation.
-   *
-   * @param w the rows. Not modified.
-   * @return a new array of length d
-   * @throws IllegalArgumentException if w has no rows or a row is not finite
-   */
-  public static double[] mean(EmbeddingMatrix w) {
-    return mean(w, ProgressListener.NONE);
-  }
-
-  /**
-   * The full decomposition of a given covariance (e.g. one computed elsewhere).
-   *
-   * @param rows N, recorded in the result
-   * @param mean length d. Not modified (copied).
-   * @param covariance symmetric row-major d x d. Not modified.
+   * @param covariance the mean, matrix and row count; the result records its mean and rows
    * @param progress receives progress and may cancel. Not modified.
    * @return all d eigenpairs, descending, signed
-   * @throws IllegalArgumentException if {@code covariance} does not hold d x d values
+   * @throws IllegalArgumentException if the covariance came from more than {@code
+   *     Integer.MAX_VALUE} rows (a {@link PcaResult} counts them in an int)
    * @throws IllegalStateException if the symmetric eigen-decomposition fails
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
-  public static PcaResult fromCovariance(
-      int rows, double[] mean, double[] covariance, ProgressListener progress) {
-    int d = mean.length;
-    checkSquare(covariance, d);
+  public static PcaResult fit(Covariance covariance, ProgressListener progress) {
+    Objects.requireNonNull(covariance, "covariance");
+    Objects.requireNonNull(progress, "progress");
+    int rows = resultRows(covariance);
+    int d = covariance.dim();
+    double[] mean = covariance.mean();
+    double[] matrix = covariance.matrix();
     ProgressListener.checkCancelled(progress);
     progress.progress("eigen-decomposition", 0, 1);
     // Scaled to [1, 2) by a power of two (exact): no eigensolver step overflows or underflows.
-    int exp = exponentOf(covariance);
-    double[] c = scaled(covariance, -exp);
+    int exp = exponentOf(matrix);
+    double[] c = scaled(matrix, -exp);
     double[] sortedValues;
     double[] vectors;
     if (d >= OWN_SOLVER_FROM) {
@@ -263,7 +128,7 @@ public final class Pca {
     }
     progress.progress("eigen-decomposition", 1, 1);
     return new PcaResult(
-        rows, mean, sortedValues, vectors, trace(covariance, d), frobeniusSquared(covariance));
+        rows, mean, sortedValues, vectors, covariance.trace(), covariance.frobeniusSquared());
   }
 
   /** Normalises and signs a column, then stores it as column {@code col} of {@code vectors}. */
@@ -307,50 +172,53 @@ public final class Pca {
   }
 
   /**
-   * As {@link #fromCovariance(int, double[], double[], ProgressListener)}, without progress
-   * reports.
+   * The k leading eigenpairs of a covariance by a Lanczos iteration with full reorthogonalisation
+   * (converged to a residual {@code ||C v - lambda v|| <= 1e-12 lambda_1}); below d = 64 the full
+   * decomposition, truncated. Variance shares and the participation ratio of the result are exact
+   * (they use trace and Frobenius norm of C).
    *
-   * @param rows N, recorded in the result
-   * @param mean length d. Not modified (copied).
-   * @param covariance symmetric row-major d x d. Not modified.
-   * @return all d eigenpairs, descending, signed
-   * @throws IllegalArgumentException if {@code covariance} does not hold d x d values
-   * @throws IllegalStateException if the symmetric eigen-decomposition fails
-   */
-  public static PcaResult fromCovariance(int rows, double[] mean, double[] covariance) {
-    return fromCovariance(rows, mean, covariance, ProgressListener.NONE);
-  }
-
-  /**
-   * The k leading eigenpairs of a given covariance by Lanczos (see {@link #top}).
-   *
-   * @param rows N, recorded in the result
-   * @param mean length d. Not modified (copied).
-   * @param covariance symmetric row-major d x d. Not modified.
+   * @param covariance the mean, matrix and row count; the result records its mean and rows
    * @param k number of leading PCs, in [1, d]
    * @param progress receives progress and may cancel. Not modified.
    * @return the k leading eigenpairs, with exact variance shares
-   * @throws IllegalArgumentException if k is not in [1, d] or {@code covariance} does not hold d x
-   *     d values
+   * @throws IllegalArgumentException if k is not in [1, d], or the covariance came from more than
+   *     {@code Integer.MAX_VALUE} rows
    * @throws java.util.concurrent.CancellationException if {@code progress} cancels
    */
-  public static PcaResult topFromCovariance(
-      int rows, double[] mean, double[] covariance, int k, ProgressListener progress) {
-    int d = mean.length;
-    checkSquare(covariance, d);
+  public static PcaResult top(Covariance covariance, int k, ProgressListener progress) {
+    Objects.requireNonNull(covariance, "covariance");
+    Objects.requireNonNull(progress, "progress");
+    int d = covariance.dim();
     checkK(k, d);
+    int rows = resultRows(covariance);
     if (d < DENSE_BELOW) {
-      PcaResult full = fromCovariance(rows, mean, covariance, progress);
+      PcaResult full = fit(covariance, progress);
       return truncate(full, k);
     }
-    int exp = exponentOf(covariance);
-    Lanczos.Result r = Lanczos.leading(scaled(covariance, -exp), d, k, progress);
+    double[] matrix = covariance.matrix();
+    int exp = exponentOf(matrix);
+    Lanczos.Result r = Lanczos.leading(scaled(matrix, -exp), d, k, progress);
     double[] values = r.values();
     for (int i = 0; i < values.length; i++) {
       values[i] = Math.scalb(values[i], exp);
     }
     return new PcaResult(
-        rows, mean, values, r.vectors(), trace(covariance, d), frobeniusSquared(covariance));
+        rows,
+        covariance.mean(),
+        values,
+        r.vectors(),
+        covariance.trace(),
+        covariance.frobeniusSquared());
+  }
+
+  private static int resultRows(Covariance covariance) {
+    if (covariance.rows() > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "a PCA result counts its rows in an int; the covariance came from "
+              + covariance.rows()
+              + " rows");
+    }
+    return (int) covariance.rows();
   }
 
   /**
@@ -373,22 +241,6 @@ public final class Pca {
       out[i] = Math.scalb(c[i], exp);
     }
     return out;
-  }
-
-  /**
-   * As {@link #topFromCovariance(int, double[], double[], int, ProgressListener)}, without progress
-   * reports.
-   *
-   * @param rows N, recorded in the result
-   * @param mean length d. Not modified (copied).
-   * @param covariance symmetric row-major d x d. Not modified.
-   * @param k number of leading PCs, in [1, d]
-   * @return the k leading eigenpairs, with exact variance shares
-   * @throws IllegalArgumentException if k is not in [1, d] or {@code covariance} does not hold d x
-   *     d values
-   */
-  public static PcaResult topFromCovariance(int rows, double[] mean, double[] covariance, int k) {
-    return topFromCovariance(rows, mean, covariance, k, ProgressListener.NONE);
   }
 
   /**
@@ -444,36 +296,21 @@ public final class Pca {
     return s;
   }
 
-  private static double[] covariance(
-      EmbeddingMatrix w, double[] mean, ComputeBackend backend, ProgressListener progress) {
+  private static Covariance covariance(
+      EmbeddingMatrix w, ComputeBackend backend, ProgressListener progress) {
     Objects.requireNonNull(backend, "backend");
-    double[] c = backend.covariance(w, mean, progress);
-    checkSquare(c, w.dim());
+    Covariance c = backend.covariance(w, progress);
+    if (c.dim() != w.dim()) {
+      throw new IllegalStateException(
+          "backend "
+              + backend.name()
+              + " returned a d = "
+              + c.dim()
+              + " covariance for d = "
+              + w.dim()
+              + " rows");
+    }
     return c;
-  }
-
-  static double trace(double[] c, int d) {
-    double t = 0;
-    for (int i = 0; i < d; i++) {
-      t += c[i * d + i];
-    }
-    return t;
-  }
-
-  static double frobeniusSquared(double[] c) {
-    double s = 0;
-    for (double x : c) {
-      s += x * x;
-    }
-    return s;
-  }
-
-  private static void checkSquare(double[] c, int d) {
-    Objects.requireNonNull(c, "covariance");
-    if ((long) d * d != c.length) {
-      throw new IllegalArgumentException(
-          "covariance must be d x d = " + d + " x " + d + "; got " + c.length + " values");
-    }
   }
 
   private static void checkK(int k, int d) {

@@ -1,8 +1,10 @@
 package io.github.embeddinggeometry.metric;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.Arguments;
+import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import java.util.Objects;
@@ -146,6 +148,182 @@ public final class CausalMetric {
   }
 
   /**
+   * A Cholesky pivot {@code L_ii^2} below this fraction of the largest diagonal entry of {@code C +
+   * ridge I} counts as singular in {@link #inverseOf}: the inverse would be dominated by rounding.
+   */
+  static final double SINGULAR_PIVOT = 1e-12;
+
+  /**
+   * The causal metric estimated from the data: {@code M = (C + ridge I)^-1} of a biased covariance
+   * C, the one way the library estimates it (see <a
+   * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#causal-metric">causal
+   * metric</a>).
+   *
+   * <p><b>Ridge.</b> Added to every variance (the diagonal of the symmetrised C) before inverting,
+   * in the units of C (embedding units squared); 0 for the plain inverse. A ridge shrinks M towards
+   * {@code I / ridge} and makes it exist when C is singular, e.g. when there are no more rows than
+   * dimensions; every refusal suggests {@code 1e-6} times the largest variance.
+   *
+   * <p><b>Method.</b> Cholesky factorisation {@code C + ridge I = L L^T} (EJML), then {@code M =
+   * L^-T L^-1}, both in double and at unit scale (the matrix is multiplied by an even power of two
+   * first and M carries it back exactly, so a ridge of 1e300 neither underflows nor leaves a
+   * subnormal inverse). The result does not depend on the number of threads.
+   *
+   * <p><b>Singular covariance.</b> Refused with {@link IllegalArgumentException} naming the
+   * problem: a zero covariance with ridge 0 (all rows equal, or a single row), a Cholesky failure
+   * (not positive definite) or a pivot {@code L_ii^2} below {@code 1e-12} of the largest diagonal
+   * entry (numerically singular); the message gives the row count, d, whether N &lt;= d, and a
+   * ridge that would do.
+   *
+   * @param covariance the rows' covariance, e.g. {@code backend.covariance(w,
+   *     ProgressListener.NONE)}
+   * @param ridge added to the diagonal before inverting, finite and &gt;= 0
+   * @param progress receives progress and may cancel. Not modified.
+   * @return the metric M with its Cholesky factor
+   * @throws IllegalArgumentException if the ridge is negative or not finite, or {@code C + ridge I}
+   *     is singular or not positive definite (with a suggested ridge)
+   * @throws java.util.concurrent.CancellationException if {@code progress} cancels
+   */
+  public static CausalMetric inverseOf(
+      Covariance covariance, double ridge, ProgressListener progress) {
+    Objects.requireNonNull(covariance, "covariance");
+    Objects.requireNonNull(progress, "progress");
+    if (!(ridge >= 0) || !Double.isFinite(ridge)) {
+      throw new IllegalArgumentException("ridge must be finite and >= 0; got " + ridge);
+    }
+    int d = covariance.dim();
+    long rows = covariance.rows();
+    double[] c = covariance.matrix();
+    ProgressListener.checkCancelled(progress);
+    progress.progress("inverse covariance", 0, 1);
+    if (ridge == 0 && isZero(c)) {
+      throw new IllegalArgumentException(
+          "the covariance of these "
+              + rows
+              + " rows is zero: "
+              + (rows == 1 ? "a single row has" : "all rows are equal, so they have")
+              + " no spread to invert and no causal metric can be estimated from them; pass a"
+              + " metric tensor, or a ridge > 0 for M = I / ridge");
+    }
+    DMatrixRMaj a = new DMatrixRMaj(d, d);
+    double maxDiag = 0;
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        a.set(i, j, 0.5 * (c[i * d + j] + c[j * d + i]));
+      }
+      a.add(i, i, ridge);
+      maxDiag = Math.max(maxDiag, a.get(i, i));
+    }
+    double suggested = Math.max(maxDiag, Double.MIN_NORMAL) * 1e-6;
+    String hint =
+        "; the covariance of "
+            + rows
+            + " rows in d = "
+            + d
+            + (rows <= d ? " (N <= d: it is" + " singular)" : "")
+            + " cannot be inverted as is: pass a ridge, e.g. "
+            + suggested
+            + " (1e-6 x the largest variance)";
+    if (!(maxDiag > 0)) {
+      throw new IllegalArgumentException("C + ridge I is zero or negative on the diagonal" + hint);
+    }
+    // Factorised and inverted at unit scale (C + ridge I times 2^-s, exact), so that a ridge of
+    // 1e300 neither underflows the inverse nor leaves it a subnormal: M = 2^-s (2^-s (C + ridge
+    // I))^-1, handed on with its power of two.
+    // An even power, so that the factor scales exactly too (square roots of powers of four).
+    int shift = 2 * Math.floorDiv(CausalMap.binaryExponent(maxDiag), 2);
+    for (int i = 0; i < a.data.length; i++) {
+      a.data[i] = Math.scalb(a.data[i], -shift);
+    }
+    double scaledMaxDiag = Math.scalb(maxDiag, -shift);
+    CholeskyDecomposition_F64<DMatrixRMaj> chol = DecompositionFactory_DDRM.chol(d, true);
+    if (!chol.decompose(a.copy())) {
+      throw new IllegalArgumentException(
+          "C + ridge I (ridge = " + ridge + ") is not positive definite: Cholesky failed" + hint);
+    }
+    DMatrixRMaj l = chol.getT(null);
+    for (int i = 0; i < d; i++) {
+      double p = l.get(i, i);
+      if (!(p * p > SINGULAR_PIVOT * scaledMaxDiag)) {
+        throw new IllegalArgumentException(
+            "C + ridge I (ridge = "
+                + ridge
+                + ") is numerically singular: Cholesky pivot "
+                + i
+                + " is "
+                + Math.scalb(p * p, shift)
+                + " against a largest variance of "
+                + maxDiag
+                + hint);
+      }
+    }
+    // M = L^-T L^-1: invert the triangular factor, then multiply (both in double).
+    double[] linv = invertLower(l.data, d, progress);
+    double[] m = new double[d * d];
+    Parallel.run(
+        "inverse covariance",
+        d,
+        d,
+        () -> null,
+        (state, i) -> {
+          // M_ij = sum_k Linv[k][i] Linv[k][j], k >= max(i, j).
+          for (int j = 0; j <= i; j++) {
+            double s = 0;
+            for (int k = i; k < d; k++) {
+              s += linv[k * d + i] * linv[k * d + j];
+            }
+            m[i * d + j] = s;
+          }
+          return 1;
+        },
+        Parallel.silent(progress));
+    for (int i = 0; i < d; i++) {
+      for (int j = i + 1; j < d; j++) {
+        m[i * d + j] = m[j * d + i];
+      }
+    }
+    progress.progress("inverse covariance", 1, 1);
+    return of(m, d, -shift);
+  }
+
+  private static boolean isZero(double[] c) {
+    for (double x : c) {
+      if (x != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Inverse of a lower-triangular row-major d x d matrix by forward substitution, in double. */
+  private static double[] invertLower(double[] l, int d, ProgressListener progress) {
+    double[] inv = new double[d * d];
+    Parallel.run(
+        "inverse covariance",
+        d,
+        d,
+        () -> null,
+        (state, col) -> {
+          // Column col of L^-1 solves L x = e_col; x_i = 0 for i < col.
+          double[] x = new double[d];
+          for (int i = col; i < d; i++) {
+            double s = i == col ? 1 : 0;
+            int li = i * d;
+            for (int k = col; k < i; k++) {
+              s -= l[li + k] * x[k];
+            }
+            x[i] = s / l[li + i];
+          }
+          for (int i = col; i < d; i++) {
+            inv[i * d + col] = x[i];
+          }
+          return 1;
+        },
+        Parallel.silent(progress));
+    return inv;
+  }
+
+  /**
    * Wraps a float32 tensor, e.g. as read from a {@code .pt} file, after checking it.
    *
    * @param m row-major d x d values. Not modified (widened to double).
@@ -200,20 +378,11 @@ public final class CausalMetric {
 
   /**
    * Maps every row w to {@code L^T w}, accumulated in double, rounded to float32; Euclidean
-   * distances of mapped rows are causal distances. Runs as a blocked float64 product on all cores;
-   * the result does not depend on the number of threads, and bitwise-equal rows map to
-   * bitwise-equal rows.
-   *
-   * @param w the rows, d values each. Not modified.
-   * @return a new N x d matrix with the ids of {@code w}
-   * @throws IllegalArgumentException if the rows do not have d values, or a row is not finite
-   */
-  public EmbeddingMatrix map(EmbeddingMatrix w) {
-    return map(w, ProgressListener.NONE);
-  }
-
-  /**
-   * As {@link #map(EmbeddingMatrix)}, reporting progress (rows) and honouring cancellation.
+   * distances of mapped rows are causal distances. This is the CPU backend's map ({@link
+   * io.github.embeddinggeometry.backend.ComputeBackend#mapRows}): a blocked float64 product on all
+   * cores, each output a sequential sum over its depth, so the result does not depend on the number
+   * of threads and bitwise-equal rows map to bitwise-equal rows. Reports progress (rows) and
+   * honours cancellation.
    *
    * @param w the rows, d values each. Not modified.
    * @param progress receives progress and may cancel. Not modified.

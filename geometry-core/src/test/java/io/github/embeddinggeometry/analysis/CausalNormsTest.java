@@ -98,7 +98,9 @@ class CausalNormsTest {
       }
     }
     EmbeddingMatrix w = cloudWithCovariance(a, mu);
-    CausalMetric m = CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE);
+    CausalMetric m =
+        CausalMetric.inverseOf(
+            backend.covariance(w, ProgressListener.NONE), 0, ProgressListener.NONE);
     // Independent: C from the float rows in double, inverted by Gauss-Jordan.
     double[] c = Float64Oracle.covariance(w, Float64Oracle.mean(w));
     double[] want = invert(c, d);
@@ -114,7 +116,7 @@ class CausalNormsTest {
     }
     assertThat(relativeError(m.tensor(), invert(s, d))).isLessThan(1e-5);
 
-    double[] norms = CausalNorms.norms(w, m);
+    double[] norms = CausalNorms.norms(w, m, ProgressListener.NONE);
     for (int r = 0; r < w.rows(); r++) {
       double q = 0;
       for (int i = 0; i < d; i++) {
@@ -139,7 +141,9 @@ class CausalNormsTest {
     }
     rows[7] = rows[3].clone();
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
-    CausalMetric m = CausalNorms.inverseCovariance(w, 1e-3, backend, ProgressListener.NONE);
+    CausalMetric m =
+        CausalMetric.inverseOf(
+            backend.covariance(w, ProgressListener.NONE), 1e-3, ProgressListener.NONE);
     io.github.embeddinggeometry.metric.MetricSpace causal =
         io.github.embeddinggeometry.metric.MetricSpace.causal(m);
     io.github.embeddinggeometry.density.DensityField f =
@@ -170,12 +174,17 @@ class CausalNormsTest {
     // 3 rows in d = 5: C has rank 2.
     EmbeddingMatrix w =
         EmbeddingMatrix.copyOf(new float[][] {{1, 2, 3, 4, 5}, {0, 1, 0, 1, 0}, {2, 2, 2, 2, 1}});
-    assertThatThrownBy(() -> CausalNorms.inverseCovariance(w, 0, backend, ProgressListener.NONE))
+    assertThatThrownBy(
+            () ->
+                CausalMetric.inverseOf(
+                    backend.covariance(w, ProgressListener.NONE), 0, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ridge")
         .hasMessageContaining("N <= d");
     double ridge = 0.1;
-    CausalMetric m = CausalNorms.inverseCovariance(w, ridge, backend, ProgressListener.NONE);
+    CausalMetric m =
+        CausalMetric.inverseOf(
+            backend.covariance(w, ProgressListener.NONE), ridge, ProgressListener.NONE);
     double[] c = Float64Oracle.covariance(w, Float64Oracle.mean(w));
     for (int i = 0; i < 5; i++) {
       c[i * 5 + i] += ridge;
@@ -202,7 +211,7 @@ class CausalNormsTest {
     }
     System.arraycopy(data, pick[3] * d, data, pick[249] * d, d);
     EmbeddingMatrix w = all.select(pick);
-    double[] norms = CausalNorms.norms(w, m);
+    double[] norms = CausalNorms.norms(w, m, ProgressListener.NONE);
     double[] t = m.tensor();
     for (int r = 0; r < w.rows(); r++) {
       double q = 0;

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
@@ -134,8 +135,8 @@ class BackendChoiceTest {
     }
 
     @Override
-    public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
-      return Backends.cpu().covariance(w, mean, progress);
+    public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
+      return Backends.cpu().covariance(w, progress);
     }
 
     @Override
@@ -185,8 +186,7 @@ class BackendChoiceTest {
         () ->
             new FakeDevice(0) {
               @Override
-              public double[] covariance(
-                  EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+              public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
                 throw new IllegalStateException("CUDA_ERROR_ILLEGAL_ADDRESS");
               }
             };

@@ -44,16 +44,17 @@ class ClosedUseTest {
   @Test
   void aCreatedBackendFailsAfterCloseButTheSharedOnesIgnoreIt() {
     ComputeBackend b = Backends.create("cpu");
-    double[] mean = {1.5, 1.25};
-    assertThat(b.covariance(X, mean)[0]).isEqualTo(1.25); // (2.25 + 2.25 + 0.25 + 0.25) / 4
+    assertThat(b.covariance(X, ProgressListener.NONE).mean()).containsExactly(1.5, 1.25);
+    assertThat(b.covariance(X, ProgressListener.NONE).matrix()[0])
+        .isEqualTo(1.25); // (2.25 + 2.25 + 0.25 + 0.25) / 4
     b.close();
-    closed(() -> b.covariance(X, mean));
+    closed(() -> b.covariance(X, ProgressListener.NONE));
     closed(() -> b.distanceKernel(MetricSpace.euclidean()));
     b.close();
     ComputeBackend checked =
         Backends.checked(new io.github.embeddinggeometry.testing.ReferenceBackend());
     checked.close();
-    closed(() -> checked.covariance(X, mean, ProgressListener.NONE));
+    closed(() -> checked.covariance(X, ProgressListener.NONE));
     Backends.cpu().close();
     assertThat(Backends.cpu().distanceKernel(MetricSpace.euclidean()).distances(X, X)[1])
         .isEqualTo(5f);

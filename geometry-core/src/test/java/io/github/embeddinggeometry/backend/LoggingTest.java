@@ -29,11 +29,11 @@ class LoggingTest {
         ComputeBackend shared = Backends.get();
         try (ComputeBackend own = Backends.create("best");
             ComputeBackend cpu = Backends.create("cpu")) {
-          Pca.fit(w, shared);
-          Pca.fit(w, own);
+          Pca.fit(w, shared, ProgressListener.NONE);
+          Pca.fit(w, own, ProgressListener.NONE);
           DensityEstimator.knn(5, cpu.distanceKernel(MetricSpace.euclidean()))
               .estimate(w, ProgressListener.NONE);
-          CausalMetric.of(identity(16), 16).map(w);
+          CausalMetric.of(identity(16), 16).map(w, ProgressListener.NONE);
         }
         Backends.cpu();
       }

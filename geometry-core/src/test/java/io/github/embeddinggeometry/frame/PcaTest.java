@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.testing.ReferenceBackend;
 import java.util.Random;
@@ -85,7 +87,8 @@ class PcaTest {
     assertThat(r.varianceExplained(0)).isCloseTo(64.0 / d / sum, within(1e-6));
     assertThat(r.cumulativeVariance(2)).isCloseTo((64.0 + 16) / d / sum, within(1e-6));
     assertThat(r.cumulativeVariance(d)).isCloseTo(1, within(1e-6));
-    assertThat(Pca.participationRatio(plantedCloud(mu, a, q), backend, ProgressListener.NONE))
+    assertThat(
+            backend.covariance(plantedCloud(mu, a, q), ProgressListener.NONE).participationRatio())
         .isCloseTo(sum * sum / sq, within(1e-6));
   }
 
@@ -161,7 +164,7 @@ class PcaTest {
         c[p * d + q] = s / m;
       }
     }
-    PcaResult r = Pca.fromCovariance(m, new double[d], c, ProgressListener.NONE);
+    PcaResult r = Pca.fit(Covariance.of(new double[d], c, m), ProgressListener.NONE);
     org.ejml.interfaces.decomposition.EigenDecomposition_F64<org.ejml.data.DMatrixRMaj> eig =
         org.ejml.dense.row.factory.DecompositionFactory_DDRM.eig(d, true, true);
     assertThat(eig.decompose(org.ejml.data.DMatrixRMaj.wrap(d, d, c.clone()))).isTrue();
@@ -207,9 +210,10 @@ class PcaTest {
     c[0] = 5;
     c[d + 1] = 5;
     c[2 * d + 2] = 3;
-    PcaResult r = Pca.topFromCovariance(10, new double[d], c, 3, ProgressListener.NONE);
+    Covariance cov = Covariance.of(new double[d], c, 10);
+    PcaResult r = Pca.top(cov, 3, ProgressListener.NONE);
     assertThat(r.eigenvalues()).containsExactly(new double[] {5, 5, 3}, within(1e-10));
-    PcaResult four = Pca.topFromCovariance(10, new double[d], c, 4, ProgressListener.NONE);
+    PcaResult four = Pca.top(cov, 4, ProgressListener.NONE);
     assertThat(four.eigenvalue(3)).isCloseTo(0, within(1e-10));
   }
 
@@ -233,7 +237,7 @@ class PcaTest {
 
   /** A NaN or infinite row is named by row and vocabulary id, before any covariance. */
   @Test
-  void meanAndFitRejectNonFiniteRowsNamingTheRow() {
+  void fitRejectsNonFiniteRowsNamingTheRow() {
     float[] data = new float[10 * 3];
     for (int i = 0; i < data.length; i++) {
       data[i] = i % 7;
@@ -242,17 +246,21 @@ class PcaTest {
     EmbeddingMatrix w =
         EmbeddingMatrix.wrap(data, 10, 3).withIds(new int[] {0, 1, 2, 3, 4, 5, 6, 17, 18, 19});
     String expected =
-        "row 7 (vocabulary id 17) of the rows holds NaN at column 2; the mean is defined for finite"
-            + " rows only";
-    assertThatThrownBy(() -> Pca.mean(w))
+        "row 7 (vocabulary id 17) of the rows holds NaN at column 2; the covariance is defined for"
+            + " finite rows only";
+    assertThatThrownBy(
+            () -> Pca.fit(w, Backends.checked(new ReferenceBackend()), ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(expected);
-    assertThatThrownBy(() -> Pca.fit(w, new ReferenceBackend()))
+    assertThatThrownBy(() -> Pca.fit(w, Backends.cpu(), ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(expected);
     data[7 * 3 + 2] = 0;
     data[3 * 3] = Float.NEGATIVE_INFINITY;
-    assertThatThrownBy(() -> Pca.fit(w, io.github.embeddinggeometry.backend.Backends.cpu()))
+    assertThatThrownBy(
+            () ->
+                Pca.fit(
+                    w, io.github.embeddinggeometry.backend.Backends.cpu(), ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("row 3 (vocabulary id 3) of the rows holds -Infinity at column 0");
   }

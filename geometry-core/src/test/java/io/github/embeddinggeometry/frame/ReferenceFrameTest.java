@@ -56,7 +56,7 @@ class ReferenceFrameTest {
       data[i] = (float) (rnd.nextGaussian() * (1 + i % d) + 0.3);
     }
     EmbeddingMatrix w = EmbeddingMatrix.wrap(data, n, d);
-    PcaResult pca = Pca.fit(w, Backends.cpu());
+    PcaResult pca = Pca.fit(w, Backends.cpu(), ProgressListener.NONE);
     double[] mean = pca.mean();
     float[] origin = new float[d];
     for (int j = 0; j < d; j++) {

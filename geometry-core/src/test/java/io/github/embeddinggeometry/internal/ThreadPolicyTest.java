@@ -44,7 +44,7 @@ class ThreadPolicyTest {
     Pca.top(w, 3, cpu, record);
     Pca.top(EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, 400, 80), 400, 80), 2, cpu, record);
     SphericalCoordinates.of(w, pca.frame(), 2, 1, 3);
-    CausalMetric m = CausalNorms.inverseCovariance(w, 1e-3, cpu, record);
+    CausalMetric m = CausalMetric.inverseOf(cpu.covariance(w, record), 1e-3, record);
     CausalNorms.norms(w, m, record);
     DensityEstimator.knn(10, cpu.distanceKernel(MetricSpace.causal(m))).estimate(w, record);
     DensityEstimator.knn(10, cpu.distanceKernel(MetricSpace.cosine())).estimate(w, record);

@@ -2,7 +2,9 @@ package io.github.embeddinggeometry.metric;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.TileKernel;
@@ -67,9 +69,66 @@ class CausalMetricTest {
           .isCloseTo(metric.norm(g), org.assertj.core.data.Offset.offset(1e-5 * metric.norm(g)));
     }
     EmbeddingMatrix view = w.select(new int[] {3, 40, 77});
-    EmbeddingMatrix mv = metric.map(view);
+    EmbeddingMatrix mv = metric.map(view, ProgressListener.NONE);
     assertThat(mv.ids()).containsExactly(3, 40, 77);
-    assertThat(mv.row(2)).isEqualTo(metric.map(w).row(77));
+    assertThat(mv.row(2)).isEqualTo(metric.map(w, ProgressListener.NONE).row(77));
+  }
+
+  /** The CPU backend's row map is the map its causal kernels use: the same bits, the same ids. */
+  @Test
+  void cpuBackendMapRowsIsTheMetricsMap() {
+    Random rnd = new Random(3);
+    int d = 70;
+    CausalMetric metric = CausalMetric.of(spd(rnd, d), d);
+    EmbeddingMatrix w = EmbeddingMatrix.wrap(Float64Oracle.gaussian(rnd, 200, d), 200, d);
+    EmbeddingMatrix view = w.select(new int[] {5, 17, 199});
+    for (EmbeddingMatrix x : List.of(w, view)) {
+      EmbeddingMatrix got =
+          io.github.embeddinggeometry.backend.Backends.cpu()
+              .mapRows(x, metric, ProgressListener.NONE);
+      EmbeddingMatrix want = metric.map(x, ProgressListener.NONE);
+      assertThat(got.compact().backingArray()).containsExactly(want.compact().backingArray());
+      assertThat(got.ids()).containsExactly(want.ids());
+    }
+  }
+
+  /** C = [[8/3, 4/3], [4/3, 8/3]] (det 16/3) and C + I (det 35/3), inverted by hand. */
+  @Test
+  void inverseOfAHandInvertedCovariance() {
+    Covariance c =
+        Covariance.of(new double[] {3, 4}, new double[] {8.0 / 3, 4.0 / 3, 4.0 / 3, 8.0 / 3}, 3);
+    assertThat(CausalMetric.inverseOf(c, 0, ProgressListener.NONE).tensor())
+        .containsExactly(new double[] {0.5, -0.25, -0.25, 0.5}, within(1e-15));
+    assertThat(CausalMetric.inverseOf(c, 1, ProgressListener.NONE).tensor())
+        .containsExactly(new double[] {11.0 / 35, -4.0 / 35, -4.0 / 35, 11.0 / 35}, within(1e-15));
+    // a ridge of 1e300 gives M = I / 1e300 up to C's share, without underflow
+    double[] huge = CausalMetric.inverseOf(c, 1e300, ProgressListener.NONE).tensor();
+    assertThat(huge[0]).isCloseTo(1e-300, within(1e-312));
+  }
+
+  @Test
+  void inverseOfASingularCovarianceNamesTheProblem() {
+    // rows (0, 0), (2, 2): C = [[1, 1], [1, 1]], rank 1 from N = 2 <= d = 2
+    Covariance rank1 = Covariance.of(new double[] {1, 1}, new double[] {1, 1, 1, 1}, 2);
+    assertThatThrownBy(() -> CausalMetric.inverseOf(rank1, 0, ProgressListener.NONE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("C + ridge I (ridge = 0.0)")
+        .hasMessageContaining("N <= d")
+        .hasMessageContaining("pass a ridge, e.g. 1.0E-6");
+    // with a ridge: (C + r I)^-1 = (1/(r (r + 2))) [[1 + r, -1], [-1, 1 + r]]
+    double r = 0.5;
+    double s = 1 / (r * (r + 2));
+    assertThat(CausalMetric.inverseOf(rank1, r, ProgressListener.NONE).tensor())
+        .containsExactly(new double[] {(1 + r) * s, -s, -s, (1 + r) * s}, within(1e-14));
+    Covariance zero = Covariance.of(new double[2], new double[4], 5);
+    assertThatThrownBy(() -> CausalMetric.inverseOf(zero, 0, ProgressListener.NONE))
+        .hasMessageContaining("covariance of these 5 rows is zero");
+    assertThat(CausalMetric.inverseOf(zero, 4, ProgressListener.NONE).tensor())
+        .containsExactly(0.25, 0, 0, 0.25);
+    assertThatThrownBy(() -> CausalMetric.inverseOf(zero, -1, ProgressListener.NONE))
+        .hasMessageContaining("ridge must be finite and >= 0");
+    assertThatThrownBy(() -> CausalMetric.inverseOf(zero, Double.NaN, ProgressListener.NONE))
+        .hasMessageContaining("ridge must be finite and >= 0");
   }
 
   @Test
@@ -84,9 +143,9 @@ class CausalMetricTest {
     assertThatThrownBy(() -> CausalMetric.of(new double[] {1, Double.NaN, Double.NaN, 1}, 2))
         .hasMessageContaining("not finite");
     CausalMetric m = CausalMetric.of(new double[] {4, 0, 0, 9}, 2);
-    assertThatThrownBy(() -> m.map(EmbeddingMatrix.wrap(new float[3], 1, 3)))
+    assertThatThrownBy(() -> m.map(EmbeddingMatrix.wrap(new float[3], 1, 3), ProgressListener.NONE))
         .hasMessageContaining("d = 3");
-    assertThat(m.map(EmbeddingMatrix.wrap(new float[] {1, 1}, 1, 2)).row(0))
+    assertThat(m.map(EmbeddingMatrix.wrap(new float[] {1, 1}, 1, 2), ProgressListener.NONE).row(0))
         .containsExactly(2f, 3f);
   }
 }

@@ -104,7 +104,9 @@ class MetricScaleTest {
   @Test
   void hugeRidgesKeepTheDensestRowAndTheOrder() {
     for (double ridge : new double[] {1e10, 1e100, 1e200, 1e300}) {
-      CausalMetric m = CausalNorms.inverseCovariance(w, ridge, Backends.cpu());
+      CausalMetric m =
+          CausalMetric.inverseOf(
+              Backends.cpu().covariance(w, ProgressListener.NONE), ridge, ProgressListener.NONE);
       double scale = 1 / Math.sqrt(ridge); // M = (C + ridge I)^-1 = I / ridge to 1e-10
       try (DistanceKernel k = kernel(m)) {
         Neighbours nb = k.nearest(w, K, ProgressListener.NONE);
@@ -118,7 +120,7 @@ class MetricScaleTest {
           }
         }
       }
-      double[] norms = CausalNorms.norms(w, m);
+      double[] norms = CausalNorms.norms(w, m, ProgressListener.NONE);
       float[] row = w.row(7);
       double euclid = 0;
       for (float v : row) {

@@ -464,7 +464,7 @@ public abstract class DistanceKernelContract extends BackendContract {
     assertThatThrownBy(() -> kernel(MetricSpace.euclidean()).distances(view, view))
         .hasMessageContaining("row 1 (vocabulary id 7)");
     x[7 * 5 + 2] = Float.POSITIVE_INFINITY;
-    assertThatThrownBy(() -> backend.covariance(m, new double[5], ProgressListener.NONE))
+    assertThatThrownBy(() -> backend.covariance(m, ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("row 7")
         .hasMessageContaining("Infinity");
@@ -495,7 +495,5 @@ public abstract class DistanceKernelContract extends BackendContract {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("d = 3")
         .hasMessageContaining("4 x 4");
-    assertThatThrownBy(() -> backend.covariance(a, new double[2], ProgressListener.NONE))
-        .hasMessageContaining("mean has 2 values");
   }
 }

@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.testing;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -27,9 +28,10 @@ public final class ReferenceBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+  public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
+    double[] mean = Float64Oracle.mean(w);
     double[] c = Float64Oracle.covariance(w, mean);
     progress.progress("covariance", w.rows(), w.rows());
-    return c;
+    return Covariance.of(mean, c, w.rows());
   }
 }

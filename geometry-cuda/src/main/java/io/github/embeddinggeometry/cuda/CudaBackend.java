@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.cuda;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -7,6 +8,8 @@ import io.github.embeddinggeometry.cuda.internal.CudaCovariance;
 import io.github.embeddinggeometry.cuda.internal.CudaDistanceKernel;
 import io.github.embeddinggeometry.cuda.internal.CudaProbe;
 import io.github.embeddinggeometry.cuda.internal.CudaSession;
+import io.github.embeddinggeometry.cuda.internal.DeviceCausalMap;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.ArrayList;
@@ -135,13 +138,29 @@ public final class CudaBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+  public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
     synchronized (this) {
       if (closed) {
         throw new IllegalStateException("CUDA backend is closed");
       }
     }
-    return CudaCovariance.covariance(session, w, mean, progress);
+    return CudaCovariance.covariance(session, w, progress);
+  }
+
+  /**
+   * The causal row map on the device (kernel {@code causal_map}): the same float64 order as the CPU
+   * backend's map, bit-equal to it where the CPU's micro-kernel fuses multiply-adds, within one
+   * float32 rounding elsewhere.
+   */
+  @Override
+  public EmbeddingMatrix mapRows(
+      EmbeddingMatrix w, CausalMetric metric, ProgressListener progress) {
+    synchronized (this) {
+      if (closed) {
+        throw new IllegalStateException("CUDA backend is closed");
+      }
+    }
+    return DeviceCausalMap.mapRows(session, w, metric, progress);
   }
 
   /** Closes every kernel made here and releases the GPU; idempotent. */

@@ -121,6 +121,38 @@ class CudaAgreementIT {
     checkBlocks(MetricSpace.cosine(), w, w);
   }
 
+  /**
+   * The causal row map on the device against the CPU backend's map (the CUDA distance kernel maps
+   * its rows this way): within one float32 rounding of each value, most of them bit-equal (all of
+   * them where the CPU kernel fuses multiply-adds); d = 300 spans several 16-wide tiles and a
+   * ragged last one, the view of selected rows keeps its ids.
+   */
+  @Test
+  void causalMapOnTheDeviceMatchesTheCpuMap() {
+    int d = 300;
+    EmbeddingMatrix w = data(1000, d, 3, SEED + 7);
+    Random rnd = new Random(SEED + 8);
+    CausalMetric cm = Float64Oracle.randomMetric(rnd, d);
+    int[] pick = {999, 0, 1, 500, 998};
+    for (EmbeddingMatrix x : List.of(w, w.select(pick))) {
+      EmbeddingMatrix got = gpu.mapRows(x, cm, ProgressListener.NONE);
+      EmbeddingMatrix want = Backends.cpu().mapRows(x, cm, ProgressListener.NONE);
+      assertThat(got.ids()).containsExactly(want.ids());
+      long same = 0;
+      for (int r = 0; r < x.rows(); r++) {
+        for (int j = 0; j < d; j++) {
+          float g = got.get(r, j);
+          float c = want.get(r, j);
+          same += Float.floatToRawIntBits(g) == Float.floatToRawIntBits(c) ? 1 : 0;
+          assertThat(Math.abs(g - c))
+              .as("(L^T w)[%d][%d] device %s, CPU %s", r, j, g, c)
+              .isLessThanOrEqualTo(Math.ulp(c));
+        }
+      }
+      assertThat(same).as("bit-equal values").isGreaterThan((long) x.rows() * d / 2);
+    }
+  }
+
   @Test
   void causalBlocksAgreeWithCpu() {
     int d = 48;

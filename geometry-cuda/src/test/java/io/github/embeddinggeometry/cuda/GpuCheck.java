@@ -9,6 +9,7 @@ import io.github.embeddinggeometry.cuda.internal.ChunkPlan;
 import io.github.embeddinggeometry.cuda.internal.CudaSession;
 import io.github.embeddinggeometry.cuda.internal.DeviceBench;
 import io.github.embeddinggeometry.cuda.internal.MemoryBudget;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
@@ -32,8 +33,9 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 
 /**
  * The entry point of the device jar (gpu-check.sh): runs the GPU agreement suite (*IT) through the
- * JUnit launcher, then the GPU benchmarks of issue 7, and prints one table. Without a GPU it prints
- * why and the skipped tests. A test tool, so it prints; the library does not.
+ * JUnit launcher, then the GPU benchmarks of issue 7 and the device causal map against the CPU map,
+ * and prints one table. Without a GPU it prints why and the skipped tests. A test tool, so it
+ * prints; the library does not.
  *
  * <p>Properties: {@code check.n}, {@code check.d}, {@code check.m} (benchmark sizes, default
  * 151,936, 2,560, 16,384), {@code check.k} (20), {@code check.torch} (file with {@code
@@ -235,7 +237,42 @@ public final class GpuCheck {
             plan.bytes() < 16e9);
         agreement(w, nn, k);
       }
+      causalMap(gpu, w.slice(0, m));
     }
+  }
+
+  /**
+   * The causal row map on the device against the CPU backend's map, on the first m rows and M = (C
+   * + ridge I)^-1 of their covariance (ridge 1e-6 of the mean variance): every value within one
+   * float32 ulp, and the share of bit-equal values reported.
+   */
+  private void causalMap(CudaBackend gpu, EmbeddingMatrix rows) {
+    EmbeddingMatrix x = rows.compact();
+    var cov = Backends.cpu().covariance(x, ProgressListener.NONE);
+    CausalMetric metric =
+        CausalMetric.inverseOf(cov, 1e-6 * cov.trace() / cov.dim(), ProgressListener.NONE);
+    long t0 = System.nanoTime();
+    EmbeddingMatrix got = gpu.mapRows(x, metric, ProgressListener.NONE);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    EmbeddingMatrix want = Backends.cpu().mapRows(x, metric, ProgressListener.NONE);
+    float[] g = got.backingArray();
+    float[] c = want.backingArray();
+    long same = 0;
+    long beyond = 0;
+    for (int i = 0; i < c.length; i++) {
+      same += Float.floatToRawIntBits(g[i]) == Float.floatToRawIntBits(c[i]) ? 1 : 0;
+      beyond += Math.abs(g[i] - c[i]) <= Math.ulp(c[i]) ? 0 : 1;
+    }
+    row(
+        String.format(Locale.ROOT, "causal map on the device, %,d x %,d", x.rows(), x.dim()),
+        String.format(
+            Locale.ROOT,
+            "%.3f s; %.4f%% bit-equal to the CPU map, %d values beyond 1 ulp",
+            seconds,
+            100.0 * same / c.length,
+            beyond),
+        "0 beyond 1 ulp",
+        beyond == 0);
   }
 
   /**

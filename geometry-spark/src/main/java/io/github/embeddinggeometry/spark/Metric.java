@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.spi.cpu.BlockKnn;
 import io.github.embeddinggeometry.metric.CausalMetric;
@@ -65,7 +66,9 @@ final class Metric implements Serializable {
 
   /** Rows in the space the block kernels work in: mapped by the Cholesky factor when causal. */
   EmbeddingMatrix map(EmbeddingMatrix rows) {
-    return kind.equals("causal") && rows.rows() > 0 ? causal().map(rows) : rows;
+    return kind.equals("causal") && rows.rows() > 0
+        ? causal().map(rows, ProgressListener.NONE)
+        : rows;
   }
 
   /** The block k-NN of this metric (on {@link #map mapped} rows). */

@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.spark;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import io.github.embeddinggeometry.backend.spi.cpu.CovarianceGroups;
@@ -51,6 +52,15 @@ final class MomentsJob {
     double[] root = tree(m, new CovarianceLeaf(mb, d));
     mb.destroy();
     return CanonicalSums.covariance(root, d, m.rows());
+  }
+
+  /**
+   * Mean and covariance, the mean's pass first: {@code ComputeBackend.covariance(w,
+   * ProgressListener.NONE)}.
+   */
+  static Covariance moments(JavaSparkContext sc, RowBlocks m) {
+    double[] mean = mean(m);
+    return Covariance.of(mean, covariance(sc, m, mean), m.rows());
   }
 
   private static void requireRows(RowBlocks m) {

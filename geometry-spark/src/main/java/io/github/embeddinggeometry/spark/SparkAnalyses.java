@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.spark;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CausalNorms;
@@ -424,7 +425,8 @@ public final class SparkAnalyses {
   // ------------------------------------------------------------------ moments, PCA, causal
 
   /**
-   * The column mean, {@code Pca.mean(w)}: the same summation order, the same bits.
+   * The column mean, the mean of {@code ComputeBackend.covariance(w, ProgressListener.NONE)}: the
+   * same summation order, the same bits.
    *
    * @param m the rows, at least one
    * @return a new array of d values
@@ -435,23 +437,23 @@ public final class SparkAnalyses {
   }
 
   /**
-   * The biased covariance, {@code ComputeBackend.covariance(w, mean)} of the CPU backend.
+   * Mean and biased covariance, {@code ComputeBackend.covariance(w, ProgressListener.NONE)} of the
+   * CPU backend, bit for bit: two passes on the cluster over blocks kept in executor memory (see
+   * {@link #pca}).
    *
    * @param m the rows, at least one
-   * @param mean the column mean, usually {@link #mean(RowBlocks)}, d values. Not modified (a copy
-   *     travels as a broadcast).
-   * @return a new array, row-major d x d
-   * @throws IllegalArgumentException if {@code m} has no rows or {@code mean} does not hold d
-   *     values
+   * @return mean, d x d matrix and N
+   * @throws IllegalArgumentException if {@code m} has no rows
    */
-  public double[] covariance(RowBlocks m, double[] mean) {
-    return Jobs.run(() -> MomentsJob.covariance(sc, m, mean));
+  public Covariance covariance(RowBlocks m) {
+    return readOnce(m, () -> Jobs.run(() -> MomentsJob.moments(sc, m)));
   }
 
   /**
-   * The full PCA, {@code Pca.fit(w)}: mean and covariance on the cluster, the decomposition on the
-   * driver. The input is read once: its blocks stay in executor memory (spilling to disk) between
-   * the two passes, and are dropped afterwards unless the caller had persisted them.
+   * The full PCA, {@code Pca.fit(w, ProgressListener.NONE)}: mean and covariance on the cluster,
+   * the decomposition on the driver. The input is read once: its blocks stay in executor memory
+   * (spilling to disk) between the two passes, and are dropped afterwards unless the caller had
+   * persisted them.
    *
    * @param m the rows, at least one
    * @return mean, all d eigenvalues (descending) and signed eigenvectors
@@ -459,12 +461,7 @@ public final class SparkAnalyses {
    * @throws IllegalStateException if the symmetric eigen-decomposition fails
    */
   public PcaResult pca(RowBlocks m) {
-    return readOnce(
-        m,
-        () -> {
-          double[] mean = mean(m);
-          return Pca.fromCovariance(m.rows(), mean, covariance(m, mean), ProgressListener.NONE);
-        });
+    return Pca.fit(covariance(m), ProgressListener.NONE);
   }
 
   /**
@@ -487,8 +484,9 @@ public final class SparkAnalyses {
   }
 
   /**
-   * The causal metric {@code CausalNorms.inverseCovariance(w, ridge)}: mean and covariance on the
-   * cluster, {@code M = (C + ridge I)^-1} on the driver.
+   * The causal metric {@code CausalMetric.inverseOf(backend.covariance(w, ProgressListener.NONE),
+   * ridge, ProgressListener.NONE)}: mean and covariance on the cluster, {@code M = (C + ridge
+   * I)^-1} on the driver.
    *
    * @param m the rows, at least one
    * @param ridge added to the diagonal of C before inverting, &gt;= 0, in the units of C
@@ -497,8 +495,7 @@ public final class SparkAnalyses {
    *     or not positive definite (with a suggested ridge)
    */
   public CausalMetric inverseCovariance(RowBlocks m, double ridge) {
-    double[] c = readOnce(m, () -> covariance(m, mean(m)));
-    return CausalNorms.inverse(c, m.dim(), ridge, m.rows(), ProgressListener.NONE);
+    return CausalMetric.inverseOf(covariance(m), ridge, ProgressListener.NONE);
   }
 
   /**
@@ -517,7 +514,10 @@ public final class SparkAnalyses {
             b -> {
               MetricSpace.Causal c = (MetricSpace.Causal) shipped.space();
               return new BlockValues(
-                  b.index(), b.start(), b.idArray(), CausalNorms.norms(b.matrix(), c.metric()));
+                  b.index(),
+                  b.start(),
+                  b.idArray(),
+                  CausalNorms.norms(b.matrix(), c.metric(), ProgressListener.NONE));
             });
   }
 

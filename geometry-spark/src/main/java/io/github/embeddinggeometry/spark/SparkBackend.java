@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.spark;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
@@ -81,13 +82,13 @@ public final class SparkBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+  public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
     ProgressListener.checkCancelled(progress);
     progress.progress("covariance", 0, w.rows());
     RowBlocks m = spark.of(w, blocksFor(w.rows(), w.dim(), 1));
-    double[] c;
+    Covariance c;
     try {
-      c = spark.covariance(m, mean);
+      c = spark.covariance(m);
     } finally {
       m.release();
     }

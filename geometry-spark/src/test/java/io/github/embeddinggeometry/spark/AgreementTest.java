@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CausalNorms;
@@ -136,12 +137,14 @@ class AgreementTest {
   })
   void meanCovarianceAndPcaAreTheSameBits(int n, int d, int b) {
     EmbeddingMatrix w = TestSpark.matrix(n, d, 0, n * 3L + d);
-    double[] mean = Pca.mean(w, ProgressListener.NONE);
-    double[] cov = CPU.covariance(w, mean, ProgressListener.NONE);
+    Covariance moments = CPU.covariance(w, ProgressListener.NONE);
     RowBlocks m = spark.of(w, b);
-    assertThat(spark.mean(m)).containsExactly(mean);
-    assertThat(spark.covariance(m, mean)).containsExactly(cov);
-    PcaResult want = Pca.fromCovariance(n, mean, cov, ProgressListener.NONE);
+    assertThat(spark.mean(m)).containsExactly(moments.mean());
+    Covariance viaSpark = spark.covariance(m);
+    assertThat(viaSpark.mean()).containsExactly(moments.mean());
+    assertThat(viaSpark.matrix()).containsExactly(moments.matrix());
+    assertThat(viaSpark.rows()).isEqualTo(n);
+    PcaResult want = Pca.fit(moments, ProgressListener.NONE);
     PcaResult got = spark.pca(m);
     assertThat(got.eigenvalues()).containsExactly(want.eigenvalues());
     assertThat(got.eigenvectors()).containsExactly(want.eigenvectors());
@@ -150,11 +153,12 @@ class AgreementTest {
   @Test
   void causalNormsAreTheSameBits() {
     EmbeddingMatrix w = TestSpark.matrix(900, 12, 0, 5);
-    CausalMetric c = CausalNorms.inverseCovariance(w, 0, CPU, ProgressListener.NONE);
+    CausalMetric c =
+        CausalMetric.inverseOf(CPU.covariance(w, ProgressListener.NONE), 0, ProgressListener.NONE);
     RowBlocks m = spark.of(w, 3);
     CausalMetric viaSpark = spark.inverseCovariance(m, 0);
     assertThat(viaSpark.tensor()).containsExactly(c.tensor());
-    assertValues(spark.causalNorms(m, c), CausalNorms.norms(w, c));
+    assertValues(spark.causalNorms(m, c), CausalNorms.norms(w, c, ProgressListener.NONE));
   }
 
   static MetricSpace metric(String name, EmbeddingMatrix w) {
@@ -163,7 +167,8 @@ class AgreementTest {
         return MetricSpace.cosine();
       case "causal":
         return MetricSpace.causal(
-            CausalNorms.inverseCovariance(w, 1e-3, CPU, ProgressListener.NONE));
+            CausalMetric.inverseOf(
+                CPU.covariance(w, ProgressListener.NONE), 1e-3, ProgressListener.NONE));
       default:
         return MetricSpace.euclidean();
     }

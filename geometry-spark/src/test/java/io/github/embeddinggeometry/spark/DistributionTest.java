@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
@@ -106,7 +107,7 @@ class DistributionTest {
       assertThat(files.filter(f -> f.toString().endsWith(".safetensors")).count()).isEqualTo(1);
     }
     assertThat(largestPartition(m.rdd().rdd())).isLessThan(4096);
-    double[] mean = Pca.mean(w, ProgressListener.NONE);
+    double[] mean = Backends.cpu().covariance(w, ProgressListener.NONE).mean();
     SparkAnalyses spark = SparkAnalyses.on(sc);
     assertThat(spark.mean(m)).containsExactly(mean);
     for (RowBlock b : m.rdd().collect()) {
@@ -136,13 +137,8 @@ class DistributionTest {
                     }),
             "counted");
     PcaResult got = SparkAnalyses.on(sc).pca(counted);
-    double[] mean = Pca.mean(w, ProgressListener.NONE);
     PcaResult want =
-        Pca.fromCovariance(
-            w.rows(),
-            mean,
-            Backends.cpu().covariance(w, mean, ProgressListener.NONE),
-            ProgressListener.NONE);
+        Pca.fit(Backends.cpu().covariance(w, ProgressListener.NONE), ProgressListener.NONE);
     assertThat(got.eigenvalues()).containsExactly(want.eigenvalues());
     assertThat(reads.value()).as("blocks computed").isEqualTo(3);
     assertThat(counted.rdd().getStorageLevel())
@@ -164,8 +160,9 @@ class DistributionTest {
     Path file = dir.resolve("w.npy");
     NpyWriter.write(file, Tensors.of("W", w.backingArray(), n, d));
     assertThat(Files.size(file)).isGreaterThan(300L << 20);
-    double[] mean = Pca.mean(w, ProgressListener.NONE);
-    double[] cov = Backends.cpu().covariance(w, mean, ProgressListener.NONE);
+    Covariance moments = Backends.cpu().covariance(w, ProgressListener.NONE);
+    double[] mean = moments.mean();
+    double[] cov = moments.matrix();
     try (JavaSparkContext sc =
         new JavaSparkContext(
             TestSpark.conf("local-cluster[2,1,1024]")
@@ -174,10 +171,10 @@ class DistributionTest {
       SparkAnalyses spark = SparkAnalyses.on(sc);
       RowBlocks read = spark.read(file.toString(), 8);
       assertThat(spark.mean(read)).containsExactly(mean);
-      assertThat(spark.covariance(read, mean)).containsExactly(cov);
+      assertThat(spark.covariance(read).matrix()).containsExactly(cov);
       RowBlocks shipped = spark.of(w, 8);
       assertThat(spark.mean(shipped)).containsExactly(mean);
-      assertThat(spark.covariance(shipped, mean)).containsExactly(cov);
+      assertThat(spark.covariance(shipped).matrix()).containsExactly(cov);
       shipped.release();
     }
   }

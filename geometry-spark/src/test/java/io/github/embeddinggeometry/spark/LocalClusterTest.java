@@ -2,13 +2,14 @@ package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
-import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
 import java.nio.file.Path;
@@ -39,8 +40,10 @@ class LocalClusterTest {
       RowBlocks m = spark.read(file.toString(), 5);
       MetricSpace causal =
           MetricSpace.causal(
-              io.github.embeddinggeometry.analysis.CausalNorms.inverseCovariance(
-                  w, 1e-3, Backends.cpu(), ProgressListener.NONE));
+              CausalMetric.inverseOf(
+                  Backends.cpu().covariance(w, ProgressListener.NONE),
+                  1e-3,
+                  ProgressListener.NONE));
       for (MetricSpace metric : List.of(MetricSpace.euclidean(), causal)) {
         Neighbours want =
             Backends.cpu().distanceKernel(metric).nearest(w, 20, ProgressListener.NONE);
@@ -59,10 +62,11 @@ class LocalClusterTest {
                   w,
                   Backends.cpu().distanceKernel(MetricSpace.euclidean()),
                   ProgressListener.NONE));
-      double[] mean = Pca.mean(w, ProgressListener.NONE);
-      assertThat(spark.mean(m)).containsExactly(mean);
-      assertThat(spark.covariance(m, mean))
-          .containsExactly(Backends.cpu().covariance(w, mean, ProgressListener.NONE));
+      Covariance want = Backends.cpu().covariance(w, ProgressListener.NONE);
+      assertThat(spark.mean(m)).containsExactly(want.mean());
+      Covariance got = spark.covariance(m);
+      assertThat(got.mean()).containsExactly(want.mean());
+      assertThat(got.matrix()).containsExactly(want.matrix());
     }
   }
 }

@@ -2,11 +2,11 @@ package io.github.embeddinggeometry.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.density.DensityField;
-import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.io.MiniLm;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
@@ -41,10 +41,11 @@ class MiniLmTest {
     }
     assertThat(rows).isEqualTo(30_522);
     AgreementTest.assertValues(spark.densities(knn), DensityField.of(want).densities());
-    double[] mean = Pca.mean(w, ProgressListener.NONE);
-    assertThat(spark.mean(m)).containsExactly(mean);
-    assertThat(spark.covariance(m, mean))
-        .containsExactly(Backends.cpu().covariance(w, mean, ProgressListener.NONE));
+    Covariance cpu = Backends.cpu().covariance(w, ProgressListener.NONE);
+    assertThat(spark.mean(m)).containsExactly(cpu.mean());
+    Covariance viaSpark = spark.covariance(m);
+    assertThat(viaSpark.mean()).containsExactly(cpu.mean());
+    assertThat(viaSpark.matrix()).containsExactly(cpu.matrix());
     knn.unpersist();
     m.rdd().unpersist();
   }

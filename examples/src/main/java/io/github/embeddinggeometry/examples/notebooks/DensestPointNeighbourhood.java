@@ -3,7 +3,7 @@ package io.github.embeddinggeometry.examples.notebooks;
 import static io.github.embeddinggeometry.ProgressListener.NONE;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.analysis.CausalNorms;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DensestPoint;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -46,7 +46,9 @@ public final class DensestPointNeighbourhood {
       ComputeBackend backend = Backends.get();
       EmbeddingMatrix w = data.matrix();
       // The causal metric M = C^-1 of W (the notebook loaded a metric tensor file).
-      CausalMetric m = CausalNorms.inverseCovariance(w, RIDGE, backend, NONE);
+      CausalMetric m =
+          CausalMetric.inverseOf(
+              backend.covariance(w, ProgressListener.NONE), RIDGE, ProgressListener.NONE);
       try (DistanceKernel causal = backend.distanceKernel(MetricSpace.causal(m));
           DistanceKernel cosine = backend.distanceKernel(MetricSpace.cosine())) {
         // Compute k-NN densities, then the densest point's neighbourhoods.

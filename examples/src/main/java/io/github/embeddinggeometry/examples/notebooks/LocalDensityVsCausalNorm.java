@@ -2,8 +2,9 @@ package io.github.embeddinggeometry.examples.notebooks;
 
 import static io.github.embeddinggeometry.ProgressListener.NONE;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.analysis.CausalNorms;
+import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.CoreShellOuter;
 import io.github.embeddinggeometry.analysis.DensityVsNorm;
 import io.github.embeddinggeometry.analysis.RadialProfile;
@@ -12,7 +13,6 @@ import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.density.DensityField;
 import io.github.embeddinggeometry.density.FiniteSummary;
 import io.github.embeddinggeometry.density.KnnDensity;
-import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.io.MiniLm;
 import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
@@ -53,9 +53,9 @@ public final class LocalDensityVsCausalNorm {
       ComputeBackend backend = Backends.get();
       EmbeddingMatrix w = data.matrix();
       // The metric tensor M = C^-1 and the effective dimension, from the covariance C of W.
-      double[] c = backend.covariance(w, Pca.mean(w, NONE), NONE);
-      CausalMetric m = CausalNorms.inverse(c, w.dim(), RIDGE, w.rows(), NONE);
-      int dEff = DensityField.effectiveDimension(Pca.participationRatio(c, w.dim()));
+      Covariance c = backend.covariance(w, ProgressListener.NONE);
+      CausalMetric m = CausalMetric.inverseOf(c, RIDGE, ProgressListener.NONE);
+      int dEff = DensityField.effectiveDimension(c.participationRatio());
       // k-NN density in the causal metric, then everything the notebook derives from it.
       try (DistanceKernel causal = backend.distanceKernel(MetricSpace.causal(m))) {
         DensityField field = KnnDensity.of(K, causal).estimate(w, NONE);

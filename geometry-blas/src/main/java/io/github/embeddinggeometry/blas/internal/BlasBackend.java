@@ -1,5 +1,6 @@
 package io.github.embeddinggeometry.blas.internal;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
@@ -52,7 +53,7 @@ public final class BlasBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
-    return java.covariance(w, mean, progress);
+  public Covariance covariance(EmbeddingMatrix w, ProgressListener progress) {
+    return java.covariance(w, progress);
   }
 }

@@ -1,9 +1,11 @@
 package io.github.embeddinggeometry.backend.spi;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
 import java.io.Serializable;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -78,6 +80,52 @@ public final class CanonicalSums {
       }
     }
     return s;
+  }
+
+  /**
+   * The column mean {@code mu = (1/N) sum_i W_i} in this order, the group partials in parallel on
+   * the library pool: the mean of every backend's covariance.
+   *
+   * @param w the rows
+   * @param progress may cancel (no reports: the pass is short next to the covariance's)
+   * @return a new array of length d
+   * @throws IllegalArgumentException if w has no rows, or a row holds NaN or infinity (naming the
+   *     first such row, its vocabulary id and the column)
+   */
+  public static double[] mean(EmbeddingMatrix w, ProgressListener progress) {
+    Objects.requireNonNull(w, "w");
+    Objects.requireNonNull(progress, "progress");
+    int n = w.rows();
+    if (n == 0) {
+      throw new IllegalArgumentException("the mean of a matrix with 0 rows is undefined");
+    }
+    int groups = groups(n);
+    double[][] partial = new double[groups][];
+    Parallel.run(
+        "mean",
+        groups,
+        n,
+        () -> null,
+        (state, g) -> {
+          int from = g * GROUP_ROWS;
+          int to = Math.min(n, from + GROUP_ROWS);
+          partial[g] = meanPartial(w, from, to);
+          return to - from;
+        },
+        Parallel.silent(progress));
+    Nodes tree = new Nodes(groups);
+    for (int g = 0; g < groups; g++) {
+      tree.addLeaf(g, partial[g]);
+    }
+    double[] root = tree.root();
+    for (int j = 0; j < root.length; j++) {
+      // A float32 sum in double cannot overflow, so a non-finite sum means a non-finite input:
+      // only then are the rows scanned again, to name the first bad one.
+      if (!Double.isFinite(root[j])) {
+        Arguments.finiteRows(w, 0, n, "rows", "the mean");
+      }
+    }
+    return mean(root, n);
   }
 
   /**

@@ -3,9 +3,12 @@ package io.github.embeddinggeometry.internal.cpu;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.backend.spi.TileKernel;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.util.Objects;
@@ -43,8 +46,17 @@ public final class CpuBackend implements ComputeBackend {
   }
 
   @Override
-  public double[] covariance(EmbeddingMatrix w, double[] mean, ProgressListener progress) {
-    return Covariance.compute(kern, w, mean, progress);
+  public io.github.embeddinggeometry.Covariance covariance(
+      EmbeddingMatrix w, ProgressListener progress) {
+    double[] mean = CanonicalSums.mean(w, progress);
+    double[] c = Covariance.compute(kern, w, mean, progress);
+    return io.github.embeddinggeometry.Covariance.of(mean, c, w.rows());
+  }
+
+  @Override
+  public EmbeddingMatrix mapRows(
+      EmbeddingMatrix w, CausalMetric metric, ProgressListener progress) {
+    return CausalMap.map(kern, w, metric.choleskyLower(), progress);
   }
 
   /** The micro-kernel in use. */

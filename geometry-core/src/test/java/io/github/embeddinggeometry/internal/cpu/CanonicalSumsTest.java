@@ -3,10 +3,10 @@ package io.github.embeddinggeometry.internal.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.CanonicalSums;
-import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -81,8 +81,9 @@ class CanonicalSumsTest {
       x[i] = (float) (0.5 + rnd.nextGaussian());
     }
     EmbeddingMatrix w = EmbeddingMatrix.wrap(x, n, d);
-    double[] mean = Pca.mean(w, ProgressListener.NONE);
-    double[] cov = Backends().covariance(w, mean, ProgressListener.NONE);
+    Covariance moments = Backends().covariance(w, ProgressListener.NONE);
+    double[] mean = moments.mean();
+    double[] cov = moments.matrix();
     int groups = CanonicalSums.groups(n);
     CanonicalSums.Nodes m = new CanonicalSums.Nodes(groups);
     CanonicalSums.Nodes c = new CanonicalSums.Nodes(groups);

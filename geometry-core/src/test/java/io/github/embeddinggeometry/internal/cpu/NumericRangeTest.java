@@ -3,15 +3,16 @@ package io.github.embeddinggeometry.internal.cpu;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
@@ -68,9 +69,10 @@ class NumericRangeTest {
       float[] cos = cosine.distances(w, w);
       Neighbours nn = euclid.nearest(w, 6, ProgressListener.NONE);
       DistanceStatistics stats = DistanceStatistics.of(w, euclid, ProgressListener.NONE);
-      double[] mean = Pca.mean(w, ProgressListener.NONE);
-      double[] cov = backend.covariance(w, mean, ProgressListener.NONE);
-      PcaResult pca = Pca.fromCovariance(N, mean, cov, ProgressListener.NONE);
+      Covariance moments = backend.covariance(w, ProgressListener.NONE);
+      double[] mean = moments.mean();
+      double[] cov = moments.matrix();
+      PcaResult pca = Pca.fit(moments, ProgressListener.NONE);
       for (int exp : new int[] {100, -100}) {
         String ctx = backend.description() + " x 2^" + exp;
         EmbeddingMatrix s = times(x, exp);
@@ -92,12 +94,16 @@ class NumericRangeTest {
         assertThat(ss.median()).isEqualTo(Math.scalb(stats.median(), exp));
         assertThat(ss.max()).isEqualTo(Math.scalb(stats.max(), exp));
         assertThat(ss.mean()).isEqualTo(Math.scalb(stats.mean(), exp));
-        double[] smean = Pca.mean(s, ProgressListener.NONE);
-        double[] scov = backend.covariance(s, smean, ProgressListener.NONE);
+        Covariance smoments = backend.covariance(s, ProgressListener.NONE);
+        double[] smean = smoments.mean();
+        for (int i = 0; i < D; i++) {
+          assertThat(smean[i]).as(ctx + " mean[%d]", i).isEqualTo(Math.scalb(mean[i], exp));
+        }
+        double[] scov = smoments.matrix();
         for (int i = 0; i < cov.length; i++) {
           assertThat(scov[i]).as(ctx + " C[%d]", i).isEqualTo(Math.scalb(cov[i], 2 * exp));
         }
-        PcaResult spca = Pca.fromCovariance(N, smean, scov, ProgressListener.NONE);
+        PcaResult spca = Pca.fit(smoments, ProgressListener.NONE);
         for (int i = 0; i < D; i++) {
           assertThat(spca.eigenvalue(i)).isEqualTo(Math.scalb(pca.eigenvalue(i), 2 * exp));
         }
@@ -155,8 +161,7 @@ class NumericRangeTest {
       assertThat(nn.index(40, 0))
           .as(ctx + " the subnormal rows are each other's nearest")
           .isEqualTo(41);
-      double[] cov =
-          backend.covariance(w, Pca.mean(w, ProgressListener.NONE), ProgressListener.NONE);
+      double[] cov = backend.covariance(w, ProgressListener.NONE).matrix();
       // The three rows of 1e30 are heavy (summed in double), so the float32 chunk sums of the
       // others no longer round against them: 1e-6 of the largest entry, as for ordinary rows.
       for (int i = 0; i < cov.length; i++) {
@@ -165,7 +170,7 @@ class NumericRangeTest {
             .isLessThanOrEqualTo(1e-6 * covScale);
       }
       PcaResult pca = Pca.fit(w, backend, ProgressListener.NONE);
-      PcaResult ref = Pca.fromCovariance(n, mean, wantCov, ProgressListener.NONE);
+      PcaResult ref = Pca.fit(Covariance.of(mean, wantCov, n), ProgressListener.NONE);
       for (int i = 0; i < d; i++) {
         assertThat(Math.abs(pca.eigenvalue(i) - ref.eigenvalue(i)))
             .as(ctx + " lambda %d", i)
@@ -193,13 +198,20 @@ class NumericRangeTest {
     }
     EmbeddingMatrix same = EmbeddingMatrix.wrap(x, 20, 4);
     assertThatThrownBy(
-            () -> CausalNorms.inverseCovariance(same, 0, Backends.cpu(), ProgressListener.NONE))
+            () ->
+                CausalMetric.inverseOf(
+                    Backends.cpu().covariance(same, ProgressListener.NONE),
+                    0,
+                    ProgressListener.NONE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("covariance of these 20 rows is zero")
         .hasMessageContaining("all rows are equal")
         .hasMessageNotContaining("e-3");
     assertThat(
-            CausalNorms.inverseCovariance(same, 0.5, Backends.cpu(), ProgressListener.NONE)
+            CausalMetric.inverseOf(
+                    Backends.cpu().covariance(same, ProgressListener.NONE),
+                    0.5,
+                    ProgressListener.NONE)
                 .tensor()[0])
         .isCloseTo(2.0, org.assertj.core.data.Offset.offset(1e-12));
   }

@@ -1,8 +1,10 @@
 package io.github.embeddinggeometry.cuda.internal;
 
+import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import java.util.Objects;
 
 /**
@@ -18,32 +20,25 @@ public final class CudaCovariance {
 
   private CudaCovariance() {}
 
-  public static double[] covariance(
-      CudaSession session, EmbeddingMatrix w, double[] mean, ProgressListener progress) {
+  /**
+   * Mean (on the CPU, in the canonical order: the same bits as the CPU backend's) and covariance.
+   */
+  public static Covariance covariance(
+      CudaSession session, EmbeddingMatrix w, ProgressListener progress) {
     Objects.requireNonNull(w, "w");
-    Objects.requireNonNull(mean, "mean");
     Objects.requireNonNull(progress, "progress");
     if (!Magnitudes.safe(w)) {
-      return Backends.cpu().covariance(w, mean, progress);
+      return Backends.cpu().covariance(w, progress);
     }
+    double[] mean = CanonicalSums.mean(w, progress);
+    return Covariance.of(mean, scatter(session, w, mean, progress), w.rows());
+  }
+
+  /** The covariance about a given mean (finite rows, at least one: the callers checked). */
+  private static double[] scatter(
+      CudaSession session, EmbeddingMatrix w, double[] mean, ProgressListener progress) {
     int n = w.rows();
     int d = w.dim();
-    if (mean.length != d) {
-      throw new IllegalArgumentException(
-          "mean has " + mean.length + " values but the rows have d = " + d);
-    }
-    if (n == 0) {
-      throw new IllegalArgumentException("covariance of a matrix with no rows is undefined");
-    }
-    int bad = w.firstNonFiniteRow();
-    if (bad >= 0) {
-      throw new IllegalArgumentException(
-          "row "
-              + bad
-              + " (vocabulary id "
-              + w.id(bad)
-              + ") holds NaN or infinity; the covariance is defined for finite rows only");
-    }
     double[] acc = new double[d * d];
     float[] part = new float[d * d];
     CudaContext ctx = session.context();

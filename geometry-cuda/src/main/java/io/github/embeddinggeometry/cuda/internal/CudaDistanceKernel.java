@@ -16,7 +16,9 @@ import java.util.Objects;
  * Gram blocks come from {@link Gemm} on row chunks; the epilogue kernel applies the CPU backend's
  * exactness rule (same refinement threshold, same direct formulas); k-NN keeps per-row top-k lists
  * on the device so only {@code N x k} results come back. Causal distances are Euclidean distances
- * of rows mapped on the CPU by {@link CausalMetric#map}.
+ * of rows mapped on the device as they are uploaded ({@link DeviceCausalMap}, the metric's factor
+ * resident with the kernel); only the host refinement of tensor-core candidates maps rows on the
+ * CPU ({@link CausalMetric#map}).
  *
  * <p>Thread-safe: GPU work is serialised by the session's context lock.
  */
@@ -36,6 +38,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
   private final CudaSession session;
   private final MetricSpace metric;
   private final CausalMetric causal;
+  private DeviceCausalMap deviceMap;
   private final boolean cosine;
   private final Resident cache0 = new Resident();
   private final Resident cache1 = new Resident();
@@ -69,8 +72,9 @@ public final class CudaDistanceKernel implements DistanceKernel {
     }
   }
 
+  /** Device bytes this kernel keeps: the resident rows and the causal factor. */
   private long heldBytes() {
-    long b = 0;
+    long b = deviceMap == null ? 0 : deviceMap.bytes();
     for (Resident r : new Resident[] {cache0, cache1}) {
       if (r.rows != null) {
         b += r.rows.bytes();
@@ -90,6 +94,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
         return r.rows;
       }
     }
+    DeviceCausalMap map = deviceMap(); // first, so that the budget below counts the factor
     long need = DeviceRows.bytes(m.rows(), m.dim());
     // Evict the entry not needed by this call, then check the budget without it.
     Resident victim = cache1.raw.get() == keep && keep != null ? cache0 : cache1;
@@ -97,8 +102,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
     if (need > session.budget(heldBytes()) / 2) {
       return null;
     }
-    EmbeddingMatrix rows = prepare(m);
-    victim.rows = DeviceRows.upload(session.context(), rows, 0, rows.rows(), what);
+    victim.rows = DeviceRows.upload(session.context(), m, 0, m.rows(), what, map);
     victim.raw = new WeakReference<>(m);
     if (victim == cache1) {
       // keep cache0 the most recent
@@ -115,10 +119,21 @@ public final class CudaDistanceKernel implements DistanceKernel {
   }
 
   /**
-   * The rows as the device sees them: mapped by the causal metric's Cholesky factor when there is
-   * one. (The backends' check layer has already checked shapes and finiteness.)
+   * The causal metric's factor on the device, uploaded on first use; null for Euclidean and cosine.
+   * Called inside the context scope.
    */
-  private EmbeddingMatrix prepare(EmbeddingMatrix m) {
+  private DeviceCausalMap deviceMap() {
+    if (causal != null && deviceMap == null) {
+      deviceMap = new DeviceCausalMap(session.context(), causal);
+    }
+    return deviceMap;
+  }
+
+  /**
+   * The rows as the host refinement sees them: mapped on the CPU by the causal metric's factor when
+   * there is one. (The backends' check layer has already checked shapes and finiteness.)
+   */
+  private EmbeddingMatrix hostRows(EmbeddingMatrix m) {
     return causal == null ? m : causal.map(m);
   }
 
@@ -134,8 +149,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
         offset = from;
         owned = false;
       } else {
-        EmbeddingMatrix p = prepare(m.slice(from, to));
-        rows = DeviceRows.upload(session.context(), p, 0, p.rows(), what);
+        rows = DeviceRows.upload(session.context(), m, from, to, what, deviceMap());
         offset = 0;
         owned = true;
       }
@@ -359,7 +373,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
             bestIdx.download(0, hi, 0, qm * kc);
           }
           if (tc && rb == null) {
-            HostRefine.refine(prepare(queries), q0, qm, prepare(base), hi, hv, kc, cosine);
+            HostRefine.refine(hostRows(queries), q0, qm, hostRows(base), hi, hv, kc, cosine);
           }
           TopKLists.select(hv, hi, qm, kc, k, dist, idx, q0 * k);
           progress.progress("k-NN", q0 + qm, nq);
@@ -387,6 +401,10 @@ public final class CudaDistanceKernel implements DistanceKernel {
       closed = true;
       cache0.clear();
       cache1.clear();
+      if (deviceMap != null) {
+        deviceMap.close();
+        deviceMap = null;
+      }
     } catch (IllegalStateException contextClosed) {
       closed = true; // the context took the buffers with it
     }

@@ -9,7 +9,7 @@ import jcuda.driver.CUdeviceptr;
  */
 final class DeviceRows implements AutoCloseable {
   /** Host rows copied per transfer: bounds the temporary copy of a view to 64 MiB. */
-  private static final int STAGING_FLOATS = 1 << 24;
+  static final int STAGING_FLOATS = 1 << 24;
 
   final int rows;
   final int dim;
@@ -35,6 +35,16 @@ final class DeviceRows implements AutoCloseable {
 
   /** Uploads rows {@code [from, to)} of {@code m} and computes their norms on the device. */
   static DeviceRows upload(CudaContext ctx, EmbeddingMatrix m, int from, int to, String what) {
+    return upload(ctx, m, from, to, what, null);
+  }
+
+  /**
+   * Uploads rows {@code [from, to)} of {@code m}, mapped on the device by {@code map} when it is
+   * not null (through a staging buffer of at most {@link #STAGING_FLOATS} floats), and computes
+   * their norms on the device.
+   */
+  static DeviceRows upload(
+      CudaContext ctx, EmbeddingMatrix m, int from, int to, String what, DeviceCausalMap map) {
     int n = to - from;
     int d = m.dim();
     DeviceBuffer data = null;
@@ -46,24 +56,16 @@ final class DeviceRows implements AutoCloseable {
       sq = ctx.alloc(4L * n, what + " squared norms");
       inv = ctx.alloc(4L * n, what + " inverse norms");
       ids = ctx.alloc(4L * n, what + " ids");
-      float[] src = m.backingArray();
-      if (m.isContiguous()) {
-        // Rows [from, to) are one run of the backing array: copy in pieces straight from it.
-        long base = (long) m.rowOffsetInt(from);
-        long total = (long) n * d;
-        for (long done = 0; done < total; done += STAGING_FLOATS) {
-          int len = (int) Math.min(STAGING_FLOATS, total - done);
-          data.upload(src, (int) (base + done), 4L * done, len);
-        }
+      if (map == null) {
+        copyIn(m, from, to, data);
       } else {
-        int perCopy = Math.max(1, STAGING_FLOATS / d);
-        float[] staging = new float[Math.min(n, perCopy) * d];
-        for (int r0 = 0; r0 < n; r0 += perCopy) {
-          int r1 = Math.min(n, r0 + perCopy);
-          for (int r = r0; r < r1; r++) {
-            m.copyRow(from + r, staging, (r - r0) * d);
+        int chunk = Math.max(1, Math.min(n, STAGING_FLOATS / d));
+        try (DeviceBuffer raw = ctx.alloc(4L * chunk * d, what + " rows before the causal map")) {
+          for (int r0 = 0; r0 < n; r0 += chunk) {
+            int r1 = Math.min(n, r0 + chunk);
+            copyIn(m, from + r0, from + r1, raw);
+            map.map(ctx, raw.ptr(), r1 - r0, data.at(4L * r0 * d));
           }
-          data.upload(staging, 0, 4L * r0 * d, (r1 - r0) * d);
         }
       }
       int[] idArr = new int[n];
@@ -79,6 +81,35 @@ final class DeviceRows implements AutoCloseable {
     } catch (RuntimeException e) {
       closeAll(data, sq, inv, ids);
       throw e;
+    }
+  }
+
+  /**
+   * Copies rows {@code [from, to)} of {@code m} to the start of {@code dst}, contiguous (leading
+   * dimension d): straight from the backing array when they are one run of it, else through a host
+   * staging copy of at most {@link #STAGING_FLOATS} floats.
+   */
+  static void copyIn(EmbeddingMatrix m, int from, int to, DeviceBuffer dst) {
+    int n = to - from;
+    int d = m.dim();
+    float[] src = m.backingArray();
+    if (m.isContiguous()) {
+      long base = (long) m.rowOffsetInt(from);
+      long total = (long) n * d;
+      for (long done = 0; done < total; done += STAGING_FLOATS) {
+        int len = (int) Math.min(STAGING_FLOATS, total - done);
+        dst.upload(src, (int) (base + done), 4L * done, len);
+      }
+    } else {
+      int perCopy = Math.max(1, STAGING_FLOATS / d);
+      float[] staging = new float[Math.min(n, perCopy) * d];
+      for (int r0 = 0; r0 < n; r0 += perCopy) {
+        int r1 = Math.min(n, r0 + perCopy);
+        for (int r = r0; r < r1; r++) {
+          m.copyRow(from + r, staging, (r - r0) * d);
+        }
+        dst.upload(staging, 0, 4L * r0 * d, (r1 - r0) * d);
+      }
     }
   }
 

@@ -32,7 +32,17 @@ class PtxResourceTest {
             "dist_epilogue",
             "topk_merge",
             "refine_candidates",
-            "center_transpose");
+            "center_transpose",
+            "causal_map");
+  }
+
+  /** The Java side launches causal_map with the tile the CUDA source was compiled for. */
+  @Test
+  void causalMapTileMatchesTheSource() throws Exception {
+    Path cu = Path.of("src/main/cuda/geometry_kernels.cu");
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(cu), "run from the module directory");
+    assertThat(Files.readString(cu)).contains("#define MAP_TILE " + DeviceCausalMap.TILE + "\n");
+    assertThat(DeviceCausalMap.LAUNCH_ROWS / DeviceCausalMap.TILE).isEqualTo(65_535);
   }
 
   @Test

@@ -9,6 +9,7 @@ import io.github.embeddinggeometry.internal.cpu.CpuGemm;
 import io.github.embeddinggeometry.internal.kernel.Bf16;
 import io.github.embeddinggeometry.internal.kernel.Calibration;
 import io.github.embeddinggeometry.internal.kernel.Kernels;
+import io.github.embeddinggeometry.internal.linalg.CausalMap;
 import java.nio.ByteBuffer;
 import java.util.OptionalDouble;
 
@@ -111,4 +112,26 @@ public final class CpuEngine {
   public static void decodeBf16(ByteBuffer src, float[] dst, int off, int n) {
     Bf16.decode(src, dst, off, n);
   }
+
+  /**
+   * The causal row map's factor as the CPU scales it: {@code L = 2^exponent * normalised}, the
+   * largest |entry| of {@code normalised} in [1, 2), so that a device that maps rows with the same
+   * float64 steps gets the CPU's bits (geometry-cuda's on-device map).
+   *
+   * @param lower the metric's Cholesky factor, row-major d x d; entries above the diagonal are
+   *     ignored. Not modified.
+   * @return the normalised factor (a new array) and its power of two
+   */
+  public static CausalFactor causalFactor(double[] lower) {
+    CausalMap.Factor f = CausalMap.Factor.of(lower);
+    return new CausalFactor(f.normalised(), f.exponent());
+  }
+
+  /**
+   * A causal metric's factor, normalised ({@link #causalFactor}).
+   *
+   * @param normalised row-major d x d, the largest |entry| in [1, 2)
+   * @param exponent power of two that takes mapped rows back to the metric's units
+   */
+  public record CausalFactor(double[] normalised, int exponent) {}
 }
