@@ -134,7 +134,7 @@ public final class CudaDistanceKernel implements DistanceKernel {
    * there is one. (The backends' check layer has already checked shapes and finiteness.)
    */
   private EmbeddingMatrix hostRows(EmbeddingMatrix m) {
-    return causal == null ? m : causal.map(m);
+    return causal == null ? m : causal.map(m, ProgressListener.NONE);
   }
 
   /** Rows [from, to) of m on the device: a view of the resident copy or a fresh upload. */
