@@ -62,6 +62,9 @@ public final class AnalysesBench {
         new JavaSparkContext(
             TestSpark.conf(args[4])
                 .set("spark.shuffle.compress", System.getProperty("bench.compress", "true")))) {
+      if (Boolean.getBoolean("bench.stages")) {
+        sc.sc().addSparkListener(new StageTimes());
+      }
       SparkAnalyses spark = SparkAnalyses.on(sc);
       if (mode.equals("pairwise-spark")) {
         int b = Planner.chooseBlocks(sc, n, d, 1);
@@ -120,6 +123,37 @@ public final class AnalysesBench {
           oursS / mllibS);
     } finally {
       Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * Under {@code -Dbench.stages=true}: one line per finished stage and job on standard error (wall
+   * time, tasks, summed task run time, shuffle bytes), to see where a Spark run's time goes.
+   */
+  private static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
+    @Override
+    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+      org.apache.spark.scheduler.StageInfo s = e.stageInfo();
+      long wall = (long) s.completionTime().get() - (long) s.submissionTime().get();
+      org.apache.spark.executor.TaskMetrics m = s.taskMetrics();
+      System.err.printf(
+          Locale.ROOT,
+          "stage %d %-40.40s %3d tasks %6d ms wall, tasks %6d ms run %5d ms gc %5d ms deser,"
+              + " shuffle write %,d B, read %,d B%n",
+          s.stageId(),
+          s.name(),
+          s.numTasks(),
+          wall,
+          m.executorRunTime(),
+          m.jvmGCTime(),
+          m.executorDeserializeTime(),
+          m.shuffleWriteMetrics().bytesWritten(),
+          m.shuffleReadMetrics().totalBytesRead());
+    }
+
+    @Override
+    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+      System.err.printf(Locale.ROOT, "job %d ended at %d%n", e.jobId(), e.time());
     }
   }
 
