@@ -187,11 +187,23 @@ public final class AnalysesBench {
   /** Best wall time of RUNS runs after one warm-up run, each printed. */
   private static double best(String what, int runs, Supplier<?> run) {
     double best = Double.MAX_VALUE;
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int r = 0; r <= runs; r++) {
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       run.get();
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "%s run %d: %.2f s%n", what, r, s);
+      // CPU seconds of the whole process: on a shared machine a steadier measure of the work
+      // than the wall time, though it misses idle slots
+      System.out.printf(
+          Locale.ROOT,
+          "%s run %d: %.2f s (process CPU %.2f s)%n",
+          what,
+          r,
+          s,
+          (os.getProcessCpuTime() - c0) / 1e9);
       best = r == 0 ? best : Math.min(best, s);
     }
     return best;
