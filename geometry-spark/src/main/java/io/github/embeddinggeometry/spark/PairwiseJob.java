@@ -81,7 +81,8 @@ final class PairwiseJob {
     int[] bins = window != null ? bins(window[0], window[1]) : bins(guess(m, mapped, metric, n));
     int lo = bins[0];
     int width = bins[1];
-    JavaRDD<Task> tasks = direct(m, metric) ? direct(sc, m, metric) : shuffled(m, mapped, metric);
+    JavaRDD<Task> tasks =
+        readsOwnBlocks(m, metric) ? direct(sc, m, metric) : shuffled(m, mapped, metric);
     // A reduce stage of its own (treeReduce) pays only where many results would meet on the driver.
     int depth = tasks.getNumPartitions() > 32 ? 2 : 1;
     First first =
@@ -128,7 +129,7 @@ final class PairwiseJob {
    * are not cached far from the driver (a cache the user asked for is read once, not the remote
    * source B times).
    */
-  private static boolean direct(RowBlocks m, Metric metric) {
+  private static boolean readsOwnBlocks(RowBlocks m, Metric metric) {
     boolean cached = !m.rdd().getStorageLevel().equals(StorageLevel.NONE());
     return m.source() != null && !metric.maps() && (m.sourceLocal() || !cached);
   }
