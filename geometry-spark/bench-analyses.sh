@@ -8,6 +8,7 @@
 #       our PCA against MLlib RowMatrix (covariance + PCA) in one local[2] context, the same rows
 #       read from the same .npy file; prints both times and the ratio (goal: <= 1.5x).
 # RUNS >= 1 (best of RUNS after one warm-up run). Needs a quiet machine to mean much.
+# BENCH_JAVA_OPTS=-Dbench.stages=true: one line per Spark stage on standard error.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 MODE="${1:?pairwise or pca}"

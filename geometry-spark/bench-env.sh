@@ -14,4 +14,4 @@ CP="$M/test-classes:$M/classes:$ROOT/geometry-core/target$SUFFIX/classes:$ROOT/g
 OPENS=$(sed -n 's:.*<spark.module.args>\(.*\)</spark.module.args>.*:\1:p' geometry-spark/pom.xml)
 PIN=()
 if command -v taskset >/dev/null && [[ $(nproc) -gt 2 ]]; then PIN=(taskset -c 0,1); fi
-JAVA_ARGS=(-Xmx8g --add-modules jdk.incubator.vector $OPENS -Dlog4j2.configurationFile=log4j2-test.properties)
+JAVA_ARGS=(-Xmx8g ${BENCH_JAVA_OPTS:-} --add-modules jdk.incubator.vector $OPENS -Dlog4j2.configurationFile=log4j2-test.properties)

@@ -296,31 +296,66 @@ final class FileSource implements Serializable {
   RowBlock read(Configuration conf, int index, int from, int to) throws IOException {
     int n = to - from;
     float[] data = new float[Math.multiplyExact(n, dim)];
-    int es = dtype.bytes();
-    long first = dataOffset + (long) from * dim * es;
-    long total = (long) n * dim * es;
-    int perChunk = Math.max(1, CHUNK_BYTES / es);
-    byte[] buf = new byte[(int) Math.min(total, (long) perChunk * es)];
     Path path = new Path(file);
     try (FSDataInputStream in = path.getFileSystem(conf).open(path)) {
-      long done = 0;
-      while (done < total) {
-        int len = (int) Math.min(buf.length, total - done);
-        in.readFully(first + done, buf, 0, len);
-        if (bigEndian && es > 1) {
-          swap(buf, len, es);
-        }
-        byte[] chunk = len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
-        int elems = len / es;
-        Tensors.ofBytes(name, dtype, chunk, elems).readFloats(0, data, (int) (done / es), elems);
-        done += len;
-      }
+      read(in, from, n, data, 0);
     }
     int[] ids = new int[n];
     for (int i = 0; i < n; i++) {
       ids[i] = from + i;
     }
     return new RowBlock(index, from, dim, ids, data).requireFinite();
+  }
+
+  /**
+   * Reads single rows (a sample) through one open stream, row-major in one array: a block's read
+   * per row would open the file once a row.
+   *
+   * @throws NonFiniteRowException for a value that is NaN or infinite
+   */
+  float[] readRows(Configuration conf, int[] rows) throws IOException {
+    float[] data = new float[Math.multiplyExact(rows.length, dim)];
+    Path path = new Path(file);
+    FileSystem fs = path.getFileSystem(conf);
+    // A checksummed local file system re-buffers on every seek, half a millisecond a row; the
+    // sample only places the window of the exact median, never a result, so its raw file serves.
+    if (fs instanceof org.apache.hadoop.fs.ChecksumFileSystem c) {
+      fs = c.getRawFileSystem();
+    }
+    try (FSDataInputStream in = fs.open(path)) {
+      for (int i = 0; i < rows.length; i++) {
+        read(in, rows[i], 1, data, i * dim);
+      }
+    }
+    for (int i = 0; i < data.length; i++) {
+      if (!Float.isFinite(data[i])) {
+        int row = rows[i / dim];
+        throw new NonFiniteRowException(row, row, i % dim, data[i]);
+      }
+    }
+    return data;
+  }
+
+  /** Rows {@code [from, from + n)} into {@code data} at {@code at}, chunk by chunk. */
+  private void read(FSDataInputStream in, int from, int n, float[] data, int at)
+      throws IOException {
+    int es = dtype.bytes();
+    long first = dataOffset + (long) from * dim * es;
+    long total = (long) n * dim * es;
+    int perChunk = Math.max(1, CHUNK_BYTES / es);
+    byte[] buf = new byte[(int) Math.min(total, (long) perChunk * es)];
+    long done = 0;
+    while (done < total) {
+      int len = (int) Math.min(buf.length, total - done);
+      in.readFully(first + done, buf, 0, len);
+      if (bigEndian && es > 1) {
+        swap(buf, len, es);
+      }
+      byte[] chunk = len == buf.length ? buf : java.util.Arrays.copyOf(buf, len);
+      int elems = len / es;
+      Tensors.ofBytes(name, dtype, chunk, elems).readFloats(0, data, at + (int) (done / es), elems);
+      done += len;
+    }
   }
 
   private static void swap(byte[] b, int len, int es) {

@@ -64,11 +64,14 @@ final class Metric implements Serializable {
     return local;
   }
 
+  /** Whether {@link #map} changes rows (a causal metric's factor; a cost of {@code d^2} a row). */
+  boolean maps() {
+    return kind.equals("causal");
+  }
+
   /** Rows in the space the block kernels work in: mapped by the Cholesky factor when causal. */
   EmbeddingMatrix map(EmbeddingMatrix rows) {
-    return kind.equals("causal") && rows.rows() > 0
-        ? causal().map(rows, ProgressListener.NONE)
-        : rows;
+    return maps() && rows.rows() > 0 ? causal().map(rows, ProgressListener.NONE) : rows;
   }
 
   /** The block k-NN of this metric (on {@link #map mapped} rows). */

@@ -33,6 +33,32 @@ final class Pairs {
   }
 
   /**
+   * Tasks of equal work over B blocks of nearly equal size: the {@code B (B - 1) / 2} off-diagonal
+   * pairs {@code (I, J)}, {@code I < J}, numbered row by row, then the diagonal blocks two by two
+   * ({@code I} with {@code B - 1 - I}: two triangles of {@code r (r - 1) / 2} distances weigh one
+   * off-diagonal pair's {@code r^2}), the middle one alone when B is odd.
+   */
+  static int balancedCount(int b) {
+    return Math.toIntExact((long) b * (b - 1) / 2 + (b + 1) / 2);
+  }
+
+  /** The pairs {@code {I, J}} of balanced task t ({@link #balancedCount}): one or two. */
+  static int[][] balanced(int t, int b) {
+    int off = Math.toIntExact((long) b * (b - 1) / 2);
+    if (t >= off) {
+      int i = t - off;
+      int j = b - 1 - i;
+      return i == j ? new int[][] {{i, i}} : new int[][] {{i, i}, {j, j}};
+    }
+    int i = 0;
+    while (t >= b - 1 - i) {
+      t -= b - 1 - i;
+      i++;
+    }
+    return new int[][] {{i, i + 1 + t}};
+  }
+
+  /**
    * Each block sent to the B pairs it belongs to (a diagonal pair gets it once), grouped by pair:
    * partition p holds pair p's one or two blocks. Shuffles B x W.
    */

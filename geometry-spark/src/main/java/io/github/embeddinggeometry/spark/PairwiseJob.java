@@ -13,24 +13,30 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * {@link DistanceStatistics} of all rows on the cluster, the same bits as on one machine: every
  * field of it is order-free (exact sum, exact counts, min, max), and the median is selected
  * exactly.
  *
- * <p>One pass over the distances: blocks go to their pairs (as for the k-NN); pair task {@code (I,
- * J)} streams the distances of its pairs {@code i < j} from the library's own CPU kernel (a
- * diagonal task only the upper triangle) and keeps count, exact sum, min, max, zeros, a histogram
- * of the upper 16 bits, and the exact count of every float value inside a window around a first
- * guess of the median (from the distances of a sample of about {@value #SAMPLE_ROWS} rows, computed
- * on the driver): the counts below the window, above it, and of each bit pattern in it
- * (non-negative floats order as their bits). When both middle ranks fall inside the window the
- * median is read from it; only when the guess missed does a second pass recompute the pairs and
- * histogram the lower 16 bits of the values in the median's bucket(s), as the single machine does.
+ * <p>One pass over the distances. Each pair task streams the distances of its pairs {@code i < j}
+ * from the library's own CPU kernel (a diagonal block only its upper triangle) and keeps count,
+ * exact sum, min, max, zeros, a histogram of the upper 16 bits, and the exact count of every float
+ * value inside a window around a first guess of the median (from the distances of a sample of about
+ * {@value #SAMPLE_ROWS} rows, computed on the driver): the counts below the window, above it, and
+ * of each bit pattern in it (non-negative floats order as their bits). When both middle ranks fall
+ * inside the window the median is read from it; only when the guess missed does a second pass
+ * recompute the pairs and histogram the lower 16 bits of the values in the median's bucket(s), as
+ * the single machine does.
+ *
+ * <p>Where the matrix has a source its tasks can read (a file, the driver's broadcast) and the
+ * metric maps no rows, each pair task reads its two blocks itself, in blocks and tasks of equal
+ * work chosen for the cluster's slots ({@link Planner#pairwiseBlocks}), and the driver reads the
+ * sample when that is cheap: one Spark job, no shuffle. Otherwise the blocks go to their pairs by a
+ * shuffle, as for the k-NN (geometry-spark/README.md).
  */
 final class PairwiseJob {
   private static final int BLOCK_ROWS = 64;
@@ -71,21 +77,23 @@ final class PairwiseJob {
       throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
     }
     Metric metric = Metric.of(sc, space);
-    int b = m.blocks();
     JavaRDD<RowBlock> mapped = SparkKnn.mapped(m.rdd(), metric);
-    int[] bins = window != null ? bins(window[0], window[1]) : bins(guess(mapped, metric, n));
+    int[] bins = window != null ? bins(window[0], window[1]) : bins(guess(m, mapped, metric, n));
     int lo = bins[0];
     int width = bins[1];
-    JavaPairRDD<Integer, Iterable<RowBlock>> pairs = Pairs.grouped(mapped, b);
+    JavaRDD<Task> tasks =
+        readsOwnBlocks(m, metric) ? direct(sc, m, metric) : shuffled(m, mapped, metric);
+    // A reduce stage of its own (treeReduce) pays only where many results would meet on the driver.
+    int depth = tasks.getNumPartitions() > 32 ? 2 : 1;
     First first =
-        pairs
+        tasks
             .map(
-                t -> {
+                task -> {
                   First f = new First(lo, width);
-                  visit(t._1(), t._2(), b, metric, f::accept);
+                  task.visit(f::accept);
                   return f;
                 })
-            .treeReduce(First::add);
+            .treeReduce(First::add, depth);
     long count = n * (n - 1) / 2;
     if (first.count != count) {
       throw new IllegalStateException("counted " + first.count + " pairs, expected " + count);
@@ -95,7 +103,7 @@ final class PairwiseJob {
     float a = first.inWindow(lowRank);
     float c = first.inWindow(highRank);
     if (Float.isNaN(a) || Float.isNaN(c)) {
-      float[] ac = secondPass(pairs, b, metric, first.high, lowRank, highRank);
+      float[] ac = secondPass(tasks, depth, first.high, lowRank, highRank);
       a = ac[0];
       c = ac[1];
     }
@@ -105,27 +113,86 @@ final class PairwiseJob {
         count, first.min, median, first.sum.value() / count, first.max, first.zeros);
   }
 
+  /**
+   * One pair task's work, made and run inside a Spark task (never serialized): streams the
+   * distances of its pairs {@code i < j} to {@code out}.
+   */
+  @FunctionalInterface
+  interface Task {
+    void visit(Values out);
+  }
+
+  /**
+   * Whether the pair tasks read their own blocks from the matrix's source rather than receive them
+   * through a shuffle: when it has one, and the metric maps no rows (a causal metric's map costs
+   * {@code r d^2} a block, paid once per block by the shuffle, B times by reads), and the blocks
+   * are not cached far from the driver (a cache the user asked for is read once, not the remote
+   * source B times).
+   */
+  private static boolean readsOwnBlocks(RowBlocks m, Metric metric) {
+    boolean cached = !m.rdd().getStorageLevel().equals(StorageLevel.NONE());
+    return m.source() != null && !metric.maps() && (m.sourceLocal() || !cached);
+  }
+
+  /**
+   * Pair tasks that read their blocks from the source: {@link Planner#pairwiseBlocks} blocks of
+   * their own, in {@link Pairs#balanced} tasks of equal work. Each block is read by B tasks, as the
+   * shuffle would send it to B pairs, but without serializing, compressing and writing it first.
+   */
+  private static JavaRDD<Task> direct(JavaSparkContext sc, RowBlocks m, Metric metric) {
+    int b = Planner.pairwiseBlocks(m.rows(), m.dim(), m.blocks(), Planner.cluster(sc).totalCores());
+    int[] starts = RowBlocks.even(m.rows(), b);
+    RowBlocks.Rows rows = m.source();
+    int count = Pairs.balancedCount(b);
+    List<Integer> ids = new ArrayList<>(count);
+    for (int t = 0; t < count; t++) {
+      ids.add(t);
+    }
+    return sc.parallelize(ids, count)
+        .map(
+            t ->
+                out -> {
+                  for (int[] ij : Pairs.balanced(t, b)) {
+                    EmbeddingMatrix x =
+                        metric.map(rows.read(ij[0], starts[ij[0]], starts[ij[0] + 1]).matrix());
+                    EmbeddingMatrix y =
+                        ij[1] == ij[0]
+                            ? x
+                            : metric.map(
+                                rows.read(ij[1], starts[ij[1]], starts[ij[1] + 1]).matrix());
+                    visit(x, y, metric, out);
+                  }
+                });
+  }
+
+  /** Pair tasks of the matrix's own blocks, sent to their pairs by a shuffle of B x W. */
+  private static JavaRDD<Task> shuffled(RowBlocks m, JavaRDD<RowBlock> mapped, Metric metric) {
+    int b = m.blocks();
+    return Pairs.grouped(mapped, b)
+        .map(
+            t ->
+                out -> {
+                  RowBlock[] ij = Pairs.find(t._1(), b, t._2());
+                  visit(ij[0].matrix(), ij[0] == ij[1] ? null : ij[1].matrix(), metric, out);
+                });
+  }
+
   /** The values of two ranks by the low-bits histograms of their high-bits buckets. */
   private static float[] secondPass(
-      JavaPairRDD<Integer, Iterable<RowBlock>> pairs,
-      int b,
-      Metric metric,
-      long[] high,
-      long lowRank,
-      long highRank) {
+      JavaRDD<Task> tasks, int depth, long[] high, long lowRank, long highRank) {
     long[] ra = FloatBitsHistogram.bucketOf(high, lowRank);
     long[] rb = FloatBitsHistogram.bucketOf(high, highRank);
     int bucketA = (int) ra[0];
     int bucketB = (int) rb[0];
     Second second =
-        pairs
+        tasks
             .map(
-                t -> {
+                task -> {
                   Second s = new Second(bucketA, bucketB);
-                  visit(t._1(), t._2(), b, metric, s::accept);
+                  task.visit(s::accept);
                   return s;
                 })
-            .treeReduce(Second::add);
+            .treeReduce(Second::add, depth);
     float a = FloatBitsHistogram.valueAt(bucketA, second.lowA, ra[1]);
     float c =
         FloatBitsHistogram.valueAt(bucketB, bucketB == bucketA ? second.lowA : second.lowB, rb[1]);
@@ -133,43 +200,52 @@ final class PairwiseJob {
   }
 
   /**
-   * A first guess of the median's neighbourhood: every s-th row of the mapped blocks (about {@value
-   * #SAMPLE_ROWS}), their distances on the driver by the same kernel, and the sample quantiles
-   * {@code 1/2 -} and {@code 1/2 +} {@value #WINDOW_RANKS}. Null when fewer than two rows are
-   * sampled.
+   * A first guess of the median's neighbourhood: every s-th row (about {@value #SAMPLE_ROWS}),
+   * their distances on the driver by the same kernel, and the sample quantiles {@code 1/2 -} and
+   * {@code 1/2 +} {@value #WINDOW_RANKS} and the sample's median. The driver reads the sample
+   * itself where that is cheap ({@link RowBlocks#sourceLocal()}: no job), else a job collects it
+   * from the mapped blocks. Null when fewer than two rows are sampled.
    */
-  static float[] guess(JavaRDD<RowBlock> mapped, Metric metric, long n) {
+  static float[] guess(RowBlocks m, JavaRDD<RowBlock> mapped, Metric metric, long n) {
     long step = Math.max(1, n / SAMPLE_ROWS);
-    List<float[]> rows =
-        Jobs.run(
-            () ->
-                mapped
-                    .flatMap(
-                        blk -> {
-                          List<float[]> out = new ArrayList<>();
-                          int d = blk.dim();
-                          for (int i = 0; i < blk.rows(); i++) {
-                            if ((blk.start() + i) % step == 0) {
-                              out.add(Arrays.copyOfRange(blk.data(), i * d, (i + 1) * d));
-                            }
-                          }
-                          return out.iterator();
-                        })
-                    .collect());
-    int s = rows.size();
+    int s = (int) ((n + step - 1) / step);
     if (s < 2) {
       return null;
     }
-    int d = rows.get(0).length;
-    float[] data = new float[s * d];
-    for (int i = 0; i < s; i++) {
-      System.arraycopy(rows.get(i), 0, data, i * d, d);
+    int d = m.dim();
+    float[] data;
+    if (m.sourceLocal()) {
+      int[] at = new int[s];
+      for (int i = 0; i < s; i++) {
+        at[i] = (int) (i * step);
+      }
+      data = metric.map(EmbeddingMatrix.wrap(m.source().rows(at, d), s, d)).backingArray();
+    } else {
+      List<float[]> rows =
+          Jobs.run(
+              () ->
+                  mapped
+                      .flatMap(
+                          blk -> {
+                            List<float[]> out = new ArrayList<>();
+                            for (int i = 0; i < blk.rows(); i++) {
+                              if ((blk.start() + i) % step == 0) {
+                                out.add(Arrays.copyOfRange(blk.data(), i * d, (i + 1) * d));
+                              }
+                            }
+                            return out.iterator();
+                          })
+                      .collect());
+      data = new float[Math.multiplyExact(s, d)];
+      for (int i = 0; i < s; i++) {
+        System.arraycopy(rows.get(i), 0, data, i * d, d);
+      }
     }
-    EmbeddingMatrix x = EmbeddingMatrix.wrap(data, s, d);
     float[] dist = new float[s * (s - 1) / 2];
     int[] at = new int[1];
-    visitUpper(
-        x,
+    visit(
+        EmbeddingMatrix.wrap(data, s, d),
+        null,
         metric,
         (v, off, len) -> {
           synchronized (at) {
@@ -181,15 +257,25 @@ final class PairwiseJob {
     int last = dist.length - 1;
     return new float[] {
       dist[(int) Math.max(0, Math.floor((0.5 - WINDOW_RANKS) * last))] + 0f,
-      dist[(int) Math.min(last, Math.ceil((0.5 + WINDOW_RANKS) * last))] + 0f
+      dist[(int) Math.min(last, Math.ceil((0.5 + WINDOW_RANKS) * last))] + 0f,
+      dist[last / 2] + 0f
     };
   }
 
   /**
    * The window {first bit pattern, patterns} of the values [lo, hi]: at most {@value #MAX_BINS}
-   * patterns, centred on the middle of [lo, hi] when wider; {0, 0} (no window) for null.
+   * patterns, centred on the middle of [lo, hi] when wider.
    */
   static int[] bins(float lo, float hi) {
+    return bins(lo, hi, Float.NaN);
+  }
+
+  /**
+   * As {@link #bins(float, float)}, a wider range's window centred on {@code centre} (the sample's
+   * median: the ranks around it are the likeliest home of the true median) and kept inside [lo,
+   * hi]; on the middle of [lo, hi] for NaN.
+   */
+  static int[] bins(float lo, float hi, float centre) {
     if (!(lo >= 0) || !(hi >= lo)) {
       throw new IllegalArgumentException("window [" + lo + ", " + hi + "] is not a range of >= 0");
     }
@@ -197,14 +283,16 @@ final class PairwiseJob {
     int z = Float.floatToRawIntBits(hi + 0f);
     long width = (long) z - a + 1;
     if (width > MAX_BINS) {
-      a = (int) (((long) a + z) / 2) - MAX_BINS / 2;
+      long c = Float.isNaN(centre) ? ((long) a + z) / 2 : Float.floatToRawIntBits(centre + 0f);
+      a = (int) Math.max(a, Math.min(c - MAX_BINS / 2, (long) z - MAX_BINS + 1));
       width = MAX_BINS;
     }
     return new int[] {Math.max(0, a), (int) width};
   }
 
-  private static int[] bins(float[] window) {
-    return window == null ? new int[] {0, 0} : bins(window[0], window[1]);
+  /** The window of a guess {lo, hi, sample median}; {0, 0} (no window) for null. */
+  private static int[] bins(float[] guess) {
+    return guess == null ? new int[] {0, 0} : bins(guess[0], guess[1], guess[2]);
   }
 
   @FunctionalInterface
@@ -212,17 +300,15 @@ final class PairwiseJob {
     void accept(float[] block, int off, int len);
   }
 
-  /** Streams the distances of the pairs {@code i < j} of pair task p to {@code out}. */
-  private static void visit(int p, Iterable<RowBlock> blocks, int b, Metric metric, Values out) {
-    RowBlock[] ij = Pairs.find(p, b, blocks);
-    RowBlock bi = ij[0];
-    RowBlock bj = ij[1];
-    EmbeddingMatrix x = bi.matrix();
-    if (bi == bj) {
+  /**
+   * Streams the distances of the pairs {@code i < j} between the rows of {@code x} and {@code y}
+   * (mapped), or among the rows of {@code x} when {@code y} is null or {@code x} itself.
+   */
+  private static void visit(EmbeddingMatrix x, EmbeddingMatrix y, Metric metric, Values out) {
+    if (y == null || y == x) {
       visitUpper(x, metric, out);
       return;
     }
-    EmbeddingMatrix y = bj.matrix();
     if (x.rows() == 0 || y.rows() == 0) {
       return;
     }
@@ -316,28 +402,46 @@ final class PairwiseJob {
     }
 
     synchronized void accept(float[] v, int off, int len) {
+      // Locals, and no branch on which side of the window a value falls: the distances are in
+      // random order, and a below/above branch mispredicted on every other value cost the tasks
+      // a third more than the single machine's loop.
+      ExactSum s = sum;
+      long[] h = high;
+      long[] in = window;
+      int bins = in.length;
+      int first = lo;
+      float mn = min;
+      float mx = max;
+      long z = 0;
+      long under = 0;
+      long inside = 0;
       for (int t = off; t < off + len; t++) {
         float x = v[t];
         if (!(x >= 0)) {
           throw new IllegalStateException("distance " + x + " is negative or NaN");
         }
         x += 0f;
-        sum.add(x);
-        min = Math.min(min, x);
-        max = Math.max(max, x);
+        s.add(x);
+        mn = Math.min(mn, x);
+        mx = Math.max(mx, x);
         if (x == 0) {
-          zeros++;
+          z++;
         }
-        high[FloatBitsHistogram.high(x)]++;
-        int w = Float.floatToRawIntBits(x) - lo;
-        if (w < 0) {
-          below++;
-        } else if (w >= window.length) {
-          above++;
+        int bits = Float.floatToRawIntBits(x);
+        h[bits >>> 16]++;
+        int w = bits - first;
+        if (Integer.compareUnsigned(w, bins) < 0) {
+          in[w]++;
+          inside++;
         } else {
-          window[w]++;
+          under += w >>> 31;
         }
       }
+      min = mn;
+      max = mx;
+      zeros += z;
+      below += under;
+      above += len - inside - under;
       count += len;
     }
 

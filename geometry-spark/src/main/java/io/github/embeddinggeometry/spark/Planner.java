@@ -288,6 +288,57 @@ public final class Planner {
   }
 
   /**
+   * Smallest share of the cluster's task slots the pairwise statistics' tasks keep busy over their
+   * rounds ({@link #pairwiseBlocks}).
+   */
+  static final double MIN_SLOT_FILL = 0.9;
+
+  /**
+   * B for the pairwise statistics when their pair tasks read their blocks from the source (no
+   * shuffle, so B need not be the matrix's): the smallest even B, at least {@code blocks} (the
+   * matrix's, whose blocks fit a task's memory), whose {@link Pairs#balancedCount} tasks of equal
+   * work ({@code r^2} distances: an off-diagonal pair, or two diagonal triangles) keep the
+   * cluster's slots at least {@value #MIN_SLOT_FILL} busy (tasks / (rounds x slots)); more blocks
+   * stop where a task would hold fewer than {@link #minBlockRows} rows, and then the fullest
+   * candidate wins. The k-NN's B ({@link #chooseBlocks(long, int, int, Cluster)}) gives pair tasks
+   * of two sizes (a diagonal pair has half the distances): on {@code local[2]} its 3 blocks make 3
+   * + 3 tasks of 1 and 1/2, whose best schedule leaves one slot idle for a tenth of the run.
+   *
+   * @param n rows N
+   * @param d row length, at least 1
+   * @param blocks the matrix's B, at least 1
+   * @param slots tasks the cluster runs at once, at least 1
+   * @return B, at least {@code blocks}, at most {@code max(blocks, n)}
+   */
+  static int pairwiseBlocks(long n, int d, int blocks, int slots) {
+    if (blocks < 1 || slots < 1) {
+      throw new IllegalArgumentException(
+          "need blocks >= 1 and slots >= 1; got " + blocks + " and " + slots);
+    }
+    long cap = n / minBlockRows(d);
+    long first = Math.max(2, blocks + (blocks & 1));
+    if (first > n || (blocks == 1 && cap < 2)) {
+      return blocks;
+    }
+    long last = Math.max(first, Math.min(MAX_BLOCKS - 1, cap));
+    long best = first;
+    double bestFill = 0;
+    for (long b = first; b <= last; b += 2) {
+      long tasks = Pairs.balancedCount((int) b);
+      long rounds = (tasks + slots - 1) / slots;
+      double fill = (double) tasks / (rounds * slots);
+      if (fill > bestFill) {
+        best = b;
+        bestFill = fill;
+      }
+      if (fill >= MIN_SLOT_FILL) {
+        break;
+      }
+    }
+    return (int) best;
+  }
+
+  /**
    * B for a running context: {@link #chooseBlocks(long, int, int, Cluster)} on {@link
    * #cluster(org.apache.spark.api.java.JavaSparkContext)}, logged in one INFO line. The choice of
    * {@code geometry --spark} and {@link SparkBackend}.

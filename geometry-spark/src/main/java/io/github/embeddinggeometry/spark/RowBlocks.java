@@ -32,6 +32,12 @@ public final class RowBlocks {
   private final int[] starts;
   private final String name;
 
+  /** Any rows read without the RDD; null when the rows exist only in it. */
+  private final Rows source;
+
+  /** Whether the driver reads rows of {@link #source} cheaply. */
+  private final boolean sourceLocal;
+
   /**
    * Per block (by its first row) the sum of its row hashes, as a k-NN's read of the blocks recorded
    * them ({@link SparkAnalyses#nearest}): the source checksum of {@link
@@ -44,11 +50,64 @@ public final class RowBlocks {
   private Runnable release = () -> {};
 
   private RowBlocks(JavaRDD<RowBlock> rdd, int rows, int dim, int[] starts, String name) {
+    this(rdd, rows, dim, starts, name, null, false);
+  }
+
+  private RowBlocks(
+      JavaRDD<RowBlock> rdd,
+      int rows,
+      int dim,
+      int[] starts,
+      String name,
+      Rows source,
+      boolean sourceLocal) {
     this.rdd = rdd;
     this.rows = rows;
     this.dim = dim;
     this.starts = starts;
     this.name = name;
+    this.source = source;
+    this.sourceLocal = sourceLocal;
+  }
+
+  /**
+   * Rows of the matrix read wherever the caller runs, a task or the driver, without the RDD: the
+   * pairwise statistics cut blocks of their own from it and read each pair's two blocks in the pair
+   * task, with no shuffle.
+   */
+  @FunctionalInterface
+  interface Rows extends java.io.Serializable {
+    /**
+     * Rows {@code [from, to)}, numbered {@code index}; may share arrays with the source (never to
+     * be modified).
+     */
+    RowBlock read(int index, int from, int to);
+
+    /**
+     * Single rows (a sample), ascending, row-major in one array of {@code rows.length x dim}; by
+     * default one {@link #read} each.
+     */
+    default float[] rows(int[] rows, int dim) {
+      float[] out = new float[Math.multiplyExact(rows.length, dim)];
+      for (int i = 0; i < rows.length; i++) {
+        System.arraycopy(read(0, rows[i], rows[i] + 1).data(), 0, out, i * dim, dim);
+      }
+      return out;
+    }
+  }
+
+  /** The rows without the RDD, or null when they exist only in it (rows of a pipeline, mapped). */
+  Rows source() {
+    return source;
+  }
+
+  /**
+   * Whether the driver reads single rows of {@link #source()} cheaply: a broadcast it holds, or a
+   * file on a local (or mounted) file system, where a row is a positioned read of the page cache
+   * rather than a request to HDFS or an object store.
+   */
+  boolean sourceLocal() {
+    return source != null && sourceLocal;
   }
 
   /**
@@ -75,18 +134,81 @@ public final class RowBlocks {
     int[] starts = even(src.rows, blocks);
     Broadcast<HashMap<String, String>> conf =
         sc.broadcast(FileSource.pairs(sc.hadoopConfiguration()));
-    JavaRDD<RowBlock> rdd =
-        indices(sc, starts.length - 1)
-            .map(
-                i -> {
-                  try {
-                    return src.read(
-                        FileSource.configuration(conf.value()), i, starts[i], starts[i + 1]);
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(src.file + ": " + e.getMessage(), e);
-                  }
-                });
-    return new RowBlocks(rdd, src.rows, src.dim, starts, src.toString());
+    FileRows rows = new FileRows(src, conf);
+    boolean local =
+        new org.apache.hadoop.fs.Path(src.file).getFileSystem(sc.hadoopConfiguration())
+            instanceof org.apache.hadoop.fs.LocalFileSystem;
+    return new RowBlocks(
+        blocks(sc, starts, rows), src.rows, src.dim, starts, src.toString(), rows, local);
+  }
+
+  /** The blocks of {@code starts}, each read by its task from {@code rows}. */
+  private static JavaRDD<RowBlock> blocks(JavaSparkContext sc, int[] starts, Rows rows) {
+    return indices(sc, starts.length - 1).map(i -> rows.read(i, starts[i], starts[i + 1]));
+  }
+
+  /** Rows of a file, through Hadoop's FileSystem with the driver's configuration. */
+  private static final class FileRows implements Rows {
+    private static final long serialVersionUID = 1L;
+    private final FileSource src;
+    private final Broadcast<HashMap<String, String>> conf;
+
+    /** Built once per deserialized copy: a configuration of every pair is not free. */
+    private transient org.apache.hadoop.conf.Configuration hadoop;
+
+    FileRows(FileSource src, Broadcast<HashMap<String, String>> conf) {
+      this.src = src;
+      this.conf = conf;
+    }
+
+    @Override
+    public RowBlock read(int index, int from, int to) {
+      try {
+        return src.read(hadoop(), index, from, to);
+      } catch (IOException e) {
+        throw new UncheckedIOException(src.file + ": " + e.getMessage(), e);
+      }
+    }
+
+    @Override
+    public float[] rows(int[] rows, int dim) {
+      try {
+        return src.readRows(hadoop(), rows);
+      } catch (IOException e) {
+        throw new UncheckedIOException(src.file + ": " + e.getMessage(), e);
+      }
+    }
+
+    private org.apache.hadoop.conf.Configuration hadoop() {
+      if (hadoop == null) {
+        hadoop = FileSource.configuration(conf.value());
+      }
+      return hadoop;
+    }
+  }
+
+  /** Rows of a staged file, carrying the caller's ids instead of positions. */
+  private static final class Relabeled implements Rows {
+    private static final long serialVersionUID = 1L;
+    private final Rows file;
+    private final Broadcast<int[]> ids;
+
+    Relabeled(Rows file, Broadcast<int[]> ids) {
+      this.file = file;
+      this.ids = ids;
+    }
+
+    @Override
+    public RowBlock read(int index, int from, int to) {
+      RowBlock blk = file.read(index, from, to);
+      return new RowBlock(
+          index, from, blk.dim(), Arrays.copyOfRange(ids.value(), from, to), blk.data());
+    }
+
+    @Override
+    public float[] rows(int[] rows, int dim) {
+      return file.rows(rows, dim);
+    }
   }
 
   /**
@@ -119,16 +241,52 @@ public final class RowBlocks {
     if (!stage.isEmpty() && w.rows() > 0) {
       return staged(sc, w, starts, stage);
     }
-    List<Broadcast<RowBlock>> parts = new ArrayList<>();
+    ArrayList<Broadcast<RowBlock>> parts = new ArrayList<>();
     for (int b = 0; b + 1 < starts.length; b++) {
       // slice is a view, compact its copy: the block never shares the caller's array
       EmbeddingMatrix part = w.slice(starts[b], starts[b + 1]).compact();
       parts.add(sc.broadcast(new RowBlock(b, starts[b], w.dim(), part.ids(), part.backingArray())));
     }
-    JavaRDD<RowBlock> rdd = indices(sc, parts.size()).map(i -> parts.get(i).value());
-    RowBlocks m = new RowBlocks(rdd, w.rows(), w.dim(), starts, w.toString());
+    Rows rows = new BroadcastRows(parts, starts, w.dim());
+    RowBlocks m =
+        new RowBlocks(
+            blocks(sc, starts, rows), w.rows(), w.dim(), starts, w.toString(), rows, true);
     m.release = () -> parts.forEach(Broadcast::destroy);
     return m;
+  }
+
+  /** Rows of the broadcast blocks of {@link #of}: a block itself, or a copy across blocks. */
+  private static final class BroadcastRows implements Rows {
+    private static final long serialVersionUID = 1L;
+    private final ArrayList<Broadcast<RowBlock>> parts;
+    private final int[] starts;
+    private final int dim;
+
+    BroadcastRows(ArrayList<Broadcast<RowBlock>> parts, int[] starts, int dim) {
+      this.parts = parts;
+      this.starts = starts;
+      this.dim = dim;
+    }
+
+    @Override
+    public RowBlock read(int index, int from, int to) {
+      int p = Arrays.binarySearch(starts, from);
+      p = p >= 0 ? p : -p - 2;
+      if (starts[p] == from && starts[p + 1] == to) {
+        RowBlock b = parts.get(p).value();
+        return new RowBlock(index, from, dim, b.idArray(), b.data());
+      }
+      int[] ids = new int[to - from];
+      float[] data = new float[Math.multiplyExact(to - from, dim)];
+      for (int r = from; r < to; p++) {
+        RowBlock b = parts.get(p).value();
+        int end = Math.min(to, starts[p + 1]);
+        System.arraycopy(b.idArray(), r - starts[p], ids, r - from, end - r);
+        System.arraycopy(b.data(), (r - starts[p]) * dim, data, (r - from) * dim, (end - r) * dim);
+        r = end;
+      }
+      return new RowBlock(index, from, dim, ids, data);
+    }
   }
 
   /** W written once into the stage folder, read back block by block by the tasks. */
@@ -168,16 +326,16 @@ public final class RowBlocks {
     }
     // The file's rows carry positions as ids; the caller's ids travel as one broadcast.
     Broadcast<int[]> ids = sc.broadcast(w.ids());
-    JavaRDD<RowBlock> rdd =
-        read.rdd.map(
-            blk ->
-                new RowBlock(
-                    blk.index(),
-                    blk.start(),
-                    blk.dim(),
-                    Arrays.copyOfRange(ids.value(), blk.start(), blk.start() + blk.rows()),
-                    blk.data()));
-    RowBlocks m = new RowBlocks(rdd, w.rows(), w.dim(), starts, w.toString());
+    Rows rows = new Relabeled(read.source, ids);
+    RowBlocks m =
+        new RowBlocks(
+            blocks(sc, starts, rows),
+            w.rows(),
+            w.dim(),
+            starts,
+            w.toString(),
+            rows,
+            read.sourceLocal);
     org.apache.hadoop.fs.FileSystem staged = fs;
     m.release =
         () -> {

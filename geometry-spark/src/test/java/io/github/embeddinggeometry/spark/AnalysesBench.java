@@ -62,6 +62,9 @@ public final class AnalysesBench {
         new JavaSparkContext(
             TestSpark.conf(args[4])
                 .set("spark.shuffle.compress", System.getProperty("bench.compress", "true")))) {
+      if (Boolean.getBoolean("bench.stages")) {
+        sc.sc().addSparkListener(new StageTimes());
+      }
       SparkAnalyses spark = SparkAnalyses.on(sc);
       if (mode.equals("pairwise-spark")) {
         int b = Planner.chooseBlocks(sc, n, d, 1);
@@ -123,6 +126,37 @@ public final class AnalysesBench {
     }
   }
 
+  /**
+   * Under {@code -Dbench.stages=true}: one line per finished stage and job on standard error (wall
+   * time, tasks, summed task run time, shuffle bytes), to see where a Spark run's time goes.
+   */
+  private static final class StageTimes extends org.apache.spark.scheduler.SparkListener {
+    @Override
+    public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted e) {
+      org.apache.spark.scheduler.StageInfo s = e.stageInfo();
+      long wall = (long) s.completionTime().get() - (long) s.submissionTime().get();
+      org.apache.spark.executor.TaskMetrics m = s.taskMetrics();
+      System.err.printf(
+          Locale.ROOT,
+          "stage %d %-40.40s %3d tasks %6d ms wall, tasks %6d ms run %5d ms gc %5d ms deser,"
+              + " shuffle write %,d B, read %,d B%n",
+          s.stageId(),
+          s.name(),
+          s.numTasks(),
+          wall,
+          m.executorRunTime(),
+          m.jvmGCTime(),
+          m.executorDeserializeTime(),
+          m.shuffleWriteMetrics().bytesWritten(),
+          m.shuffleReadMetrics().totalBytesRead());
+    }
+
+    @Override
+    public void onJobEnd(org.apache.spark.scheduler.SparkListenerJobEnd e) {
+      System.err.printf(Locale.ROOT, "job %d ended at %d%n", e.jobId(), e.time());
+    }
+  }
+
   /** The rows as MLlib vectors, read by the tasks from the same file as ours. */
   private static JavaRDD<Vector> vectors(SparkAnalyses spark, String file, int b) {
     return read(spark, file, b)
@@ -153,11 +187,23 @@ public final class AnalysesBench {
   /** Best wall time of RUNS runs after one warm-up run, each printed. */
   private static double best(String what, int runs, Supplier<?> run) {
     double best = Double.MAX_VALUE;
+    com.sun.management.OperatingSystemMXBean os =
+        (com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean();
     for (int r = 0; r <= runs; r++) {
+      long c0 = os.getProcessCpuTime();
       long t0 = System.nanoTime();
       run.get();
       double s = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(Locale.ROOT, "%s run %d: %.2f s%n", what, r, s);
+      // CPU seconds of the whole process: on a shared machine a steadier measure of the work
+      // than the wall time, though it misses idle slots
+      System.out.printf(
+          Locale.ROOT,
+          "%s run %d: %.2f s (process CPU %.2f s)%n",
+          what,
+          r,
+          s,
+          (os.getProcessCpuTime() - c0) / 1e9);
       best = r == 0 ? best : Math.min(best, s);
     }
     return best;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.io.Tensors;
+import io.github.embeddinggeometry.io.npy.NpyWriter;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import java.nio.file.Path;
@@ -106,5 +107,24 @@ class FaultsTest {
     assertThatThrownBy(() -> spark.mean(m))
         .isInstanceOf(NonFiniteRowException.class)
         .hasMessageStartingWith("row 217 (vocabulary id 217) holds NaN");
+    // every row is in the pairwise statistics' sample, which the driver reads
+    assertThatThrownBy(() -> spark.pairwiseStatistics(m, MetricSpace.euclidean()))
+        .isInstanceOf(NonFiniteRowException.class)
+        .hasMessageStartingWith("row 217 (vocabulary id 217) holds NaN at column 3");
+  }
+
+  @Test
+  void aNanRowOutsideThePairwiseSampleFailsTheirJobNamingTheRow(@TempDir Path dir)
+      throws Exception {
+    int n = 2 * PairwiseJob.SAMPLE_ROWS + 10; // every second row sampled: 217 is not
+    EmbeddingMatrix w = TestSpark.matrix(n, 8, 0, 13);
+    float[] x = w.backingArray().clone();
+    x[217 * 8 + 3] = Float.POSITIVE_INFINITY;
+    Path file = dir.resolve("w.npy");
+    NpyWriter.write(file, Tensors.of("W", x, n, 8));
+    RowBlocks m = spark.read(file.toString(), 3);
+    assertThatThrownBy(() -> spark.pairwiseStatistics(m, MetricSpace.euclidean()))
+        .isInstanceOf(NonFiniteRowException.class)
+        .hasMessageStartingWith("row 217 (vocabulary id 217) holds Infinity at column 3");
   }
 }

@@ -3,9 +3,12 @@ package io.github.embeddinggeometry.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The jobs under Kryo with {@code spark.kryo.registrationRequired=true} (surefire execution {@code
@@ -22,7 +25,7 @@ class KryoJobsTest {
   }
 
   @Test
-  void everyAnalysisGivesTheSingleMachineBits() {
+  void everyAnalysisGivesTheSingleMachineBits(@TempDir Path dir) throws Exception {
     AgreementTest agreement = new AgreementTest();
     agreement.knnDensityAndDensestAreTheSameBits(301, 17, 8, 12, "euclidean");
     agreement.knnDensityAndDensestAreTheSameBits(1002, 64, 8, 20, "causal");
@@ -30,7 +33,13 @@ class KryoJobsTest {
     agreement.pairwiseStatisticsAreTheSameBits(1002, 33, 8, "causal");
     agreement.meanCovarianceAndPcaAreTheSameBits(9000, 33, 3);
     agreement.causalNormsAreTheSameBits();
-    new PairwiseWindowTest().insideTheWindowOnePassOutsideTwoTheSameBits(600, 16, 3, "euclidean");
+    PairwiseWindowTest window = new PairwiseWindowTest();
+    window.insideTheWindowOnePassOutsideTwoTheSameBits(
+        600, 16, 3, "euclidean", "of", dir.resolve("of"));
+    window.insideTheWindowOnePassOutsideTwoTheSameBits(
+        600, 16, 3, "euclidean", "rows", dir.resolve("rows"));
+    Path file = Files.createDirectories(dir.resolve("file"));
+    window.insideTheWindowOnePassOutsideTwoTheSameBits(600, 16, 3, "euclidean", "file", file);
   }
 
   @Test

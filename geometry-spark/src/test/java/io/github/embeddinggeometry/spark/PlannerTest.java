@@ -270,6 +270,92 @@ class PlannerTest {
   }
 
   @Test
+  void balancedPairTasksHoldEveryPairOnceInEqualWork() {
+    for (int b = 1; b <= 13; b++) {
+      int[][] seen = new int[b][b];
+      int halves = 0;
+      int tasks = Pairs.balancedCount(b);
+      for (int t = 0; t < tasks; t++) {
+        double work = 0; // in distances of an off-diagonal pair, r^2
+        for (int[] ij : Pairs.balanced(t, b)) {
+          assertThat(ij[0]).as("B = %d task %d", b, t).isBetween(0, ij[1]);
+          assertThat(ij[1]).isLessThan(b);
+          seen[ij[0]][ij[1]]++;
+          work += ij[0] == ij[1] ? 0.5 : 1;
+        }
+        if (work == 0.5) {
+          halves++;
+        } else {
+          assertThat(work).as("B = %d task %d", b, t).isEqualTo(1.0);
+        }
+      }
+      for (int i = 0; i < b; i++) {
+        for (int j = i; j < b; j++) {
+          assertThat(seen[i][j]).as("B = %d pair (%d, %d)", b, i, j).isEqualTo(1);
+        }
+      }
+      // only an odd B leaves one diagonal block alone
+      assertThat(halves).as("B = %d", b).isEqualTo(b % 2);
+      assertThat(tasks).isEqualTo(b * (b - 1) / 2 + (b + 1) / 2);
+    }
+  }
+
+  @Test
+  void pairwiseBlocksOfTheIssueClusters() {
+    // hand-worked. local[2] from the k-NN's 3 blocks: 4 blocks give 6 + 2 = 8 tasks, 4 full rounds
+    assertThat(Planner.pairwiseBlocks(20_000, 384, 3, 2)).isEqualTo(4);
+    assertThat(Planner.pairwiseBlocks(20_000, 2560, 3, 2)).isEqualTo(4);
+    // local[8] from 6: 6 blocks give 18 tasks, 3 rounds of 8 at 75%; 8 give 32, 4 full rounds
+    assertThat(Planner.pairwiseBlocks(30_522, 384, 6, 8)).isEqualTo(8);
+    // local[16] from 8: 32 tasks, 2 full rounds
+    assertThat(Planner.pairwiseBlocks(30_522, 384, 8, 16)).isEqualTo(8);
+    // 32 x 8 from 32: 512 tasks, 2 full rounds of 256
+    assertThat(Planner.pairwiseBlocks(151_936, 2560, 32, 256)).isEqualTo(32);
+    // 1,000 x 16 from 253: B^2 / 2 tasks need 3 rounds of 16,000 at >= 90%, B^2 >= 86,400: 294
+    assertThat(Planner.pairwiseBlocks(10_000_000, 1024, 253, 16_000)).isEqualTo(294);
+    // MiniLM on 1,000 x 16 from 59 blocks, all the data allows (511 rows each): the one even
+    // candidate, 60, gives 1,800 tasks, one round 11% full
+    assertThat(Planner.pairwiseBlocks(30_522, 384, 59, 16_000)).isEqualTo(60);
+    // a matrix the data keeps in one block stays one; two rows in one block stay one block
+    assertThat(Planner.pairwiseBlocks(384, 384, 1, 2)).isEqualTo(1);
+    assertThat(Planner.pairwiseBlocks(2, 3, 1, 2)).isEqualTo(1);
+    // an odd count with no row to spare stays odd
+    assertThat(Planner.pairwiseBlocks(5, 4, 5, 2)).isEqualTo(5);
+    assertThatThrownBy(() -> Planner.pairwiseBlocks(100, 4, 0, 2))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void pairwiseBlocksNeverHoldMoreRowsAndFillTheSlots() {
+    for (Planner.Cluster c : CLUSTERS) {
+      for (long[] in : INPUTS) {
+        long n = in[0];
+        int d = (int) in[1];
+        int blocks = Planner.chooseBlocks(n, d, 1, c);
+        int slots = c.totalCores();
+        int b = Planner.pairwiseBlocks(n, d, blocks, slots);
+        String what = n + " x " + d + " on " + c + " from " + blocks;
+        // no block larger than the matrix's, which fit a task's memory
+        assertThat(b).as(what).isGreaterThanOrEqualTo(blocks);
+        if (b == blocks && b % 2 == 1) {
+          assertThat(b == 1 || b + 1 > n).as(what).isTrue();
+          continue;
+        }
+        assertThat(b % 2).as(what).isZero();
+        double tasks = (double) b * b / 2;
+        double fill = tasks / (Math.ceil(tasks / slots) * slots);
+        boolean dataCapped = b + 2 > n / Planner.minBlockRows(d);
+        assertThat(fill >= 0.9 || dataCapped).as("%s: B = %d fills %.2f", what, b, fill).isTrue();
+        // the smallest such count
+        for (long e = Math.max(2, blocks + (blocks & 1)); e < b; e += 2) {
+          double t = (double) e * e / 2;
+          assertThat(t / (Math.ceil(t / slots) * slots)).as(what + ", B = " + e).isLessThan(0.9);
+        }
+      }
+    }
+  }
+
+  @Test
   void pairIndicesRoundTrip() {
     for (int b = 1; b < 12; b++) {
       int p = 0;
