@@ -9,12 +9,12 @@ import jcuda.driver.CUdeviceptr;
 /**
  * The causal row map {@code w -> L^T w} on the device: kernel {@code causal_map} of {@code
  * src/main/cuda/geometry_kernels.cu} with the metric's normalised factor ({@link
- * CpuEngine#causalFactor}, the CPU backend's) resident in double. Each output is the float64 sum
- * over its depth in ascending order with fused multiply-adds, the CPU map's order, rounded once to
- * float32: bit-equal to the CPU backend where its micro-kernel fuses (the Vector API kernel on FMA
- * hardware), within one float32 rounding elsewhere. Used by {@link CudaDistanceKernel} on rows as
- * they are uploaded, and by the backend's {@code mapRows}. Called inside {@link
- * CudaContext#enter()}; closed with its buffer.
+ * CpuEngine#causalFactorNormalised}, the CPU backend's) resident in double. Each output is the
+ * float64 sum over its depth in ascending order with fused multiply-adds, the CPU map's order,
+ * rounded once to float32: bit-equal to the CPU backend where its micro-kernel fuses (the Vector
+ * API kernel on FMA hardware), within one float32 rounding elsewhere. Used by {@link
+ * CudaDistanceKernel} on rows as they are uploaded, and by the backend's {@code mapRows}. Called
+ * inside {@link CudaContext#enter()}; closed with its buffer.
  */
 public final class DeviceCausalMap implements AutoCloseable {
   /** Side of the kernel's square thread block and shared-memory tiles (MAP_TILE in the source). */
@@ -29,11 +29,11 @@ public final class DeviceCausalMap implements AutoCloseable {
 
   /** Uploads the metric's normalised factor (d x d doubles). */
   DeviceCausalMap(CudaContext ctx, CausalMetric metric) {
-    CpuEngine.CausalFactor f = CpuEngine.causalFactor(metric.choleskyLower());
+    double[] factor = metric.choleskyLower();
     this.dim = metric.dim();
-    this.exponent = f.exponent();
+    this.exponent = CpuEngine.causalFactorExponent(factor);
     this.lower = ctx.alloc(8L * dim * dim, "causal metric factor");
-    lower.upload(f.normalised(), 0);
+    lower.upload(CpuEngine.causalFactorNormalised(factor), 0);
   }
 
   /** Device bytes the factor holds. */

@@ -114,24 +114,24 @@ public final class CpuEngine {
   }
 
   /**
-   * The causal row map's factor as the CPU scales it: {@code L = 2^exponent * normalised}, the
-   * largest |entry| of {@code normalised} in [1, 2), so that a device that maps rows with the same
-   * float64 steps gets the CPU's bits (geometry-cuda's on-device map).
+   * The power of two of the causal row map's factor as the CPU scales it: {@code L = 2^exponent *
+   * normalised}, the largest |entry| of {@code normalised} in [1, 2), so that a device that maps
+   * rows with the same float64 steps gets the CPU's bits (geometry-cuda's on-device map).
    *
-   * @param lower the metric's Cholesky factor, row-major d x d; entries above the diagonal are
-   *     ignored. Not modified.
-   * @return the normalised factor (a new array) and its power of two
+   * @param lower the metric's Cholesky factor, row-major d x d. Not modified.
+   * @return the exponent that takes mapped rows back to the metric's units
    */
-  public static CausalFactor causalFactor(double[] lower) {
-    CausalMap.Factor f = CausalMap.Factor.of(lower);
-    return new CausalFactor(f.normalised(), f.exponent());
+  public static int causalFactorExponent(double[] lower) {
+    return CausalMap.Factor.of(lower).exponent();
   }
 
   /**
-   * A causal metric's factor, normalised ({@link #causalFactor}).
+   * The normalised causal factor that goes with {@link #causalFactorExponent}.
    *
-   * @param normalised row-major d x d, the largest |entry| in [1, 2)
-   * @param exponent power of two that takes mapped rows back to the metric's units
+   * @param lower the metric's Cholesky factor, row-major d x d. Not modified.
+   * @return {@code lower * 2^-exponent}, a new array
    */
-  public record CausalFactor(double[] normalised, int exponent) {}
+  public static double[] causalFactorNormalised(double[] lower) {
+    return CausalMap.Factor.of(lower).normalised();
+  }
 }
