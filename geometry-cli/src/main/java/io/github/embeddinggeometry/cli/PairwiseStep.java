@@ -28,13 +28,24 @@ final class PairwiseStep {
   private PairwiseStep() {}
 
   static void run(Session s, Options.BasisOptions basis, BoundingBox box, boolean force, Path dir) {
+    run(s, basis, box, force, dir, FILE_CAP);
+  }
+
+  /** As above, with the file's row cap given (tests). */
+  static void run(
+      Session s,
+      Options.BasisOptions basis,
+      BoundingBox box,
+      boolean force,
+      Path dir,
+      int fileCap) {
     long t0 = System.nanoTime();
     Console con = s.console();
     con.step("pairwise");
     BoxSelection spike = s.select(basis, box);
     EmbeddingMatrix sel = spike.rows();
     int n = sel.rows();
-    boolean writeFile = n <= FILE_CAP || force;
+    boolean writeFile = n <= fileCap || force;
     if (writeFile && (long) n * n > Integer.MAX_VALUE - 8) {
       throw new UserInputException(
           String.format(
@@ -49,9 +60,12 @@ final class PairwiseStep {
     // The notebook's file is filled from the statistics' own pass (d(i, j) mirrored to d(j, i),
     // the diagonal 0), and the histogram is counted from it: the distances are computed once.
     float[] matrix = writeFile ? new float[n * n] : null;
+    // Without the file, the histogram is counted in float-bit buckets as the distances pass (its
+    // range, the largest distance, is known only at the end): still one pass.
+    PairHistogram buckets = matrix == null ? new PairHistogram() : null;
     DistanceStatistics st =
         matrix == null
-            ? DistanceStatistics.of(sel, kernel, con)
+            ? DistanceStatistics.of(sel, kernel, buckets, con)
             : DistanceStatistics.of(
                 sel,
                 kernel,
@@ -66,31 +80,20 @@ final class PairwiseStep {
     con.finishBars();
 
     double hi = st.max() > 0 ? st.max() : 1;
-    long[] counts = new long[HISTOGRAM_BINS];
+    double[] edges;
+    long[] counts;
     if (matrix != null) {
+      edges = new double[HISTOGRAM_BINS + 1];
+      for (int b = 0; b <= HISTOGRAM_BINS; b++) {
+        edges[b] = hi * b / HISTOGRAM_BINS;
+      }
+      counts = new long[HISTOGRAM_BINS];
       for (int i = 0; i < n; i++) {
         count(matrix, i * n, i + 1, n, hi, counts);
       }
     } else {
-      // More rows than the file's cap: the histogram, whose range is the largest distance, needs
-      // the distances once more (holding them would take more than the file would).
-      kernel.forEachBlock(
-          sel,
-          sel,
-          64,
-          (from, to, block, stride) -> {
-            long[] local = new long[HISTOGRAM_BINS];
-            for (int i = from; i < to; i++) {
-              count(block, (i - from) * stride, i + 1, n, hi, local);
-            }
-            synchronized (counts) {
-              for (int b = 0; b < HISTOGRAM_BINS; b++) {
-                counts[b] += local[b];
-              }
-            }
-          },
-          con);
-      con.finishBars();
+      edges = PairHistogram.edges(hi, HISTOGRAM_BINS);
+      counts = buckets.counts(edges);
     }
 
     Report r = new Report("pairwise", s);
@@ -118,12 +121,8 @@ final class PairwiseStep {
               Locale.ROOT,
               "%,d rows exceed the cap of %,d (%.1f GB); rerun with --force",
               n,
-              FILE_CAP,
+              fileCap,
               4.0 * n * n / 1e9));
-    }
-    double[] edges = new double[HISTOGRAM_BINS + 1];
-    for (int b = 0; b <= HISTOGRAM_BINS; b++) {
-      edges[b] = hi * b / HISTOGRAM_BINS;
     }
     Plots.histogram(
         new Figure(
@@ -158,7 +157,7 @@ final class PairwiseStep {
             Session.seconds(t0)));
     if (matrix == null) {
       con.line(
-          "pairwise: " + MATRIX_FILE + " skipped: " + n + " rows > " + FILE_CAP + " (use --force)");
+          "pairwise: " + MATRIX_FILE + " skipped: " + n + " rows > " + fileCap + " (use --force)");
     }
   }
 

@@ -78,7 +78,16 @@ class PairwisePassesTest {
 
   @Test
   void theDistancesAreComputedOnceAndTheFileHoldsThem(@TempDir Path tmp) throws Exception {
-    int n = 300;
+    runOnce(tmp, 300, PairwiseStep.FILE_CAP);
+  }
+
+  /** Above the file's cap the histogram is counted in the statistics' pass too: still one pass. */
+  @Test
+  void aboveTheFileCapTheDistancesAreStillComputedOnce(@TempDir Path tmp) throws Exception {
+    runOnce(tmp, 300, 100);
+  }
+
+  private static void runOnce(Path tmp, int n, int fileCap) throws Exception {
     int d = 6;
     Random rnd = new Random(5);
     float[][] rows = new float[n][d];
@@ -105,7 +114,7 @@ class PairwisePassesTest {
             null,
             tmp)) {
       s.useKernel("euclidean", kernel);
-      PairwiseStep.run(s, basis, everything, false, dir);
+      PairwiseStep.run(s, basis, everything, false, dir, fileCap);
     }
     // One pass: at most the n x n distances (an upper-triangle pass computes fewer); the
     // statistics' pass followed by one for the file and histogram would be 1.5 to 2 times that.
@@ -114,6 +123,12 @@ class PairwisePassesTest {
     JsonNode rep = new ObjectMapper().readTree(dir.resolve(Outputs.REPORT).toFile());
     assertThat(rep.get("pairs").asLong()).isEqualTo((long) n * (n - 1) / 2);
     assertThat(rep.get("exact_zero_pairs").asLong()).isEqualTo(1);
+    assertThat(Files.exists(dir.resolve("pairwise_distances.png"))).isTrue();
+    if (n > fileCap) {
+      assertThat(Files.exists(dir.resolve(PairwiseStep.MATRIX_FILE))).isFalse();
+      assertThat(rep.get("distances_file_skipped").asText()).contains("cap of 100");
+      return;
+    }
     try (SafetensorsFile f = SafetensorsFile.open(dir.resolve(PairwiseStep.MATRIX_FILE))) {
       float[] m = f.tensor("distances").toFloatArray();
       for (int i = 0; i < n; i++) {
