@@ -63,7 +63,8 @@ public final class CpuGemm {
       throw new IllegalArgumentException(
           "c cannot hold " + m + " x " + n + " at offset " + cOffset + " with stride " + ldc);
     }
-    int qTiles = (m + queryRows(kern, m, n) - 1) / queryRows(kern, m, n);
+    int mb = queryRows(kern, m, n);
+    int qTiles = (m + mb - 1) / mb;
     // Panels of one row are plain rows: a contiguous B is then its own packed copy, used in place.
     boolean inPlace = kern.nr() == 1 && b.isContiguous();
     float[] packedB =
@@ -81,6 +82,7 @@ public final class CpuGemm {
             : kern.shareBase(packedB, bBase, bBase + n * a.dim())) {
       multiply(
           kern,
+          mb,
           a,
           aFrom,
           aInPlace ? a.backingArray() : null,
@@ -114,10 +116,11 @@ public final class CpuGemm {
   /**
    * The tasks of {@link #multiplyTransposed}, B packed once ({@code packedB}, its first row at
    * {@code bBase}) or per tile, A read in place ({@code inPlaceA}, row {@code aFrom} at {@code
-   * aBase}) or packed per tile.
+   * aBase}) or packed per tile, in query tiles of {@code mb} rows ({@link #queryRows}).
    */
   private static void multiply(
       TileKernel kern,
+      int mb,
       EmbeddingMatrix a,
       int aFrom,
       float[] inPlaceA,
@@ -135,7 +138,6 @@ public final class CpuGemm {
     int d = a.dim();
     int mr = kern.mr();
     int nr = kern.nr();
-    int mb = queryRows(kern, m, n);
     int nb = DistanceEngine.tileCols(kern);
     int qTiles = (m + mb - 1) / mb;
     int bTiles = (n + nb - 1) / nb;
