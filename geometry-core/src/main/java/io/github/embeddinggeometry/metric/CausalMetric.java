@@ -159,10 +159,10 @@ public final class CausalMetric {
    * href="{@docRoot}/io/github/embeddinggeometry/doc-files/definitions.html#causal-metric">causal
    * metric</a>).
    *
-   * <p><b>Ridge.</b> Added to every variance (the diagonal of the symmetrised C) before inverting,
-   * in the units of C (embedding units squared); 0 for the plain inverse. A ridge shrinks M towards
-   * {@code I / ridge} and makes it exist when C is singular, e.g. when there are no more rows than
-   * dimensions; every refusal suggests {@code 1e-6} times the largest variance.
+   * <p><b>Ridge.</b> Added to every variance (the diagonal of C) before inverting, in the units of
+   * C (embedding units squared); 0 for the plain inverse. A ridge shrinks M towards {@code I /
+   * ridge} and makes it exist when C is singular, e.g. when there are no more rows than dimensions;
+   * every refusal suggests {@code 1e-6} times the largest variance.
    *
    * <p><b>Method.</b> Cholesky factorisation {@code C + ridge I = L L^T} (EJML), then {@code M =
    * L^-T L^-1}, both in double and at unit scale (the matrix is multiplied by an even power of two
@@ -209,7 +209,7 @@ public final class CausalMetric {
     double maxDiag = 0;
     for (int i = 0; i < d; i++) {
       for (int j = 0; j < d; j++) {
-        a.set(i, j, 0.5 * (c[i * d + j] + c[j * d + i]));
+        a.set(i, j, c[i * d + j]); // a Covariance is exactly symmetric (Covariance.of checks)
       }
       a.add(i, i, ridge);
       maxDiag = Math.max(maxDiag, a.get(i, i));
