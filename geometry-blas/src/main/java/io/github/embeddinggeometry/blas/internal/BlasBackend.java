@@ -16,7 +16,7 @@ import io.github.embeddinggeometry.metric.MetricSpace;
  * rounded to float32 over the whole column instead), so it has no sgemm-shaped step to hand over.
  */
 public final class BlasBackend implements ComputeBackend {
-  private final TileKernel kernel;
+  private final SgemmTileKernel kernel;
   private final ComputeBackend distances;
   private final ComputeBackend java;
 
@@ -50,6 +50,15 @@ public final class BlasBackend implements ComputeBackend {
   @Override
   public DistanceKernel distanceKernel(MetricSpace metric) {
     return distances.distanceKernel(metric);
+  }
+
+  /**
+   * Frees the native buffers the kernel kept for later operations; the backend stays usable (they
+   * are made again when needed).
+   */
+  @Override
+  public void close() {
+    kernel.releaseBuffers();
   }
 
   @Override

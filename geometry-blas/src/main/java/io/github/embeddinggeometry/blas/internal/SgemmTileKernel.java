@@ -5,6 +5,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
+import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.backend.spi.TileKernel;
 import java.util.Arrays;
 import java.util.List;
@@ -20,18 +21,19 @@ import org.bytedeco.javacpp.FloatPointer;
  * reads. Everything after the product, the distance epilogues and the float64 micro-kernel, is the
  * pure-Java kernel's, so the exactness contract is the same code.
  *
- * <p>Each call copies its A rows into an off-heap buffer of the calling thread and the product
- * back: a JNI call on Java arrays would copy the whole arrays. A self-product's A rows lie in the
- * shared base (below) and are not copied at all. B is often the whole packed base, announced by
- * {@link #shareBase}: it is then copied off-heap once per operation, a segment at a time by
- * whichever thread first needs it, and freed when the operation closes its handle; a B not
- * announced (or one whose off-heap copy cannot be allocated) is copied per call like A. The
- * per-thread buffers hold one tile, grow to the largest tile a thread has seen, and are freed with
- * the thread or by {@link #releaseThreadBuffers()}.
+ * <p>Each call copies its A rows into a native buffer and the product back: a JNI call on Java
+ * arrays would copy the whole arrays. A self-product's A rows lie in the shared base (below) and
+ * are not copied at all. B is often the whole packed base, announced by {@link #shareBase}: it is
+ * then copied to native memory once per operation, a segment at a time by whichever thread first
+ * needs it; a B not announced (or one whose native copy cannot be allocated) is copied per call
+ * like A. All these buffers come from a {@link BufferPool} that keeps up to {@link
+ * #RETAINED_FLOATS} floats for the next call and operation (fresh native memory costs a page fault
+ * per 4 KB), freed by {@link #releaseBuffers()} or when the backend closes.
  *
  * <p>OpenBLAS re-packs both operands on every call, a cost proportional to {@code (m + n) depth}
  * against {@code m n depth} multiply-adds, so this kernel asks the engine for much larger tiles
- * than the Java kernels' L2-sized ones ({@link #tileRows()} x {@link #tileCols()}).
+ * than the Java kernels' L2-sized ones ({@link #tileRows()} x {@link #tileCols()}), and larger
+ * still for a plain product, whose tiles no epilogue reads back ({@link #productTileRows()}).
  *
  * <p>Within one process a pair's dot product depends only on its two rows: every element of a tile
  * is one sequential multiply-add chain over the depth in OpenBLAS's kernel, with the same depth
@@ -42,30 +44,18 @@ import org.bytedeco.javacpp.FloatPointer;
 public final class SgemmTileKernel extends TileKernel {
   private final TileKernel epilogues;
 
-  private static final class Buffers implements AutoCloseable {
-    FloatPointer a = new FloatPointer(0L);
-    FloatPointer b = new FloatPointer(0L);
-    FloatPointer c = new FloatPointer(0L);
+  /** Native buffers kept between calls and operations: see {@link BufferPool}. */
+  private final BufferPool pool = new BufferPool(RETAINED_FLOATS);
 
-    static FloatPointer atLeast(FloatPointer p, long floats) {
-      if (p.capacity() >= floats) {
-        return p.position(0);
-      }
-      // grow by half again, so a thread that sees slowly growing tiles reallocates rarely
-      long size = Math.max(floats, p.capacity() + p.capacity() / 2);
-      p.close();
-      return new FloatPointer(size);
-    }
+  /**
+   * Floats of native memory this kernel keeps between operations (384 MB): the shared base and the
+   * tiles of a two-thread product of 8,192 x 8,192 rows of depth 2,560, or of the MiniLM k-NN,
+   * without a fresh page for every 4 KB of them on the next operation.
+   */
+  static final long RETAINED_FLOATS = 96L << 20;
 
-    @Override
-    public void close() {
-      a.close();
-      b.close();
-      c.close();
-    }
-  }
-
-  private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
+  /** Floats of C one product tile may hold in flight, summed over the threads (256 MB). */
+  static final long PRODUCT_FLOATS_IN_FLIGHT = 64L << 20;
 
   /** Floats per segment of a shared base's off-heap copy (4 MB): the unit one thread copies. */
   static final int SEGMENT = 1 << 20;
@@ -123,7 +113,7 @@ public final class SgemmTileKernel extends TileKernel {
     @Override
     public void close() {
       if (shared.remove(this)) {
-        copy.close();
+        pool.give(copy);
       }
     }
   }
@@ -140,10 +130,14 @@ public final class SgemmTileKernel extends TileKernel {
     this.epilogues = Objects.requireNonNull(epilogues, "epilogues");
   }
 
-  /** Frees the calling thread's buffers (they are made again on its next tile). */
-  public static void releaseThreadBuffers() {
-    BUFFERS.get().close();
-    BUFFERS.remove();
+  /** Frees the native buffers kept for later operations (they are made again when needed). */
+  public void releaseBuffers() {
+    pool.clear();
+  }
+
+  /** Floats of native memory kept for later operations (for tests). */
+  long retainedFloats() {
+    return pool.retained();
   }
 
   /**
@@ -158,7 +152,7 @@ public final class SgemmTileKernel extends TileKernel {
     }
     FloatPointer copy;
     try {
-      copy = new FloatPointer((long) (to - from));
+      copy = pool.take(to - from);
     } catch (OutOfMemoryError e) {
       return SharedBase.NONE; // JavaCPP's off-heap limit: per-call copies need no more than a tile
     }
@@ -185,6 +179,23 @@ public final class SgemmTileKernel extends TileKernel {
   @Override
   public int tileCols() {
     return 4096;
+  }
+
+  /**
+   * 2,048 query rows for a plain product (fewer where the threads' C tiles would exceed {@link
+   * #PRODUCT_FLOATS_IN_FLIGHT}): each call packs all of its B, so few large calls come closest to
+   * one whole-operand {@code sgemm}.
+   */
+  @Override
+  public int productTileRows() {
+    long perThread = PRODUCT_FLOATS_IN_FLIGHT / Parallel.threads() / productTileCols();
+    return (int) Math.max(tileRows(), Math.min(2048, perThread));
+  }
+
+  /** 8,192 base rows for a plain product: see {@link #productTileRows()}. */
+  @Override
+  public int productTileCols() {
+    return 8192;
   }
 
   @Override
@@ -225,30 +236,49 @@ public final class SgemmTileKernel extends TileKernel {
       }
       return;
     }
-    Buffers buf = BUFFERS.get();
-    buf.c = Buffers.atLeast(buf.c, (long) m * n);
-    // A self-product's query rows lie in the shared base too: then neither operand is copied.
-    FloatPointer a = inShared(ap, aOff, m * depth);
-    if (a == null) {
-      buf.a = Buffers.atLeast(buf.a, (long) m * depth);
-      buf.a.put(ap, aOff, m * depth);
-      a = buf.a;
-    }
-    FloatPointer b = inShared(bp, bOff, n * depth);
-    if (b == null) {
-      buf.b = Buffers.atLeast(buf.b, (long) n * depth);
-      buf.b.put(bp, bOff, n * depth);
-      b = buf.b;
-    }
-    cblas_sgemm(
-        CblasRowMajor, CblasNoTrans, CblasTrans, m, n, depth, 1f, a, depth, b, depth, 0f, buf.c, n);
-    if (ldc == n) {
-      buf.c.get(c, cOff, m * n);
-    } else {
-      for (int i = 0; i < m; i++) {
-        buf.c.position((long) i * n).get(c, cOff + i * ldc, n);
+    FloatPointer cBuf = pool.take((long) m * n);
+    FloatPointer aBuf = null;
+    FloatPointer bBuf = null;
+    try {
+      // A self-product's query rows lie in the shared base too: then neither operand is copied.
+      FloatPointer a = inShared(ap, aOff, m * depth);
+      if (a == null) {
+        aBuf = pool.take((long) m * depth);
+        aBuf.put(ap, aOff, m * depth);
+        a = aBuf;
       }
-      buf.c.position(0);
+      FloatPointer b = inShared(bp, bOff, n * depth);
+      if (b == null) {
+        bBuf = pool.take((long) n * depth);
+        bBuf.put(bp, bOff, n * depth);
+        b = bBuf;
+      }
+      cblas_sgemm(
+          CblasRowMajor,
+          CblasNoTrans,
+          CblasTrans,
+          m,
+          n,
+          depth,
+          1f,
+          a,
+          depth,
+          b,
+          depth,
+          0f,
+          cBuf,
+          n);
+      if (ldc == n) {
+        cBuf.get(c, cOff, m * n);
+      } else {
+        for (int i = 0; i < m; i++) {
+          cBuf.position((long) i * n).get(c, cOff + i * ldc, n);
+        }
+      }
+    } finally {
+      pool.give(cBuf);
+      pool.give(aBuf);
+      pool.give(bBuf);
     }
   }
 

@@ -73,6 +73,28 @@ public abstract class TileKernel {
   }
 
   /**
+   * Query rows per tile of a plain product ({@code CpuEngine.multiplyTransposed}), where no
+   * epilogue reads the tile back, so a kernel whose calls cost a fixed share (a native GEMM packs
+   * its operands per call) may ask for far larger tiles than the distance engine's; {@code
+   * -Dembgeo.mb} overrides it. The engine still cuts a product into at least two tiles per thread.
+   *
+   * @return rows, at least 1; by default {@link #tileRows()}
+   */
+  public int productTileRows() {
+    return tileRows();
+  }
+
+  /**
+   * Base rows per tile of a plain product, as {@link #productTileRows()}; {@code -Dembgeo.nb}
+   * overrides it.
+   *
+   * @return rows, at least 1; by default {@link #tileCols()}
+   */
+  public int productTileCols() {
+    return tileCols();
+  }
+
+  /**
    * Says that {@code packed[from, to)}, B panels the caller will pass to {@link #tile} many times,
    * stays unchanged until the returned handle is closed, so that a kernel whose tiles run elsewhere
    * (a native GEMM) can copy it there once instead of per tile. The caller closes the handle when

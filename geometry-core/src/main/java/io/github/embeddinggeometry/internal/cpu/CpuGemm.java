@@ -106,11 +106,11 @@ public final class CpuGemm {
    */
   private static int queryRows(TileKernel kern, int m, int n) {
     int mr = kern.mr();
-    int nb = DistanceEngine.tileCols(kern);
+    int nb = DistanceEngine.productTileCols(kern);
     int bTiles = (n + nb - 1) / nb;
     int wanted = (2 * Parallel.threads() + bTiles - 1) / bTiles; // two tiles per thread
     int fit = ((m + wanted - 1) / wanted + mr - 1) / mr * mr;
-    return Math.max(mr, Math.min(DistanceEngine.tileRows(kern), fit));
+    return Math.max(mr, Math.min(DistanceEngine.productTileRows(kern), fit));
   }
 
   /**
@@ -138,7 +138,7 @@ public final class CpuGemm {
     int d = a.dim();
     int mr = kern.mr();
     int nr = kern.nr();
-    int nb = DistanceEngine.tileCols(kern);
+    int nb = DistanceEngine.productTileCols(kern);
     int qTiles = (m + mb - 1) / mb;
     int bTiles = (n + nb - 1) / nb;
     final class S {

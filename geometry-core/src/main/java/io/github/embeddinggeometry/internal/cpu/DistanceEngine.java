@@ -57,6 +57,16 @@ final class DistanceEngine {
     return roundUp(Settings.positiveInt(Settings.NB, kern.tileCols()), kern.nr());
   }
 
+  /** Query rows per tile of a plain product: {@code -Dembgeo.mb}, else the kernel's own. */
+  static int productTileRows(TileKernel kern) {
+    return roundUp(Settings.positiveInt(Settings.MB, kern.productTileRows()), kern.mr());
+  }
+
+  /** Base rows per tile of a plain product: {@code -Dembgeo.nb}, else the kernel's own. */
+  static int productTileCols(TileKernel kern) {
+    return roundUp(Settings.positiveInt(Settings.NB, kern.productTileCols()), kern.nr());
+  }
+
   private static int roundUp(int rows, int panel) {
     return panel * Math.max(1, (rows + panel - 1) / panel);
   }
