@@ -221,8 +221,10 @@ class ArchitectureIT {
   }
 
   /**
-   * Public types of geometry-core's exported packages: at most 45 in the API, at most 20 in the
-   * backend SPI ({@code backend.spi*}, for the sibling modules, counted apart), each with @since.
+   * Public types of geometry-core's exported packages: at most 45 in the API, at most 23 in the
+   * backend SPI ({@code backend.spi*}, for the sibling modules, counted apart: 20, and the pairwise
+   * statistics' passes with their two partials, which the single machine and geometry-spark share),
+   * each with @since.
    */
   @Test
   void coreApiIsSmallAndDocumented() throws IOException {
@@ -269,7 +271,7 @@ class ArchitectureIT {
       }
     }
     assertThat(types).as("public API types of geometry-core").hasSizeLessThanOrEqualTo(45);
-    assertThat(spiTypes).as("public types of the backend SPI").hasSizeLessThanOrEqualTo(20);
+    assertThat(spiTypes).as("public types of the backend SPI").hasSizeLessThanOrEqualTo(23);
     assertThat(undocumented).as("public types without @since").isEmpty();
   }
 

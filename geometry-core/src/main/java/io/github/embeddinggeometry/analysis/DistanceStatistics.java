@@ -2,8 +2,7 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.backend.spi.ExactSum;
-import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
+import io.github.embeddinggeometry.backend.spi.PairPasses;
 import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.Objects;
@@ -16,14 +15,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * statistics</a>, notebook 1.4b): count, min, exact median, mean, max and the number of exact
  * zeros.
  *
- * <p><b>How the median stays exact without holding all pairs twice.</b> Distances are non-negative
- * float32, whose bit patterns sort like the values. The first streaming pass builds a histogram of
- * the upper 16 bits (65,536 counters) next to min, max, sum and zeros; it tells which bucket holds
- * the middle rank(s). A second pass histograms the lower 16 bits of the values in that bucket only,
- * which pins the middle value(s) exactly. When the pairs fit in half of the free heap (20,000 rows:
- * 2e8 pairs, 0.8 GB, fits {@code -Xmx4g}) the first pass also keeps them in one {@code float[]}, so
- * the second pass scans that array instead of recomputing distances; otherwise the distances are
- * streamed again and nothing of size N^2 is held.
+ * <p><b>How the median stays exact.</b> Distances are non-negative float32, whose bit patterns sort
+ * like the values. The streaming pass keeps min, max, sum and zeros and a histogram of the upper 16
+ * bits of every value, which tells which bucket holds each middle rank; the lower 16 bits of the
+ * values in those buckets then pin the middle values exactly. When the pairs fit in half of the
+ * free heap (20,000 rows: 2e8 pairs, 0.8 GB) the pass also keeps them in one {@code float[]}, and
+ * the lower bits come from that array. Otherwise nothing of size N^2 is held: the distances of a
+ * sample of about {@value #SAMPLE_ROWS} rows place a window of bit patterns around the likely
+ * median, whose every pattern the pass counts exactly, so that the middle values usually come out
+ * of the one pass; only when the sample misled are the distances streamed again for the lower bits.
+ * ({@code backend.spi.PairPasses} holds these passes; geometry-spark's pairwise job runs them too.)
  *
  * <p><b>Order-free.</b> The sum behind the mean is exact until one final rounding ({@code
  * internal.ExactSum}), and min, max, zeros and the histograms are exact too, so every field is the
@@ -43,8 +44,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public record DistanceStatistics(
     long count, double min, double median, double mean, double max, long exactZeroPairs) {
 
-  private static final int BUCKETS = FloatBitsHistogram.BUCKETS;
-
   /**
    * Streams the distance matrix of {@code rows} through {@code kernel} (never materialising it
    * unless it fits the heap comfortably, see above) and computes the statistics exactly.
@@ -59,7 +58,7 @@ public record DistanceStatistics(
    */
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
-    return of(rows, kernel, progress, keepPairs(rows));
+    return of(rows, kernel, progress, keepPairs(rows), null, null);
   }
 
   /** Whether the pairs fit in half of the free heap (see above). */
@@ -69,6 +68,19 @@ public record DistanceStatistics(
     Runtime rt = Runtime.getRuntime();
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
     return pairs <= Integer.MAX_VALUE - 8 && pairs * Float.BYTES <= free / 2;
+  }
+
+  /** Rows of the sample whose distances place the median's window. */
+  static final int SAMPLE_ROWS = 1024;
+
+  /**
+   * Patterns of the median's window: 8 MB of counts per worker ({@code 1 << 20}, wide enough for a
+   * sample median a few percent off), less on many cores, so that the workers' windows together
+   * stay near 64 MB.
+   */
+  private static int windowBins() {
+    long fit = (64L << 20) / Long.BYTES / Parallel.threads();
+    return (int) Math.max(PairPasses.MAX_BINS, Math.min(1 << 20, fit));
   }
 
   /**
@@ -110,16 +122,22 @@ public record DistanceStatistics(
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, PairSink sink, ProgressListener progress) {
     Objects.requireNonNull(sink, "sink");
-    return of(rows, kernel, progress, keepPairs(rows), sink);
+    return of(rows, kernel, progress, keepPairs(rows), null, sink);
   }
 
   /**
-   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, choosing whether to keep the
-   * pairs in memory (for tests of both paths).
+   * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, choosing the path (for tests
+   * of each): whether to keep the pairs, and without them the median's window {@code {first bit
+   * pattern, patterns}} ({0, 0} for none: the median then takes a second pass; null to place it
+   * from a sample).
    */
   static DistanceStatistics of(
-      EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress, boolean keepPairs) {
-    return of(rows, kernel, progress, keepPairs, null);
+      EmbeddingMatrix rows,
+      DistanceKernel kernel,
+      ProgressListener progress,
+      boolean keepPairs,
+      int[] window) {
+    return of(rows, kernel, progress, keepPairs, window, null);
   }
 
   private static DistanceStatistics of(
@@ -127,7 +145,9 @@ public record DistanceStatistics(
       DistanceKernel kernel,
       ProgressListener progress,
       boolean keepPairs,
+      int[] window,
       PairSink sink) {
+    Objects.requireNonNull(rows, "rows");
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(progress, "progress");
     int n = rows.rows();
@@ -135,179 +155,133 @@ public record DistanceStatistics(
       throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
     }
     long count = UpperTriangle.pairs(n);
-    // Per worker thread, merged at the end: a row's pairs may come in runs from several threads.
-    ConcurrentHashMap<Thread, Part> parts = new ConcurrentHashMap<>();
-    Histograms high = new Histograms();
+    // Kept pairs make the lower bits cheap: no window is then counted.
+    int[] win =
+        keepPairs
+            ? new int[] {0, 0}
+            : window != null
+                ? window
+                : PairPasses.window(sample(rows, kernel, progress), windowBins());
     float[] kept = keepPairs ? new float[Math.toIntExact(count)] : null;
+    // Per worker thread, merged at the end: a row's pairs may come in runs from several threads.
+    ConcurrentHashMap<Thread, PairPasses.First> parts = new ConcurrentHashMap<>();
     UpperTriangle.stream(
         rows,
         kernel,
         "distance statistics",
         progress,
         (i, j0, block, off, len) -> {
-          Part part = parts.computeIfAbsent(Thread.currentThread(), t -> new Part());
-          ExactSum sum = part.sum;
-          float mn = part.min;
-          float mx = part.max;
-          long zeros = 0;
-          long[] local = high.mine();
-          for (int t = 0; t < len; t++) {
-            float v = block[off + t];
-            if (!(v >= 0)) {
-              throw new IllegalStateException(
-                  "kernel returned distance "
-                      + v
-                      + " between rows "
-                      + i
-                      + " and "
-                      + (j0 + t)
-                      + "; distances must be >= 0");
-            }
-            v += 0f; // -0.0 becomes +0.0, so its bits sort with the zeros
-            sum.add(v);
-            mn = Math.min(mn, v);
-            mx = Math.max(mx, v);
-            if (v == 0) {
-              zeros++;
-            }
-            local[Float.floatToRawIntBits(v) >>> 16]++;
+          int bad =
+              parts
+                  .computeIfAbsent(Thread.currentThread(), t -> new PairPasses.First(win))
+                  .accept(block, off, len);
+          if (bad >= 0) {
+            throw new IllegalStateException(
+                "kernel returned distance "
+                    + block[bad]
+                    + " between rows "
+                    + i
+                    + " and "
+                    + (j0 + bad - off)
+                    + "; distances must be >= 0");
           }
           if (kept != null) {
-            int start = (int) (UpperTriangle.rowStart(i, n) + (j0 - i - 1));
-            for (int t = 0; t < len; t++) {
-              kept[start + t] = block[off + t] + 0f;
-            }
+            System.arraycopy(
+                block,
+                off,
+                kept,
+                Math.toIntExact(UpperTriangle.rowStart(i, n) + (j0 - i - 1)),
+                len);
           }
-          part.min = mn;
-          part.max = mx;
-          part.zeros += zeros;
           if (sink != null) {
             sink.accept(i, j0, block, off, len);
           }
         });
-    ExactSum total = new ExactSum();
-    float min = Float.POSITIVE_INFINITY;
-    float max = 0;
-    long zeros = 0;
-    for (Part part : parts.values()) {
-      total.add(part.sum);
-      min = Math.min(min, part.min);
-      max = Math.max(max, part.max);
-      zeros += part.zeros;
+    PairPasses.First all = new PairPasses.First(win);
+    parts.values().forEach(all::add);
+    if (all.count() != count) {
+      throw new IllegalStateException("counted " + all.count() + " pairs, expected " + count);
     }
-    // An infinite distance is one float32 could not hold (finite rows, finite true distance): no
-    // mean can be formed from it, and infinity or a clamped sum would be a wrong number.
-    double sum = total.value();
     long lowRank = (count - 1) / 2;
     long highRank = count / 2;
-    float[] middle = select(rows, kernel, progress, kept, high.merged(), lowRank, highRank);
-    double median = lowRank == highRank ? middle[0] : ((double) middle[0] + middle[1]) / 2;
-    double mean = Double.isInfinite(sum) ? Double.NaN : sum / count;
-    return new DistanceStatistics(count, min, median, mean, max, zeros);
-  }
-
-  /** The values of the two given ranks (0-based, ascending order), by the low-bits pass. */
-  private static float[] select(
-      EmbeddingMatrix rows,
-      DistanceKernel kernel,
-      ProgressListener progress,
-      float[] kept,
-      long[] high,
-      long rankA,
-      long rankB) {
-    long[] a = FloatBitsHistogram.bucketOf(high, rankA);
-    long[] b = FloatBitsHistogram.bucketOf(high, rankB);
-    int bucketA = (int) a[0];
-    int bucketB = (int) b[0];
-    Histograms lowA = new Histograms();
-    Histograms lowB = bucketB == bucketA ? lowA : new Histograms();
-    if (kept != null) {
-      int chunk = 1 << 20;
-      int chunks = (kept.length + chunk - 1) / chunk;
-      Parallel.run(
-          "distance statistics (median pass)",
-          chunks,
-          kept.length,
-          () -> null,
-          (s, c) -> {
-            int from = c * chunk;
-            int to = Math.min(kept.length, from + chunk);
-            histogramLow(kept, from, to, bucketA, bucketB, lowA, lowB);
-            return to - from;
-          },
-          Parallel.silent(progress));
-    } else {
-      UpperTriangle.stream(
-          rows,
-          kernel,
-          "distance statistics (median pass)",
-          progress,
-          (i, j0, block, off, len) ->
-              histogramLow(block, off, off + len, bucketA, bucketB, lowA, lowB));
-    }
-    return new float[] {
-      FloatBitsHistogram.valueAt(bucketA, lowA.merged(), a[1]),
-      FloatBitsHistogram.valueAt(bucketB, lowB.merged(), b[1])
-    };
-  }
-
-  private static void histogramLow(
-      float[] values,
-      int from,
-      int to,
-      int bucketA,
-      int bucketB,
-      Histograms lowA,
-      Histograms lowB) {
-    long[] la = null;
-    long[] lb = null;
-    for (int t = from; t < to; t++) {
-      int bits = Float.floatToRawIntBits(values[t] + 0f);
-      int h = bits >>> 16;
-      if (h == bucketA) {
-        if (la == null) {
-          la = lowA.mine();
-        }
-        la[bits & 0xFFFF]++;
-      } else if (h == bucketB) {
-        if (lb == null) {
-          lb = lowB.mine();
-        }
-        lb[bits & 0xFFFF]++;
+    float a = all.inWindow(lowRank);
+    float c = all.inWindow(highRank);
+    if (Float.isNaN(a) || Float.isNaN(c)) {
+      ConcurrentHashMap<Thread, PairPasses.Second> seconds = new ConcurrentHashMap<>();
+      if (kept != null) {
+        int chunk = 1 << 20;
+        int chunks = (kept.length + chunk - 1) / chunk;
+        Parallel.run(
+            "distance statistics (median pass)",
+            chunks,
+            kept.length,
+            () -> null,
+            (x, k) -> {
+              int from = k * chunk;
+              int to = Math.min(kept.length, from + chunk);
+              seconds
+                  .computeIfAbsent(Thread.currentThread(), t -> all.second(lowRank, highRank))
+                  .accept(kept, from, to - from);
+              return to - from;
+            },
+            Parallel.silent(progress));
+      } else {
+        UpperTriangle.stream(
+            rows,
+            kernel,
+            "distance statistics (median pass)",
+            progress,
+            (i, j0, block, off, len) ->
+                seconds
+                    .computeIfAbsent(Thread.currentThread(), t -> all.second(lowRank, highRank))
+                    .accept(block, off, len));
       }
+      PairPasses.Second merged = all.second(lowRank, highRank);
+      seconds.values().forEach(merged::add);
+      float[] ac = merged.values();
+      a = ac[0];
+      c = ac[1];
     }
-  }
-
-  /** One worker thread's share of the first pass (all of it exact, so merging is order-free). */
-  private static final class Part {
-    final ExactSum sum = new ExactSum();
-    float min = Float.POSITIVE_INFINITY;
-    float max;
-    long zeros;
+    double median = lowRank == highRank ? a : ((double) a + c) / 2;
+    // An infinite distance is one float32 could not hold (finite rows, finite true distance): no
+    // mean can be formed from it, and infinity or a clamped sum would be a wrong number.
+    double sum = all.sum();
+    double mean = Double.isInfinite(sum) ? Double.NaN : sum / count;
+    return new DistanceStatistics(count, all.min(), median, mean, all.max(), all.zeros());
   }
 
   /**
-   * One 65,536-bucket histogram per worker thread, merged at the end: no locking and no allocation
-   * per block in the hot loop.
+   * The distances of every s-th row's pairs, about {@value #SAMPLE_ROWS} rows: where the window of
+   * the median goes. Empty when a sampled distance is negative or NaN (the full pass reports it).
    */
-  private static final class Histograms {
-    // Keyed by thread and dropped with the call: a ThreadLocal would leave 512 KB per pool thread
-    // behind until its map happens to be cleaned.
-    private final ConcurrentHashMap<Thread, long[]> perThread = new ConcurrentHashMap<>();
-
-    long[] mine() {
-      return perThread.computeIfAbsent(Thread.currentThread(), t -> new long[BUCKETS]);
+  private static float[] sample(
+      EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
+    int n = rows.rows();
+    int step = Math.max(1, n / SAMPLE_ROWS);
+    int s = (n + step - 1) / step;
+    int d = rows.dim();
+    float[] data = new float[Math.multiplyExact(s, d)];
+    for (int i = 0; i < s; i++) {
+      rows.copyRow(i * step, data, i * d);
     }
-
-    /** Called after all workers finished (the stream's completion orders their writes before). */
-    long[] merged() {
-      long[] out = new long[BUCKETS];
-      for (long[] h : perThread.values()) {
-        for (int b = 0; b < BUCKETS; b++) {
-          out[b] += h[b];
-        }
+    float[] out = new float[Math.toIntExact(UpperTriangle.pairs(s))];
+    UpperTriangle.stream(
+        EmbeddingMatrix.wrap(data, s, d),
+        kernel,
+        "distance statistics (sample)",
+        Parallel.silent(progress),
+        (i, j0, block, off, len) ->
+            System.arraycopy(
+                block,
+                off,
+                out,
+                Math.toIntExact(UpperTriangle.rowStart(i, s) + (j0 - i - 1)),
+                len));
+    for (float v : out) {
+      if (!(v >= 0)) {
+        return new float[0];
       }
-      return out;
     }
+    return out;
   }
 }

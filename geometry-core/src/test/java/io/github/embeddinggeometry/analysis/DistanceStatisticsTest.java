@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.backend.spi.PairPasses;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.testing.Float64Oracle;
@@ -84,8 +85,18 @@ class DistanceStatisticsTest {
       EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
       float[] pairs = allPairs(rows);
       DistanceKernel k = new ReferenceKernel(MetricSpace.euclidean());
-      checkAgainstSortedPairs(DistanceStatistics.of(w, k, ProgressListener.NONE, true), pairs);
-      checkAgainstSortedPairs(DistanceStatistics.of(w, k, ProgressListener.NONE, false), pairs);
+      // kept pairs; else the window from the sample, none (the second pass), and one holding only
+      // the lower middle value (the upper one outside: the second pass too)
+      float[] sorted = pairs.clone();
+      Arrays.sort(sorted);
+      float lower = sorted[(sorted.length - 1) / 2];
+      checkAgainstSortedPairs(
+          DistanceStatistics.of(w, k, ProgressListener.NONE, true, null), pairs);
+      for (int[] window :
+          new int[][] {null, {0, 0}, PairPasses.window(lower, lower, Float.NaN, 1)}) {
+        checkAgainstSortedPairs(
+            DistanceStatistics.of(w, k, ProgressListener.NONE, false, window), pairs);
+      }
     }
   }
 
@@ -148,7 +159,8 @@ class DistanceStatisticsTest {
               io.github.embeddinggeometry.backend.Backends.cpu()
                   .distanceKernel(io.github.embeddinggeometry.metric.MetricSpace.euclidean()),
               io.github.embeddinggeometry.ProgressListener.NONE,
-              keep);
+              keep,
+              null);
       // float64: d(0,1) = sqrt(32) e38, d(0,2) = d(1,2) = 4e38 overflow float32; the three
       // distances to the zero row are sqrt(8) e38 = 2.83e38.
       assertThat(s.count()).isEqualTo(6);

@@ -6,6 +6,7 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import io.github.embeddinggeometry.backend.spi.ExactSum;
+import io.github.embeddinggeometry.backend.spi.PairPasses;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -39,8 +40,8 @@ public final class GeometryKryoRegistrator implements KryoRegistrator {
           NeighbourBlock[].class,
           BlockValues.class,
           BlockValues[].class,
-          PairwiseJob.First.class,
-          PairwiseJob.Second.class,
+          PairPasses.First.class,
+          PairPasses.Second.class,
           MomentsJob.Fragment.class,
           SparkAnalyses.Densest.class,
           SparkAnalyses.Densest[].class,

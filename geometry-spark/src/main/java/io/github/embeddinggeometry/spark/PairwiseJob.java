@@ -3,13 +3,11 @@ package io.github.embeddinggeometry.spark;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
-import io.github.embeddinggeometry.backend.spi.ExactSum;
-import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
+import io.github.embeddinggeometry.backend.spi.PairPasses;
 import io.github.embeddinggeometry.backend.spi.UpperBlocks;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -29,8 +27,8 @@ import org.apache.spark.storage.StorageLevel;
  * {@value #SAMPLE_ROWS} rows, computed on the driver): the counts below the window, above it, and
  * of each bit pattern in it (non-negative floats order as their bits). When both middle ranks fall
  * inside the window the median is read from it; only when the guess missed does a second pass
- * recompute the pairs and histogram the lower 16 bits of the values in the median's bucket(s), as
- * the single machine does.
+ * recompute the pairs and histogram the lower 16 bits of the values in the median's bucket(s). The
+ * passes' partials are the single machine's own ({@link PairPasses}).
  *
  * <p>Where the matrix has a source its tasks can read (a file, the driver's broadcast) and the
  * metric maps no rows, each pair task reads its two blocks itself, in blocks and tasks of equal
@@ -54,12 +52,6 @@ final class PairwiseJob {
   /** Rows of the sample that places the window. */
   static final int SAMPLE_ROWS = 1024;
 
-  /** Half the window, as a fraction of the ranks of the sample's distances. */
-  static final double WINDOW_RANKS = 0.02;
-
-  /** Most bit patterns a window counts (1 MB of counts per pair task). */
-  static final int MAX_BINS = 1 << 17;
-
   private PairwiseJob() {}
 
   static DistanceStatistics run(JavaSparkContext sc, RowBlocks m, MetricSpace space) {
@@ -78,39 +70,48 @@ final class PairwiseJob {
     }
     Metric metric = Metric.of(sc, space);
     JavaRDD<RowBlock> mapped = SparkKnn.mapped(m.rdd(), metric);
-    int[] bins = window != null ? bins(window[0], window[1]) : bins(guess(m, mapped, metric, n));
-    int lo = bins[0];
-    int width = bins[1];
+    // 1 MB of window counts per pair task: each task's partial travels to the driver.
+    int[] bins =
+        window != null
+            ? PairPasses.window(window[0], window[1], Float.NaN, PairPasses.MAX_BINS)
+            : guess(m, mapped, metric, n);
     JavaRDD<Task> tasks =
         readsOwnBlocks(m, metric) ? direct(sc, m, metric) : shuffled(m, mapped, metric);
     // A reduce stage of its own (treeReduce) pays only where many results would meet on the driver.
     int depth = tasks.getNumPartitions() > 32 ? 2 : 1;
-    First first =
+    PairPasses.First first =
         tasks
             .map(
                 task -> {
-                  First f = new First(lo, width);
-                  task.visit(f::accept);
+                  PairPasses.First f = new PairPasses.First(bins);
+                  task.visit(
+                      (v, off, len) -> {
+                        int bad = f.accept(v, off, len);
+                        if (bad >= 0) {
+                          throw new IllegalStateException(
+                              "distance " + v[bad] + " is negative or NaN");
+                        }
+                      });
                   return f;
                 })
-            .treeReduce(First::add, depth);
+            .treeReduce(PairPasses.First::add, depth);
     long count = n * (n - 1) / 2;
-    if (first.count != count) {
-      throw new IllegalStateException("counted " + first.count + " pairs, expected " + count);
+    if (first.count() != count) {
+      throw new IllegalStateException("counted " + first.count() + " pairs, expected " + count);
     }
     long lowRank = (count - 1) / 2;
     long highRank = count / 2;
     float a = first.inWindow(lowRank);
     float c = first.inWindow(highRank);
     if (Float.isNaN(a) || Float.isNaN(c)) {
-      float[] ac = secondPass(tasks, depth, first.high, lowRank, highRank);
+      float[] ac = secondPass(tasks, depth, first, lowRank, highRank);
       a = ac[0];
       c = ac[1];
     }
     double median = lowRank == highRank ? a : ((double) a + c) / 2;
     metric.destroy();
     return new DistanceStatistics(
-        count, first.min, median, first.sum.value() / count, first.max, first.zeros);
+        count, first.min(), median, first.sum() / count, first.max(), first.zeros());
   }
 
   /**
@@ -179,38 +180,30 @@ final class PairwiseJob {
 
   /** The values of two ranks by the low-bits histograms of their high-bits buckets. */
   private static float[] secondPass(
-      JavaRDD<Task> tasks, int depth, long[] high, long lowRank, long highRank) {
-    long[] ra = FloatBitsHistogram.bucketOf(high, lowRank);
-    long[] rb = FloatBitsHistogram.bucketOf(high, highRank);
-    int bucketA = (int) ra[0];
-    int bucketB = (int) rb[0];
-    Second second =
-        tasks
-            .map(
-                task -> {
-                  Second s = new Second(bucketA, bucketB);
-                  task.visit(s::accept);
-                  return s;
-                })
-            .treeReduce(Second::add, depth);
-    float a = FloatBitsHistogram.valueAt(bucketA, second.lowA, ra[1]);
-    float c =
-        FloatBitsHistogram.valueAt(bucketB, bucketB == bucketA ? second.lowA : second.lowB, rb[1]);
-    return new float[] {a, c};
+      JavaRDD<Task> tasks, int depth, PairPasses.First first, long lowRank, long highRank) {
+    return tasks
+        .map(
+            task -> {
+              PairPasses.Second s = first.second(lowRank, highRank);
+              task.visit(s::accept);
+              return s;
+            })
+        .treeReduce(PairPasses.Second::add, depth)
+        .values();
   }
 
   /**
-   * A first guess of the median's neighbourhood: every s-th row (about {@value #SAMPLE_ROWS}),
-   * their distances on the driver by the same kernel, and the sample quantiles {@code 1/2 -} and
-   * {@code 1/2 +} {@value #WINDOW_RANKS} and the sample's median. The driver reads the sample
-   * itself where that is cheap ({@link RowBlocks#sourceLocal()}: no job), else a job collects it
-   * from the mapped blocks. Null when fewer than two rows are sampled.
+   * The window of a first guess of the median: every s-th row (about {@value #SAMPLE_ROWS}), their
+   * distances on the driver by the same kernel, and {@link PairPasses#window(float[], int)} of
+   * them. The driver reads the sample itself where that is cheap ({@link RowBlocks#sourceLocal()}:
+   * no job), else a job collects it from the mapped blocks. No window ({0, 0}) when fewer than two
+   * rows are sampled.
    */
-  static float[] guess(RowBlocks m, JavaRDD<RowBlock> mapped, Metric metric, long n) {
+  static int[] guess(RowBlocks m, JavaRDD<RowBlock> mapped, Metric metric, long n) {
     long step = Math.max(1, n / SAMPLE_ROWS);
     int s = (int) ((n + step - 1) / step);
     if (s < 2) {
-      return null;
+      return new int[] {0, 0};
     }
     int d = m.dim();
     float[] data;
@@ -253,46 +246,7 @@ final class PairwiseJob {
             at[0] += len;
           }
         });
-    Arrays.sort(dist);
-    int last = dist.length - 1;
-    return new float[] {
-      dist[(int) Math.max(0, Math.floor((0.5 - WINDOW_RANKS) * last))] + 0f,
-      dist[(int) Math.min(last, Math.ceil((0.5 + WINDOW_RANKS) * last))] + 0f,
-      dist[last / 2] + 0f
-    };
-  }
-
-  /**
-   * The window {first bit pattern, patterns} of the values [lo, hi]: at most {@value #MAX_BINS}
-   * patterns, centred on the middle of [lo, hi] when wider.
-   */
-  static int[] bins(float lo, float hi) {
-    return bins(lo, hi, Float.NaN);
-  }
-
-  /**
-   * As {@link #bins(float, float)}, a wider range's window centred on {@code centre} (the sample's
-   * median: the ranks around it are the likeliest home of the true median) and kept inside [lo,
-   * hi]; on the middle of [lo, hi] for NaN.
-   */
-  static int[] bins(float lo, float hi, float centre) {
-    if (!(lo >= 0) || !(hi >= lo)) {
-      throw new IllegalArgumentException("window [" + lo + ", " + hi + "] is not a range of >= 0");
-    }
-    int a = Float.floatToRawIntBits(lo + 0f);
-    int z = Float.floatToRawIntBits(hi + 0f);
-    long width = (long) z - a + 1;
-    if (width > MAX_BINS) {
-      long c = Float.isNaN(centre) ? ((long) a + z) / 2 : Float.floatToRawIntBits(centre + 0f);
-      a = (int) Math.max(a, Math.min(c - MAX_BINS / 2, (long) z - MAX_BINS + 1));
-      width = MAX_BINS;
-    }
-    return new int[] {Math.max(0, a), (int) width};
-  }
-
-  /** The window of a guess {lo, hi, sample median}; {0, 0} (no window) for null. */
-  private static int[] bins(float[] guess) {
-    return guess == null ? new int[] {0, 0} : bins(guess[0], guess[1], guess[2]);
+    return PairPasses.window(dist, PairPasses.MAX_BINS);
   }
 
   @FunctionalInterface
@@ -361,135 +315,6 @@ final class PairwiseJob {
       } else {
         kernel.forEachBlock(x, x, BLOCK_ROWS, above, ProgressListener.NONE);
       }
-    }
-  }
-
-  /** Pass 1 partials; every field adds exactly, in any order. */
-  static final class First implements Serializable {
-    private static final long serialVersionUID = 1L;
-    long count;
-    long zeros;
-    float min = Float.POSITIVE_INFINITY;
-    float max;
-    final ExactSum sum = new ExactSum();
-    final long[] high = new long[FloatBitsHistogram.BUCKETS];
-
-    /** The window: the bits of its first value, and counts below, in and above it. */
-    final int lo;
-
-    long below;
-    long above;
-    final long[] window;
-
-    First(int lo, int bins) {
-      this.lo = lo;
-      this.window = new long[bins];
-    }
-
-    /** The value of a rank (0-based, ascending) when it falls inside the window, else NaN. */
-    float inWindow(long rank) {
-      long r = rank - below;
-      if (r < 0 || rank >= count - above) {
-        return Float.NaN;
-      }
-      for (int i = 0; i < window.length; i++) {
-        r -= window[i];
-        if (r < 0) {
-          return Float.intBitsToFloat(lo + i);
-        }
-      }
-      throw new IllegalStateException("window counts do not add up");
-    }
-
-    synchronized void accept(float[] v, int off, int len) {
-      // Locals, and no branch on which side of the window a value falls: the distances are in
-      // random order, and a below/above branch mispredicted on every other value cost the tasks
-      // a third more than the single machine's loop.
-      ExactSum s = sum;
-      long[] h = high;
-      long[] in = window;
-      int bins = in.length;
-      int first = lo;
-      float mn = min;
-      float mx = max;
-      long z = 0;
-      long under = 0;
-      long inside = 0;
-      for (int t = off; t < off + len; t++) {
-        float x = v[t];
-        if (!(x >= 0)) {
-          throw new IllegalStateException("distance " + x + " is negative or NaN");
-        }
-        x += 0f;
-        s.add(x);
-        mn = Math.min(mn, x);
-        mx = Math.max(mx, x);
-        if (x == 0) {
-          z++;
-        }
-        int bits = Float.floatToRawIntBits(x);
-        h[bits >>> 16]++;
-        int w = bits - first;
-        if (Integer.compareUnsigned(w, bins) < 0) {
-          in[w]++;
-          inside++;
-        } else {
-          under += w >>> 31;
-        }
-      }
-      min = mn;
-      max = mx;
-      zeros += z;
-      below += under;
-      above += len - inside - under;
-      count += len;
-    }
-
-    First add(First o) {
-      count += o.count;
-      below += o.below;
-      above += o.above;
-      FloatBitsHistogram.add(window, o.window);
-      zeros += o.zeros;
-      min = Math.min(min, o.min);
-      max = Math.max(max, o.max);
-      sum.add(o.sum);
-      FloatBitsHistogram.add(high, o.high);
-      return this;
-    }
-  }
-
-  /** Pass 2 partials: low-bits histograms of the median's bucket(s). */
-  static final class Second implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final int bucketA;
-    final int bucketB;
-    final long[] lowA = new long[FloatBitsHistogram.BUCKETS];
-    final long[] lowB;
-
-    Second(int bucketA, int bucketB) {
-      this.bucketA = bucketA;
-      this.bucketB = bucketB;
-      this.lowB = bucketB == bucketA ? lowA : new long[FloatBitsHistogram.BUCKETS];
-    }
-
-    synchronized void accept(float[] v, int off, int len) {
-      for (int t = off; t < off + len; t++) {
-        int h = FloatBitsHistogram.high(v[t]);
-        if (h == bucketA) {
-          lowA[FloatBitsHistogram.low(v[t])]++;
-        } else if (h == bucketB) {
-          lowB[FloatBitsHistogram.low(v[t])]++;
-        }
-      }
-    }
-
-    Second add(Second o) {
-      FloatBitsHistogram.add(lowA, o.lowA);
-      if (lowB != lowA) {
-        FloatBitsHistogram.add(lowB, o.lowB);
-      }
-      return this;
     }
   }
 }

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.spark;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.backend.spi.CanonicalSums;
+import io.github.embeddinggeometry.backend.spi.PairPasses;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -84,16 +85,16 @@ class KryoTest {
     assertThat(roundTrip(nb).distanceArray()).containsExactly(0.5f, 0.5f);
     BlockValues bv = new BlockValues(0, 0, new int[] {0, 1}, new double[] {1.5, 2.5});
     assertThat(roundTrip(bv).value(1)).isEqualTo(2.5);
-    PairwiseJob.First f = new PairwiseJob.First(Float.floatToRawIntBits(1f), 4);
+    PairPasses.First f = new PairPasses.First(new int[] {Float.floatToRawIntBits(1f), 4});
     f.accept(new float[] {0.5f, 1f, 2f}, 0, 3);
-    PairwiseJob.First f2 = roundTrip(f);
-    assertThat(f2.count).isEqualTo(3);
-    assertThat(f2.below).isEqualTo(1);
-    assertThat(f2.above).isEqualTo(1);
-    assertThat(f2.sum.value()).isEqualTo(3.5);
+    PairPasses.First f2 = roundTrip(f);
+    assertThat(f2.count()).isEqualTo(3);
+    assertThat(f2.sum()).isEqualTo(3.5);
     assertThat(f2.inWindow(1)).isEqualTo(1f);
-    PairwiseJob.Second s = new PairwiseJob.Second(1, 2);
-    assertThat(roundTrip(s).lowB).hasSize(s.lowB.length);
+    assertThat(f2.inWindow(0)).isNaN(); // below the window
+    PairPasses.Second s = f2.second(0, 2);
+    s.accept(new float[] {2f, 0.5f, 1f}, 0, 3);
+    assertThat(roundTrip(s).values()).containsExactly(0.5f, 2f);
     CanonicalSums.Nodes nodes = new CanonicalSums.Nodes(4);
     nodes.addLeaf(1, new double[] {1, 2});
     assertThat(roundTrip(nodes).firstGroup()).isEqualTo(1);

@@ -6,6 +6,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.backend.spi.PairPasses;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.npy.NpyWriter;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -135,10 +136,10 @@ class PairwiseWindowTest {
   @ParameterizedTest(name = "[{0}, {1}]")
   @CsvSource({"0, 0", "1, 1", "1, 2", "0.5, 3e38"})
   void windowsSpanTheirValuesUpToTheCap(float lo, float hi) {
-    int[] bins = PairwiseJob.bins(lo, hi);
+    int[] bins = PairPasses.window(lo, hi, Float.NaN, PairPasses.MAX_BINS);
     long want = (long) Float.floatToRawIntBits(hi) - Float.floatToRawIntBits(lo) + 1;
-    assertThat(bins[1]).isEqualTo((int) Math.min(want, PairwiseJob.MAX_BINS));
-    if (want <= PairwiseJob.MAX_BINS) {
+    assertThat(bins[1]).isEqualTo((int) Math.min(want, PairPasses.MAX_BINS));
+    if (want <= PairPasses.MAX_BINS) {
       assertThat(bins[0]).isEqualTo(Float.floatToRawIntBits(lo));
     }
   }
@@ -146,18 +147,18 @@ class PairwiseWindowTest {
   @ParameterizedTest(name = "[{0}, {1}] around {2}")
   @CsvSource({"0.5, 3e38, 1", "0.5, 3e38, 0.5", "0.5, 3e38, 3e38", "1, 2, 1.5", "1, 1.0001, 1"})
   void aWideWindowCentresOnTheSampleMedianInsideItsRange(float lo, float hi, float centre) {
-    int[] bins = PairwiseJob.bins(lo, hi, centre);
+    int[] bins = PairPasses.window(lo, hi, centre, PairPasses.MAX_BINS);
     long first = bins[0];
     long last = first + bins[1] - 1;
     long a = Float.floatToRawIntBits(lo);
     long z = Float.floatToRawIntBits(hi);
     long c = Float.floatToRawIntBits(centre);
-    assertThat(bins[1]).isEqualTo((int) Math.min(z - a + 1, PairwiseJob.MAX_BINS));
+    assertThat(bins[1]).isEqualTo((int) Math.min(z - a + 1, PairPasses.MAX_BINS));
     assertThat(first).isGreaterThanOrEqualTo(a);
     assertThat(last).isLessThanOrEqualTo(z);
     assertThat(c).isBetween(first, last);
     // as many patterns on either side of the centre as the range leaves room for
-    long half = PairwiseJob.MAX_BINS / 2 - 1;
+    long half = PairPasses.MAX_BINS / 2 - 1;
     assertThat(first == a || c - first >= half).isTrue();
     assertThat(last == z || last - c >= half).isTrue();
   }
