@@ -25,8 +25,16 @@ public final class BlasBackendProvider implements BackendProvider {
   public BlasBackendProvider() {}
 
   private static final class Rates {
-    static final Calibration.Rates MEASURED =
-        Calibration.measure(new SgemmTileKernel(CpuEngine.kernel()), CpuEngine.kernel());
+    static final Calibration.Rates MEASURED = measure();
+
+    private static Calibration.Rates measure() {
+      SgemmTileKernel timed = new SgemmTileKernel(CpuEngine.kernel());
+      try {
+        return Calibration.measure(timed, CpuEngine.kernel());
+      } finally {
+        timed.releaseBuffers();
+      }
+    }
   }
 
   @Override
