@@ -265,7 +265,8 @@ public final class SparkAnalyses {
    * @param metric the metric of {@code knn} (and of the listed neighbours)
    * @param topN neighbours of the densest row to list, in {@code [1, rows - 1]}
    * @return the densest row, its density and its {@code topN} neighbours in {@code metric} and in
-   *     cosine, with their overlap
+   *     cosine, assembled by {@link DensestPoint#of(int, int, double, double, MetricSpace, int[],
+   *     float[], int[], float[])}
    * @throws IllegalArgumentException if topN is not in [1, rows - 1]
    */
   public DensestPoint densest(
@@ -302,12 +303,7 @@ public final class SparkAnalyses {
           EmbeddingMatrix query = EmbeddingMatrix.wrap(row, 1, m.dim()).withIds(new int[] {id});
           SparkKnn.Result inMetric = SparkKnn.query(sc, m, query, metric, topN);
           SparkKnn.Result inCosine = SparkKnn.query(sc, m, query, MetricSpace.cosine(), topN);
-          float[] sim = new float[topN];
-          for (int r = 0; r < topN; r++) {
-            sim[r] = 1f - inCosine.dist()[r];
-          }
-          int overlap = overlap(inMetric.ids(), inCosine.ids());
-          return new DensestPoint(
+          return DensestPoint.of(
               best.position,
               id,
               best.density,
@@ -316,9 +312,7 @@ public final class SparkAnalyses {
               inMetric.ids(),
               inMetric.dist(),
               inCosine.ids(),
-              sim,
-              overlap,
-              (double) overlap / topN);
+              inCosine.dist());
         });
   }
 
@@ -370,16 +364,6 @@ public final class SparkAnalyses {
       int c = Double.compare(a.meanDistance, b.meanDistance);
       return c < 0 || (c == 0 && a.position < b.position) ? a : b;
     }
-  }
-
-  private static int overlap(int[] a, int[] b) {
-    int[] sb = b.clone();
-    Arrays.sort(sb);
-    int n = 0;
-    for (int x : a) {
-      n += Arrays.binarySearch(sb, x) >= 0 ? 1 : 0;
-    }
-    return n;
   }
 
   /**
