@@ -221,7 +221,7 @@ class ArchitectureIT {
   }
 
   /**
-   * Public types of geometry-core's exported packages: at most 45 in the API, at most 20 in the
+   * Public types of geometry-core's exported packages: at most 45 in the API, at most 22 in the
    * backend SPI ({@code backend.spi*}, for the sibling modules, counted apart), each with @since.
    */
   @Test
@@ -269,7 +269,9 @@ class ArchitectureIT {
       }
     }
     assertThat(types).as("public API types of geometry-core").hasSizeLessThanOrEqualTo(45);
-    assertThat(spiTypes).as("public types of the backend SPI").hasSizeLessThanOrEqualTo(20);
+    // 22: the 20 of the SPI's first cut, and PairStatistics with its Statistics record (a kernel
+    // that computes the pairwise statistics where its data lives, e.g. on a Spark cluster).
+    assertThat(spiTypes).as("public types of the backend SPI").hasSizeLessThanOrEqualTo(22);
     assertThat(undocumented).as("public types without @since").isEmpty();
   }
 
