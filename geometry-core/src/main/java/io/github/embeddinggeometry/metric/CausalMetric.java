@@ -27,8 +27,10 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
  * @since 0.1
  */
 public final class CausalMetric implements java.io.Serializable {
+  /** The serialized form is {@link Proxy}'s. */
   private static final long serialVersionUID = 1L;
 
+  /** d. */
   private final int dim;
 
   /** M times {@code 4^-exponent}, symmetrised: its largest |entry| lies in [1, 4). */
@@ -434,11 +436,20 @@ public final class CausalMetric implements java.io.Serializable {
   /**
    * Serialized as {@link Proxy}: M and its power of two, not the factor (d^2 doubles fewer, and a
    * stream cannot hand over a factor that does not belong to its M).
+   *
+   * @return the proxy
    */
   private Object writeReplace() {
     return new Proxy(dim, m, exponent);
   }
 
+  /**
+   * Refuses the class's own stream form, which {@link #writeReplace} never writes: a hand-made
+   * stream must not bypass the checks of {@link #of}.
+   *
+   * @param in the stream
+   * @throws java.io.InvalidObjectException always
+   */
   private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
     throw new java.io.InvalidObjectException("a CausalMetric is read through its proxy");
   }

@@ -80,12 +80,18 @@ public sealed interface MetricSpace extends java.io.Serializable
    * @since 0.1
    */
   final class Euclidean implements MetricSpace {
+    /** Serialized as the one instance ({@code readResolve}). */
     private static final long serialVersionUID = 1L;
+
     static final Euclidean INSTANCE = new Euclidean();
 
     private Euclidean() {}
 
-    /** The one instance, also after serialization. */
+    /**
+     * The one instance, also after serialization.
+     *
+     * @return the one instance
+     */
     private Object readResolve() {
       return INSTANCE;
     }
@@ -113,12 +119,18 @@ public sealed interface MetricSpace extends java.io.Serializable
    * @since 0.1
    */
   final class Cosine implements MetricSpace {
+    /** Serialized as the one instance ({@code readResolve}). */
     private static final long serialVersionUID = 1L;
+
     static final Cosine INSTANCE = new Cosine();
 
     private Cosine() {}
 
-    /** The one instance, also after serialization. */
+    /**
+     * The one instance, also after serialization.
+     *
+     * @return the one instance
+     */
     private Object readResolve() {
       return INSTANCE;
     }
@@ -143,9 +155,13 @@ public sealed interface MetricSpace extends java.io.Serializable
    * Causal (Mahalanobis) distance {@code sqrt((a-b)^T M (a-b))}.
    *
    * @param metric the tensor M with its Cholesky factor
+   * @serial exclude (its one component is a {@link CausalMetric}, serialized as its tensor M)
    * @since 0.1
    */
   record Causal(CausalMetric metric) implements MetricSpace {
+    /** Serialized as its tensor M ({@link CausalMetric}'s serialized form). */
+    private static final long serialVersionUID = 1L;
+
     /**
      * Checks the tensor.
      *
