@@ -40,20 +40,6 @@ class MetricSerializationTest {
     return (T) read(bytes(o));
   }
 
-  /** {@code sqrt((a-b)^T M (a-b))}, summed in double. */
-  private static double direct(double[] m, float[] a, float[] b) {
-    int d = a.length;
-    double s = 0;
-    for (int i = 0; i < d; i++) {
-      double t = 0;
-      for (int j = 0; j < d; j++) {
-        t += m[i * d + j] * ((double) a[j] - b[j]);
-      }
-      s += ((double) a[i] - b[i]) * t;
-    }
-    return Math.sqrt(s);
-  }
-
   private static float[] distances(MetricSpace metric, EmbeddingMatrix w) {
     int n = w.rows();
     float[] out = new float[n * n];
@@ -88,7 +74,7 @@ class MetricSerializationTest {
     float[] after = distances(back, w);
     for (int i = 0; i < n; i++) {
       for (int j = 0; j < n; j++) {
-        double want = direct(m, w.row(i), w.row(j));
+        double want = Float64Oracle.causalDistance(m, w.row(i), w.row(j));
         assertThat(Float64Oracle.close(want, after[i * n + j]))
             .as("d(%d, %d) = %s, want %s", i, j, after[i * n + j], want)
             .isTrue();
@@ -96,7 +82,7 @@ class MetricSerializationTest {
             .as("d(%d, %d) as before serialization", i, j)
             .isEqualTo(Float.floatToRawIntBits(before[i * n + j]));
       }
-      double norm = direct(m, w.row(i), new float[d]);
+      double norm = Float64Oracle.causalDistance(m, w.row(i), new float[d]);
       assertThat(Float64Oracle.close(norm, read.norm(w.row(i)))).isTrue();
     }
     assertThat(read.map(w, ProgressListener.NONE).backingArray())
@@ -114,7 +100,7 @@ class MetricSerializationTest {
     assertThat(b.length).isBetween(8 * d * d, 8 * d * d + 1024);
     CausalMetric read = (CausalMetric) read(b);
     float[] g = Float64Oracle.gaussian(new Random(6), 1, d);
-    double want = Math.scalb(direct(m, g, new float[d]), -550);
+    double want = Math.scalb(Float64Oracle.causalDistance(m, g, new float[d]), -550);
     assertThat(read.norm(g)).isCloseTo(want, org.assertj.core.data.Percentage.withPercentage(1e-9));
     assertThat(read.norm(g)).isEqualTo(tiny.norm(g));
   }
