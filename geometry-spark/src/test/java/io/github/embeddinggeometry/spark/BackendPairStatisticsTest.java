@@ -8,11 +8,9 @@ import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
 import io.github.embeddinggeometry.backend.spi.PairStatistics;
-import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.metric.Neighbours;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.github.embeddinggeometry.testing.CountingKernel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -62,76 +60,15 @@ class BackendPairStatisticsTest {
             w, CPU.distanceKernel(MetricSpace.euclidean()), ProgressListener.NONE);
     ComputeBackend spark = Backends.checked(new SparkBackend(TestSpark.sc(), 3));
     try (DistanceKernel kernel = spark.distanceKernel(MetricSpace.euclidean())) {
-      Counting own = new Counting(kernel, true);
+      CountingKernel own = new CountingKernel(kernel, true);
       assertThat(DistanceStatistics.of(w, own, ProgressListener.NONE)).isEqualTo(want);
-      assertThat(own.pairStatistics.get()).isEqualTo(1);
+      assertThat(own.statistics.get()).isEqualTo(1);
       assertThat(own.streamed.get()).as("forEachBlock / distances calls").isZero();
       // the count can fail: without the hook the same call streams every pair
-      Counting streaming = new Counting(kernel, false);
+      CountingKernel streaming = new CountingKernel(kernel, false);
       assertThat(DistanceStatistics.of(w, streaming, ProgressListener.NONE)).isEqualTo(want);
-      assertThat(streaming.pairStatistics.get()).isZero();
+      assertThat(streaming.statistics.get()).isZero();
       assertThat(streaming.streamed.get()).isPositive();
-    }
-  }
-
-  /** Passes every call on to the Spark kernel, counting the pair statistics and the streams. */
-  private static final class Counting implements DistanceKernel, PairStatistics {
-    private final DistanceKernel inner;
-    private final boolean own;
-    final AtomicInteger pairStatistics = new AtomicInteger();
-    final AtomicInteger streamed = new AtomicInteger();
-
-    Counting(DistanceKernel inner, boolean own) {
-      this.inner = inner;
-      this.own = own;
-    }
-
-    @Override
-    public MetricSpace metric() {
-      return inner.metric();
-    }
-
-    @Override
-    public void distances(
-        EmbeddingMatrix a,
-        int aFrom,
-        int aTo,
-        EmbeddingMatrix b,
-        int bFrom,
-        int bTo,
-        float[] out,
-        int outOffset,
-        int outStride) {
-      streamed.incrementAndGet();
-      inner.distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
-    }
-
-    @Override
-    public void forEachBlock(
-        EmbeddingMatrix a,
-        EmbeddingMatrix b,
-        int blockRows,
-        DistanceBlockConsumer consumer,
-        ProgressListener progress) {
-      streamed.incrementAndGet();
-      inner.forEachBlock(a, b, blockRows, consumer, progress);
-    }
-
-    @Override
-    public Neighbours nearest(
-        EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
-      return inner.nearest(queries, base, k, progress);
-    }
-
-    @Override
-    public boolean hasPairStatistics() {
-      return own;
-    }
-
-    @Override
-    public Statistics pairStatistics(EmbeddingMatrix x, ProgressListener progress) {
-      pairStatistics.incrementAndGet();
-      return PairStatistics.of(inner).pairStatistics(x, progress);
     }
   }
 }
