@@ -221,10 +221,8 @@ class ArchitectureIT {
   }
 
   /**
-   * Public types of geometry-core's exported packages: at most 45 in the API, at most 23 in the
-   * backend SPI ({@code backend.spi*}, for the sibling modules, counted apart: 20, and the pairwise
-   * statistics' passes with their two partials, which the single machine and geometry-spark share),
-   * each with @since.
+   * Public types of geometry-core's exported packages: at most 45 in the API, at most 25 in the
+   * backend SPI ({@code backend.spi*}, for the sibling modules, counted apart), each with @since.
    */
   @Test
   void coreApiIsSmallAndDocumented() throws IOException {
@@ -271,7 +269,11 @@ class ArchitectureIT {
       }
     }
     assertThat(types).as("public API types of geometry-core").hasSizeLessThanOrEqualTo(45);
-    assertThat(spiTypes).as("public types of the backend SPI").hasSizeLessThanOrEqualTo(23);
+    // 25: the 20 of the SPI's first cut; PairStatistics with its Statistics record (a kernel that
+    // computes the pairwise statistics where its data lives, e.g. on a Spark cluster); PairPasses
+    // with its two partials (the passes themselves, which the single machine and geometry-spark's
+    // pairwise job share).
+    assertThat(spiTypes).as("public types of the backend SPI").hasSizeLessThanOrEqualTo(25);
     assertThat(undocumented).as("public types without @since").isEmpty();
   }
 

@@ -90,16 +90,14 @@ public record DensestPoint(
     int[] mIds = new int[topN];
     float[] mDist = new float[topN];
     int[] cIds = new int[topN];
-    float[] cSim = new float[topN];
+    float[] cDist = new float[topN];
     for (int r = 0; r < topN; r++) {
       mIds[r] = inMetric.id(0, r);
       mDist[r] = inMetric.distance(0, r);
       cIds[r] = inCosine.id(0, r);
-      cSim[r] = inCosine.similarity(0, r);
+      cDist[r] = inCosine.distance(0, r);
     }
-    int overlap = overlap(mIds, cIds);
-    double share = (double) overlap / topN;
-    return new DensestPoint(
+    return of(
         row,
         id,
         field.density(row),
@@ -108,9 +106,74 @@ public record DensestPoint(
         mIds,
         mDist,
         cIds,
-        cSim,
+        cDist);
+  }
+
+  /**
+   * Assembles the record from the densest row and its two neighbour lists, however they were
+   * computed (one machine, or a backend whose rows live elsewhere): the cosine similarities ({@code
+   * 1 - distance}, as {@link Neighbours#similarity}) and the overlap of the two id sets are
+   * computed here, so that every backend reports them alike.
+   *
+   * @param row row position of the densest row in its matrix
+   * @param id its vocabulary id
+   * @param density its k-NN density
+   * @param meanDistance its mean k-NN distance
+   * @param metric the metric of {@code metricIds}
+   * @param metricIds vocabulary ids of its N nearest rows in {@code metric} (itself excluded),
+   *     nearest first, no id twice. Copied.
+   * @param metricDistances their distances in {@code metric}, N values. Copied.
+   * @param cosineIds vocabulary ids of its N nearest rows in cosine distance, nearest first, no id
+   *     twice. Copied.
+   * @param cosineDistances their cosine distances ({@code 1 - similarity}), N values. Not modified.
+   * @return the densest point, with similarities, overlap and {@code overlap / N}
+   * @throws IllegalArgumentException if the lists are empty or not all of the same length N
+   * @throws NullPointerException if {@code metric} or a list is null
+   */
+  public static DensestPoint of(
+      int row,
+      int id,
+      double density,
+      double meanDistance,
+      MetricSpace metric,
+      int[] metricIds,
+      float[] metricDistances,
+      int[] cosineIds,
+      float[] cosineDistances) {
+    Objects.requireNonNull(metric, "metric");
+    int topN = metricIds.length;
+    if (topN < 1
+        || metricDistances.length != topN
+        || cosineIds.length != topN
+        || cosineDistances.length != topN) {
+      throw new IllegalArgumentException(
+          "the neighbour lists must all hold the same N >= 1 entries; got "
+              + topN
+              + " metric ids, "
+              + metricDistances.length
+              + " metric distances, "
+              + cosineIds.length
+              + " cosine ids and "
+              + cosineDistances.length
+              + " cosine distances");
+    }
+    float[] similarity = new float[topN];
+    for (int r = 0; r < topN; r++) {
+      similarity[r] = 1f - cosineDistances[r];
+    }
+    int overlap = overlap(metricIds, cosineIds);
+    return new DensestPoint(
+        row,
+        id,
+        density,
+        meanDistance,
+        metric,
+        metricIds.clone(),
+        metricDistances.clone(),
+        cosineIds.clone(),
+        similarity,
         overlap,
-        share);
+        (double) overlap / topN);
   }
 
   /** Size of the intersection of two id sets (each free of repeats). */

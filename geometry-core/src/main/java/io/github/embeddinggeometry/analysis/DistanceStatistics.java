@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.analysis;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.PairPasses;
+import io.github.embeddinggeometry.backend.spi.PairStatistics;
 import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import java.util.Objects;
@@ -46,7 +47,9 @@ public record DistanceStatistics(
 
   /**
    * Streams the distance matrix of {@code rows} through {@code kernel} (never materialising it
-   * unless it fits the heap comfortably, see above) and computes the statistics exactly.
+   * unless it fits the heap comfortably, see above) and computes the statistics exactly. A kernel
+   * that computes them where its data lives ({@link PairStatistics}: the {@code spark} backend's
+   * runs the pairs on the cluster) is handed the work instead, with the same bits as the result.
    *
    * @param rows at least 2 rows. Not modified.
    * @param kernel computes the distances; fixes metric and units
@@ -58,7 +61,30 @@ public record DistanceStatistics(
    */
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
+    PairStatistics own = PairStatistics.of(kernel);
+    if (own != null) {
+      return where(rows, own, progress);
+    }
     return of(rows, kernel, progress, keepPairs(rows), null, null);
+  }
+
+  /**
+   * The statistics computed by a kernel where its data lives ({@link PairStatistics}, e.g. the
+   * Spark backend's), which gives the same bits as the stream: nothing comes back but the result.
+   */
+  private static DistanceStatistics where(
+      EmbeddingMatrix rows, PairStatistics kernel, ProgressListener progress) {
+    Objects.requireNonNull(progress, "progress");
+    requirePairs(rows.rows());
+    PairStatistics.Statistics s = kernel.pairStatistics(rows, progress);
+    return new DistanceStatistics(
+        s.count(), s.min(), s.median(), s.mean(), s.max(), s.exactZeroPairs());
+  }
+
+  private static void requirePairs(int n) {
+    if (n < 2) {
+      throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
+    }
   }
 
   /** Whether the pairs fit in half of the free heap (see above). */
@@ -151,9 +177,7 @@ public record DistanceStatistics(
     Objects.requireNonNull(kernel, "kernel");
     Objects.requireNonNull(progress, "progress");
     int n = rows.rows();
-    if (n < 2) {
-      throw new IllegalArgumentException("distance statistics need at least 2 rows; got " + n);
-    }
+    requirePairs(n);
     long count = UpperTriangle.pairs(n);
     // Kept pairs make the lower bits cheap: no window is then counted.
     int[] win =

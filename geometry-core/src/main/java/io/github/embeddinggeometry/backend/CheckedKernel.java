@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.backend;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.spi.Arguments;
+import io.github.embeddinggeometry.backend.spi.PairStatistics;
 import io.github.embeddinggeometry.backend.spi.UpperBlocks;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
@@ -17,7 +18,7 @@ import java.util.Objects;
  * and that it is not closed: every call after {@link #close()} fails with {@link
  * IllegalStateException}.
  */
-final class CheckedKernel implements DistanceKernel, UpperBlocks {
+final class CheckedKernel implements DistanceKernel, UpperBlocks, PairStatistics {
   private final DistanceKernel impl;
   private final MetricSpace metric;
   private volatile boolean closed;
@@ -181,6 +182,29 @@ final class CheckedKernel implements DistanceKernel, UpperBlocks {
       Arguments.finiteRows(base, 0, base.rows(), "base", "a distance");
     }
     return impl.nearest(queries, base, k, progress);
+  }
+
+  @Override
+  public boolean hasPairStatistics() {
+    return PairStatistics.of(impl) != null;
+  }
+
+  /** Checked as {@link #nearest(EmbeddingMatrix, int, ProgressListener)}, at least 2 rows. */
+  @Override
+  public Statistics pairStatistics(EmbeddingMatrix x, ProgressListener progress) {
+    checkOpen();
+    Objects.requireNonNull(progress, "progress");
+    dims(x, x);
+    if (x.rows() < 2) {
+      throw new IllegalArgumentException(
+          "distance statistics need at least 2 rows; got " + x.rows());
+    }
+    Arguments.finiteRows(x, 0, x.rows(), "rows", "a distance");
+    PairStatistics own = PairStatistics.of(impl);
+    if (own == null) {
+      throw new UnsupportedOperationException(impl + " computes no pair statistics of its own");
+    }
+    return own.pairStatistics(x, progress);
   }
 
   private void dims(EmbeddingMatrix a, EmbeddingMatrix b) {

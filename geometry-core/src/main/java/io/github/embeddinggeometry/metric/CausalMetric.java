@@ -21,11 +21,16 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
  * metric</a>). The mapping is deterministic, so bitwise-equal rows map to bitwise-equal rows and
  * keep distance exactly 0.
  *
- * <p>Immutable and safe to share between threads.
+ * <p>Immutable and safe to share between threads. Serializable as its tensor M alone: the factor is
+ * rebuilt on reading, deterministically, so the metric read back maps rows to the same bits.
  *
  * @since 0.1
  */
-public final class CausalMetric {
+public final class CausalMetric implements java.io.Serializable {
+  /** The serialized form is {@link Proxy}'s. */
+  private static final long serialVersionUID = 1L;
+
+  /** d. */
   private final int dim;
 
   /** M times {@code 4^-exponent}, symmetrised: its largest |entry| lies in [1, 4). */
@@ -426,6 +431,45 @@ public final class CausalMetric {
       s += g[i] * t;
     }
     return Math.scalb(Math.sqrt(Math.max(0, s)), exponent);
+  }
+
+  /**
+   * Serialized as {@link Proxy}: M and its power of two, not the factor (d^2 doubles fewer, and a
+   * stream cannot hand over a factor that does not belong to its M).
+   *
+   * @return the proxy
+   */
+  private Object writeReplace() {
+    return new Proxy(dim, m, exponent);
+  }
+
+  /**
+   * Refuses the class's own stream form, which {@link #writeReplace} never writes: a hand-made
+   * stream must not bypass the checks of {@link #of}.
+   *
+   * @param in the stream
+   * @throws java.io.InvalidObjectException always
+   */
+  private void readObject(java.io.ObjectInputStream in) throws java.io.InvalidObjectException {
+    throw new java.io.InvalidObjectException("a CausalMetric is read through its proxy");
+  }
+
+  /** The serialized form: {@code M = 4^exponent m}, factorised again by {@link #of} on reading. */
+  private static final class Proxy implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final int dim;
+    private final double[] m;
+    private final int exponent;
+
+    Proxy(int dim, double[] m, int exponent) {
+      this.dim = dim;
+      this.m = m;
+      this.exponent = exponent;
+    }
+
+    private Object readResolve() {
+      return of(m, dim, 2 * exponent);
+    }
   }
 
   private void checkDim(int d) {

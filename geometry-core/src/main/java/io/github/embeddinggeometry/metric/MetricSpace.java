@@ -21,9 +21,14 @@ package io.github.embeddinggeometry.metric;
  * is turned into distances by {@link
  * io.github.embeddinggeometry.backend.ComputeBackend#distanceKernel ComputeBackend.distanceKernel}.
  *
+ * <p><b>Serialization.</b> A metric is {@link java.io.Serializable}, so that a distributed backend
+ * ships it as itself: Euclidean and cosine read back as the one instance, a causal metric as its
+ * tensor M, whose Cholesky factor is rebuilt on reading (the factorisation is deterministic, so the
+ * rebuilt metric maps rows to the same bits).
+ *
  * @since 0.1
  */
-public sealed interface MetricSpace
+public sealed interface MetricSpace extends java.io.Serializable
     permits MetricSpace.Euclidean, MetricSpace.Cosine, MetricSpace.Causal {
 
   /**
@@ -75,9 +80,21 @@ public sealed interface MetricSpace
    * @since 0.1
    */
   final class Euclidean implements MetricSpace {
+    /** Serialized as the one instance ({@code readResolve}). */
+    private static final long serialVersionUID = 1L;
+
     static final Euclidean INSTANCE = new Euclidean();
 
     private Euclidean() {}
+
+    /**
+     * The one instance, also after serialization.
+     *
+     * @return the one instance
+     */
+    private Object readResolve() {
+      return INSTANCE;
+    }
 
     @Override
     public String name() {
@@ -102,9 +119,21 @@ public sealed interface MetricSpace
    * @since 0.1
    */
   final class Cosine implements MetricSpace {
+    /** Serialized as the one instance ({@code readResolve}). */
+    private static final long serialVersionUID = 1L;
+
     static final Cosine INSTANCE = new Cosine();
 
     private Cosine() {}
+
+    /**
+     * The one instance, also after serialization.
+     *
+     * @return the one instance
+     */
+    private Object readResolve() {
+      return INSTANCE;
+    }
 
     @Override
     public String name() {
@@ -126,9 +155,13 @@ public sealed interface MetricSpace
    * Causal (Mahalanobis) distance {@code sqrt((a-b)^T M (a-b))}.
    *
    * @param metric the tensor M with its Cholesky factor
+   * @serial exclude (its one component is a {@link CausalMetric}, serialized as its tensor M)
    * @since 0.1
    */
   record Causal(CausalMetric metric) implements MetricSpace {
+    /** Serialized as its tensor M ({@link CausalMetric}'s serialized form). */
+    private static final long serialVersionUID = 1L;
+
     /**
      * Checks the tensor.
      *

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.analysis;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
@@ -85,6 +86,54 @@ class DensestPointTest {
     assertThat(p.overlap()).isEqualTo(metricSet.size());
     assertThat(p.overlapShare()).isEqualTo((double) metricSet.size() / topN);
     assertThat(p.density()).isEqualTo(f.density(row));
+  }
+
+  @Test
+  void assembledFromListsWithSimilaritiesAndOverlap() {
+    int[] metricIds = {5, 3, 9};
+    float[] metricDist = {0.5f, 1f, 2f};
+    int[] cosineIds = {9, 4, 5};
+    float[] cosineDist = {0.25f, 0.5f, 1.5f};
+    DensestPoint p =
+        DensestPoint.of(
+            7,
+            12,
+            4.0,
+            0.25,
+            MetricSpace.euclidean(),
+            metricIds,
+            metricDist,
+            cosineIds,
+            cosineDist);
+    assertThat(p.row()).isEqualTo(7);
+    assertThat(p.id()).isEqualTo(12);
+    assertThat(p.density()).isEqualTo(4.0);
+    assertThat(p.meanDistance()).isEqualTo(0.25);
+    assertThat(p.metric()).isSameAs(MetricSpace.euclidean());
+    assertThat(p.metricIds()).containsExactly(5, 3, 9);
+    assertThat(p.metricDistances()).containsExactly(0.5f, 1f, 2f);
+    assertThat(p.cosineIds()).containsExactly(9, 4, 5);
+    // similarity = 1 - distance: 0.75, 0.5, -0.5; ids 5 and 9 are in both lists
+    assertThat(p.cosineSimilarities()).containsExactly(0.75f, 0.5f, -0.5f);
+    assertThat(p.overlap()).isEqualTo(2);
+    assertThat(p.overlapShare()).isEqualTo(2.0 / 3);
+    assertThat(p.topN()).isEqualTo(3);
+    metricIds[0] = 100;
+    assertThat(p.metricIds()[0]).as("the lists are copied").isEqualTo(5);
+    assertThatThrownBy(
+            () ->
+                DensestPoint.of(
+                    0,
+                    0,
+                    1,
+                    1,
+                    MetricSpace.euclidean(),
+                    metricIds,
+                    metricDist,
+                    cosineIds,
+                    new float[2]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("2 cosine distances");
   }
 
   @Test

@@ -40,16 +40,7 @@ public final class Float64Oracle {
       return 1 - Math.max(-1, Math.min(1, sim));
     }
     if (metric instanceof MetricSpace.Causal c) {
-      double[] m = c.metric().tensor();
-      double s = 0;
-      for (int i = 0; i < d; i++) {
-        double t = 0;
-        for (int j = 0; j < d; j++) {
-          t += m[i * d + j] * ((double) a[j] - b[j]);
-        }
-        s += ((double) a[i] - b[i]) * t;
-      }
-      return Math.sqrt(Math.max(0, s));
+      return causalDistance(c.metric().tensor(), a, b);
     }
     double s = 0;
     for (int k = 0; k < d; k++) {
@@ -57,6 +48,20 @@ public final class Float64Oracle {
       s += t * t;
     }
     return Math.sqrt(s);
+  }
+
+  /** {@code sqrt((a-b)^T M (a-b))} for a row-major d x d tensor M, in double. */
+  public static double causalDistance(double[] m, float[] a, float[] b) {
+    int d = a.length;
+    double s = 0;
+    for (int i = 0; i < d; i++) {
+      double t = 0;
+      for (int j = 0; j < d; j++) {
+        t += m[i * d + j] * ((double) a[j] - b[j]);
+      }
+      s += ((double) a[i] - b[i]) * t;
+    }
+    return Math.sqrt(Math.max(0, s));
   }
 
   /** The full {@code a.rows() x b.rows()} distance matrix, row-major, in double. */

@@ -4,9 +4,12 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.JavaSerializer;
 import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import io.github.embeddinggeometry.backend.spi.ExactSum;
 import io.github.embeddinggeometry.backend.spi.PairPasses;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.metric.MetricSpace;
 import org.apache.spark.serializer.KryoRegistrator;
 
 /**
@@ -32,6 +35,17 @@ public final class GeometryKryoRegistrator implements KryoRegistrator {
   @Override
   public void registerClasses(Kryo kryo) {
     kryo.register(TopLists.class, new PackedLists());
+    // A metric travels (as a broadcast) in its own serialized form: the singletons stay singletons,
+    // and a causal metric is its tensor M, factorised again on reading.
+    for (Class<?> c :
+        new Class<?>[] {
+          MetricSpace.Euclidean.class,
+          MetricSpace.Cosine.class,
+          MetricSpace.Causal.class,
+          CausalMetric.class,
+        }) {
+      kryo.register(c, new JavaSerializer());
+    }
     for (Class<?> c :
         new Class<?>[] {
           RowBlock.class,

@@ -110,8 +110,10 @@ final class PairwiseJob {
     }
     double median = lowRank == highRank ? a : ((double) a + c) / 2;
     metric.destroy();
-    return new DistanceStatistics(
-        count, first.min(), median, first.sum() / count, first.max(), first.zeros());
+    // As the single machine: no mean is formed from a distance float32 could not hold.
+    double sum = first.sum();
+    double mean = Double.isInfinite(sum) ? Double.NaN : sum / count;
+    return new DistanceStatistics(count, first.min(), median, mean, first.max(), first.zeros());
   }
 
   /**

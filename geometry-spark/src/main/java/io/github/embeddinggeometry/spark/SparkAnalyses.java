@@ -2,16 +2,11 @@ package io.github.embeddinggeometry.spark;
 
 import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.DensestPoint;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.density.DensityField;
-import io.github.embeddinggeometry.frame.Pca;
-import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsWriter;
-import io.github.embeddinggeometry.metric.CausalMetric;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
 import java.io.IOException;
@@ -32,12 +27,15 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The exact analyses of the library on a Spark cluster, giving the same numbers, bit for bit, as
- * the single-machine API: the same k-NN ids and distances, k-NN densities and log volumetric
- * densities, the same densest point, the same pairwise statistics with the exact median, the same
- * mean and covariance (the summation order of both is fixed, see geometry-spark/README.md), and so
- * the same PCA. Spark schedules, moves the blocks and retries; the library's CPU kernel does the
- * arithmetic inside each task.
+ * The jobs the library's analyses need on a Spark cluster, over matrices held as {@link RowBlocks}
+ * (which the driver need not hold), giving the same numbers, bit for bit, as the single machine:
+ * the k-NN lists (and the core {@code DensityField} values of each block), the densest point, the
+ * pairwise statistics with the exact median, and the covariance (its summation order is fixed, see
+ * geometry-spark/README.md). The analyses themselves stay in core and take what these jobs return:
+ * {@code Pca.fit(spark.covariance(m), progress)}, {@code
+ * CausalMetric.inverseOf(spark.covariance(m), ridge, progress)}. Spark schedules, moves the blocks
+ * and retries; the library's CPU kernel does the arithmetic inside each task. For matrices the
+ * driver holds, {@link SparkBackend} runs the core analyses unchanged.
  *
  * <p>Row-wise results stay distributed (an RDD of per-block results); the driver holds O(B d) plus
  * what a method returns. A failed job caused by bad input is rethrown as that input's exception
@@ -265,7 +263,8 @@ public final class SparkAnalyses {
    * @param metric the metric of {@code knn} (and of the listed neighbours)
    * @param topN neighbours of the densest row to list, in {@code [1, rows - 1]}
    * @return the densest row, its density and its {@code topN} neighbours in {@code metric} and in
-   *     cosine, with their overlap
+   *     cosine, assembled by {@link DensestPoint#of(int, int, double, double, MetricSpace, int[],
+   *     float[], int[], float[])}
    * @throws IllegalArgumentException if topN is not in [1, rows - 1]
    */
   public DensestPoint densest(
@@ -302,12 +301,7 @@ public final class SparkAnalyses {
           EmbeddingMatrix query = EmbeddingMatrix.wrap(row, 1, m.dim()).withIds(new int[] {id});
           SparkKnn.Result inMetric = SparkKnn.query(sc, m, query, metric, topN);
           SparkKnn.Result inCosine = SparkKnn.query(sc, m, query, MetricSpace.cosine(), topN);
-          float[] sim = new float[topN];
-          for (int r = 0; r < topN; r++) {
-            sim[r] = 1f - inCosine.dist()[r];
-          }
-          int overlap = overlap(inMetric.ids(), inCosine.ids());
-          return new DensestPoint(
+          return DensestPoint.of(
               best.position,
               id,
               best.density,
@@ -316,9 +310,7 @@ public final class SparkAnalyses {
               inMetric.ids(),
               inMetric.dist(),
               inCosine.ids(),
-              sim,
-              overlap,
-              (double) overlap / topN);
+              inCosine.dist());
         });
   }
 
@@ -372,16 +364,6 @@ public final class SparkAnalyses {
     }
   }
 
-  private static int overlap(int[] a, int[] b) {
-    int[] sb = b.clone();
-    Arrays.sort(sb);
-    int n = 0;
-    for (int x : a) {
-      n += Arrays.binarySearch(sb, x) >= 0 ? 1 : 0;
-    }
-    return n;
-  }
-
   /**
    * The library's own density field of one block's lists (so densities and log volumetric densities
    * are its formulas, not copies): the queries matrix carries only the ids.
@@ -422,24 +404,14 @@ public final class SparkAnalyses {
     return Jobs.run(() -> PairwiseJob.run(sc, m, metric));
   }
 
-  // ------------------------------------------------------------------ moments, PCA, causal
-
-  /**
-   * The column mean, the mean of {@code ComputeBackend.covariance(w, ProgressListener.NONE)}: the
-   * same summation order, the same bits.
-   *
-   * @param m the rows, at least one
-   * @return a new array of d values
-   * @throws IllegalArgumentException if {@code m} has no rows
-   */
-  public double[] mean(RowBlocks m) {
-    return Jobs.run(() -> MomentsJob.mean(m));
-  }
+  // ------------------------------------------------------------------ moments
 
   /**
    * Mean and biased covariance, {@code ComputeBackend.covariance(w, ProgressListener.NONE)} of the
-   * CPU backend, bit for bit: two passes on the cluster over blocks kept in executor memory (see
-   * {@link #pca}).
+   * CPU backend, bit for bit: two passes on the cluster. The input is read once: its blocks stay in
+   * executor memory (spilling to disk) between the two passes, and are dropped afterwards unless
+   * the caller had persisted them. A PCA is {@code Pca.fit(covariance(m), progress)}, the causal
+   * metric {@code CausalMetric.inverseOf(covariance(m), ridge, progress)}, on the driver.
    *
    * @param m the rows, at least one
    * @return mean, d x d matrix and N
@@ -447,21 +419,6 @@ public final class SparkAnalyses {
    */
   public Covariance covariance(RowBlocks m) {
     return readOnce(m, () -> Jobs.run(() -> MomentsJob.moments(sc, m)));
-  }
-
-  /**
-   * The full PCA, {@code Pca.fit(w, ProgressListener.NONE)}: mean and covariance on the cluster,
-   * the decomposition on the driver. The input is read once: its blocks stay in executor memory
-   * (spilling to disk) between the two passes, and are dropped afterwards unless the caller had
-   * persisted them.
-   *
-   * @param m the rows, at least one
-   * @return mean, all d eigenvalues (descending) and signed eigenvectors
-   * @throws IllegalArgumentException if {@code m} has no rows
-   * @throws IllegalStateException if the symmetric eigen-decomposition fails
-   */
-  public PcaResult pca(RowBlocks m) {
-    return Pca.fit(covariance(m), ProgressListener.NONE);
   }
 
   /**
@@ -481,44 +438,6 @@ public final class SparkAnalyses {
         m.rdd().unpersist(false);
       }
     }
-  }
-
-  /**
-   * The causal metric {@code CausalMetric.inverseOf(backend.covariance(w, ProgressListener.NONE),
-   * ridge, ProgressListener.NONE)}: mean and covariance on the cluster, {@code M = (C + ridge
-   * I)^-1} on the driver.
-   *
-   * @param m the rows, at least one
-   * @param ridge added to the diagonal of C before inverting, &gt;= 0, in the units of C
-   * @return the metric M with its Cholesky factor
-   * @throws IllegalArgumentException if {@code m} has no rows, or {@code C + ridge I} is singular
-   *     or not positive definite (with a suggested ridge)
-   */
-  public CausalMetric inverseCovariance(RowBlocks m, double ridge) {
-    return CausalMetric.inverseOf(covariance(m), ridge, ProgressListener.NONE);
-  }
-
-  /**
-   * Causal norms {@code ||L^T g||} of every row ({@code CausalNorms.norms}), per block. The metric
-   * travels as a broadcast.
-   *
-   * @param m the rows, of the metric's dimension
-   * @param metric the causal metric
-   * @return one {@link BlockValues} per block, in logometers; runs nothing, and a dimension that
-   *     differs from the metric's fails the job that uses it
-   */
-  public JavaRDD<BlockValues> causalNorms(RowBlocks m, CausalMetric metric) {
-    Metric shipped = Metric.of(sc, MetricSpace.causal(metric));
-    return m.rdd()
-        .map(
-            b -> {
-              MetricSpace.Causal c = (MetricSpace.Causal) shipped.space();
-              return new BlockValues(
-                  b.index(),
-                  b.start(),
-                  b.idArray(),
-                  CausalNorms.norms(b.matrix(), c.metric(), ProgressListener.NONE));
-            });
   }
 
   // ------------------------------------------------------------------ output

@@ -3,8 +3,10 @@ package io.github.embeddinggeometry.spark;
 import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.backend.ComputeBackend;
+import io.github.embeddinggeometry.backend.spi.PairStatistics;
 import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
 import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
@@ -21,10 +23,12 @@ import org.apache.spark.broadcast.Broadcast;
  * driver's memory, and are shipped as blocks; for matrices the driver should not hold, use {@link
  * SparkAnalyses} on {@link RowBlocks#read}.
  *
- * <p>{@code nearest} (all rows, or query rows), {@code covariance} and {@code forEachBlock} run as
- * Spark jobs (the last streams its blocks back to the driver one partition at a time, in row order;
- * all-rows k-NN lists stream the same way into the result's arrays); {@code distances} fills one
- * array of the caller's and runs on the driver's CPU backend (the same arithmetic).
+ * <p>{@code nearest} (all rows, or query rows), {@code covariance}, the pairwise statistics (its
+ * kernels compute them on the cluster, {@link PairStatistics}: {@code DistanceStatistics.of} with
+ * no pair sink gets six numbers back, not the distances) and {@code forEachBlock} run as Spark jobs
+ * (the last streams its blocks back to the driver one partition at a time, in row order; all-rows
+ * k-NN lists stream the same way into the result's arrays); {@code distances} fills one array of
+ * the caller's and runs on the driver's CPU backend (the same arithmetic).
  *
  * @since 0.1
  */
@@ -104,7 +108,7 @@ public final class SparkBackend implements ComputeBackend {
     }
   }
 
-  private final class Kernel implements DistanceKernel {
+  private final class Kernel implements DistanceKernel, PairStatistics {
     private final MetricSpace metric;
     private final DistanceKernel local;
 
@@ -188,6 +192,31 @@ public final class SparkBackend implements ComputeBackend {
         bb.destroy();
         shipped.destroy();
       }
+    }
+
+    @Override
+    public boolean hasPairStatistics() {
+      return true;
+    }
+
+    /**
+     * On the cluster ({@link SparkAnalyses#pairwiseStatistics}): the pair tasks keep the order-free
+     * partials, and only those come back to the driver, not the distances.
+     */
+    @Override
+    public Statistics pairStatistics(EmbeddingMatrix x, ProgressListener progress) {
+      ProgressListener.checkCancelled(progress);
+      long pairs = (long) x.rows() * (x.rows() - 1) / 2;
+      progress.progress("distance statistics", 0, pairs);
+      RowBlocks m = spark.of(x, blocksFor(x.rows(), x.dim(), 1));
+      DistanceStatistics s;
+      try {
+        s = spark.pairwiseStatistics(m, metric);
+      } finally {
+        m.release();
+      }
+      progress.progress("distance statistics", pairs, pairs);
+      return new Statistics(s.count(), s.min(), s.median(), s.mean(), s.max(), s.exactZeroPairs());
     }
 
     @Override

@@ -129,6 +129,7 @@ final class SparkKnn {
                 })
             .treeReduce((x, y) -> TopLists.merge(x, y, k));
     qb.destroy();
+    metric.destroy();
     return new Result(merged.k, merged.ids, merged.dist);
   }
 

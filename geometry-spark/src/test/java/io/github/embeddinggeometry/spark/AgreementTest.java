@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.embeddinggeometry.Covariance;
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
-import io.github.embeddinggeometry.analysis.CausalNorms;
 import io.github.embeddinggeometry.analysis.DensestPoint;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
@@ -27,8 +26,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The Spark jobs against the single-machine library (CPU backend), bit for bit: k-NN ids and
  * distances, densities, log volumetric densities, the densest point, pairwise statistics with the
- * exact median, mean, covariance and PCA. Blocks B = 1, 3, 8 with N not divisible by B; clusters of
- * bitwise-equal rows larger than k; even and odd pair counts; covariance groups cut by blocks.
+ * exact median, mean and covariance, and the core's PCA and causal metric of that covariance.
+ * Blocks B = 1, 3, 8 with N not divisible by B; clusters of bitwise-equal rows larger than k; even
+ * and odd pair counts; covariance groups cut by blocks.
  */
 class AgreementTest {
   private static final ComputeBackend CPU = Backends.cpu();
@@ -139,26 +139,25 @@ class AgreementTest {
     EmbeddingMatrix w = TestSpark.matrix(n, d, 0, n * 3L + d);
     Covariance moments = CPU.covariance(w, ProgressListener.NONE);
     RowBlocks m = spark.of(w, b);
-    assertThat(spark.mean(m)).containsExactly(moments.mean());
     Covariance viaSpark = spark.covariance(m);
     assertThat(viaSpark.mean()).containsExactly(moments.mean());
     assertThat(viaSpark.matrix()).containsExactly(moments.matrix());
     assertThat(viaSpark.rows()).isEqualTo(n);
     PcaResult want = Pca.fit(moments, ProgressListener.NONE);
-    PcaResult got = spark.pca(m);
+    PcaResult got = Pca.fit(spark.covariance(m), ProgressListener.NONE);
     assertThat(got.eigenvalues()).containsExactly(want.eigenvalues());
     assertThat(got.eigenvectors()).containsExactly(want.eigenvectors());
   }
 
   @Test
-  void causalNormsAreTheSameBits() {
+  void causalMetricOfTheClusterCovarianceIsTheSameBits() {
     EmbeddingMatrix w = TestSpark.matrix(900, 12, 0, 5);
     CausalMetric c =
         CausalMetric.inverseOf(CPU.covariance(w, ProgressListener.NONE), 0, ProgressListener.NONE);
     RowBlocks m = spark.of(w, 3);
-    CausalMetric viaSpark = spark.inverseCovariance(m, 0);
+    CausalMetric viaSpark = CausalMetric.inverseOf(spark.covariance(m), 0, ProgressListener.NONE);
     assertThat(viaSpark.tensor()).containsExactly(c.tensor());
-    assertValues(spark.causalNorms(m, c), CausalNorms.norms(w, c, ProgressListener.NONE));
+    assertThat(viaSpark.choleskyLower()).containsExactly(c.choleskyLower());
   }
 
   static MetricSpace metric(String name, EmbeddingMatrix w) {

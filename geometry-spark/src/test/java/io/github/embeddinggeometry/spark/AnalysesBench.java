@@ -4,6 +4,7 @@ import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.analysis.DistanceStatistics;
 import io.github.embeddinggeometry.backend.Backends;
+import io.github.embeddinggeometry.frame.Pca;
 import io.github.embeddinggeometry.frame.PcaResult;
 import io.github.embeddinggeometry.io.Tensors;
 import io.github.embeddinggeometry.io.npy.NpyWriter;
@@ -92,7 +93,15 @@ public final class AnalysesBench {
       }
       int b = Planner.chooseBlocks(sc, n, d, 1);
       PcaResult[] ours = new PcaResult[1];
-      double oursS = best("ours", runs, () -> ours[0] = spark.pca(read(spark, file.toString(), b)));
+      double oursS =
+          best(
+              "ours",
+              runs,
+              () ->
+                  ours[0] =
+                      Pca.fit(
+                          spark.covariance(read(spark, file.toString(), b)),
+                          ProgressListener.NONE));
       double[][] theirs = new double[1][];
       double mllibS =
           best(

@@ -109,7 +109,7 @@ class DistributionTest {
     assertThat(largestPartition(m.rdd().rdd())).isLessThan(4096);
     double[] mean = Backends.cpu().covariance(w, ProgressListener.NONE).mean();
     SparkAnalyses spark = SparkAnalyses.on(sc);
-    assertThat(spark.mean(m)).containsExactly(mean);
+    assertThat(spark.covariance(m).mean()).containsExactly(mean);
     for (RowBlock b : m.rdd().collect()) {
       for (int i = 0; i < b.rows(); i++) {
         assertThat(b.id(i)).isEqualTo(2 * (b.start() + i) + 1);
@@ -136,7 +136,7 @@ class DistributionTest {
                       return b;
                     }),
             "counted");
-    PcaResult got = SparkAnalyses.on(sc).pca(counted);
+    PcaResult got = Pca.fit(SparkAnalyses.on(sc).covariance(counted), ProgressListener.NONE);
     PcaResult want =
         Pca.fit(Backends.cpu().covariance(w, ProgressListener.NONE), ProgressListener.NONE);
     assertThat(got.eigenvalues()).containsExactly(want.eigenvalues());
@@ -170,11 +170,13 @@ class DistributionTest {
                 .set("spark.rpc.message.maxSize", "1"))) {
       SparkAnalyses spark = SparkAnalyses.on(sc);
       RowBlocks read = spark.read(file.toString(), 8);
-      assertThat(spark.mean(read)).containsExactly(mean);
-      assertThat(spark.covariance(read).matrix()).containsExactly(cov);
+      Covariance fromFile = spark.covariance(read);
+      assertThat(fromFile.mean()).containsExactly(mean);
+      assertThat(fromFile.matrix()).containsExactly(cov);
       RowBlocks shipped = spark.of(w, 8);
-      assertThat(spark.mean(shipped)).containsExactly(mean);
-      assertThat(spark.covariance(shipped).matrix()).containsExactly(cov);
+      Covariance fromDriver = spark.covariance(shipped);
+      assertThat(fromDriver.mean()).containsExactly(mean);
+      assertThat(fromDriver.matrix()).containsExactly(cov);
       shipped.release();
     }
   }

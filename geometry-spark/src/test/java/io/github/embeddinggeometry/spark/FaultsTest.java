@@ -104,7 +104,7 @@ class FaultsTest {
             "row 217 (vocabulary id 217) holds NaN at column 3; distances are defined for finite"
                 + " rows only")
         .satisfies(e -> assertThat(((NonFiniteRowException) e).id()).isEqualTo(217));
-    assertThatThrownBy(() -> spark.mean(m))
+    assertThatThrownBy(() -> spark.covariance(m))
         .isInstanceOf(NonFiniteRowException.class)
         .hasMessageStartingWith("row 217 (vocabulary id 217) holds NaN");
     // every row is in the pairwise statistics' sample, which the driver reads

@@ -32,7 +32,7 @@ class KryoJobsTest {
     agreement.knnDensityAndDensestAreTheSameBits(40, 9, 8, 6, "cosine");
     agreement.pairwiseStatisticsAreTheSameBits(1002, 33, 8, "causal");
     agreement.meanCovarianceAndPcaAreTheSameBits(9000, 33, 3);
-    agreement.causalNormsAreTheSameBits();
+    agreement.causalMetricOfTheClusterCovarianceIsTheSameBits();
     PairwiseWindowTest window = new PairwiseWindowTest();
     window.insideTheWindowOnePassOutsideTwoTheSameBits(
         600, 16, 3, "euclidean", "of", dir.resolve("of"));

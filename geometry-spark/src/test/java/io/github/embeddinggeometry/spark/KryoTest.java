@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.embeddinggeometry.backend.spi.CanonicalSums;
 import io.github.embeddinggeometry.backend.spi.PairPasses;
+import io.github.embeddinggeometry.metric.CausalMetric;
+import io.github.embeddinggeometry.metric.MetricSpace;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
@@ -101,5 +103,21 @@ class KryoTest {
     assertThat(roundTrip(new SparkAnalyses.Densest(3, 7, 0.25, 4.0)).id).isEqualTo(7);
     assertThat(roundTrip(new java.util.HashMap<>(java.util.Map.of("a", "b"))))
         .containsEntry("a", "b");
+  }
+
+  @Test
+  void metricsTravelAsThemselves() {
+    assertThat(roundTrip(MetricSpace.euclidean())).isSameAs(MetricSpace.euclidean());
+    assertThat(roundTrip(MetricSpace.cosine())).isSameAs(MetricSpace.cosine());
+    // M = [[2, 1], [1, 3]]: L = [[sqrt 2, 0], [1 / sqrt 2, sqrt(5 / 2)]], row (1, 0) maps to
+    // L^T (1, 0) = (sqrt 2, 0), so its causal norm is sqrt(2) = sqrt(e1^T M e1).
+    CausalMetric c = CausalMetric.of(new double[] {2, 1, 1, 3}, 2);
+    MetricSpace back = roundTrip(MetricSpace.causal(c));
+    CausalMetric read = ((MetricSpace.Causal) back).metric();
+    assertThat(read).isNotSameAs(c);
+    assertThat(read.tensor()).containsExactly(2, 1, 1, 3);
+    assertThat(read.choleskyLower()).containsExactly(c.choleskyLower());
+    assertThat(read.norm(new float[] {1, 0})).isEqualTo(Math.sqrt(2));
+    assertThat(read.norm(new float[] {1, -1})).isEqualTo(Math.sqrt(3));
   }
 }

@@ -20,7 +20,9 @@
  *       io.github.embeddinggeometry.backend.spi.CacheSizes}): the inner loops of every GEMM-shaped
  *       computation, which a native GEMM may implement (geometry-blas), and {@link
  *       io.github.embeddinggeometry.backend.spi.UpperBlocks}, a distance kernel's stream of the
- *       pairs above the diagonal;
+ *       pairs above the diagonal, and {@link
+ *       io.github.embeddinggeometry.backend.spi.PairStatistics}, a kernel's pairwise statistics
+ *       computed where its data lives (a cluster's);
  *   <li>{@link io.github.embeddinggeometry.backend.spi.BackendSettings}: how a module reads its own
  *       {@code embgeo.*} properties with the library's conventions.
  * </ul>

@@ -1,0 +1,83 @@
+package io.github.embeddinggeometry.testing;
+
+import io.github.embeddinggeometry.EmbeddingMatrix;
+import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.PairStatistics;
+import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
+import io.github.embeddinggeometry.metric.DistanceKernel;
+import io.github.embeddinggeometry.metric.MetricSpace;
+import io.github.embeddinggeometry.metric.Neighbours;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Passes every call on to another kernel, counting the calls that stream distances ({@code
+ * distances}, {@code forEachBlock}) and those of its own pair statistics, which it offers when told
+ * to and the kernel behind it has them: so that a test can tell how an analysis got its numbers.
+ */
+public final class CountingKernel implements DistanceKernel, PairStatistics {
+  private final DistanceKernel inner;
+  private final boolean offerStatistics;
+
+  /** Calls of {@code distances} and {@code forEachBlock}. */
+  public final AtomicInteger streamed = new AtomicInteger();
+
+  /** Calls of {@link #pairStatistics}. */
+  public final AtomicInteger statistics = new AtomicInteger();
+
+  /**
+   * @param inner the kernel that does the work
+   * @param offerStatistics whether to offer {@code inner}'s own pair statistics (if it has them)
+   */
+  public CountingKernel(DistanceKernel inner, boolean offerStatistics) {
+    this.inner = inner;
+    this.offerStatistics = offerStatistics;
+  }
+
+  @Override
+  public MetricSpace metric() {
+    return inner.metric();
+  }
+
+  @Override
+  public void distances(
+      EmbeddingMatrix a,
+      int aFrom,
+      int aTo,
+      EmbeddingMatrix b,
+      int bFrom,
+      int bTo,
+      float[] out,
+      int outOffset,
+      int outStride) {
+    streamed.incrementAndGet();
+    inner.distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
+  }
+
+  @Override
+  public void forEachBlock(
+      EmbeddingMatrix a,
+      EmbeddingMatrix b,
+      int blockRows,
+      DistanceBlockConsumer consumer,
+      ProgressListener progress) {
+    streamed.incrementAndGet();
+    inner.forEachBlock(a, b, blockRows, consumer, progress);
+  }
+
+  @Override
+  public Neighbours nearest(
+      EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
+    return inner.nearest(queries, base, k, progress);
+  }
+
+  @Override
+  public boolean hasPairStatistics() {
+    return offerStatistics && PairStatistics.of(inner) != null;
+  }
+
+  @Override
+  public Statistics pairStatistics(EmbeddingMatrix x, ProgressListener progress) {
+    statistics.incrementAndGet();
+    return PairStatistics.of(inner).pairStatistics(x, progress);
+  }
+}
