@@ -94,8 +94,10 @@ public final class PairPasses {
 
   /**
    * The first pass's partial: count, exact sum, min, max, zeros, the upper-16-bit histogram and the
-   * window's counts. Every field adds exactly, so partials merge in any order.
+   * window's counts. Every field adds exactly, so partials merge in any order. Serializable so that
+   * a cluster's tasks can send theirs to the driver; the form is not a stable format.
    *
+   * @serial exclude
    * @since 0.1
    */
   public static final class First implements Serializable {
@@ -278,7 +280,9 @@ public final class PairPasses {
 
   /**
    * The second pass's partial: the lower-16-bit histograms of the two middle ranks' buckets.
+   * Serializable as {@link First} is.
    *
+   * @serial exclude
    * @since 0.1
    */
   public static final class Second implements Serializable {
