@@ -6,20 +6,16 @@ import static org.assertj.core.api.Assertions.within;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.embeddinggeometry.EmbeddingMatrix;
-import io.github.embeddinggeometry.ProgressListener;
 import io.github.embeddinggeometry.backend.Backends;
 import io.github.embeddinggeometry.frame.BoundingBox;
 import io.github.embeddinggeometry.io.safetensors.SafetensorsFile;
-import io.github.embeddinggeometry.metric.DistanceBlockConsumer;
-import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
-import io.github.embeddinggeometry.metric.Neighbours;
+import io.github.embeddinggeometry.testing.CountingKernel;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,54 +24,6 @@ import org.junit.jupiter.api.io.TempDir;
  * statistics' pass also fills the n x n file and the histogram.
  */
 class PairwisePassesTest {
-  /** Counts the distances a kernel computes, whatever method computes them. */
-  private static final class CountingKernel implements DistanceKernel {
-    final DistanceKernel inner;
-    final AtomicLong computed = new AtomicLong();
-
-    CountingKernel(DistanceKernel inner) {
-      this.inner = inner;
-    }
-
-    @Override
-    public MetricSpace metric() {
-      return inner.metric();
-    }
-
-    @Override
-    public void distances(
-        EmbeddingMatrix a,
-        int aFrom,
-        int aTo,
-        EmbeddingMatrix b,
-        int bFrom,
-        int bTo,
-        float[] out,
-        int outOffset,
-        int outStride) {
-      computed.addAndGet((long) (aTo - aFrom) * (bTo - bFrom));
-      inner.distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
-    }
-
-    @Override
-    public void forEachBlock(
-        EmbeddingMatrix a,
-        EmbeddingMatrix b,
-        int blockRows,
-        DistanceBlockConsumer consumer,
-        ProgressListener progress) {
-      computed.addAndGet((long) a.rows() * b.rows());
-      inner.forEachBlock(a, b, blockRows, consumer, progress);
-    }
-
-    @Override
-    public Neighbours nearest(
-        EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
-      computed.addAndGet((long) queries.rows() * base.rows());
-      return inner.nearest(queries, base, k, progress);
-    }
-  }
-
   @Test
   void theDistancesAreComputedOnceAndTheFileHoldsThem(@TempDir Path tmp) throws Exception {
     runOnce(tmp, 300, PairwiseStep.FILE_CAP);

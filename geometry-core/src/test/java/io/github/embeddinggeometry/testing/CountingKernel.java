@@ -8,6 +8,7 @@ import io.github.embeddinggeometry.metric.DistanceKernel;
 import io.github.embeddinggeometry.metric.MetricSpace;
 import io.github.embeddinggeometry.metric.Neighbours;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Passes every call on to another kernel, counting the calls that stream distances ({@code
@@ -23,6 +24,18 @@ public final class CountingKernel implements DistanceKernel, PairStatistics {
 
   /** Calls of {@link #pairStatistics}. */
   public final AtomicInteger statistics = new AtomicInteger();
+
+  /** Distances computed by the calls passed on, whatever method computed them. */
+  public final AtomicLong computed = new AtomicLong();
+
+  /**
+   * A kernel counting the calls and distances of {@code inner}, offering no pair statistics.
+   *
+   * @param inner the kernel that does the work
+   */
+  public CountingKernel(DistanceKernel inner) {
+    this(inner, false);
+  }
 
   /**
    * @param inner the kernel that does the work
@@ -50,6 +63,7 @@ public final class CountingKernel implements DistanceKernel, PairStatistics {
       int outOffset,
       int outStride) {
     streamed.incrementAndGet();
+    computed.addAndGet((long) (aTo - aFrom) * (bTo - bFrom));
     inner.distances(a, aFrom, aTo, b, bFrom, bTo, out, outOffset, outStride);
   }
 
@@ -61,12 +75,14 @@ public final class CountingKernel implements DistanceKernel, PairStatistics {
       DistanceBlockConsumer consumer,
       ProgressListener progress) {
     streamed.incrementAndGet();
+    computed.addAndGet((long) a.rows() * b.rows());
     inner.forEachBlock(a, b, blockRows, consumer, progress);
   }
 
   @Override
   public Neighbours nearest(
       EmbeddingMatrix queries, EmbeddingMatrix base, int k, ProgressListener progress) {
+    computed.addAndGet((long) queries.rows() * base.rows());
     return inner.nearest(queries, base, k, progress);
   }
 
