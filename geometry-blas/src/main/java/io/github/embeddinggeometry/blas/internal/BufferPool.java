@@ -2,7 +2,9 @@ package io.github.embeddinggeometry.blas.internal;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongFunction;
 import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.javacpp.Pointer;
 
 /**
  * Native float buffers handed out for one call or operation and taken back afterwards, kept up to a
@@ -14,23 +16,33 @@ import org.bytedeco.javacpp.FloatPointer;
  */
 final class BufferPool {
   private final long limit;
+  private final LongFunction<FloatPointer> allocate;
   private final List<FloatPointer> free = new ArrayList<>();
   private long retained;
 
   /**
-   * A pool that keeps at most {@code limit} floats between uses.
+   * A pool that keeps at most {@code limit} floats between uses, and never more than a quarter of
+   * JavaCPP's limit on native memory ({@code org.bytedeco.javacpp.maxBytes}, by default the maximum
+   * heap), so that a small JVM keeps room for the buffers in use.
    *
    * @param limit floats kept, at least 0
    */
   BufferPool(long limit) {
+    this(Math.min(limit, Pointer.maxBytes() / 4 / Float.BYTES), FloatPointer::new);
+  }
+
+  /** As above with exactly {@code limit} and an allocator of its own (for tests). */
+  BufferPool(long limit, LongFunction<FloatPointer> allocate) {
     this.limit = limit;
+    this.allocate = allocate;
   }
 
   /**
    * A buffer of at least {@code floats} floats, positioned at 0: the smallest kept one that fits,
-   * else a new one. Its contents are undefined.
+   * else a new one. Its contents are undefined. Where native memory is refused, the kept buffers
+   * are freed and the allocation is tried once more.
    *
-   * @throws OutOfMemoryError if JavaCPP's limit on native memory refuses a new one
+   * @throws OutOfMemoryError if native memory is refused even then
    */
   FloatPointer take(long floats) {
     synchronized (this) {
@@ -47,7 +59,13 @@ final class BufferPool {
         return p.position(0);
       }
     }
-    return new FloatPointer(Math.max(1, floats));
+    long size = Math.max(1, floats);
+    try {
+      return allocate.apply(size);
+    } catch (OutOfMemoryError e) {
+      clear();
+      return allocate.apply(size);
+    }
   }
 
   /**

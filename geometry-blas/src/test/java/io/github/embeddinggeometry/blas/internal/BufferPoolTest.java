@@ -62,4 +62,34 @@ class BufferPoolTest {
     assertThat(pool.retained()).isZero();
     c.close();
   }
+
+  @Test
+  void refusedNativeMemoryFreesWhatIsKeptAndTriesOnceMore() {
+    int[] calls = {0};
+    BufferPool pool =
+        new BufferPool(
+            1000,
+            n -> {
+              if (++calls[0] == 2) {
+                throw new OutOfMemoryError("refused");
+              }
+              return new FloatPointer(n);
+            });
+    FloatPointer kept = pool.take(100);
+    pool.give(kept);
+    assertThat(pool.retained()).isEqualTo(100);
+    FloatPointer big = pool.take(500); // refused once: the kept buffer is freed, then it succeeds
+    assertThat(calls[0]).isEqualTo(3);
+    assertThat(pool.retained()).isZero();
+    assertThat(big.capacity()).isEqualTo(500);
+    big.close();
+    BufferPool never =
+        new BufferPool(
+            1000,
+            n -> {
+              throw new OutOfMemoryError("refused");
+            });
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> never.take(10))
+        .isInstanceOf(OutOfMemoryError.class);
+  }
 }
