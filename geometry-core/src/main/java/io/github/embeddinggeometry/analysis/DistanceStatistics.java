@@ -6,6 +6,8 @@ import io.github.embeddinggeometry.backend.spi.PairPasses;
 import io.github.embeddinggeometry.backend.spi.PairStatistics;
 import io.github.embeddinggeometry.backend.spi.Parallel;
 import io.github.embeddinggeometry.metric.DistanceKernel;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,13 +21,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>How the median stays exact.</b> Distances are non-negative float32, whose bit patterns sort
  * like the values. The streaming pass keeps min, max, sum and zeros and a histogram of the upper 16
  * bits of every value, which tells which bucket holds each middle rank; the lower 16 bits of the
- * values in those buckets then pin the middle values exactly. When the pairs fit in half of the
- * free heap (20,000 rows: 2e8 pairs, 0.8 GB) the pass also keeps them in one {@code float[]}, and
- * the lower bits come from that array. Otherwise nothing of size N^2 is held: the distances of a
- * sample of about {@value #SAMPLE_ROWS} rows place a window of bit patterns around the likely
- * median, whose every pattern the pass counts exactly, so that the middle values usually come out
- * of the one pass; only when the sample misled are the distances streamed again for the lower bits.
- * ({@code backend.spi.PairPasses} holds these passes; geometry-spark's pairwise job runs them too.)
+ * values in those buckets then pin the middle values exactly. The distances of a sample of about
+ * {@value #SAMPLE_ROWS} rows say where the median probably lies. Where half of the free heap holds
+ * the values of a band of buckets around it (with room to spare; about a fifth of all pairs on the
+ * 20,000 x 2,560 benchmark), the pass keeps those values, and the lower bits come from them.
+ * Otherwise nothing of size N^2 is held: the pass counts every bit pattern of a window around the
+ * sample's median, and the middle values usually come out of the one pass. Only when the sample
+ * misled are the distances streamed again for the lower bits. ({@code backend.spi.PairPasses} holds
+ * the passes; geometry-spark's pairwise job runs them too.)
  *
  * <p><b>Order-free.</b> The sum behind the mean is exact until one final rounding ({@code
  * internal.ExactSum}), and min, max, zeros and the histograms are exact too, so every field is the
@@ -65,7 +68,7 @@ public record DistanceStatistics(
     if (own != null) {
       return where(rows, own, progress);
     }
-    return of(rows, kernel, progress, keepPairs(rows), null, null);
+    return of(rows, kernel, progress, null, null, null);
   }
 
   /**
@@ -87,13 +90,11 @@ public record DistanceStatistics(
     }
   }
 
-  /** Whether the pairs fit in half of the free heap (see above). */
-  private static boolean keepPairs(EmbeddingMatrix rows) {
-    Objects.requireNonNull(rows, "rows");
-    long pairs = UpperTriangle.pairs(Math.max(rows.rows(), 0));
+  /** Floats that half of the free heap holds: the budget of the kept band (see above). */
+  private static long halfFreeHeapFloats() {
     Runtime rt = Runtime.getRuntime();
     long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-    return pairs <= Integer.MAX_VALUE - 8 && pairs * Float.BYTES <= free / 2;
+    return free / 2 / Float.BYTES;
   }
 
   /** Rows of the sample whose distances place the median's window. */
@@ -148,29 +149,29 @@ public record DistanceStatistics(
   public static DistanceStatistics of(
       EmbeddingMatrix rows, DistanceKernel kernel, PairSink sink, ProgressListener progress) {
     Objects.requireNonNull(sink, "sink");
-    return of(rows, kernel, progress, keepPairs(rows), null, sink);
+    return of(rows, kernel, progress, null, null, sink);
   }
 
   /**
    * As {@link #of(EmbeddingMatrix, DistanceKernel, ProgressListener)}, choosing the path (for tests
-   * of each): whether to keep the pairs, and without them the median's window {@code {first bit
-   * pattern, patterns}} ({0, 0} for none: the median then takes a second pass; null to place it
-   * from a sample).
+   * of each): {@code band} {first bucket, buckets} of upper-16-bit buckets to keep (the median's
+   * window is then not counted), else {@code window} {first bit pattern, patterns} to count ({0, 0}
+   * for none: the median then takes a second pass); both null chooses from a sample.
    */
   static DistanceStatistics of(
       EmbeddingMatrix rows,
       DistanceKernel kernel,
       ProgressListener progress,
-      boolean keepPairs,
+      int[] band,
       int[] window) {
-    return of(rows, kernel, progress, keepPairs, window, null);
+    return of(rows, kernel, progress, band, window, null);
   }
 
   private static DistanceStatistics of(
       EmbeddingMatrix rows,
       DistanceKernel kernel,
       ProgressListener progress,
-      boolean keepPairs,
+      int[] band,
       int[] window,
       PairSink sink) {
     Objects.requireNonNull(rows, "rows");
@@ -179,14 +180,30 @@ public record DistanceStatistics(
     int n = rows.rows();
     requirePairs(n);
     long count = UpperTriangle.pairs(n);
-    // Kept pairs make the lower bits cheap: no window is then counted.
-    int[] win =
-        keepPairs
-            ? new int[] {0, 0}
-            : window != null
-                ? window
-                : PairPasses.window(sample(rows, kernel, progress), windowBins());
-    float[] kept = keepPairs ? new float[Math.toIntExact(count)] : null;
+    long budget = halfFreeHeapFloats();
+    int[] keep = band;
+    int[] win = window;
+    if (band == null && window == null) {
+      float[] sample = sample(rows, kernel, progress);
+      if (sample.length == 0) {
+        win = new int[] {0, 0};
+      } else {
+        Arrays.sort(sample);
+        int[] b = MedianBand.of(sample);
+        // The band's share of the sample, with room to spare, and a partly filled chunk a thread.
+        double expected = b[2] / 1e6 * count * 1.5 + (double) MedianBand.CHUNK * Parallel.threads();
+        if (expected <= budget) {
+          keep = b;
+        } else {
+          win = PairPasses.window(sample, windowBins());
+        }
+      }
+    }
+    if (keep != null) {
+      win = new int[] {0, 0};
+    }
+    int[] counted = win;
+    MedianBand kept = keep != null ? new MedianBand(keep, budget) : null;
     // Per worker thread, merged at the end: a row's pairs may come in runs from several threads.
     ConcurrentHashMap<Thread, PairPasses.First> parts = new ConcurrentHashMap<>();
     UpperTriangle.stream(
@@ -197,7 +214,7 @@ public record DistanceStatistics(
         (i, j0, block, off, len) -> {
           int bad =
               parts
-                  .computeIfAbsent(Thread.currentThread(), t -> new PairPasses.First(win))
+                  .computeIfAbsent(Thread.currentThread(), t -> new PairPasses.First(counted))
                   .accept(block, off, len);
           if (bad >= 0) {
             throw new IllegalStateException(
@@ -210,18 +227,13 @@ public record DistanceStatistics(
                     + "; distances must be >= 0");
           }
           if (kept != null) {
-            System.arraycopy(
-                block,
-                off,
-                kept,
-                Math.toIntExact(UpperTriangle.rowStart(i, n) + (j0 - i - 1)),
-                len);
+            kept.add(block, off, len);
           }
           if (sink != null) {
             sink.accept(i, j0, block, off, len);
           }
         });
-    PairPasses.First all = new PairPasses.First(win);
+    PairPasses.First all = new PairPasses.First(counted);
     parts.values().forEach(all::add);
     if (all.count() != count) {
       throw new IllegalStateException("counted " + all.count() + " pairs, expected " + count);
@@ -232,21 +244,19 @@ public record DistanceStatistics(
     float c = all.inWindow(highRank);
     if (Float.isNaN(a) || Float.isNaN(c)) {
       ConcurrentHashMap<Thread, PairPasses.Second> seconds = new ConcurrentHashMap<>();
-      if (kept != null) {
-        int chunk = 1 << 20;
-        int chunks = (kept.length + chunk - 1) / chunk;
+      int[] buckets = all.second(lowRank, highRank).buckets();
+      if (kept != null && kept.holds(buckets[0], buckets[1])) {
+        List<Object[]> chunks = kept.chunks();
         Parallel.run(
             "distance statistics (median pass)",
-            chunks,
-            kept.length,
+            chunks.size(),
+            chunks.size(),
             () -> null,
             (x, k) -> {
-              int from = k * chunk;
-              int to = Math.min(kept.length, from + chunk);
               seconds
                   .computeIfAbsent(Thread.currentThread(), t -> all.second(lowRank, highRank))
-                  .accept(kept, from, to - from);
-              return to - from;
+                  .accept((float[]) chunks.get(k)[0], 0, (Integer) chunks.get(k)[1]);
+              return 1;
             },
             Parallel.silent(progress));
       } else {
@@ -276,7 +286,7 @@ public record DistanceStatistics(
 
   /**
    * The distances of every s-th row's pairs, about {@value #SAMPLE_ROWS} rows: where the window of
-   * the median goes. Empty when a sampled distance is negative or NaN (the full pass reports it).
+   * the median goes. Empty when a sampled row or distance is bad (the full pass reports it).
    */
   private static float[] sample(
       EmbeddingMatrix rows, DistanceKernel kernel, ProgressListener progress) {
@@ -289,18 +299,23 @@ public record DistanceStatistics(
       rows.copyRow(i * step, data, i * d);
     }
     float[] out = new float[Math.toIntExact(UpperTriangle.pairs(s))];
-    UpperTriangle.stream(
-        EmbeddingMatrix.wrap(data, s, d),
-        kernel,
-        "distance statistics (sample)",
-        Parallel.silent(progress),
-        (i, j0, block, off, len) ->
-            System.arraycopy(
-                block,
-                off,
-                out,
-                Math.toIntExact(UpperTriangle.rowStart(i, s) + (j0 - i - 1)),
-                len));
+    try {
+      UpperTriangle.stream(
+          EmbeddingMatrix.wrap(data, s, d),
+          kernel,
+          "distance statistics (sample)",
+          Parallel.silent(progress),
+          (i, j0, block, off, len) ->
+              System.arraycopy(
+                  block,
+                  off,
+                  out,
+                  Math.toIntExact(UpperTriangle.rowStart(i, s) + (j0 - i - 1)),
+                  len));
+    } catch (IllegalArgumentException e) {
+      // A bad row (not finite, say): the full pass names it by its own row and id.
+      return new float[0];
+    }
     for (float v : out) {
       if (!(v >= 0)) {
         return new float[0];

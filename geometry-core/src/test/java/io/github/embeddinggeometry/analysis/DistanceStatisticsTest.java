@@ -85,17 +85,22 @@ class DistanceStatisticsTest {
       EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
       float[] pairs = allPairs(rows);
       DistanceKernel k = new ReferenceKernel(MetricSpace.euclidean());
-      // kept pairs; else the window from the sample, none (the second pass), and one holding only
-      // the lower middle value (the upper one outside: the second pass too)
+      // the path the sample picks (a kept band), a band of bucket 0 only (the median outside it:
+      // a second pass), windows: from the sample, none (a second pass), and one holding only the
+      // lower middle value (the upper one outside: a second pass too)
       float[] sorted = pairs.clone();
       Arrays.sort(sorted);
       float lower = sorted[(sorted.length - 1) / 2];
-      checkAgainstSortedPairs(
-          DistanceStatistics.of(w, k, ProgressListener.NONE, true, null), pairs);
-      for (int[] window :
-          new int[][] {null, {0, 0}, PairPasses.window(lower, lower, Float.NaN, 1)}) {
+      int[][][] paths = {
+        {null, null},
+        {{0, 1}, null},
+        {null, PairPasses.window(sortedSample(pairs), PairPasses.MAX_BINS)},
+        {null, {0, 0}},
+        {null, PairPasses.window(lower, lower, Float.NaN, 1)}
+      };
+      for (int[][] path : paths) {
         checkAgainstSortedPairs(
-            DistanceStatistics.of(w, k, ProgressListener.NONE, false, window), pairs);
+            DistanceStatistics.of(w, k, ProgressListener.NONE, path[0], path[1]), pairs);
       }
     }
   }
@@ -152,15 +157,15 @@ class DistanceStatisticsTest {
       x[16 + c] = c < 4 ? 1e38f : -1e38f;
     }
     EmbeddingMatrix w = EmbeddingMatrix.wrap(x, 4, 8);
-    for (boolean keep : new boolean[] {true, false}) {
+    for (int[] window : new int[][] {null, {0, 0}}) {
       DistanceStatistics s =
           DistanceStatistics.of(
               w,
               io.github.embeddinggeometry.backend.Backends.cpu()
                   .distanceKernel(io.github.embeddinggeometry.metric.MetricSpace.euclidean()),
               io.github.embeddinggeometry.ProgressListener.NONE,
-              keep,
-              null);
+              null,
+              window);
       // float64: d(0,1) = sqrt(32) e38, d(0,2) = d(1,2) = 4e38 overflow float32; the three
       // distances to the zero row are sqrt(8) e38 = 2.83e38.
       assertThat(s.count()).isEqualTo(6);
@@ -169,5 +174,12 @@ class DistanceStatisticsTest {
       assertThat(s.min())
           .isCloseTo(Math.sqrt(8) * 1e38, org.assertj.core.api.Assertions.within(1e33));
     }
+  }
+
+  /** Every pair as its own sample: the window then holds the median. */
+  private static float[] sortedSample(float[] pairs) {
+    float[] s = pairs.clone();
+    Arrays.sort(s);
+    return s;
   }
 }

@@ -1,0 +1,145 @@
+package io.github.embeddinggeometry.analysis;
+
+import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The distances of the first pass that fall in a band of upper-16-bit buckets around a sample's
+ * median, kept so that the exact median comes from them rather than from all pairs: a fraction of
+ * the pairs' memory (a fifth on the 20,000 x 2,560 benchmark), with none of the page faults and
+ * zeroing of one array of every pair, which cost a cold process 1-2 s per 800 MB on the 2-vCPU Zen
+ * 5 guest. When the median's buckets turn out to lie outside the band, or the kept values would
+ * pass their memory budget, the median takes a second pass instead.
+ *
+ * <p>Thread-safe: every worker thread keeps into chunks of its own.
+ */
+final class MedianBand {
+  /** Floats per chunk (4 MB). */
+  static final int CHUNK = 1 << 20;
+
+  /** Half the band in the sample's ranks, before widening. */
+  private static final double HALF_RANKS = 0.05;
+
+  /** Buckets added on each side: a sample median a few percent off still has its bucket inside. */
+  private static final int MARGIN = 3;
+
+  private final int lo;
+  private final int width;
+  private final long budget;
+  private final AtomicLong reserved = new AtomicLong();
+  private volatile boolean overflow;
+  private final ConcurrentHashMap<Thread, Store> stores = new ConcurrentHashMap<>();
+
+  /**
+   * A band of buckets {@code [lo, lo + width)} keeping at most {@code budget} floats.
+   *
+   * @param bucketsLoWidth {first bucket, buckets}
+   * @param budget floats that may be kept, in chunks of {@link #CHUNK}
+   */
+  MedianBand(int[] bucketsLoWidth, long budget) {
+    this.lo = bucketsLoWidth[0];
+    this.width = bucketsLoWidth[1];
+    this.budget = budget;
+  }
+
+  /**
+   * The band of a sample: the buckets from its {@code 0.45} to its {@code 0.55} quantile, widened
+   * by {@value #MARGIN} buckets each side, with the share of the sample that falls in it.
+   *
+   * @param sorted the sample's distances, ascending, each &gt;= 0, at least one
+   * @return {first bucket, buckets} and, as a third element, the share of the sample inside in
+   *     parts per million
+   */
+  static int[] of(float[] sorted) {
+    int last = sorted.length - 1;
+    int a = FloatBitsHistogram.high(sorted[(int) Math.floor((0.5 - HALF_RANKS) * last)] + 0f);
+    int z = FloatBitsHistogram.high(sorted[(int) Math.ceil((0.5 + HALF_RANKS) * last)] + 0f);
+    int first = Math.max(0, a - MARGIN);
+    int end = Math.min(FloatBitsHistogram.BUCKETS, z + MARGIN + 1);
+    long inside = 0;
+    for (float v : sorted) {
+      int h = FloatBitsHistogram.high(v + 0f);
+      inside += h >= first && h < end ? 1 : 0;
+    }
+    return new int[] {first, end - first, (int) (inside * 1_000_000L / sorted.length)};
+  }
+
+  /** Keeps the distances of {@code v[off .. off + len - 1]} that fall in the band. */
+  void add(float[] v, int off, int len) {
+    if (overflow) {
+      return;
+    }
+    Store s = stores.computeIfAbsent(Thread.currentThread(), t -> new Store());
+    if (s.chunk == null || s.pos + len > s.chunk.length) {
+      int size = Math.max(CHUNK, len);
+      if (reserved.addAndGet(size) > budget) {
+        overflow = true;
+        return;
+      }
+      s.finish();
+      s.chunk = new float[size];
+      s.pos = 0;
+    }
+    float[] c = s.chunk;
+    int p = s.pos;
+    int first = lo;
+    int buckets = width;
+    for (int t = off; t < off + len; t++) {
+      float x = v[t] + 0f;
+      c[p] = x;
+      // no branch: about one value in five is kept, in no predictable order
+      p +=
+          Integer.compareUnsigned((Float.floatToRawIntBits(x) >>> 16) - first, buckets) < 0 ? 1 : 0;
+    }
+    s.pos = p;
+  }
+
+  /**
+   * Whether every value of the two buckets was kept, so that the kept values decide the ranks in
+   * them.
+   *
+   * @param bucketA a bucket (upper 16 bits)
+   * @param bucketB another
+   * @return true when both lie in the band and nothing was dropped for the budget
+   */
+  boolean holds(int bucketA, int bucketB) {
+    return !overflow
+        && Integer.compareUnsigned(bucketA - lo, width) < 0
+        && Integer.compareUnsigned(bucketB - lo, width) < 0;
+  }
+
+  /**
+   * The kept values, in chunks: {@code [chunk, length]} pairs, after the pass (every worker's
+   * writes happen before its completion).
+   */
+  List<Object[]> chunks() {
+    List<Object[]> out = new ArrayList<>();
+    for (Store s : stores.values()) {
+      s.finish();
+      for (int i = 0; i < s.full.size(); i++) {
+        out.add(new Object[] {s.full.get(i), s.lengths.get(i)});
+      }
+    }
+    return out;
+  }
+
+  /** One worker thread's chunks. */
+  private static final class Store {
+    float[] chunk;
+    int pos;
+    final List<float[]> full = new ArrayList<>();
+    final List<Integer> lengths = new ArrayList<>();
+
+    void finish() {
+      if (chunk != null && pos > 0) {
+        full.add(chunk);
+        lengths.add(pos);
+      }
+      chunk = null;
+      pos = 0;
+    }
+  }
+}

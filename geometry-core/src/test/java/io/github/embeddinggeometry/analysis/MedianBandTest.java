@@ -1,0 +1,71 @@
+package io.github.embeddinggeometry.analysis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class MedianBandTest {
+  private static float[] values(int n) {
+    Random r = new Random(5);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (10 * Math.exp(0.2 * r.nextGaussian()));
+    }
+    return v;
+  }
+
+  private static List<Float> kept(MedianBand band) {
+    List<Float> out = new ArrayList<>();
+    for (Object[] c : band.chunks()) {
+      float[] chunk = (float[]) c[0];
+      for (int i = 0; i < (Integer) c[1]; i++) {
+        out.add(chunk[i]);
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void keepsExactlyTheValuesOfItsBuckets() {
+    float[] v = values(50_000);
+    float[] sorted = v.clone();
+    Arrays.sort(sorted);
+    int[] b = MedianBand.of(sorted);
+    MedianBand band = new MedianBand(b, Long.MAX_VALUE);
+    for (int off = 0; off < v.length; off += 777) {
+      band.add(v, off, Math.min(777, v.length - off));
+    }
+    List<Float> want = new ArrayList<>();
+    for (float x : v) {
+      int h = FloatBitsHistogram.high(x);
+      if (h >= b[0] && h < b[0] + b[1]) {
+        want.add(x);
+      }
+    }
+    assertThat(kept(band)).containsExactlyInAnyOrderElementsOf(want);
+    assertThat((double) want.size() / v.length)
+        .isCloseTo(b[2] / 1e6, org.assertj.core.api.Assertions.within(1e-5));
+    int median = FloatBitsHistogram.high(sorted[v.length / 2]);
+    assertThat(band.holds(median, median)).isTrue();
+    assertThat(band.holds(b[0] - 1, median)).isFalse();
+    assertThat(band.holds(median, b[0] + b[1])).isFalse();
+  }
+
+  @Test
+  void overTheBudgetItStopsKeepingAndHoldsNothing() {
+    float[] v = values(10_000);
+    float[] sorted = v.clone();
+    Arrays.sort(sorted);
+    int[] b = MedianBand.of(sorted);
+    MedianBand band = new MedianBand(b, 10); // not even one chunk
+    band.add(v, 0, v.length);
+    int median = FloatBitsHistogram.high(sorted[v.length / 2]);
+    assertThat(band.holds(median, median)).isFalse();
+    assertThat(kept(band)).isEmpty();
+  }
+}
