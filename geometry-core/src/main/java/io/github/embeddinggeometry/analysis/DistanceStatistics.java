@@ -2,6 +2,7 @@ package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.EmbeddingMatrix;
 import io.github.embeddinggeometry.ProgressListener;
+import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
 import io.github.embeddinggeometry.backend.spi.PairPasses;
 import io.github.embeddinggeometry.backend.spi.PairStatistics;
 import io.github.embeddinggeometry.backend.spi.Parallel;
@@ -22,13 +23,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * like the values. The streaming pass keeps min, max, sum and zeros and a histogram of the upper 16
  * bits of every value, which tells which bucket holds each middle rank; the lower 16 bits of the
  * values in those buckets then pin the middle values exactly. The distances of a sample of about
- * {@value #SAMPLE_ROWS} rows say where the median probably lies. Where half of the free heap holds
- * the values of a band of buckets around it (with room to spare; about a fifth of all pairs on the
- * 20,000 x 2,560 benchmark), the pass keeps those values, and the lower bits come from them.
- * Otherwise nothing of size N^2 is held: the pass counts every bit pattern of a window around the
- * sample's median, and the middle values usually come out of the one pass. Only when the sample
- * misled are the distances streamed again for the lower bits. ({@code backend.spi.PairPasses} holds
- * the passes; geometry-spark's pairwise job runs them too.)
+ * {@value #SAMPLE_ROWS} rows say where the median probably lies (below 4,096 rows, where that
+ * sample would cost a sixteenth of the work or more, there is no sample, and the band is every
+ * bucket). Where half of the free heap holds the values of a band of buckets around it (with room
+ * to spare; about 13% of all pairs on the 20,000 x 2,560 benchmark), the pass keeps those values,
+ * and the lower bits come from them. Otherwise nothing of size N^2 is held: the pass counts every
+ * bit pattern of a window around the sample's median, and the middle values usually come out of the
+ * one pass. Only when the sample misled are the distances streamed again for the lower bits.
+ * ({@code backend.spi.PairPasses} holds the passes; geometry-spark's pairwise job runs them too.)
  *
  * <p><b>Order-free.</b> The sum behind the mean is exact until one final rounding ({@code
  * internal.ExactSum}), and min, max, zeros and the histograms are exact too, so every field is the
@@ -183,7 +185,17 @@ public record DistanceStatistics(
     long budget = halfFreeHeapFloats();
     int[] keep = band;
     int[] win = window;
-    if (band == null && window == null) {
+    boolean smallSample = 16L * SAMPLE_ROWS * SAMPLE_ROWS < (long) n * n;
+    if (band == null && window == null && !smallSample) {
+      // The sample would cost a sixteenth of the work or more (the whole of it below 2,048 rows):
+      // keep every bucket where they fit, else count no window.
+      long all = count + (long) MedianBand.CHUNK * Parallel.threads();
+      if (all <= budget) {
+        keep = new int[] {0, FloatBitsHistogram.BUCKETS};
+      } else {
+        win = new int[] {0, 0};
+      }
+    } else if (band == null && window == null) {
       float[] sample = sample(rows, kernel, progress);
       if (sample.length == 0) {
         win = new int[] {0, 0};

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The distances of the first pass that fall in a band of upper-16-bit buckets around a sample's
  * median, kept so that the exact median comes from them rather than from all pairs: a fraction of
- * the pairs' memory (a fifth on the 20,000 x 2,560 benchmark), with none of the page faults and
- * zeroing of one array of every pair, which cost a cold process 1-2 s per 800 MB on the 2-vCPU Zen
- * 5 guest. When the median's buckets turn out to lie outside the band, or the kept values would
- * pass their memory budget, the median takes a second pass instead.
+ * the pairs' memory (13% on the 20,000 x 2,560 benchmark), with none of the page faults and zeroing
+ * of one array of every pair, which cost a cold process 1-2 s per 800 MB on the 2-vCPU Zen 5 guest.
+ * When the median's buckets turn out to lie outside the band, or the kept values would pass their
+ * memory budget, the median takes a second pass instead.
  *
  * <p>Thread-safe: every worker thread keeps into chunks of its own.
  */
@@ -90,7 +90,7 @@ final class MedianBand {
     for (int t = off; t < off + len; t++) {
       float x = v[t] + 0f;
       c[p] = x;
-      // no branch: about one value in five is kept, in no predictable order
+      // no branch: about one value in eight is kept, in no predictable order
       p +=
           Integer.compareUnsigned((Float.floatToRawIntBits(x) >>> 16) - first, buckets) < 0 ? 1 : 0;
     }

@@ -108,8 +108,9 @@ class DistanceStatisticsTest {
   @ParameterizedTest
   @MethodSource("backends")
   void bandedStreamOverManyRowsMatchesAllPairs(ComputeBackend backend) {
-    // n >= 2048 takes the banded path: 2.2 M pairs.
-    float[][] rows = rowsWithDuplicates(2100, 3, 99);
+    // n >= 2048 takes the banded stream, and above 4,096 rows the median comes from the band a
+    // 1,024-row sample places: 8.8 M pairs.
+    float[][] rows = rowsWithDuplicates(4200, 3, 99);
     EmbeddingMatrix w = EmbeddingMatrix.copyOf(rows);
     float[] pairs = allPairs(rows);
     AtomicLong last = new AtomicLong();
@@ -133,6 +134,21 @@ class DistanceStatisticsTest {
       assertThat(s.exactZeroPairs()).isEqualTo(7);
       assertThat(s.min()).isEqualTo(0);
     }
+  }
+
+  @Test
+  void aSampledBandGivesTheMedianWithoutASecondPass() {
+    float[][] rows = rowsWithDuplicates(4200, 3, 7);
+    float[] pairs = allPairs(rows);
+    io.github.embeddinggeometry.testing.CountingKernel k =
+        new io.github.embeddinggeometry.testing.CountingKernel(
+            new ReferenceKernel(MetricSpace.euclidean()));
+    checkAgainstSortedPairs(
+        DistanceStatistics.of(EmbeddingMatrix.copyOf(rows), k, ProgressListener.NONE), pairs);
+    // one pass over the pairs (in bands: a little more than the triangle) and the 1,050-row
+    // sample; a second pass would add the pass again
+    long triangle = (long) pairs.length;
+    assertThat(k.computed.get()).isBetween(triangle, triangle * 14 / 10);
   }
 
   @Test
