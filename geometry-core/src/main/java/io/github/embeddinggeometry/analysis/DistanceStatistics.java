@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Statistics of the pairwise distances of a set of rows over the strict upper triangle {@code i <
@@ -183,39 +184,14 @@ public record DistanceStatistics(
     requirePairs(n);
     long count = UpperTriangle.pairs(n);
     long budget = halfFreeHeapFloats();
-    int[] keep = band;
-    int[] win = window;
-    boolean smallSample = 16L * SAMPLE_ROWS * SAMPLE_ROWS < (long) n * n;
-    if (band == null && window == null && !smallSample) {
-      // The sample would cost a sixteenth of the work or more (the whole of it below 2,048 rows):
-      // keep every bucket where they fit, else count no window.
-      long all = count + (long) MedianBand.CHUNK * Parallel.threads();
-      if (all <= budget) {
-        keep = new int[] {0, FloatBitsHistogram.BUCKETS};
-      } else {
-        win = new int[] {0, 0};
-      }
-    } else if (band == null && window == null) {
-      float[] sample = sample(rows, kernel, progress);
-      if (sample.length == 0) {
-        win = new int[] {0, 0};
-      } else {
-        Arrays.sort(sample);
-        int[] b = MedianBand.of(sample);
-        // The band's share of the sample, with room to spare, and a partly filled chunk a thread.
-        double expected = b[2] / 1e6 * count * 1.5 + (double) MedianBand.CHUNK * Parallel.threads();
-        if (expected <= budget) {
-          keep = b;
-        } else {
-          win = PairPasses.window(sample, windowBins());
-        }
-      }
-    }
-    if (keep != null) {
-      win = new int[] {0, 0};
-    }
-    int[] counted = win;
-    MedianBand kept = keep != null ? new MedianBand(keep, budget) : null;
+    int[][] path =
+        band != null
+            ? new int[][] {band, NO_WINDOW}
+            : window != null
+                ? new int[][] {null, window}
+                : choosePath(rows, kernel, progress, count, budget);
+    MedianBand kept = path[0] != null ? new MedianBand(path[0], budget) : null;
+    int[] counted = path[1];
     // Per worker thread, merged at the end: a row's pairs may come in runs from several threads.
     ConcurrentHashMap<Thread, PairPasses.First> parts = new ConcurrentHashMap<>();
     UpperTriangle.stream(
@@ -256,18 +232,18 @@ public record DistanceStatistics(
     float c = all.inWindow(highRank);
     if (Float.isNaN(a) || Float.isNaN(c)) {
       ConcurrentHashMap<Thread, PairPasses.Second> seconds = new ConcurrentHashMap<>();
+      Supplier<PairPasses.Second> mine =
+          () -> seconds.computeIfAbsent(Thread.currentThread(), t -> all.second(lowRank, highRank));
       int[] buckets = all.second(lowRank, highRank).buckets();
       if (kept != null && kept.holds(buckets[0], buckets[1])) {
-        List<Object[]> chunks = kept.chunks();
+        List<MedianBand.Chunk> chunks = kept.chunks();
         Parallel.run(
             "distance statistics (median pass)",
             chunks.size(),
             chunks.size(),
             () -> null,
             (x, k) -> {
-              seconds
-                  .computeIfAbsent(Thread.currentThread(), t -> all.second(lowRank, highRank))
-                  .accept((float[]) chunks.get(k)[0], 0, (Integer) chunks.get(k)[1]);
+              mine.get().accept(chunks.get(k).values(), 0, chunks.get(k).length());
               return 1;
             },
             Parallel.silent(progress));
@@ -277,10 +253,7 @@ public record DistanceStatistics(
             kernel,
             "distance statistics (median pass)",
             progress,
-            (i, j0, block, off, len) ->
-                seconds
-                    .computeIfAbsent(Thread.currentThread(), t -> all.second(lowRank, highRank))
-                    .accept(block, off, len));
+            (i, j0, block, off, len) -> mine.get().accept(block, off, len));
       }
       PairPasses.Second merged = all.second(lowRank, highRank);
       seconds.values().forEach(merged::add);
@@ -294,6 +267,40 @@ public record DistanceStatistics(
     double sum = all.sum();
     double mean = Double.isInfinite(sum) ? Double.NaN : sum / count;
     return new DistanceStatistics(count, all.min(), median, mean, all.max(), all.zeros());
+  }
+
+  /** No window counted: the median's low bits come from a kept band or a second pass. */
+  private static final int[] NO_WINDOW = {0, 0};
+
+  /**
+   * How the median's low bits are found: {band of buckets to keep, window to count}, one of them
+   * meaningful. Below 4,096 rows a sample would cost a sixteenth of the work or more (all of it
+   * below 2,048), so every bucket is kept where the pairs fit the budget; above, a sample places a
+   * band kept where its share of the pairs fits, else the window counted in the pass.
+   */
+  private static int[][] choosePath(
+      EmbeddingMatrix rows,
+      DistanceKernel kernel,
+      ProgressListener progress,
+      long count,
+      long budget) {
+    long partChunks = (long) MedianBand.CHUNK * Parallel.threads();
+    int n = rows.rows();
+    if ((long) n * n <= 16L * SAMPLE_ROWS * SAMPLE_ROWS) {
+      return count + partChunks <= budget
+          ? new int[][] {{0, FloatBitsHistogram.BUCKETS}, NO_WINDOW}
+          : new int[][] {null, NO_WINDOW};
+    }
+    float[] sample = sample(rows, kernel, progress);
+    if (sample.length == 0) {
+      return new int[][] {null, NO_WINDOW};
+    }
+    Arrays.sort(sample);
+    int[] b = MedianBand.of(sample);
+    // The band's share of the sample, with room to spare, and a partly filled chunk a thread.
+    return b[2] / 1e6 * count * 1.5 + partChunks <= budget
+        ? new int[][] {b, NO_WINDOW}
+        : new int[][] {null, PairPasses.window(sample, windowBins())};
   }
 
   /**

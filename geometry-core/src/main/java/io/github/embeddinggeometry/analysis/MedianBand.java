@@ -112,16 +112,19 @@ final class MedianBand {
   }
 
   /**
-   * The kept values, in chunks: {@code [chunk, length]} pairs, after the pass (every worker's
-   * writes happen before its completion).
+   * The kept values {@code values[0 .. length - 1]} of one chunk.
+   *
+   * @param values the chunk
+   * @param length how many of its values were kept
    */
-  List<Object[]> chunks() {
-    List<Object[]> out = new ArrayList<>();
+  record Chunk(float[] values, int length) {}
+
+  /** The kept values, in chunks, after the pass (every worker's writes happen before its end). */
+  List<Chunk> chunks() {
+    List<Chunk> out = new ArrayList<>();
     for (Store s : stores.values()) {
       s.finish();
-      for (int i = 0; i < s.full.size(); i++) {
-        out.add(new Object[] {s.full.get(i), s.lengths.get(i)});
-      }
+      out.addAll(s.full);
     }
     return out;
   }
@@ -130,13 +133,11 @@ final class MedianBand {
   private static final class Store {
     float[] chunk;
     int pos;
-    final List<float[]> full = new ArrayList<>();
-    final List<Integer> lengths = new ArrayList<>();
+    final List<Chunk> full = new ArrayList<>();
 
     void finish() {
       if (chunk != null && pos > 0) {
-        full.add(chunk);
-        lengths.add(pos);
+        full.add(new Chunk(chunk, pos));
       }
       chunk = null;
       pos = 0;

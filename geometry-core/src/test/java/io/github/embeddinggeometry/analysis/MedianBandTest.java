@@ -21,10 +21,9 @@ class MedianBandTest {
 
   private static List<Float> kept(MedianBand band) {
     List<Float> out = new ArrayList<>();
-    for (Object[] c : band.chunks()) {
-      float[] chunk = (float[]) c[0];
-      for (int i = 0; i < (Integer) c[1]; i++) {
-        out.add(chunk[i]);
+    for (MedianBand.Chunk c : band.chunks()) {
+      for (int i = 0; i < c.length(); i++) {
+        out.add(c.values()[i]);
       }
     }
     return out;
