@@ -126,6 +126,10 @@ class SgemmTileKernelTest {
     float[] after = new float[m * cols];
     kern.tile(ap, m, bp, j0 * d, cols, d, after, 0, cols);
     assertThat(after).containsOnly((float) d);
+    // the closed share's native copy is kept for the next operation, until released
+    assertThat(kern.retainedFloats()).isGreaterThanOrEqualTo(bp.length - 3L * d);
+    kern.releaseBuffers();
+    assertThat(kern.retainedFloats()).isZero();
   }
 
   /**
