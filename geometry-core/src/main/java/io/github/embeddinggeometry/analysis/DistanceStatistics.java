@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
 
 /**
  * Statistics of the pairwise distances of a set of rows over the strict upper triangle {@code i <
@@ -202,7 +201,7 @@ public record DistanceStatistics(
         (i, j0, block, off, len) -> {
           int bad =
               parts
-                  .computeIfAbsent(Thread.currentThread(), t -> new PairPasses.First(counted))
+                  .computeIfAbsent(Thread.currentThread(), t -> firstPartial(kept, counted))
                   .accept(block, off, len);
           if (bad >= 0) {
             throw new IllegalStateException(
@@ -221,7 +220,7 @@ public record DistanceStatistics(
             sink.accept(i, j0, block, off, len);
           }
         });
-    PairPasses.First all = new PairPasses.First(counted);
+    PairPasses.First all = firstPartial(kept, counted);
     parts.values().forEach(all::add);
     if (all.count() != count) {
       throw new IllegalStateException("counted " + all.count() + " pairs, expected " + count);
@@ -231,33 +230,10 @@ public record DistanceStatistics(
     float a = all.inWindow(lowRank);
     float c = all.inWindow(highRank);
     if (Float.isNaN(a) || Float.isNaN(c)) {
-      ConcurrentHashMap<Thread, PairPasses.Second> seconds = new ConcurrentHashMap<>();
-      Supplier<PairPasses.Second> mine =
-          () -> seconds.computeIfAbsent(Thread.currentThread(), t -> all.second(lowRank, highRank));
-      int[] buckets = all.second(lowRank, highRank).buckets();
-      if (kept != null && kept.holds(buckets[0], buckets[1])) {
-        List<MedianBand.Chunk> chunks = kept.chunks();
-        Parallel.run(
-            "distance statistics (median pass)",
-            chunks.size(),
-            chunks.size(),
-            () -> null,
-            (x, k) -> {
-              mine.get().accept(chunks.get(k).values(), 0, chunks.get(k).length());
-              return 1;
-            },
-            Parallel.silent(progress));
-      } else {
-        UpperTriangle.stream(
-            rows,
-            kernel,
-            "distance statistics (median pass)",
-            progress,
-            (i, j0, block, off, len) -> mine.get().accept(block, off, len));
-      }
-      PairPasses.Second merged = all.second(lowRank, highRank);
-      seconds.values().forEach(merged::add);
-      float[] ac = merged.values();
+      float[] ac =
+          kept != null && kept.holdsRanks(kept.below(), lowRank, highRank)
+              ? bandRanks(kept, lowRank, highRank, progress)
+              : secondPass(rows, kernel, progress, kept != null ? null : all, lowRank, highRank);
       a = ac[0];
       c = ac[1];
     }
@@ -267,6 +243,82 @@ public record DistanceStatistics(
     double sum = all.sum();
     double mean = Double.isInfinite(sum) ? Double.NaN : sum / count;
     return new DistanceStatistics(count, all.min(), median, mean, all.max(), all.zeros());
+  }
+
+  /**
+   * The first pass's partial: with a kept band, counts only (the band finds the median's buckets,
+   * and the histogram's scattered increments were a third of the per-value cost); else the
+   * histogram and {@code counted}'s window.
+   */
+  private static PairPasses.First firstPartial(MedianBand kept, int[] counted) {
+    return kept != null ? PairPasses.First.countsOnly() : new PairPasses.First(counted);
+  }
+
+  /** The two ranks' values from the values the band kept, without streaming the pairs again. */
+  private static float[] bandRanks(
+      MedianBand kept, long lowRank, long highRank, ProgressListener progress) {
+    long[] high = kept.histogram(kept.below());
+    List<MedianBand.Chunk> chunks = kept.chunks();
+    ConcurrentHashMap<Thread, PairPasses.Second> seconds = new ConcurrentHashMap<>();
+    Parallel.run(
+        "distance statistics (median pass)",
+        chunks.size(),
+        chunks.size(),
+        () -> null,
+        (x, k) -> {
+          seconds
+              .computeIfAbsent(
+                  Thread.currentThread(), t -> PairPasses.Second.of(high, lowRank, highRank))
+              .accept(chunks.get(k).values(), 0, chunks.get(k).length());
+          return 1;
+        },
+        Parallel.silent(progress));
+    PairPasses.Second merged = PairPasses.Second.of(high, lowRank, highRank);
+    seconds.values().forEach(merged::add);
+    return merged.values();
+  }
+
+  /**
+   * The two ranks' values from the pairs streamed again: once, on the buckets of {@code first}'s
+   * histogram; twice (a histogram, then the buckets) when {@code first} is null, after a kept band
+   * that missed the ranks or outgrew its budget.
+   */
+  private static float[] secondPass(
+      EmbeddingMatrix rows,
+      DistanceKernel kernel,
+      ProgressListener progress,
+      PairPasses.First first,
+      long lowRank,
+      long highRank) {
+    PairPasses.First histogram = first;
+    if (histogram == null) {
+      ConcurrentHashMap<Thread, PairPasses.First> parts = new ConcurrentHashMap<>();
+      UpperTriangle.stream(
+          rows,
+          kernel,
+          "distance statistics (histogram pass)",
+          progress,
+          (i, j0, block, off, len) ->
+              parts
+                  .computeIfAbsent(Thread.currentThread(), t -> new PairPasses.First(NO_WINDOW))
+                  .accept(block, off, len));
+      histogram = new PairPasses.First(NO_WINDOW);
+      parts.values().forEach(histogram::add);
+    }
+    PairPasses.First h = histogram;
+    ConcurrentHashMap<Thread, PairPasses.Second> seconds = new ConcurrentHashMap<>();
+    UpperTriangle.stream(
+        rows,
+        kernel,
+        "distance statistics (median pass)",
+        progress,
+        (i, j0, block, off, len) ->
+            seconds
+                .computeIfAbsent(Thread.currentThread(), t -> h.second(lowRank, highRank))
+                .accept(block, off, len));
+    PairPasses.Second merged = h.second(lowRank, highRank);
+    seconds.values().forEach(merged::add);
+    return merged.values();
   }
 
   /** No window counted: the median's low bits come from a kept band or a second pass. */

@@ -1,6 +1,8 @@
 package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
+import io.github.embeddinggeometry.internal.kernel.Level2;
+import io.github.embeddinggeometry.internal.kernel.SimdProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: every worker thread keeps into chunks of its own.
  */
 final class MedianBand {
+  private static final Level2 L2 = SimdProvider.get().level2();
+
   /** Floats per chunk (4 MB). */
   static final int CHUNK = 1 << 20;
 
@@ -28,6 +32,11 @@ final class MedianBand {
 
   private final int lo;
   private final int width;
+
+  /** The band as values: {@code [from, to)}. */
+  private final float from;
+
+  private final float to;
   private final long budget;
   private final AtomicLong reserved = new AtomicLong();
   private volatile boolean overflow;
@@ -42,6 +51,9 @@ final class MedianBand {
   MedianBand(int[] bucketsLoWidth, long budget) {
     this.lo = bucketsLoWidth[0];
     this.width = bucketsLoWidth[1];
+    this.from = Float.intBitsToFloat(lo << 16);
+    // the bits past the last bucket: +infinity's when the band reaches the top of the finite values
+    this.to = Float.intBitsToFloat(Math.min(lo + width, 0x7f80) << 16);
     this.budget = budget;
   }
 
@@ -83,18 +95,60 @@ final class MedianBand {
       s.chunk = new float[size];
       s.pos = 0;
     }
-    float[] c = s.chunk;
-    int p = s.pos;
-    int first = lo;
-    int buckets = width;
-    for (int t = off; t < off + len; t++) {
-      float x = v[t] + 0f;
-      c[p] = x;
-      // no branch: about one value in eight is kept, in no predictable order
-      p +=
-          Integer.compareUnsigned((Float.floatToRawIntBits(x) >>> 16) - first, buckets) < 0 ? 1 : 0;
+    s.pos = L2.keepBand(v, off, len, from, to, s.chunk, s.pos, s.below);
+  }
+
+  /**
+   * Values below the band (once the pass is over; meaningless after an overflow).
+   *
+   * @return the count
+   */
+  long below() {
+    long b = 0;
+    for (Store s : stores.values()) {
+      b += s.below[0];
     }
-    s.pos = p;
+    return b;
+  }
+
+  /**
+   * Whether the kept values decide the two ranks: nothing was dropped for the budget, and both
+   * ranks fall among the values kept, given {@code below} values under them.
+   *
+   * @param below values below the band (see {@link #below})
+   * @param rankA the lower rank
+   * @param rankB the higher rank
+   * @return true when the kept values hold both ranks
+   */
+  boolean holdsRanks(long below, long rankA, long rankB) {
+    if (overflow) {
+      return false;
+    }
+    long kept = 0;
+    for (Chunk c : chunks()) {
+      kept += c.length();
+    }
+    return below <= rankA && rankB < below + kept;
+  }
+
+  /**
+   * An upper-16-bit histogram for {@code PairPasses.Second.of}: the kept values in their buckets,
+   * with the {@code below} values under the band counted in the bucket just below it (their own
+   * buckets do not matter for ranks inside the band).
+   *
+   * @param below values below the band
+   * @return the histogram
+   */
+  long[] histogram(long below) {
+    long[] h = new long[FloatBitsHistogram.BUCKETS];
+    h[Math.max(0, lo - 1)] += below;
+    for (Chunk c : chunks()) {
+      float[] v = c.values();
+      for (int t = 0; t < c.length(); t++) {
+        h[Float.floatToRawIntBits(v[t]) >>> 16]++;
+      }
+    }
+    return h;
   }
 
   /**
@@ -133,6 +187,7 @@ final class MedianBand {
   private static final class Store {
     float[] chunk;
     int pos;
+    final long[] below = new long[1];
     final List<Chunk> full = new ArrayList<>();
 
     void finish() {

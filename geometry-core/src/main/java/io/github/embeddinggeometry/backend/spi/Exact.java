@@ -1,5 +1,9 @@
 package io.github.embeddinggeometry.backend.spi;
 
+import io.github.embeddinggeometry.internal.kernel.Level2;
+import io.github.embeddinggeometry.internal.kernel.SimdProvider;
+import java.util.Arrays;
+
 /**
  * The exact (refinement) formulas of the exactness contract, shared by every backend so that CPU
  * and GPU refine identically.
@@ -8,6 +12,12 @@ package io.github.embeddinggeometry.backend.spi;
  */
 public final class Exact {
   private Exact() {}
+
+  /**
+   * The float64 sums, in one fixed order (eight stripes, see {@code Level2}) that the plain-Java
+   * and every Vector API width reproduce bit for bit.
+   */
+  private static final Level2 L2 = SimdProvider.get().level2();
 
   /**
    * {@code sum (x_k - y_k)^2} in float64: exactly 0 for bitwise-equal rows.
@@ -20,12 +30,7 @@ public final class Exact {
    * @return the squared distance
    */
   public static double squaredDistance(float[] x, int xo, float[] y, int yo, int d) {
-    double s = 0;
-    for (int k = 0; k < d; k++) {
-      double t = (double) x[xo + k] - (double) y[yo + k];
-      s += t * t;
-    }
-    return s;
+    return L2.squaredDistance(x, xo, y, yo, d);
   }
 
   /**
@@ -40,22 +45,16 @@ public final class Exact {
    * @return the distance in [0, 2]
    */
   public static float cosineDistance(float[] x, int xo, float[] y, int yo, int d) {
-    double dot = 0;
-    double nx = 0;
-    double ny = 0;
-    boolean equal = true;
-    for (int k = 0; k < d; k++) {
-      float p = x[xo + k];
-      float q = y[yo + k];
-      equal &= Float.floatToRawIntBits(p) == Float.floatToRawIntBits(q);
-      dot += (double) p * q;
-      nx += (double) p * p;
-      ny += (double) q * q;
-    }
+    double[] s = new double[3];
+    L2.cosineSums(x, xo, y, yo, d, s);
+    double dot = s[0];
+    double nx = s[1];
+    double ny = s[2];
     if (nx == 0 || ny == 0) {
       return 1f;
     }
-    if (equal) {
+    // Arrays.equals compares floatToIntBits: bitwise equality for the finite rows met here.
+    if (Arrays.equals(x, xo, xo + d, y, yo, yo + d)) {
       return 0f;
     }
     double sim = dot / (Math.sqrt(nx) * Math.sqrt(ny));

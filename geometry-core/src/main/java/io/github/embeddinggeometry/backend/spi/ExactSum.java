@@ -64,6 +64,28 @@ public final class ExactSum implements Serializable {
     }
   }
 
+  /** Highest bin {@link #addScaled} takes: its top limb lands 48 bins up. */
+  static final int MAX_SCALED_BIN = BINS - 1 - 48;
+
+  /**
+   * Adds {@code v * 2^(bin - 150)}: a sum of mantissas that a caller formed in a long, in units of
+   * bin {@code bin} (the unit of a float whose biased exponent is {@code bin}), so that a run of
+   * values in a narrow range of exponents costs a shift and an add each instead of a bin update.
+   *
+   * @param v the sum, &gt;= 0
+   * @param bin 1 .. {@link #MAX_SCALED_BIN}
+   */
+  void addScaled(long v, int bin) {
+    // in limbs of 24 bits, like the mantissas the carry normalisation assumes
+    bins[bin] += v & 0xffffff;
+    bins[bin + 24] += (v >>> 24) & 0xffffff;
+    bins[bin + 48] += v >>> 48;
+    pending += 3;
+    if (pending >= CARRY_EVERY) {
+      carry();
+    }
+  }
+
   /**
    * Adds everything another accumulator holds.
    *

@@ -1,5 +1,7 @@
 package io.github.embeddinggeometry.backend.spi;
 
+import io.github.embeddinggeometry.internal.kernel.Level2;
+import io.github.embeddinggeometry.internal.kernel.SimdProvider;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -21,6 +23,11 @@ import java.util.Arrays;
  * @since 0.1
  */
 public final class PairPasses {
+  /**
+   * The per-value loops, on the Vector API where it is in use (the results are exact either way).
+   */
+  private static final Level2 L2 = SimdProvider.get().level2();
+
   private PairPasses() {}
 
   /** Half the window around the sample median, as a fraction of the sample's ranks. */
@@ -107,7 +114,7 @@ public final class PairPasses {
     private float min = Float.POSITIVE_INFINITY;
     private float max;
     private final ExactSum sum = new ExactSum();
-    private final long[] high = new long[FloatBitsHistogram.BUCKETS];
+    private final long[] high;
     private final int lo;
     private long below;
     private long above;
@@ -119,8 +126,24 @@ public final class PairPasses {
      * @param window from {@link PairPasses#window}; {0, 0} counts no window
      */
     public First(int[] window) {
+      this(window, true);
+    }
+
+    private First(int[] window, boolean histogram) {
       this.lo = window[0];
       this.window = new long[window[1]];
+      this.high = histogram ? new long[FloatBitsHistogram.BUCKETS] : null;
+    }
+
+    /**
+     * An empty partial of the count, sum, extremes and zeros only: no histogram, no window, so no
+     * {@link #second} (for a caller that finds the median's buckets by other means, such as kept
+     * values), and about a third of the per-value cost of one with them.
+     *
+     * @return the partial
+     */
+    public static First countsOnly() {
+      return new First(new int[] {0, 0}, false);
     }
 
     /**
@@ -134,31 +157,45 @@ public final class PairPasses {
      *     no further use)
      */
     public synchronized int accept(float[] v, int off, int len) {
+      long[] acc = {Float.floatToRawIntBits(min), Float.floatToRawIntBits(max), 0, 0, 0};
+      for (int start = off, end = off + len; start < end; start += Level2.RUN) {
+        int n = Math.min(Level2.RUN, end - start);
+        int bin = sumBin((int) acc[Level2.MAX], v[start]);
+        int bad = L2.firstPassRun(v, start, n, bin, acc);
+        if (bad >= 0) {
+          return bad;
+        }
+        if (acc[Level2.SUM] != 0) {
+          sum.addScaled(acc[Level2.SUM], bin);
+        }
+        if (acc[Level2.STRAYS] != 0) {
+          addStrays(v, start, n, bin);
+        }
+      }
+      if (high != null) {
+        countBuckets(v, off, len);
+      } else {
+        above += len;
+      }
+      min = Float.intBitsToFloat((int) acc[Level2.MIN]);
+      max = Float.intBitsToFloat((int) acc[Level2.MAX]);
+      zeros += acc[Level2.ZEROS];
+      count += len;
+      return -1;
+    }
+
+    /** The histogram and the window of values that {@link #accept} found valid. */
+    private void countBuckets(float[] v, int off, int len) {
       // Locals, and no branch on which side of the window a value falls: the distances come in
       // random order, and a below/above branch mispredicted on every other value.
-      ExactSum s = sum;
       long[] h = high;
       long[] in = window;
       int bins = in.length;
       int first = lo;
-      float mn = min;
-      float mx = max;
-      long z = 0;
       long under = 0;
       long inside = 0;
       for (int t = off; t < off + len; t++) {
-        float x = v[t];
-        if (!(x >= 0)) {
-          return t;
-        }
-        x += 0f;
-        s.add(x);
-        mn = Math.min(mn, x);
-        mx = Math.max(mx, x);
-        if (x == 0) {
-          z++;
-        }
-        int bits = Float.floatToRawIntBits(x);
+        int bits = Float.floatToRawIntBits(v[t] + 0f);
         h[bits >>> 16]++;
         int w = bits - first;
         if (Integer.compareUnsigned(w, bins) < 0) {
@@ -168,13 +205,29 @@ public final class PairPasses {
           under += w >>> 31;
         }
       }
-      min = mn;
-      max = mx;
-      zeros += z;
       below += under;
       above += len - inside - under;
-      count += len;
-      return -1;
+    }
+
+    /** Adds to the exact sum, one by one, the values above 0 outside the run's integer sum. */
+    private void addStrays(float[] v, int off, int len, int bin) {
+      for (int t = off; t < off + len; t++) {
+        int bits = Float.floatToRawIntBits(v[t] + 0f);
+        int shift = (bits >>> 23) - bin;
+        if (bits != 0 && (shift < 0 || shift >= Level2.SUM_BINADES)) {
+          sum.add(Float.intBitsToFloat(bits));
+        }
+      }
+    }
+
+    /**
+     * The exponent whose unit a run's integer sum counts in: {@code SUM_BINADES - 3} binades below
+     * the largest value so far (or the run's first), so that values up to 8 times larger still fall
+     * in; capped so that the range ends below 255, the exponent of infinity and NaN.
+     */
+    private static int sumBin(int maxBits, float first) {
+      int top = maxBits > 0 ? maxBits >>> 23 : (Float.floatToRawIntBits(first) >>> 23) & 0xff;
+      return Math.max(1, Math.min(254 - Level2.SUM_BINADES, top - (Level2.SUM_BINADES - 3)));
     }
 
     /**
@@ -185,7 +238,7 @@ public final class PairPasses {
      * @throws IllegalArgumentException if the windows differ
      */
     public synchronized First add(First o) {
-      if (o.lo != lo || o.window.length != window.length) {
+      if (o.lo != lo || o.window.length != window.length || (o.high == null) != (high == null)) {
         throw new IllegalArgumentException("partials of different windows");
       }
       count += o.count;
@@ -196,7 +249,9 @@ public final class PairPasses {
       min = Math.min(min, o.min);
       max = Math.max(max, o.max);
       sum.add(o.sum);
-      FloatBitsHistogram.add(high, o.high);
+      if (high != null) {
+        FloatBitsHistogram.add(high, o.high);
+      }
       return this;
     }
 
@@ -272,8 +327,12 @@ public final class PairPasses {
      * @param rankA the lower rank
      * @param rankB the higher rank (may equal {@code rankA})
      * @return an empty second-pass partial
+     * @throws IllegalStateException for a partial of {@link #countsOnly}
      */
     public Second second(long rankA, long rankB) {
+      if (high == null) {
+        throw new IllegalStateException("a counts-only partial has no histogram");
+      }
       return new Second(high, rankA, rankB);
     }
   }
@@ -291,6 +350,19 @@ public final class PairPasses {
     private final long[] rankInB;
     private final long[] lowA = new long[FloatBitsHistogram.BUCKETS];
     private final long[] lowB;
+
+    /**
+     * An empty second-pass partial for two ranks, on an upper-16-bit histogram of every value (or
+     * one whose buckets around the ranks are exact and whose other counts lie on the right side).
+     *
+     * @param high counts per upper-16-bit bucket. Not modified.
+     * @param rankA the lower rank
+     * @param rankB the higher rank (may equal {@code rankA})
+     * @return the partial
+     */
+    public static Second of(long[] high, long rankA, long rankB) {
+      return new Second(high, rankA, rankB);
+    }
 
     Second(long[] high, long rankA, long rankB) {
       this.rankInA = FloatBitsHistogram.bucketOf(high, rankA);

@@ -2,6 +2,10 @@ package io.github.embeddinggeometry.internal.simd;
 
 import io.github.embeddinggeometry.internal.kernel.Level2;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +16,14 @@ import jdk.incubator.vector.VectorSpecies;
 public final class VectorLevel2 extends Level2 {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
+
+  /**
+   * Floats that widen to one vector of doubles: as many lanes, so that the conversion is one
+   * instruction (a conversion between species of different lane counts is not an intrinsic on JDK
+   * 17).
+   */
+  private static final VectorSpecies<Float> HALF =
+      VectorSpecies.of(float.class, VectorShape.forBitSize(S.vectorBitSize() / 2));
 
   private final boolean fma;
 
@@ -75,6 +87,121 @@ public final class VectorLevel2 extends Level2 {
     y[yOff + r + 1] += sum(d1) + rowPart(a, row + lda, x[r + 1], q, end, x, y, yOff);
     y[yOff + r + 2] += sum(d2) + rowPart(a, row + 2 * lda, x[r + 2], q, end, x, y, yOff);
     y[yOff + r + 3] += sum(d3) + rowPart(a, row + 3 * lda, x[r + 3], q, end, x, y, yOff);
+  }
+
+  // The refinement sums keep Level2's order: lane l of a vector of 8 doubles is stripe l; with 4
+  // lanes, two vectors hold stripes 0-3 and 4-7. Other widths take the plain-Java loop. Each
+  // difference and product is formed in float64 (exact) and added on its own: no fused
+  // multiply-add, whose single rounding would change the bits.
+
+  @Override
+  public double squaredDistance(float[] x, int xo, float[] y, int yo, int d) {
+    if (L != STRIPES && L != STRIPES / 2) {
+      return super.squaredDistance(x, xo, y, yo, d);
+    }
+    DoubleVector s0 = DoubleVector.zero(S);
+    DoubleVector s1 = s0;
+    int d8 = d - d % STRIPES;
+    for (int k = 0; k < d8; k += STRIPES) {
+      DoubleVector t = widen(x, xo + k).sub(widen(y, yo + k));
+      s0 = s0.add(t.mul(t));
+      if (L < STRIPES) {
+        DoubleVector u = widen(x, xo + k + L).sub(widen(y, yo + k + L));
+        s1 = s1.add(u.mul(u));
+      }
+    }
+    return squaredDistanceFrom(x, xo, y, yo, d, d8, lanes(s0, s1));
+  }
+
+  @Override
+  public void cosineSums(float[] x, int xo, float[] y, int yo, int d, double[] out) {
+    if (L != STRIPES && L != STRIPES / 2) {
+      super.cosineSums(x, xo, y, yo, d, out);
+      return;
+    }
+    DoubleVector dot0 = DoubleVector.zero(S);
+    DoubleVector dot1 = dot0;
+    DoubleVector xx0 = dot0;
+    DoubleVector xx1 = dot0;
+    DoubleVector yy0 = dot0;
+    DoubleVector yy1 = dot0;
+    int d8 = d - d % STRIPES;
+    for (int k = 0; k < d8; k += STRIPES) {
+      DoubleVector p = widen(x, xo + k);
+      DoubleVector q = widen(y, yo + k);
+      dot0 = dot0.add(p.mul(q));
+      xx0 = xx0.add(p.mul(p));
+      yy0 = yy0.add(q.mul(q));
+      if (L < STRIPES) {
+        DoubleVector p1 = widen(x, xo + k + L);
+        DoubleVector q1 = widen(y, yo + k + L);
+        dot1 = dot1.add(p1.mul(q1));
+        xx1 = xx1.add(p1.mul(p1));
+        yy1 = yy1.add(q1.mul(q1));
+      }
+    }
+    double[] s = new double[3 * STRIPES];
+    System.arraycopy(lanes(dot0, dot1), 0, s, 0, STRIPES);
+    System.arraycopy(lanes(xx0, xx1), 0, s, STRIPES, STRIPES);
+    System.arraycopy(lanes(yy0, yy1), 0, s, 2 * STRIPES, STRIPES);
+    cosineSumsFrom(x, xo, y, yo, d, d8, s, out);
+  }
+
+  // The pairwise first pass on vectors of L floats (half a vector), widened to L doubles for the
+  // sum: every value in the sum's range is a multiple of its unit and the run's sum stays below
+  // 2^53 units, so each lane's double sum is exact.
+
+  @Override
+  public int firstPassRun(float[] v, int off, int len, int bin, long[] acc) {
+    FloatVector lo = FloatVector.broadcast(HALF, Float.intBitsToFloat(bin << 23));
+    FloatVector hi = FloatVector.broadcast(HALF, Float.intBitsToFloat((bin + SUM_BINADES) << 23));
+    FloatVector mn = FloatVector.broadcast(HALF, Float.intBitsToFloat((int) acc[MIN]));
+    FloatVector mx = FloatVector.broadcast(HALF, Float.intBitsToFloat((int) acc[MAX]));
+    DoubleVector sum = DoubleVector.zero(S);
+    long zeros = 0;
+    long positive = 0;
+    long inRange = 0;
+    int t = off;
+    for (int vend = off + len / L * L; t < vend; t += L) {
+      // + 0: -0 becomes 0, for min and for the count of zeros
+      FloatVector x = FloatVector.fromArray(HALF, v, t).add(0f);
+      if (!x.compare(VectorOperators.GE, 0f).allTrue()) {
+        break; // a negative or NaN value: the plain loop below finds its index
+      }
+      mn = mn.min(x);
+      mx = mx.max(x);
+      zeros += x.compare(VectorOperators.EQ, 0f).trueCount();
+      positive += x.compare(VectorOperators.GT, 0f).trueCount();
+      VectorMask<Float> in =
+          x.compare(VectorOperators.GE, lo).and(x.compare(VectorOperators.LT, hi));
+      inRange += in.trueCount();
+      FloatVector kept = FloatVector.zero(HALF).blend(x, in);
+      sum = sum.add((DoubleVector) kept.convertShape(VectorOperators.F2D, S, 0));
+    }
+    acc[MIN] =
+        Math.min((int) acc[MIN], Float.floatToRawIntBits(mn.reduceLanes(VectorOperators.MIN)));
+    acc[MAX] =
+        Math.max((int) acc[MAX], Float.floatToRawIntBits(mx.reduceLanes(VectorOperators.MAX)));
+    acc[ZEROS] += zeros;
+    // the lanes' sums, then the total, are integers of units below 2^53: exact in double
+    acc[SUM] = (long) Math.scalb(sum(sum), 150 - bin);
+    acc[STRAYS] = positive - inRange;
+    return firstPassRest(v, t, off + len, bin, acc);
+  }
+
+  /** {@code L} floats from {@code a[o]}, widened to doubles. */
+  private static DoubleVector widen(float[] a, int o) {
+    return (DoubleVector) FloatVector.fromArray(HALF, a, o).convertShape(VectorOperators.F2D, S, 0);
+  }
+
+  /** The 8 stripes: {@code lo}'s lanes, then {@code hi}'s when a vector holds 4. */
+  private static double[] lanes(DoubleVector lo, DoubleVector hi) {
+    double[] s = new double[STRIPES];
+    lo.intoArray(s, 0);
+    if (L < STRIPES) {
+      hi.intoArray(s, L);
+    }
+    return s;
   }
 
   @Override

@@ -60,6 +60,31 @@ class PairPassesTest {
   }
 
   @Test
+  void theSumIsExactOverEveryBinadeAndAGrowingMaximum() {
+    Random r = new Random(7);
+    float[] v = new float[20_000];
+    for (int i = 0; i < v.length; i++) {
+      // the first half within a few binades, then everything from subnormals to 2^127
+      int e = i < v.length / 2 ? r.nextInt(4) - 2 : r.nextInt(277) - 149;
+      v[i] = (float) Math.scalb(1 + r.nextDouble(), e);
+    }
+    BigDecimal exact = BigDecimal.ZERO;
+    for (float x : v) {
+      exact = exact.add(new BigDecimal(x));
+    }
+    for (int piece : new int[] {255, 256, 257, 4_999, 20_000}) {
+      assertThat(firstPass(v, new int[] {0, 0}, piece).sum())
+          .as("pieces of %d", piece)
+          .isEqualTo(exact.doubleValue());
+    }
+    float[] inf = {1f, Float.POSITIVE_INFINITY, 2f};
+    PairPasses.First f = new PairPasses.First(new int[] {0, 0});
+    assertThat(f.accept(inf, 0, 3)).isEqualTo(-1);
+    assertThat(f.sum()).isEqualTo(Double.POSITIVE_INFINITY);
+    assertThat(f.max()).isEqualTo(Float.POSITIVE_INFINITY);
+  }
+
+  @Test
   void ranksOutsideTheWindowAreNaNAndTheSecondPassFindsThem() {
     float[] v = values(5_000, 2);
     float[] sorted = v.clone();
