@@ -347,12 +347,13 @@ public record DistanceStatistics(
     if (sample.length == 0) {
       return new int[][] {null, NO_WINDOW};
     }
-    Arrays.sort(sample);
     int[] b = MedianBand.of(sample);
     // The band's share of the sample, with room to spare, and a partly filled chunk a thread.
-    return b[2] / 1e6 * count * 1.5 + partChunks <= budget
-        ? new int[][] {b, NO_WINDOW}
-        : new int[][] {null, PairPasses.window(sample, windowBins())};
+    if (b[2] / 1e6 * count * 1.5 + partChunks <= budget) {
+      return new int[][] {b, NO_WINDOW};
+    }
+    Arrays.sort(sample);
+    return new int[][] {null, PairPasses.window(sample, windowBins())};
   }
 
   /**

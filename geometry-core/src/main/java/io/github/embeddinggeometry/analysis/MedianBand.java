@@ -61,22 +61,26 @@ final class MedianBand {
    * The band of a sample: the buckets from its {@code 0.45} to its {@code 0.55} quantile, widened
    * by {@value #MARGIN} buckets each side, with the share of the sample that falls in it.
    *
-   * @param sorted the sample's distances, ascending, each &gt;= 0, at least one
+   * @param sample the sample's distances, each &gt;= 0, at least one; in any order
    * @return {first bucket, buckets} and, as a third element, the share of the sample inside in
    *     parts per million
    */
-  static int[] of(float[] sorted) {
-    int last = sorted.length - 1;
-    int a = FloatBitsHistogram.high(sorted[(int) Math.floor((0.5 - HALF_RANKS) * last)] + 0f);
-    int z = FloatBitsHistogram.high(sorted[(int) Math.ceil((0.5 + HALF_RANKS) * last)] + 0f);
+  static int[] of(float[] sample) {
+    // a histogram rather than a sort: the same ranks' buckets, in a tenth of the time
+    long[] h = new long[FloatBitsHistogram.BUCKETS];
+    for (float v : sample) {
+      h[FloatBitsHistogram.high(v + 0f)]++;
+    }
+    int last = sample.length - 1;
+    int a = (int) FloatBitsHistogram.bucketOf(h, (long) Math.floor((0.5 - HALF_RANKS) * last))[0];
+    int z = (int) FloatBitsHistogram.bucketOf(h, (long) Math.ceil((0.5 + HALF_RANKS) * last))[0];
     int first = Math.max(0, a - MARGIN);
     int end = Math.min(FloatBitsHistogram.BUCKETS, z + MARGIN + 1);
     long inside = 0;
-    for (float v : sorted) {
-      int h = FloatBitsHistogram.high(v + 0f);
-      inside += h >= first && h < end ? 1 : 0;
+    for (int k = first; k < end; k++) {
+      inside += h[k];
     }
-    return new int[] {first, end - first, (int) (inside * 1_000_000L / sorted.length)};
+    return new int[] {first, end - first, (int) (inside * 1_000_000L / sample.length)};
   }
 
   /** Keeps the distances of {@code v[off .. off + len - 1]} that fall in the band. */
@@ -149,20 +153,6 @@ final class MedianBand {
       }
     }
     return h;
-  }
-
-  /**
-   * Whether every value of the two buckets was kept, so that the kept values decide the ranks in
-   * them.
-   *
-   * @param bucketA a bucket (upper 16 bits)
-   * @param bucketB another
-   * @return true when both lie in the band and nothing was dropped for the budget
-   */
-  boolean holds(int bucketA, int bucketB) {
-    return !overflow
-        && Integer.compareUnsigned(bucketA - lo, width) < 0
-        && Integer.compareUnsigned(bucketB - lo, width) < 0;
   }
 
   /**

@@ -19,6 +19,14 @@ class MedianBandTest {
     return v;
   }
 
+  private static Float[] boxed(float[] v) {
+    Float[] out = new Float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      out[i] = v[i];
+    }
+    return out;
+  }
+
   private static List<Float> kept(MedianBand band) {
     List<Float> out = new ArrayList<>();
     for (MedianBand.Chunk c : band.chunks()) {
@@ -34,7 +42,8 @@ class MedianBandTest {
     float[] v = values(50_000);
     float[] sorted = v.clone();
     Arrays.sort(sorted);
-    int[] b = MedianBand.of(sorted);
+    int[] b = MedianBand.of(v);
+    assertThat(MedianBand.of(sorted)).containsExactly(b);
     MedianBand band = new MedianBand(b, Long.MAX_VALUE);
     for (int off = 0; off < v.length; off += 777) {
       band.add(v, off, Math.min(777, v.length - off));
@@ -49,22 +58,19 @@ class MedianBandTest {
     assertThat(kept(band)).containsExactlyInAnyOrderElementsOf(want);
     assertThat((double) want.size() / v.length)
         .isCloseTo(b[2] / 1e6, org.assertj.core.api.Assertions.within(1e-5));
-    int median = FloatBitsHistogram.high(sorted[v.length / 2]);
-    assertThat(band.holds(median, median)).isTrue();
-    assertThat(band.holds(b[0] - 1, median)).isFalse();
-    assertThat(band.holds(median, b[0] + b[1])).isFalse();
+    long below = Arrays.stream(boxed(v)).filter(x -> FloatBitsHistogram.high(x) < b[0]).count();
+    assertThat(band.below()).isEqualTo(below);
+    assertThat(band.holdsRanks(below, v.length / 2, v.length / 2)).isTrue();
+    assertThat(band.holdsRanks(below, below - 1, v.length / 2)).isFalse();
+    assertThat(band.holdsRanks(below, v.length / 2, below + want.size())).isFalse();
   }
 
   @Test
   void overTheBudgetItStopsKeepingAndHoldsNothing() {
     float[] v = values(10_000);
-    float[] sorted = v.clone();
-    Arrays.sort(sorted);
-    int[] b = MedianBand.of(sorted);
-    MedianBand band = new MedianBand(b, 10); // not even one chunk
+    MedianBand band = new MedianBand(MedianBand.of(v), 10); // not even one chunk
     band.add(v, 0, v.length);
-    int median = FloatBitsHistogram.high(sorted[v.length / 2]);
-    assertThat(band.holds(median, median)).isFalse();
+    assertThat(band.holdsRanks(0, 0, v.length - 1)).isFalse();
     assertThat(kept(band)).isEmpty();
   }
 }

@@ -59,10 +59,7 @@ final class CpuDistanceKernel implements DistanceKernel, UpperBlocks {
       return;
     }
     for (int i = 0; i < rows; i++) {
-      int o = offset + i * stride;
-      for (int j = 0; j < cols; j++) {
-        block[o + j] = (float) Math.scalb((double) block[o + j], e);
-      }
+      DistanceEngine.scaleBack(block, offset + i * stride, cols, e);
     }
   }
 
