@@ -20,16 +20,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * zeros.
  *
  * <p><b>How the median stays exact.</b> Distances are non-negative float32, whose bit patterns sort
- * like the values. The streaming pass keeps min, max, sum and zeros and a histogram of the upper 16
- * bits of every value, which tells which bucket holds each middle rank; the lower 16 bits of the
- * values in those buckets then pin the middle values exactly. The distances of a sample of about
- * {@value #SAMPLE_ROWS} rows say where the median probably lies (below 4,096 rows, where that
- * sample would cost a sixteenth of the work or more, there is no sample, and the band is every
- * bucket). Where half of the free heap holds the values of a band of buckets around it (with room
- * to spare; about 13% of all pairs on the 20,000 x 2,560 benchmark), the pass keeps those values,
- * and the lower bits come from them. Otherwise nothing of size N^2 is held: the pass counts every
- * bit pattern of a window around the sample's median, and the middle values usually come out of the
- * one pass. Only when the sample misled are the distances streamed again for the lower bits.
+ * like the values: a histogram of the upper 16 bits tells which bucket holds each middle rank, and
+ * the lower 16 bits of the values in those buckets then pin the middle values exactly. The
+ * distances of a sample of about {@value #SAMPLE_ROWS} rows say where the median probably lies
+ * (below 4,096 rows, where that sample would cost a sixteenth of the work or more, there is no
+ * sample, and the band is every bucket). Where half of the free heap holds the values of a band of
+ * buckets around it (with room to spare; about 13% of all pairs on the 20,000 x 2,560 benchmark),
+ * the streaming pass keeps min, max, the sum, zeros, the values in the band and a count of those
+ * below it, and the middle values come from the kept ones: one pass over the pairs, with no
+ * per-value histogram. Otherwise nothing of size N^2 is held: the pass counts the histogram and
+ * every bit pattern of a window around the sample's median, and the middle values usually come out
+ * of the one pass; when the window missed, one more pass counts the lower bits. A band that missed
+ * the middle ranks (the sample misled) costs two more passes: the histogram, then the lower bits.
  * ({@code backend.spi.PairPasses} holds the passes; geometry-spark's pairwise job runs them too.)
  *
  * <p><b>Order-free.</b> The sum behind the mean is exact until one final rounding ({@code

@@ -349,6 +349,22 @@ public final class SgemmTileKernel extends TileKernel {
   }
 
   @Override
+  public int euclideanDistances(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int n,
+      float scale,
+      float[] out,
+      int oo) {
+    return epilogues.euclideanDistances(c, co, na, ra, nb, rb, bo, n, scale, out, oo);
+  }
+
+  @Override
   public int scanCosine(
       float[] c,
       int co,

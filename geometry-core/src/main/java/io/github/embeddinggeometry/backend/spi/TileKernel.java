@@ -496,6 +496,44 @@ public abstract class TileKernel {
   }
 
   /**
+   * {@link #sqrtEuclidean} times {@code scale}, and {@link #scanEuclidean} from 0 with no bound, in
+   * one pass: {@code out[oo + j] = (float) sqrt(v_j) * scale} for {@code j < n}, and the first
+   * column that needs refinement. The Vector API kernel reads the row of C once instead of three
+   * times.
+   *
+   * @param c the C tile. Not modified.
+   * @param co where the row starts in {@code c}
+   * @param na the query row's squared norm
+   * @param ra the query row's rounding bound
+   * @param nb the base rows' squared norms. Not modified.
+   * @param rb the base rows' rounding bounds. Not modified.
+   * @param bo where column 0's norm and bound are in {@code nb}, {@code rb}
+   * @param n number of columns
+   * @param scale a power of two (a normal float) that takes the distances back to their units
+   * @param out Modified: receives the distances
+   * @param oo where they start in {@code out}
+   * @return the first column that needs refinement, or {@code n}
+   */
+  public int euclideanDistances(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int n,
+      float scale,
+      float[] out,
+      int oo) {
+    sqrtEuclidean(c, co, na, nb, bo, n, out, oo);
+    for (int j = 0; j < n; j++) {
+      out[oo + j] *= scale;
+    }
+    return scanEuclidean(c, co, na, ra, nb, rb, bo, 0, n, Float.NEGATIVE_INFINITY);
+  }
+
+  /**
    * The first {@code j} in {@code [from, to)} whose cosine distance is below {@code worst} or at
    * most {@code refine} (NaN included); {@code to} if none.
    *

@@ -476,6 +476,11 @@ final class DistanceEngine {
     float[] ad = a.m.backingArray();
     float[] bd = b.m.backingArray();
     int d = s.d;
+    // 2^exponent where a float multiply gives Math.scalb's bits (see scaleBack), else 0
+    float scale =
+        a.exponent >= Float.MIN_EXPONENT && a.exponent <= Float.MAX_EXPONENT
+            ? Math.scalb(1f, a.exponent)
+            : 0f;
     for (int i = 0; i < m; i++) {
       int ai = i0 + i;
       int co = i * ldc;
@@ -483,12 +488,15 @@ final class DistanceEngine {
       if (kind == Kind.EUCLIDEAN) {
         float na = a.sq[ai];
         float ra = a.ref[ai];
-        kern.sqrtEuclidean(c, co, na, b.sq, j0, n, out, oo);
-        if (a.exponent != 0) {
+        int j;
+        if (scale != 0) {
+          j = kern.euclideanDistances(c, co, na, ra, b.sq, b.ref, j0, n, scale, out, oo);
+        } else {
+          kern.sqrtEuclidean(c, co, na, b.sq, j0, n, out, oo);
           scaleBack(out, oo, n, a.exponent);
+          // bound -inf: only the pairs that need refinement
+          j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, 0, n, Float.NEGATIVE_INFINITY);
         }
-        // bound -inf: only the pairs that need refinement
-        int j = kern.scanEuclidean(c, co, na, ra, b.sq, b.ref, j0, 0, n, Float.NEGATIVE_INFINITY);
         while (j < n) {
           out[oo + j] =
               (float) Math.sqrt(Exact.squaredDistance(ad, a.offset(ai), bd, b.offset(j0 + j), d));

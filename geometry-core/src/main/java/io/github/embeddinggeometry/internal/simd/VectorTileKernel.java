@@ -709,6 +709,45 @@ public abstract class VectorTileKernel extends TileKernel {
   }
 
   @Override
+  public int euclideanDistances(
+      float[] c,
+      int co,
+      float na,
+      float ra,
+      float[] nb,
+      float[] rb,
+      int bo,
+      int n,
+      float scale,
+      float[] out,
+      int oo) {
+    int first = n;
+    int j = 0;
+    for (; j + L <= n; j += L) {
+      FloatVector v =
+          FloatVector.fromArray(S, nb, bo + j)
+              .add(na)
+              .sub(FloatVector.fromArray(S, c, co + j).mul(2f));
+      v.lanewise(VectorOperators.SQRT).mul(scale).intoArray(out, oo + j);
+      if (first == n) {
+        VectorMask<Float> refine =
+            v.compare(VectorOperators.GT, FloatVector.fromArray(S, rb, bo + j).add(ra)).not();
+        if (refine.anyTrue()) {
+          first = j + refine.firstTrue();
+        }
+      }
+    }
+    for (; j < n; j++) {
+      float v = (na + nb[bo + j]) - 2f * c[co + j];
+      out[oo + j] = (float) Math.sqrt(v) * scale;
+      if (first == n && !(v > ra + rb[bo + j])) {
+        first = j;
+      }
+    }
+    return first;
+  }
+
+  @Override
   public int scanCosine(
       float[] c,
       int co,
