@@ -152,7 +152,10 @@ run_side java calibration "$java" "${jvm_common[@]}" io.github.embeddinggeometry
 
 for w in "${workloads[@]}"; do
   echo "== $w: ours" >&2
-  run_side java "$w" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$java" -Xmx"$(heap_for "$w")" "${jvm_common[@]}" \
+  # -Xms = -Xmx: CompareMain runs System.gc() before each timed repetition, and the full GC shrank
+  # the heap, so each repetition paid page faults to grow it again (1.0 M faults and 5.5 s against
+  # 3.9 s for the blas pairwise run, 2026-12-06), a cost of the harness, not of the work.
+  run_side java "$w" env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE "$java" -Xms"$(heap_for "$w")" -Xmx"$(heap_for "$w")" "${jvm_common[@]}" \
     io.github.embeddinggeometry.bench.CompareMain "$w" --data "$data" --reps "$reps" \
     --stream-queries "$stream_queries" --backend "$backend"
   if [[ $w != knn-full ]]; then
