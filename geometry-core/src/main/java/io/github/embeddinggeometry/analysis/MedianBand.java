@@ -1,8 +1,7 @@
 package io.github.embeddinggeometry.analysis;
 
 import io.github.embeddinggeometry.backend.spi.FloatBitsHistogram;
-import io.github.embeddinggeometry.internal.kernel.Level2;
-import io.github.embeddinggeometry.internal.kernel.SimdProvider;
+import io.github.embeddinggeometry.internal.RowLoops;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Thread-safe: every worker thread keeps into chunks of its own.
  */
 final class MedianBand {
-  private static final Level2 L2 = SimdProvider.get().level2();
+  private static final RowLoops L2 = RowLoops.get();
 
   /** Floats per chunk (4 MB). */
   static final int CHUNK = 1 << 20;

@@ -1,7 +1,6 @@
 package io.github.embeddinggeometry.backend.spi;
 
-import io.github.embeddinggeometry.internal.kernel.Level2;
-import io.github.embeddinggeometry.internal.kernel.SimdProvider;
+import io.github.embeddinggeometry.internal.RowLoops;
 import java.util.Arrays;
 
 /**
@@ -14,10 +13,10 @@ public final class Exact {
   private Exact() {}
 
   /**
-   * The float64 sums, in one fixed order (eight stripes, see {@code Level2}) that the plain-Java
-   * and every Vector API width reproduce bit for bit.
+   * The float64 sums, in one fixed order (eight stripes, see {@code internal.RowLoops}) that the
+   * plain-Java and every Vector API width reproduce bit for bit.
    */
-  private static final Level2 L2 = SimdProvider.get().level2();
+  private static final RowLoops L2 = RowLoops.get();
 
   /**
    * {@code sum (x_k - y_k)^2} in float64: exactly 0 for bitwise-equal rows.

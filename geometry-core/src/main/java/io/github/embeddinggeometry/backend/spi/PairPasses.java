@@ -1,7 +1,6 @@
 package io.github.embeddinggeometry.backend.spi;
 
-import io.github.embeddinggeometry.internal.kernel.Level2;
-import io.github.embeddinggeometry.internal.kernel.SimdProvider;
+import io.github.embeddinggeometry.internal.RowLoops;
 import java.io.Serializable;
 import java.util.Arrays;
 
@@ -26,7 +25,7 @@ public final class PairPasses {
   /**
    * The per-value loops, on the Vector API where it is in use (the results are exact either way).
    */
-  private static final Level2 L2 = SimdProvider.get().level2();
+  private static final RowLoops L2 = RowLoops.get();
 
   private PairPasses() {}
 
@@ -158,17 +157,17 @@ public final class PairPasses {
      */
     public synchronized int accept(float[] v, int off, int len) {
       long[] acc = {Float.floatToRawIntBits(min), Float.floatToRawIntBits(max), 0, 0, 0};
-      for (int start = off, end = off + len; start < end; start += Level2.RUN) {
-        int n = Math.min(Level2.RUN, end - start);
-        int bin = sumBin((int) acc[Level2.MAX], v[start]);
+      for (int start = off, end = off + len; start < end; start += RowLoops.RUN) {
+        int n = Math.min(RowLoops.RUN, end - start);
+        int bin = sumBin((int) acc[RowLoops.MAX], v[start]);
         int bad = L2.firstPassRun(v, start, n, bin, acc);
         if (bad >= 0) {
           return bad;
         }
-        if (acc[Level2.SUM] != 0) {
-          sum.addScaled(acc[Level2.SUM], bin);
+        if (acc[RowLoops.SUM] != 0) {
+          sum.addScaled(acc[RowLoops.SUM], bin);
         }
-        if (acc[Level2.STRAYS] != 0) {
+        if (acc[RowLoops.STRAYS] != 0) {
           addStrays(v, start, n, bin);
         }
       }
@@ -177,9 +176,9 @@ public final class PairPasses {
       } else {
         above += len;
       }
-      min = Float.intBitsToFloat((int) acc[Level2.MIN]);
-      max = Float.intBitsToFloat((int) acc[Level2.MAX]);
-      zeros += acc[Level2.ZEROS];
+      min = Float.intBitsToFloat((int) acc[RowLoops.MIN]);
+      max = Float.intBitsToFloat((int) acc[RowLoops.MAX]);
+      zeros += acc[RowLoops.ZEROS];
       count += len;
       return -1;
     }
@@ -214,7 +213,7 @@ public final class PairPasses {
       for (int t = off; t < off + len; t++) {
         int bits = Float.floatToRawIntBits(v[t] + 0f);
         int shift = (bits >>> 23) - bin;
-        if (bits != 0 && (shift < 0 || shift >= Level2.SUM_BINADES)) {
+        if (bits != 0 && (shift < 0 || shift >= RowLoops.SUM_BINADES)) {
           sum.add(Float.intBitsToFloat(bits));
         }
       }
@@ -227,7 +226,7 @@ public final class PairPasses {
      */
     private static int sumBin(int maxBits, float first) {
       int top = maxBits > 0 ? maxBits >>> 23 : (Float.floatToRawIntBits(first) >>> 23) & 0xff;
-      return Math.max(1, Math.min(254 - Level2.SUM_BINADES, top - (Level2.SUM_BINADES - 3)));
+      return Math.max(1, Math.min(254 - RowLoops.SUM_BINADES, top - (RowLoops.SUM_BINADES - 3)));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.github.embeddinggeometry.internal.kernel;
 
 import io.github.embeddinggeometry.backend.spi.TileKernel;
+import io.github.embeddinggeometry.internal.RowLoops;
 import io.github.embeddinggeometry.internal.Settings;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -71,6 +72,7 @@ public final class SimdProvider {
   private SimdProvider(Vector vector) {
     this.vector = vector;
     this.level2 = vector == null ? ScalarLevel2.INSTANCE : vector.level2();
+    RowLoops.register(level2);
   }
 
   private static final class Holder {
