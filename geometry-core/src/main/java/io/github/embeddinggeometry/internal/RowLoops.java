@@ -36,6 +36,19 @@ public abstract class RowLoops {
     return l;
   }
 
+  /** The plain-Java loops. */
+  private static final RowLoops PLAIN = new RowLoops() {};
+
+  /**
+   * The plain-Java loops, whatever the JVM offers: for a caller that has seen too little work for
+   * the Vector API's code to be compiled yet (interpreted, each vector operation allocates).
+   *
+   * @return the loops
+   */
+  public static RowLoops plain() {
+    return PLAIN;
+  }
+
   /**
    * Called once by the kernel provider.
    *
