@@ -233,7 +233,7 @@ public record DistanceStatistics(
     float c = all.inWindow(highRank);
     if (Float.isNaN(a) || Float.isNaN(c)) {
       float[] ac =
-          kept != null && kept.holdsRanks(kept.below(), lowRank, highRank)
+          kept != null && kept.holdsRanks(lowRank, highRank)
               ? bandRanks(kept, lowRank, highRank, progress)
               : secondPass(rows, kernel, progress, kept != null ? null : all, lowRank, highRank);
       a = ac[0];
@@ -259,7 +259,7 @@ public record DistanceStatistics(
   /** The two ranks' values from the values the band kept, without streaming the pairs again. */
   private static float[] bandRanks(
       MedianBand kept, long lowRank, long highRank, ProgressListener progress) {
-    long[] high = kept.histogram(kept.below());
+    long[] high = kept.histogram();
     List<MedianBand.Chunk> chunks = kept.chunks();
     ConcurrentHashMap<Thread, PairPasses.Second> seconds = new ConcurrentHashMap<>();
     Parallel.run(

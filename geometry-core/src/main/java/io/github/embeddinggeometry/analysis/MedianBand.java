@@ -116,17 +116,17 @@ final class MedianBand {
 
   /**
    * Whether the kept values decide the two ranks: nothing was dropped for the budget, and both
-   * ranks fall among the values kept, given {@code below} values under them.
+   * ranks fall among the values kept, above the {@link #below} values under the band.
    *
-   * @param below values below the band (see {@link #below})
    * @param rankA the lower rank
    * @param rankB the higher rank
    * @return true when the kept values hold both ranks
    */
-  boolean holdsRanks(long below, long rankA, long rankB) {
+  boolean holdsRanks(long rankA, long rankB) {
     if (overflow) {
       return false;
     }
+    long below = below();
     long kept = 0;
     for (Chunk c : chunks()) {
       kept += c.length();
@@ -136,15 +136,14 @@ final class MedianBand {
 
   /**
    * An upper-16-bit histogram for {@code PairPasses.Second.of}: the kept values in their buckets,
-   * with the {@code below} values under the band counted in the bucket just below it (their own
+   * with the {@link #below} values under the band counted in the bucket just below it (their own
    * buckets do not matter for ranks inside the band).
    *
-   * @param below values below the band
    * @return the histogram
    */
-  long[] histogram(long below) {
+  long[] histogram() {
     long[] h = new long[FloatBitsHistogram.BUCKETS];
-    h[Math.max(0, lo - 1)] += below;
+    h[Math.max(0, lo - 1)] += below();
     for (Chunk c : chunks()) {
       float[] v = c.values();
       for (int t = 0; t < c.length(); t++) {

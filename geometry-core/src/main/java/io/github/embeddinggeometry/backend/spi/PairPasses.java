@@ -429,15 +429,6 @@ public final class PairPasses {
     }
 
     /**
-     * The upper-16-bit buckets the two ranks lie in.
-     *
-     * @return {bucket of rank A, bucket of rank B}
-     */
-    public int[] buckets() {
-      return new int[] {(int) rankInA[0], (int) rankInB[0]};
-    }
-
-    /**
      * The two ranks' values, once every distance was added.
      *
      * @return {value of rank A, value of rank B}

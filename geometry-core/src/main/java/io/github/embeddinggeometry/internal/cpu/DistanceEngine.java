@@ -476,11 +476,7 @@ final class DistanceEngine {
     float[] ad = a.m.backingArray();
     float[] bd = b.m.backingArray();
     int d = s.d;
-    // 2^exponent where a float multiply gives Math.scalb's bits (see scaleBack), else 0
-    float scale =
-        a.exponent >= Float.MIN_EXPONENT && a.exponent <= Float.MAX_EXPONENT
-            ? Math.scalb(1f, a.exponent)
-            : 0f;
+    float scale = powerOfTwo(a.exponent);
     for (int i = 0; i < m; i++) {
       int ai = i0 + i;
       int co = i * ldc;
@@ -521,8 +517,8 @@ final class DistanceEngine {
    * cost about 3 ns: a tenth of a pairwise pass over rows whose largest entry is 2 or more.
    */
   static void scaleBack(float[] a, int off, int len, int exp) {
-    if (exp >= Float.MIN_EXPONENT && exp <= Float.MAX_EXPONENT) {
-      float f = Math.scalb(1f, exp);
+    float f = powerOfTwo(exp);
+    if (f != 0) {
       for (int j = off; j < off + len; j++) {
         a[j] *= f;
       }
@@ -531,6 +527,14 @@ final class DistanceEngine {
         a[j] = Math.scalb(a[j], exp);
       }
     }
+  }
+
+  /**
+   * {@code 2^exp} where it is a normal float, so that multiplying by it gives Math.scalb's bits;
+   * else 0.
+   */
+  private static float powerOfTwo(int exp) {
+    return exp >= Float.MIN_EXPONENT && exp <= Float.MAX_EXPONENT ? Math.scalb(1f, exp) : 0f;
   }
 
   // ---------------------------------------------------------------- k nearest neighbours

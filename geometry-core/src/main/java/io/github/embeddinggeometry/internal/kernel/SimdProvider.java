@@ -135,14 +135,6 @@ public final class SimdProvider {
     return how;
   }
 
-  /**
-   * The level-2 loops: Vector API ones where the Vector API is in use. For the refinement sums,
-   * whose bits do not depend on the choice; the eigensolver takes {@link #level2(TileKernel)}.
-   */
-  public Level2 level2() {
-    return level2;
-  }
-
   /** The level-2 loops that go with {@code kern}: Vector API ones for a Vector API kernel. */
   public Level2 level2(TileKernel kern) {
     return kern == ScalarTileKernel.INSTANCE ? ScalarLevel2.INSTANCE : level2;

@@ -110,7 +110,9 @@ public final class VectorLevel2 extends Level2 {
         s1 = s1.add(u.mul(u));
       }
     }
-    return squaredDistanceFrom(x, xo, y, yo, d, d8, lanes(s0, s1));
+    double[] s = new double[STRIPES];
+    lanes(s0, s1, s, 0);
+    return squaredDistanceFrom(x, xo, y, yo, d, d8, s);
   }
 
   @Override
@@ -141,9 +143,9 @@ public final class VectorLevel2 extends Level2 {
       }
     }
     double[] s = new double[3 * STRIPES];
-    System.arraycopy(lanes(dot0, dot1), 0, s, 0, STRIPES);
-    System.arraycopy(lanes(xx0, xx1), 0, s, STRIPES, STRIPES);
-    System.arraycopy(lanes(yy0, yy1), 0, s, 2 * STRIPES, STRIPES);
+    lanes(dot0, dot1, s, 0);
+    lanes(xx0, xx1, s, STRIPES);
+    lanes(yy0, yy1, s, 2 * STRIPES);
     cosineSumsFrom(x, xo, y, yo, d, d8, s, out);
   }
 
@@ -194,14 +196,15 @@ public final class VectorLevel2 extends Level2 {
     return (DoubleVector) FloatVector.fromArray(HALF, a, o).convertShape(VectorOperators.F2D, S, 0);
   }
 
-  /** The 8 stripes: {@code lo}'s lanes, then {@code hi}'s when a vector holds 4. */
-  private static double[] lanes(DoubleVector lo, DoubleVector hi) {
-    double[] s = new double[STRIPES];
-    lo.intoArray(s, 0);
+  /**
+   * The 8 stripes into {@code s[o ..]}: {@code lo}'s lanes, then {@code hi}'s when a vector holds
+   * 4.
+   */
+  private static void lanes(DoubleVector lo, DoubleVector hi, double[] s, int o) {
+    lo.intoArray(s, o);
     if (L < STRIPES) {
-      hi.intoArray(s, L);
+      hi.intoArray(s, o + L);
     }
-    return s;
   }
 
   @Override

@@ -3,6 +3,7 @@ package io.github.embeddinggeometry.internal.kernel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.github.embeddinggeometry.internal.RowLoops;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.Optional;
@@ -97,7 +98,7 @@ class RefinementSumsTest {
   @Test
   void equalRowsGiveExactlyZeroAndTheSumIsWithinItsBound() {
     SplittableRandom r = new SplittableRandom(13);
-    Level2 l2 = SimdProvider.get().level2();
+    RowLoops l2 = RowLoops.get();
     for (int d : DIMS) {
       float[] x = random(r, d, 100);
       assertThat(l2.squaredDistance(x, 0, x.clone(), 0, d)).isZero();
