@@ -3,7 +3,6 @@ package io.github.embeddinggeometry.backend.spi;
 import io.github.embeddinggeometry.internal.RowLoops;
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The exact statistics of a stream of non-negative float32 distances (count, exact sum, min, max,
@@ -27,29 +26,6 @@ public final class PairPasses {
    * The per-value loops, on the Vector API where it is in use (the results are exact either way).
    */
   private static final RowLoops L2 = RowLoops.get();
-
-  /**
-   * Values the first pass sees in plain Java before it takes the Vector API's loops: their code
-   * runs interpreted, allocating at every operation, until the JIT compiles it, which cost a fresh
-   * process 0.5 s on 3.2 M pairs (the MiniLM pairwise of {@code ./geometry all}) where the plain
-   * loop costs 0.01 s; after 2^26 values (0.1 s of plain loop) the compile pays for itself.
-   */
-  private static final long PLAIN_VALUES = 1L << 26;
-
-  private static final AtomicLong PLAIN_SEEN = new AtomicLong();
-
-  private static volatile boolean vectors;
-
-  /** The loops for the next {@code len} values (see {@link #PLAIN_VALUES}). */
-  private static RowLoops loops(int len) {
-    if (vectors) {
-      return L2;
-    }
-    if (PLAIN_SEEN.addAndGet(len) > PLAIN_VALUES) {
-      vectors = true;
-    }
-    return RowLoops.plain();
-  }
 
   private PairPasses() {}
 
@@ -180,12 +156,11 @@ public final class PairPasses {
      *     no further use)
      */
     public synchronized int accept(float[] v, int off, int len) {
-      RowLoops loops = loops(len);
       long[] acc = {Float.floatToRawIntBits(min), Float.floatToRawIntBits(max), 0, 0, 0};
       for (int start = off, end = off + len; start < end; start += RowLoops.RUN) {
         int n = Math.min(RowLoops.RUN, end - start);
         int bin = sumBin((int) acc[RowLoops.MAX], v[start]);
-        int bad = loops.firstPassRun(v, start, n, bin, acc);
+        int bad = L2.firstPassRun(v, start, n, bin, acc);
         if (bad >= 0) {
           return bad;
         }
