@@ -278,7 +278,7 @@ final class DistanceEngine {
           for (int j0 = jStart; j0 < jEnd; j0 += nb) {
             int nn = Math.min(nb, jEnd - j0);
             s.multiply(aPanels, bb, j0, nn);
-            writeTile(s, a, i0, mm, b, j0, nn, out, outOffset + i0 * stride + j0, stride);
+            writeTile(s, 0, a, i0, mm, b, j0, nn, out, outOffset + i0 * stride + j0, stride);
           }
           return (long) mm * (jEnd - jStart);
         },
@@ -323,9 +323,10 @@ final class DistanceEngine {
     int tasks = taskTile[qTiles];
     int d = a.dim();
     try (Base bb = qTiles > 1 ? base(a, progress) : new Base(a)) {
+      int strip = stripRows();
       class TileScratch {
         final Scratch s = new Scratch(d, bb.packed == null);
-        final float[] out = new float[mb * nb];
+        final float[] out = new float[strip * nb];
       }
       Parallel.run(
           "distances",
@@ -343,9 +344,17 @@ final class DistanceEngine {
             for (int j0 = jFirst; j0 < jEnd; j0 += nb) {
               int nn = Math.min(nb, n - j0);
               ts.s.multiply(aPanels, bb, j0, nn);
-              writeTile(ts.s, a, i0, mm, a, j0, nn, ts.out, 0, nb);
-              consumer.accept(
-                  a.from + i0, a.from + i0 + mm, a.from + j0, a.from + j0 + nn, ts.out, nb);
+              for (int r = 0; r < mm; r += strip) {
+                int rr = Math.min(strip, mm - r);
+                writeTile(ts.s, r, a, i0 + r, rr, a, j0, nn, ts.out, 0, nb);
+                consumer.accept(
+                    a.from + i0 + r,
+                    a.from + i0 + r + rr,
+                    a.from + j0,
+                    a.from + j0 + nn,
+                    ts.out,
+                    nb);
+              }
               for (int i = i0; i < i0 + mm; i++) {
                 pairs += Math.max(0, j0 + nn - Math.max(j0, i + 1));
               }
@@ -355,6 +364,21 @@ final class DistanceEngine {
           progress);
     }
   }
+
+  /**
+   * Rows of a tile that {@link #forEachTileAbove} turns into distances and hands over at a time:
+   * {@link #STRIP_FLOATS} of them, so that the distances are still in cache when the consumer reads
+   * them. A native GEMM's tiles (512 x 4,096, 8 MB) are far larger than a core's cache; whole, the
+   * distances went to memory and came back: strips took the pairwise statistics with OpenBLAS from
+   * 1.22 to 1.18 times a bare GEMM's time on a Zen 5 (AVX-512, same JVM). The Java kernels' tiles
+   * are a strip or two.
+   */
+  int stripRows() {
+    return Math.max(1, Math.min(mb, STRIP_FLOATS / nb));
+  }
+
+  /** Distances per strip of {@link #stripRows}: 64 KB, in a core's L2 with the product rows. */
+  static final int STRIP_FLOATS = 1 << 14;
 
   /** The first row of the B panel that holds base row {@code j}. */
   private int firstPanel(int j) {
@@ -449,7 +473,7 @@ final class DistanceEngine {
             for (int j0 = above ? (i0 + 1) / nb * nb : 0; j0 < n; j0 += nb) {
               int nn = Math.min(nb, n - j0);
               bs.s.multiply(aPanels, bb, j0, nn);
-              writeTile(bs.s, a, i0, mm, b, j0, nn, bs.block, (i0 - r0) * n + j0, n);
+              writeTile(bs.s, 0, a, i0, mm, b, j0, nn, bs.block, (i0 - r0) * n + j0, n);
             }
           }
           consumer.accept(a.from + r0, a.from + r1, bs.block, n);
@@ -460,8 +484,13 @@ final class DistanceEngine {
         progress);
   }
 
+  /**
+   * Distances of rows {@code [row0, row0 + m)} of the product tile in {@code s}, query rows from
+   * {@code i0}, base rows from {@code j0}, into {@code out}.
+   */
   private void writeTile(
       Scratch s,
+      int row0,
       Operand a,
       int i0,
       int m,
@@ -479,7 +508,7 @@ final class DistanceEngine {
     float scale = powerOfTwo(a.exponent);
     for (int i = 0; i < m; i++) {
       int ai = i0 + i;
-      int co = i * ldc;
+      int co = (row0 + i) * ldc;
       int oo = outOff + i * stride;
       if (kind == Kind.EUCLIDEAN) {
         float na = a.sq[ai];

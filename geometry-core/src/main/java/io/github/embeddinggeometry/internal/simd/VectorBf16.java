@@ -34,10 +34,11 @@ public final class VectorBf16 implements Bf16.Decoder {
   public void decode(short[] src, float[] dst, int off, int n) {
     int lanes = F.length();
     int i = 0;
+    IntVector sixteen = IntVector.broadcast(I, 16);
     for (int bound = n - lanes; i <= bound; i += lanes) {
       ShortVector v = ShortVector.fromArray(S, src, i);
       IntVector w = (IntVector) v.convertShape(VectorOperators.S2I, I, 0);
-      w.lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats().intoArray(dst, off + i);
+      w.lanewise(VectorOperators.LSHL, sixteen).reinterpretAsFloats().intoArray(dst, off + i);
     }
     for (; i < n; i++) {
       dst[off + i] = Float.intBitsToFloat(src[i] << 16);

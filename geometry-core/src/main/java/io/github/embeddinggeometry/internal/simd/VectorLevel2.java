@@ -159,6 +159,7 @@ public final class VectorLevel2 extends Level2 {
     FloatVector hi = FloatVector.broadcast(HALF, Float.intBitsToFloat((bin + SUM_BINADES) << 23));
     FloatVector mn = FloatVector.broadcast(HALF, Float.intBitsToFloat((int) acc[MIN]));
     FloatVector mx = FloatVector.broadcast(HALF, Float.intBitsToFloat((int) acc[MAX]));
+    FloatVector zero = FloatVector.zero(HALF);
     DoubleVector sum = DoubleVector.zero(S);
     long zeros = 0;
     long positive = 0;
@@ -166,18 +167,18 @@ public final class VectorLevel2 extends Level2 {
     int t = off;
     for (int vend = off + len / L * L; t < vend; t += L) {
       // + 0: -0 becomes 0, for min and for the count of zeros
-      FloatVector x = FloatVector.fromArray(HALF, v, t).add(0f);
-      if (!x.compare(VectorOperators.GE, 0f).allTrue()) {
+      FloatVector x = FloatVector.fromArray(HALF, v, t).add(zero);
+      if (!x.compare(VectorOperators.GE, zero).allTrue()) {
         break; // a negative or NaN value: the plain loop below finds its index
       }
       mn = mn.min(x);
       mx = mx.max(x);
-      zeros += x.compare(VectorOperators.EQ, 0f).trueCount();
-      positive += x.compare(VectorOperators.GT, 0f).trueCount();
+      zeros += x.compare(VectorOperators.EQ, zero).trueCount();
+      positive += x.compare(VectorOperators.GT, zero).trueCount();
       VectorMask<Float> in =
           x.compare(VectorOperators.GE, lo).and(x.compare(VectorOperators.LT, hi));
       inRange += in.trueCount();
-      FloatVector kept = FloatVector.zero(HALF).blend(x, in);
+      FloatVector kept = zero.blend(x, in);
       sum = sum.add((DoubleVector) kept.convertShape(VectorOperators.F2D, S, 0));
     }
     acc[MIN] =

@@ -675,14 +675,15 @@ public abstract class VectorTileKernel extends TileKernel {
       float bound,
       float[] bounds) {
     int j = from;
+    FloatVector nav = FloatVector.broadcast(S, na);
+    FloatVector rav = FloatVector.broadcast(S, ra);
+    FloatVector two = FloatVector.broadcast(S, 2f);
+    FloatVector boundv = FloatVector.broadcast(S, bound);
     for (; j + L <= to; j += L) {
       FloatVector nbv = FloatVector.fromArray(S, nb, bo + j);
-      FloatVector v = nbv.add(na).sub(FloatVector.fromArray(S, c, co + j).mul(2f));
-      FloatVector thr = FloatVector.fromArray(S, rb, bo + j).add(ra);
-      FloatVector limit =
-          bounds == null
-              ? FloatVector.broadcast(S, bound)
-              : FloatVector.fromArray(S, bounds, bo + j);
+      FloatVector v = nbv.add(nav).sub(FloatVector.fromArray(S, c, co + j).mul(two));
+      FloatVector thr = FloatVector.fromArray(S, rb, bo + j).add(rav);
+      FloatVector limit = bounds == null ? boundv : FloatVector.fromArray(S, bounds, bo + j);
       VectorMask<Float> hit =
           v.compare(VectorOperators.LE, limit).or(v.compare(VectorOperators.GT, thr).not());
       if (hit.anyTrue()) {
@@ -696,11 +697,13 @@ public abstract class VectorTileKernel extends TileKernel {
   public void sqrtEuclidean(
       float[] c, int co, float na, float[] nb, int bo, int n, float[] out, int oo) {
     int j = 0;
+    FloatVector nav = FloatVector.broadcast(S, na);
+    FloatVector two = FloatVector.broadcast(S, 2f);
     for (; j + L <= n; j += L) {
       FloatVector v =
           FloatVector.fromArray(S, nb, bo + j)
-              .add(na)
-              .sub(FloatVector.fromArray(S, c, co + j).mul(2f));
+              .add(nav)
+              .sub(FloatVector.fromArray(S, c, co + j).mul(two));
       v.lanewise(VectorOperators.SQRT).intoArray(out, oo + j);
     }
     for (; j < n; j++) {
@@ -723,15 +726,19 @@ public abstract class VectorTileKernel extends TileKernel {
       int oo) {
     int first = n;
     int j = 0;
+    FloatVector nav = FloatVector.broadcast(S, na);
+    FloatVector rav = FloatVector.broadcast(S, ra);
+    FloatVector two = FloatVector.broadcast(S, 2f);
+    FloatVector scalev = FloatVector.broadcast(S, scale);
     for (; j + L <= n; j += L) {
       FloatVector v =
           FloatVector.fromArray(S, nb, bo + j)
-              .add(na)
-              .sub(FloatVector.fromArray(S, c, co + j).mul(2f));
-      v.lanewise(VectorOperators.SQRT).mul(scale).intoArray(out, oo + j);
+              .add(nav)
+              .sub(FloatVector.fromArray(S, c, co + j).mul(two));
+      v.lanewise(VectorOperators.SQRT).mul(scalev).intoArray(out, oo + j);
       if (first == n) {
         VectorMask<Float> refine =
-            v.compare(VectorOperators.GT, FloatVector.fromArray(S, rb, bo + j).add(ra)).not();
+            v.compare(VectorOperators.GT, FloatVector.fromArray(S, rb, bo + j).add(rav)).not();
         if (refine.anyTrue()) {
           first = j + refine.firstTrue();
         }
@@ -760,13 +767,17 @@ public abstract class VectorTileKernel extends TileKernel {
       float refine) {
     int j = from;
     FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector minusOne = FloatVector.broadcast(S, -1f);
+    FloatVector iav = FloatVector.broadcast(S, ia);
+    FloatVector worstv = FloatVector.broadcast(S, worst);
+    FloatVector refinev = FloatVector.broadcast(S, refine);
     for (; j + L <= to; j += L) {
       FloatVector sim =
-          FloatVector.fromArray(S, c, co + j).mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
-      FloatVector dist = one.sub(sim.max(-1f).min(1f));
+          FloatVector.fromArray(S, c, co + j).mul(FloatVector.fromArray(S, ib, bo + j).mul(iav));
+      FloatVector dist = one.sub(sim.max(minusOne).min(one));
       VectorMask<Float> hit =
-          dist.compare(VectorOperators.LT, worst)
-              .or(dist.compare(VectorOperators.GT, refine).not());
+          dist.compare(VectorOperators.LT, worstv)
+              .or(dist.compare(VectorOperators.GT, refinev).not());
       if (hit.anyTrue()) {
         return j + hit.firstTrue();
       }
@@ -779,10 +790,12 @@ public abstract class VectorTileKernel extends TileKernel {
       float[] c, int co, float ia, float[] ib, int bo, int n, float[] out, int oo) {
     int j = 0;
     FloatVector one = FloatVector.broadcast(S, 1f);
+    FloatVector minusOne = FloatVector.broadcast(S, -1f);
+    FloatVector iav = FloatVector.broadcast(S, ia);
     for (; j + L <= n; j += L) {
       FloatVector sim =
-          FloatVector.fromArray(S, c, co + j).mul(FloatVector.fromArray(S, ib, bo + j).mul(ia));
-      one.sub(sim.max(-1f).min(1f)).intoArray(out, oo + j);
+          FloatVector.fromArray(S, c, co + j).mul(FloatVector.fromArray(S, ib, bo + j).mul(iav));
+      one.sub(sim.max(minusOne).min(one)).intoArray(out, oo + j);
     }
     super.cosineDistances(c, co + j, ia, ib, bo + j, n - j, out, oo + j);
   }
