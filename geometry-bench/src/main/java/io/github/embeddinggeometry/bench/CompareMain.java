@@ -351,15 +351,16 @@ public final class CompareMain {
 
   /**
    * GFLOP/s of {@link CpuEngine#multiplyTransposed} on an up to 8192 x 8192 product of rows of
-   * {@code w} (best of three after a warm-up), the rate the k-NN's multiply-adds would run at with
-   * nothing else.
+   * {@code w} (best of five after a warm-up: at depth 384 one product takes 0.2 s, and best of
+   * three spread by 16% between JVMs while the k-NN it is set against spread by 2%), the rate the
+   * k-NN's multiply-adds would run at with nothing else.
    */
   private double kernelRate(EmbeddingMatrix w) throws Exception {
     int m = Math.min(8192, w.rows() / 2);
     float[] c = new float[m * m];
     Timed<float[]> t =
         timed(
-            3,
+            5,
             () -> {
               CpuEngine.multiplyTransposed(
                   kern, w, 0, m, w, m, 2 * m, c, 0, m, ProgressListener.NONE);

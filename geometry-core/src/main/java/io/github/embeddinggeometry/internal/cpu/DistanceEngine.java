@@ -563,7 +563,9 @@ final class DistanceEngine {
    * else 0.
    */
   private static float powerOfTwo(int exp) {
-    return exp >= Float.MIN_EXPONENT && exp <= Float.MAX_EXPONENT ? Math.scalb(1f, exp) : 0f;
+    return exp >= Float.MIN_EXPONENT && exp <= Float.MAX_EXPONENT
+        ? Float.intBitsToFloat((exp + Float.MAX_EXPONENT) << 23)
+        : 0f;
   }
 
   // ---------------------------------------------------------------- k nearest neighbours
@@ -846,7 +848,9 @@ final class DistanceEngine {
               Exact.squaredDistance(
                   a.m.backingArray(), a.offset(ai), b.m.backingArray(), b.offset(bj), d));
     }
-    return Math.scalb((float) Math.sqrt(v), a.exponent);
+    float s = (float) Math.sqrt(v);
+    float f = powerOfTwo(a.exponent); // see scaleBack: Math.scalb per offer cost about 3 ns
+    return f != 0 ? s * f : Math.scalb(s, a.exponent);
   }
 
   /**
